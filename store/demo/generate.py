@@ -1,0 +1,172 @@
+"""Build the demo shop: catalog, people and their behaviour, help center, labelled queries.
+
+Stages run in memory (deterministic for a seed), then everything is written in ONE transaction,
+so an interrupted run leaves either the old shop or the whole new one, never half of each.
+Product ratings are derived here from all stored reviews, so they always agree with them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session, SQLModel
+from tqdm import tqdm
+
+from store.db import Store
+from store.demo.catalog import generate_catalog
+from store.demo.help import help_articles
+from store.demo.people import generate_people
+from store.demo.queries import labelled_queries
+from store.demo.types import Catalog, DemoConfig, People
+from store.errors import StoreError
+from store.models import (
+    ALL_TABLES,
+    Conversation,
+    Event,
+    HelpArticle,
+    HiddenTruth,
+    Item,
+    LabelledQuery,
+    Order,
+    OrderItem,
+    PaymentMethod,
+    Product,
+    Review,
+    ShopMeta,
+    Turn,
+    User,
+    utcnow,
+)
+
+_CHUNK = 5_000
+
+
+class ShopNotEmpty(StoreError):
+    """The store already holds a shop; generating would mix two shops."""
+
+
+@dataclass
+class DemoSummary:
+    config: DemoConfig
+    counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seed": self.config.seed,
+            "counts": self.counts,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def shop_is_empty(store: Store) -> bool:
+    with store.session() as session:
+        return not session.scalar(select(func.count()).select_from(Product))
+
+
+def generate_demo(
+    store: Store, config: DemoConfig, *, replace: bool = False, progress: bool = False
+) -> DemoSummary:
+    """Generate the demo shop into ``store``. Refuses a non-empty store unless ``replace``."""
+    if not replace and not shop_is_empty(store):
+        raise ShopNotEmpty(
+            f"the store at {store.safe_url} already holds products; "
+            "use `aisle init-demo --force` to replace the shop, or point AISLE_DATA_DIR elsewhere"
+        )
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    catalog = generate_catalog(config, progress=progress)
+    seconds["catalog"] = time.perf_counter() - started
+
+    t = time.perf_counter()
+    people = generate_people(config, catalog, progress=progress)
+    seconds["people"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    articles = help_articles()
+    queries = labelled_queries(config, catalog)
+    seconds["content"] = time.perf_counter() - t
+
+    _apply_ratings(catalog.products, [*catalog.reviews, *people.reviews])
+
+    t = time.perf_counter()
+    batches = _batches(catalog, people, articles, queries, config)
+    with store.session() as session:
+        if replace:
+            _clear(session)
+        total = sum(len(rows) for _, rows in batches)
+        with tqdm(total=total, desc="writing shop", unit="row", disable=not progress) as bar:
+            for model, rows in batches:
+                _bulk_insert(session, model, rows, bar.update)
+    seconds["write"] = time.perf_counter() - t
+    seconds["total"] = time.perf_counter() - started
+    counts = {model.__tablename__: len(rows) for model, rows in batches}  # type: ignore[attr-defined]
+    return DemoSummary(config=config, counts=counts, seconds=seconds)
+
+
+def _apply_ratings(products: Sequence[Product], reviews: Iterable[Review]) -> None:
+    ratings: dict[str, list[int]] = defaultdict(list)
+    for review in reviews:
+        ratings[review.product_id].append(review.rating)
+    for product in products:
+        got = ratings.get(product.product_id, [])
+        product.rating_count = len(got)
+        product.rating_avg = round(sum(got) / len(got), 2) if got else 0.0
+
+
+def _batches(
+    catalog: Catalog,
+    people: People,
+    articles: list[HelpArticle],
+    queries: list[LabelledQuery],
+    config: DemoConfig,
+) -> list[tuple[type[SQLModel], Sequence[SQLModel]]]:
+    meta = [
+        ShopMeta(key="source", value="demo"),
+        ShopMeta(key="seed", value=str(config.seed)),
+        ShopMeta(key="generated_at", value=utcnow().isoformat(timespec="seconds")),
+    ]
+    # Parents before children, so foreign keys hold at every insert.
+    return [
+        (Product, catalog.products),
+        (Item, catalog.items),
+        (User, people.users),
+        (PaymentMethod, people.payment_methods),
+        (Review, [*catalog.reviews, *people.reviews]),
+        (Event, people.events),
+        (Order, people.orders),
+        (OrderItem, people.order_items),
+        (HelpArticle, articles),
+        (LabelledQuery, queries),
+        (HiddenTruth, [*catalog.truths, *people.truths]),
+        (ShopMeta, meta),
+    ]
+
+
+def _bulk_insert(
+    session: Session, model: type[SQLModel], rows: Sequence[SQLModel], advance: Any
+) -> None:
+    columns = [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        values = [{c: getattr(row, c) for c in columns} for row in chunk]
+        for value in values:  # autoincrement keys are assigned by the database
+            if value.get("id", 0) is None:
+                del value["id"]
+        session.execute(insert(model), values)
+        advance(len(chunk))
+
+
+def _clear(session: Session) -> None:
+    """Delete every shop table, children first."""
+    order = [Turn, Conversation, *reversed(ALL_TABLES)]
+    seen: set[type[SQLModel]] = set()
+    for model in order:
+        if model not in seen:
+            seen.add(model)
+            session.execute(delete(model))

@@ -1,0 +1,58 @@
+"""Counts of what the shop holds (``aisle info``). Cheap COUNT queries, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import distinct, func, select
+
+from store.db import Store
+from store.models import (
+    Event,
+    HelpArticle,
+    Item,
+    LabelledQuery,
+    Order,
+    Product,
+    Review,
+    ShopMeta,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class ShopCounts:
+    products: int
+    variants: int
+    users: int
+    orders: int
+    reviews: int
+    events: int
+    help_articles: int
+    labelled_queries: int
+    relevance_judgements: int
+    source: str | None
+
+    def to_dict(self) -> dict[str, int | str | None]:
+        return asdict(self)
+
+
+def shop_counts(store: Store) -> ShopCounts:
+    with store.session() as s:
+
+        def count(model: type) -> int:
+            return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+        source = s.get(ShopMeta, "source")
+        return ShopCounts(
+            products=count(Product),
+            variants=count(Item),
+            users=count(User),
+            orders=count(Order),
+            reviews=count(Review),
+            events=count(Event),
+            help_articles=count(HelpArticle),
+            labelled_queries=int(s.scalar(select(func.count(distinct(LabelledQuery.query_id)))) or 0),
+            relevance_judgements=count(LabelledQuery),
+            source=source.value if source else None,
+        )

@@ -1,0 +1,150 @@
+"""The ``aisle`` command line: a thin adapter that reads settings once and calls the packages.
+
+Every command that reports figures takes ``--json`` and then prints exactly one JSON object on
+stdout; progress bars and messages go to stderr. Errors meant for people (``AisleError``) are
+printed without a traceback and exit with status 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from assistant.settings import Settings
+from store.audit import parse_fail_on, run_audit
+from store.demo.generate import ShopNotEmpty, generate_demo, shop_is_empty
+from store.demo.types import DemoConfig
+from store.info import shop_counts
+from ui import cli_data
+from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
+
+app = typer.Typer(
+    name="aisle",
+    help="Aisle: an open-source conversational shopping assistant.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(cli_data.import_app, name="import")
+app.add_typer(cli_data.export_app, name="export")
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="TOML file with settings (data_dir, database_url, chroma_url, llm_*)."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where data lives (default ./aisle-data, env AISLE_DATA_DIR).")
+    ] = None,
+) -> None:
+    with errors():
+        ctx.obj = Settings.load(config, data_dir=data_dir)
+
+
+@app.command("init-demo")
+def init_demo(
+    ctx: typer.Context,
+    products: Annotated[int, typer.Option(min=100, max=200_000, help="Number of products.")] = 5000,
+    users: Annotated[int, typer.Option(min=10, max=50_000, help="Number of shoppers.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same shop.")] = 7,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing shop.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Generate the demo shop (deterministic for a seed) into the configured store."""
+    with errors():
+        store = store_of(ctx)
+        summary = generate_demo(
+            store, DemoConfig(products=products, users=users, seed=seed), replace=force, progress=True
+        )
+        if as_json:
+            emit_json(summary.to_dict())
+            return
+        err.print(
+            f"Generated the demo shop (seed {seed}) into {store.safe_url} "
+            f"in {summary.seconds['total']:.1f} s:"
+        )
+        _print_counts(summary.counts)
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """The main job: build the demo shop when missing, then say what was built and what is next."""
+    with errors():
+        settings = settings_of(ctx)
+        store = store_of(ctx)
+        if shop_is_empty(store):
+            err.print(f"No shop in {store.safe_url} yet: generating the demo shop (one-off).")
+            try:
+                generate_demo(store, DemoConfig(), progress=True)
+            except ShopNotEmpty:  # another process won the race; use its shop
+                pass
+        else:
+            err.print(f"Using the existing shop in {store.safe_url}.")
+        counts = shop_counts(store)
+        _print_counts(counts.to_dict())
+        err.print(
+            "\nThe shop is ready. Next:\n"
+            "  aisle info --json     counts of everything in the shop\n"
+            "  aisle audit           data inventory and quality report\n"
+            f"Data lives in {settings.data_dir.resolve()} (set AISLE_DATA_DIR to move it).\n"
+            "The search index, ranker and chat web app are not part of this release yet; "
+            "`aisle demo` will start them once they land."
+        )
+
+
+@app.command()
+def info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Counts of products, variants, users, orders, reviews, help articles and labelled queries."""
+    with errors():
+        counts = shop_counts(store_of(ctx)).to_dict()
+        counts["indexed_documents"] = 0  # the search index is not built by this release
+        if as_json:
+            emit_json(counts)
+        else:
+            _print_counts(counts)
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            help="Thresholds that fail the run (exit 2), e.g. 'duplicates=0,dangling=0,stale=0'."
+        ),
+    ] = None,
+    stale_after_days: Annotated[int, typer.Option(min=1, help="Age that counts as stale.")] = 365,
+) -> None:
+    """Data inventory and quality report: counts, null rates, duplicates, outliers, dangling refs."""
+    with errors():
+        try:
+            thresholds = parse_fail_on(fail_on) if fail_on else None
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--fail-on") from None
+        report = run_audit(store_of(ctx), stale_after_days=stale_after_days)
+        violations = report.violations(thresholds) if thresholds else []
+        if as_json:
+            emit_json({**report.to_dict(), "violations": violations})
+        else:
+            typer.echo(report.to_markdown())
+        if violations:
+            for line in violations:
+                err.print(f"[bold red]fail:[/] {line}", highlight=False)
+            raise typer.Exit(2)
+
+
+def _print_counts(counts: dict[str, Any]) -> None:
+    table = Table(show_header=False, box=None)
+    for name, value in counts.items():
+        table.add_row(name.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+    err.print(table)
+
+
+if __name__ == "__main__":
+    app()
