@@ -19,8 +19,9 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    """Naive UTC 'now': SQLite has no time zones, so every timestamp in the store is naive UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    """Timezone-aware UTC 'now'. Every timestamp in the store is aware UTC (SQLModel stores UTC
+    and returns aware values on SQLite and PostgreSQL alike); naive datetimes are rejected."""
+    return datetime.now(timezone.utc)
 
 
 def _json(**kw: Any) -> Any:

@@ -72,7 +72,11 @@ def init_demo(
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
+def demo(
+    ctx: typer.Context,
+    products: Annotated[int, typer.Option(min=100, max=200_000, help="Products, when building.")] = 5000,
+    users: Annotated[int, typer.Option(min=10, max=50_000, help="Shoppers, when building.")] = 500,
+) -> None:
     """The main job: build the demo shop when missing, then say what was built and what is next."""
     with errors():
         settings = settings_of(ctx)
@@ -80,7 +84,7 @@ def demo(ctx: typer.Context) -> None:
         if shop_is_empty(store):
             err.print(f"No shop in {store.safe_url} yet: generating the demo shop (one-off).")
             try:
-                generate_demo(store, DemoConfig(), progress=True)
+                generate_demo(store, DemoConfig(products=products, users=users), progress=True)
             except ShopNotEmpty:  # another process won the race; use its shop
                 pass
         else:

@@ -1,0 +1,76 @@
+"""Exact dense search over an in-memory matrix, and query-text hygiene shared by searchers.
+
+The searchers keep every stored embedding in one float32 matrix (loaded from Chroma once and
+refreshed after a sync) so a filtered query scores its allowed set exactly with one
+matrix-vector product instead of a metadata-filtered HNSW query.
+
+Not here: HNSW queries (``retrieval.collection``), the legs' fusion (``retrieval.fusion``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.errors import QueryError
+
+MAX_QUERY_CHARS = 512  # MiniLM reads 256 word pieces; longer text only costs time
+
+
+def clean_query(query: str) -> str:
+    """The query trimmed and cut to ``MAX_QUERY_CHARS``; empty text is a ``QueryError``."""
+    if not isinstance(query, str) or not query.strip():
+        raise QueryError(
+            "the search query is empty; say what you are looking for, "
+            "e.g. 'waterproof hiking boots under $100'"
+        )
+    return " ".join(query.split())[:MAX_QUERY_CHARS]
+
+
+def check_k(k: int) -> None:
+    if k < 1:
+        raise QueryError(f"k must be at least 1, got {k}")
+
+
+class VectorTable:
+    """Rows of unit vectors aligned with caller positions; ``present`` marks rows that have
+    a stored vector (a product not yet indexed has none and is skipped by the dense leg)."""
+
+    def __init__(self, size: int, dim: int) -> None:
+        self.matrix = np.zeros((size, dim), dtype=np.float32)
+        self.present = np.zeros(size, dtype=bool)
+
+    @classmethod
+    def aligned(
+        cls, positions: dict[str, int], ids: Sequence[str], matrix: np.ndarray
+    ) -> VectorTable:
+        """Place stored vectors (``ids`` x ``matrix``) at the caller's positions; vectors of
+        ids the caller does not know (deleted since the last sync) are left out."""
+        dim = matrix.shape[1] if matrix.ndim == 2 and matrix.shape[0] else 0
+        table = cls(len(positions), dim)
+        for row, doc_id in enumerate(ids):
+            pos = positions.get(doc_id)
+            if pos is not None:
+                table.matrix[pos] = matrix[row]
+                table.present[pos] = True
+        return table
+
+    def top(
+        self, vector: np.ndarray, k: int, rows: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Exact top ``k`` (position, cosine) among ``rows`` (default: all present rows)."""
+        candidates = np.flatnonzero(self.present) if rows is None else rows[self.present[rows]]
+        if candidates.size == 0:
+            return []
+        vector = np.asarray(vector, dtype=np.float32)
+        if candidates.size * 4 > len(self.present):
+            # Gathering most rows copies the matrix; one full product is cheaper.
+            scores = (self.matrix @ vector)[candidates]
+        else:
+            scores = self.matrix[candidates] @ vector
+        if candidates.size > k:
+            part = np.argpartition(-scores, k - 1)[:k]
+            candidates, scores = candidates[part], scores[part]
+        order = np.lexsort((candidates, -scores))
+        return [(int(candidates[i]), float(scores[i])) for i in order]
