@@ -60,9 +60,7 @@ class BM25Index:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores_from_ids(ids), dtype=np.float32)
 
-    def top(
-        self, query: str, k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
+    def top(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Best ``k`` (position, score) with a positive score, restricted to ``allowed``
         positions when given; ties broken by position so results are deterministic."""
         scores = self.scores(query)

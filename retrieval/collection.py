@@ -14,6 +14,7 @@ settings (``retrieval.index``), ranking (``retrieval.search``).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,10 +126,8 @@ class VectorCollection:
 
     def drop(self) -> None:
         self._cached = None
-        try:
+        with contextlib.suppress(NotFoundError, ValueError):
             self.client.delete_collection(self.name)
-        except (NotFoundError, ValueError):
-            pass
 
     def count(self) -> int:
         return self.collection().count()
@@ -175,7 +174,7 @@ class VectorCollection:
         if n <= 0:
             return []
         res = col.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
             n_results=n,
             where=cast(Any, dict(where)) if where else None,
             ids=list(ids) if ids is not None else None,
@@ -192,8 +191,9 @@ class VectorCollection:
         wanted = {d.doc_id: d.content_hash for d in docs}
         return CheckReport(
             missing=sorted(i for i in wanted if i not in stored),
-            stale=sorted(i for i, h in wanted.items() if i in stored and
-                         stored[i].get(HASH_KEY) != h),  # fmt: skip
+            stale=sorted(
+                i for i, h in wanted.items() if i in stored and stored[i].get(HASH_KEY) != h
+            ),
             extra=sorted(i for i in stored if i not in wanted),
         )
 
@@ -228,8 +228,13 @@ class VectorCollection:
             # Chroma merges metadata on upsert/update; None deletes a key that is gone now.
             out: dict[str, Any] = {k: None for k in stored.get(doc.doc_id, {})}
             out.update(doc.metadata)
-            out.update({HASH_KEY: doc.content_hash, TEXT_HASH_KEY: doc.text_hash,
-                        EMBEDDER_KEY: embedder.name})  # fmt: skip
+            out.update(
+                {
+                    HASH_KEY: doc.content_hash,
+                    TEXT_HASH_KEY: doc.text_hash,
+                    EMBEDDER_KEY: embedder.name,
+                }
+            )
             return out
 
         to_embed = added + reembed

@@ -128,11 +128,22 @@ def load_product_records(
     """Products with their items, in catalog order; ``product_ids`` restricts the set
     (unknown ids are skipped). Two queries per id chunk, none per product."""
     p, it = Product.__table__.c, Item.__table__.c  # type: ignore[attr-defined]
-    pcols = (p.product_id, p.title, p.description, p.brand, p.product_type, p.category,
-             p.category_leaf, p.price, p.rating_avg, p.rating_count, p.attributes)  # fmt: skip
+    pcols = (
+        p.product_id,
+        p.title,
+        p.description,
+        p.brand,
+        p.product_type,
+        p.category,
+        p.category_leaf,
+        p.price,
+        p.rating_avg,
+        p.rating_count,
+        p.attributes,
+    )
     icols = (it.product_id, it.item_id, it.options, it.price, it.available)
-    batches: Iterable[Sequence[str] | None] = [None] if product_ids is None else _chunks(
-        list(dict.fromkeys(product_ids))
+    batches: Iterable[Sequence[str] | None] = (
+        [None] if product_ids is None else _chunks(list(dict.fromkeys(product_ids)))
     )
     prows: list[Any] = []
     items: dict[str, list[ItemRecord]] = defaultdict(list)
@@ -148,12 +159,19 @@ def load_product_records(
                 items[pid].append(ItemRecord(item_id, options or {}, float(price), bool(available)))
     return [
         ProductRecord(
-            product_id=r.product_id, title=r.title, description=r.description or "",
-            brand=r.brand or "", product_type=r.product_type or "", category=r.category or "",
-            category_leaf=r.category_leaf or "", price=float(r.price),
-            rating_avg=float(r.rating_avg or 0.0), rating_count=int(r.rating_count or 0),
-            attributes=r.attributes or {}, items=tuple(items.get(r.product_id, ())),
-        )  # fmt: skip
+            product_id=r.product_id,
+            title=r.title,
+            description=r.description or "",
+            brand=r.brand or "",
+            product_type=r.product_type or "",
+            category=r.category or "",
+            category_leaf=r.category_leaf or "",
+            price=float(r.price),
+            rating_avg=float(r.rating_avg or 0.0),
+            rating_count=int(r.rating_count or 0),
+            attributes=r.attributes or {},
+            items=tuple(items.get(r.product_id, ())),
+        )
         for r in prows
     ]
 

@@ -60,12 +60,9 @@ class MiniLMEmbedder:
             str(path), device=device, local_files_only=True
         )
         self.name = MINILM_NAME
-        self.dim = int(self._model.get_embedding_dimension() or 384)
+        dim = self._model.get_embedding_dimension()
+        self.dim = int(dim) if dim else 384
         self.batch_size = batch_size
-
-    @property
-    def max_seq_length(self) -> int:
-        return int(self._model.max_seq_length)
 
     def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         if not texts:

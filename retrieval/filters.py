@@ -72,12 +72,11 @@ class ProductFilter(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ProductFilter:
-        if self.price_min is not None and self.price_max is not None:
-            if self.price_min > self.price_max:
-                raise ValueError(
-                    f"price_min {self.price_min:g} is greater than price_max "
-                    f"{self.price_max:g}; swap them or drop one"
-                )
+        low, high = self.price_min, self.price_max
+        if low is not None and high is not None and low > high:
+            raise ValueError(
+                f"price_min {low:g} is greater than price_max {high:g}; swap them or drop one"
+            )
         for key, value in self.attributes.items():
             if not key.strip() or not value_list(value):
                 raise ValueError(f"attribute {key!r} needs a name and at least one value")
@@ -152,7 +151,9 @@ class FilterTable:
         self._price = np.asarray(price, dtype=np.float64)
         self._available = np.asarray(available, dtype=bool)
 
-    def _any_of(self, index: Mapping[str, np.ndarray], keys: Sequence[str], size: int) -> np.ndarray:
+    def _any_of(
+        self, index: Mapping[str, np.ndarray], keys: Sequence[str], size: int
+    ) -> np.ndarray:
         mask = np.zeros(size, dtype=bool)
         for key in keys:
             hits = index.get(key)

@@ -47,8 +47,12 @@ class HelpChunk:
 
     @property
     def metadata(self) -> dict[str, str | int]:
-        return {"article_id": self.article_id, "title": self.title, "section": self.section,
-                "topic": self.topic}  # fmt: skip
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "section": self.section,
+            "topic": self.topic,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class HelpPassage:
 
 def _sections(body: str) -> list[tuple[str, str]]:
     sections: list[tuple[str, str]] = []
-    heading, lines = "", []
+    heading, lines = "", list[str]()
     for line in body.splitlines():
         match = _HEADING.match(line)
         if match:
@@ -124,10 +128,16 @@ def chunk_article(
         meta = f"{article_id}|{title}|{section}|{topic}"
         chunks.append(
             HelpChunk(
-                doc_id=f"{article_id}#{n}", article_id=article_id, title=title, section=section,
-                passage=passage, topic=topic, text=text,
-                content_hash=_sha256(f"{text}\n{meta}"), text_hash=_sha256(text),
-            )  # fmt: skip
+                doc_id=f"{article_id}#{n}",
+                article_id=article_id,
+                title=title,
+                section=section,
+                passage=passage,
+                topic=topic,
+                text=text,
+                content_hash=_sha256(f"{text}\n{meta}"),
+                text_hash=_sha256(text),
+            )
         )
     return chunks
 
@@ -155,9 +165,13 @@ class HelpSearcher:
     dense leg is always exact; call ``refresh()`` after articles or the index change."""
 
     def __init__(
-        self, store: Store, index: HelpIndex, embedder: Embedder, fusion: Fusion | None = None,
+        self,
+        store: Store,
+        index: HelpIndex,
+        embedder: Embedder,
+        fusion: Fusion | None = None,
         leg_depth: int = 20,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.store = store
         self.index = index
         self.embedder = embedder
@@ -187,6 +201,7 @@ class HelpSearcher:
         out = []
         for key, score in fuse([dense, keyword], self.fusion)[:k]:
             chunk = self.chunks[int(key)]
-            out.append(HelpPassage(chunk.article_id, chunk.title, chunk.section, chunk.passage,
-                                   score))  # fmt: skip
+            out.append(
+                HelpPassage(chunk.article_id, chunk.title, chunk.section, chunk.passage, score)
+            )
         return out

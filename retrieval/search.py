@@ -113,10 +113,14 @@ class ProductSearcher:
             d, b = by_dense.get(pid), by_bm25.get(pid)
             out.append(
                 Candidate(
-                    product_id=pid, score=score, rank=rank,
-                    dense_score=d.score if d else None, dense_rank=d.rank if d else None,
-                    bm25_score=b.score if b else None, bm25_rank=b.rank if b else None,
-                )  # fmt: skip
+                    product_id=pid,
+                    score=score,
+                    rank=rank,
+                    dense_score=d.score if d else None,
+                    dense_rank=d.rank if d else None,
+                    bm25_score=b.score if b else None,
+                    bm25_rank=b.rank if b else None,
+                )
             )
         return out
 
@@ -138,7 +142,9 @@ class ProductSearcher:
             hits = self._hnsw(vector, depth, mask)
         return ranked([(self.ids[p], s) for p, s in hits])
 
-    def _hnsw(self, vector: np.ndarray, depth: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+    def _hnsw(
+        self, vector: np.ndarray, depth: int, mask: np.ndarray | None
+    ) -> list[tuple[int, float]]:
         """Approximate top hits from Chroma, dropping disallowed or deleted products and
         asking for more until ``depth`` remain or the index has no more to give."""
         n = depth if mask is None else depth * 2

@@ -82,6 +82,8 @@ ASPECT_OPINIONS: Mapping[str, tuple[str, int]] = MappingProxyType({
     "uncomfortable": ("comfort", -1), "painful": ("comfort", -1),
     "true to size": ("fit", 1), "fits perfectly": ("fit", 1), "runs small": ("fit", -1),
     "runs large": ("fit", -1), "runs big": ("fit", -1), "runs narrow": ("fit", -1),
+    "run small": ("fit", -1), "run large": ("fit", -1), "run big": ("fit", -1),
+    "run narrow": ("fit", -1),
     "too small": ("fit", -1), "too big": ("fit", -1), "too tight": ("fit", -1),
     "too loose": ("fit", -1),
     "lightweight": ("weight", 1), "heavy": ("weight", -1), "bulky": ("weight", -1),
@@ -150,6 +152,7 @@ _NEGATIVE = (
     "rough", "scratchy", "muddy", "tinny", "dim", "grainy", "blurry", "dull", "awkward",
     "loose", "thin", "lousy", "meh", "so so", "could be better", "nothing special",
     "died", "dies", "failed", "fails", "peeling", "peeled", "cracked", "unhappy", "regret",
+    "pain", "nightmare", "drops", "flaky",
 )
 _NEGATORS = frozenset((
     "not", "no", "never", "hardly", "barely", "without", "nothing", "isn't", "wasn't",

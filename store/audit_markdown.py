@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from store.audit_report import AuditReport, IdSample
 
 CLEAN = "No problems found."
+_SHOWN = 10
 
 
 def render_markdown(r: AuditReport) -> str:
@@ -40,6 +41,11 @@ def _ids(sample: IdSample) -> str:
     hidden = sample.count - len(sample.examples)
     more = f", ... ({hidden:,} more)" if hidden > 0 else ""
     return ", ".join(f"`{i}`" for i in sample.examples) + more
+
+
+def _more(total: int, noun: str) -> str:
+    hidden = total - _SHOWN
+    return f"\n\n... and {hidden:,} more {noun}; `--json` lists them all." if hidden > 0 else ""
 
 
 def _pct(rate: float) -> str:
@@ -101,10 +107,10 @@ def _duplicates(r: AuditReport) -> str:
     if not r.duplicates:
         return f"{head}\n\n{CLEAN}"
     lines = [f"Duplicate groups: {len(r.duplicates):,}", ""]
-    for g in r.duplicates[:10]:
+    for g in r.duplicates[:_SHOWN]:
         ids = ", ".join(f"`{i}`" for i in g.product_ids)
         lines.append(f"- {_cell(g.title)} ({_cell(g.brand) or 'no brand'}): {ids}")
-    return head + "\n\n" + "\n".join(lines)
+    return head + "\n\n" + "\n".join(lines) + _more(len(r.duplicates), "groups")
 
 
 def _outliers(r: AuditReport) -> str:
@@ -121,12 +127,12 @@ def _outliers(r: AuditReport) -> str:
         "| product | category | price | category median | expected range |",
         "|---|---|---:|---:|---|",
     ]
-    for o in r.price_outliers[:10]:
+    for o in r.price_outliers[:_SHOWN]:
         lines.append(
             f"| `{_cell(o.product_id)}` | {_cell(o.category)} | {o.price:,.2f} "
             f"| {o.category_median:,.2f} | {o.low:,.2f} to {o.high:,.2f} |"
         )
-    return head + "\n\n" + "\n".join(lines)
+    return head + "\n\n" + "\n".join(lines) + _more(len(r.price_outliers), "outliers")
 
 
 def _share(title: str, r: AuditReport, sample: IdSample) -> str:

@@ -41,8 +41,11 @@ _STREAM = {"yield_per": 5_000}  # bounded memory on large shops, server-side cur
 PAYMENTS_RELATION = "order payments -> user's payment methods"
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def normalise(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
+    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 def duplicate_products(conn: Connection) -> list[DuplicateGroup]:

@@ -111,11 +111,12 @@ def _duplicates(r: AuditReport, limit: float) -> str:
 
 
 def _outliers(r: AuditReport, limit: float) -> str:
-    shown = ", ".join(
-        f"{o.product_id} at {o.price:,.2f} in {o.category} (median {o.category_median:,.2f})"
+    shown = "; ".join(
+        f"{o.product_id} at {o.price:,.2f} in {o.category}, median {o.category_median:,.2f}"
         for o in r.price_outliers[:_SHOWN]
     )
-    return f"price outliers: {len(r.price_outliers)} > {limit} ({shown})"
+    more = "; ..." if len(r.price_outliers) > _SHOWN else ""
+    return f"price outliers: {len(r.price_outliers)} > {limit} ({shown}{more})"
 
 
 def _dangling(r: AuditReport, limit: float) -> str:

@@ -262,7 +262,8 @@ def build_profiles(session: Session, user_ids: Iterable[str],
         texts = select(Review.user_id, Review.title, Review.text).where(
             col(Review.user_id).in_(chunk))
         for uid, title, text in session.exec(texts):
-            reviews[uid].append(f"{title}. {text}" if title else text)
+            if uid is not None:  # always, given the IN filter; the column is nullable
+                reviews[uid].append(f"{title}. {text}" if title else text)
     missing = [u for u in ids if u not in known]
     if missing:
         shown = ", ".join(repr(u) for u in missing[:5])

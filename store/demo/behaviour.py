@@ -18,41 +18,35 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from store.demo.reviews import write_review
-
+from store.demo.catalog import DEMO_AS_OF, RowFactory
 from store.demo.catalog_spec import category_by_leaf
+from store.demo.reviews import write_review
 from store.models import (
     Event,
     EventKind,
-    Item,
     Order,
     OrderItem,
     OrderStatus,
     PaymentMethod,
     PaymentSource,
-    Product,
     Review,
+    User,
 )
 
 if TYPE_CHECKING:
-    from store.demo.people import Prefs, Shelf, ShopIndex
+    from store.demo.people import Offer, Prefs, Shelf, ShopIndex, Variant
 
-DEMO_AS_OF = datetime(2026, 11, 1)  # TODO: import from store.demo.catalog once it exists
+Pick = tuple["Offer", "Variant"]
+
 HISTORY_DAYS = 180
 _AFTER_NOUN = ("for", "with", "in", "that")
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
 # A gift card pays an order only within a believable load: per order and over its life.
 GIFT_CARD_MAX_ORDER = 500.0
 GIFT_CARD_MAX_SPEND = 1200.0
-
-
-def timeline_end() -> datetime:
-    """The demo's "now" as an aware UTC datetime (every stored timestamp is aware UTC)."""
-    end = DEMO_AS_OF
-    return end if end.tzinfo else end.replace(tzinfo=UTC)
 
 
 class UniqueIds:
@@ -68,6 +62,18 @@ class UniqueIds:
             if value not in self._used:
                 self._used.add(value)
                 return value
+
+
+@dataclass(frozen=True)
+class RowMakers:
+    """Row builders without per-row validation (``RowFactory``): a user makes ~120 events and a
+    few orders, and the validating constructors would be most of the people stage's time.
+    Every column must be passed."""
+
+    event: RowFactory[Event] = field(default_factory=lambda: RowFactory(Event))
+    order: RowFactory[Order] = field(default_factory=lambda: RowFactory(Order))
+    order_item: RowFactory[OrderItem] = field(default_factory=lambda: RowFactory(OrderItem))
+    review: RowFactory[Review] = field(default_factory=lambda: RowFactory(Review))
 
 
 @dataclass
@@ -90,26 +96,27 @@ class _User:
     index: ShopIndex
     ids: UniqueIds
     end: datetime
+    rows: RowMakers
     out: Activity = field(default_factory=Activity)
-    cart: list[tuple[Product, Item]] = field(default_factory=list)  # carted, not yet bought
+    cart: list[Pick] = field(default_factory=list)  # carted, not yet bought
     gift_spent: dict[str, float] = field(default_factory=dict)
 
     def emit(self, kind: EventKind, ts: datetime, session: str | None,
-             product: Product | None = None,
-             item: Item | None = None, query: str | None = None,
-             value: float | None = None) -> None:
-        self.out.events.append(Event(
-            user_id=self.user_id, session_id=session, kind=kind.value,
-            product_id=product.product_id if product else None,
-            item_id=item.item_id if item else None, query=query, value=value, ts=ts,
+             offer: Offer | None = None, variant: Variant | None = None,
+             query: str | None = None, value: float | None = None) -> None:
+        self.out.events.append(self.rows.event(
+            id=None, user_id=self.user_id, session_id=session, kind=kind.value,
+            product_id=offer.product_id if offer else None,
+            item_id=variant.item_id if variant else None, query=query, value=value, ts=ts,
         ))
 
 
-def simulate_user(rng: random.Random, user: Any, methods: list[PaymentMethod], prefs: Prefs,
-                  index: ShopIndex, ids: UniqueIds) -> Activity:
-    """Everything one user did, in time order; ``user`` is the ``User`` row."""
-    end = timeline_end()
-    sim = _User(rng, user.user_id, user.address, methods, prefs, index, ids, end)
+def simulate_user(rng: random.Random, user: User, methods: list[PaymentMethod], prefs: Prefs,
+                  index: ShopIndex, ids: UniqueIds, rows: RowMakers) -> Activity:
+    """Everything one user did, events in time order."""
+    end = DEMO_AS_OF
+    sim = _User(rng, user.user_id, dict(user.address or {}), methods, prefs, index, ids, end,
+                rows)
     span = HISTORY_DAYS * 86_400 - 7_200
     # Activity thickens towards the present (u**1.3), so some orders are still pending.
     starts = sorted(end - timedelta(seconds=7_200 + span * rng.random() ** 1.3)
@@ -120,28 +127,28 @@ def simulate_user(rng: random.Random, user: Any, methods: list[PaymentMethod], p
     return sim.out
 
 
-def _pick_liked(rng: random.Random, shelf: Shelf, prefs: Prefs) -> Product:
+def _pick_liked(rng: random.Random, shelf: Shelf, prefs: Prefs) -> Offer:
     r = rng.random()
     brands = prefs.brands.get(shelf.leaf, ())
-    pool: Sequence[Product] = ()
+    pool: Sequence[Offer] = ()
     if r < 0.45 and brands:
         brand = rng.choice(brands)
         pool = shelf.brand_in_band.get((brand, prefs.price_sensitivity)) or shelf.by_brand[brand]
     elif r < 0.85:
         pool = shelf.in_band[prefs.price_sensitivity]
-    return rng.choice(pool or shelf.products)
+    return rng.choice(pool or shelf.offers)
 
 
-def _picker(sim: _User, shelf: Shelf, explore: bool) -> Callable[[], Product]:
+def _picker(sim: _User, shelf: Shelf, explore: bool) -> Callable[[], Offer]:
     rng, prefs = sim.rng, sim.prefs
 
-    def pick() -> Product:
+    def pick() -> Offer:
         # A few redraws skip products cut for the other fit; no scan of the shelf.
         for _ in range(4):
-            product = rng.choice(shelf.products) if explore else _pick_liked(rng, shelf, prefs)
-            if prefs.wears(product):
+            offer = rng.choice(shelf.offers) if explore else _pick_liked(rng, shelf, prefs)
+            if prefs.wears(offer):
                 break
-        return product
+        return offer
 
     return pick
 
@@ -162,42 +169,43 @@ def _session(sim: _User, session: str, start: datetime) -> None:
     if rng.random() < 0.75:
         sim.emit(EventKind.SEARCH, t, session, query=search_query(rng, viewed[0], prefs, explore))
     for _ in range(rng.randint(2, 6)):
-        product = pick()
-        if all(product.product_id != p.product_id for p in viewed):
-            viewed.append(product)
-    basket: list[tuple[Product, Item]] = []
-    for product in viewed:
+        offer = pick()
+        if offer not in viewed:
+            viewed.append(offer)
+    basket: list[Pick] = []
+    for offer in viewed:
         t += timedelta(seconds=rng.randint(8, 150))
-        sim.emit(EventKind.VIEW, t, session, product)
-        liked = not explore and prefs.likes(product)
+        sim.emit(EventKind.VIEW, t, session, offer)
+        liked = not explore and prefs.likes(offer)
         if rng.random() < (0.6 if liked else 0.25):
             t += timedelta(seconds=rng.randint(5, 90))
-            sim.emit(EventKind.CLICK, t, session, product)
-            item = choose_item(rng, sim.index.items.get(product.product_id, ()), prefs)
-            if item is not None and rng.random() < (0.35 if liked else 0.05):
+            sim.emit(EventKind.CLICK, t, session, offer)
+            variant = choose_variant(rng, offer, prefs) if rng.random() < (
+                0.35 if liked else 0.05) else None
+            if variant is not None:
                 t += timedelta(seconds=rng.randint(10, 120))
-                sim.emit(EventKind.ADD_TO_CART, t, session, product, item)
-                (basket if rng.random() < 0.5 else sim.cart).append((product, item))
+                sim.emit(EventKind.ADD_TO_CART, t, session, offer, variant)
+                (basket if rng.random() < 0.5 else sim.cart).append((offer, variant))
         if rng.random() < 0.04:
-            sim.emit(EventKind.FEEDBACK, t, session, product, value=1.0 if liked else -1.0)
+            sim.emit(EventKind.FEEDBACK, t, session, offer, value=1.0 if liked else -1.0)
     if basket:
         # Shoppers often check out what they left in the cart last time, too.
         while sim.cart and len(basket) < 4 and rng.random() < 0.5:
             basket.append(sim.cart.pop(0))
         t += timedelta(seconds=rng.randint(30, 300))
-        for product, item in basket:
-            sim.emit(EventKind.PURCHASE, t, session, product, item)
+        for offer, variant in basket:
+            sim.emit(EventKind.PURCHASE, t, session, offer, variant)
         _order(sim, basket, t)
 
 
-def choose_item(rng: random.Random, items: Sequence[Item], prefs: Prefs) -> Item | None:
+def choose_variant(rng: random.Random, offer: Offer, prefs: Prefs) -> Variant | None:
     """An available item in the user's size, preferring their colours; None if none fits."""
-    fits = [(prefs.item_fit(item.options), item) for item in items]
-    scored = [(score, item) for score, item in fits if score is not None]
+    fits = [(prefs.item_fit(v), v) for v in offer.variants]
+    scored = [(score, v) for score, v in fits if score is not None]
     if not scored:
         return None
     best = max(score for score, _ in scored)
-    return rng.choice([item for score, item in scored if score == best])
+    return rng.choice([v for score, v in scored if score == best])
 
 
 def _nice_ceiling(price: float) -> int:
@@ -205,17 +213,17 @@ def _nice_ceiling(price: float) -> int:
     return int(-(-price // step) * step)
 
 
-def search_query(rng: random.Random, product: Product, prefs: Prefs, explore: bool) -> str:
-    """What this person would type to find ``product``: category words plus, sometimes, the
+def search_query(rng: random.Random, offer: Offer, prefs: Prefs, explore: bool) -> str:
+    """What this person would type to find ``offer``: category words plus, sometimes, the
     brand, an attribute phrase and a price cap from their own band."""
-    spec = category_by_leaf().get(product.category_leaf)
-    noun = rng.choice(spec.synonyms) if spec and spec.synonyms else product.category_leaf.lower()
+    spec = category_by_leaf().get(offer.leaf)
+    noun = rng.choice(spec.synonyms) if spec and spec.synonyms else offer.leaf.lower()
     before: list[str] = []
     after: list[str] = []
-    if product.brand and rng.random() < 0.35:
-        before.append(product.brand.lower())
+    if offer.brand and rng.random() < 0.35:
+        before.append(offer.brand.lower())
     if spec and rng.random() < 0.45:
-        attrs = product.attributes or {}
+        attrs = offer.product.attributes or {}
         phrases = [
             phrase
             for attr in spec.attributes
@@ -225,16 +233,16 @@ def search_query(rng: random.Random, product: Product, prefs: Prefs, explore: bo
         if phrases:
             phrase = rng.choice(phrases)
             (after if phrase.split()[0] in _AFTER_NOUN else before).append(phrase)
-    band = prefs.price_bands.get(product.category_leaf)
+    band = prefs.price_bands.get(offer.leaf)
     if band and not explore and rng.random() < 0.25:
         after.append(f"under ${_nice_ceiling(band[1])}")
     return " ".join([*before, noun, *after])
 
 
-def _alternative(sim: _User, line: OrderItem) -> Item | None:
+def _alternative(rng: random.Random, offer: Offer, line: OrderItem) -> Variant | None:
     """Another available item of the same product (for modifications and exchanges)."""
-    others = [i for i in sim.index.items.get(line.product_id, ()) if i.item_id != line.item_id]
-    return sim.rng.choice(others) if others else None
+    others = [v for v in offer.variants if v.item_id != line.item_id]
+    return rng.choice(others) if others else None
 
 
 def _status(rng: random.Random, age_days: float) -> OrderStatus:
@@ -262,22 +270,26 @@ def _entry(kind: str, amount: float, method_id: str) -> dict[str, Any]:
     return {"transaction_type": kind, "amount": round(amount, 2), "payment_method_id": method_id}
 
 
-def _order(sim: _User, basket: list[tuple[Product, Item]], ts: datetime) -> None:
+def _order(sim: _User, basket: list[Pick], ts: datetime) -> None:
     rng, end = sim.rng, sim.end
     order_id = sim.ids.draw("#W", 7)
     # tau2 names an order line by its product type ("Running Shoes"), not the listing title.
     lines = [
-        OrderItem(order_id=order_id, seq=n, product_id=p.product_id, item_id=i.item_id,
-                  name=p.product_type or p.category_leaf, price=i.price,
-                  options=dict(i.options or {}))
-        for n, (p, i) in enumerate(basket)
+        sim.rows.order_item(id=None, order_id=order_id, seq=n, product_id=o.product_id,
+                            item_id=v.item_id, name=o.product.product_type or o.leaf,
+                            price=v.price, options=dict(v.options))
+        for n, (o, v) in enumerate(basket)
     ]
     total = round(sum(line.price for line in lines), 2)
     method = _pay_with(sim, total)
     status = _status(rng, (end - ts).total_seconds() / 86_400)
-    order = Order(order_id=order_id, user_id=sim.user_id, status=status.value,
-                  address=dict(sim.address), fulfillments=[],
-                  payment_history=[_entry("payment", total, method.id)], created_at=ts)
+    order = sim.rows.order(
+        order_id=order_id, user_id=sim.user_id, status=status.value, address=dict(sim.address),
+        fulfillments=[], payment_history=[_entry("payment", total, method.id)],
+        cancel_reason=None, return_items=None, return_payment_method_id=None,
+        exchange_items=None, exchange_new_items=None, exchange_payment_method_id=None,
+        exchange_price_difference=None, seq=0, created_at=ts, updated_at=ts,
+    )
     later = min(ts + timedelta(days=rng.uniform(0.2, 1.5)), end - timedelta(minutes=5))
     if status == OrderStatus.CANCELLED:
         order.cancel_reason = rng.choice(CANCEL_REASONS)
@@ -285,30 +297,32 @@ def _order(sim: _User, basket: list[tuple[Product, Item]], ts: datetime) -> None
         if method.id in sim.gift_spent:
             sim.gift_spent[method.id] -= total
     elif status == OrderStatus.PENDING_ITEM_MODIFIED:
-        _modify(sim, order, lines, method)
+        _modify(sim, order, lines, basket, method)
     elif status != OrderStatus.PENDING:
         order.fulfillments = [{"tracking_id": [str(rng.randrange(10**11, 10**12))],
                                "item_ids": [line.item_id for line in lines]}]
         if status in (OrderStatus.RETURN_REQUESTED, OrderStatus.EXCHANGE_REQUESTED):
             later = min(ts + timedelta(days=rng.uniform(5, 25)), end - timedelta(minutes=5))
-            _request(sim, order, lines, method)
+            _request(sim, order, lines, basket, method)
     order.updated_at = later if order.status != OrderStatus.PENDING else ts
     sim.out.orders.append(order)
     sim.out.order_items.extend(lines)
     if order.status in (OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED,
                         OrderStatus.EXCHANGE_REQUESTED):
-        _reviews(sim, order, lines, basket, ts)
+        _reviews(sim, order, basket, ts)
 
 
-def _modify(sim: _User, order: Order, lines: list[OrderItem], method: PaymentMethod) -> None:
+def _modify(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick],
+            method: PaymentMethod) -> None:
     """What tau2's modify-pending-order-items leaves: new items, a payment or refund entry."""
-    line = sim.rng.choice(lines)
-    new = _alternative(sim, line)
+    n = sim.rng.randrange(len(lines))
+    line = lines[n]
+    new = _alternative(sim.rng, basket[n][0], line)
     if new is None:
         order.status = OrderStatus.PENDING.value
         return
     diff = round(new.price - line.price, 2)
-    line.item_id, line.price, line.options = new.item_id, new.price, dict(new.options or {})
+    line.item_id, line.price, line.options = new.item_id, new.price, dict(new.options)
     if diff:
         kind = "payment" if diff > 0 else "refund"
         history = order.payment_history or []
@@ -317,15 +331,17 @@ def _modify(sim: _User, order: Order, lines: list[OrderItem], method: PaymentMet
             sim.gift_spent[method.id] += diff
 
 
-def _request(sim: _User, order: Order, lines: list[OrderItem], method: PaymentMethod) -> None:
+def _request(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick],
+             method: PaymentMethod) -> None:
     """The fields tau2's return and exchange writes set on a delivered order."""
     rng = sim.rng
-    chosen = rng.sample(lines, rng.randint(1, len(lines)))
+    chosen = sorted(rng.sample(range(len(lines)), rng.randint(1, len(lines))))
     if order.status == OrderStatus.RETURN_REQUESTED:
-        order.return_items = sorted(line.item_id for line in chosen)
+        order.return_items = sorted(lines[n].item_id for n in chosen)
         order.return_payment_method_id = method.id
         return
-    swaps = [(line, new) for line in chosen if (new := _alternative(sim, line)) is not None]
+    swaps = [(lines[n], new) for n in chosen
+             if (new := _alternative(rng, basket[n][0], lines[n])) is not None]
     if not swaps:
         order.status = OrderStatus.DELIVERED.value
         return
@@ -343,22 +359,22 @@ def rating_for(rng: random.Random, quality: float) -> int:
     return min(5, max(1, round(1 + 4 * quality + rng.gauss(0, 0.8))))
 
 
-def _reviews(sim: _User, order: Order, lines: list[OrderItem],
-             basket: list[tuple[Product, Item]], ts: datetime) -> None:
+def _reviews(sim: _User, order: Order, basket: list[Pick], ts: datetime) -> None:
     rng = sim.rng
     returned = set(order.return_items or ())
-    for line, (product, item) in zip(lines, basket, strict=True):
+    for offer, variant in basket:
         if rng.random() >= 0.35:
             continue
         when = ts + timedelta(days=rng.uniform(4, 30))
         if when >= sim.end:
             continue
-        rating = rating_for(rng, sim.index.quality.get(product.product_id, 0.5))
-        if line.item_id in returned:  # people return what disappointed them
+        rating = rating_for(rng, offer.quality)
+        if variant.item_id in returned:  # people return what disappointed them
             rating = min(rating, rng.choice((1, 2)))
-        title, text = write_review(rng, product, sim.index.quality.get(product.product_id, 0.5),
-                                   rating)
-        sim.out.reviews.append(Review(product_id=product.product_id, user_id=sim.user_id,
-                                      rating=rating, title=title, text=text, created_at=when))
-        # A review is its own visit (from the "how was it?" email), not part of the session.
-        sim.emit(EventKind.REVIEW, when, None, product, item, value=float(rating))
+        title, text = write_review(rng, offer.product, offer.quality, rating)
+        sim.out.reviews.append(sim.rows.review(
+            id=None, product_id=offer.product_id, user_id=sim.user_id, rating=rating,
+            title=title, text=text, created_at=when,
+        ))
+        # A review is its own visit (from the "how was it?" email), not part of a session.
+        sim.emit(EventKind.REVIEW, when, None, offer, variant, value=float(rating))

@@ -161,8 +161,14 @@ def meets(value: Any, op: Op, target: Any) -> bool:
 @cache
 def all_categories() -> tuple[CategorySpec, ...]:
     """Every demo category, in a fixed order (the order is part of determinism)."""
-    from store.demo import spec_clothing, spec_computers, spec_electronics, spec_home
-    from store.demo import spec_office, spec_outdoors
+    from store.demo import (
+        spec_clothing,
+        spec_computers,
+        spec_electronics,
+        spec_home,
+        spec_office,
+        spec_outdoors,
+    )
 
     return (
         *spec_clothing.categories(),

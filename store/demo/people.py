@@ -25,7 +25,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from store.demo.behaviour import UniqueIds, simulate_user, timeline_end
+from store.demo.behaviour import RowMakers, UniqueIds, simulate_user
+from store.demo.catalog import DEMO_AS_OF, paused_gc
 from store.demo.types import Catalog, DemoConfig, People
 from store.models import HiddenTruth, Item, PaymentMethod, PaymentSource, Product, User
 
@@ -90,7 +91,8 @@ _SHOE_SIZE = re.compile(r"\d{1,2}(\.5)?")
 
 
 def is_size_option(name: str) -> bool:
-    return "size" in name.lower()
+    # Not "screen size" or "case size": those are product specs, not what fits the body.
+    return name.lower() in ("size", "shoe size", "clothing size")
 
 
 def is_color_option(name: str) -> bool:
@@ -119,27 +121,53 @@ def _ascending(values: set[str]) -> tuple[str, ...]:
     return tuple(sorted(values, key=float))
 
 
+# The simulation reads products and items ~100 times per user; SQLModel's instrumented
+# attributes cost ~0.5 µs a read, so what it needs is copied once into plain slotted records.
+@dataclass(frozen=True, slots=True, eq=False)  # identity: comparing rows field by field is slow
+class Variant:
+    """An available item, with the sizes and colours that decide whether a user buys it."""
+
+    item: Item
+    item_id: str
+    price: float
+    options: Mapping[str, Any]
+    sizes: tuple[tuple[str, str], ...]  # (shoe|clothing, value)
+    colors: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Offer:
+    """A product as shoppers meet it: its listing facts, hidden quality and buyable variants."""
+
+    product: Product
+    product_id: str
+    leaf: str
+    brand: str
+    price: float
+    fit: str
+    quality: float
+    variants: tuple[Variant, ...]
+
+
 @dataclass(frozen=True)
 class Shelf:
-    """One category's products, pre-grouped so picking one is O(1), not a catalog scan."""
+    """One category's offers, pre-grouped so picking one is O(1), not a catalog scan."""
 
     leaf: str
-    products: tuple[Product, ...]
-    by_brand: Mapping[str, tuple[Product, ...]]
+    offers: tuple[Offer, ...]
+    by_brand: Mapping[str, tuple[Offer, ...]]
     bands: Mapping[str, tuple[float, float]]  # sensitivity -> (low, high) price
-    in_band: Mapping[str, tuple[Product, ...]]  # sensitivity -> products priced in its band
-    brand_in_band: Mapping[tuple[str, str], tuple[Product, ...]]  # (brand, sensitivity) -> ...
+    in_band: Mapping[str, tuple[Offer, ...]]  # sensitivity -> offers priced in its band
+    brand_in_band: Mapping[tuple[str, str], tuple[Offer, ...]]  # (brand, sensitivity) -> ...
     brands_by_price: tuple[str, ...]  # cheapest typical price first
 
 
 @dataclass(frozen=True)
 class ShopIndex:
-    """The catalog as shoppers meet it: shelves per category, buyable items, sizes, colours."""
+    """The catalog as shoppers meet it: shelves per category, size runs, colours."""
 
     leaves: tuple[str, ...]  # catalog order
     shelves: Mapping[str, Shelf]
-    items: Mapping[str, tuple[Item, ...]]  # product_id -> available items
-    quality: Mapping[str, float]
     sizes: Mapping[tuple[str, str], tuple[str, ...]]  # (shoe|clothing, fit) -> ascending
     colors: tuple[str, ...]  # most common first
 
@@ -151,27 +179,25 @@ def _quantile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[min(int(q * len(sorted_values)), len(sorted_values) - 1)]
 
 
-def _shelf(leaf: str, products: list[Product]) -> Shelf:
-    prices = sorted(p.price for p in products)
+def _shelf(leaf: str, offers: list[Offer]) -> Shelf:
+    prices = sorted(o.price for o in offers)
     bands = {
         s: (round(_quantile(prices, lo), 2), round(_quantile(prices, hi), 2))
         for s, (lo, hi) in BAND_QUANTILES.items()
     }
-    by_brand: dict[str, list[Product]] = defaultdict(list)
-    for p in products:
-        by_brand[p.brand].append(p)
-    in_band = {
-        s: tuple(p for p in products if lo <= p.price <= hi) for s, (lo, hi) in bands.items()
-    }
+    by_brand: dict[str, list[Offer]] = defaultdict(list)
+    for o in offers:
+        by_brand[o.brand].append(o)
+    in_band = {s: tuple(o for o in offers if lo <= o.price <= hi) for s, (lo, hi) in bands.items()}
     brand_in_band = {
-        (brand, s): tuple(p for p in group if lo <= p.price <= hi)
+        (brand, s): tuple(o for o in group if lo <= o.price <= hi)
         for brand, group in by_brand.items()
         for s, (lo, hi) in bands.items()
     }
-    typical = {b: sorted(p.price for p in g)[len(g) // 2] for b, g in by_brand.items()}
+    typical = {b: sorted(o.price for o in g)[len(g) // 2] for b, g in by_brand.items()}
     return Shelf(
         leaf=leaf,
-        products=tuple(products),
+        offers=tuple(offers),
         by_brand={b: tuple(g) for b, g in by_brand.items()},
         bands=bands,
         in_band=in_band,
@@ -180,31 +206,48 @@ def _shelf(leaf: str, products: list[Product]) -> Shelf:
     )
 
 
-def build_index(catalog: Catalog) -> ShopIndex:
-    by_leaf: dict[str, list[Product]] = defaultdict(list)
-    for product in catalog.products:
-        by_leaf[product.category_leaf].append(product)
-    fits = {p.product_id: fit_of(p) for p in catalog.products}
-    items: dict[str, list[Item]] = defaultdict(list)
-    sizes: dict[tuple[str, str], set[str]] = defaultdict(set)
-    colors: Counter[str] = Counter()
+def _variants(catalog: Catalog) -> dict[str, list[Variant]]:
+    variants: dict[str, list[Variant]] = defaultdict(list)
+    kinds: dict[tuple[str, str], str] = {}  # a catalog repeats few (option, value) pairs
     for item in catalog.items:
         if not item.available:
             continue
-        items[item.product_id].append(item)
-        for name, value in (item.options or {}).items():
-            value = str(value)
-            kind = size_kind(name, value)
-            if kind:
-                sizes[kind, fits.get(item.product_id, "")].add(value)
+        options = item.options or {}
+        sizes: list[tuple[str, str]] = []
+        colors: list[str] = []
+        for name, raw in options.items():
+            value = str(raw)
+            kind = kinds.get((name, value))
+            if kind is None:
+                kind = size_kind(name, value) or ("color" if is_color_option(name) else "")
+                kinds[name, value] = kind
+            if kind == "color":
+                colors.append(value)
+            elif kind:
+                sizes.append((kind, value))
+        variants[item.product_id].append(
+            Variant(item, item.item_id, item.price, options, tuple(sizes), tuple(colors))
+        )
+    return variants
+
+
+def build_index(catalog: Catalog) -> ShopIndex:
+    variants = _variants(catalog)
+    by_leaf: dict[str, list[Offer]] = defaultdict(list)
+    sizes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    colors: Counter[str] = Counter()
+    for p in catalog.products:
+        offer = Offer(p, p.product_id, p.category_leaf, p.brand, p.price, fit_of(p),
+                      catalog.quality.get(p.product_id, 0.5), tuple(variants.get(p.product_id, ())))
+        by_leaf[offer.leaf].append(offer)
+        for variant in offer.variants:
+            for kind, value in variant.sizes:
+                sizes[kind, offer.fit].add(value)
                 sizes[kind, ""].add(value)
-            elif is_color_option(name):
-                colors[value] += 1
+            colors.update(variant.colors)
     return ShopIndex(
         leaves=tuple(by_leaf),
         shelves={leaf: _shelf(leaf, group) for leaf, group in by_leaf.items()},
-        items={pid: tuple(group) for pid, group in items.items()},
-        quality=catalog.quality,
         sizes={key: _ascending(values) for key, values in sizes.items()},
         colors=tuple(sorted(colors, key=lambda c: (-colors[c], c))),
     )
@@ -229,29 +272,22 @@ class Prefs:
     def top_category(self) -> str:
         return self.categories[0][0]
 
-    def wears(self, product: Product) -> bool:
-        return fit_of(product) in ("", "unisex", self.fit)
+    def wears(self, offer: Offer) -> bool:
+        return offer.fit in ("", "unisex", self.fit)
 
-    def likes(self, product: Product) -> bool:
+    def likes(self, offer: Offer) -> bool:
         """A favourite-category product from a favourite brand or in the user's price band."""
-        band = self.price_bands.get(product.category_leaf)
-        if band is None or not self.wears(product):
+        band = self.price_bands.get(offer.leaf)
+        if band is None or not self.wears(offer):
             return False
-        brands = self.brands.get(product.category_leaf, ())
-        return product.brand in brands or band[0] <= product.price <= band[1]
+        return offer.brand in self.brands.get(offer.leaf, ()) or band[0] <= offer.price <= band[1]
 
-    def item_fit(self, options: Mapping[str, Any] | None) -> int | None:
+    def item_fit(self, variant: Variant) -> int | None:
         """None when the item is not in the user's size, else how much its colour appeals."""
-        score = 0
-        for name, raw in (options or {}).items():
-            value = str(raw)
-            kind = size_kind(name, value)
-            wanted = {"shoe": self.shoe_size, "clothing": self.clothing_size}.get(kind)
-            if kind and value != wanted:
+        for kind, value in variant.sizes:
+            if value != (self.shoe_size if kind == "shoe" else self.clothing_size):
                 return None
-            if is_color_option(name) and value in self.colors:
-                score += 2 if value == self.colors[0] else 1
-        return score
+        return sum(2 if c == self.colors[0] else 1 for c in variant.colors if c in self.colors)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -272,7 +308,7 @@ def _category_weights(rng: random.Random, count: int) -> list[float]:
     # The top category dominates for most users, so "what they like" is unambiguous.
     if count == 1:
         return [1.0]
-    top = rng.uniform(0.6, 0.8) if count == 2 else rng.uniform(0.5, 0.7)
+    top = rng.uniform(0.65, 0.85) if count == 2 else rng.uniform(0.55, 0.75)
     if count == 2:
         return [round(top, 3), round(1 - top, 3)]
     second = (1 - top) * rng.uniform(0.55, 0.75)
@@ -290,7 +326,7 @@ def _size(rng: random.Random, values: Sequence[str]) -> str | None:
 def make_prefs(rng: random.Random, index: ShopIndex, fit: str) -> Prefs:
     leaves = list(index.leaves)
     # Bigger categories have more fans, but not proportionally more.
-    popularity = [math.sqrt(len(index.shelves[leaf].products)) for leaf in leaves]
+    popularity = [math.sqrt(len(index.shelves[leaf].offers)) for leaf in leaves]
     count = min(rng.choices((1, 2, 3), weights=(0.3, 0.45, 0.25))[0], len(leaves))
     chosen: list[str] = []
     while len(chosen) < count:
@@ -375,29 +411,30 @@ def generate_people(config: DemoConfig, catalog: Catalog, progress: bool = False
     """Users, their payment methods, hidden preferences and everything they did in the shop."""
     index = build_index(catalog)
     ids = UniqueIds(random.Random(f"{config.seed}:people:ids"))
-    end = timeline_end()
+    rows = RowMakers()
     people = People(
         users=[], payment_methods=[], events=[], orders=[], order_items=[], reviews=[], truths=[]
     )
-    for n in tqdm(range(config.users), desc="people", unit="user", disable=not progress):
-        # One generator per user: adding users never changes the ones already made.
-        rng = random.Random(f"{config.seed}:people:{n}")
-        fit = rng.choice(("men's", "women's"))
-        user = make_user(rng, ids, n, fit)
-        methods = make_payment_methods(rng, ids, user.user_id, len(people.payment_methods))
-        prefs = make_prefs(rng, index, fit)
-        activity = simulate_user(rng, user, methods, prefs, index, ids)
-        first_seen = min((e.ts for e in activity.events), default=end)
-        user.created_at = first_seen - timedelta(days=rng.randint(1, 720))
-        people.users.append(user)
-        people.payment_methods.extend(methods)
-        people.events.extend(activity.events)
-        people.orders.extend(activity.orders)
-        people.order_items.extend(activity.order_items)
-        people.reviews.extend(activity.reviews)
-        people.truths.append(
-            HiddenTruth(entity="user", entity_id=user.user_id, data=prefs.to_dict())
-        )
+    with paused_gc():
+        for n in tqdm(range(config.users), desc="people", unit="user", disable=not progress):
+            # One generator per user: adding users never changes the ones already made.
+            rng = random.Random(f"{config.seed}:people:{n}")
+            fit = rng.choice(("men's", "women's"))
+            user = make_user(rng, ids, n, fit)
+            methods = make_payment_methods(rng, ids, user.user_id, len(people.payment_methods))
+            prefs = make_prefs(rng, index, fit)
+            activity = simulate_user(rng, user, methods, prefs, index, ids, rows)
+            first_seen = min((e.ts for e in activity.events), default=DEMO_AS_OF)
+            user.created_at = first_seen - timedelta(days=rng.randint(1, 720))
+            people.users.append(user)
+            people.payment_methods.extend(methods)
+            people.events.extend(activity.events)
+            people.orders.extend(activity.orders)
+            people.order_items.extend(activity.order_items)
+            people.reviews.extend(activity.reviews)
+            people.truths.append(
+                HiddenTruth(entity="user", entity_id=user.user_id, data=prefs.to_dict())
+            )
     # Order seq follows creation time across the whole shop, as a real shop's would.
     people.orders.sort(key=lambda o: (o.created_at, o.order_id))
     for seq, order in enumerate(people.orders):

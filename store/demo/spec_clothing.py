@@ -27,7 +27,7 @@ GENDER = A(
 
 def _shoe_size(pick: tuple[int, int]) -> O:
     return O("size", MEN_SIZES, pick=pick, run=True, given="gender",
-             cases={"women's": WOMEN_SIZES}, offer="sizes {values}",
+             cases={"women's": WOMEN_SIZES}, offer="size {values}",
              query=("size {v}", "in size {v}"))
 
 
@@ -35,7 +35,7 @@ def _running() -> CategorySpec:
     return CategorySpec(
         DEPT, "Running Shoes", "Running Shoe", True,
         ("running shoes", "running sneakers", "runners", "running trainers", "jogging shoes"),
-        110.0, 0.3,
+        110.0, 0.18,
         (B("Stridewell", MID), B("Velocita", PREMIUM), B("Paceline", MID), B("Runvale", BUDGET),
          B("Tempora", PREMIUM), B("Fleetfoot", BUDGET), B("Apexa", MID)),
         ("Glide", "Tempo", "Surge", "Drift", "Pulse", "Nova", "Swift", "Zephyr", "Rush", "Flux",
@@ -72,7 +72,7 @@ def _running() -> CategorySpec:
         ),
         (_shoe_size((2, 4)),
          O("width", ("standard", "wide"), pick=(1, 2), uplift={"wide": 1.03},
-           offer="{values} widths", query=("{v}", "{v} fit")),
+           offer="{values} width", query=("{v}", "{v} fit")),
          O("color", SHOE_COLORS, pick=(1, 2))),
         8,
         ("The {brand} {model} is {a_noun} built for everyday miles.",
@@ -95,7 +95,7 @@ def _hiking() -> CategorySpec:
     return CategorySpec(
         DEPT, "Hiking Boots", "Hiking Boot", True,
         ("hiking boots", "hiking shoes", "trekking boots", "walking boots", "trail boots"),
-        150.0, 0.3,
+        150.0, 0.18,
         (B("Northpeak", MID), B("Trailforge", PREMIUM), B("Cragmoor", PREMIUM),
          B("Alpenro", MID), B("Summitry", BUDGET), B("Wildbrook", BUDGET)),
         ("Summit", "Ridge", "Pinnacle", "Cascade", "Talus", "Sierra", "Granite", "Boulder",
@@ -132,7 +132,7 @@ def _hiking() -> CategorySpec:
         ),
         (_shoe_size((2, 4)),
          O("width", ("standard", "wide"), pick=(1, 2), uplift={"wide": 1.03},
-           offer="{values} widths", query=("{v}", "{v} fit")),
+           offer="{values} width", query=("{v}", "{v} fit")),
          O("color", ("Brown", "Black", "Grey", "Tan", "Olive", "Slate Blue"), pick=(1, 2))),
         8,
         ("The {brand} {model} is {a_noun} made for rough, rocky trails.",
@@ -154,7 +154,7 @@ def _walking() -> CategorySpec:
     return CategorySpec(
         DEPT, "Walking Shoes", "Walking Shoe", True,
         ("walking shoes", "walking sneakers", "comfortable shoes", "everyday sneakers"),
-        85.0, 0.3,
+        85.0, 0.18,
         (B("Easyfoot", BUDGET), B("Strollwise", MID), B("Meadowstep", MID), B("Pathly", BUDGET),
          B("Solewise", PREMIUM), B("Stridewell", MID)),
         ("Cruise", "Stroll", "Wander", "Journey", "Meadow", "Haven", "Ease", "Voyage", "Harbor",
@@ -182,7 +182,7 @@ def _walking() -> CategorySpec:
         ),
         (_shoe_size((2, 4)),
          O("width", ("narrow", "standard", "wide", "extra wide"), pick=(2, 3), run=True,
-           uplift={"wide": 1.03, "extra wide": 1.05}, offer="{values} widths",
+           uplift={"wide": 1.03, "extra wide": 1.05}, offer="{values} width",
            query=("{v}", "{v} fit", "{v} width")),
          O("color", SHOE_COLORS, pick=(1, 2))),
         10,
@@ -202,7 +202,7 @@ def _tshirts() -> CategorySpec:
     return CategorySpec(
         DEPT, "T-Shirts", "T-Shirt", False,
         ("t-shirt", "t shirt", "tee", "tshirt"),
-        22.0, 0.35,
+        22.0, 0.21,
         (B("Basicthread", BUDGET), B("Cottonfield", MID), B("Loomwell", MID),
          B("Everweave", PREMIUM), B("Plainsong", BUDGET), B("Merinova", PREMIUM)),
         ("Everyday", "Classic", "Essential", "Heritage", "Signature", "Weekend", "Core",
@@ -235,7 +235,7 @@ def _tshirts() -> CategorySpec:
               query={3: ("3 pack", "multipack", "pack of 3")}),
         ),
         (O("size", APPAREL_SIZES, pick=(3, 6), run=True, uplift={"XXL": 1.08},
-           offer="sizes {values}", query=("size {v}", "{v}", "in {v}")),
+           offer="size {values}", query=("size {v}", "{v}", "in {v}")),
          O("color", APPAREL_COLORS, pick=(1, 3), query=("{v}", "in {v}"))),
         10,
         ("The {brand} {model} is {a_noun} you will reach for every day.",
@@ -254,7 +254,7 @@ def _jackets() -> CategorySpec:
     return CategorySpec(
         DEPT, "Jackets", "Jacket", False,
         ("jacket", "coat", "outdoor jacket"),
-        120.0, 0.4,
+        120.0, 0.24,
         (B("Northpeak", MID), B("Stormline", MID), B("Cragmoor", PREMIUM),
          B("Kestrel Outdoor", MID), B("Polarhaus", PREMIUM), B("Urbanlayer", BUDGET)),
         ("Cloudburst", "Torrent", "Nimbus", "Drizzle", "Squall", "Glacier", "Tundra", "Ember",
@@ -279,6 +279,14 @@ def _jackets() -> CategorySpec:
                         "none": ""},
               title={"down": "Down"},
               query={"down": ("down",), "synthetic": ("synthetic insulated",)}),
+            A("shell", C(("polyester",)), given="type",
+              cases={"rain jacket": C(("recycled nylon", "polyester"), (0.5, 0.5)),
+                     "puffer jacket": C(("ripstop nylon",)),
+                     "fleece jacket": C(("recycled polyester fleece", "sherpa fleece")),
+                     "softshell jacket": C(("stretch woven nylon",)),
+                     "parka": C(("waxed cotton", "polyester"), (0.3, 0.7), (1.2, 1.0))},
+              describe="a {v} outer",
+              query={"recycled nylon": ("recycled",), "sherpa fleece": ("sherpa",)}),
             A("hood", C((True, False), (0.7, 0.3)),
               describe={True: "an adjustable hood", False: ""},
               title={True: "Hooded"}, query={True: ("hooded", "with hood")}),
@@ -287,7 +295,7 @@ def _jackets() -> CategorySpec:
               title={True: "Packable"}, query={True: ("packable",)}),
         ),
         (O("size", APPAREL_SIZES, pick=(3, 5), run=True, uplift={"XXL": 1.05},
-           offer="sizes {values}", query=("size {v}", "{v}", "in {v}")),
+           offer="size {values}", query=("size {v}", "{v}", "in {v}")),
          O("color", APPAREL_COLORS, pick=(1, 3), query=("{v}", "in {v}"))),
         10,
         ("The {brand} {model} is {a_noun} for unpredictable weather.",

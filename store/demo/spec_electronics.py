@@ -12,15 +12,20 @@ from store.demo.catalog_spec import Threshold as T
 
 DEPT = "Electronics"
 TECH_COLORS = ("Black", "White", "Silver", "Midnight Blue", "Graphite", "Rose Gold", "Green")
-STORAGE_UPLIFT = {"32GB": 0.85, "64GB": 0.9, "128GB": 1.0, "256GB": 1.15, "512GB": 1.35,
-                  "1TB": 1.6}
+_STORAGE_UPLIFT = {"32GB": 0.85, "64GB": 0.9, "256GB": 1.15, "512GB": 1.35, "1TB": 1.6}
+
+
+def _storage(values: tuple[str, ...]) -> O:
+    return O("storage", values, pick=(1, 3), run=True,
+             uplift={k: v for k, v in _STORAGE_UPLIFT.items() if k in values},
+             offer="{values} of storage", query=("{v}", "with {v} storage"))
 
 
 def _headphones() -> CategorySpec:
     return CategorySpec(
         DEPT, "Headphones", "Headphones", True,
         ("headphones", "headset", "earphones"),
-        90.0, 0.55,
+        90.0, 0.33,
         (B("Sonique", PREMIUM), B("Auralis", PREMIUM), B("Wavecrest", MID),
          B("Tonic Audio", MID), B("Echofy", BUDGET), B("Soundmere", MID), B("Pulsewave", BUDGET)),
         ("Aria", "Tempo", "Nova", "Halo", "Vibe", "Studio", "Flow", "Encore", "Crescendo",
@@ -43,7 +48,7 @@ def _headphones() -> CategorySpec:
                      (True, "on-ear"): C((20, 30, 40)),
                      (True, "in-ear"): C((5, 6, 8, 10))},
               describe="up to {v} hours of battery life", silent=(0,),
-              thresholds=(T("long battery life", "ge", 30),)),
+              thresholds=(T("with long battery life", "ge", 30),)),
             A("water_resistance", C(("none", "IPX4")), given="type",
               cases={"in-ear": C(("none", "IPX4", "IPX5", "IPX7"), (0.2, 0.35, 0.25, 0.2))},
               describe="{v} water resistance", silent=("none",),
@@ -81,7 +86,7 @@ def _speakers() -> CategorySpec:
     return CategorySpec(
         DEPT, "Smart Speakers", "Smart Speaker", False,
         ("smart speaker", "voice assistant speaker", "smart home speaker"),
-        80.0, 0.5,
+        80.0, 0.3,
         (B("Wavecrest", MID), B("Homely", BUDGET), B("Auralis", PREMIUM), B("Sonique", PREMIUM),
          B("Nestwell", MID), B("Echofy", BUDGET)),
         ("Orb", "Pebble", "Beacon", "Cove", "Loop", "Dome", "Halo", "Spark", "Hearth", "Chime"),
@@ -129,7 +134,7 @@ def _phones() -> CategorySpec:
     return CategorySpec(
         DEPT, "Smartphones", "Smartphone", False,
         ("smartphone", "phone", "cell phone", "mobile phone", "android phone"),
-        480.0, 0.5,
+        480.0, 0.3,
         (B("Corevia", MID), B("Lumio", MID), B("Zentra", PREMIUM), B("Pixora", PREMIUM),
          B("Voltan", BUDGET), B("Orbis", MID), B("Kairo", BUDGET)),
         ("Edge", "Nova", "Pulse", "Vista", "Prime", "Aero", "Spark", "Luxe", "Zen", "Flare"),
@@ -149,7 +154,8 @@ def _phones() -> CategorySpec:
               query={v: (f"{v}mp camera", f"with {v}mp camera") for v in (50, 108, 200)}),
             A("battery_mah", C((4000, 4500, 5000, 5500)),
               describe="a {v} mAh battery",
-              thresholds=(T("long battery life", "ge", 5000), T("big battery", "ge", 5000))),
+              thresholds=(T("with long battery life", "ge", 5000),
+                          T("with a big battery", "ge", 5000))),
             A("five_g", C((True, False), (0.75, 0.25), (1.1, 1.0)),
               describe={True: "5G connectivity", False: "4G LTE connectivity"},
               title={True: "5G"}, query={True: ("5g",)}),
@@ -160,9 +166,7 @@ def _phones() -> CategorySpec:
               describe="{v} water resistance", silent=("none",),
               query={"IP68": ("waterproof", "ip68")}),
         ),
-        (O("storage", ("64GB", "128GB", "256GB", "512GB", "1TB"), pick=(1, 3), run=True,
-           uplift=STORAGE_UPLIFT, offer="{values} of storage",
-           query=("{v}", "with {v} storage")),
+        (_storage(("64GB", "128GB", "256GB", "512GB", "1TB")),
          O("color", TECH_COLORS, pick=(1, 3), query=("{v}", "in {v}"))),
         6,
         ("The {brand} {model} is {a_noun} with flagship features where they count.",
@@ -185,16 +189,16 @@ def _tablets() -> CategorySpec:
     return CategorySpec(
         DEPT, "Tablets", "Tablet", False,
         ("tablet", "android tablet", "tablet computer"),
-        320.0, 0.5,
+        320.0, 0.3,
         (B("Corevia", MID), B("Lumio", MID), B("Zentra", PREMIUM), B("Voltan", BUDGET),
          B("Orbis", MID), B("Tabula", BUDGET)),
         ("Slate", "Pad", "Tab", "Canvas", "Note", "Vista", "Folio", "Sketch", "Leaf", "Page"),
         ("", "8", "10", "11", "Pro", "Plus", "Lite", "SE"),
         (
-            A("screen_in", C((8.3, 10.2, 10.9, 11.0, 12.9), (0.15, 0.25, 0.25, 0.2, 0.15),
+            A("screen_in", C((8.3, 10.2, 10.9, 11, 12.9), (0.15, 0.25, 0.25, 0.2, 0.15),
                              (0.8, 0.95, 1.0, 1.05, 1.35)),
               describe="a {v}-inch display", title="{v}-Inch",
-              query={v: (f"{v} inch",) for v in (8.3, 10.2, 10.9, 11.0, 12.9)},
+              query={v: (f"{v} inch",) for v in (8.3, 10.2, 10.9, 11, 12.9)},
               thresholds=(T("large", "ge", 12.0), T("small", "le", 8.5))),
             A("stylus_support", C((True, False), (0.55, 0.45), (1.1, 1.0)),
               describe={True: "support for an active stylus", False: ""},
@@ -205,16 +209,14 @@ def _tablets() -> CategorySpec:
               query={True: ("with keyboard",)}),
             A("battery_hours", C((8, 10, 12, 14)),
               describe="up to {v} hours of battery life",
-              thresholds=(T("long battery life", "ge", 12),)),
+              thresholds=(T("with long battery life", "ge", 12),)),
             A("kids", C((False, True), (0.9, 0.1), (1.0, 0.7)),
               describe={True: "a kid-proof case and parental controls", False: ""},
               title={True: "Kids"}, query={True: ("for kids", "kids")}),
         ),
-        (O("storage", ("32GB", "64GB", "128GB", "256GB", "512GB"), pick=(1, 3), run=True,
-           uplift=STORAGE_UPLIFT, offer="{values} of storage",
-           query=("{v}", "with {v} storage")),
+        (_storage(("32GB", "64GB", "128GB", "256GB", "512GB")),
          O("connectivity", ("Wi-Fi", "Wi-Fi + Cellular"), pick=(1, 2),
-           uplift={"Wi-Fi + Cellular": 1.2}, offer="{values} models",
+           uplift={"Wi-Fi + Cellular": 1.2}, offer="{values} model",
            query=("{v}", "with {v}")),
          O("color", ("Space Grey", "Silver", "Blue", "Pink"), pick=(1, 2),
            query=("{v}", "in {v}"))),
@@ -238,7 +240,7 @@ def _watches() -> CategorySpec:
     return CategorySpec(
         DEPT, "Smartwatches", "Smartwatch", False,
         ("smartwatch", "smart watch", "fitness watch", "fitness tracker watch"),
-        220.0, 0.5,
+        220.0, 0.3,
         (B("Pulsewave", BUDGET), B("Zentra", PREMIUM), B("Corevia", MID), B("Kairo", BUDGET),
          B("Chronix", MID), B("Fitvana", MID)),
         ("Active", "Sport", "Fit", "Trek", "Vita", "Motion", "Orbit", "Sense", "Track", "Vigor"),
@@ -248,7 +250,7 @@ def _watches() -> CategorySpec:
               describe={True: "built-in GPS", False: "connected GPS through your phone"},
               title={True: "GPS"}, query={True: ("gps", "with gps")}),
             A("battery_days", C((1, 2, 5, 7, 14), (0.2, 0.2, 0.2, 0.25, 0.15)),
-              describe=days, thresholds=(T("long battery life", "ge", 7),)),
+              describe=days, thresholds=(T("with long battery life", "ge", 7),)),
             A("water_rating", C(("5 ATM", "IP68", "none"), (0.55, 0.35, 0.1)),
               describe="{v} water resistance", silent=("none",),
               query={"5 ATM": ("waterproof", "swimproof", "for swimming")}),
@@ -260,10 +262,10 @@ def _watches() -> CategorySpec:
               query={"AMOLED": ("amoled",)}),
         ),
         (O("case size", ("40mm", "41mm", "44mm", "45mm", "46mm"), pick=(1, 2), run=True,
-           uplift={"44mm": 1.05, "45mm": 1.06, "46mm": 1.08}, offer="{values} cases",
+           uplift={"44mm": 1.05, "45mm": 1.06, "46mm": 1.08}, offer="{values} case",
            query=("{v}",)),
          O("band color", ("Black", "Midnight", "Starlight", "Olive", "Coral", "Navy"),
-           pick=(1, 3), offer="{values} bands", query=("{v} band", "with {v} band"))),
+           pick=(1, 3), offer="{values} band", query=("{v} band", "with {v} band"))),
         6,
         ("The {brand} {model} is {a_noun} that tracks your day and your workouts.",
          "Stay on top of notifications, sleep and steps with the {brand} {model}.",

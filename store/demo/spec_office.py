@@ -17,7 +17,7 @@ def _chairs() -> CategorySpec:
     return CategorySpec(
         DEPT, "Office Chairs", "Office Chair", False,
         ("office chair", "desk chair", "computer chair", "work chair"),
-        230.0, 0.55,
+        230.0, 0.33,
         (B("Sitwell", MID), B("Ergonomix", PREMIUM), B("Posturo", PREMIUM),
          B("Deskmate", BUDGET), B("Officeline", BUDGET), B("Chairworks", MID),
          B("Raidseat", MID)),
@@ -88,7 +88,7 @@ def _desks() -> CategorySpec:
     return CategorySpec(
         DEPT, "Standing Desks", "Standing Desk", False,
         ("standing desk", "sit stand desk", "height adjustable desk", "adjustable desk"),
-        380.0, 0.45,
+        380.0, 0.27,
         (B("Elevana", PREMIUM), B("Risewell", MID), B("Deskmate", BUDGET), B("Liftline", MID),
          B("Standly", BUDGET), B("Oakhaven", PREMIUM)),
         ("Rise", "Ascent", "Summit", "Lift", "Apex", "Horizon", "Elevate", "Crest", "Stance",
@@ -125,7 +125,7 @@ def _desks() -> CategorySpec:
         (O("desktop size", ("40 x 24 in", "48 x 24 in", "55 x 28 in", "60 x 30 in",
                             "72 x 30 in"), pick=(1, 3), run=True,
            uplift={"40 x 24 in": 0.85, "55 x 28 in": 1.08, "60 x 30 in": 1.15,
-                   "72 x 30 in": 1.3}, offer="{values} desktops", query=("{v}",)),
+                   "72 x 30 in": 1.3}, offer="{values} desktop", query=("{v}",)),
          O("color", ("Walnut", "Black", "White", "Oak", "Maple"), pick=(1, 2),
            given="desktop_material",
            cases={"bamboo": ("Natural Bamboo", "Carbonized Bamboo"),
@@ -150,7 +150,7 @@ def _lamps() -> CategorySpec:
     return CategorySpec(
         DEPT, "Desk Lamps", "Desk Lamp", False,
         ("desk lamp", "led desk lamp", "table lamp", "reading lamp", "task lamp"),
-        45.0, 0.45,
+        45.0, 0.27,
         (B("Luminest", MID), B("Brightwell", BUDGET), B("Glowhaus", PREMIUM),
          B("Deskmate", BUDGET), B("Halcyon Light", PREMIUM), B("Lampwright", MID)),
         ("Beam", "Arc", "Halo", "Lumen", "Glow", "Focus", "Ray", "Orbit", "Flare", "Spark"),

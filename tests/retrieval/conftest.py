@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,32 +32,70 @@ from store.models import HelpArticle, Item, Product, Review
 
 # leaf, department, noun, brands, attribute makers, options, base price
 CATEGORIES: list[dict[str, Any]] = [
-    {"leaf": "Running Shoes", "dept": "Sports & Outdoors", "noun": "Running Shoe",
-     "brands": ["Stride", "Pacer", "Northpeak"], "price": 90.0,
-     "attrs": lambda r: {"waterproof": r.random() < 0.4, "terrain": r.choice(["road", "trail"]),
-                         "weight_g": r.choice([220, 260, 300])},
-     "options": {"size": ["7", "8", "9", "10", "11", "12"], "color": ["Black", "White", "Red"]}},
-    {"leaf": "Headphones", "dept": "Electronics", "noun": "Headphones",
-     "brands": ["Sonara", "Bassline", "Quietude"], "price": 120.0,
-     "attrs": lambda r: {"wireless": r.random() < 0.7, "noise_cancelling": r.random() < 0.5,
-                         "battery_hours": r.choice([20, 30, 40])},
-     "options": {"color": ["Black", "Silver", "Blue"]}},
-    {"leaf": "Coffee Makers", "dept": "Home & Kitchen", "noun": "Coffee Maker",
-     "brands": ["Brewmaster", "Crema", "Morning Co"], "price": 150.0,
-     "attrs": lambda r: {"type": r.choice(["espresso", "drip", "french press"]),
-                         "capacity_cups": r.choice([4, 8, 12])},
-     "options": {"color": ["Black", "Stainless Steel"]}},
-    {"leaf": "Laptops", "dept": "Computers", "noun": "Laptop",
-     "brands": ["Voltix", "Arcbook", "Lumen"], "price": 900.0,
-     "attrs": lambda r: {"screen_size": r.choice([13.3, 14.0, 15.6]), "ram_gb": r.choice([8, 16]),
-                         "features": r.sample(["backlit keyboard", "touchscreen", "fingerprint"], 2)},
-     "options": {"storage": ["256GB", "512GB", "1TB"]}},
-    {"leaf": "Tents", "dept": "Sports & Outdoors", "noun": "Tent",
-     "brands": ["Northpeak", "Campwise", "Summit"], "price": 200.0,
-     "attrs": lambda r: {"capacity": r.choice([1, 2, 4]),
-                         "season": r.choice(["3-season", "4-season"])},
-     "options": {"color": ["Green", "Orange"]}},
-]  # fmt: skip
+    {
+        "leaf": "Running Shoes",
+        "dept": "Sports & Outdoors",
+        "noun": "Running Shoe",
+        "brands": ["Stride", "Pacer", "Northpeak"],
+        "price": 90.0,
+        "attrs": lambda r: {
+            "waterproof": r.random() < 0.4,
+            "terrain": r.choice(["road", "trail"]),
+            "weight_g": r.choice([220, 260, 300]),
+        },
+        "options": {"size": ["7", "8", "9", "10", "11", "12"], "color": ["Black", "White", "Red"]},
+    },
+    {
+        "leaf": "Headphones",
+        "dept": "Electronics",
+        "noun": "Headphones",
+        "brands": ["Sonara", "Bassline", "Quietude"],
+        "price": 120.0,
+        "attrs": lambda r: {
+            "wireless": r.random() < 0.7,
+            "noise_cancelling": r.random() < 0.5,
+            "battery_hours": r.choice([20, 30, 40]),
+        },
+        "options": {"color": ["Black", "Silver", "Blue"]},
+    },
+    {
+        "leaf": "Coffee Makers",
+        "dept": "Home & Kitchen",
+        "noun": "Coffee Maker",
+        "brands": ["Brewmaster", "Crema", "Morning Co"],
+        "price": 150.0,
+        "attrs": lambda r: {
+            "type": r.choice(["espresso", "drip", "french press"]),
+            "capacity_cups": r.choice([4, 8, 12]),
+        },
+        "options": {"color": ["Black", "Stainless Steel"]},
+    },
+    {
+        "leaf": "Laptops",
+        "dept": "Computers",
+        "noun": "Laptop",
+        "brands": ["Voltix", "Arcbook", "Lumen"],
+        "price": 900.0,
+        "attrs": lambda r: {
+            "screen_size": r.choice([13.3, 14.0, 15.6]),
+            "ram_gb": r.choice([8, 16]),
+            "features": r.sample(["backlit keyboard", "touchscreen", "fingerprint"], 2),
+        },
+        "options": {"storage": ["256GB", "512GB", "1TB"]},
+    },
+    {
+        "leaf": "Tents",
+        "dept": "Sports & Outdoors",
+        "noun": "Tent",
+        "brands": ["Northpeak", "Campwise", "Summit"],
+        "price": 200.0,
+        "attrs": lambda r: {
+            "capacity": r.choice([1, 2, 4]),
+            "season": r.choice(["3-season", "4-season"]),
+        },
+        "options": {"color": ["Green", "Orange"]},
+    },
+]
 
 DESCRIPTIONS = {
     "Running Shoes": "A cushioned shoe for daily runs, with a breathable mesh upper.",
@@ -68,28 +106,46 @@ DESCRIPTIONS = {
 }
 
 HELP_ARTICLES = [
-    ("returns", "Returns and refunds", "policy",
-     "# Returns and refunds\n\nYou can return delivered items within 30 days.\n\n"
-     "## How to return\n\nStart a return from your order page and choose a refund method. "
-     "Refunds go back to the original payment method or a gift card.\n\n"
-     "## Exceptions\n\nOpened software and gift cards cannot be returned."),
-    ("shipping", "Shipping times and costs", "shipping",
-     "# Shipping\n\nStandard shipping takes 3 to 5 business days and is free over $50.\n\n"
-     "## Express\n\nExpress delivery arrives the next business day for $15."),
-    ("exchange", "Exchanging an item", "policy",
-     "# Exchanges\n\nA delivered item can be exchanged for another size or colour of the same "
-     "product. The price difference is charged or refunded.\n\n"
-     "## Pending orders\n\nItems in a pending order can be modified instead of exchanged."),
-    ("account", "Changing your address", "account",
-     "# Address\n\nUpdate your default address in account settings. Pending orders keep the "
-     "address they were placed with unless you change it on the order."),
-]  # fmt: skip
+    (
+        "returns",
+        "Returns and refunds",
+        "policy",
+        "# Returns and refunds\n\nYou can return delivered items within 30 days.\n\n"
+        "## How to return\n\nStart a return from your order page and choose a refund method. "
+        "Refunds go back to the original payment method or a gift card.\n\n"
+        "## Exceptions\n\nOpened software and gift cards cannot be returned.",
+    ),
+    (
+        "shipping",
+        "Shipping times and costs",
+        "shipping",
+        "# Shipping\n\nStandard shipping takes 3 to 5 business days and is free over $50.\n\n"
+        "## Express\n\nExpress delivery arrives the next business day for $15.",
+    ),
+    (
+        "exchange",
+        "Exchanging an item",
+        "policy",
+        "# Exchanges\n\nA delivered item can be exchanged for another size or colour of the same "
+        "product. The price difference is charged or refunded.\n\n"
+        "## Pending orders\n\nItems in a pending order can be modified instead of exchanged.",
+    ),
+    (
+        "account",
+        "Changing your address",
+        "account",
+        "# Address\n\nUpdate your default address in account settings. Pending orders keep the "
+        "address they were placed with unless you change it on the order.",
+    ),
+]
 
 
 def make_shop(store: Store, seed: int = 3, per_category: int = 12) -> None:
     """Insert the hand-made shop (60 products by default) into an empty store."""
     rng = random.Random(f"{seed}:retrieval-shop")
-    products, items, reviews = [], [], []
+    products: list[Product] = []
+    items: list[Item] = []
+    reviews: list[Review] = []
     seq = 0
     for cat in CATEGORIES:
         for n in range(per_category):
@@ -111,25 +167,48 @@ def make_shop(store: Store, seed: int = 3, per_category: int = 12) -> None:
             ratings = [rng.randint(1, 5) for _ in range(rating_count)]
             products.append(
                 Product(
-                    product_id=pid, title=title, description=DESCRIPTIONS[cat["leaf"]],
-                    brand=brand, product_type=cat["leaf"],
-                    category=f"{cat['dept']} > {cat['leaf']}", category_leaf=cat["leaf"],
-                    price=min(prices), rating_avg=sum(ratings) / len(ratings) if ratings else 0.0,
-                    rating_count=rating_count, attributes=attrs, seq=seq,
-                )  # fmt: skip
+                    product_id=pid,
+                    title=title,
+                    description=DESCRIPTIONS[cat["leaf"]],
+                    brand=brand,
+                    product_type=cat["leaf"],
+                    category=f"{cat['dept']} > {cat['leaf']}",
+                    category_leaf=cat["leaf"],
+                    price=min(prices),
+                    rating_avg=sum(ratings) / len(ratings) if ratings else 0.0,
+                    rating_count=rating_count,
+                    attributes=attrs,
+                    seq=seq,
+                )
             )
             seq += 1
             for i, (opts, price, available) in enumerate(variants):
-                items.append(Item(item_id=f"{pid}-{i}", product_id=pid, options=opts, price=price,
-                                  available=available, seq=i))  # fmt: skip
-            reviews.extend(Review(product_id=pid, rating=r, text="Works as described.")
-                           for r in ratings)  # fmt: skip
-    articles = [HelpArticle(article_id=a, title=t, topic=tp, body=b)
-                for a, t, tp, b in HELP_ARTICLES]  # fmt: skip
+                items.append(
+                    Item(
+                        item_id=f"{pid}-{i}",
+                        product_id=pid,
+                        options=opts,
+                        price=price,
+                        available=available,
+                        seq=i,
+                    )
+                )
+            reviews.extend(
+                Review(product_id=pid, rating=r, text="Works as described.") for r in ratings
+            )
+    articles = [
+        HelpArticle(article_id=a, title=t, topic=tp, body=b) for a, t, tp, b in HELP_ARTICLES
+    ]
     with store.session() as session:
         session.add_all(products)
         session.flush()
-        session.add_all(items + reviews + articles)
+        session.add_all([*items, *reviews, *articles])
+
+
+@pytest.fixture(scope="session")
+def shop_maker() -> Callable[[Store], None]:
+    """``make_shop`` for fixtures that need the shop on another store or scope."""
+    return make_shop
 
 
 @pytest.fixture
@@ -165,8 +244,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(
         [exe, "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

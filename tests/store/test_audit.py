@@ -274,6 +274,10 @@ def test_violations_name_counts_and_examples(store: Store) -> None:
         "products priced <= 0: 1 > 0 (p17)",
         "products without attributes: 15.0% > 10.0% (3 of 20 products, e.g. p14, p15, p20)",
     ]
+    assert report.violations(Thresholds(price_outliers=0, no_reviews=0.0)) == [
+        "price outliers: 1 > 0 (p12 at 99,999.00 in T-Shirts, median 20.00)",
+        "products without reviews: 5.0% > 0.0% (1 of 20 products, e.g. p13)",
+    ]
 
 
 def test_markdown_has_a_section_per_check(store: Store) -> None:
@@ -359,3 +363,15 @@ def test_parse_fail_on() -> None:
         assert "valid keys: duplicates, price_outliers, dangling, stale, bad_ratings" in str(
             info.value
         )
+
+
+def test_markdown_shows_ten_examples_and_says_how_many_more(sqlite_store: Store) -> None:
+    with sqlite_store.session() as s:
+        for n in range(24):  # twelve pairs
+            _product(s, f"p{n:02d}", f"Tee {n // 2}", 20.0, reviews=0)
+    report = run_audit(sqlite_store, now=NOW)
+    assert len(report.duplicates) == 12
+    md = report.to_markdown()
+    assert "- tee 0 (acme): `p00`, `p01`" in md
+    assert "- tee 9 (acme)" in md and "- tee 10 (acme)" not in md  # sorted by first id
+    assert "... and 2 more groups; `--json` lists them all." in md

@@ -1,0 +1,212 @@
+"""Importing a product catalog file (CSV, JSONL or Parquet): validate every row, then upsert.
+
+One row per purchasable variant (``Item``); product-level columns repeat on each row of the same
+``product_id``. The whole file is checked before anything is written: each value
+(``catalog_rows``), then across rows (duplicate ``item_id``, product fields that differ between
+rows of one product, a missing ``item_id`` on a product with several rows), then against the
+store (an ``item_id`` that belongs to another product). Any problem rejects the file with every
+problem listed, and nothing is committed.
+
+A valid file is written in one transaction: new products and variants are inserted, changed
+ones updated, identical ones left untouched, so re-importing a file changes nothing. A column
+the file does not have at all keeps the stored value of existing rows (a file without
+``rating_avg`` does not reset ratings). ``Product.price`` is the lowest price among the
+product's variants, stored ones included.
+
+Not here: deleting anything. Products and variants in the store but absent from the file are
+left as they are; remove them on purpose, not by omission.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+from tqdm import tqdm
+
+from store.db import Store
+from store.errors import ImportRejected, RowProblem
+from store.importers.catalog_read import (
+    ATTR_PREFIX,
+    OPT_PREFIX,
+    PRODUCT_COLUMNS,
+    CatalogFile,
+    read_catalog,
+)
+from store.importers.catalog_rows import CatalogRow, parse_row
+from store.importers.upsert import ImportReport, Row, apply, diff, load_by, note_source, same
+from store.models import Item, Product, utcnow
+
+
+def import_catalog(store: Store, path: Path, progress: bool = False) -> ImportReport:
+    """Validate ``path`` completely, then upsert its products and variants in one transaction.
+
+    Raises ``ImportRejected`` listing every problem (``file:line: field: message``) when any row
+    is invalid; the store is then unchanged. Products already in the store but absent from the
+    file are left alone.
+    """
+    started = time.perf_counter()
+    catalog = read_catalog(path)
+    rows, problems = _parse(catalog, progress)
+    given = _given_fields(catalog.columns)
+    problems += _cross_row_problems(catalog.name, rows, given)
+    report = ImportReport(file=str(path))
+    with store.session() as session:
+        existing_items = _existing_items(session, rows)
+        problems += _ownership_problems(catalog.name, rows, existing_items)
+        if problems:
+            raise ImportRejected(sorted(problems, key=lambda p: p.line))
+        _write(session, rows, given, existing_items, report)
+        note_source(session, f"catalog:{path.name}")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _parse(catalog: CatalogFile, progress: bool) -> tuple[list[CatalogRow], list[RowProblem]]:
+    problems = list(catalog.problems)
+    rows: list[CatalogRow] = []
+    text_cells = catalog.name.lower().endswith(".csv")
+    for raw in tqdm(catalog.rows, desc="checking rows", unit="row", disable=not progress):
+        row, row_problems = parse_row(raw, catalog.name, text_cells)
+        problems += row_problems
+        if row is not None:  # invalid rows too: duplicates and conflicts are still found
+            rows.append(row)
+    if not catalog.rows and not problems:
+        problems.append(RowProblem(catalog.name, 0, "file", "no rows; nothing to import"))
+    return rows, problems
+
+
+def _given_fields(columns: list[str]) -> set[str]:
+    """Product and Item columns this file sets (others keep their stored values)."""
+    given = {c for c in columns if c in PRODUCT_COLUMNS or c == "available"}
+    if any(c.startswith(ATTR_PREFIX) for c in columns):
+        given.add("attributes")
+    if any(c == "options" or c.startswith(OPT_PREFIX) for c in columns):
+        given.add("options")
+    if "category" in given:
+        given |= {"category_leaf", "product_type"}  # both follow the category by default
+    return given
+
+
+def _by_product(rows: list[CatalogRow]) -> dict[str, list[CatalogRow]]:
+    groups: dict[str, list[CatalogRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.product_id].append(row)
+    return groups
+
+
+def _cross_row_problems(name: str, rows: list[CatalogRow], given: set[str]) -> list[RowProblem]:
+    problems: list[RowProblem] = []
+    compared = [f for f in PRODUCT_COLUMNS if f in given]
+    for product_id, group in _by_product(rows).items():
+        if len(group) == 1 and group[0].item_id is None:
+            group[0].item_id = product_id  # a product sold in one variant needs no item id
+        lines = ", ".join(str(r.line) for r in group)
+        for row in group:
+            if row.item_id is None:
+                problems.append(RowProblem(
+                    name, row.line, "item_id", f"required because product {product_id!r} has "
+                    f"{len(group)} rows (lines {lines}); give each row its own item id",
+                ))
+        first = group[0]
+        for row in group[1:]:
+            for f in compared:
+                here, there = row.product[f], first.product[f]
+                if f == "product_type" and not same(row.product["category"],
+                                                    first.product["category"]):
+                    continue  # follows the category, whose conflict is already reported
+                if here is not None and there is not None and not same(there, here):
+                    problems.append(RowProblem(
+                        name, row.line, f, f"{here!r} differs from {there!r} on line "
+                        f"{first.line} for product {product_id!r}; product fields must be the "
+                        "same on every row of a product",
+                    ))
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.item_id is None:
+            continue
+        if row.item_id in seen:
+            problems.append(RowProblem(
+                name, row.line, "item_id", f"{row.item_id!r} is also on line "
+                f"{seen[row.item_id]}; every row needs its own item id",
+            ))
+        else:
+            seen[row.item_id] = row.line
+    return problems
+
+
+def _existing_items(session: Session, rows: list[CatalogRow]) -> dict[str, Row]:
+    """Stored variants that the file names, and every stored variant of the file's products."""
+    found = load_by(session, Item.item_id, {r.item_id for r in rows if r.item_id})
+    found += load_by(session, Item.product_id, {r.product_id for r in rows})
+    return {r["item_id"]: r for r in found}
+
+
+def _ownership_problems(
+    name: str, rows: list[CatalogRow], existing: dict[str, Row]
+) -> list[RowProblem]:
+    problems = []
+    for row in rows:
+        stored = existing.get(row.item_id or "")
+        if stored is not None and stored["product_id"] != row.product_id:
+            problems.append(RowProblem(
+                name, row.line, "item_id", f"{row.item_id!r} already belongs to product "
+                f"{stored['product_id']!r} in the store; use another item id",
+            ))
+    return problems
+
+
+def _write(
+    session: Session,
+    rows: list[CatalogRow],
+    given: set[str],
+    existing_items: dict[str, Row],
+    report: ImportReport,
+) -> None:
+    now = utcnow()
+    groups = _by_product(rows)
+    stored = {r["product_id"]: r for r in load_by(session, Product.product_id, groups)}
+    next_seq = _next_product_seq(session)
+    product_rows: list[Row] = []
+    item_rows: list[Row] = []
+    in_file = {r.item_id for r in rows}
+    stored_prices: dict[str, list[float]] = defaultdict(list)
+    for item in existing_items.values():
+        if item["item_id"] not in in_file:
+            stored_prices[item["product_id"]].append(item["price"])
+    for product_id, group in groups.items():
+        prices = [r.price for r in group] + stored_prices[product_id]
+        if product_id in stored:
+            seq = stored[product_id]["seq"]
+        else:
+            seq, next_seq = next_seq, next_seq + 1
+        product_rows.append({
+            "product_id": product_id, **group[0].product, "price": min(prices),
+            "seq": seq, "updated_at": now,
+        })
+        for position, row in enumerate(group):
+            item_rows.append({
+                "item_id": row.item_id, "product_id": product_id, "options": row.options,
+                "price": row.price, "available": row.available, "seq": position,
+            })
+    product_fields = [f for f in (*PRODUCT_COLUMNS, "category_leaf") if f in given]
+    products = diff(product_rows, stored, "product_id", [*product_fields, "title", "price"],
+                    touch={"updated_at": now})
+    optional = [f for f in ("available", "options") if f in given]
+    item_fields = ["product_id", "price", "seq", *optional]
+    items = diff(item_rows, existing_items, "item_id", item_fields)
+    apply(session, Product, products)
+    apply(session, Item, items)
+    report.products_added, report.products_updated = len(products.inserts), len(products.updates)
+    report.products_unchanged = products.unchanged
+    report.items_added, report.items_updated = len(items.inserts), len(items.updates)
+    report.items_unchanged = items.unchanged
+
+
+def _next_product_seq(session: Session) -> int:
+    top: Any = session.execute(select(func.max(Product.seq))).scalar()
+    return 0 if top is None else int(top) + 1

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from retrieval.embedder import HashEmbedder
+from retrieval.errors import IndexNotReady, QueryError
+from retrieval.help import HelpIndex, HelpSearcher, chunk_article, split_passages
+from store.db import Store
+from store.models import HelpArticle
+
+
+def test_passages_follow_headings_and_paragraphs() -> None:
+    body = "# Intro\n\nFirst para.\n\nSecond para.\n\n## Details\n\nThird para."
+    assert split_passages(body) == [
+        ("Intro", "First para.\n\nSecond para."),
+        ("Details", "Third para."),
+    ]
+
+
+def test_long_sections_are_packed_under_the_limit_at_sentence_ends() -> None:
+    sentence = "Refunds are issued to the original payment method within five days. "
+    body = "## Refunds\n\n" + sentence * 30 + "\n\n" + "word" * 300
+    passages = split_passages(body, max_chars=300)
+    assert all(len(text) <= 300 for _, text in passages)
+    assert all(section == "Refunds" for section, _ in passages)
+    assert passages[0][1].endswith("five days.")
+    assert "".join(t for _, t in passages).count("Refunds are issued") == 30
+
+
+def test_chunks_carry_article_and_stable_ids() -> None:
+    chunks = chunk_article("returns", "Returns", "# A\n\nOne.\n\n# B\n\nTwo.", topic="policy")
+    assert [c.doc_id for c in chunks] == ["returns#0", "returns#1"]
+    assert chunks[1].text == "Returns\nB\nTwo."
+    assert chunks[1].metadata == {
+        "article_id": "returns",
+        "title": "Returns",
+        "section": "B",
+        "topic": "policy",
+    }
+    again = chunk_article("returns", "Returns", "# A\n\nOne.\n\n# B\n\nTwo.", topic="policy")
+    assert [c.content_hash for c in chunks] == [c.content_hash for c in again]
+
+
+@pytest.fixture
+def help_searcher(shop: Store, help_index: HelpIndex, embedder: HashEmbedder) -> HelpSearcher:
+    help_index.sync(shop, embedder)
+    return HelpSearcher(shop, help_index, embedder)
+
+
+@pytest.mark.parametrize(
+    ("query", "article"),
+    [
+        ("how do I return an item and get a refund", "returns"),
+        ("how long does express shipping take", "shipping"),
+        ("exchange for another size", "exchange"),
+        ("change my address", "account"),
+    ],
+)
+def test_search_help_finds_the_right_article(
+    help_searcher: HelpSearcher, query: str, article: str
+) -> None:
+    passages = help_searcher.search_help(query, k=3)
+    assert len(passages) == 3
+    assert passages[0].article_id == article
+    titles = {a.article_id: a.title for a in _articles(help_searcher.store)}
+    assert all(p.title == titles[p.article_id] and p.text for p in passages)
+    assert passages[0].score >= passages[1].score >= passages[2].score
+
+
+def _articles(store: Store) -> list[HelpArticle]:
+    with store.session() as s:
+        return list(s.exec(select(HelpArticle)).all())
+
+
+def test_help_sync_is_incremental(
+    shop: Store, help_index: HelpIndex, embedder: HashEmbedder
+) -> None:
+    assert help_index.sync(shop, embedder).added == 8
+    assert help_index.sync(shop, embedder).unchanged == 8
+    with shop.session() as s:
+        article = s.get(HelpArticle, "shipping")
+        assert article is not None
+        article.body = "# Shipping\n\nStandard shipping takes 2 days."
+        s.add(article)
+    report = help_index.sync(shop, embedder)
+    assert (report.updated, report.deleted) == (1, 1)  # the Express section is gone
+    assert help_index.check(shop).clean
+
+
+def test_help_errors(shop: Store, help_index: HelpIndex, embedder: HashEmbedder) -> None:
+    searcher = HelpSearcher(shop, help_index, embedder)
+    with pytest.raises(IndexNotReady, match="help-center index is empty"):
+        searcher.search_help("refund")
+    help_index.sync(shop, embedder)
+    searcher.refresh()
+    with pytest.raises(QueryError):
+        searcher.search_help("  ")
+    assert len(searcher.search_help("refund " * 500, k=1)) == 1
