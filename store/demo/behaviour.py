@@ -256,13 +256,24 @@ def _status(rng: random.Random, age_days: float) -> OrderStatus:
                        (0.75, 0.08, 0.07, 0.10))[0]
 
 
-def _pay_with(sim: _User, total: float) -> PaymentMethod:
-    usable = [m for m in sim.methods if m.source != PaymentSource.GIFT_CARD
-              or (total <= GIFT_CARD_MAX_ORDER
-                  and sim.gift_spent.get(m.id, 0.0) + total <= GIFT_CARD_MAX_SPEND)]
-    method = usable[0] if sim.rng.random() < 0.6 else sim.rng.choice(usable)
+def _covers(sim: _User, method: PaymentMethod, amount: float) -> bool:
+    if method.source != PaymentSource.GIFT_CARD:
+        return True
+    spent = sim.gift_spent.get(method.id, 0.0)
+    return amount <= GIFT_CARD_MAX_ORDER and spent + amount <= GIFT_CARD_MAX_SPEND
+
+
+def _charge(sim: _User, method: PaymentMethod, amount: float) -> None:
+    """Track what a gift card has paid (refunds are negative), so it stays believable."""
     if method.source == PaymentSource.GIFT_CARD:
-        sim.gift_spent[method.id] = sim.gift_spent.get(method.id, 0.0) + total
+        sim.gift_spent[method.id] = round(sim.gift_spent.get(method.id, 0.0) + amount, 2)
+
+
+def _pay_with(sim: _User, total: float) -> PaymentMethod:
+    # The first method is never a gift card (see people.make_payment_methods): always usable.
+    usable = [m for m in sim.methods if _covers(sim, m, total)]
+    method = sim.rng.choice(usable)
+    _charge(sim, method, total)
     return method
 
 
@@ -294,8 +305,7 @@ def _order(sim: _User, basket: list[Pick], ts: datetime) -> None:
     if status == OrderStatus.CANCELLED:
         order.cancel_reason = rng.choice(CANCEL_REASONS)
         order.payment_history = [*(order.payment_history or []), _entry("refund", total, method.id)]
-        if method.id in sim.gift_spent:
-            sim.gift_spent[method.id] -= total
+        _charge(sim, method, -total)
     elif status == OrderStatus.PENDING_ITEM_MODIFIED:
         _modify(sim, order, lines, basket, method)
     elif status != OrderStatus.PENDING:
@@ -324,11 +334,10 @@ def _modify(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick]
     diff = round(new.price - line.price, 2)
     line.item_id, line.price, line.options = new.item_id, new.price, dict(new.options)
     if diff:
+        pay = method if diff < 0 or _covers(sim, method, diff) else sim.methods[0]
         kind = "payment" if diff > 0 else "refund"
-        history = order.payment_history or []
-        order.payment_history = [*history, _entry(kind, abs(diff), method.id)]
-        if method.id in sim.gift_spent:
-            sim.gift_spent[method.id] += diff
+        order.payment_history = [*(order.payment_history or []), _entry(kind, abs(diff), pay.id)]
+        _charge(sim, pay, diff)
 
 
 def _request(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick],

@@ -46,6 +46,7 @@ DEMO_AS_OF = datetime(2026, 11, 1, tzinfo=UTC)  # the demo shop's "now" (aware, 
 MAX_VARIANTS = 32  # id space reserved per product for its items
 TIER_NAMES = ("budget", "mid-range", "premium")
 _ID_SPACE = 9_000_000_000
+_TWO_YEARS = 730 * 86_400  # reviews are spread over the two years before DEMO_AS_OF (seconds)
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -61,18 +62,12 @@ class RowFactory(Generic[T]):
     def __init__(self, cls: type[T]) -> None:
         configure_mappers()
         self._new = instrumentation.manager_of_class(cls).new_instance
-        self._columns = frozenset(cls.model_fields)
 
     def __call__(self, **values: Any) -> T:
         obj: T = self._new()
         obj.__dict__.update(values)
         object.__setattr__(obj, "__pydantic_fields_set__", set(values))
         return obj
-
-    def check(self, **values: Any) -> None:
-        """Raise if ``values`` does not name every column exactly (used by tests)."""
-        if set(values) != self._columns:
-            raise ValueError(f"columns differ: {sorted(set(values) ^ self._columns)}")
 
 
 class _Draw:
@@ -265,8 +260,7 @@ class _Builder:
             out.reviews.append(self.new_review(
                 id=None, product_id=pid, user_id=None, rating=rating, title=draft.title,
                 text=draft.text,
-                created_at=DEMO_AS_OF - timedelta(days=rng.randint(1, 730),
-                                                  seconds=rng.randint(0, 86399))))
+                created_at=DEMO_AS_OF - timedelta(seconds=86_400 + int(rng.random() * _TWO_YEARS))))
 
 
 def generate_catalog(config: DemoConfig, progress: bool = False) -> Catalog:
@@ -291,14 +285,6 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def products_by_category(catalog: Catalog) -> dict[str, list[Product]]:
-    """Products grouped by ``category_leaf``, in catalog order."""
-    groups: dict[str, list[Product]] = {}
-    for p in catalog.products:
-        groups.setdefault(p.category_leaf, []).append(p)
-    return groups
 
 
 def items_by_product(items: Sequence[Item]) -> dict[str, list[Item]]:

@@ -55,7 +55,8 @@ class Attribute:
     ``describe`` is a noun phrase for descriptions ("{v}" is the value) or a per-value mapping
     (a value mapped to "" is not mentioned). ``title`` likewise, for listing titles (default: not
     in the title). ``query`` maps a value to the ways shoppers ask for it; a phrase starting with
-    "for"/"with"/"in"/"that" goes after the product noun, anything else before it.
+    "for", "with", "in", "that" or "size" goes after the product noun, anything else before it.
+    ``thresholds`` are numeric needs in words ("lightweight" is weight_g <= 260).
     """
 
     key: str

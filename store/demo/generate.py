@@ -44,6 +44,20 @@ from store.models import (
 )
 
 _CHUNK = 5_000
+_COUNT_NAMES: dict[type[SQLModel], str] = {
+    Product: "products",
+    Item: "variants",
+    User: "users",
+    PaymentMethod: "payment_methods",
+    Review: "reviews",
+    Event: "events",
+    Order: "orders",
+    OrderItem: "order_items",
+    HelpArticle: "help_articles",
+    LabelledQuery: "relevance_judgements",
+    HiddenTruth: "hidden_truths",
+    ShopMeta: "shop_meta",
+}
 
 
 class ShopNotEmpty(StoreError):
@@ -105,7 +119,7 @@ def generate_demo(
                 _bulk_insert(session, model, rows, bar.update)
     seconds["write"] = time.perf_counter() - t
     seconds["total"] = time.perf_counter() - started
-    counts = {model.__tablename__: len(rows) for model, rows in batches}  # type: ignore[attr-defined]
+    counts = {_COUNT_NAMES[model]: len(rows) for model, rows in batches}
     return DemoSummary(config=config, counts=counts, seconds=seconds)
 
 

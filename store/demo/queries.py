@@ -14,6 +14,7 @@ assistant uses (``retrieval``).
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -197,14 +198,26 @@ def _derive(rng: random.Random, spec: CategorySpec,
     return phrases, brand
 
 
+def _coprime_step(rng: random.Random, n: int) -> int:
+    """A step that visits every index of range(n) once when taken n times from any start."""
+    if n <= 2:
+        return 1
+    while True:
+        step = rng.randrange(1, n)
+        if math.gcd(step, n) == 1:
+            return step
+
+
 class _Judge:
     def __init__(self, catalog: Catalog) -> None:
         items = items_by_product(catalog.items)
         self.views = [_view(p, items.get(p.product_id, ())) for p in catalog.products]
         self.by_cat: dict[str, list[_View]] = {}
         self.by_dept: dict[str, list[_View]] = {}
+        self.position: dict[str, int] = {}  # product id -> index in its category's list
         for v in self.views:
-            self.by_cat.setdefault(v.leaf, []).append(v)
+            self.position[v.product_id] = len(self.by_cat.setdefault(v.leaf, []))
+            self.by_cat[v.leaf].append(v)
             self.by_dept.setdefault(v.department, []).append(v)
         self._miss_cache: dict[tuple[str, Constraint], list[int]] = {}
 
@@ -218,26 +231,36 @@ class _Judge:
     def grade(self, rng: random.Random, spec: CategorySpec, seed_id: str,
               constraints: tuple[Constraint, ...]) -> list[tuple[str, int]]:
         views = self.by_cat[spec.leaf]
-        misses = [0] * len(views)
+        n = len(views)
+        misses = [0] * n
         item_cs = [c for c in constraints if c.kind in ("option", "price")]
         for c in constraints:
             if c.kind in ("attribute", "brand"):
                 misses = [a + b for a, b in zip(misses, self._misses(spec.leaf, c), strict=True)]
-        exact: list[str] = []
+
+        def total(j: int) -> int:
+            miss = misses[j]
+            if miss <= 1 and item_cs:
+                miss += _item_misses(item_cs, views[j])
+            return miss
+
+        seed = self.position[seed_id]
+        exact = [seed_id] if total(seed) == 0 else []
         partial: list[str] = []
-        for view, miss in zip(views, misses, strict=True):
-            if miss > 1:
+        # Visit the category in a seeded stride order and stop once both quotas are full:
+        # the first exact matches met are a uniform sample of all of them, found far sooner.
+        start, step = rng.randrange(n), _coprime_step(rng, n)
+        for k in range(n):
+            j = (start + k * step) % n
+            if j == seed or misses[j] > 1:
                 continue
-            if item_cs:
-                miss += _item_misses(item_cs, view)
-            if miss == 0:
-                exact.append(view.product_id)
-            elif miss == 1:
-                partial.append(view.product_id)
-        others = [p for p in exact if p != seed_id]
-        first = [seed_id] if len(others) < len(exact) else []
-        exact = first + rng.sample(others, min(MAX_EXACT - len(first), len(others)))
-        partial = rng.sample(partial, min(MAX_PARTIAL, len(partial)))
+            miss = total(j)
+            if miss == 0 and len(exact) < MAX_EXACT:
+                exact.append(views[j].product_id)
+            elif miss == 1 and len(partial) < MAX_PARTIAL:
+                partial.append(views[j].product_id)
+            if len(exact) >= MAX_EXACT and (len(partial) >= MAX_PARTIAL or not constraints):
+                break
         n_neg = max(10, MIN_JUDGED - len(exact) - len(partial))
         return ([(p, 2) for p in exact] + [(p, 1) for p in partial]
                 + [(p, 0) for p in self._negatives(rng, spec, constraints, n_neg)])

@@ -13,12 +13,15 @@ Not here: how many reviews a product gets or their ratings (``store.demo.catalog
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 from store.demo.catalog_spec import category_by_leaf, meets
 from store.models import Product
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -146,14 +149,20 @@ class ReviewDraft:
     aspects: tuple[tuple[str, int], ...]  # what the text praises (+1) or criticises (-1)
 
 
+def _any(rng: random.Random, seq: Sequence[T]) -> T:
+    """``rng.choice`` without its rejection sampling: five times faster, and this module makes
+    millions of picks for a large catalog; the slight bias is irrelevant here."""
+    return seq[int(rng.random() * len(seq))]
+
+
 def _sentiments(rng: random.Random, rating: int, count: int) -> list[int]:
     if rating >= 5:
         return [1] * count
     if rating <= 1:
         return [-1] * count
     if rating == 3:
-        signs = [1, -1] + [rng.choice((1, -1)) for _ in range(count - 2)]
-        return signs[:count] if count >= 2 else [rng.choice((1, -1))]
+        signs = [1, -1] + [_any(rng, (1, -1)) for _ in range(count - 2)]
+        return signs[:count] if count >= 2 else [_any(rng, (1, -1))]
     major = 1 if rating == 4 else -1
     signs = [major] * count
     if count >= 2 and rng.random() < 0.3:
@@ -222,11 +231,11 @@ def _sentence(rng: random.Random, aspect: str, sign: int) -> str:
     voice = VOICES.get(aspect, Voice((aspect,)))
     lines = voice.good if sign > 0 else voice.bad
     if lines and (voice.lines_only or rng.random() < 0.4):
-        return rng.choice(lines)
-    noun = rng.choice(voice.nouns)
+        return _any(rng, lines)
+    noun = _any(rng, voice.nouns)
     verb = "are" if noun.endswith("s") and noun not in _SINGULAR_S else "is"
-    word = rng.choice(_POS_WORDS if sign > 0 else _NEG_WORDS)
-    template = rng.choice(_POS_NOUN if sign > 0 else _NEG_NOUN)
+    word = _any(rng, _POS_WORDS if sign > 0 else _NEG_WORDS)
+    template = _any(rng, _POS_NOUN if sign > 0 else _NEG_NOUN)
     text = template.format(n=noun, v=verb, w=word, W=word.capitalize())
     return text[0].upper() + text[1:]
 
@@ -260,17 +269,17 @@ def compose_review(rng: random.Random, product: Product, quality: float, rating:
         else:
             body.append(text)
     if ctx.uses and rng.random() < 0.5:
-        body.insert(0, rng.choice(_OPENERS).format(it=ctx.it, use=rng.choice(ctx.uses)))
+        body.insert(0, _any(rng, _OPENERS).format(it=ctx.it, use=_any(rng, ctx.uses)))
     if rng.random() < 0.5:
-        body.append(rng.choice(_CLOSERS[rating]))
+        body.append(_any(rng, _CLOSERS[rating]))
 
     if aspects and rng.random() < 0.4 and (aspects[0][1] > 0) == (rating >= 4):
         aspect, sign = aspects[0]
-        word = rng.choice(("Great", "Excellent", "Love the") if sign > 0
+        word = _any(rng, ("Great", "Excellent", "Love the") if sign > 0
                           else ("Poor", "Disappointing", "Bad"))
         title = f"{word} {VOICES.get(aspect, Voice((aspect,))).nouns[0]}"
     else:
-        title = rng.choice(_TITLES[rating])
+        title = _any(rng, _TITLES[rating])
     return ReviewDraft(title, " ".join(body), tuple(aspects))
 
 

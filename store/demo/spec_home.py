@@ -118,7 +118,7 @@ def _blenders() -> CategorySpec:
                      "high-performance": C((64, 72))},
               describe="a {v} oz container", silent=(0,),
               thresholds=(T("large", "ge", 64),)),
-            A("speeds", C((2, 3, 5, 10))),
+            A("speeds", C((2, 3, 5, 10)), describe="{v} speed settings"),
             A("crushes_ice", C((False,)), given="type",
               cases={"countertop": C((True, False), (0.8, 0.2)),
                      "personal": C((True, False), (0.3, 0.7)),

@@ -69,9 +69,8 @@ def import_catalog(store: Store, path: Path, progress: bool = False) -> ImportRe
 def _parse(catalog: CatalogFile, progress: bool) -> tuple[list[CatalogRow], list[RowProblem]]:
     problems = list(catalog.problems)
     rows: list[CatalogRow] = []
-    text_cells = catalog.name.lower().endswith(".csv")
     for raw in tqdm(catalog.rows, desc="checking rows", unit="row", disable=not progress):
-        row, row_problems = parse_row(raw, catalog.name, text_cells)
+        row, row_problems = parse_row(raw, catalog.name, catalog.text_cells)
         problems += row_problems
         if row is not None:  # invalid rows too: duplicates and conflicts are still found
             rows.append(row)

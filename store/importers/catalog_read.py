@@ -56,6 +56,7 @@ class CatalogFile:
     columns: list[str]
     rows: list[RawRow]
     problems: list[RowProblem] = field(default_factory=list)
+    text_cells: bool = False  # every value was read as text (CSV)
 
 
 def read_catalog(path: Path) -> CatalogFile:
@@ -142,7 +143,7 @@ def _read_csv(path: Path, name: str) -> CatalogFile:
                 continue
             values = {h: (c.strip() or None) for h, c in zip(header, cells, strict=False)}
             rows.append(RawRow(line, values))
-    return CatalogFile(name, header, rows, problems)
+    return CatalogFile(name, header, rows, problems, text_cells=True)
 
 
 def _read_jsonl(path: Path, name: str) -> CatalogFile:
@@ -155,7 +156,7 @@ def _read_jsonl(path: Path, name: str) -> CatalogFile:
             if not text.strip():
                 continue
             try:
-                obj = json.loads(text)
+                obj = json.loads(text.strip())
             except json.JSONDecodeError as exc:
                 problems.append(RowProblem(
                     name, line, "row", f"not valid JSON ({exc.msg} at column {exc.colno}); "

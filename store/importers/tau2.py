@@ -139,7 +139,7 @@ def _write_catalog(session: Session, db: Tau2Db, report: ImportReport, now: Any)
     stale = [i for i, r in stored_items.items() if i not in db.item_product]
     item_plan = diff(items, stored_items, "item_id",
                      ["product_id", "options", "price", "available", "seq"])
-    _delete(session, Item.item_id, stale)
+    _delete(session, Item, Item.item_id, stale)
     apply(session, Item, item_plan)
     report.items_added, report.items_updated = len(item_plan.inserts), len(item_plan.updates)
     report.items_unchanged, report.items_removed = item_plan.unchanged, len(stale)
@@ -166,9 +166,11 @@ def _write_users(session: Session, db: Tau2Db, report: ImportReport, now: Any) -
     method_plan = diff(methods, stored_methods, "id",
                        ["user_id", "source", "brand", "last_four", "balance", "seq"])
     apply(session, User, plan)
-    _delete(session, PaymentMethod.id, [r["id"] for r in stale])
+    _delete(session, PaymentMethod, PaymentMethod.id, [r["id"] for r in stale])
     apply(session, PaymentMethod, method_plan)
-    touched = {r["user_id"] for r in [*method_plan.inserts, *method_plan.updates, *stale]}
+    owner = {m["id"]: m["user_id"] for m in methods}
+    touched = {owner[r["__key__"]] for r in [*method_plan.inserts, *method_plan.updates]}
+    touched |= {r["user_id"] for r in stale}
     touched -= {r["user_id"] for r in plan.inserts}
     report.users_added = len(plan.inserts)
     report.users_updated = len(touched | {r["user_id"] for r in plan.updates})
@@ -206,7 +208,7 @@ def _write_orders(session: Session, db: Tau2Db, report: ImportReport, now: Any) 
                      for oid in relined if oid not in updated]
     plan.unchanged -= len([oid for oid in relined if oid not in updated])
     apply(session, Order, plan)
-    _delete(session, OrderItem.order_id, relined)
+    _delete(session, OrderItem, OrderItem.order_id, relined)
     new_orders = [r["order_id"] for r in plan.inserts]
     insert_rows(session, OrderItem, [line for oid in [*new_orders, *relined]
                                      for line in lines[oid]])
@@ -220,9 +222,8 @@ def _lines_text(rows: list[Row]) -> str:
     return json.dumps([[r[f] for f in fields] for r in rows])
 
 
-def _delete(session: Session, column: Any, keys: list[Any]) -> None:
+def _delete(session: Session, model: Any, column: Any, keys: list[Any]) -> None:
     for start in range(0, len(keys), _CHUNK):
-        model = col(column).class_
         session.execute(delete(model).where(col(column).in_(keys[start : start + _CHUNK])))
 
 
@@ -270,9 +271,8 @@ def _export_users(session: Session) -> dict[str, Any]:
                       if (v := getattr(m, k)) is not None})
         methods[m.user_id][m.id] = entry
     orders: dict[str, list[str]] = defaultdict(list)
-    for user_id, order_id in session.execute(
-        select(Order.user_id, Order.order_id).order_by(col(Order.seq), col(Order.order_id))
-    ):
+    query = select(col(Order.user_id), col(Order.order_id))
+    for user_id, order_id in session.execute(query.order_by(col(Order.seq), col(Order.order_id))):
         orders[user_id].append(order_id)
     return {
         u.user_id: {

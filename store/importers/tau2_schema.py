@@ -247,9 +247,9 @@ def cross_check(db: Tau2Db, stored: Stored) -> list[tuple[tuple[str | int, ...],
                 out.append(((*where, "id"), f"must equal its key {mid!r}"))
             if method.source not in SOURCES:
                 out.append(((*where, "source"), f"must be one of {SOURCES}, got {method.source!r}"))
-            owner = payment_owner.get(mid) or stored.payment_owner.get(mid)
-            if owner is not None and owner != uid:
-                out.append((where, f"payment method {mid!r} already belongs to user {owner!r}"))
+            holder = payment_owner.get(mid) or stored.payment_owner.get(mid)
+            if holder is not None and holder != uid:
+                out.append((where, f"payment method {mid!r} already belongs to user {holder!r}"))
             payment_owner.setdefault(mid, uid)
     for oid, order in db.orders.items():
         out += _order_problems(oid, order, db, stored)
@@ -299,26 +299,37 @@ def _order_list_problems(db: Tau2Db, stored: Stored) -> list[tuple[tuple[str | i
 def problems_with_lines(
     text: str, found: list[tuple[tuple[str | int, ...], str]]
 ) -> list[RowProblem]:
-    """Attach line numbers: that of the deepest entity key (variant, payment method, product,
-    user, order) on the path, found by one scan of the text for ``"<key>": {``."""
-    line_of = _key_lines(text) if found else {}
+    """Attach line numbers: that of the deepest entity key on the path (section, then product,
+    user or order, then variant or payment method), each searched after the one before, in
+    one scan of the text for ``"<key>": {``."""
+    lines_of = _key_lines(text) if found else {}
     problems = []
     for loc, message in found:
-        keys = [loc[i] for i in (3, 1) if len(loc) > i and loc[i - 1] in _KEYED]
-        line = next((line_of[k] for k in keys if isinstance(k, str) and k in line_of), 0)
+        line = 0
+        for depth, part in enumerate(loc[:4]):
+            if (depth == 1 and loc[0] not in _SECTIONS) or (depth == 3 and loc[2] not in _PARTS):
+                break
+            if depth == 2:
+                continue  # "variants" or "payment_methods": the next key is searched for
+            after = [n for n in lines_of.get(str(part), []) if n > line]
+            if not after:
+                break
+            line = after[0]
         problems.append(RowProblem(FILE, line, path_text(loc), message))
     return problems
 
 
-_KEYED = {"products", "users", "orders", "variants", "payment_methods"}
+_SECTIONS = {"products", "users", "orders"}
+_PARTS = {"variants", "payment_methods"}
 _OBJECT_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*\{')
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
+def _key_lines(text: str) -> dict[str, list[int]]:
+    """Every key whose value is an object -> the lines it appears on, in order."""
+    lines: dict[str, list[int]] = {}
     position, line = 0, 1
     for match in _OBJECT_KEY.finditer(text):
         line += text.count("\n", position, match.start())
         position = match.start()
-        lines.setdefault(match.group(1), line)
+        lines.setdefault(match.group(1), []).append(line)
     return lines

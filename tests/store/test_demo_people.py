@@ -9,11 +9,13 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 import pytest
+from sqlmodel import SQLModel
 
-from store.demo.behaviour import search_query
-from store.demo.catalog import DEMO_AS_OF
+from store.demo.behaviour import GIFT_CARD_MAX_ORDER, GIFT_CARD_MAX_SPEND, search_query
+from store.demo.catalog import DEMO_AS_OF, generate_catalog
 from store.demo.people import build_index, generate_people, make_prefs
 from store.demo.types import Catalog, DemoConfig, People
 from store.models import EventKind, Item, OrderStatus, PaymentSource, Product
@@ -211,6 +213,22 @@ def test_orders_cover_every_status_with_consistent_payments(people: People) -> N
             assert order.exchange_payment_method_id in methods[order.user_id]
 
 
+def test_gift_cards_pay_within_a_believable_load(people: People) -> None:
+    cards = {m.id for m in people.payment_methods if m.source == PaymentSource.GIFT_CARD}
+    net: Counter[str] = Counter()
+    used = 0
+    for order in people.orders:
+        for n, entry in enumerate(order.payment_history or []):
+            if entry["payment_method_id"] in cards:
+                sign = 1 if entry["transaction_type"] == "payment" else -1
+                net[entry["payment_method_id"]] += sign * entry["amount"]
+                used += 1
+                if n == 0:
+                    assert entry["amount"] <= GIFT_CARD_MAX_ORDER
+    assert used > 20
+    assert max(net.values()) <= GIFT_CARD_MAX_SPEND + 0.01
+
+
 def test_order_lines_are_named_by_product_type(people: People, catalog: Catalog) -> None:
     kind = {p.product_id: p.product_type for p in catalog.products}
     assert all(line.name == kind[line.product_id] for line in people.order_items)
@@ -242,3 +260,41 @@ def test_search_queries_describe_the_product() -> None:
     laptop = index.shelves["Laptops"].offers[0]
     queries = [search_query(rng, laptop, prefs, explore=False) for _ in range(60)]
     assert "laptop under $1500" in queries  # the band's top, rounded up to a round price
+
+
+def test_rows_are_valid_and_complete(people: People) -> None:
+    # Rows are built without validation; they must still validate and name every column.
+    samples: list[Sequence[SQLModel]] = [
+        people.events[::500], people.orders[::50], people.order_items[::50], people.reviews[::20]
+    ]
+    for rows in samples:
+        for row in rows:
+            model = type(row)
+            assert set(row.model_dump()) == set(model.model_fields)
+            assert model.model_validate(row.model_dump()).model_dump() == row.model_dump()
+
+
+def test_people_on_the_real_catalog() -> None:
+    config = DemoConfig(products=600, users=80, seed=5)
+    catalog = generate_catalog(config)
+    people = generate_people(config, catalog)
+    products = {p.product_id: p for p in catalog.products}
+    items = {i.item_id: i for i in catalog.items}
+    truths = {t.entity_id: t.data for t in people.truths if t.data}
+    assert all(e.product_id in products for e in people.events if e.product_id)
+    assert all(items[e.item_id].product_id == e.product_id for e in people.events if e.item_id)
+    owner = {o.order_id: o.user_id for o in people.orders}
+    shoes = 0
+    for line in people.order_items:
+        item, want = items[line.item_id], truths[owner[line.order_id]]
+        assert item.product_id == line.product_id and item.available
+        assert line.name == products[line.product_id].product_type
+        fit = (products[line.product_id].attributes or {}).get("gender")
+        assert fit in (None, "unisex", want["fit"])
+        if line.options and "size" in line.options and line.options["size"][0].isdigit():
+            shoes += 1
+            assert line.options["size"] == want["sizes"]["shoe"]
+    assert shoes > 0
+    searches = [e.query for e in people.events if e.kind == EventKind.SEARCH]
+    assert len(searches) > 500 and all(searches)
+    assert sum("under $" in q for q in searches if q) > 50

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from store.demo.catalog import generate_catalog, items_by_product
-from store.demo.queries import Constraint, QuerySpec, build_queries, labelled_queries, query_count
+from store.demo.queries import (
+    Constraint,
+    QuerySpec,
+    build_queries,
+    labelled_queries,
+    query_count,
+    violations,
+)
 from store.demo.types import Catalog, DemoConfig
 from store.models import Item, Product
 
@@ -82,6 +89,7 @@ def test_grades_follow_the_constraints(catalog: Catalog, queries: list[QuerySpec
             elif grade == 1:
                 assert p.category_leaf == q.category
                 assert not meets_all(q.constraints, p, items[pid]), (q.text, pid)
+                assert violations(q.constraints, p, items[pid]) == 1
             else:
                 assert p.category_leaf != q.category, (q.text, pid)
 

@@ -43,8 +43,9 @@ def _write(store: Store, *tables: Sequence[SQLModel]) -> None:
             session.flush()
 
 
-def _event(kind: EventKind, days_ago: float, product: str | None = None, item: str | None = None,
-           query: str | None = None, value: float | None = None, user: str = "ada_li_1234") -> Event:
+def _event(kind: EventKind, days_ago: float, product: str | None = None,
+           item: str | None = None, query: str | None = None, value: float | None = None,
+           user: str = "ada_li_1234") -> Event:
     return Event(user_id=user, kind=kind.value, product_id=product, item_id=item, query=query,
                  value=value, ts=NOW - timedelta(days=days_ago))
 

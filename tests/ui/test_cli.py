@@ -41,7 +41,7 @@ def test_init_demo_then_info_json(data_dir: Path) -> None:
     assert code == 0, out
     summary = json.loads(out)
     assert summary["seed"] == 3
-    assert summary["counts"]["product"] == 300
+    assert summary["counts"]["products"] == 300
     assert (data_dir / "aisle.db").exists()
 
     code, out, _ = run("info", "--json")
@@ -60,7 +60,7 @@ def test_init_demo_refuses_to_mix_shops(data_dir: Path) -> None:
     assert code == 1
     assert "--force" in err
     code, out, _ = run("init-demo", "--products", "250", "--users", "20", "--force", "--json")
-    assert code == 0 and json.loads(out)["counts"]["product"] == 250
+    assert code == 0 and json.loads(out)["counts"]["products"] == 250
 
 
 def test_demo_builds_once_and_reuses(data_dir: Path) -> None:
