@@ -58,7 +58,9 @@ class Settings(BaseSettings):
     def load(cls, config_file: Path | None = None, **overrides: Any) -> Settings:
         """Read the environment and the TOML file once; ``overrides`` (non-None) win over both."""
         if config_file is not None and not config_file.is_file():
-            raise SettingsError(f"config file {config_file} does not exist; pass an existing TOML file")
+            raise SettingsError(
+                f"config file {config_file} does not exist; pass an existing TOML file"
+            )
         path = config_file or _default_config_file()
         settings_cls: type[Settings] = cls
         if path is not None:

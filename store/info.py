@@ -52,7 +52,9 @@ def shop_counts(store: Store) -> ShopCounts:
             reviews=count(Review),
             events=count(Event),
             help_articles=count(HelpArticle),
-            labelled_queries=int(s.scalar(select(func.count(distinct(LabelledQuery.query_id)))) or 0),
+            labelled_queries=int(
+                s.scalar(select(func.count(distinct(LabelledQuery.query_id)))) or 0
+            ),
             relevance_judgements=count(LabelledQuery),
             source=source.value if source else None,
         )

@@ -36,7 +36,9 @@ def _postgres_reason() -> str | None:
             engine.dispose()
             _pg_unreachable = ""
         except Exception as exc:  # any failure means: skip, and say why
-            _pg_unreachable = f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.__class__.__name__}"
+            _pg_unreachable = (
+                f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.__class__.__name__}"
+            )
     return _pg_unreachable or None
 
 

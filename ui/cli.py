@@ -7,6 +7,7 @@ printed without a traceback and exit with status 1.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +32,7 @@ app = typer.Typer(
 app.add_typer(cli_data.import_app, name="import")
 app.add_typer(cli_data.export_app, name="export")
 
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -39,7 +41,8 @@ def main(
         typer.Option(help="TOML file with settings (data_dir, database_url, chroma_url, llm_*)."),
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Where data lives (default ./aisle-data, env AISLE_DATA_DIR).")
+        Path | None,
+        typer.Option(help="Where data lives (default ./aisle-data, env AISLE_DATA_DIR)."),
     ] = None,
 ) -> None:
     with errors():
@@ -59,7 +62,10 @@ def init_demo(
     with errors():
         store = store_of(ctx)
         summary = generate_demo(
-            store, DemoConfig(products=products, users=users, seed=seed), replace=force, progress=True
+            store,
+            DemoConfig(products=products, users=users, seed=seed),
+            replace=force,
+            progress=True,
         )
         if as_json:
             emit_json(summary.to_dict())
@@ -74,7 +80,9 @@ def init_demo(
 @app.command()
 def demo(
     ctx: typer.Context,
-    products: Annotated[int, typer.Option(min=100, max=200_000, help="Products, when building.")] = 5000,
+    products: Annotated[
+        int, typer.Option(min=100, max=200_000, help="Products, when building.")
+    ] = 5000,
     users: Annotated[int, typer.Option(min=10, max=50_000, help="Shoppers, when building.")] = 500,
 ) -> None:
     """The main job: build the demo shop when missing, then say what was built and what is next."""
@@ -83,10 +91,9 @@ def demo(
         store = store_of(ctx)
         if shop_is_empty(store):
             err.print(f"No shop in {store.safe_url} yet: generating the demo shop (one-off).")
-            try:
+            # Another process may win the race to build it; then its shop is used.
+            with suppress(ShopNotEmpty):
                 generate_demo(store, DemoConfig(products=products, users=users), progress=True)
-            except ShopNotEmpty:  # another process won the race; use its shop
-                pass
         else:
             err.print(f"Using the existing shop in {store.safe_url}.")
         counts = shop_counts(store)
@@ -125,7 +132,7 @@ def audit(
     ] = None,
     stale_after_days: Annotated[int, typer.Option(min=1, help="Age that counts as stale.")] = 365,
 ) -> None:
-    """Data inventory and quality report: counts, null rates, duplicates, outliers, dangling refs."""
+    """Data inventory and quality report: counts, nulls, duplicates, outliers, dangling refs."""
     with errors():
         try:
             thresholds = parse_fail_on(fail_on) if fail_on else None
@@ -146,7 +153,9 @@ def audit(
 def _print_counts(counts: dict[str, Any]) -> None:
     table = Table(show_header=False, box=None)
     for name, value in counts.items():
-        table.add_row(name.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+        table.add_row(
+            name.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value)
+        )
     err.print(table)
 
 

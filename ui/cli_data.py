@@ -19,7 +19,9 @@ export_app = typer.Typer(help="Export data from the store.", no_args_is_help=Tru
 @import_app.command("catalog")
 def import_catalog_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV, JSONL or Parquet.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV, JSONL or Parquet.")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Import a product catalog; any invalid row rejects the whole file (nothing is committed)."""
@@ -51,7 +53,9 @@ def import_tau2_cmd(
 @export_app.command("tau2")
 def export_tau2_cmd(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write db.json into.")],
+    directory: Annotated[
+        Path, typer.Argument(file_okay=False, help="Folder to write db.json into.")
+    ],
 ) -> None:
     """Export products, users and orders in the tau2-bench retail layout (DIRECTORY/db.json)."""
     with errors():

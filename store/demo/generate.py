@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlmodel import Session, SQLModel
 from tqdm import tqdm
 
@@ -25,8 +25,6 @@ from store.demo.queries import labelled_queries
 from store.demo.types import Catalog, DemoConfig, People
 from store.errors import StoreError
 from store.models import (
-    ALL_TABLES,
-    Conversation,
     Event,
     HelpArticle,
     HiddenTruth,
@@ -38,7 +36,6 @@ from store.models import (
     Product,
     Review,
     ShopMeta,
-    Turn,
     User,
     utcnow,
 )
@@ -177,10 +174,6 @@ def _bulk_insert(
 
 
 def _clear(session: Session) -> None:
-    """Delete every shop table, children first."""
-    order = [Turn, Conversation, *reversed(ALL_TABLES)]
-    seen: set[type[SQLModel]] = set()
-    for model in order:
-        if model not in seen:
-            seen.add(model)
-            session.execute(delete(model))
+    """Delete every table's rows (conversations included), children before parents."""
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        session.execute(table.delete())

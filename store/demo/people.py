@@ -409,32 +409,36 @@ def make_payment_methods(
 
 def generate_people(config: DemoConfig, catalog: Catalog, progress: bool = False) -> People:
     """Users, their payment methods, hidden preferences and everything they did in the shop."""
+    with paused_gc():
+        return _generate(config, catalog, progress)
+
+
+def _generate(config: DemoConfig, catalog: Catalog, progress: bool) -> People:
     index = build_index(catalog)
     ids = UniqueIds(random.Random(f"{config.seed}:people:ids"))
     rows = RowMakers()
     people = People(
         users=[], payment_methods=[], events=[], orders=[], order_items=[], reviews=[], truths=[]
     )
-    with paused_gc():
-        for n in tqdm(range(config.users), desc="people", unit="user", disable=not progress):
-            # One generator per user: adding users never changes the ones already made.
-            rng = random.Random(f"{config.seed}:people:{n}")
-            fit = rng.choice(("men's", "women's"))
-            user = make_user(rng, ids, n, fit)
-            methods = make_payment_methods(rng, ids, user.user_id, len(people.payment_methods))
-            prefs = make_prefs(rng, index, fit)
-            activity = simulate_user(rng, user, methods, prefs, index, ids, rows)
-            first_seen = min((e.ts for e in activity.events), default=DEMO_AS_OF)
-            user.created_at = first_seen - timedelta(days=rng.randint(1, 720))
-            people.users.append(user)
-            people.payment_methods.extend(methods)
-            people.events.extend(activity.events)
-            people.orders.extend(activity.orders)
-            people.order_items.extend(activity.order_items)
-            people.reviews.extend(activity.reviews)
-            people.truths.append(
-                HiddenTruth(entity="user", entity_id=user.user_id, data=prefs.to_dict())
-            )
+    for n in tqdm(range(config.users), desc="people", unit="user", disable=not progress):
+        # One generator per user: adding users never changes the ones already made.
+        rng = random.Random(f"{config.seed}:people:{n}")
+        fit = rng.choice(("men's", "women's"))
+        user = make_user(rng, ids, n, fit)
+        methods = make_payment_methods(rng, ids, user.user_id, len(people.payment_methods))
+        prefs = make_prefs(rng, index, fit)
+        activity = simulate_user(rng, user, methods, prefs, index, ids, rows)
+        first_seen = min((e.ts for e in activity.events), default=DEMO_AS_OF)
+        user.created_at = first_seen - timedelta(days=rng.randint(1, 720))
+        people.users.append(user)
+        people.payment_methods.extend(methods)
+        people.events.extend(activity.events)
+        people.orders.extend(activity.orders)
+        people.order_items.extend(activity.order_items)
+        people.reviews.extend(activity.reviews)
+        people.truths.append(
+            HiddenTruth(entity="user", entity_id=user.user_id, data=prefs.to_dict())
+        )
     # Order seq follows creation time across the whole shop, as a real shop's would.
     people.orders.sort(key=lambda o: (o.created_at, o.order_id))
     for seq, order in enumerate(people.orders):

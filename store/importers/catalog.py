@@ -140,9 +140,11 @@ def _cross_row_problems(name: str, rows: list[CatalogRow], given: set[str]) -> l
 
 def _existing_items(session: Session, rows: list[CatalogRow]) -> dict[str, Row]:
     """Stored variants that the file names, and every stored variant of the file's products."""
-    found = load_by(session, Item.item_id, {r.item_id for r in rows if r.item_id})
-    found += load_by(session, Item.product_id, {r.product_id for r in rows})
-    return {r["item_id"]: r for r in found}
+    products = {r.product_id for r in rows}
+    found = {r["item_id"]: r for r in load_by(session, Item.product_id, products)}
+    elsewhere = {r.item_id for r in rows if r.item_id and r.item_id not in found}
+    found.update((r["item_id"], r) for r in load_by(session, Item.item_id, elsewhere))
+    return found
 
 
 def _ownership_problems(

@@ -57,11 +57,11 @@ class ImportReport:
     def summary(self) -> str:
         parts = []
         for kind in ("products", "items", "users", "orders"):
-            added, updated, same = (
+            added, updated, kept = (
                 getattr(self, f"{kind}_{what}") for what in ("added", "updated", "unchanged")
             )
-            if added or updated or same:
-                parts.append(f"{kind}: {added} added, {updated} updated, {same} unchanged")
+            if added or updated or kept:
+                parts.append(f"{kind}: {added} added, {updated} updated, {kept} unchanged")
         if self.items_removed:
             parts.append(f"{self.items_removed} variant(s) removed")
         body = "; ".join(parts) if parts else "no rows"
@@ -75,10 +75,6 @@ class Diff:
     inserts: list[Row] = field(default_factory=list)
     updates: list[Row] = field(default_factory=list)
     unchanged: int = 0
-
-    @property
-    def changed_keys(self) -> set[Any]:
-        return {row["__key__"] for row in self.updates} | {row["__key__"] for row in self.inserts}
 
 
 def same(old: Any, new: Any) -> bool:
