@@ -10,7 +10,7 @@ purpose (``store.profiles``, ``store.audit``), or engines and sessions (``store.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -21,7 +21,7 @@ from sqlmodel import Field, SQLModel
 def utcnow() -> datetime:
     """Timezone-aware UTC 'now'. Every timestamp in the store is aware UTC (SQLModel stores UTC
     and returns aware values on SQLite and PostgreSQL alike); naive datetimes are rejected."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _json(**kw: Any) -> Any:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.demo.catalog import DEMO_AS_OF, RowFactory
 from store.demo.catalog_spec import category_by_leaf
-from store.demo.reviews import write_review
+from store.demo.reviews import rating_for, write_review
 from store.models import (
     Event,
     EventKind,
@@ -361,11 +361,6 @@ def _request(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick
     short = method.source == PaymentSource.GIFT_CARD and (method.balance or 0.0) < diff
     order.exchange_payment_method_id = sim.methods[0].id if short else method.id
     order.exchange_price_difference = diff
-
-
-def rating_for(rng: random.Random, quality: float) -> int:
-    """A 1-5 star rating that mostly follows the product's hidden quality in [0, 1]."""
-    return min(5, max(1, round(1 + 4 * quality + rng.gauss(0, 0.8))))
 
 
 def _reviews(sim: _User, order: Order, basket: list[Pick], ts: datetime) -> None:

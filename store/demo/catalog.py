@@ -38,7 +38,7 @@ from store.demo.catalog_spec import (
     all_categories,
 )
 from store.demo.listing import describe, make_title
-from store.demo.reviews import compose_review, review_context
+from store.demo.reviews import compose_review, rating_for, review_context
 from store.demo.types import Catalog, DemoConfig
 from store.models import HiddenTruth, Item, Product, Review
 
@@ -255,7 +255,7 @@ class _Builder:
         n_reviews = _review_count(rng, quality)
         ctx = review_context(product) if n_reviews else None
         for _ in range(n_reviews):
-            rating = min(5, max(1, round(1.0 + 4.0 * quality + rng.gauss(0.0, 0.85))))
+            rating = rating_for(rng, quality)
             draft = compose_review(rng, product, quality, rating, ctx)
             out.reviews.append(self.new_review(
                 id=None, product_id=pid, user_id=None, rating=rating, title=draft.title,

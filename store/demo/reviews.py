@@ -247,6 +247,12 @@ def _join(rng: random.Random, first: str, second: str) -> str:
     return f"{first} {second}"
 
 
+def rating_for(rng: random.Random, quality: float) -> int:
+    """A 1-5 star rating that follows hidden quality in [0, 1]. Shop ratings skew positive (a
+    typical marketplace averages about 4 stars), so a mid-quality product lands near 4."""
+    return min(5, max(1, round(2.0 + 3.6 * quality + rng.gauss(0.0, 0.9))))
+
+
 def compose_review(rng: random.Random, product: Product, quality: float, rating: int,
                    context: ReviewContext | None = None) -> ReviewDraft:
     """A review of ``product`` with the given star rating, and the aspects it expresses.
