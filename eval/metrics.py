@@ -34,7 +34,9 @@ def recall_at_k(
     return len(relevant.intersection(ranked[:k])) / len(relevant)
 
 
-def reciprocal_rank(ranked: Sequence[str], judgements: Mapping[str, int], min_rel: int = 2) -> float:
+def reciprocal_rank(
+    ranked: Sequence[str], judgements: Mapping[str, int], min_rel: int = 2
+) -> float:
     """1/rank of the first product of grade >= ``min_rel`` (exact match by default), else 0."""
     for i, pid in enumerate(ranked, start=1):
         if judgements.get(pid, 0) >= min_rel:

@@ -169,13 +169,12 @@ class VectorCollection:
         ids: Sequence[str] | None = None,
     ) -> list[VectorHit]:
         """Nearest vectors by cosine similarity (HNSW, approximate), optionally restricted."""
-        col = self.collection()
-        n = min(k, col.count())
-        if n <= 0:
+        if k < 1:
             return []
-        res = col.query(
+        # Chroma 1.x answers with fewer hits when k exceeds the collection: no count() round trip.
+        res = self.collection().query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-            n_results=n,
+            n_results=k,
             where=cast(Any, dict(where)) if where else None,
             ids=list(ids) if ids is not None else None,
             include=cast(Any, ["distances"]),

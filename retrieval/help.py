@@ -101,7 +101,7 @@ def split_passages(body: str, max_chars: int = MAX_CHARS) -> list[tuple[str, str
     """(section heading, passage) pairs; passages never cross a heading."""
     out: list[tuple[str, str]] = []
     for heading, text in _sections(body):
-        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         current = ""
         for para in paragraphs:
             for piece in _pieces(para, max_chars):

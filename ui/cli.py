@@ -8,6 +8,8 @@ printed without a traceback and exit with status 1.
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import asdict
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +23,7 @@ from store.demo.types import DemoConfig
 from store.info import shop_counts
 from ui import cli_data
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
+from ui.runtime import Runtime
 
 app = typer.Typer(
     name="aisle",
@@ -31,6 +34,13 @@ app = typer.Typer(
 )
 app.add_typer(cli_data.import_app, name="import")
 app.add_typer(cli_data.export_app, name="export")
+
+
+def _add_plugin_commands() -> None:
+    """Sub-commands of packages that sit above ``ui`` (the eval harness), declared as entry
+    points in the ``aisle.cli`` group so that ``ui`` never imports them."""
+    for entry in sorted(entry_points(group="aisle.cli"), key=lambda e: e.name):
+        app.add_typer(entry.load(), name=entry.name)
 
 
 @app.callback()
@@ -112,12 +122,64 @@ def demo(
 def info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Counts of products, variants, users, orders, reviews, help articles and labelled queries."""
     with errors():
+        settings = settings_of(ctx)
         counts = shop_counts(store_of(ctx)).to_dict()
-        counts["indexed_documents"] = 0  # the search index is not built by this release
+        indexed = 0
+        if settings.chroma_url or settings.chroma_path.exists():
+            runtime = Runtime(settings)
+            indexed = runtime.product_index.count() + runtime.help_index.count()
+        counts["indexed_documents"] = indexed
         if as_json:
             emit_json(counts)
         else:
             _print_counts(counts)
+
+
+@app.command()
+def index(
+    ctx: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only report differences; exit 1 if any.")
+    ] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and embed everything again.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring the search index (products and help articles) in line with the store.
+
+    Embeds only new or changed rows (by content hash), deletes removed ones, and is safe to
+    re-run after a crash or kill. The index is derived data: --rebuild recreates it from SQL."""
+    with errors():
+        runtime = Runtime(settings_of(ctx))
+        parts = {"products": runtime.product_index, "help": runtime.help_index}
+        if check:
+            checks = {name: idx.check(runtime.store) for name, idx in parts.items()}
+            payload = {name: asdict(c) | {"clean": c.clean} for name, c in checks.items()}
+            if as_json:
+                emit_json(payload)
+            for name, c in checks.items():
+                state = (
+                    "in sync"
+                    if c.clean
+                    else (f"{len(c.missing)} missing, {len(c.stale)} stale, {len(c.extra)} extra")
+                )
+                err.print(f"{name}: {state}")
+            if not all(c.clean for c in checks.values()):
+                raise typer.Exit(1)
+            return
+        reports = {}
+        for name, idx in parts.items():
+            run = idx.rebuild if rebuild else idx.sync
+            reports[name] = run(runtime.store, runtime.embedder, progress=not as_json)
+        if as_json:
+            emit_json({name: asdict(r) for name, r in reports.items()})
+            return
+        for name, r in reports.items():
+            err.print(
+                f"{name}: {r.added} added, {r.updated} updated, {r.deleted} deleted, "
+                f"{r.unchanged} unchanged in {r.seconds:.1f} s"
+            )
 
 
 @app.command()
@@ -158,6 +220,8 @@ def _print_counts(counts: dict[str, Any]) -> None:
         )
     err.print(table)
 
+
+_add_plugin_commands()
 
 if __name__ == "__main__":
     app()

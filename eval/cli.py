@@ -1,0 +1,64 @@
+"""`aisle eval ...` and `aisle bench ...`: plugged into the CLI through the ``aisle.cli`` entry
+points (pyproject.toml), so ``ui`` never imports ``eval``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eval.bench_retrieval import bench_retrieval
+from eval.retrieval_eval import evaluate_retrieval
+from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of
+from ui.runtime import Runtime
+
+eval_app = typer.Typer(help="Offline evaluation suites.", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks, each against a baseline in the same run.", no_args_is_help=True
+)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    ctx: typer.Context,
+    split: Annotated[
+        str, typer.Option(help="Labelled-query split: train, valid or test.")
+    ] = "test",
+    as_json: JsonOpt = False,
+) -> None:
+    """nDCG@10, recall@50 and MRR of dense, BM25 and hybrid search on labelled queries."""
+    with errors():
+        runtime = Runtime(settings_of(ctx))
+        report = evaluate_retrieval(runtime.store, runtime.product_searcher(), split, progress=True)
+        if as_json:
+            emit_json(report.to_dict())
+            return
+        err.print(f"{report.queries} {split} queries")
+        for mode, scores in report.modes.items():
+            err.print(
+                f"  {mode:7s} nDCG@10 {scores.ndcg_at_10:.4f}  recall@50 {scores.recall_at_50:.4f}"
+                f"  MRR {scores.mrr:.4f}"
+            )
+        verdict = "holds" if report.hybrid_beats_legs else "FAILS"
+        err.print(f"gate hybrid nDCG@10 >= best leg: {verdict}")
+
+
+@bench_app.command("retrieval")
+def bench_retrieval_cmd(
+    ctx: typer.Context,
+    products: Annotated[int, typer.Option(min=500, help="Size of the generated shop.")] = 20_000,
+    queries: Annotated[int, typer.Option(min=10, help="Queries per latency series.")] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index recall vs exact search, filtered/unfiltered latency vs numpy, ingestion cost."""
+    with errors():
+        runtime = Runtime(settings_of(ctx))
+        workdir = runtime.settings.data_dir / "bench"
+        workdir.mkdir(parents=True, exist_ok=True)
+        report = bench_retrieval(runtime.embedder, products, queries, workdir=Path(workdir))
+        if as_json:
+            emit_json(report.to_dict())
+            return
+        for key, value in report.to_dict().items():
+            err.print(f"{key}: {value}")

@@ -1,0 +1,170 @@
+"""`aisle eval ranker`: does the fine-tuned ranker beat the retrieval order, and does the
+personalisation stage beat the ranker alone?
+
+Relevance, on the held-out TEST labelled queries. Every system orders the same candidate list
+per query: the retrieval's top ``depth`` (50) products, then every judged product of the query
+that is not among them, in the retrieval's deeper order (its top ``deep``, 200), then by id.
+The systems are the retrieval order itself, the untrained base cross-encoder (MiniLM with the
+same seeded fresh head training started from) and the fine-tuned one. nDCG@10 uses graded
+gains ``2**grade - 1`` and log2 discounts (``eval.metrics``), with the ideal order over all of
+the query's judgements, two ways:
+- ``condensed`` (the gate): products without a judgement are dropped from each ordering
+  before cutting at 10. The demo's judgements are incomplete by design (at most 30 exact and
+  20 partial matches per query are judged), so an unjudged product is often relevant.
+- ``unjudged_zero``: unjudged products count as irrelevant (the pessimistic reading).
+Gate: fine-tuned condensed nDCG@10 at least 0.05 above the retrieval order's.
+
+Personalisation, on the users the training kept apart (same seeded split): each user's last
+purchase session is held out, the query is that session's search (else the product's
+category), the candidates are the retrieval's top products for it, and the profile and
+"bought together" counts use only what happened before the session. Hit rate@10 of the
+fine-tuned cross-encoder's order against the personalised order; gate: personalised is higher.
+
+Not here: latency (``eval.bench_ranker``), training (``retrieval.ranker``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from eval.metrics import mean, ndcg_at_k
+from eval.retrieval_eval import JudgedQuery, load_judged_queries
+from retrieval.documents import load_product_records
+from retrieval.ranker import RankerConfig, load_ranker
+from retrieval.ranker.candidates import BM25Source, CandidateSource
+from retrieval.ranker.holdout import held_out_purchases, split_users
+from retrieval.ranker.model import load_base, ranker_text, score_many
+from retrieval.ranker.stage import case_lists, case_report
+from store.db import Store
+
+GAIN_TARGET = 0.05
+
+
+@dataclass(frozen=True)
+class CandidateList:
+    query: JudgedQuery
+    product_ids: tuple[str, ...]  # in retrieval order (see the module docstring)
+    retrieved: int  # how many came from the top ``depth``
+
+
+@dataclass(frozen=True)
+class SystemScores:
+    ndcg_at_10: float  # condensed: unjudged products dropped
+    ndcg_at_10_unjudged_zero: float
+
+
+@dataclass(frozen=True)
+class RankerEvalReport:
+    ranker_dir: str
+    source: str
+    test_queries: int
+    depth: int
+    mean_candidates: float
+    mean_judged_added: float  # judged products appended beyond the top ``depth``
+    retrieval: SystemScores
+    base: SystemScores
+    finetuned: SystemScores
+    personalisation: dict[str, Any]
+    seconds: float
+
+    @property
+    def gain_over_retrieval(self) -> float:
+        return round(self.finetuned.ndcg_at_10 - self.retrieval.ndcg_at_10, 4)
+
+    @property
+    def beats_retrieval(self) -> bool:
+        return self.gain_over_retrieval >= GAIN_TARGET
+
+    @property
+    def personalisation_helps(self) -> bool:
+        p = self.personalisation
+        return bool(p) and p["hit_rate_personalised"] > p["hit_rate_plain"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "gain_over_retrieval": self.gain_over_retrieval,
+                "beats_retrieval_by_0_05": self.beats_retrieval,
+                "personalisation_helps": self.personalisation_helps}
+
+
+def candidate_lists(queries: Sequence[JudgedQuery], source: CandidateSource, depth: int = 50,
+                    deep: int = 200, progress: bool = False) -> list[CandidateList]:
+    out = []
+    for q in tqdm(queries, desc="candidates", disable=not progress):
+        top = source.top(q.query, depth)
+        rank = {p: i for i, p in enumerate(source.top(q.query, deep))}
+        extra = sorted(set(q.judgements) - set(top),
+                       key=lambda p: (rank.get(p, len(rank)), p))
+        out.append(CandidateList(q, tuple(top) + tuple(extra), len(top)))
+    return out
+
+
+def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] | None,
+                  k: int = 10) -> SystemScores:
+    """nDCG@k of ordering each list by ``scores`` (None: keep the retrieval order)."""
+    condensed, zero = [], []
+    for n, c in enumerate(lists):
+        ids = list(c.product_ids)
+        if scores is not None:
+            s = scores[n]
+            ids = [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-float(s[i]), i))]
+        judged = c.query.judgements
+        condensed.append(ndcg_at_k([p for p in ids if p in judged], judged, k))
+        zero.append(ndcg_at_k(ids, judged, k))
+    return SystemScores(round(mean(condensed), 4), round(mean(zero), 4))
+
+
+def score_lists(model: Any, lists: Sequence[CandidateList],
+                texts: dict[str, str]) -> list[np.ndarray]:
+    """Cross-encoder logits for every candidate list, in one batched pass."""
+    pairs = [(c.query.query, texts[p]) for c in lists for p in c.product_ids]
+    flat = score_many(model, pairs)
+    out, start = [], 0
+    for c in lists:
+        out.append(flat[start:start + len(c.product_ids)])
+        start += len(c.product_ids)
+    return out
+
+
+def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource | None = None,
+                    depth: int = 50, deep: int = 200, progress: bool = True,
+                    threads: int | None = None) -> RankerEvalReport:
+    """The figures in the module docstring; ``source`` defaults to BM25 over product texts
+    (pass ``SearcherSource(searcher)`` for the hybrid search the assistant uses)."""
+    import torch
+
+    started = time.perf_counter()
+    if threads:
+        torch.set_num_threads(threads)
+    ranker = load_ranker(Path(ranker_dir))
+    config = RankerConfig.from_dict(ranker.manifest.get("config", {}))
+    records = {r.product_id: r for r in load_product_records(store)}
+    texts = {pid: ranker_text(r) for pid, r in records.items()}
+    source = source or BM25Source(list(records.values()))
+    queries = [q for q in load_judged_queries(store, "test")
+               if any(g > 0 for g in q.judgements.values())]
+    if not queries:
+        raise ValueError("the shop has no labelled TEST queries with a relevant product")
+    lists = candidate_lists(queries, source, depth, deep, progress)
+    base = load_base(int(ranker.manifest.get("max_seq_length", config.max_seq_length)),
+                     config.seed)
+    personal: dict[str, Any] = {}
+    if ranker.personaliser is not None:
+        _, cases = split_users(held_out_purchases(store), config.eval_user_share, config.seed)
+        cases_lists = case_lists(store, cases, records, texts, source, config.personaliser_depth,
+                                 lambda p: score_many(ranker.model, p), progress)
+        personal = case_report(cases_lists, ranker.personaliser).to_dict()
+    return RankerEvalReport(
+        ranker_dir=str(ranker_dir), source=source.name, test_queries=len(lists), depth=depth,
+        mean_candidates=round(mean([len(c.product_ids) for c in lists]), 1),
+        mean_judged_added=round(mean([len(c.product_ids) - c.retrieved for c in lists]), 1),
+        retrieval=system_scores(lists, None),
+        base=system_scores(lists, score_lists(base, lists, texts)),
+        finetuned=system_scores(lists, score_lists(ranker.model, lists, texts)),
+        personalisation=personal, seconds=round(time.perf_counter() - started, 1))

@@ -1,0 +1,167 @@
+"""The trained ranker as the assistant uses it: load it, rerank candidates, or fall back.
+
+A ranker directory (written by ``train_ranker``) holds ``ranker.json`` (the manifest: format,
+settings, file names), ``cross_encoder/`` (a sentence-transformers model), optionally
+``personaliser.json``, plus ``metrics.json`` and ``model_card.md`` for people.
+``load_ranker`` checks all of it and raises ``RankerUnavailable`` saying what is wrong and how
+to fix it; ``load_ranker_or_fallback`` turns that into the retrieval order with the reason
+attached (and logged), so a shop without a trained ranker still answers.
+
+Not here: training (``retrieval.ranker.trainer``), where candidates come from.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from retrieval.documents import ProductRecord
+from retrieval.ranker.errors import RankerUnavailable
+from retrieval.ranker.evaluator import order_by_score
+from retrieval.ranker.features import PersonalFeatures, personal_features
+from retrieval.ranker.model import load_trained, ranker_text, score_pairs
+from retrieval.ranker.personaliser import Personaliser, feature_matrix
+from store.profiles import UserProfile
+
+if TYPE_CHECKING:
+    from sentence_transformers import CrossEncoder
+
+log = logging.getLogger(__name__)
+
+MANIFEST, MODEL_DIR, PERSONALISER = "ranker.json", "cross_encoder", "personaliser.json"
+FORMAT = 1
+_FIX = "retrain it with `aisle train-ranker`"
+
+
+@dataclass(frozen=True)
+class RankedProduct:
+    product_id: str
+    rank: int
+    score: float  # what the order is by (personalised when a profile was given)
+    relevance: float  # the cross-encoder's logit for (query, product); 0.0 for retrieval order
+    personal: PersonalFeatures | None = None
+
+
+class Reranker(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def rerank(self, query: str, candidates: Sequence[ProductRecord],
+               profile: UserProfile | None = None,
+               bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]: ...
+
+
+class RetrievalOrder:
+    """Keeps the order the candidates came in: the fallback when no ranker is available."""
+
+    name = "retrieval-order"
+
+    def rerank(self, query: str, candidates: Sequence[ProductRecord],
+               profile: UserProfile | None = None,
+               bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]:
+        return [RankedProduct(c.product_id, n, 1.0 / n, 0.0)
+                for n, c in enumerate(candidates, start=1)]
+
+
+class Ranker:
+    """The fine-tuned cross-encoder, followed by the personalisation stage when a profile is
+    given and the directory has one."""
+
+    name = "cross-encoder"
+
+    def __init__(self, model: CrossEncoder, personaliser: Personaliser | None,
+                 manifest: Mapping[str, Any], directory: Path) -> None:
+        self.model = model
+        self.personaliser = personaliser
+        self.manifest = dict(manifest)
+        self.directory = directory
+
+    def relevance(self, query: str, candidates: Sequence[ProductRecord]) -> np.ndarray:
+        """Cross-encoder logits for ``query`` against each candidate, in input order."""
+        return score_pairs(self.model, query, [ranker_text(c) for c in candidates])
+
+    def rerank(self, query: str, candidates: Sequence[ProductRecord],
+               profile: UserProfile | None = None,
+               bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]:
+        if not candidates:
+            return []
+        rel = self.relevance(query, candidates)
+        personal: list[PersonalFeatures] | None = None
+        scores = rel.astype(np.float64)
+        if profile is not None and self.personaliser is not None:
+            personal = [personal_features(c, profile, bought_together) for c in candidates]
+            scores = self.personaliser.score(feature_matrix(rel, personal))
+        order = order_by_score(scores.tolist())
+        return [RankedProduct(candidates[i].product_id, n, float(scores[i]), float(rel[i]),
+                              personal[i] if personal else None)
+                for n, i in enumerate(order, start=1)]
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    path = directory / MANIFEST
+    if not directory.is_dir():
+        raise RankerUnavailable(f"no trained ranker at {directory}: the folder does not exist; "
+                                "train one with `aisle train-ranker`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RankerUnavailable(f"{path} is missing, so {directory} holds no complete ranker; "
+                                f"{_FIX}") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RankerUnavailable(f"{path} is unreadable ({exc}); {_FIX}") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else None
+        raise RankerUnavailable(f"{path}: ranker format {found!r}, this version reads "
+                                f"{FORMAT}; {_FIX}")
+    return data
+
+
+def load_ranker(directory: Path) -> Ranker:
+    """The ranker saved in ``directory``; ``RankerUnavailable`` says what is wrong."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    model_dir = directory / str(manifest.get("cross_encoder", MODEL_DIR))
+    if not model_dir.is_dir():
+        raise RankerUnavailable(f"{model_dir} is missing; {_FIX}")
+    try:
+        model = load_trained(model_dir)
+    except Exception as exc:  # any loader failure means the same thing: unusable weights
+        raise RankerUnavailable(f"cannot load the cross-encoder in {model_dir} "
+                                f"({exc.__class__.__name__}: {exc}); {_FIX}") from exc
+    personaliser = None
+    if manifest.get("personaliser"):
+        path = directory / str(manifest["personaliser"])
+        try:
+            personaliser = Personaliser.load(path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RankerUnavailable(f"{path} is not a valid personaliser "
+                                    f"({exc.__class__.__name__}: {exc}); {_FIX}") from exc
+    return Ranker(model, personaliser, manifest, directory)
+
+
+@dataclass(frozen=True)
+class RankerChoice:
+    """The reranker to use, and why it is the retrieval order when it is."""
+
+    ranker: Ranker | RetrievalOrder
+    fallback_reason: str | None = None
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.fallback_reason is not None
+
+
+def load_ranker_or_fallback(directory: Path) -> RankerChoice:
+    """``load_ranker``, or the retrieval order with the reason (also logged as a warning)."""
+    try:
+        return RankerChoice(load_ranker(directory))
+    except RankerUnavailable as exc:
+        reason = f"using the retrieval order: {exc}"
+        log.warning(reason)
+        return RankerChoice(RetrievalOrder(), reason)

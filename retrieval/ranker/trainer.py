@@ -1,0 +1,226 @@
+"""``train_ranker``: fine-tune the cross-encoder, learn the personalisation stage, save both.
+
+The pipeline, each step in its own module: training groups and hard negatives
+(``data``) -> a dataset in the loss's layout (``loss``) -> sentence-transformers'
+``CrossEncoderTrainer`` with ``CrossEncoderTrainingArguments`` (``arguments``), validated by
+graded nDCG@10 every few steps, stopping early and keeping the best checkpoint
+(``evaluator``) -> the personalisation stage on held-out purchases (``stage``) -> the
+artifacts, manifest and model card (``card``, ``ranker``).
+
+Everything is written to a staging folder beside ``out_dir`` and swapped in at the end, so an
+interrupted or failed run leaves the previous ranker untouched.
+
+Not here: test-set evaluation and benchmarks (``eval.ranker_eval``, ``eval.bench_ranker``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from retrieval.documents import load_product_records
+from retrieval.ranker.arguments import PRIMARY_METRIC, RankerConfig, training_arguments
+from retrieval.ranker.candidates import BM25Source, CandidateSource
+from retrieval.ranker.card import write_card, write_metrics
+from retrieval.ranker.data import (
+    QueryGroup,
+    behaviour_groups,
+    budget_groups,
+    heldout_texts,
+    labelled_groups,
+    mine_negatives,
+    valid_samples,
+)
+from retrieval.ranker.errors import NoTrainingData
+from retrieval.ranker.evaluator import GradedRerankingEvaluator
+from retrieval.ranker.holdout import held_out_purchases, split_users
+from retrieval.ranker.loss import build_loss, layout_for
+from retrieval.ranker.model import BASE_MODEL_NAME, load_base, ranker_text, score_many
+from retrieval.ranker.ranker import FORMAT, MANIFEST, MODEL_DIR, PERSONALISER
+from retrieval.ranker.stage import case_lists, case_report, fit_personaliser
+from store.db import Store
+from store.models import Split, utcnow
+
+
+@dataclass(frozen=True)
+class DataSizes:
+    products: int
+    label_queries: int
+    label_pairs: int
+    behaviour_queries: int
+    behaviour_pairs: int
+    mined_negatives: int
+    valid_queries: int
+    valid_pairs: int
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    out_dir: str
+    created_at: str
+    seconds: float
+    train_seconds: float
+    steps: int
+    source: str
+    base_model: str
+    data: DataSizes
+    valid_ndcg_base: float
+    valid_ndcg_best: float
+    valid_history: list[tuple[int, float]]
+    personaliser: dict[str, Any] | None
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _dataset(groups: list[QueryGroup], texts: dict[str, str], layout: str) -> Any:
+    from datasets import Dataset
+
+    if layout == "pairs":
+        rows = [(g.query, texts[p], grade / 2.0) for g in groups
+                for p, grade in zip(g.product_ids, g.grades, strict=True)]
+        return Dataset.from_dict({"query": [r[0] for r in rows], "text": [r[1] for r in rows],
+                                  "label": [r[2] for r in rows]})
+    return Dataset.from_dict({"query": [g.query for g in groups],
+                              "docs": [[texts[p] for p in g.product_ids] for g in groups],
+                              "labels": [[float(x) for x in g.grades] for g in groups]})
+
+
+def _training_groups(store: Store, config: RankerConfig, source: CandidateSource,
+                     leaf_of: dict[str, str], cutoffs: dict[str, Any],
+                     progress: bool) -> tuple[list[QueryGroup], list[QueryGroup]]:
+    rng = random.Random(f"{config.seed}:pairs")
+    labels = labelled_groups(store, Split.TRAIN)
+    behaviour = behaviour_groups(store, cutoffs, heldout_texts(store))
+    if not labels and not behaviour:
+        raise NoTrainingData("nothing to train the ranker on: the shop has no labelled TRAIN "
+                             "queries and no searches followed by clicks or purchases; import "
+                             "labels or generate the demo shop (`aisle init-demo`)")
+    share = config.behaviour_share if labels else 1.0
+    b_budget = int(config.max_pairs * share) if behaviour else 0
+    rng.shuffle(behaviour)
+    # Mine only as many behaviour queries as the budget can use (4+ pairs each, 2x spare).
+    behaviour = behaviour[:max(1, 2 * b_budget // 4)]
+    depth, n = config.candidate_depth, config.negatives_per_query
+    mine = tqdm(labels + behaviour, desc="mining negatives", disable=not progress)
+    mined = mine_negatives(list(mine), source, leaf_of, depth, n)
+    labels, behaviour = mined[:len(labels)], mined[len(labels):]
+    chosen_b = budget_groups(behaviour, b_budget, rng)
+    used_b = sum(len(g.product_ids) for g in chosen_b)
+    return budget_groups(labels, config.max_pairs - used_b, rng), chosen_b
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None,
+                 progress: bool = True, source: CandidateSource | None = None) -> TrainReport:
+    """Train the ranker on ``store`` and save it in ``out_dir`` (replacing what was there).
+
+    ``source`` is the retrieval that hard negatives and personalisation candidates come from;
+    the default is BM25 over the product texts (no vector index needed). Pass the hybrid
+    searcher (``SearcherSource``) to mine from what the assistant really retrieves.
+    """
+    import torch
+    from sentence_transformers.cross_encoder import CrossEncoderTrainer
+    from transformers import EarlyStoppingCallback, PrinterCallback
+
+    config = config or RankerConfig()
+    started = time.perf_counter()
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    records = load_product_records(store)
+    if not records:
+        raise NoTrainingData("the shop has no products; import a catalog or run `aisle init-demo`")
+    by_id = {r.product_id: r for r in records}
+    texts = {r.product_id: ranker_text(r) for r in records}
+    leaf_of = {r.product_id: r.category_leaf for r in records}
+    source = source or BM25Source(records)
+    cases = held_out_purchases(store)
+    labels, behaviour = _training_groups(store, config, source, leaf_of,
+                                         {c.user_id: c.cutoff for c in cases}, progress)
+    groups = labels + behaviour
+    valid = valid_samples(labelled_groups(store, Split.VALID), texts, config)
+
+    out_dir = Path(out_dir)
+    staging = out_dir.with_name(f".{out_dir.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    model = load_base(config.max_seq_length, config.seed)
+    evaluator = GradedRerankingEvaluator(valid, name="valid")
+    base = evaluator(model)[PRIMARY_METRIC] if valid else 0.0
+    pairs = sum(len(g.product_ids) for g in groups)
+    trainer = CrossEncoderTrainer(
+        model=model,
+        args=training_arguments(config, staging / "checkpoints", pairs, progress),
+        train_dataset=_dataset(groups, texts, layout_for(config.loss)),
+        loss=build_loss(model, config.loss),
+        evaluator=evaluator if valid else None,
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)]
+        if valid else None,
+    )
+    if not progress:
+        trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
+    trained_at = time.perf_counter()
+    trainer.train()
+    train_seconds = time.perf_counter() - trained_at
+    history = [(int(e["step"]), round(float(e[f"eval_{PRIMARY_METRIC}"]), 4))
+               for e in trainer.state.log_history if f"eval_{PRIMARY_METRIC}" in e]
+    best = trainer.state.best_metric
+    model.save_pretrained(str(staging / MODEL_DIR))
+    shutil.rmtree(staging / "checkpoints", ignore_errors=True)
+
+    personal: dict[str, Any] | None = None
+    personaliser = None
+    if config.personalise:
+        train_cases, _ = split_users(cases, config.eval_user_share, config.seed)
+        train_cases = random.Random(f"{config.seed}:personalise").sample(
+            train_cases, min(config.personaliser_users, len(train_cases)))
+        lists = case_lists(store, train_cases, by_id, texts, source, config.personaliser_depth,
+                           lambda p: score_many(model, p), progress)
+        personaliser = fit_personaliser(lists, config.seed)
+        if personaliser is not None:
+            personaliser.save(staging / PERSONALISER)
+            personal = {**case_report(lists, personaliser).to_dict(),
+                        "weights": personaliser.weights()}
+
+    created = utcnow().isoformat(timespec="seconds")
+    manifest = {"format": FORMAT, "kind": "aisle-ranker", "created_at": created,
+                "base_model": BASE_MODEL_NAME, "cross_encoder": MODEL_DIR,
+                "personaliser": PERSONALISER if personaliser else None,
+                "max_seq_length": config.max_seq_length, "source": source.name,
+                "config": config.to_dict()}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    report = TrainReport(
+        out_dir=str(out_dir), created_at=created, seconds=0.0,
+        train_seconds=round(train_seconds, 1), steps=int(trainer.state.global_step),
+        source=source.name, base_model=BASE_MODEL_NAME,
+        data=DataSizes(
+            products=len(records), label_queries=len(labels),
+            label_pairs=sum(len(g.product_ids) for g in labels),
+            behaviour_queries=len(behaviour),
+            behaviour_pairs=sum(len(g.product_ids) for g in behaviour),
+            mined_negatives=sum(g.mined for g in groups),
+            valid_queries=len(valid), valid_pairs=sum(len(s.texts) for s in valid)),
+        valid_ndcg_base=round(float(base), 4),
+        valid_ndcg_best=round(float(best if best is not None else base), 4),
+        valid_history=history, personaliser=personal, config=config.to_dict())
+    report = replace(report, seconds=round(time.perf_counter() - started, 1))
+    write_metrics(staging, report.to_dict())
+    write_card(staging, report.to_dict())
+    _swap_in(staging, out_dir)
+    return report

@@ -1,0 +1,369 @@
+"""The tool machinery: a tool is a typed function with a docstring, and its schema is derived.
+
+``@tool`` turns ``def f(ctx: ToolContext, order_id: str) -> ...`` with a Google-style docstring
+into a ``Tool``: the description is the docstring's text before its sections, each argument's
+description comes from its ``Args:`` entry, and the JSON schema (OpenAI function-calling format)
+comes from a pydantic model built from the signature. A missing docstring, argument description
+or type hint raises ``ToolDefinitionError`` at import, so a tool can never reach the model
+half-described. ``Tool.call`` validates the arguments with that model; a bad argument, like any
+``Refusal`` raised by the tool, comes back as an observation the model can correct.
+
+Write tools (``@tool(write=True)``) do not act when the model calls them: they check everything
+and return a ``Proposed`` change; the call records a ``ConfirmationRequest`` bound to the exact
+normalised arguments as the context's pending request. ``ToolSet.confirm`` executes it after the
+shopper's yes, once; ``ToolSet.execute_confirmed`` is the operator path (replays) that runs the
+same checks and write without the conversation step. Both re-check against the current data.
+
+Not here: any particular tool (``tools.service``), the agent loop, or persistence of the context
+(the agent stores ``ToolContext.state()`` with the conversation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from store.db import Store
+from tools.errors import BadArgument, NotConfirmed, OtherAccount, Refusal, ToolDefinitionError
+
+_SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Examples?|Notes?):\s*$")
+_ARG = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+
+
+def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
+    """A Google-style docstring -> (description, {argument: description}); continuation lines
+    of an argument are indented deeper than its name and joined with spaces."""
+    lines = inspect.cleandoc(doc).splitlines()
+    intro: list[str] = []
+    args: dict[str, list[str]] = {}
+    section, current, indent = "", "", 0
+    for line in lines:
+        header = _SECTION.match(line.strip()) if not line.startswith(" ") else None
+        if header:
+            section, current = header.group(1), ""
+            continue
+        if not section:
+            intro.append(line.strip())
+        elif section in ("Args", "Arguments") and line.strip():
+            depth = len(line) - len(line.lstrip())
+            entry = _ARG.match(line.strip())
+            if entry and (not current or depth <= indent):
+                current, indent = entry.group(1), depth
+                args[current] = [entry.group(2).strip()]
+            elif current:
+                args[current].append(line.strip())
+    paragraphs = " ".join(intro).strip()
+    return paragraphs, {k: " ".join(p for p in v if p) for k, v in args.items()}
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    """What a tool call gives back: ``content`` is the text the model reads (an error starts with
+    "Error:"), ``data`` the typed payload for code, ``error``/``error_kind`` set on refusals."""
+
+    ok: bool
+    content: str
+    data: Any = None
+    error: str | None = None
+    error_kind: str | None = None
+
+    @classmethod
+    def success(cls, value: Any, note: str = "") -> ToolResult:
+        if isinstance(value, ToolResult):
+            return value
+        if isinstance(value, BaseModel):
+            text = value.model_dump_json(exclude_none=True)
+        else:
+            text = value if isinstance(value, str) else json.dumps(value)
+        return cls(ok=True, content=f"{note}\n{text}" if note else text, data=value)
+
+    @classmethod
+    def refused(cls, refusal: Refusal) -> ToolResult:
+        return cls(ok=False, content=f"Error: {refusal.message}", error=refusal.message,
+                   error_kind=refusal.kind)
+
+
+class ConfirmationRequest(BaseModel):
+    """A write waiting for the shopper's explicit yes, bound to its exact arguments: the id is
+    a hash of the action and its normalised arguments, so changed arguments are another request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    request_id: str
+    action: str
+    arguments: dict[str, Any]
+    summary: str
+
+    @staticmethod
+    def key_for(action: str, arguments: dict[str, Any]) -> str:
+        canonical = json.dumps({"action": action, "arguments": arguments}, sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:24]
+
+
+class ContextState(BaseModel):
+    """The part of a ``ToolContext`` that outlives a turn (stored with the conversation)."""
+
+    session_user_id: str | None = None
+    pending: ConfirmationRequest | None = None
+    executed: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class ToolContext:
+    """What every tool receives first. ``session_user_id`` is the conversation's authenticated
+    customer: set by code (a logged-in session) or by the identification tools through
+    ``authenticate``, never from an argument the model chose. ``operator`` (replays, admin
+    scripts) lifts the account guards; the model can never set it."""
+
+    store: Store
+    session_user_id: str | None = None
+    operator: bool = False
+    pending: ConfirmationRequest | None = None
+    executed: set[str] = field(default_factory=set)
+
+    def authenticate(self, user_id: str) -> None:
+        """Record the identified customer; a second, different customer is refused."""
+        if self.session_user_id not in (None, user_id) and not self.operator:
+            raise OtherAccount(
+                "this conversation is already signed in as another customer; I can only help "
+                "one customer per conversation"
+            )
+        self.session_user_id = user_id
+
+    def state(self) -> ContextState:
+        return ContextState(session_user_id=self.session_user_id, pending=self.pending,
+                            executed=sorted(self.executed))
+
+    @classmethod
+    def restore(cls, store: Store, state: ContextState, operator: bool = False) -> ToolContext:
+        return cls(store=store, session_user_id=state.session_user_id, operator=operator,
+                   pending=state.pending, executed=set(state.executed))
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """A checked write that has not happened: what to show the shopper, and how to apply it.
+    ``apply`` must re-assert its preconditions in the write itself (conditional update)."""
+
+    summary: str
+    apply: Callable[[ToolContext], ToolResult]
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str
+    fn: Callable[..., Any]
+    arguments: type[BaseModel]
+    write: bool = False
+
+    def schema(self) -> dict[str, Any]:
+        parameters = _strip_titles(self.arguments.model_json_schema())
+        return {"type": "function",
+                "function": {"name": self.name, "description": self.description,
+                             "parameters": parameters}}
+
+    def validate(self, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
+        """Validated, normalised arguments, or ``BadArgument`` naming each problem."""
+        if isinstance(arguments, str):
+            try:
+                arguments = json.loads(arguments or "{}")
+            except json.JSONDecodeError as exc:
+                raise BadArgument(f"arguments are not valid JSON ({exc.msg}); send a JSON "
+                                  "object of argument names to values") from exc
+        if not isinstance(arguments, dict):
+            raise BadArgument("arguments must be a JSON object of argument names to values")
+        try:
+            model = self.arguments.model_validate(arguments)
+        except ValidationError as exc:
+            raise BadArgument("; ".join(self._explain(e) for e in exc.errors())) from exc
+        return {name: getattr(model, name) for name in type(model).model_fields}
+
+    def _explain(self, error: Any) -> str:
+        where = ".".join(str(p) for p in error["loc"]) or "arguments"
+        fields = self.arguments.model_fields
+        if error["type"] == "extra_forbidden":
+            return f"{where}: unknown argument; {self.name} takes {', '.join(fields)}"
+        hint = fields[str(error["loc"][0])].description if error["loc"] else None
+        got = "" if error["type"] == "missing" else f" (got {error.get('input')!r})"
+        expected = f"; expected: {hint}" if hint else ""
+        return f"{where}: {error['msg']}{got}{expected}"
+
+    def call(self, ctx: ToolContext, arguments: dict[str, Any] | str | None) -> ToolResult:
+        """Run the tool as the model asked. A write tool only proposes: it records the pending
+        confirmation and returns what to show the shopper."""
+        try:
+            args = self.validate(arguments)
+            if not self.write:
+                return ToolResult.success(self.fn(ctx, **args))
+            proposal = self._propose(ctx, args)
+            request = ConfirmationRequest(
+                request_id=ConfirmationRequest.key_for(self.name, self._jsonable(args)),
+                action=self.name, arguments=self._jsonable(args), summary=proposal.summary)
+            if request.request_id in ctx.executed:
+                raise NotConfirmed("this exact change was already made in this conversation; "
+                                   "nothing to do")
+            ctx.pending = request
+            return ToolResult(ok=True, data=request, content=(
+                "Not done yet. Show the shopper these details and ask for an explicit yes:\n"
+                f"{proposal.summary}"))
+        except Refusal as refusal:
+            return ToolResult.refused(refusal)
+
+    def _propose(self, ctx: ToolContext, args: dict[str, Any]) -> Proposed:
+        proposal = self.fn(ctx, **args)
+        if not isinstance(proposal, Proposed):
+            raise TypeError(f"write tool {self.name} must return Proposed, got {type(proposal)}")
+        return proposal
+
+    def _jsonable(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.arguments.model_validate(args).model_dump(mode="json")
+
+
+def _strip_titles(schema: Any) -> Any:
+    """pydantic's schema without its generated ``title`` keys (noise in the prompt)."""
+    if isinstance(schema, list):
+        return [_strip_titles(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title":
+            continue
+        if key in ("properties", "$defs"):
+            out[key] = {name: _strip_titles(sub) for name, sub in value.items()}
+        else:
+            out[key] = _strip_titles(value)
+    return out
+
+
+@overload
+def tool(fn: Callable[..., Any], /) -> Tool: ...
+@overload
+def tool(*, write: bool = False) -> Callable[[Callable[..., Any]], Tool]: ...
+
+
+def tool(fn: Callable[..., Any] | None = None, /, *, write: bool = False) -> Any:
+    """Make a ``Tool`` of ``fn(ctx, ...)``; raises ``ToolDefinitionError`` at import when its
+    docstring, an argument's description or a type hint is missing."""
+    if fn is None:
+        return lambda f: _build(f, write)
+    return _build(fn, write)
+
+
+def _build(fn: Callable[..., Any], write: bool) -> Tool:
+    where = f"{fn.__module__}.{fn.__qualname__}"
+    if not (fn.__doc__ or "").strip():
+        raise ToolDefinitionError(f"{where}: tool has no docstring; describe what it does and "
+                                  "each argument under 'Args:'")
+    description, described = parse_docstring(fn.__doc__ or "")
+    params = list(inspect.signature(fn).parameters.values())
+    if not params or params[0].name != "ctx":
+        raise ToolDefinitionError(f"{where}: the first parameter must be 'ctx: ToolContext'")
+    try:
+        hints = inspect.get_annotations(fn, eval_str=True)
+    except NameError as exc:
+        raise ToolDefinitionError(f"{where}: cannot resolve a type hint: {exc}") from exc
+    fields: dict[str, Any] = {}
+    for p in params[1:]:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise ToolDefinitionError(f"{where}: *args/**kwargs cannot be described to a model")
+        if p.name not in hints:
+            raise ToolDefinitionError(f"{where}: argument '{p.name}' has no type hint")
+        if not described.get(p.name):
+            raise ToolDefinitionError(f"{where}: argument '{p.name}' has no description; add "
+                                      f"'{p.name}: ...' under 'Args:' in the docstring")
+        default = ... if p.default is p.empty else p.default
+        fields[p.name] = (hints[p.name], Field(default, description=described[p.name]))
+    if extra := sorted(set(described) - {p.name for p in params}):
+        raise ToolDefinitionError(f"{where}: the docstring describes unknown arguments {extra}")
+    model = create_model(f"{fn.__name__}_arguments",
+                         __config__=ConfigDict(extra="forbid"), **fields)
+    return Tool(name=fn.__name__, description=description, fn=fn, arguments=model, write=write)
+
+
+class ToolSet:
+    """Tools by name, in a fixed order (stable schemas keep llama.cpp's prefix cache warm)."""
+
+    def __init__(self, tools: Iterable[Tool]) -> None:
+        self._tools: dict[str, Tool] = {}
+        for t in tools:
+            if t.name in self._tools:
+                raise ToolDefinitionError(f"two tools are named {t.name!r}; names must be unique")
+            self._tools[t.name] = t
+
+    def __getitem__(self, name: str) -> Tool:
+        return self._tools[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def __iter__(self) -> Iterator[Tool]:
+        return iter(self._tools.values())
+
+    def names(self) -> list[str]:
+        return list(self._tools)
+
+    def schemas(self) -> list[dict[str, Any]]:
+        return [t.schema() for t in self._tools.values()]
+
+    def _get(self, name: str) -> Tool:
+        if name not in self._tools:
+            raise BadArgument(f"there is no tool {name!r}; the tools are {', '.join(self._tools)}")
+        return self._tools[name]
+
+    def call(self, ctx: ToolContext, name: str,
+             arguments: dict[str, Any] | str | None) -> ToolResult:
+        try:
+            return self._get(name).call(ctx, arguments)
+        except Refusal as refusal:
+            return ToolResult.refused(refusal)
+
+    def confirm(self, ctx: ToolContext, request: str | ConfirmationRequest) -> ToolResult:
+        """Execute the pending request after the shopper's yes: only when ``request`` is it
+        (by id, or the same action and arguments), and only once."""
+        try:
+            key = request if isinstance(request, str) else ConfirmationRequest.key_for(
+                request.action, request.arguments)
+            if key in ctx.executed:
+                raise NotConfirmed("this request was already carried out; nothing was changed "
+                                   "again")
+            pending = ctx.pending
+            if pending is None or key != pending.request_id:
+                raise NotConfirmed("this does not match the change waiting for confirmation; "
+                                   "nothing was changed. Propose the change again and ask the "
+                                   "shopper to confirm it")
+            ctx.pending = None  # one shot, whatever happens below
+            return self._execute(ctx, self._get(pending.action), pending.arguments)
+        except Refusal as refusal:
+            return ToolResult.refused(refusal)
+
+    def execute_confirmed(self, ctx: ToolContext, name: str,
+                          arguments: dict[str, Any] | str | None) -> ToolResult:
+        """The operator path: same validation, checks and conditional write, no conversation
+        step. Reads simply run; a write identical to one already executed applies nothing."""
+        try:
+            found = self._get(name)
+            if not found.write:
+                return found.call(ctx, arguments)
+            return self._execute(ctx, found, arguments)
+        except Refusal as refusal:
+            return ToolResult.refused(refusal)
+
+    def _execute(self, ctx: ToolContext, found: Tool,
+                 arguments: dict[str, Any] | str | None) -> ToolResult:
+        args = found.validate(arguments)
+        key = ConfirmationRequest.key_for(found.name, found._jsonable(args))
+        if key in ctx.executed:
+            raise NotConfirmed("this exact change was already made; nothing was changed again")
+        result = found._propose(ctx, args).apply(ctx)  # checks again against current data
+        if result.ok:
+            ctx.executed.add(key)
+        return result

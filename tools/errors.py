@@ -1,0 +1,74 @@
+"""Errors of the tools layer, for their two audiences.
+
+People (developers writing tools) get a typed exception raised at import time:
+
+    AisleError                      (store.errors)
+     └── ToolError
+          └── ToolDefinitionError   a function cannot become a tool (missing docstring, argument
+                                    description or type hint)
+
+The model gets refusals: raised inside a tool, caught by the tool machinery and returned to the
+LLM as an observation it can act on ("unknown order id #W123; ask the shopper to check it").
+They never escape ``Tool.call``; ``kind`` lets code (the agent, tests) tell them apart:
+
+    Refusal
+     ├── BadArgument        an argument failed validation
+     ├── UnknownId          no such order, user, product, item or payment method
+     ├── NotAuthenticated   account data before the customer is identified
+     ├── OtherAccount       another customer's data, or a second customer in one conversation
+     ├── PolicyViolation    a status, reason, balance or option rule says no
+     ├── Conflict           the row changed between the check and the write; nothing was applied
+     └── NotConfirmed       a confirmation that does not match the pending request, or a replay
+
+Not here: the store's own errors (``store.errors``).
+"""
+
+from __future__ import annotations
+
+from store.errors import AisleError
+
+
+class ToolError(AisleError):
+    pass
+
+
+class ToolDefinitionError(ToolError):
+    """A tool function is missing what its schema is derived from; the message names it."""
+
+
+class Refusal(Exception):
+    """A message for the model: what went wrong and what to do instead."""
+
+    kind = "refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadArgument(Refusal):
+    kind = "bad_argument"
+
+
+class UnknownId(Refusal):
+    kind = "unknown_id"
+
+
+class NotAuthenticated(Refusal):
+    kind = "not_authenticated"
+
+
+class OtherAccount(Refusal):
+    kind = "other_account"
+
+
+class PolicyViolation(Refusal):
+    kind = "policy"
+
+
+class Conflict(Refusal):
+    kind = "conflict"
+
+
+class NotConfirmed(Refusal):
+    kind = "not_confirmed"
