@@ -48,6 +48,7 @@ class ProductFilter(BaseModel):
     ``category`` matches a category path, any of its segments, or the product type,
     ignoring case; ``attributes`` maps a name to one value (equals) or a list (any of).
     Construct with keywords or ``ProductFilter.parse(mapping)``; both raise ``FilterError``.
+    (pydantic's own paths, ``model_validate`` or a nested field, raise ``ValidationError``.)
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

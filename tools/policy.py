@@ -49,7 +49,7 @@ def is_pending(status: str) -> bool:
 
 def require_status(order_id: str, status: str, allowed: Collection[str], action: str) -> None:
     if status not in allowed:
-        wanted = " or ".join(repr(s) for s in sorted(allowed))
+        wanted = " or ".join(repr(str(s)) for s in sorted(allowed))
         raise PolicyViolation(
             f"order {order_id} is {status!r}; only {wanted} orders can be {action}. "
             "Tell the shopper; nothing was changed"

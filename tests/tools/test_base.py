@@ -1,0 +1,219 @@
+"""The tool machinery: docstring parsing, derived schemas, definition errors at import, argument
+validation as observations, and the propose / confirm / operator paths on a toy write tool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from store.db import Store
+from tools.base import (
+    ConfirmationRequest,
+    ContextState,
+    Proposed,
+    ToolContext,
+    ToolResult,
+    ToolSet,
+    parse_docstring,
+    tool,
+)
+from tools.errors import PolicyViolation, ToolDefinitionError
+
+
+def test_parse_docstring_google_style() -> None:
+    doc = """Do a thing.
+    Over two lines.
+
+    Args:
+        a: First, which goes on
+            to a second line.
+        b (int): Second.
+
+    Returns:
+        Something.
+    """
+    assert parse_docstring(doc) == (
+        "Do a thing. Over two lines.",
+        {"a": "First, which goes on to a second line.", "b": "Second."},
+    )
+
+
+@tool
+def lookup(ctx: ToolContext, order_id: str, limit: int = 3, tags: list[str] | None = None) -> str:
+    """Look something up.
+
+    Args:
+        order_id: The order id, such as '#W0000000'.
+        limit: How many.
+        tags: Optional tags.
+    """
+    return f"{order_id}:{limit}:{tags}"
+
+
+def test_schema_is_derived_from_signature_and_docstring() -> None:
+    assert lookup.schema() == {
+        "type": "function",
+        "function": {
+            "name": "lookup",
+            "description": "Look something up.",
+            "parameters": {
+                "additionalProperties": False,
+                "properties": {
+                    "order_id": {"description": "The order id, such as '#W0000000'.",
+                                 "type": "string"},
+                    "limit": {"default": 3, "description": "How many.", "type": "integer"},
+                    "tags": {"anyOf": [{"items": {"type": "string"}, "type": "array"},
+                                       {"type": "null"}],
+                             "default": None, "description": "Optional tags."},
+                },
+                "required": ["order_id"],
+                "type": "object",
+            },
+        },
+    }
+
+
+def test_missing_docstring_fails_at_definition() -> None:
+    with pytest.raises(ToolDefinitionError, match="has no docstring"):
+        @tool
+        def bare(ctx: ToolContext, x: str) -> str:
+            return x
+
+
+def test_missing_argument_description_fails_at_definition() -> None:
+    with pytest.raises(ToolDefinitionError, match="argument 'y' has no description"):
+        @tool
+        def half(ctx: ToolContext, x: str, y: str) -> str:
+            """Half described.
+
+            Args:
+                x: Described.
+            """
+            return x + y
+
+
+def test_missing_type_hint_and_ctx_fail_at_definition() -> None:
+    with pytest.raises(ToolDefinitionError, match="argument 'x' has no type hint"):
+        @tool
+        def untyped(ctx: ToolContext, x) -> str:  # type: ignore[no-untyped-def]
+            """Untyped.
+
+            Args:
+                x: Described.
+            """
+            return str(x)
+    with pytest.raises(ToolDefinitionError, match="first parameter must be 'ctx"):
+        @tool
+        def no_ctx(x: str) -> str:
+            """No context.
+
+            Args:
+                x: Described.
+            """
+            return x
+
+
+def test_bad_arguments_become_observations(sqlite_store: Store) -> None:
+    ctx = ToolContext(store=sqlite_store)
+    missing = lookup.call(ctx, {})
+    assert not missing.ok and missing.error_kind == "bad_argument"
+    assert missing.content == ("Error: order_id: Field required; expected: The order id, such "
+                               "as '#W0000000'.")
+    extra = lookup.call(ctx, {"order_id": "#W1", "colour": "red"})
+    assert extra.error == "colour: unknown argument; lookup takes order_id, limit, tags"
+    assert lookup.call(ctx, "{not json").error == (
+        "arguments are not valid JSON (Expecting property name enclosed in double quotes); "
+        "send a JSON object of argument names to values")
+    assert lookup.call(ctx, '{"order_id": "#W1", "limit": 5}').content == "#W1:5:None"
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.applied: list[str] = []
+
+
+def _toy_tools(counter: Counter) -> ToolSet:
+    @tool(write=True)
+    def set_label(ctx: ToolContext, label: str) -> Proposed:
+        """Set the label.
+
+        Args:
+            label: The new label; 'forbidden' is refused.
+        """
+        if label == "forbidden":
+            raise PolicyViolation("that label is not allowed")
+
+        def apply(ctx: ToolContext) -> ToolResult:
+            counter.applied.append(label)
+            return ToolResult.success({"label": label})
+
+        return Proposed(summary=f"Set the label to {label}.", apply=apply)
+
+    return ToolSet([lookup, set_label])
+
+
+def test_write_is_proposed_then_confirmed_once(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    ctx = ToolContext(store=sqlite_store)
+    proposed = tools.call(ctx, "set_label", {"label": "blue"})
+    assert proposed.ok and counter.applied == []
+    request = proposed.data
+    assert isinstance(request, ConfirmationRequest) and ctx.pending == request
+    assert request.arguments == {"label": "blue"}
+    assert request.request_id == ConfirmationRequest.key_for("set_label", {"label": "blue"})
+    assert proposed.content.endswith("Set the label to blue.")
+
+    changed = request.model_copy(update={"arguments": {"label": "red"}})
+    refused = tools.confirm(ctx, changed)
+    assert refused.error_kind == "not_confirmed" and counter.applied == []
+
+    done = tools.confirm(ctx, request.request_id)
+    assert done.ok and done.data == {"label": "blue"} and counter.applied == ["blue"]
+    again = tools.confirm(ctx, request)
+    assert again.error_kind == "not_confirmed" and counter.applied == ["blue"]
+    assert ctx.pending is None
+    reproposed = tools.call(ctx, "set_label", {"label": "blue"})
+    assert reproposed.error_kind == "not_confirmed" and ctx.pending is None
+
+
+def test_refused_write_records_nothing(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    ctx = ToolContext(store=sqlite_store)
+    result = tools.call(ctx, "set_label", {"label": "forbidden"})
+    assert (result.ok, result.error_kind, result.content) == (
+        False, "policy", "Error: that label is not allowed")
+    assert ctx.pending is None and counter.applied == []
+    assert tools.call(ctx, "nope", {}).error == (
+        "there is no tool 'nope'; the tools are lookup, set_label")
+
+
+def test_operator_path_skips_conversation_but_not_idempotency(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    ctx = ToolContext(store=sqlite_store)
+    first = tools.execute_confirmed(ctx, "set_label", {"label": "green"})
+    second = tools.execute_confirmed(ctx, "set_label", {"label": "green"})
+    assert first.ok and second.error_kind == "not_confirmed" and counter.applied == ["green"]
+    assert tools.execute_confirmed(ctx, "lookup", {"order_id": "x"}).content == "x:3:None"
+
+
+def test_context_state_round_trips(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    ctx = ToolContext(store=sqlite_store, session_user_id="u1")
+    tools.call(ctx, "set_label", {"label": "blue"})
+    saved: dict[str, Any] = ctx.state().model_dump(mode="json")
+    restored = ToolContext.restore(sqlite_store, ContextState.model_validate(saved))
+    assert restored.session_user_id == "u1" and restored.pending == ctx.pending
+    assert tools.confirm(restored, restored.pending.request_id).ok  # type: ignore[union-attr]
+    assert counter.applied == ["blue"]
+
+
+def test_schemas_keep_registration_order() -> None:
+    tools = _toy_tools(Counter())
+    assert [s["function"]["name"] for s in tools.schemas()] == ["lookup", "set_label"]
+    with pytest.raises(ToolDefinitionError, match="two tools are named 'lookup'"):
+        ToolSet([lookup, lookup])

@@ -1,0 +1,218 @@
+"""Confirmation, idempotency and conditional writes on SQLite and PostgreSQL, and replays of
+gold action sequences (the operator path ``aisle replay`` uses) checked by final database state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from store.db import Store
+from store.importers.tau2 import import_tau2
+from store.models import Order, OrderItem, PaymentMethod
+from tools.base import ConfirmationRequest, Proposed, ToolContext
+from tools.errors import Conflict
+from tools.service import RETAIL_TOOLS, confirm, execute_confirmed
+
+TAU2 = Path(__file__).resolve().parents[3] / "shared" / "data" / "tau2-retail"
+ETHAN, YUSUF, AVA = "ethan_lopez_6291", "yusuf_rossi_9620", "ava_nguyen_6646"
+ETHAN_GIFT, ETHAN_CARD = "gift_card_7219486", "credit_card_9789590"
+CANCEL = {"order_id": "#W6779827", "reason": "no longer needed"}  # paid by ETHAN_GIFT, 4079.45
+
+
+def _shop(store: Store, tmp_path: Path, tau2_dir: Path) -> Store:
+    """tau2's catalog with three of its customers and their orders: quick on both backends."""
+    db = json.loads((tau2_dir / "db.json").read_text())
+    users = {u: db["users"][u] for u in (ETHAN, YUSUF, AVA)}
+    orders = {o: db["orders"][o] for u in users.values() for o in u["orders"]}
+    (tmp_path / "subset").mkdir()
+    (tmp_path / "subset" / "db.json").write_text(
+        json.dumps({"products": db["products"], "users": users, "orders": orders}))
+    import_tau2(store, tmp_path / "subset")
+    return store
+
+
+@pytest.fixture
+def shop(store: Store, tmp_path: Path, tau2_dir: Path) -> Store:
+    return _shop(store, tmp_path, tau2_dir)
+
+
+@pytest.fixture
+def lite(sqlite_store: Store, tmp_path: Path, tau2_dir: Path) -> Store:
+    return _shop(sqlite_store, tmp_path, tau2_dir)
+
+
+def state(store: Store, order_id: str) -> tuple[str, int, float | None]:
+    """(status, number of payment entries, Ethan's gift card balance)."""
+    with store.session() as session:
+        order = session.get(Order, order_id)
+        card = session.get(PaymentMethod, ETHAN_GIFT)
+        assert order is not None and card is not None
+        return order.status, len(order.payment_history or []), card.balance
+
+
+def test_nothing_changes_before_confirmation(shop: Store) -> None:
+    ctx = ToolContext(store=shop, session_user_id=ETHAN)
+    proposed = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL)
+    assert proposed.ok and proposed.content.startswith("Not done yet.")
+    assert "Refund: $4,079.45 back to gift card gift_card_7219486 (balance $49.00 -> $4,128.45) "\
+        "immediately." in proposed.content
+    assert state(shop, "#W6779827") == ("pending", 1, 49.0)
+    assert confirm(ctx, proposed.data.request_id).ok
+    assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
+
+
+def test_repeated_or_changed_confirmation_applies_nothing(shop: Store) -> None:
+    ctx = ToolContext(store=shop, session_user_id=ETHAN)
+    request = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL).data
+    assert isinstance(request, ConfirmationRequest)
+    changed = request.model_copy(update={"arguments": {**CANCEL, "reason": "ordered by mistake"}})
+    assert confirm(ctx, changed).error_kind == "not_confirmed"
+    assert confirm(ctx, "someone-elses-id").error_kind == "not_confirmed"
+    assert state(shop, "#W6779827") == ("pending", 1, 49.0)
+    assert confirm(ctx, request).ok
+    replay = confirm(ctx, request)
+    assert (replay.ok, replay.error_kind) == (False, "not_confirmed")
+    assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
+
+
+def test_a_newer_proposal_replaces_the_pending_one(lite: Store) -> None:
+    ctx = ToolContext(store=lite, session_user_id=ETHAN)
+    first = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL).data
+    second = RETAIL_TOOLS.call(ctx, "modify_pending_order_payment",
+                               {"order_id": "#W6779827", "payment_method_id": ETHAN_CARD}).data
+    assert ctx.pending == second
+    assert confirm(ctx, first.request_id).error_kind == "not_confirmed"
+    assert state(lite, "#W6779827") == ("pending", 1, 49.0)
+
+
+def test_confirmation_checks_the_current_state_again(lite: Store) -> None:
+    shopper = ToolContext(store=lite, session_user_id=ETHAN)
+    request = RETAIL_TOOLS.call(shopper, "cancel_pending_order", CANCEL).data
+    operator = ToolContext(store=lite, operator=True)
+    assert execute_confirmed(operator, "cancel_pending_order", CANCEL).ok
+    late = confirm(shopper, request.request_id)
+    assert late.error_kind == "policy" and "is 'cancelled'" in late.content
+    assert state(lite, "#W6779827") == ("cancelled", 2, 4128.45)  # refunded once
+
+
+def test_two_processes_cannot_both_apply(shop: Store) -> None:
+    """Both checked the order before either wrote: the conditional update lets one through."""
+    tool = RETAIL_TOOLS["cancel_pending_order"]
+    proposals = [tool.fn(ToolContext(store=shop, session_user_id=ETHAN), **CANCEL)
+                 for _ in range(2)]
+    assert all(isinstance(p, Proposed) for p in proposals)
+    assert proposals[0].apply(ToolContext(store=shop)).ok
+    with pytest.raises(Conflict, match="changed since it was checked; nothing was applied"):
+        proposals[1].apply(ToolContext(store=shop))
+    assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
+
+
+def test_a_failed_part_rolls_back_the_whole_write(lite: Store) -> None:
+    """The gift card moved after the check: the order update is rolled back with it."""
+    ctx = ToolContext(store=lite, session_user_id=ETHAN)
+    proposal = RETAIL_TOOLS["cancel_pending_order"].fn(ctx, **CANCEL)
+    with lite.session() as session:
+        card = session.get(PaymentMethod, ETHAN_GIFT)
+        assert card is not None
+        card.balance = 10.0
+    with pytest.raises(Conflict, match="balance of gift card gift_card_7219486 changed"):
+        proposal.apply(ctx)
+    assert state(lite, "#W6779827") == ("pending", 1, 10.0)
+
+
+def test_writes_are_refused_without_identification(lite: Store) -> None:
+    ctx = ToolContext(store=lite)
+    writes: dict[str, dict[str, Any]] = {
+        "cancel_pending_order": CANCEL,
+        "modify_pending_order_address": {"order_id": "#W6779827", "address1": "a",
+                                         "address2": "", "city": "c", "state": "s",
+                                         "country": "USA", "zip": "1"},
+        "modify_pending_order_payment": {"order_id": "#W6779827",
+                                         "payment_method_id": ETHAN_CARD},
+        "modify_pending_order_items": {"order_id": "#W6779827", "item_ids": ["6942241102"],
+                                       "new_item_ids": ["3360679910"],
+                                       "payment_method_id": ETHAN_CARD},
+        "return_delivered_order_items": {"order_id": "#W2378156", "item_ids": ["4202497723"],
+                                         "payment_method_id": "credit_card_9513926"},
+        "exchange_delivered_order_items": {"order_id": "#W2378156", "item_ids": ["4202497723"],
+                                           "new_item_ids": ["3374679624"],
+                                           "payment_method_id": "credit_card_9513926"},
+        "modify_user_address": {"user_id": ETHAN, "address1": "a", "address2": "", "city": "c",
+                                "state": "s", "country": "USA", "zip": "1"},
+    }
+    for name, arguments in writes.items():
+        assert RETAIL_TOOLS.call(ctx, name, arguments).error_kind == "not_authenticated", name
+        assert execute_confirmed(ctx, name, arguments).error_kind == "not_authenticated", name
+    yusuf = ToolContext(store=lite, session_user_id=YUSUF)
+    for name in ("cancel_pending_order", "modify_pending_order_items", "modify_user_address"):
+        assert RETAIL_TOOLS.call(yusuf, name, writes[name]).error_kind == "other_account", name
+    assert ctx.pending is None and yusuf.pending is None
+    assert state(lite, "#W6779827") == ("pending", 1, 49.0)
+
+
+# --- replays of gold action sequences ---------------------------------------------------------
+
+
+def replay(store: Store, actions: list[tuple[str, dict[str, Any]]]) -> list[bool]:
+    ctx = ToolContext(store=store)
+    return [execute_confirmed(ctx, name, arguments).ok for name, arguments in actions]
+
+
+def test_replay_identify_look_up_cancel(shop: Store) -> None:
+    oks = replay(shop, [
+        ("find_user_id_by_name_zip", {"first_name": "Ethan", "last_name": "Lopez",
+                                      "zip": "43275"}),
+        ("get_order_details", {"order_id": "#W6779827"}),
+        ("cancel_pending_order", CANCEL),
+    ])
+    assert oks == [True, True, True]
+    with shop.session() as session:
+        order = session.get(Order, "#W6779827")
+        assert order is not None
+        assert (order.status, order.cancel_reason) == ("cancelled", "no longer needed")
+        assert order.payment_history == [
+            {"transaction_type": "payment", "amount": 4079.45, "payment_method_id": ETHAN_GIFT},
+            {"transaction_type": "refund", "amount": 4079.45, "payment_method_id": ETHAN_GIFT}]
+    assert state(shop, "#W6779827")[2] == 4128.45
+
+
+def test_replay_exchange_and_modify_items(lite: Store) -> None:
+    oks = replay(lite, [
+        ("find_user_id_by_email", {"email": "yusuf.rossi7301@example.com"}),
+        ("get_user_details", {"user_id": YUSUF}),
+        ("exchange_delivered_order_items", {"order_id": "#W2378156", "item_ids": ["4202497723"],
+                                            "new_item_ids": ["3374679624"],
+                                            "payment_method_id": "credit_card_9513926"}),
+        ("get_order_details", {"order_id": "#W6779827"}),  # another customer's: refused
+        ("cancel_pending_order", {"order_id": "#W2378156", "reason": "no longer needed"}),
+    ])
+    assert oks == [True, True, True, False, False]
+    with lite.session() as session:
+        order = session.get(Order, "#W2378156")
+        assert order is not None
+        assert (order.status, order.exchange_items, order.exchange_new_items,
+                order.exchange_price_difference) == ("exchange requested", ["4202497723"],
+                                                     ["3374679624"], 27.72)
+    assert state(lite, "#W6779827")[0] == "pending"
+
+
+def test_replay_modify_items_changes_the_order_lines(lite: Store) -> None:
+    oks = replay(lite, [
+        ("find_user_id_by_email", {"email": "ethan.lopez8943@example.com"}),
+        ("modify_pending_order_items", {"order_id": "W6779827", "item_ids": ["6942241102"],
+                                        "new_item_ids": ["3360679910"],
+                                        "payment_method_id": ETHAN_GIFT}),
+    ])
+    assert oks == [True, True]
+    with lite.session() as session:
+        lines = session.exec(select(OrderItem).where(OrderItem.order_id == "#W6779827")
+                             .order_by(col(OrderItem.seq))).all()
+        assert [(li.item_id, li.price) for li in lines] == [
+            ("7896397433", 457.81), ("3379843752", 3203.76), ("1323134954", 236.95),
+            ("3360679910", 195.26)]
+        assert lines[3].options == {"size": "medium", "material": "memory foam", "color": "beige"}
+    assert state(lite, "#W6779827") == ("pending (item modified)", 2, 34.67)

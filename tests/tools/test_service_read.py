@@ -1,0 +1,184 @@
+"""Customer-service lookups on the real tau2-bench retail data: exact schemas, tau2-shaped
+results, identifier normalisation, and the authentication and one-customer guards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.db import Store, open_store, sqlite_url
+from store.importers.tau2 import import_tau2
+from tools.base import ToolContext
+from tools.service import RETAIL_TOOLS
+from tools.service_read import normalise_order_id
+
+TAU2 = Path(__file__).resolve().parents[3] / "shared" / "data" / "tau2-retail"
+
+
+@pytest.fixture(scope="module")
+def original() -> dict[str, Any]:
+    if not (TAU2 / "db.json").exists():
+        pytest.skip(f"tau2-bench retail data not found at {TAU2}")
+    return json.loads((TAU2 / "db.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, original: dict[str, Any]) -> Path:
+    """tau2 imported once per module; each test gets a copy (an import takes ~0.6 s)."""
+    path = tmp_path_factory.mktemp("tau2") / "shop.db"
+    store = open_store(sqlite_url(path))
+    import_tau2(store, TAU2)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def shop(template: Path, tmp_path: Path) -> Iterator[Store]:
+    shutil.copy(template, tmp_path / "shop.db")
+    store = open_store(sqlite_url(tmp_path / "shop.db"))
+    yield store
+    store.dispose()
+
+
+def call(ctx: ToolContext, name: str, **arguments: Any) -> Any:
+    return RETAIL_TOOLS.call(ctx, name, arguments)
+
+
+def test_tool_names_are_tau2s_in_a_stable_order() -> None:
+    assert RETAIL_TOOLS.names() == [
+        "find_user_id_by_email", "find_user_id_by_name_zip", "get_user_details",
+        "get_order_details", "get_product_details", "get_item_details",
+        "list_all_product_types", "cancel_pending_order", "modify_pending_order_address",
+        "modify_pending_order_payment", "modify_pending_order_items",
+        "return_delivered_order_items", "exchange_delivered_order_items", "modify_user_address",
+        "calculate", "transfer_to_human_agents",
+    ]
+    assert RETAIL_TOOLS.schemas() == RETAIL_TOOLS.schemas()
+
+
+def test_schema_snapshots() -> None:
+    order_id = {"description": "The order id, such as '#W0000000' (with the '#').",
+                "type": "string"}
+    assert RETAIL_TOOLS["get_order_details"].schema() == {"type": "function", "function": {
+        "name": "get_order_details",
+        "description": "Get the status and details of one of the customer's orders: items, "
+                       "address, fulfillments and payment history.",
+        "parameters": {"additionalProperties": False, "properties": {"order_id": order_id},
+                       "required": ["order_id"], "type": "object"}}}
+    assert RETAIL_TOOLS["cancel_pending_order"].schema() == {"type": "function", "function": {
+        "name": "cancel_pending_order",
+        "description": "Cancel a pending order (not processed or delivered ones) and refund its "
+                       "payments: at once to a gift card, otherwise within 5 to 7 business "
+                       "days. Needs the shopper's explicit yes.",
+        "parameters": {"additionalProperties": False, "properties": {
+            "order_id": order_id,
+            "reason": {"description": "Why the shopper cancels: 'no longer needed' or 'ordered "
+                                      "by mistake'.",
+                       "enum": ["no longer needed", "ordered by mistake"], "type": "string"}},
+            "required": ["order_id", "reason"], "type": "object"}}}
+    assert RETAIL_TOOLS["return_delivered_order_items"].schema()["function"]["parameters"] == {
+        "additionalProperties": False,
+        "properties": {
+            "order_id": order_id,
+            "item_ids": {"description": "The item ids to return, such as ['1008292230']; repeat "
+                                        "an id to return several units of it.",
+                         "items": {"type": "string"}, "type": "array"},
+            "payment_method_id": {"description": "Where the refund goes: the order's original "
+                                                 "payment method or a gift card, such as "
+                                                 "'gift_card_0000000'.",
+                                  "type": "string"}},
+        "required": ["order_id", "item_ids", "payment_method_id"], "type": "object"}
+
+
+@pytest.mark.parametrize("raw", ["#W2378156", "W2378156", "#w2378156", " w 2378156 ", "2378156",
+                                 2378156])
+def test_order_ids_are_normalised(raw: object) -> None:
+    assert normalise_order_id(raw) == "#W2378156"
+
+
+def test_identification_by_email_and_by_name_zip(shop: Store) -> None:
+    ctx = ToolContext(store=shop)
+    found = call(ctx, "find_user_id_by_email", email="  Yusuf.Rossi7301@EXAMPLE.com ")
+    assert (found.ok, found.content, ctx.session_user_id) == (True, "yusuf_rossi_9620",
+                                                              "yusuf_rossi_9620")
+    again = ToolContext(store=shop)
+    assert call(again, "find_user_id_by_name_zip", first_name=" yúsuf", last_name="ROSSI",
+                zip=19122).content == "yusuf_rossi_9620"
+    missing = call(ToolContext(store=shop), "find_user_id_by_name_zip", first_name="Yusuf",
+                   last_name="Rossi", zip="19123")
+    assert (missing.ok, missing.error_kind) == (False, "unknown_id")
+
+
+def test_account_data_needs_identification(shop: Store) -> None:
+    ctx = ToolContext(store=shop)
+    for name, args in [("get_user_details", {"user_id": "yusuf_rossi_9620"}),
+                       ("get_order_details", {"order_id": "#W2378156"})]:
+        result = RETAIL_TOOLS.call(ctx, name, args)
+        assert (result.ok, result.error_kind) == (False, "not_authenticated")
+        assert "find_user_id_by_email" in result.content
+    for name, args in [("get_product_details", {"product_id": "6992792935"}),
+                       ("get_item_details", {"item_id": "4202497723"}),
+                       ("list_all_product_types", {}), ("calculate", {"expression": "1+1"}),
+                       ("transfer_to_human_agents", {"summary": "wants a human"})]:
+        assert RETAIL_TOOLS.call(ctx, name, args).ok, name
+
+
+def test_results_have_tau2s_shape(shop: Store, original: dict[str, Any]) -> None:
+    ctx = ToolContext(store=shop, session_user_id="yusuf_rossi_9620")
+    assert json.loads(call(ctx, "get_order_details", order_id="W2378156").content) == \
+        original["orders"]["#W2378156"]
+    assert json.loads(call(ctx, "get_user_details", user_id="yusuf_rossi_9620").content) == \
+        original["users"]["yusuf_rossi_9620"]
+    assert json.loads(call(ctx, "get_product_details", product_id="6992792935").content) == \
+        original["products"]["6992792935"]
+    assert json.loads(call(ctx, "get_item_details", item_id=4202497723).content) == \
+        original["products"]["6992792935"]["variants"]["4202497723"]
+    types = json.loads(call(ctx, "list_all_product_types").content)
+    assert types == {p["name"]: pid for pid, p in sorted(original["products"].items(),
+                                                         key=lambda kv: kv[1]["name"])}
+    assert list(types) == sorted(types) and len(types) == 50
+
+
+def test_other_customers_are_refused(shop: Store) -> None:
+    ctx = ToolContext(store=shop)
+    call(ctx, "find_user_id_by_email", email="yusuf.rossi7301@example.com")
+    other_order = call(ctx, "get_order_details", order_id="#W6779827")  # ethan_lopez_6291's
+    assert (other_order.error_kind, other_order.content) == (
+        "other_account",
+        "Error: this order belongs to another account; I can only help the signed-in customer")
+    assert call(ctx, "get_user_details", user_id="ethan_lopez_6291").error_kind == "other_account"
+    second = call(ctx, "find_user_id_by_name_zip", first_name="Ethan", last_name="Lopez",
+                  zip="43275")
+    assert second.error_kind == "other_account" and "ethan" not in second.content
+    assert ctx.session_user_id == "yusuf_rossi_9620"
+    assert call(ctx, "find_user_id_by_name_zip", first_name="Yusuf", last_name="Rossi",
+                zip="19122").ok
+
+
+def test_unknown_ids_say_what_to_do(shop: Store) -> None:
+    ctx = ToolContext(store=shop, session_user_id="yusuf_rossi_9620")
+    assert call(ctx, "get_order_details", order_id="#W0000001").content == (
+        "Error: unknown order id #W0000001; ask the shopper to check it (order ids look like "
+        "'#W0000000'), or look it up in get_user_details")
+    assert call(ctx, "get_product_details", product_id="4202497723").content == (
+        "Error: unknown product id 4202497723 (that is an item id; use get_item_details); "
+        "list_all_product_types gives product ids")
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("2 + 2", "4.0"), ("(1,234.50 + 2) / 3", "412.17"), ("$19.99 * 3", "59.97"),
+    ("-(4 - 10) * 0.5", "3.0"),
+])
+def test_calculate(shop: Store, expression: str, expected: str) -> None:
+    assert call(ToolContext(store=shop), "calculate", expression=expression).content == expected
+
+
+@pytest.mark.parametrize("expression", ["__import__('os')", "2 ** 100000", "1 / 0", "abs(-1)"])
+def test_calculate_refuses_anything_but_arithmetic(shop: Store, expression: str) -> None:
+    result = call(ToolContext(store=shop), "calculate", expression=expression)
+    assert (result.ok, result.error_kind) == (False, "bad_argument")
