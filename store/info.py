@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
+from sqlmodel import col
 
 from store.db import Store
 from store.models import (
@@ -40,8 +42,8 @@ class ShopCounts:
 def shop_counts(store: Store) -> ShopCounts:
     with store.session() as s:
 
-        def count(model: type) -> int:
-            return int(s.scalar(select(func.count()).select_from(model)) or 0)
+        def count(source: Any) -> int:
+            return int(s.scalar(select(func.count()).select_from(source)) or 0)
 
         source = s.get(ShopMeta, "source")
         return ShopCounts(
@@ -52,9 +54,7 @@ def shop_counts(store: Store) -> ShopCounts:
             reviews=count(Review),
             events=count(Event),
             help_articles=count(HelpArticle),
-            labelled_queries=int(
-                s.scalar(select(func.count(distinct(LabelledQuery.query_id)))) or 0
-            ),
+            labelled_queries=count(select(col(LabelledQuery.query_id)).distinct().subquery()),
             relevance_judgements=count(LabelledQuery),
             source=source.value if source else None,
         )
