@@ -204,9 +204,10 @@ class Tool:
             if not self.write:
                 return ToolResult.success(self.fn(ctx, **args))
             proposal = self._propose(ctx, args)
+            normalised = self._jsonable(args)
             request = ConfirmationRequest(
-                request_id=ConfirmationRequest.key_for(self.name, self._jsonable(args)),
-                action=self.name, arguments=self._jsonable(args), summary=proposal.summary)
+                request_id=ConfirmationRequest.key_for(self.name, normalised),
+                action=self.name, arguments=normalised, summary=proposal.summary)
             if request.request_id in ctx.executed:
                 raise NotConfirmed("this exact change was already made in this conversation; "
                                    "nothing to do")

@@ -58,9 +58,9 @@ def _email(value: object) -> object:
 
 
 def _id_list(value: object) -> object:
-    """A list of ids; a model that sends "a, b" or a bare id gets what it meant."""
+    """A list of ids; a model that sends "a, b", '["a", "b"]' or a bare id gets what it meant."""
     if isinstance(value, str):
-        return [v for v in re.split(r"[,\s]+", value) if v]
+        return [v for v in re.split(r"[\[\]\"',\s]+", value) if v]
     if isinstance(value, int) and not isinstance(value, bool):
         return [str(value)]
     return value

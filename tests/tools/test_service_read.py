@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from store.db import Store, open_store, sqlite_url
 from store.importers.tau2 import import_tau2
 from tools.base import ToolContext
 from tools.service import RETAIL_TOOLS
-from tools.service_read import normalise_order_id
+from tools.service_read import IdList, normalise_order_id
 
 TAU2 = Path(__file__).resolve().parents[3] / "shared" / "data" / "tau2-retail"
 
@@ -99,6 +100,12 @@ def test_schema_snapshots() -> None:
                                  2378156])
 def test_order_ids_are_normalised(raw: object) -> None:
     assert normalise_order_id(raw) == "#W2378156"
+
+
+@pytest.mark.parametrize("raw", [["1008292230", " 2 "], "1008292230, 2", '["1008292230", "2"]',
+                                 [1008292230, 2]])
+def test_item_id_lists_are_normalised(raw: object) -> None:
+    assert TypeAdapter(IdList).validate_python(raw) == ["1008292230", "2"]
 
 
 def test_identification_by_email_and_by_name_zip(shop: Store) -> None:
