@@ -14,7 +14,7 @@ from assistant.settings import Settings
 from store.db import Store, open_store
 from store.errors import AisleError
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
