@@ -15,12 +15,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlmodel import select
 
 from assistant.settings import Settings
+from retrieval.documents import load_product_records
 from store.audit import parse_fail_on, run_audit
 from store.demo.generate import ShopNotEmpty, generate_demo, shop_is_empty
 from store.demo.types import DemoConfig
 from store.info import shop_counts
+from store.models import LabelledQuery
 from ui import cli_data, cli_replay
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
 from ui.runtime import Runtime
@@ -96,10 +99,12 @@ def demo(
     ] = 5000,
     users: Annotated[int, typer.Option(min=10, max=50_000, help="Shoppers, when building.")] = 500,
 ) -> None:
-    """The main job: build the demo shop when missing, then say what was built and what is next."""
+    """The main job: build the demo shop and its search index when missing, then a sample
+    search, and say what is next. Later runs reuse what was built and start in seconds."""
     with errors():
         settings = settings_of(ctx)
-        store = store_of(ctx)
+        runtime = Runtime(settings)
+        store = runtime.store
         if shop_is_empty(store):
             err.print(f"No shop in {store.safe_url} yet: generating the demo shop (one-off).")
             # Another process may win the race to build it; then its shop is used.
@@ -107,16 +112,43 @@ def demo(
                 generate_demo(store, DemoConfig(products=products, users=users), progress=True)
         else:
             err.print(f"Using the existing shop in {store.safe_url}.")
-        counts = shop_counts(store)
-        _print_counts(counts.to_dict())
+        _print_counts(shop_counts(store).to_dict())
+        for name, idx in (("products", runtime.product_index), ("help", runtime.help_index)):
+            report = idx.sync(store, runtime.embedder, progress=True)
+            if report.added or report.updated or report.deleted:
+                err.print(
+                    f"indexed {name}: {report.added} added, {report.updated} updated, "
+                    f"{report.deleted} deleted in {report.seconds:.1f} s"
+                )
+        _sample_search(runtime)
         err.print(
-            "\nThe shop is ready. Next:\n"
-            "  aisle info --json     counts of everything in the shop\n"
-            "  aisle audit           data inventory and quality report\n"
+            "\nThe shop and its search index are ready. Next:\n"
+            "  aisle info --json          counts of everything in the shop\n"
+            "  aisle audit                data inventory and quality report\n"
+            "  aisle eval retrieval       search quality on the labelled test queries\n"
             f"Data lives in {settings.data_dir.resolve()} (set AISLE_DATA_DIR to move it).\n"
-            "The search index, ranker and chat web app are not part of this release yet; "
+            "The ranker, the chat agent and the web app are not part of this release yet; "
             "`aisle demo` will start them once they land."
         )
+
+
+def _sample_search(runtime: Runtime) -> None:
+    """Show the search working on the shop's first labelled test query."""
+    with runtime.store.session() as session:
+        query = session.exec(
+            select(LabelledQuery.query).where(LabelledQuery.split == "test").limit(1)
+        ).first()
+    if not query:
+        return
+    searcher = runtime.product_searcher()
+    hits = searcher.search(query, k=3)
+    titles = {
+        r.product_id: r for r in load_product_records(runtime.store, [h.product_id for h in hits])
+    }
+    err.print(f'\nSample search "{query}":')
+    for hit in hits:
+        record = titles[hit.product_id]
+        err.print(f"  {hit.rank}. {record.title}  ${record.price:,.2f}", highlight=False)
 
 
 @app.command()
