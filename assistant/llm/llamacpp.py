@@ -1,21 +1,19 @@
 """The embedded chat model: a GGUF run on the CPU by llama.cpp (llama-cpp-python), offline.
 
-Two prompt formats, chosen by measurement (``eval/probe_llm.py``):
+Three prompt formats, compared by ``eval/probe_llm.py``:
 
-- ``"chatml-function-calling"``: llama-cpp-python's handler. The model first picks
-  ``functions.<name>:`` or ``message:`` under a grammar, then writes the arguments under a
-  grammar derived from the tool's JSON schema, so calls come back native and well-formed. Its
-  template has no place for ``tool`` messages (they would vanish), so tool results are sent as
-  a user turn wrapped in ``<tool_response>`` tags, the way Qwen's own template does it. It
-  cannot stream a reply that turns out to be a call; ``stream`` then falls back to one
-  non-streamed completion (the prompt is already in the KV cache, so little is repeated).
-- ``"gguf"``: the model's own chat template from the GGUF (Qwen's ``<tool_call>`` format, with a
-  brace typo in some conversions repaired); calls are parsed from the text by
-  ``assistant.llm.parsing``.
+- ``"chatml-tools"`` (default): our grammar-constrained protocol (``assistant.llm.chatml_tools``):
+  the reply starts with ``functions.<name>:`` or ``message:`` under a grammar, and arguments
+  follow the tool's JSON schema, so calls are native and well-formed and text replies stream.
+- ``"chatml-function-calling"``: llama-cpp-python's own handler, kept for comparison. Its text
+  replies come back empty when tools are offered, and its template has no ``tool`` role (tool
+  results are sent as a user turn here); it cannot stream a call, so ``stream`` falls back to
+  one non-streamed completion.
+- ``"gguf"``: the model's own chat template (Qwen's ``<tool_call>`` format, with a brace typo
+  in some conversions repaired); calls are parsed from the text by ``assistant.llm.parsing``.
 
 llama.cpp keeps the previous prompt's KV cache and reuses the longest common token prefix, so a
-stable system prompt and tool list make follow-up turns cheap. ``tool_choice="none"`` renders
-the chatml prompt without tools, which misses that cache; the agent should rarely need it.
+stable system prompt and tool list make follow-up turns cheap.
 
 Not here: the weights (``assistant.llm.weights`` assembles the GGUF) or the server
 (``assistant.llm.server``).
@@ -28,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant.llm import chatml_tools
 from assistant.llm.parsing import decode_arguments, resolve_reply
 from assistant.llm.streaming import TextGuard
 from assistant.llm.types import (
@@ -40,9 +39,11 @@ from assistant.llm.types import (
     ToolChoice,
     Usage,
     as_tool_schema,
+    call_id,
+    final,
 )
 
-ChatFormat = Literal["chatml-function-calling", "gguf"]
+ChatFormat = Literal["chatml-tools", "chatml-function-calling", "gguf"]
 # Some GGUF conversions of Qwen2.5 escape the example call as "{{...}}", which the model copies.
 _TEMPLATE_TYPO = ('{{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}}',
                   '{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}')
@@ -57,7 +58,7 @@ class LlamaCppChat:
         *,
         n_ctx: int = 4096,
         n_threads: int = 2,
-        chat_format: ChatFormat = "chatml-function-calling",
+        chat_format: ChatFormat = "chatml-tools",
         model: str | None = None,
         verbose: bool = False,
     ) -> None:
@@ -76,6 +77,8 @@ class LlamaCppChat:
         )
         if chat_format == "gguf":
             _repair_template(self.llama)
+        # Compiled grammars, per tool schema: compiling one takes longer than using it.
+        self._grammars: dict[str, Any] = {}
 
     def complete(
         self,
@@ -85,6 +88,9 @@ class LlamaCppChat:
         max_tokens: int = 512,
         temperature: float = 0.0,
     ) -> Completion:
+        if self.chat_format == "chatml-tools":
+            return final(self._chatml_tools(messages, tools, tool_choice, max_tokens,
+                                            temperature))
         start = time.perf_counter()
         response: Any = self.llama.create_chat_completion(
             **self._request(messages, tools, tool_choice, max_tokens, temperature)
@@ -114,6 +120,9 @@ class LlamaCppChat:
         max_tokens: int = 512,
         temperature: float = 0.0,
     ) -> Iterator[StreamEvent]:
+        if self.chat_format == "chatml-tools":
+            yield from self._chatml_tools(messages, tools, tool_choice, max_tokens, temperature)
+            return
         start = time.perf_counter()
         request = self._request(messages, tools, tool_choice, max_tokens, temperature)
         try:
@@ -127,17 +136,62 @@ class LlamaCppChat:
                 yield Delta(done.text)
             yield done
             return
-        guard = TextGuard()
-        first: float | None = None
-        finish = "stop"
-        n_chunks = 0
-        for chunk in chunks:
-            choice = chunk["choices"][0]
-            piece = choice.get("delta", {}).get("content") or ""
-            finish = choice.get("finish_reason") or finish
+        pieces = ((c["choices"][0].get("delta", {}).get("content") or "",
+                   c["choices"][0].get("finish_reason")) for c in chunks)
+        yield from self._stream_text(pieces, start, messages, tools, tool_choice)
+
+    def _chatml_tools(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[JSONObject],
+        tool_choice: ToolChoice,
+        max_tokens: int,
+        temperature: float,
+    ) -> Iterator[StreamEvent]:
+        start = time.perf_counter()
+        schemas = [as_tool_schema(t) for t in tools]
+        prompt = chatml_tools.render_prompt(messages, schemas)
+        step = chatml_tools.plan(self.llama, prompt, schemas, tool_choice, self._grammars)
+        if step.tool is not None:
+            out: Any = self.llama.create_completion(
+                prompt + step.prefix, max_tokens=max_tokens, temperature=temperature,
+                grammar=chatml_tools.arguments_grammar(step.tool, self._grammars),
+                stop=[chatml_tools.IM_END])
+            choice, usage = out["choices"][0], out.get("usage") or {}
+            arguments = decode_arguments(choice["text"])
+            made = () if arguments is None else (
+                ToolCall(step.tool["name"], arguments, call_id(messages, 0)),)
+            yield Completion(
+                text="" if made else choice["text"].strip(),
+                tool_calls=made,
+                finish_reason="tool_calls" if made else choice.get("finish_reason") or "stop",
+                usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)),
+                seconds=time.perf_counter() - start,
+                model=self.model,
+            )
+            return
+        chunks: Any = self.llama.create_completion(
+            prompt + step.prefix, max_tokens=max_tokens, temperature=temperature,
+            stop=[chatml_tools.IM_END], stream=True)
+        pieces = ((c["choices"][0]["text"], c["choices"][0].get("finish_reason"))
+                  for c in chunks)
+        yield from self._stream_text(pieces, start, messages, tools, tool_choice)
+
+    def _stream_text(
+        self,
+        pieces: Iterator[tuple[str, str | None]],
+        start: float,
+        messages: Sequence[Message],
+        tools: Sequence[JSONObject],
+        tool_choice: ToolChoice,
+    ) -> Iterator[StreamEvent]:
+        """Text deltas (call markup held back when tools were offered), then the Completion."""
+        guard, first, n_pieces, finish = TextGuard(), None, 0, "stop"
+        for piece, reason in pieces:
+            finish = reason or finish
             if not piece:
                 continue
-            n_chunks += 1
+            n_pieces += 1
             if first is None:
                 first = time.perf_counter() - start
             guarded = guard.feed(piece)
@@ -149,7 +203,7 @@ class LlamaCppChat:
             text=text.strip(),
             tool_calls=calls,
             finish_reason="tool_calls" if calls else finish,
-            usage=Usage(0, n_chunks),
+            usage=Usage(0, n_pieces),
             seconds=time.perf_counter() - start,
             model=self.model,
             first_token_seconds=first,

@@ -141,8 +141,8 @@ class ChatModel(Protocol):
 def final(events: Iterator[StreamEvent]) -> Completion:
     """Drain a stream and return its final ``Completion``."""
     last: StreamEvent | None = None
-    for last in events:
-        pass
+    for event in events:
+        last = event
     if not isinstance(last, Completion):
         raise TypeError("a ChatModel stream must end with a Completion")
     return last

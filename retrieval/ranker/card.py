@@ -37,7 +37,8 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
         "stage. It reorders retrieval candidates; it does not retrieve, and it knows nothing "
         "about products added after training beyond their text.",
         "",
-        f"Trained {report['created_at']} in {report['seconds']:.0f} s "
+        f"Trained {report['created_at']} in {report['seconds']:.0f} s wall, "
+        f"{report['cpu_seconds']:.0f} s CPU "
         f"({report['steps']} steps, {cfg['max_seq_length']} word pieces per pair, "
         f"{cfg['loss']} loss). Hard negatives came from `{report['source']}` retrieval.",
         "",
@@ -47,7 +48,8 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
         "",
         "## Validation (graded nDCG@10 over judged products)",
         "",
-        _table([("untrained base", f"{report['valid_ndcg_base']:.4f}"),
+        _table([("retrieval order", f"{report['valid_ndcg_retrieval']:.4f}"),
+                ("untrained base", f"{report['valid_ndcg_base']:.4f}"),
                 ("fine-tuned (best pass)", f"{report['valid_ndcg_best']:.4f}"),
                 ("passes (step: nDCG@10)",
                  ", ".join(f"{s}: {v:.4f}" for s, v in report["valid_history"]))]),

@@ -28,10 +28,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
+from tqdm import tqdm
 
 from retrieval.ranker.arguments import RankerConfig
 from retrieval.ranker.candidates import CandidateSource
-from retrieval.ranker.evaluator import RerankSample
+from retrieval.ranker.evaluator import RerankSample, ndcg_at_k
 from retrieval.ranker.holdout import aware
 from store.db import Store
 from store.models import Event, EventKind, LabelledQuery, Split
@@ -97,10 +98,11 @@ def behaviour_groups(store: Store, cutoffs: Mapping[str, datetime],
 
 
 def mine_negatives(groups: Sequence[QueryGroup], source: CandidateSource,
-                   leaf_of: Mapping[str, str], depth: int, n: int) -> list[QueryGroup]:
+                   leaf_of: Mapping[str, str], depth: int, n: int,
+                   progress: bool = False) -> list[QueryGroup]:
     """Each group plus up to ``n`` hard negatives from ``source`` (see the module docstring)."""
     out = []
-    for g in groups:
+    for g in tqdm(groups, desc="mining negatives", disable=not progress):
         known = set(g.product_ids)
         relevant = {leaf_of.get(p) for p, grade in zip(g.product_ids, g.grades, strict=True)
                     if grade > 0}
@@ -168,5 +170,18 @@ def valid_samples(groups: Sequence[QueryGroup], texts: Mapping[str, str],
         pids = [p for p in t.product_ids if p in texts]
         grade = dict(zip(t.product_ids, t.grades, strict=True))
         out.append(RerankSample(g.query, tuple(texts[p] for p in pids),
-                                tuple(grade[p] for p in pids)))
+                                tuple(grade[p] for p in pids), tuple(pids)))
     return out
+
+
+def retrieval_ndcg(samples: Sequence[RerankSample], source: CandidateSource,
+                   deep: int = 200, k: int = 10) -> float:
+    """Mean nDCG@k of the samples' products in the retrieval's order (products it does not
+    return within ``deep`` last, by id): the baseline the validation figures compare with."""
+    values = []
+    for s in samples:
+        rank = {p: i for i, p in enumerate(source.top(s.query, deep))}
+        order = sorted(range(len(s.product_ids)),
+                       key=lambda i: (rank.get(s.product_ids[i], len(rank)), s.product_ids[i]))
+        values.append(ndcg_at_k([s.grades[i] for i in order], s.grades, k))
+    return sum(values) / len(values) if values else 0.0

@@ -53,6 +53,7 @@ class RerankSample:
     query: str
     texts: tuple[str, ...]
     grades: tuple[int, ...]
+    product_ids: tuple[str, ...] = ()  # for comparing with the retrieval order
 
 
 class GradedRerankingEvaluator(BaseEvaluator):

@@ -23,8 +23,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from retrieval.documents import load_product_records
 from retrieval.ranker.arguments import PRIMARY_METRIC, RankerConfig, training_arguments
 from retrieval.ranker.candidates import BM25Source, CandidateSource
@@ -36,6 +34,7 @@ from retrieval.ranker.data import (
     heldout_texts,
     labelled_groups,
     mine_negatives,
+    retrieval_ndcg,
     valid_samples,
 )
 from retrieval.ranker.errors import NoTrainingData
@@ -65,12 +64,15 @@ class DataSizes:
 class TrainReport:
     out_dir: str
     created_at: str
-    seconds: float
+    seconds: float  # wall clock, start to finish
+    cpu_seconds: float  # CPU time of all threads: wall time on an idle machine is about this
+    # divided by the thread count, whatever else was running
     train_seconds: float
     steps: int
     source: str
     base_model: str
     data: DataSizes
+    valid_ndcg_retrieval: float  # the same validation lists in the retrieval's order
     valid_ndcg_base: float
     valid_ndcg_best: float
     valid_history: list[tuple[int, float]]
@@ -110,8 +112,7 @@ def _training_groups(store: Store, config: RankerConfig, source: CandidateSource
     # Mine only as many behaviour queries as the budget can use (4+ pairs each, 2x spare).
     behaviour = behaviour[:max(1, 2 * b_budget // 4)]
     depth, n = config.candidate_depth, config.negatives_per_query
-    mine = tqdm(labels + behaviour, desc="mining negatives", disable=not progress)
-    mined = mine_negatives(list(mine), source, leaf_of, depth, n)
+    mined = mine_negatives(labels + behaviour, source, leaf_of, depth, n, progress)
     labels, behaviour = mined[:len(labels)], mined[len(labels):]
     chosen_b = budget_groups(behaviour, b_budget, rng)
     used_b = sum(len(g.product_ids) for g in chosen_b)
@@ -140,7 +141,7 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     from transformers import EarlyStoppingCallback, PrinterCallback
 
     config = config or RankerConfig()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if config.threads:
         torch.set_num_threads(config.threads)
     records = load_product_records(store)
@@ -206,7 +207,7 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
                 "config": config.to_dict()}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     report = TrainReport(
-        out_dir=str(out_dir), created_at=created, seconds=0.0,
+        out_dir=str(out_dir), created_at=created, seconds=0.0, cpu_seconds=0.0,
         train_seconds=round(train_seconds, 1), steps=int(trainer.state.global_step),
         source=source.name, base_model=BASE_MODEL_NAME,
         data=DataSizes(
@@ -216,10 +217,12 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
             behaviour_pairs=sum(len(g.product_ids) for g in behaviour),
             mined_negatives=sum(g.mined for g in groups),
             valid_queries=len(valid), valid_pairs=sum(len(s.texts) for s in valid)),
+        valid_ndcg_retrieval=round(retrieval_ndcg(valid, source), 4),
         valid_ndcg_base=round(float(base), 4),
         valid_ndcg_best=round(float(best if best is not None else base), 4),
         valid_history=history, personaliser=personal, config=config.to_dict())
-    report = replace(report, seconds=round(time.perf_counter() - started, 1))
+    report = replace(report, seconds=round(time.perf_counter() - started, 1),
+                     cpu_seconds=round(time.process_time() - cpu_started, 1))
     write_metrics(staging, report.to_dict())
     write_card(staging, report.to_dict())
     _swap_in(staging, out_dir)

@@ -1,0 +1,104 @@
+"""Starting an OpenAI-compatible LLM server: vLLM on a GPU, llama.cpp's server on a CPU.
+
+``llm_server_command`` only builds the command line (the CLI runs it, tests start it on
+loopback); ``wait_until_ready`` polls ``GET {base_url}/models`` until the server answers.
+vLLM is given Qwen's Hermes-style tool parser; llama-cpp-python's server is given the
+embedded GGUF and ``chatml-function-calling`` (``tool_choice="auto"`` must then be sent, as
+``OpenAICompatibleChat`` does).
+
+Not here: assembling the GGUF (``assistant.llm.weights``), choosing host/port (the CLI), or
+stopping the process (the caller owns it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from assistant.llm.errors import LLMUnavailable
+
+LLAMA_CPP_CHAT_FORMAT = "chatml-function-calling"
+
+
+def vllm_available() -> bool:
+    """vLLM is installed and torch sees a CUDA GPU."""
+    if importlib.util.find_spec("vllm") is None:
+        return False
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def llm_server_command(
+    model_path: Path | None,
+    host: str,
+    port: int,
+    gpu_available: bool,
+    vllm_model: str,
+    *,
+    n_ctx: int = 4096,
+    n_threads: int = 2,
+    chat_format: str | None = LLAMA_CPP_CHAT_FORMAT,
+    model_alias: str | None = None,
+) -> list[str]:
+    """The argv of a server for this machine: vLLM serving ``vllm_model`` when
+    ``gpu_available`` (pass ``vllm_available()``), else llama.cpp serving ``model_path``.
+    ``chat_format=None`` lets llama.cpp use the GGUF's own template."""
+    if gpu_available:
+        return [
+            "vllm", "serve", vllm_model,
+            "--enable-auto-tool-choice", "--tool-call-parser", "hermes",
+            "--max-model-len", "8192",
+            "--host", host, "--port", str(port),
+        ]
+    if model_path is None:
+        raise LLMUnavailable(
+            "no GPU with vLLM here and no GGUF model path given; assemble the embedded model "
+            "first (assistant.llm.weights.ensure_gguf) or install vLLM on a GPU machine"
+        )
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(model_path),
+        "--host", host, "--port", str(port),
+        "--n_ctx", str(n_ctx),
+        "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
+    ]
+    if chat_format:
+        command += ["--chat_format", chat_format]
+    if model_alias:
+        command += ["--model_alias", model_alias]
+    return command
+
+
+def wait_until_ready(base_url: str, timeout: float = 120.0, interval: float = 0.5) -> list[str]:
+    """Poll ``{base_url}/models`` until it answers 200; return the served model ids."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    url = base_url.rstrip("/") + "/models"
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(url, timeout=min(5.0, timeout))
+            if response.status_code == 200:
+                return [str(m["id"]) for m in response.json().get("data", [])]
+            last = f"HTTP {response.status_code}"
+        except httpx.HTTPError as exc:
+            last = type(exc).__name__
+        time.sleep(interval)
+    raise LLMUnavailable(
+        f"the LLM server at {base_url} was not ready after {timeout:.0f}s ({last}); "
+        f"check its log, or give it longer (loading a model on a busy CPU is slow)"
+    )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that was free a moment ago (for tests and probes on loopback)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])

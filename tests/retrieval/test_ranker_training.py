@@ -1,0 +1,151 @@
+"""A tiny real training run and what it leaves behind; loading, reranking, corrupt and
+missing artifacts, the retrieval-order fallback (retrieval.ranker.trainer, .ranker).
+
+One small demo shop and one training run (2 optimiser steps of 4 pairs) per session: the
+point is that the pipeline produces a loadable, documented ranker, not that it ranks well.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval.documents import load_product_records
+from retrieval.ranker import (
+    NoTrainingData,
+    RankerConfig,
+    RankerUnavailable,
+    RetrievalOrder,
+    TrainReport,
+    load_ranker,
+    load_ranker_or_fallback,
+    train_ranker,
+)
+from retrieval.ranker.holdout import held_out_purchases, profiles_before
+from store.db import Store, open_store, sqlite_url
+from store.demo.generate import generate_demo
+from store.demo.types import DemoConfig
+
+TINY = RankerConfig(max_pairs=8, batch_size=4, max_steps=2, evals_per_epoch=1,
+                    valid_queries=2, valid_docs_per_query=4, personaliser_users=8,
+                    personaliser_depth=10, threads=2)
+
+
+@pytest.fixture(scope="session")
+def small_shop(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = open_store(sqlite_url(tmp_path_factory.mktemp("ranker-shop") / "shop.db"))
+    generate_demo(store, DemoConfig(products=300, users=30, seed=7))
+    return store
+
+
+@pytest.fixture(scope="session")
+def trained(small_shop: Store, tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[Path, TrainReport]:
+    out = tmp_path_factory.mktemp("models") / "ranker"
+    return out, train_ranker(small_shop, out, TINY, progress=False)
+
+
+def _copy(trained: tuple[Path, TrainReport], tmp_path: Path) -> Path:
+    target = tmp_path / "ranker"
+    shutil.copytree(trained[0], target)
+    return target
+
+
+def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainReport]) -> None:
+    out, report = trained
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cross_encoder", "metrics.json", "model_card.md", "personaliser.json", "ranker.json"]
+    assert not list(out.parent.glob(".ranker.*"))  # no staging or old folder left behind
+    manifest = json.loads((out / "ranker.json").read_text())
+    assert (manifest["format"], manifest["personaliser"], manifest["max_seq_length"]) == (
+        1, "personaliser.json", 128)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics == json.loads(json.dumps(report.to_dict()))
+    assert report.steps == 2
+    assert report.data.label_pairs + report.data.behaviour_pairs <= TINY.max_pairs
+    assert report.data.valid_queries == 2
+    assert [step for step, _ in report.valid_history] == [2]
+    assert 0.0 < report.valid_ndcg_best <= 1.0
+    card = (out / "model_card.md").read_text()
+    for heading in ("# Aisle product ranker", "## Data", "## Validation", "## Personalisation",
+                    "## Settings"):
+        assert heading in card
+    assert report.personaliser is not None
+    assert set(report.personaliser["weights"]) == {
+        "relevance", "category_affinity", "brand_affinity", "price_fit", "option_match",
+        "bought_together"}
+
+
+def test_loaded_ranker_reranks_with_and_without_a_profile(
+        trained: tuple[Path, TrainReport], small_shop: Store) -> None:
+    ranker = load_ranker(trained[0])
+    records = load_product_records(small_shop)[:6]
+    plain = ranker.rerank("running shoes", records)
+    assert sorted(r.product_id for r in plain) == sorted(r.product_id for r in records)
+    assert [r.rank for r in plain] == [1, 2, 3, 4, 5, 6]
+    assert [r.score for r in plain] == sorted((r.score for r in plain), reverse=True)
+    assert all(r.personal is None and r.score == r.relevance for r in plain)
+    case = held_out_purchases(small_shop)[0]
+    profile = profiles_before(small_shop, [case])[case.user_id]
+    mine = ranker.rerank("running shoes", records, profile=profile)
+    assert all(r.personal is not None for r in mine)
+    assert {r.product_id: r.relevance for r in mine} == pytest.approx(
+        {r.product_id: r.relevance for r in plain}, abs=1e-4)
+    assert ranker.rerank("anything", []) == []
+
+
+def test_missing_ranker_is_a_clear_error_and_falls_back(tmp_path: Path,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(RankerUnavailable, match="aisle train-ranker"):
+        load_ranker(tmp_path / "nowhere")
+    with caplog.at_level(logging.WARNING):
+        choice = load_ranker_or_fallback(tmp_path / "nowhere")
+    assert isinstance(choice.ranker, RetrievalOrder) and choice.is_fallback
+    assert choice.fallback_reason is not None
+    assert choice.fallback_reason.startswith("using the retrieval order: no trained ranker at")
+    assert choice.fallback_reason in caplog.text
+    ranked = choice.ranker.rerank("q", load_product_records_stub())
+    assert [(r.product_id, r.rank) for r in ranked] == [("b", 1), ("a", 2)]
+
+
+def load_product_records_stub() -> list:  # type: ignore[type-arg]
+    from retrieval.documents import ProductRecord
+
+    def rec(pid: str) -> ProductRecord:
+        return ProductRecord(pid, pid, "", "", "", "", "", 1.0, 0.0, 0, {})
+
+    return [rec("b"), rec("a")]
+
+
+@pytest.mark.parametrize(("path", "content", "message"), [
+    ("ranker.json", "{not json", "unreadable"),
+    ("ranker.json", '{"format": 99}', "ranker format 99"),
+    ("cross_encoder/model.safetensors", "truncated", "cannot load the cross-encoder"),
+    ("cross_encoder/config.json", "{}", "cannot load the cross-encoder"),
+    ("personaliser.json", '{"feature_names": []}', "not a valid personaliser"),
+])
+def test_corrupt_artifacts_are_clear_errors(trained: tuple[Path, TrainReport], tmp_path: Path,
+                                            path: str, content: str, message: str) -> None:
+    target = _copy(trained, tmp_path)
+    (target / path).write_text(content)
+    with pytest.raises(RankerUnavailable, match=message):
+        load_ranker(target)
+    assert load_ranker_or_fallback(target).is_fallback
+
+
+def test_missing_model_folder_is_a_clear_error(trained: tuple[Path, TrainReport],
+                                               tmp_path: Path) -> None:
+    target = _copy(trained, tmp_path)
+    shutil.rmtree(target / "cross_encoder")
+    with pytest.raises(RankerUnavailable, match="cross_encoder is missing"):
+        load_ranker(target)
+
+
+def test_nothing_to_train_on(sqlite_store: Store, tmp_path: Path) -> None:
+    with pytest.raises(NoTrainingData, match="no products"):
+        train_ranker(sqlite_store, tmp_path / "ranker", TINY, progress=False)
+    assert not (tmp_path / "ranker").exists()

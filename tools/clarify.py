@@ -1,0 +1,140 @@
+"""Which clarifying question to ask: the attribute that splits the candidates best.
+
+The shopper wants one of ``N`` candidates, each equally likely. Asking about attribute ``a``
+and hearing value ``v`` leaves the candidates that offer ``v`` (a shoe sold in sizes 9-11 stays
+for "10", so a product may offer several values) plus those without the attribute at all (the
+answer says nothing about them). With ``p(v)`` the chance the shopper answers ``v`` (each
+candidate offering ``k`` values gives each ``1/k`` of its weight) and ``C_v`` the candidates
+left, the information gain is ``log2 N - sum_v p(v) log2 |C_v|``; for an attribute with one
+value per product and none missing that is the entropy of its values. The best attribute not
+fixed by the constraints and not asked before is chosen, if it gains at least ``MIN_GAIN`` bits
+and there are at least ``MIN_CANDIDATES`` candidates.
+
+Not here: where candidates come from, storing what was asked (``tools.shopping``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from retrieval.documents import ProductRecord, norm_key, norm_value, value_list
+
+MIN_CANDIDATES = 6
+MIN_GAIN = 0.5  # bits; below it the answer would barely narrow the list
+MAX_OPTIONS = 5
+MAX_ATTRIBUTE_VALUES = 8  # more distinct values on a product attribute: a measurement, not a choice
+_STOP = re.compile(r"\b(?:stop|no\s+more|don'?t|do\s+not|quit)\s+(?:asking|questions?)\b|"
+                   r"\bjust\s+(?:show|recommend|give|tell)\b|\bno\s+questions\b", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str  # the attribute or option name, as the catalog spells it
+    text: str
+    options: tuple[str, ...]
+    gain: float  # bits
+    counts: dict[str, int] = field(default_factory=dict, compare=False)  # option -> candidates
+
+
+@dataclass
+class _Column:
+    key: str
+    is_option: bool = False
+    per_candidate: list[set[str]] = field(default_factory=list)
+    shown: dict[str, str] = field(default_factory=dict)  # norm value -> as spelt
+
+
+def wants_no_questions(text: str) -> bool:
+    """The shopper asked to stop the questions ("just show me", "stop asking")."""
+    return bool(_STOP.search(text))
+
+
+def _columns(candidates: Sequence[ProductRecord]) -> dict[str, _Column]:
+    columns: dict[str, _Column] = {}
+    for i, record in enumerate(candidates):
+        pairs: list[tuple[str, object, bool]] = [(k, v, False) for k, v in
+                                                 record.attributes.items()]
+        pairs += [(k, v, True) for k, vs in record.option_values().items() for v in vs]
+        for key, value, is_option in pairs:
+            col = columns.setdefault(norm_key(key), _Column(key))
+            col.is_option |= is_option
+            while len(col.per_candidate) <= i:
+                col.per_candidate.append(set())
+            for norm, raw in zip(value_list(value), _raw_values(value), strict=False):
+                col.per_candidate[i].add(norm)
+                col.shown.setdefault(norm, raw)
+    for col in columns.values():
+        col.per_candidate += [set() for _ in range(len(candidates) - len(col.per_candidate))]
+    return columns
+
+
+def _raw_values(value: object) -> list[str]:
+    """Values as spelt, aligned with ``value_list`` (sorted by normalised value)."""
+    items = value if isinstance(value, list | tuple | set | frozenset) else [value]
+    spelt = {norm_value(v): v for v in items if v is not None}
+    return [k if isinstance(spelt[k], bool) else str(spelt[k]) for k in sorted(spelt)]
+
+
+def information_gain(per_candidate: Sequence[set[str]]) -> float:
+    """Bits gained by learning which value the shopper wants (see the module doc)."""
+    n = len(per_candidate)
+    having = [vs for vs in per_candidate if vs]
+    if n == 0 or not having:
+        return 0.0
+    missing = n - len(having)
+    weight: dict[str, float] = defaultdict(float)
+    count: dict[str, int] = defaultdict(int)
+    for values in having:
+        for v in values:
+            weight[v] += 1 / len(values)
+            count[v] += 1
+    expected = sum((w / len(having)) * math.log2(count[v] + missing) for v, w in weight.items())
+    return max(0.0, math.log2(n) - expected)
+
+
+def _question(col: _Column, gain: float) -> Question:
+    counts: dict[str, int] = defaultdict(int)
+    for values in col.per_candidate:
+        for v in values:
+            counts[v] += 1
+    ranked = sorted(counts, key=lambda v: (-counts[v], v))[:MAX_OPTIONS]
+    label = col.key.replace("_", " ")
+    options: tuple[str, ...] = ("yes", "no")
+    if set(counts) <= {"yes", "no"}:
+        text = f"Is {label} a must?"
+    else:
+        text, options = f"Which {label} would you like?", tuple(col.shown[v] for v in ranked)
+    shown = {col.shown.get(v, v): counts[v] for v in ranked}
+    return Question(col.key, text, options, round(gain, 4), shown)
+
+
+def question_for(candidates: Sequence[ProductRecord], key: str,
+                 min_gain: float = MIN_GAIN) -> Question | None:
+    """The question about ``key`` when it splits the candidates by at least ``min_gain``."""
+    col = _columns(candidates).get(norm_key(key))
+    if col is None or len(candidates) < MIN_CANDIDATES:
+        return None
+    gain = information_gain(col.per_candidate)
+    return _question(col, gain) if gain >= min_gain else None
+
+
+def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: set[str],
+                  min_gain: float = MIN_GAIN) -> Question | None:
+    """The attribute question with the highest information gain among keys neither fixed nor
+    asked (names compared normalised); None when candidates are few or nothing splits them."""
+    if len(candidates) < MIN_CANDIDATES:
+        return None
+    skip = {norm_key(k) for k in fixed | asked}
+    best: tuple[float, str] | None = None
+    columns = _columns(candidates)
+    for key, col in columns.items():
+        if key in skip or (not col.is_option and len(col.shown) > MAX_ATTRIBUTE_VALUES):
+            continue
+        gain = information_gain(col.per_candidate)
+        if gain >= min_gain and (best is None or (gain, key) > best):
+            best = (gain, key)
+    return _question(columns[best[1]], best[0]) if best else None

@@ -1,0 +1,234 @@
+"""Why a product is recommended, built only from facts: each ``Reason`` cites its values.
+
+Reasons come from the constraints a product meets ("under your $100 cap: $89.99", with the
+price of the cheapest variant that meets every constraint), the signed-in shopper's history
+("you bought Paceline twice", "in your usual size 10", "in your usual price range"), its rating
+("4.6 stars from 120 reviews"), what its reviews say (``store.aspects``: "reviewers praise the
+cushioning"; "some mention problems with the fit") and how retrieval found it ("matches your
+words"). The LLM may rephrase them; ``tools.grounding`` holds it to these facts.
+
+Not here: ranking, persuasive wording, anything not in the store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlmodel import col, select
+
+from retrieval.documents import ProductRecord, norm_key, norm_value, value_list
+from retrieval.search import Candidate
+from store.aspects import AspectSummary, summarize_aspects
+from store.db import Store
+from store.models import Order, OrderItem, OrderStatus, Product, Review
+from store.profiles import UserProfile, build_profile
+from tools.checks import matching_items
+from tools.constraints import Constraints
+
+ReasonKind = Literal["constraint", "profile", "rating", "reviews", "retrieval"]
+FactValue = str | float | int
+MIN_MENTIONS = 2  # an aspect needs this many reviews saying so to be "reviewers praise"
+_TIMES = {1: "once", 2: "twice"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: ReasonKind
+    text: str
+    facts: Mapping[str, FactValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A product as the reply shows it: the price of the variant that fits, and its reasons."""
+
+    product_id: str
+    title: str
+    brand: str
+    price: float
+    item_id: str | None
+    rating: float
+    rating_count: int
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    """A profile plus the counts reasons cite ("you bought Paceline twice")."""
+
+    profile: UserProfile
+    brand_purchases: Mapping[str, int] = field(default_factory=dict)
+
+
+def load_profile_facts(store: Store, user_id: str, now: datetime | None = None) -> ProfileFacts:
+    """The user's profile and order lines per brand (cancelled orders left out)."""
+    with store.session() as session:
+        profile = build_profile(session, user_id, now)
+        rows = session.exec(
+            select(Product.brand)
+            .join(OrderItem, col(OrderItem.product_id) == col(Product.product_id))
+            .join(Order, col(Order.order_id) == col(OrderItem.order_id))
+            .where(Order.user_id == user_id, Order.status != OrderStatus.CANCELLED)
+        ).all()
+    return ProfileFacts(profile, dict(Counter(b for b in rows if b)))
+
+
+def review_summaries(store: Store, product_ids: Sequence[str]) -> dict[str, list[AspectSummary]]:
+    """Aspect summaries of each product's stored reviews, in one query."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    with store.session() as session:
+        rows = session.exec(select(Review.product_id, Review.title, Review.text)
+                            .where(col(Review.product_id).in_(list(product_ids)))
+                            .order_by(col(Review.id))).all()
+    for pid, title, text in rows:
+        texts[pid].append(f"{title}. {text}" if title else text)
+    return {pid: summarize_aspects(texts.get(pid, [])) for pid in product_ids}
+
+
+def _money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _offered(record: ProductRecord, key: str, items: Sequence[object]) -> set[str]:
+    nkey = norm_key(key)
+    have = {v for k, val in record.attributes.items() if norm_key(k) == nkey
+            for v in value_list(val)}
+    for item in items:
+        options = getattr(item, "options", {})
+        have.update(v for k, val in options.items() if norm_key(k) == nkey
+                    for v in value_list(val))
+    return have
+
+
+def _constraint_reasons(record: ProductRecord, c: Constraints, price: float,
+                        items: Sequence[object]) -> list[Reason]:
+    out: list[Reason] = []
+    if c.price_max is not None and c.price_min is not None:
+        out.append(Reason("constraint", f"within your {_money(c.price_min)}-"
+                          f"{_money(c.price_max)} range: {_money(price)}",
+                          {"price": price, "price_min": c.price_min, "price_max": c.price_max}))
+    elif c.price_max is not None:
+        out.append(Reason("constraint", f"under your {_money(c.price_max)} cap: {_money(price)}",
+                          {"price": price, "price_max": c.price_max}))
+    elif c.price_min is not None:
+        out.append(Reason("constraint", f"over your {_money(c.price_min)} minimum: "
+                          f"{_money(price)}", {"price": price, "price_min": c.price_min}))
+    if c.brands:
+        out.append(Reason("constraint", f"by {record.brand}, as you asked",
+                          {"brand": record.brand}))
+    for key, wanted in c.attributes.items():
+        have = _offered(record, key, items)
+        hits = [w for w in wanted if norm_value(w) in have]
+        if not hits:
+            continue
+        text = (f"{_label(key)}, as you asked" if hits == ["yes"]
+                else f"{_label(key)} {' or '.join(hits)}, as you asked")
+        out.append(Reason("constraint", text, {"attribute": key, "value": ", ".join(hits)}))
+    if c.min_rating is not None:
+        out.append(Reason("constraint", f"rated {record.rating_avg:.1f}, at or above your "
+                          f"{c.min_rating:g}-star minimum",
+                          {"rating": round(record.rating_avg, 1), "min_rating": c.min_rating}))
+    if c.in_stock:
+        out.append(Reason("constraint", "in stock", {"in_stock": "yes"}))
+    return out
+
+
+def _profile_reasons(record: ProductRecord, facts: ProfileFacts, price: float,
+                     items: Sequence[object]) -> list[Reason]:
+    out: list[Reason] = []
+    profile = facts.profile
+    bought = facts.brand_purchases.get(record.brand, 0)
+    if bought:
+        times = _TIMES.get(bought, f"{bought} times")
+        out.append(Reason("profile", f"you bought {record.brand} {times} before",
+                          {"brand": record.brand, "purchases": bought}))
+    elif record.brand and record.brand in [b for b, _ in profile.brands[:3]]:
+        out.append(Reason("profile", f"{record.brand} is one of the brands you look at most",
+                          {"brand": record.brand}))
+    for key, preferred in profile.preferred_options.items():
+        have = _offered(record, key, items)
+        usual = [p for p in preferred if norm_value(p) in have]
+        if usual:
+            out.append(Reason("profile", f"in your usual {_label(key)} {usual[0]}",
+                              {"attribute": key, "value": usual[0]}))
+    band = profile.category_price_bands.get(record.category_leaf) or profile.price_band
+    if band is not None and band.low <= price <= band.high:
+        out.append(Reason("profile", f"in your usual price range ({_money(band.low)}-"
+                          f"{_money(band.high)})",
+                          {"price": price, "band_low": band.low, "band_high": band.high}))
+    return out
+
+
+def _review_reasons(summary: Sequence[AspectSummary]) -> list[Reason]:
+    out: list[Reason] = []
+    praised = [a for a in summary if a.positive >= MIN_MENTIONS and a.positive > a.negative][:2]
+    if praised:
+        names = " and ".join(a.aspect for a in praised)
+        out.append(Reason("reviews", f"reviewers praise the {names}",
+                          {"aspects": names, "mentions": sum(a.positive for a in praised)}))
+    complaints = [a for a in summary if a.negative >= MIN_MENTIONS and a.negative >= a.positive]
+    if complaints:
+        a = complaints[0]
+        out.append(Reason("reviews", f"some mention problems with the {a.aspect} "
+                          f"({a.negative} reviews)", {"aspects": a.aspect, "mentions": a.negative}))
+    return out
+
+
+def _retrieval_reason(candidate: Candidate) -> list[Reason]:
+    keyword, dense = candidate.bm25_rank is not None, candidate.dense_rank is not None
+    facts: dict[str, FactValue] = {}
+    if keyword:
+        facts["keyword_rank"] = candidate.bm25_rank or 0
+    if dense:
+        facts["semantic_rank"] = candidate.dense_rank or 0
+    if keyword and dense:
+        return [Reason("retrieval", "matches your words and what you meant", facts)]
+    if keyword:
+        return [Reason("retrieval", "matches your words", facts)]
+    if dense:
+        return [Reason("retrieval", "close in meaning to what you asked for", facts)]
+    return []
+
+
+def reasons_for(record: ProductRecord, constraints: Constraints,
+                profile: ProfileFacts | UserProfile | None, candidate: Candidate | None,
+                reviews_summary: Sequence[AspectSummary] | None) -> list[Reason]:
+    """Every reason the facts support, constraints first, then profile, rating, reviews and
+    retrieval evidence. Prices are those of the cheapest variant meeting the constraints."""
+    items = matching_items(record, constraints)
+    price = items[0].price if items else record.price
+    out = _constraint_reasons(record, constraints, price, items) if items else []
+    if isinstance(profile, UserProfile):
+        profile = ProfileFacts(profile)
+    if profile is not None:
+        out += _profile_reasons(record, profile, price, items or record.items)
+    if record.rating_count > 0:
+        noun = "review" if record.rating_count == 1 else "reviews"
+        out.append(Reason("rating", f"{record.rating_avg:.1f} stars from {record.rating_count} "
+                          f"{noun}", {"rating": round(record.rating_avg, 1),
+                                      "rating_count": record.rating_count}))
+    out += _review_reasons(reviews_summary or ())
+    if candidate is not None:
+        out += _retrieval_reason(candidate)
+    return out
+
+
+def recommend(record: ProductRecord, constraints: Constraints,
+              profile: ProfileFacts | UserProfile | None, candidate: Candidate | None,
+              reviews_summary: Sequence[AspectSummary] | None) -> Recommendation:
+    items = matching_items(record, constraints)
+    best = items[0] if items else None
+    return Recommendation(
+        product_id=record.product_id, title=record.title, brand=record.brand,
+        price=best.price if best else record.price,
+        item_id=(best.item_id or None) if best else None,
+        rating=round(record.rating_avg, 1), rating_count=record.rating_count,
+        reasons=tuple(reasons_for(record, constraints, profile, candidate, reviews_summary)))

@@ -1,0 +1,161 @@
+"""Price, rating and stock phrases in a shopper's words, read without the LLM.
+
+Price phrases: a cap ("under $100", "less than 80 dollars", "below 50", "max 120", "$90 or
+less", "budget of 100"), a floor ("over 200", "at least $30", "$30+", "50 and up"), a range
+("between 50 and 80", "$50-$80", "from 50 to 80 dollars") and an approximate price ("around
+100", "about $100", "~100": +-15%). A number followed by a unit that is not money ("under 250
+g", "up to 40 hours", "4 stars", "2 person") is not a price. Ratings: "4 stars and up", "4+
+stars", "rated 4+", "rating of at least 4.5", "highly rated" (4.0). Stock: "in stock",
+"available now", "ready to ship". When the shopper states a bound twice, the later one wins
+("under $100... actually under $150" caps at 150).
+
+Every match is blanked out of ``PhraseParse.rest`` so the vocabulary matcher never reads the
+same number twice (the 10 of "$10" is not a size).
+
+Not here: the catalog's words (``tools.vocabulary``); currencies other than the symbol or the
+word "dollars" are not converted (a shop's prices are in one currency).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+AROUND = 0.15  # "around $100" allows 85..115
+HIGHLY_RATED = 4.0
+
+_AMOUNT = (r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?k\b)?"
+           r"(?:\s?(?:dollars?|bucks|usd)\b)?")
+# a number followed by one of these is a quantity, not a price
+_UNIT = (r"(?!\s?-?\s?(?:g|kg|lbs?|oz|mm|cm|inch(?:es)?|gb|tb|mb|mah|w|watts?|hz|mp|hours?|"
+         r"hrs?|h|days?|min(?:utes)?|l|liters?|litres?|ml|stars?|person|people|cups?|pieces?|"
+         r"pcs?|ft|feet|years?|months?|rpm|bar|dpi|lumens?|psi|v|p|mph|seasons?|sizes?|"
+         r"percent|x)\b|\s?[%\"'])")
+A = rf"(?P<a>{_AMOUNT}){_UNIT}"
+B = rf"(?P<b>{_AMOUNT}){_UNIT}"
+_MAX_CUE = (r"under|below|less\s+than|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
+            r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|"
+            r"max(?:imum)?(?:\s+of)?|budget(?:\s+is|\s+of)?(?:\s+only)?|<=?|spend\s+(?:up\s+to\s+)?")
+_MIN_CUE = (r"over|above|more\s+than|at\s+least|no\s+less\s+than|min(?:imum)?(?:\s+of)?|"
+            r"starting\s+at|from|>=?|pricier\s+than|more\s+expensive\s+than")
+_AROUND_CUE = r"around|about|roughly|approximately|approx\.?|~|close\s+to|in\s+the\s+region\s+of"
+_PRICE_WORDS = r"price|prices|priced|cost|costs|budget|spend|pay|range"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("range", re.compile(rf"\b(?:between)\s+{A}\s*(?:and|-|–|—|to)\s*{B}", re.I)),
+    ("range", re.compile(rf"\bfrom\s+{A}\s*(?:to|-|–|—)\s*{B}", re.I)),
+    ("range?", re.compile(rf"(?<![\w.]){A}\s*(?:-|–|—|to)\s*{B}", re.I)),
+    ("around", re.compile(rf"(?:\b|(?<=~))(?:{_AROUND_CUE})\s*{A}", re.I)),
+    ("around", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+so|ish)\b", re.I)),
+    ("max", re.compile(rf"(?:(?<!\w)(?:{_MAX_CUE}))\s*{A}", re.I)),
+    ("max", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:less|under|below|cheaper)|"
+                       rf"and\s+(?:under|below|less)|max(?:imum)?|tops|at\s+most|budget)\b",
+                       re.I)),
+    ("min", re.compile(rf"(?:(?<!\w)(?:{_MIN_CUE}))\s*{A}", re.I)),
+    ("min", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:more|above|over|higher)|"
+                       rf"and\s+(?:up|above|over|higher)|plus\b|\+)", re.I)),
+]
+_HAS_CURRENCY = re.compile(r"[$€£]|dollar|bucks|usd", re.I)
+_RATING = r"(?P<n>[1-5](?:\.\d)?)"
+_RATING_PATTERNS = [
+    re.compile(rf"(?<![\w.$]){_RATING}\s*\+?\s*-?\s*stars?\b(?:\s*(?:and\s+(?:up|above|higher|"
+               rf"over)|or\s+(?:more|higher|better|above|up)|\+|plus))?", re.I),
+    re.compile(rf"\b(?:rated|ratings?)\s*(?:of\s+)?(?:at\s+least|above|over|>=?|of)?\s*{_RATING}"
+               rf"(?![\d.])\s*(?:\+|plus\b|/\s*5\b|out\s+of\s+5\b|or\s+(?:more|higher|better|above)"
+               rf"|and\s+(?:up|above|higher))?", re.I),
+]
+_HIGHLY = re.compile(r"\b(?:highly|top|well|best)[\s-]rated\b|\bwell[\s-]reviewed\b", re.I)
+_STOCK = re.compile(r"\bin[\s-]stock\b|\bavailable\s+(?:right\s+)?(?:now|today|immediately)\b|"
+                    r"\bready\s+to\s+ship\b|\bships?\s+(?:now|today|immediately)\b", re.I)
+
+
+def amount(text: str) -> float:
+    """ "$1,200" -> 1200.0, "1.5k" -> 1500.0, "80 dollars" -> 80.0."""
+    cleaned = re.sub(r"(?i)dollars?|bucks|usd|[$€£,\s]", "", text)
+    thousands = cleaned.lower().endswith("k")
+    value = float(cleaned.rstrip("kK"))
+    return value * 1000 if thousands else value
+
+
+@dataclass
+class PhraseParse:
+    price_min: float | None = None
+    price_max: float | None = None
+    min_rating: float | None = None
+    in_stock: bool | None = None
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, kind)
+    rest: str = ""  # the text with every matched phrase blanked out
+
+    @property
+    def said(self) -> set[str]:
+        fields = {"price_min": self.price_min, "price_max": self.price_max,
+                  "min_rating": self.min_rating, "in_stock": self.in_stock}
+        return {k for k, v in fields.items() if v is not None}
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _free(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return all(end <= s or start >= e for s, e, _ in spans)
+
+
+def parse_phrases(text: str) -> PhraseParse:
+    """Price bounds, a minimum rating and "in stock" from ``text``; see the module doc."""
+    out = PhraseParse()
+    rest = text
+    ratings: list[tuple[int, float]] = []
+    for pattern in (*_RATING_PATTERNS, _HIGHLY):
+        for m in pattern.finditer(rest):
+            value = float(m.group("n")) if "n" in pattern.groupindex else HIGHLY_RATED
+            ratings.append((m.start(), value))
+            out.spans.append((m.start(), m.end(), "rating"))
+            rest = _blank(rest, m.start(), m.end())
+    if ratings:
+        out.min_rating = max(ratings)[1]  # the last one said
+    found: list[tuple[int, int, str, float | None, float | None]] = []
+    taken: list[tuple[int, int, str]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(rest):
+            if not _free(taken, m.start(), m.end()):
+                continue
+            low, high = _bounds(kind, m, rest)
+            if low is None and high is None:
+                continue
+            taken.append((m.start(), m.end(), "price"))
+            found.append((m.start(), m.end(), kind, low, high))
+    for start, end, _kind, low, high in sorted(found):
+        if low is not None:
+            out.price_min = low
+            if out.price_max is not None and out.price_max < low:
+                out.price_max = high  # a later, higher floor replaces an older cap
+        if high is not None:
+            out.price_max = high
+            if out.price_min is not None and out.price_min > high:
+                out.price_min = low
+        rest = _blank(rest, start, end)
+    out.spans.extend(taken)
+    for m in _STOCK.finditer(rest):
+        out.in_stock = True
+        out.spans.append((m.start(), m.end(), "stock"))
+        rest = _blank(rest, m.start(), m.end())
+    out.spans.sort()
+    out.rest = rest
+    return out
+
+
+def _bounds(kind: str, m: re.Match[str], text: str) -> tuple[float | None, float | None]:
+    a = amount(m.group("a"))
+    if kind in ("range", "range?"):
+        b = amount(m.group("b"))
+        if kind == "range?" and not _HAS_CURRENCY.search(m.group()):
+            before = text[max(0, m.start() - 30):m.start()]
+            if not re.search(rf"\b(?:{_PRICE_WORDS})\b", before, re.I):
+                return None, None  # "sizes 9-10" or "2-4 people" are not prices
+        return (min(a, b), max(a, b))
+    if kind == "around":
+        return round(a * (1 - AROUND), 2), round(a * (1 + AROUND), 2)
+    if kind == "max":
+        return None, a
+    return a, None
