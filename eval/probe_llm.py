@@ -38,6 +38,7 @@ from assistant.llm import (
     final,
     weights_spec,
 )
+from assistant.llm.llamacpp import CHAT_FORMATS
 from assistant.llm.server import free_port, llm_server_command, wait_until_ready
 
 # --- the probe set ---------------------------------------------------------------------------
@@ -298,7 +299,7 @@ def main(
     models: Annotated[str, typer.Option(help="Comma-separated model keys.")] =
         "qwen2.5-coder-1.5b,qwen2.5-coder-0.5b",
     formats: Annotated[str, typer.Option(help="Comma-separated prompt formats.")] =
-        "chatml-function-calling,gguf",
+        "gguf-grammar,gguf,chatml-tools,chatml-function-calling",
     server: Annotated[bool, typer.Option(help="Also probe through llama.cpp's server.")] = False,
     server_formats: Annotated[str, typer.Option(help="Server chat formats ('gguf' = the "
                                                 "model's template).")] =
@@ -310,8 +311,11 @@ def main(
     for key in models.split(","):
         gguf = ensure_gguf(weights_spec(key), cache_dir)
         for fmt in formats.split(","):
-            chat = LlamaCppChat(gguf, chat_format=fmt)  # type: ignore[arg-type]
-            reports.append(run_probes(chat, f"{key} / {fmt}", stream=fmt == "gguf"))
+            if fmt not in CHAT_FORMATS:
+                raise typer.BadParameter(f"unknown format {fmt!r}; one of {CHAT_FORMATS}")
+            chat = LlamaCppChat(gguf, chat_format=fmt)
+            stream = fmt != "chatml-function-calling"
+            reports.append(run_probes(chat, f"{key} / {fmt}", stream=stream))
             del chat
         if server:
             for fmt in server_formats.split(","):

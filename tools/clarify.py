@@ -27,7 +27,7 @@ MIN_CANDIDATES = 6
 MIN_GAIN = 0.5  # bits; below it the answer would barely narrow the list
 MAX_OPTIONS = 5
 MAX_ATTRIBUTE_VALUES = 8  # more distinct values on a product attribute: a measurement, not a choice
-_STOP = re.compile(r"\b(?:stop|no\s+more|don'?t|do\s+not|quit)\s+(?:asking|questions?)\b|"
+_STOP = re.compile(r"\b(?:stop|no\s+more|don'?t|do\s+not|quit)\s+(?:asking|ask|questions?)\b|"
                    r"\bjust\s+(?:show|recommend|give|tell)\b|\bno\s+questions\b", re.I)
 
 

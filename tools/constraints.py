@@ -26,7 +26,7 @@ from tools.vocabulary import CatalogVocabulary, Match, Sense, tokens
 from tools.vocabulary import words as split_words
 
 _NEGATORS = frozenset({"not", "no", "non", "except", "excluding", "exclude", "without", "avoid",
-                       "avoiding", "never"})
+                       "avoiding", "never", "nothing"})
 _NEG_PAIRS = frozenset({("anything", "but"), ("other", "than"), ("rather", "than")})
 _FILLERS = frozenset({"from", "by", "the", "any", "a", "made"})
 _LIST_GLUE = frozenset({"or", "nor", "and"})

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tools.explain import Recommendation
-from tools.vocabulary import CatalogVocabulary, words
+from tools.vocabulary import CatalogVocabulary, tokens, words
 
 _MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)|"
                     r"(\d[\d,]*(?:\.\d{1,2})?)\s?(?:dollars|usd|bucks)", re.I)
@@ -29,7 +29,8 @@ _RATING = re.compile(r"(?:rated|rating of|average of)\s*(\d(?:\.\d{1,2})?)|"
 _COUNT = re.compile(r"(\d[\d,]*)\s+(?:customer\s+|verified\s+)?(?:reviews?|ratings|reviewers)\b",
                     re.I)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-_RUN = re.compile(r"(?:[A-Z][\w'’&-]*|\d[\w.-]*)(?:[ \t]+(?:[A-Z][\w'’&-]*|\d[\w.-]*))+")
+_RUN = re.compile(r"(?:[A-Z][\w'’&-]*|\d[\w-]*(?:\.\d+)*)"
+                  r"(?:[ \t]+(?:[A-Z][\w'’&-]*|\d[\w-]*(?:\.\d+)*))+")
 _ID_LIKE = re.compile(r"(?<![\w.$])\d{7,}(?![\w.])")
 # capitalised words any reply uses; they never make a phrase a product name
 _COMMON = frozenset({
@@ -141,19 +142,31 @@ def _product_problems(text: str, facts: GroundingFacts) -> list[str]:
     title_words = {w for t in allowed_titles for w in t}
     known = facts.known_words | title_words | allowed_brands | _COMMON
     for m in _RUN.finditer(text):
-        run = words(m.group())
-        if any(_contains(t, run) for t in allowed_titles):
+        spans = tokens(m.group())
+        while spans and spans[0][0] in _COMMON:  # "The Paceline" is "Paceline"
+            spans.pop(0)
+        while spans and spans[-1][0] in _COMMON:
+            spans.pop()
+        run = [w for w, _, _ in spans]
+        if not run or any(_contains(t, tuple(run)) for t in allowed_titles):
             continue
-        unknown = [w for w in run if w not in known and not w.replace(".", "").isdigit()]
-        model_number = any(any(c.isdigit() for c in w) for w in run)
-        branded = bool(set(run) & allowed_brands) and len(run) > 1
-        if (unknown and (model_number or len(unknown) >= 2)) or (branded and unknown):
-            problems.append(f"names {m.group()!r}, which is not among the results")
+        phrase = m.group()[spans[0][1]:spans[-1][2]]
+        # digits count as unknown only when no returned title has them ("Glide 3" vs "Glide 2")
+        unknown = [w for w in run if w not in _COMMON and (
+            w not in title_words if _is_number(w) else w not in known)]
+        model_number = any(_is_number(w) for w in unknown)
+        branded = bool(set(run) & allowed_brands)
+        if unknown and (model_number or branded or len(unknown) >= 2):
+            problems.append(f"names {phrase!r}, which is not among the results")
     ids = {p.product_id for p in facts.products}
     for m in _ID_LIKE.finditer(text):
         if m.group() not in ids:
             problems.append(f"mentions id {m.group()}, which no tool returned")
     return problems
+
+
+def _is_number(word: str) -> bool:
+    return word.replace(".", "", 1).isdigit()
 
 
 def _contains(title: tuple[str, ...], run: tuple[str, ...]) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 AROUND = 0.15  # "around $100" allows 85..115
 HIGHLY_RATED = 4.0
 
-_AMOUNT = (r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?k\b)?"
+_AMOUNT = (r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
            r"(?:\s?(?:dollars?|bucks|usd)\b)?")
 # a number followed by one of these is a quantity, not a price
 _UNIT = (r"(?!\s?-?\s?(?:g|kg|lbs?|oz|mm|cm|inch(?:es)?|gb|tb|mb|mah|w|watts?|hz|mp|hours?|"
@@ -45,7 +45,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"\b(?:between)\s+{A}\s*(?:and|-|–|—|to)\s*{B}", re.I)),
     ("range", re.compile(rf"\bfrom\s+{A}\s*(?:to|-|–|—)\s*{B}", re.I)),
     ("range?", re.compile(rf"(?<![\w.]){A}\s*(?:-|–|—|to)\s*{B}", re.I)),
-    ("around", re.compile(rf"(?:\b|(?<=~))(?:{_AROUND_CUE})\s*{A}", re.I)),
+    ("around", re.compile(rf"(?<!\w)(?:{_AROUND_CUE})\s*{A}", re.I)),
     ("around", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+so|ish)\b", re.I)),
     ("max", re.compile(rf"(?:(?<!\w)(?:{_MAX_CUE}))\s*{A}", re.I)),
     ("max", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:less|under|below|cheaper)|"

@@ -18,7 +18,7 @@ from typing import Annotated
 from pydantic import BeforeValidator
 
 from retrieval.documents import norm_key
-from tools.constraints import Constraints, parse_constraints
+from tools.constraints import Constraints, ParsedConstraints, parse_constraints
 from tools.phrases import amount
 from tools.vocabulary import CatalogVocabulary
 
@@ -144,3 +144,27 @@ def overruled(llm: Constraints, merged: Constraints) -> list[str]:
         if kept_values != values:
             notes.append(f"kept the shopper's {key} {kept_values or 'any'} (you sent {values})")
     return notes
+
+
+def fill_from_query(llm: Constraints, query: ParsedConstraints) -> Constraints:
+    """The model's arguments, completed by what its own query text states ("running shoes
+    under 100" with no price_max). Still the model's: the shopper's words override them."""
+    filled: dict[str, object] = {}
+    for name in ("category", "price_min", "price_max", "min_rating"):
+        if getattr(llm, name) is None and getattr(query, name) is not None:
+            filled[name] = getattr(query, name)
+    if not llm.brands and query.brands:
+        filled["brands"] = list(query.brands)
+    if query.exclude_brands:
+        filled["exclude_brands"] = list(dict.fromkeys(llm.exclude_brands + query.exclude_brands))
+    if not llm.in_stock and query.in_stock:
+        filled["in_stock"] = True
+    attributes = {**query.attributes, **llm.attributes}
+    if attributes != llm.attributes:
+        filled["attributes"] = attributes
+    low = filled.get("price_min", llm.price_min)
+    high = filled.get("price_max", llm.price_max)
+    if isinstance(low, float) and isinstance(high, float) and low > high:
+        filled.pop("price_min", None)
+        filled.pop("price_max", None)
+    return llm.model_copy(update=filled)

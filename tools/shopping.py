@@ -36,7 +36,14 @@ from tools.grounding import numbers_in
 from tools.references import resolve_reference
 from tools.relax import Relaxation, relaxations
 from tools.service_read import Text
-from tools.shop_arguments import AttributeMap, Money, Names, arguments_to_constraints, overruled
+from tools.shop_arguments import (
+    AttributeMap,
+    Money,
+    Names,
+    arguments_to_constraints,
+    fill_from_query,
+    overruled,
+)
 from tools.shop_context import ShopContext, Shown
 from tools.shopping_info import compare_products, lookup_profile, search_help_center
 
@@ -141,42 +148,26 @@ def search_products(
         in_stock: True when the shopper needs it in stock now.
         attributes: Required features or options, such as {'size': '10', 'color': 'Black'}.
     """
-    searcher = _searcher(ctx)
-    vocab = ctx.vocabulary()
+    searcher, vocab = _searcher(ctx), ctx.vocabulary()
     parsed = parse_constraints(ctx.message, vocab) if ctx.message else ParsedConstraints()
     llm, notes = arguments_to_constraints(vocab, category, brands, price_min, price_max,
                                           min_rating, in_stock, attributes)
+    llm = fill_from_query(llm, parse_constraints(query, vocab))
     merged = merge_constraints(ctx.constraints, llm, parsed)
     notes += overruled(llm, merged)
     text = query.strip() or ctx.message.strip() or (merged.category or "")
     if not text:
         raise BadArgument("query is empty; pass what the shopper is looking for")
-    flt = to_filter(merged, vocab)
-    total = int(searcher.filters.mask(flt).sum())
-    hits = searcher.search(text, flt, k=CANDIDATES) if total else []
-    records = {r.product_id: r for r in load_product_records(ctx.store, [h.product_id
-                                                                         for h in hits])}
-    fitting = [(h, records[h.product_id]) for h in hits
-               if h.product_id in records and not violations(records[h.product_id], merged)]
-    profile = _profile(ctx)
-    fitting = _rank(ctx, text, fitting, profile)
+    total, fitting, rejected = _retrieve(ctx, searcher, text, merged)
     if merged.category != ctx.constraints.category:
         ctx.asked = set()  # questions about the old category do not count
     ctx.constraints, ctx.last_query = merged, text
     ctx.last_candidates = [_shown(r, merged, h) for h, r in fitting]
     ctx.turn.searched = True
     _remember_numbers(ctx, merged)
-    top = fitting[:TOP]
-    summaries = review_summaries(ctx.store, [r.product_id for _, r in top])
-    recs = [recommend(r, merged, profile, h, summaries[r.product_id]) for h, r in top]
-    for rec in recs:
-        ctx.turn.add_recommendation(rec)
-    outcome = SearchOutcome(text, merged, total, ctx.last_candidates, recs, [], notes,
-                            len(hits) - len(fitting))
     lines = [f"Constraints: {merged.describe()}."] + [f"Note: {n}." for n in notes]
     if not fitting:
         options = relaxations(searcher.filters, merged, vocab)
-        outcome = SearchOutcome(text, merged, 0, [], [], options, notes, outcome.rejected)
         for option in options:
             relaxed = option.constraints
             ctx.turn.prices.update(p for p in (relaxed.price_min, relaxed.price_max)
@@ -187,12 +178,33 @@ def search_products(
                      "No product fits, even with one constraint relaxed; ask the shopper "
                      "which requirement matters least.")
         lines += [f"- {o.text}" for o in options]
-        return ToolResult(ok=True, content="\n".join(lines), data=outcome)
+        return ToolResult(ok=True, content="\n".join(lines), data=SearchOutcome(
+            text, merged, 0, [], [], options, notes, rejected))
+    top = fitting[:TOP]
+    summaries = review_summaries(ctx.store, [r.product_id for _, r in top])
+    recs = [recommend(r, merged, _profile(ctx), h, summaries[r.product_id]) for h, r in top]
+    for rec in recs:
+        ctx.turn.add_recommendation(rec)
     ctx.turn.numbers.update({total, len(fitting)})
     lines.insert(0, f"{total} products match; the best {len(top)}:")
     lines += [_line(n, rec) for n, rec in enumerate(recs, start=1)]
     lines.append("Refer to products by number or id.")
-    return ToolResult(ok=True, content="\n".join(lines), data=outcome)
+    return ToolResult(ok=True, content="\n".join(lines), data=SearchOutcome(
+        text, merged, total, ctx.last_candidates, recs, [], notes, rejected))
+
+
+def _retrieve(ctx: ShopContext, searcher: ProductSearcher, text: str, constraints: Constraints
+              ) -> tuple[int, list[tuple[Candidate, ProductRecord]], int]:
+    """(products meeting the filter, candidates that pass the re-check in ranked order, how
+    many retrieval results the re-check threw out)."""
+    flt = to_filter(constraints, ctx.vocabulary())
+    total = int(searcher.filters.mask(flt).sum())
+    hits = searcher.search(text, flt, k=CANDIDATES) if total else []
+    records = {r.product_id: r for r in load_product_records(ctx.store,
+                                                             [h.product_id for h in hits])}
+    fitting = [(h, records[h.product_id]) for h in hits
+               if h.product_id in records and not violations(records[h.product_id], constraints)]
+    return total, _rank(ctx, text, fitting, _profile(ctx)), len(hits) - len(fitting)
 
 
 @tool

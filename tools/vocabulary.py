@@ -63,6 +63,11 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(t for t, _, _ in tokens(text))
 
 
+def _spellings(phrase: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """A phrase as written and without apostrophes ("women's" and "womens")."""
+    return {phrase, tuple(w.replace("'", "") for w in phrase)}
+
+
 def noun_forms(word: str) -> set[str]:
     """The word and its simple singular/plural: shoes/shoe, mice/mouse, batteries/battery."""
     forms = {word}
@@ -188,30 +193,44 @@ class CatalogVocabulary:
         for brand, n in counts.items():
             self.brands[brand.lower()] = brand
             cats = frozenset(k for k, v in by_leaf.items() if brand in v)
-            self._add(words(brand), Sense("brand", brand, categories=cats, products=n))
+            for spelled in _spellings(words(brand)):
+                self._add(spelled, Sense("brand", brand, categories=cats, products=n))
 
     def _add_values(self, records: Sequence[ProductRecord]) -> None:
-        seen: dict[tuple[str, str], tuple[str, str, set[str], set[str]]] = {}
-        kinds: dict[str, set[str]] = defaultdict(set)
+        # (key, value as stored) -> [key, value as shown, leaves, products]; raw values are
+        # grouped before normalising, which is most of the cost on a big catalog
+        raw: dict[tuple[str, tuple[type, object]], tuple[str, set[str], set[str]]] = {}
         options: set[str] = set()
         for r in records:
             leaf = r.category_leaf or r.product_type
             pairs: list[tuple[str, object]] = []
             for key, value in r.attributes.items():
-                for v in value if isinstance(value, list | tuple) else [value]:
+                if isinstance(value, list | tuple):
+                    pairs.extend((key, v) for v in value)
+                else:
+                    pairs.append((key, value))
+            for item in r.items:
+                for key, v in item.options.items():
+                    options.add(key)
                     pairs.append((key, v))
-            for key, offered in r.option_values().items():
-                options.add(norm_key(key))
-                pairs.extend((key, v) for v in offered)
             for key, v in pairs:
-                if v is None or isinstance(v, dict) or str(v).strip() == "":
+                if v is None or isinstance(v, dict | list):
                     continue
-                kinds[norm_key(key)].add("bool" if isinstance(v, bool) else "other")
-                shown = norm_value(v) if isinstance(v, bool) else str(v)
-                entry = seen.setdefault((norm_key(key), norm_value(v)),
-                                        (key, shown, set(), set()))
-                entry[2].add(leaf)
-                entry[3].add(r.product_id)
+                entry = raw.setdefault((key, (type(v), v)), (key, set(), set()))
+                entry[1].add(leaf)
+                entry[2].add(r.product_id)
+        seen: dict[tuple[str, str], tuple[str, str, set[str], set[str]]] = {}
+        kinds: dict[str, set[str]] = defaultdict(set)
+        for (key, (_, v)), (_, leaves, products) in raw.items():
+            if str(v).strip() == "":
+                continue
+            nkey = norm_key(key)
+            kinds[nkey].add("bool" if isinstance(v, bool) else "other")
+            shown = norm_value(v) if isinstance(v, bool) else str(v)
+            merged = seen.setdefault((nkey, norm_value(v)), (key, shown, set(), set()))
+            merged[2].update(leaves)
+            merged[3].update(products)
+        options = {norm_key(k) for k in options}
         self.option_keys = frozenset(options)
         self.boolean_keys = frozenset(k for k, v in kinds.items() if v == {"bool"})
         for (nkey, nvalue), (key, shown, leaves, products) in seen.items():
@@ -223,11 +242,11 @@ class CatalogVocabulary:
                 if nvalue == "yes":
                     self._add(key_words, sense)
                 continue
-            value_words = words(shown)
-            for phrase in self._keyed_forms(key_words, value_words):
-                self._add(phrase, sense)
-            if not self._needs_key(value_words):
-                self._add(value_words, sense)
+            for value_words in _spellings(words(shown)):
+                for phrase in self._keyed_forms(key_words, value_words):
+                    self._add(phrase, sense)
+                if not self._needs_key(value_words):
+                    self._add(value_words, sense)
 
     @staticmethod
     def _needs_key(value_words: tuple[str, ...]) -> bool:

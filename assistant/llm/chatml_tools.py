@@ -25,7 +25,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.llm.types import JSONObject, Message, ToolChoice
+from assistant.llm.parsing import decode_arguments
+from assistant.llm.types import JSONObject, Message, ToolCall, ToolChoice
 
 IM_START, IM_END = "<|im_start|>", "<|im_end|>"
 _INSTRUCTIONS = (
@@ -133,8 +134,41 @@ def arguments_grammar(fn: JSONObject, grammars: dict[str, Any]) -> Any:
     return grammars[schema]
 
 
-def text_chunks(response: Iterator[Any]) -> Iterator[str]:
-    for chunk in response:
+def generate(
+    llama: Any,
+    messages: Sequence[Message],
+    tools: Sequence[JSONObject],
+    tool_choice: ToolChoice,
+    max_tokens: int,
+    temperature: float,
+    grammars: dict[str, Any],
+) -> Iterator[str | ToolCall]:
+    """Text pieces of a message reply, or one ``ToolCall`` (its raw text if undecodable)."""
+    prompt = render_prompt(messages, tools)
+    step = plan(llama, prompt, tools, tool_choice, grammars)
+    if step.tool is not None:
+        out: Any = llama.create_completion(
+            prompt + step.prefix, max_tokens=max_tokens, temperature=temperature,
+            grammar=arguments_grammar(step.tool, grammars), stop=[IM_END])
+        raw = out["choices"][0]["text"]
+        arguments = decode_arguments(raw)
+        yield raw if arguments is None else ToolCall(step.tool["name"], arguments)
+        return
+    chunks: Any = llama.create_completion(
+        prompt + step.prefix, max_tokens=max_tokens, temperature=temperature, stop=[IM_END],
+        stream=True)
+    head, echo, passing = "", "message:", False
+    for chunk in chunks:
         piece = chunk["choices"][0]["text"]
-        if piece:
+        if passing:
             yield piece
+            continue
+        head += piece
+        stripped = head.lstrip()
+        if echo.startswith(stripped):
+            continue  # could still be the model repeating "message:"
+        # Small models sometimes repeat the "message:" they were already given.
+        yield stripped[len(echo):].lstrip() if stripped.startswith(echo) else head
+        passing = True
+    if not passing and head.strip() != echo:
+        yield head

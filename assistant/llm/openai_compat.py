@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import httpx
 import openai
 from openai import OpenAI
 
@@ -42,12 +43,13 @@ class OpenAICompatibleChat:
     """``ChatModel`` over ``POST {base_url}/chat/completions``."""
 
     def __init__(self, base_url: str, model: str, api_key: str | None = None,
-                 timeout: float = 120.0) -> None:
+                 timeout: float = 120.0, http_client: httpx.Client | None = None) -> None:
+        """``http_client`` lets tests serve the API in-process (``httpx.MockTransport``)."""
         self.model = model
         self.base_url = base_url
         # Local servers need no key, but the client insists on one.
         self._client = OpenAI(base_url=base_url, api_key=api_key or "unused", timeout=timeout,
-                              max_retries=0)
+                              max_retries=0, http_client=http_client)
 
     def complete(
         self,

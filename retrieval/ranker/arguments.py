@@ -58,7 +58,9 @@ def eval_steps(config: RankerConfig, train_pairs: int) -> int:
     steps_per_epoch = max(1, -(-train_pairs // config.batch_size))
     if config.max_steps > 0:
         steps_per_epoch = min(steps_per_epoch, config.max_steps)
-    return max(1, steps_per_epoch // max(1, config.evals_per_epoch))
+    # Rounded up, so the last pass falls on the epoch's last step (the trainer validates
+    # there anyway) instead of one step before it.
+    return max(1, -(-steps_per_epoch // max(1, config.evals_per_epoch)))
 
 
 def training_arguments(config: RankerConfig, scratch: Path, train_pairs: int,

@@ -62,14 +62,14 @@ def score_pairs(model: CrossEncoder, query: str, texts: Sequence[str],
 
 
 def score_many(model: CrossEncoder, pairs: Sequence[tuple[str, str]],
-               batch_size: int = SCORE_BATCH) -> np.ndarray:
+               batch_size: int = SCORE_BATCH, progress: bool = False) -> np.ndarray:
     """Raw logits of many ``(query, text)`` pairs in one batched pass."""
     import torch
 
     if not pairs:
         return np.zeros(0, dtype=np.float32)
     scores = model.predict(list(pairs), batch_size=batch_size,
-                           activation_fn=torch.nn.Identity(), show_progress_bar=False,
+                           activation_fn=torch.nn.Identity(), show_progress_bar=progress,
                            convert_to_numpy=True)
     return np.asarray(scores, dtype=np.float32).reshape(-1)
 

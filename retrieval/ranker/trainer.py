@@ -192,7 +192,7 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
         train_cases = random.Random(f"{config.seed}:personalise").sample(
             train_cases, min(config.personaliser_users, len(train_cases)))
         lists = case_lists(store, train_cases, by_id, texts, source, config.personaliser_depth,
-                           lambda p: score_many(model, p), progress)
+                           lambda p: score_many(model, p, progress=progress), progress)
         personaliser = fit_personaliser(lists, config.seed)
         if personaliser is not None:
             personaliser.save(staging / PERSONALISER)
