@@ -35,7 +35,7 @@ _INSTRUCTIONS = (
     "\nmessage:\n<message>"
     "\n\nTo call a function, begin with 'functions.<function_name>:' followed by the "
     "arguments as a JSON object, like this:"
-    "\nfunctions.<function_name>:\n{\"arg1\": \"value1\", \"arg2\": \"value2\"}"
+    '\nfunctions.<function_name>:\n{"arg1": "value1", "arg2": "value2"}'
 )
 
 
@@ -57,7 +57,8 @@ def render_prompt(messages: Sequence[Message], tools: Sequence[JSONObject]) -> s
         if m.role == "tool":
             pending_results.append(
                 f"<tool_response>\nfunctions.{m.name or 'tool'} returned:\n{m.content}\n"
-                f"</tool_response>")
+                f"</tool_response>"
+            )
             continue
         if pending_results:
             parts.append(_turn("user", "\n".join(pending_results)))
@@ -84,8 +85,7 @@ def _assistant_body(m: Message, with_tools: bool) -> str:
 
 def choice_grammar(tools: Sequence[JSONObject]) -> str:
     """GBNF for the first words of a reply: a function name or ``message:``."""
-    names = " | ".join(
-        json.dumps(f"functions.{t.get('function', t)['name']}:") for t in tools)
+    names = " | ".join(json.dumps(f"functions.{t.get('function', t)['name']}:") for t in tools)
     return f'root ::= functions | "message:"\nfunctions ::= {names}\n'
 
 
@@ -97,8 +97,13 @@ class Plan:
     tool: JSONObject | None
 
 
-def plan(llama: Any, prompt: str, tools: Sequence[JSONObject], tool_choice: ToolChoice,
-         grammars: dict[str, Any]) -> Plan:
+def plan(
+    llama: Any,
+    prompt: str,
+    tools: Sequence[JSONObject],
+    tool_choice: ToolChoice,
+    grammars: dict[str, Any],
+) -> Plan:
     """Decide (under a grammar, greedily) between a call and a message."""
     from llama_cpp import LlamaGrammar
 
@@ -107,11 +112,12 @@ def plan(llama: Any, prompt: str, tools: Sequence[JSONObject], tool_choice: Tool
     key = "\x00choice:" + "\x00".join(t.get("function", t)["name"] for t in tools)
     if key not in grammars:
         grammars[key] = LlamaGrammar.from_string(choice_grammar(tools), verbose=False)
-    out = llama.create_completion(prompt, max_tokens=24, temperature=0.0,
-                                  grammar=grammars[key], stop=[":"])
+    out = llama.create_completion(
+        prompt, max_tokens=24, temperature=0.0, grammar=grammars[key], stop=[":"]
+    )
     head = out["choices"][0]["text"].strip().rstrip(":")
     if head.startswith("functions."):
-        name = head[len("functions."):]
+        name = head[len("functions.") :]
         for tool in tools:
             fn = tool.get("function", tool)
             if fn["name"] == name:
@@ -148,15 +154,23 @@ def generate(
     step = plan(llama, prompt, tools, tool_choice, grammars)
     if step.tool is not None:
         out: Any = llama.create_completion(
-            prompt + step.prefix, max_tokens=max_tokens, temperature=temperature,
-            grammar=arguments_grammar(step.tool, grammars), stop=[IM_END])
+            prompt + step.prefix,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            grammar=arguments_grammar(step.tool, grammars),
+            stop=[IM_END],
+        )
         raw = out["choices"][0]["text"]
         arguments = decode_arguments(raw)
         yield raw if arguments is None else ToolCall(step.tool["name"], arguments)
         return
     chunks: Any = llama.create_completion(
-        prompt + step.prefix, max_tokens=max_tokens, temperature=temperature, stop=[IM_END],
-        stream=True)
+        prompt + step.prefix,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        stop=[IM_END],
+        stream=True,
+    )
     head, echo, passing = "", "message:", False
     for chunk in chunks:
         piece = chunk["choices"][0]["text"]
@@ -168,7 +182,7 @@ def generate(
         if echo.startswith(stripped):
             continue  # could still be the model repeating "message:"
         # Small models sometimes repeat the "message:" they were already given.
-        yield stripped[len(echo):].lstrip() if stripped.startswith(echo) else head
+        yield stripped[len(echo) :].lstrip() if stripped.startswith(echo) else head
         passing = True
     if not passing and head.strip() != echo:
         yield head

@@ -46,10 +46,16 @@ from assistant.llm.types import (
 
 ChatFormat = Literal["gguf-grammar", "gguf", "chatml-tools", "chatml-function-calling"]
 CHAT_FORMATS: tuple[ChatFormat, ...] = (
-    "gguf-grammar", "gguf", "chatml-tools", "chatml-function-calling")
+    "gguf-grammar",
+    "gguf",
+    "chatml-tools",
+    "chatml-function-calling",
+)
 _STOCK = "chatml-function-calling"
-_TEMPLATE_TYPO = ('{{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}}',
-                  '{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}')
+_TEMPLATE_TYPO = (
+    '{{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}}',
+    '{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}',
+)
 
 
 class LlamaCppChat:
@@ -70,8 +76,11 @@ class LlamaCppChat:
         self.model = model or Path(model_path).stem
         self.chat_format = chat_format
         self.llama = Llama(
-            model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads,
-            n_threads_batch=n_threads, chat_format=_STOCK if chat_format == _STOCK else None,
+            model_path=str(model_path),
+            n_ctx=n_ctx,
+            n_threads=n_threads,
+            n_threads_batch=n_threads,
+            chat_format=_STOCK if chat_format == _STOCK else None,
             verbose=verbose,
         )
         self._formatter = _template_formatter(self.llama)
@@ -95,18 +104,25 @@ class LlamaCppChat:
             return final(self.stream(messages, tools, tool_choice, max_tokens, temperature))
         start = time.perf_counter()
         response: Any = self.llama.create_chat_completion(
-            **_stock_request(messages, tools, tool_choice, max_tokens, temperature))
+            **_stock_request(messages, tools, tool_choice, max_tokens, temperature)
+        )
         choice = response["choices"][0]
         native = [_native_call(c) for c in choice["message"].get("tool_calls") or []]
-        text, calls = resolve_reply(choice["message"].get("content") or "",
-                                    [c for c in native if c is not None],
-                                    messages, tool_choice, bool(tools))
+        text, calls = resolve_reply(
+            choice["message"].get("content") or "",
+            [c for c in native if c is not None],
+            messages,
+            tool_choice,
+            bool(tools),
+        )
         usage = response.get("usage") or {}
         return Completion(
-            text=text.strip(), tool_calls=calls,
+            text=text.strip(),
+            tool_calls=calls,
             finish_reason="tool_calls" if calls else choice.get("finish_reason") or "stop",
             usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)),
-            seconds=time.perf_counter() - start, model=self.model,
+            seconds=time.perf_counter() - start,
+            model=self.model,
         )
 
     def stream(
@@ -120,30 +136,45 @@ class LlamaCppChat:
         start = time.perf_counter()
         schemas = [as_tool_schema(t) for t in tools]
         if self.chat_format == _STOCK:
-            yield from self._stock_stream(messages, schemas, tool_choice, max_tokens,
-                                          temperature)
+            yield from self._stock_stream(messages, schemas, tool_choice, max_tokens, temperature)
             return
         events: Iterator[str | ToolCall]
         if self.chat_format == "chatml-tools":
-            events = chatml_tools.generate(self.llama, messages, schemas, tool_choice,
-                                           max_tokens, temperature, self._grammars)
+            events = chatml_tools.generate(
+                self.llama, messages, schemas, tool_choice, max_tokens, temperature, self._grammars
+            )
         else:
-            prompt = self._formatter(messages=to_template_messages(messages),
-                                     tools=schemas or None).prompt
+            prompt = self._formatter(
+                messages=to_template_messages(messages), tools=schemas or None
+            ).prompt
             stop = [self._formatter.eos_token]
             if self.chat_format == "gguf-grammar":
-                events = native_tools.generate(self.llama, prompt, schemas, tool_choice,
-                                               max_tokens, temperature, self._grammars, stop)
+                events = native_tools.generate(
+                    self.llama,
+                    prompt,
+                    schemas,
+                    tool_choice,
+                    max_tokens,
+                    temperature,
+                    self._grammars,
+                    stop,
+                )
             else:
                 chunks: Any = self.llama.create_completion(
-                    prompt, max_tokens=max_tokens, temperature=temperature, stop=stop,
-                    stream=True)
+                    prompt, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True
+                )
                 events = (c["choices"][0]["text"] for c in chunks)
         yield from self._drive(events, start, messages, schemas, tool_choice, max_tokens)
 
-    def _drive(self, events: Iterator[str | ToolCall], start: float,
-               messages: Sequence[Message], tools: Sequence[JSONObject],
-               tool_choice: ToolChoice, max_tokens: int) -> Iterator[StreamEvent]:
+    def _drive(
+        self,
+        events: Iterator[str | ToolCall],
+        start: float,
+        messages: Sequence[Message],
+        tools: Sequence[JSONObject],
+        tool_choice: ToolChoice,
+        max_tokens: int,
+    ) -> Iterator[StreamEvent]:
         """Text deltas (call markup held back when tools were offered), then the Completion."""
         guard, first, pieces, native = TextGuard(), None, 0, []
         for event in events:
@@ -162,15 +193,23 @@ class LlamaCppChat:
         text, calls = resolve_reply(guard.text, native, messages, tool_choice, bool(tools))
         finish = "length" if pieces >= max_tokens else "stop"
         yield Completion(
-            text=text.strip(), tool_calls=calls,
+            text=text.strip(),
+            tool_calls=calls,
             finish_reason="tool_calls" if calls else finish,
-            usage=Usage(0, pieces), seconds=time.perf_counter() - start, model=self.model,
+            usage=Usage(0, pieces),
+            seconds=time.perf_counter() - start,
+            model=self.model,
             first_token_seconds=first,
         )
 
-    def _stock_stream(self, messages: Sequence[Message], tools: Sequence[JSONObject],
-                      tool_choice: ToolChoice, max_tokens: int,
-                      temperature: float) -> Iterator[StreamEvent]:
+    def _stock_stream(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[JSONObject],
+        tool_choice: ToolChoice,
+        max_tokens: int,
+        temperature: float,
+    ) -> Iterator[StreamEvent]:
         start = time.perf_counter()
         request = _stock_request(messages, tools, tool_choice, max_tokens, temperature)
         try:
@@ -188,11 +227,18 @@ class LlamaCppChat:
         yield from self._drive(events, start, messages, tools, tool_choice, max_tokens)
 
 
-def _stock_request(messages: Sequence[Message], tools: Sequence[JSONObject],
-                   tool_choice: ToolChoice, max_tokens: int,
-                   temperature: float) -> dict[str, Any]:
-    request: dict[str, Any] = {"messages": to_chatml_messages(messages),
-                               "max_tokens": max_tokens, "temperature": temperature}
+def _stock_request(
+    messages: Sequence[Message],
+    tools: Sequence[JSONObject],
+    tool_choice: ToolChoice,
+    max_tokens: int,
+    temperature: float,
+) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "messages": to_chatml_messages(messages),
+        "max_tokens": max_tokens,
+        "temperature": temperature,
+    }
     if tools:
         # The handler only offers tools with an explicit "auto".
         request["tools"] = [as_tool_schema(t) for t in tools]
@@ -231,8 +277,11 @@ def to_template_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
         wire = m.to_openai()
         if m.tool_calls:
             wire["tool_calls"] = [
-                {"id": c.id, "type": "function",
-                 "function": {"name": c.name, "arguments": c.arguments}}
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": c.arguments},
+                }
                 for c in m.tool_calls
             ]
         out.append(wire)

@@ -29,13 +29,19 @@ _CALL_STARTS = (CALL_OPEN, "{", "```")
 
 def call_schema(tools: Sequence[JSONObject]) -> JSONObject:
     """One JSON schema for ``{"name": <a tool>, "arguments": <its arguments>}``."""
-    return {"oneOf": [
-        {"type": "object",
-         "properties": {"name": {"const": fn["name"]},
-                        "arguments": fn.get("parameters") or {"type": "object"}},
-         "required": ["name", "arguments"]}
-        for fn in (t.get("function", t) for t in tools)
-    ]}
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "name": {"const": fn["name"]},
+                    "arguments": fn.get("parameters") or {"type": "object"},
+                },
+                "required": ["name", "arguments"],
+            }
+            for fn in (t.get("function", t) for t in tools)
+        ]
+    }
 
 
 def call_grammar(tools: Sequence[JSONObject], grammars: dict[str, Any]) -> Any:
@@ -78,11 +84,15 @@ def generate(
     offer = bool(tools) and tool_choice == "auto"
     ban: dict[int, float] = {}
     if tools and not offer:
-        ban = {t: -1000.0 for t in llama.tokenize(CALL_OPEN.encode(), add_bos=False,
-                                                        special=True)}
+        ban = {t: -1000.0 for t in llama.tokenize(CALL_OPEN.encode(), add_bos=False, special=True)}
     chunks: Any = llama.create_completion(
-        prompt, max_tokens=max_tokens, temperature=temperature, stop=list(stop), stream=True,
-        logit_bias=ban or None)
+        prompt,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        stop=list(stop),
+        stream=True,
+        logit_bias=ban or None,
+    )
     head, decided = "", "text" if not offer else "undecided"
     for chunk in chunks:
         piece = chunk["choices"][0]["text"]
@@ -101,8 +111,12 @@ def generate(
     if decided != "call":
         return
     out: Any = llama.create_completion(
-        prompt + CALL_OPEN + "\n", max_tokens=max_tokens, temperature=temperature,
-        grammar=call_grammar(tools, grammars), stop=[CALL_CLOSE, *stop])
+        prompt + CALL_OPEN + "\n",
+        max_tokens=max_tokens,
+        temperature=temperature,
+        grammar=call_grammar(tools, grammars),
+        stop=[CALL_CLOSE, *stop],
+    )
     raw = out["choices"][0]["text"]
     call = call_from_object(loads_lenient(raw))
     yield call if call is not None else f"{CALL_OPEN}\n{raw}"

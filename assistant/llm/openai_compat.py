@@ -42,14 +42,25 @@ from assistant.llm.types import (
 class OpenAICompatibleChat:
     """``ChatModel`` over ``POST {base_url}/chat/completions``."""
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None,
-                 timeout: float = 120.0, http_client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        timeout: float = 120.0,
+        http_client: httpx.Client | None = None,
+    ) -> None:
         """``http_client`` lets tests serve the API in-process (``httpx.MockTransport``)."""
         self.model = model
         self.base_url = base_url
         # Local servers need no key, but the client insists on one.
-        self._client = OpenAI(base_url=base_url, api_key=api_key or "unused", timeout=timeout,
-                              max_retries=0, http_client=http_client)
+        self._client = OpenAI(
+            base_url=base_url,
+            api_key=api_key or "unused",
+            timeout=timeout,
+            max_retries=0,
+            http_client=http_client,
+        )
 
     def complete(
         self,
@@ -68,11 +79,18 @@ class OpenAICompatibleChat:
         except openai.APIStatusError as exc:
             raise self._failed(exc) from exc
         choice = response.choices[0]
-        native = [_call(c.id, c.function.name, c.function.arguments)
-                  for c in choice.message.tool_calls or [] if c.type == "function"]
-        text, calls = resolve_reply(choice.message.content or "",
-                                    [c for c in native if c is not None],
-                                    messages, tool_choice, bool(tools))
+        native = [
+            _call(c.id, c.function.name, c.function.arguments)
+            for c in choice.message.tool_calls or []
+            if c.type == "function"
+        ]
+        text, calls = resolve_reply(
+            choice.message.content or "",
+            [c for c in native if c is not None],
+            messages,
+            tool_choice,
+            bool(tools),
+        )
         usage = response.usage
         return Completion(
             text=text.strip(),
@@ -98,7 +116,8 @@ class OpenAICompatibleChat:
         finish, model, usage, received = "stop", self.model, Usage(), False
         try:
             chunks = self._client.chat.completions.create(
-                **request, stream=True, stream_options={"include_usage": True})
+                **request, stream=True, stream_options={"include_usage": True}
+            )
             for chunk in chunks:
                 received = True
                 model = chunk.model or model
@@ -110,8 +129,9 @@ class OpenAICompatibleChat:
                 finish = choice.finish_reason or finish
                 for d in choice.delta.tool_calls or []:
                     fn = d.function
-                    assembler.add(d.index, d.id, fn.name if fn else None,
-                                  fn.arguments if fn else None)
+                    assembler.add(
+                        d.index, d.id, fn.name if fn else None, fn.arguments if fn else None
+                    )
                 piece = choice.delta.content or ""
                 if not piece:
                     continue
@@ -132,8 +152,9 @@ class OpenAICompatibleChat:
                 yield Delta(done.text)
             yield done
             return
-        text, calls = resolve_reply(guard.text, assembler.calls(), messages, tool_choice,
-                                    bool(tools))
+        text, calls = resolve_reply(
+            guard.text, assembler.calls(), messages, tool_choice, bool(tools)
+        )
         yield Completion(
             text=text.strip(),
             tool_calls=calls,
@@ -144,8 +165,14 @@ class OpenAICompatibleChat:
             first_token_seconds=first,
         )
 
-    def _request(self, messages: Sequence[Message], tools: Sequence[JSONObject],
-                 tool_choice: ToolChoice, max_tokens: int, temperature: float) -> dict[str, Any]:
+    def _request(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[JSONObject],
+        tool_choice: ToolChoice,
+        max_tokens: int,
+        temperature: float,
+    ) -> dict[str, Any]:
         request: dict[str, Any] = {
             "model": self.model,
             "messages": [m.to_openai() for m in messages],

@@ -87,7 +87,6 @@ def call_from_object(obj: Any) -> ToolCall | None:
     return None if arguments is None else ToolCall(name.strip(), arguments)
 
 
-
 def loads_lenient(raw: str) -> Any:
     """``json.loads``, then with doubled braces, trailing commas and Python literals repaired;
     ``_INVALID`` when nothing works."""
@@ -112,8 +111,9 @@ def loads_lenient(raw: str) -> Any:
 
 def _pythonise(text: str) -> str:
     # Only for the literal_eval fallback: JSON's keywords become Python's.
-    return re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False",
-                  re.sub(r"\bnull\b", "None", text)))
+    return re.sub(
+        r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", re.sub(r"\bnull\b", "None", text))
+    )
 
 
 def _calls_in(value: Any) -> list[ToolCall]:

@@ -56,8 +56,9 @@ def call(name: str, /, **arguments: object) -> ToolCall:
 class ScriptedChat:
     """``ChatModel`` that plays back ``script``; see the module docstring."""
 
-    def __init__(self, script: Sequence[Step] | Callable[[ChatRequest], Reply],
-                 model: str = "scripted") -> None:
+    def __init__(
+        self, script: Sequence[Step] | Callable[[ChatRequest], Reply], model: str = "scripted"
+    ) -> None:
         self.model = model
         self._steps: list[Step] | None = None if callable(script) else list(script)
         self._function = script if callable(script) else None
@@ -76,8 +77,7 @@ class ScriptedChat:
         max_tokens: int = 512,
         temperature: float = 0.0,
     ) -> Completion:
-        request = ChatRequest(tuple(messages), tuple(tools), tool_choice, max_tokens,
-                              temperature)
+        request = ChatRequest(tuple(messages), tuple(tools), tool_choice, max_tokens, temperature)
         step = self._next(request)
         self.requests.append(request)
         reply = step(request) if callable(step) else step

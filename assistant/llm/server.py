@@ -53,10 +53,18 @@ def llm_server_command(
     ``chat_format=None`` lets llama.cpp use the GGUF's own template."""
     if gpu_available:
         return [
-            "vllm", "serve", vllm_model,
-            "--enable-auto-tool-choice", "--tool-call-parser", "hermes",
-            "--max-model-len", "8192",
-            "--host", host, "--port", str(port),
+            "vllm",
+            "serve",
+            vllm_model,
+            "--enable-auto-tool-choice",
+            "--tool-call-parser",
+            "hermes",
+            "--max-model-len",
+            "8192",
+            "--host",
+            host,
+            "--port",
+            str(port),
         ]
     if model_path is None:
         raise LLMUnavailable(
@@ -64,11 +72,21 @@ def llm_server_command(
             "first (assistant.llm.weights.ensure_gguf) or install vLLM on a GPU machine"
         )
     command = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(model_path),
-        "--host", host, "--port", str(port),
-        "--n_ctx", str(n_ctx),
-        "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(n_ctx),
+        "--n_threads",
+        str(n_threads),
+        "--n_threads_batch",
+        str(n_threads),
     ]
     if chat_format:
         command += ["--chat_format", chat_format]

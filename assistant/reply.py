@@ -1,0 +1,56 @@
+"""A turn's typed outcome: recommendations, a question, a confirmation request, an answer with
+citations, or a handoff, each with the trace of tool calls. ``to_dict`` is the public JSON
+shape (DESIGN.md, "A reply as JSON"); fields that do not apply are empty or null.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Kind = Literal["recommendations", "question", "confirmation", "answer", "handoff"]
+
+
+class ProductCard(BaseModel):
+    product_id: str
+    item_id: str | None = None
+    title: str
+    price: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+class QuestionOut(BaseModel):
+    text: str
+    attribute: str
+    options: list[str]
+
+
+class ConfirmationOut(BaseModel):
+    action: str
+    arguments: dict[str, Any]
+
+
+class CitationOut(BaseModel):
+    article_id: str
+    title: str
+
+
+class TraceStep(BaseModel):
+    tool: str
+    arguments: dict[str, Any]
+    ms: float
+    ok: bool = True
+
+
+class Reply(BaseModel):
+    kind: Kind
+    text: str
+    products: list[ProductCard] = Field(default_factory=list)
+    question: QuestionOut | None = None
+    confirmation: ConfirmationOut | None = None
+    citations: list[CitationOut] = Field(default_factory=list)
+    trace: list[TraceStep] = Field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,204 @@
+"""The agent loop with the scripted fake model on a small demo shop: outcomes are decided by
+what the tools did, constraints and grounding hold whatever the model says, writes wait for an
+explicit yes and run once, a stuck loop ends with a helpful message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from assistant.agent import HANDOFF_TEXT, Assistant
+from assistant.deps import Deps, Limits
+from assistant.llm.scripted import ScriptedChat, call
+from retrieval.embedder import HashEmbedder
+from retrieval.help import HelpIndex, HelpSearcher
+from retrieval.index import ProductIndex, open_chroma
+from retrieval.search import ProductSearcher
+from store.db import Store, open_store, sqlite_url
+from store.demo.generate import generate_demo
+from store.demo.types import DemoConfig
+from store.models import Conversation, Order, PaymentMethod, Product, Turn, User
+from tools.vocabulary import CatalogVocabulary
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path]]:
+    root = tmp_path_factory.mktemp("agent-shop")
+    store = open_store(sqlite_url(root / "shop.db"))
+    generate_demo(store, DemoConfig(products=300, users=30, seed=5))
+    yield store, root
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def parts(shop: tuple[Store, Path]) -> dict[str, object]:
+    store, root = shop
+    embedder = HashEmbedder()
+    client = open_chroma(root / "chroma")
+    products, help_index = ProductIndex(client), HelpIndex(client)
+    products.sync(store, embedder)
+    help_index.sync(store, embedder)
+    return {
+        "searcher": ProductSearcher(store, products, embedder),
+        "help": HelpSearcher(store, help_index, embedder),
+        "vocab": CatalogVocabulary.from_store(store),
+    }
+
+
+def assistant(shop: tuple[Store, Path], parts: dict[str, object], script: list) -> Assistant:
+    store, _ = shop
+    return Assistant(
+        Deps(
+            store=store,
+            llm=ScriptedChat(script),
+            searcher=parts["searcher"],  # type: ignore[arg-type]
+            help_searcher=parts["help"],
+            vocab=parts["vocab"],  # type: ignore[arg-type]
+            limits=Limits(max_steps=4),
+        )
+    )
+
+
+def test_price_cap_holds_and_invented_products_are_replaced(shop, parts) -> None:
+    # The model forgets the price cap and then invents a product in its answer.
+    bot = assistant(
+        shop,
+        parts,
+        [
+            call("search_products", query="running shoes"),
+            "Try the Nike Air Max 97 for $80, a classic!",
+        ],
+    )
+    reply = bot.chat("running shoes under $100", session_id="s-price")
+    assert reply.kind == "recommendations"
+    assert reply.products
+    assert all(p.price <= 100 for p in reply.products)
+    assert "Nike" not in reply.text
+    assert all(p.title in reply.text for p in reply.products[:3])
+    assert [t.tool for t in reply.trace] == ["search_products"]
+
+
+def test_discovery_answer_without_a_search_triggers_one(shop, parts) -> None:
+    bot = assistant(shop, parts, ["We have lots of laptops, the best is the UltraBook 9000."])
+    reply = bot.chat("I need a laptop", session_id="s-nosearch")
+    assert reply.kind == "recommendations"
+    assert [t.tool for t in reply.trace] == ["search_products"]
+    store, _ = shop
+    with store.session() as s:
+        for card in reply.products:
+            product = s.get(Product, card.product_id)
+            assert product is not None and product.category_leaf == "Laptops"
+
+
+def test_cancel_needs_an_explicit_yes_and_runs_once(shop, parts) -> None:
+    store, _ = shop
+    with store.session() as s:
+        order = s.exec(select(Order).where(Order.status == "pending")).first()
+        assert order is not None
+        user = s.get(User, order.user_id)
+        assert user is not None
+        order_id, email = order.order_id, user.email
+    bot = assistant(
+        shop,
+        parts,
+        [
+            call("find_user_id_by_email", email=email),
+            call("cancel_pending_order", order_id=order_id.lstrip("#"), reason="no longer needed"),
+            "Nothing else to do.",
+        ],
+    )
+    reply = bot.chat(
+        f"Please cancel order {order_id}, I no longer need it. I'm {email}", session_id="s-cancel"
+    )
+    assert reply.kind == "confirmation"
+    assert reply.confirmation is not None
+    assert reply.confirmation.action == "cancel_pending_order"
+    assert reply.confirmation.arguments["order_id"] == order_id
+    with store.session() as s:
+        assert s.get(Order, order_id).status == "pending"  # type: ignore[union-attr]
+
+    done = bot.chat("yes", session_id="s-cancel")  # answered in code: the model is not asked
+    assert done.kind == "answer" and done.text.startswith("Done.")
+    with store.session() as s:
+        cancelled = s.get(Order, order_id)
+        assert cancelled is not None and cancelled.status == "cancelled"
+        refunds = [p for p in cancelled.payment_history or [] if p["transaction_type"] == "refund"]
+        assert len(refunds) == 1
+
+    again = bot.chat("yes", session_id="s-cancel")  # nothing pending: the model answers
+    assert again.kind == "answer"
+    with store.session() as s:
+        cancelled = s.get(Order, order_id)
+        assert cancelled is not None
+        refunds = [p for p in cancelled.payment_history or [] if p["transaction_type"] == "refund"]
+        assert len(refunds) == 1
+        turns = s.exec(select(func.count()).select_from(Turn).where(Turn.session_id == "s-cancel"))
+        assert turns.one() == 3
+        assert s.get(Conversation, "s-cancel").user_id == order.user_id  # type: ignore[union-attr]
+
+
+def test_a_no_drops_the_pending_change(shop, parts) -> None:
+    store, _ = shop
+    with store.session() as s:
+        order = s.exec(select(Order).where(Order.status == "pending")).all()[-1]
+        user = s.get(User, order.user_id)
+        assert user is not None
+        card = s.exec(select(PaymentMethod).where(PaymentMethod.user_id == user.user_id)).first()
+        assert card is not None
+    bot = assistant(
+        shop,
+        parts,
+        [
+            call("find_user_id_by_email", email=user.email),
+            call("cancel_pending_order", order_id=order.order_id, reason="ordered by mistake"),
+        ],
+    )
+    assert bot.chat("cancel my order", session_id="s-no").kind == "confirmation"
+    reply = bot.chat("no, keep it", session_id="s-no")
+    assert reply.text == "Okay, I have not changed anything."
+    with store.session() as s:
+        assert s.get(Order, order.order_id).status == "pending"  # type: ignore[union-attr]
+
+
+def test_clarifying_question_comes_with_options(shop, parts) -> None:
+    bot = assistant(
+        shop,
+        parts,
+        [
+            call("search_products", query="headphones"),
+            call("ask_clarifying_question"),
+        ],
+    )
+    reply = bot.chat("headphones", session_id="s-question")
+    assert reply.kind == "question"
+    assert reply.question is not None and len(reply.question.options) >= 2
+
+
+def test_handoff(shop, parts) -> None:
+    bot = assistant(shop, parts, [call("transfer_to_human_agents", summary="wants a lawyer")])
+    reply = bot.chat("I want to sue you", session_id="s-handoff")
+    assert reply.kind == "handoff" and reply.text == HANDOFF_TEXT
+
+
+def test_stuck_loop_ends_with_a_helpful_message(shop, parts) -> None:
+    bot = assistant(shop, parts, [call("calculate", expression="1+1")] * 4)
+    reply = bot.chat("what is one plus one, repeatedly", session_id="s-stuck")
+    assert reply.kind == "answer"
+    assert "could not finish" in reply.text
+    assert len(reply.trace) == 4
+
+
+def test_bad_arguments_go_back_to_the_model(shop, parts) -> None:
+    seen: list[str] = []
+
+    def second(request):  # the observation the model gets after its bad call
+        seen.append(request.last.content)
+        return "Sorry, which order?"
+
+    bot = assistant(shop, parts, [call("get_order_details", order="x"), second])
+    reply = bot.chat("where is my order", session_id="s-bad")
+    assert reply.kind == "answer"
+    assert seen and seen[0].startswith("Error:")
