@@ -41,6 +41,7 @@ from retrieval.ranker import RankerConfig, load_ranker
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.holdout import held_out_purchases, split_users
 from retrieval.ranker.model import load_base, ranker_text, score_many
+from retrieval.ranker.optimise import PairScorer
 from retrieval.ranker.stage import case_lists, case_report
 from store.db import Store
 
@@ -120,11 +121,11 @@ def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] |
     return SystemScores(round(mean(condensed), 4), round(mean(zero), 4))
 
 
-def score_lists(model: Any, lists: Sequence[CandidateList],
+def score_lists(scorer: PairScorer, lists: Sequence[CandidateList],
                 texts: dict[str, str]) -> list[np.ndarray]:
     """Cross-encoder logits for every candidate list, in one batched pass."""
     pairs = [(c.query.query, texts[p]) for c in lists for p in c.product_ids]
-    flat = score_many(model, pairs)
+    flat = scorer(pairs)
     out, start = [], 0
     for c in lists:
         out.append(flat[start:start + len(c.product_ids)])
@@ -165,6 +166,7 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
         mean_candidates=round(mean([len(c.product_ids) for c in lists]), 1),
         mean_judged_added=round(mean([len(c.product_ids) - c.retrieved for c in lists]), 1),
         retrieval=system_scores(lists, None),
-        base=system_scores(lists, score_lists(base, lists, texts)),
-        finetuned=system_scores(lists, score_lists(ranker.model, lists, texts)),
+        base=system_scores(lists, score_lists(lambda p: score_many(base, p), lists, texts)),
+        finetuned=system_scores(
+            lists, score_lists(lambda p: score_many(ranker.model, p), lists, texts)),
         personalisation=personal, seconds=round(time.perf_counter() - started, 1))

@@ -19,7 +19,6 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import httpx
 import openai
 from openai import OpenAI
 
@@ -48,9 +47,10 @@ class OpenAICompatibleChat:
         model: str,
         api_key: str | None = None,
         timeout: float = 120.0,
-        http_client: httpx.Client | None = None,
+        http_client: Any = None,
     ) -> None:
-        """``http_client`` lets tests serve the API in-process (``httpx.MockTransport``)."""
+        """``http_client`` (an httpx-style client, whichever the installed ``openai`` takes)
+        lets tests serve the API in-process through a mock transport."""
         self.model = model
         self.base_url = base_url
         # Local servers need no key, but the client insists on one.

