@@ -9,7 +9,8 @@ Latency: for each of the first ``queries`` TEST labelled queries, the retrieval'
 ``candidates`` products are scored by both models, alternating fp32 and int8 query by query
 so that load from other processes hits both alike; p50/p95 over ``repeats`` rounds after one
 warm-up round. Quality: condensed nDCG@10 of both on every test query's candidate list, built
-exactly as ``eval.ranker_eval`` builds it. Gates: optimised p50 at most half the fp32 p50, and
+exactly as ``eval.ranker_eval`` builds it, ordered as ``Ranker.rerank`` orders them (blended
+with the retrieval order). Gates: optimised p50 at most half the fp32 p50, and
 at most 0.005 nDCG@10 lost. The load average is recorded: on a shared machine it explains
 slow absolute numbers (the ratio is what the gate reads).
 
@@ -33,6 +34,7 @@ from eval.ranker_eval import candidate_lists, score_lists, system_scores
 from eval.retrieval_eval import load_judged_queries
 from retrieval.documents import load_product_records
 from retrieval.ranker import load_ranker
+from retrieval.ranker.blend import blend
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.model import ranker_text, score_many
 from retrieval.ranker.optimise import PairScorer, best_optimised
@@ -120,7 +122,9 @@ def bench_ranker(ranker_dir: Path, store: Store, *, source: CandidateSource | No
                 scorer(pairs)
                 seconds[name].append(time.perf_counter() - t0)
         lists = candidate_lists(judged, source, depth=candidates, progress=progress)
-        quality = {name: system_scores(lists, score_lists(scorer, lists, texts)).ndcg_at_10
+        weight = ranker.retrieval_weight  # score what ``Ranker.rerank`` orders by
+        quality = {name: system_scores(lists, [blend(s, range(len(s)), weight) for s in
+                                               score_lists(scorer, lists, texts)]).ndcg_at_10
                    for name, scorer in scorers.items()}
     results = {name: VariantResult(*_ms(seconds[name]), quality[name]) for name in seconds}
     return RankerBenchReport(

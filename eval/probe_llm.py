@@ -30,7 +30,9 @@ import typer
 
 from assistant.llm import (
     ChatModel,
+    Completion,
     LlamaCppChat,
+    LLMError,
     Message,
     OpenAICompatibleChat,
     ToolCall,
@@ -218,7 +220,7 @@ def run_probes(chat: ChatModel, candidate: str, stream: bool) -> CandidateReport
         messages = [Message.system(SYSTEM), *probe.context, Message.user(probe.text)]
         if local:
             _reset_perf(local)
-        done = final(chat.stream(messages, TOOLS)) if stream else chat.complete(messages, TOOLS)
+        done = _ask(chat, messages, stream)
         if local:
             _, _, n_eval, t_eval = _perf(local)
             gen_tokens, gen_ms = gen_tokens + n_eval, gen_ms + t_eval
@@ -247,6 +249,13 @@ def run_probes(chat: ChatModel, candidate: str, stream: bool) -> CandidateReport
     )
 
 
+def _ask(chat: ChatModel, messages: list[Message], stream: bool) -> Completion:
+    try:
+        return final(chat.stream(messages, TOOLS)) if stream else chat.complete(messages, TOOLS)
+    except LLMError as exc:  # a backend failing is a result too
+        return Completion(text=f"ERROR: {exc}"[:200], finish_reason="error")
+
+
 def _follow_up(chat: ChatModel, local: LlamaCppChat | None, stream: bool) -> dict[str, Any]:
     """Turn 1 asks for an order; turn 2 carries the tool result. Warm: turn 2 right after
     turn 1 (the KV cache holds the shared prefix); cold: the cache reset first."""
@@ -256,13 +265,12 @@ def _follow_up(chat: ChatModel, local: LlamaCppChat | None, stream: bool) -> dic
                    Message.tool(call, FOLLOW_UP.tool_result)]
     out: dict[str, Any] = {}
     for label in ("warm", "cold"):
-        chat.complete(first_turn, TOOLS)
+        _ask(chat, first_turn, False)
         if local:
             if label == "cold":
                 local.llama.reset()
             _reset_perf(local)
-        done = final(chat.stream(second_turn, TOOLS)) if stream else chat.complete(
-            second_turn, TOOLS)
+        done = _ask(chat, second_turn, stream)
         row: dict[str, Any] = {"seconds": round(done.seconds, 2),
                                "first_token_s": _round(done.first_token_seconds),
                                "text": done.text[:160],
@@ -310,7 +318,7 @@ def main(
     reports: list[CandidateReport] = []
     for key in models.split(","):
         gguf = ensure_gguf(weights_spec(key), cache_dir)
-        for fmt in formats.split(","):
+        for fmt in filter(None, formats.split(",")):
             if fmt not in CHAT_FORMATS:
                 raise typer.BadParameter(f"unknown format {fmt!r}; one of {CHAT_FORMATS}")
             chat = LlamaCppChat(gguf, chat_format=fmt)

@@ -24,7 +24,7 @@ from store.demo.generate import ShopNotEmpty, generate_demo, shop_is_empty
 from store.demo.types import DemoConfig
 from store.info import shop_counts
 from store.models import LabelledQuery
-from ui import cli_data, cli_replay
+from ui import cli_chat, cli_data, cli_replay
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
 from ui.runtime import Runtime
 
@@ -38,6 +38,7 @@ app = typer.Typer(
 app.add_typer(cli_data.import_app, name="import")
 app.add_typer(cli_data.export_app, name="export")
 app.command()(cli_replay.replay)
+app.command()(cli_chat.chat)
 
 
 def _add_plugin_commands() -> None:

@@ -9,12 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from assistant.agent import Assistant
+from assistant.deps import Deps
+from assistant.llm import LlamaCppChat, OpenAICompatibleChat
+from assistant.llm.types import ChatModel
+from assistant.llm.weights import DEFAULT_MODEL, ensure_gguf, weights_spec
 from assistant.settings import Settings
 from retrieval.embedder import Embedder, MiniLMEmbedder
 from retrieval.help import HelpIndex, HelpSearcher
 from retrieval.index import ProductIndex, open_chroma
 from retrieval.search import ProductSearcher
 from store.db import Store, open_store
+from tools.vocabulary import CatalogVocabulary
 
 
 @dataclass
@@ -48,3 +54,28 @@ class Runtime:
 
     def help_searcher(self) -> HelpSearcher:
         return HelpSearcher(self.store, self.help_index, self.embedder)
+
+    def chat_model(self, progress: bool = True) -> ChatModel:
+        """The LLM: an OpenAI-compatible server when AISLE_LLM_BASE_URL is set (vLLM in
+        production), else the embedded GGUF on the CPU, assembled once from its packages."""
+        settings = self.settings
+        if settings.llm_base_url:
+            return OpenAICompatibleChat(
+                base_url=settings.llm_base_url,
+                model=settings.llm_model or "default",
+                api_key=settings.llm_api_key or "not-needed",
+            )
+        spec = weights_spec(settings.llm_model) if settings.llm_model else DEFAULT_MODEL
+        path = ensure_gguf(spec, settings.models_dir / "llm", progress=progress)
+        return LlamaCppChat(path)
+
+    def assistant(self, llm: ChatModel | None = None) -> Assistant:
+        """The agent with every part; the ranker joins when a trained one exists."""
+        deps = Deps(
+            store=self.store,
+            llm=llm or self.chat_model(),
+            searcher=self.product_searcher(),
+            help_searcher=self.help_searcher(),
+            vocab=CatalogVocabulary.from_store(self.store),
+        )
+        return Assistant(deps)

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.llm.grammar import json_grammar
 from assistant.llm.parsing import decode_arguments
 from assistant.llm.types import JSONObject, Message, ToolCall, ToolChoice
 
@@ -126,18 +127,8 @@ def plan(
 
 
 def arguments_grammar(fn: JSONObject, grammars: dict[str, Any]) -> Any:
-    """The grammar of one tool's arguments object (plain JSON when the schema is too much
-    for llama.cpp's converter)."""
-    from llama_cpp import LlamaGrammar
-    from llama_cpp.llama_grammar import JSON_GBNF
-
-    schema = json.dumps(fn.get("parameters") or {"type": "object"}, sort_keys=True)
-    if schema not in grammars:
-        try:
-            grammars[schema] = LlamaGrammar.from_json_schema(schema, verbose=False)
-        except Exception:  # the converter raises assorted errors on schemas it cannot map
-            grammars[schema] = LlamaGrammar.from_string(JSON_GBNF, verbose=False)
-    return grammars[schema]
+    """The grammar of one tool's arguments object."""
+    return json_grammar(fn.get("parameters") or {"type": "object"}, grammars)
 
 
 def generate(

@@ -15,10 +15,10 @@ Not here: the ``ChatModel`` wrapper (``assistant.llm.llamacpp``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from assistant.llm.grammar import json_grammar
 from assistant.llm.parsing import call_from_object, loads_lenient
 from assistant.llm.types import JSONObject, ToolCall, ToolChoice
 
@@ -45,16 +45,7 @@ def call_schema(tools: Sequence[JSONObject]) -> JSONObject:
 
 
 def call_grammar(tools: Sequence[JSONObject], grammars: dict[str, Any]) -> Any:
-    from llama_cpp import LlamaGrammar
-    from llama_cpp.llama_grammar import JSON_GBNF
-
-    schema = json.dumps(call_schema(tools), sort_keys=True)
-    if schema not in grammars:
-        try:
-            grammars[schema] = LlamaGrammar.from_json_schema(schema, verbose=False)
-        except Exception:  # the converter raises assorted errors on schemas it cannot map
-            grammars[schema] = LlamaGrammar.from_string(JSON_GBNF, verbose=False)
-    return grammars[schema]
+    return json_grammar(call_schema(tools), grammars)
 
 
 def classify(head: str) -> str:

@@ -118,7 +118,14 @@ class OpenAICompatibleChat:
             chunks = self._client.chat.completions.create(
                 **request, stream=True, stream_options={"include_usage": True}
             )
-            for chunk in chunks:
+        except openai.APIConnectionError as exc:
+            raise self._unavailable(exc) from exc
+        except openai.APIStatusError as exc:
+            if exc.status_code < 500:
+                raise self._failed(exc) from exc
+            chunks = None  # llama.cpp's server may refuse to stream a call outright
+        try:
+            for chunk in chunks or ():
                 received = True
                 model = chunk.model or model
                 if chunk.usage:
@@ -141,12 +148,13 @@ class OpenAICompatibleChat:
                 out = shown if tools else piece
                 if out:
                     yield Delta(out)
-        except openai.APIConnectionError as exc:
-            raise self._unavailable(exc) from exc
         except openai.APIError as exc:
+            # The server answered, then broke off (llama.cpp's server drops the stream when
+            # the reply turns out to be a call); after any delta a retry would repeat text.
             if received:
                 raise self._failed(exc) from exc
-            # llama.cpp's server cannot stream a call: ask again without streaming.
+            chunks = None
+        if chunks is None:
             done = self.complete(messages, tools, tool_choice, max_tokens, temperature)
             if done.text:
                 yield Delta(done.text)
@@ -191,7 +199,7 @@ class OpenAICompatibleChat:
         )
 
     def _failed(self, exc: openai.APIError) -> LLMUnavailable:
-        status = getattr(exc, "status_code", None)
+        status = getattr(exc, "status_code", "none")
         return LLMUnavailable(
             f"the LLM server at {self.base_url} failed (HTTP {status}) for model "
             f"{self.model!r}: {exc.message}; check AISLE_LLM_MODEL and the server's log"

@@ -24,10 +24,10 @@ class RankerConfig:
 
     epochs: int = 1
     batch_size: int = 32
-    learning_rate: float = 7e-5
+    learning_rate: float = 1e-4
     warmup_ratio: float = 0.1
     max_pairs: int = 3_000  # training (query, product) pairs, labels and behaviour together
-    behaviour_share: float = 0.3  # at most this share of the pairs comes from behaviour
+    behaviour_share: float = 0.2  # at most this share of the pairs comes from behaviour
     negatives_per_query: int = 6  # hard negatives mined from retrieval per query
     candidate_depth: int = 50  # retrieval depth for mining and personalisation candidates
     max_seq_length: int = 128  # word pieces of query + product text (p99 is ~120)

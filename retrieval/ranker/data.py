@@ -174,14 +174,22 @@ def valid_samples(groups: Sequence[QueryGroup], texts: Mapping[str, str],
     return out
 
 
-def retrieval_ndcg(samples: Sequence[RerankSample], source: CandidateSource,
-                   deep: int = 200, k: int = 10) -> float:
-    """Mean nDCG@k of the samples' products in the retrieval's order (products it does not
-    return within ``deep`` last, by id): the baseline the validation figures compare with."""
-    values = []
+def retrieval_ranks(samples: Sequence[RerankSample], source: CandidateSource,
+                    deep: int = 200) -> list[list[int]]:
+    """Each sample product's position in the retrieval's top ``deep`` (``deep`` if absent)."""
+    out = []
     for s in samples:
         rank = {p: i for i, p in enumerate(source.top(s.query, deep))}
-        order = sorted(range(len(s.product_ids)),
-                       key=lambda i: (rank.get(s.product_ids[i], len(rank)), s.product_ids[i]))
+        out.append([rank.get(p, deep) for p in s.product_ids])
+    return out
+
+
+def retrieval_ndcg(samples: Sequence[RerankSample], ranks: Sequence[Sequence[int]],
+                   k: int = 10) -> float:
+    """Mean nDCG@k of the samples' products in the retrieval's order (products it does not
+    return last, by id): the baseline the validation figures compare with."""
+    values = []
+    for s, r in zip(samples, ranks, strict=True):
+        order = sorted(range(len(s.product_ids)), key=lambda i: (r[i], s.product_ids[i]))
         values.append(ndcg_at_k([s.grades[i] for i in order], s.grades, k))
     return sum(values) / len(values) if values else 0.0

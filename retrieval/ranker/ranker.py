@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from retrieval.documents import ProductRecord
+from retrieval.ranker.blend import blend
 from retrieval.ranker.errors import RankerUnavailable
 from retrieval.ranker.evaluator import order_by_score
 from retrieval.ranker.features import PersonalFeatures, personal_features
@@ -43,7 +44,7 @@ _FIX = "retrain it with `aisle train-ranker`"
 class RankedProduct:
     product_id: str
     rank: int
-    score: float  # what the order is by (personalised when a profile was given)
+    score: float  # what the order is by: blended relevance, or personalised with a profile
     relevance: float  # the cross-encoder's logit for (query, product); 0.0 for retrieval order
     personal: PersonalFeatures | None = None
 
@@ -70,7 +71,8 @@ class RetrievalOrder:
 
 
 class Ranker:
-    """The fine-tuned cross-encoder, followed by the personalisation stage when a profile is
+    """The fine-tuned cross-encoder blended with the retrieval order (``blend``; candidates
+    must come in retrieval order), followed by the personalisation stage when a profile is
     given and the directory has one."""
 
     name = "cross-encoder"
@@ -81,6 +83,7 @@ class Ranker:
         self.personaliser = personaliser
         self.manifest = dict(manifest)
         self.directory = directory
+        self.retrieval_weight = float(self.manifest.get("retrieval_weight", 0.0))
 
     def relevance(self, query: str, candidates: Sequence[ProductRecord]) -> np.ndarray:
         """Cross-encoder logits for ``query`` against each candidate, in input order."""
@@ -93,10 +96,10 @@ class Ranker:
             return []
         rel = self.relevance(query, candidates)
         personal: list[PersonalFeatures] | None = None
-        scores = rel.astype(np.float64)
+        scores = blend(rel, range(len(candidates)), self.retrieval_weight)
         if profile is not None and self.personaliser is not None:
             personal = [personal_features(c, profile, bought_together) for c in candidates]
-            scores = self.personaliser.score(feature_matrix(rel, personal))
+            scores = self.personaliser.score(feature_matrix(scores, personal))
         order = order_by_score(scores.tolist())
         return [RankedProduct(candidates[i].product_id, n, float(scores[i]), float(rel[i]),
                               personal[i] if personal else None)

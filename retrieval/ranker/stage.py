@@ -20,6 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from retrieval.documents import ProductRecord
+from retrieval.ranker.blend import blend
 from retrieval.ranker.candidates import CandidateSource
 from retrieval.ranker.evaluator import order_by_score
 from retrieval.ranker.features import PersonalFeatures, bought_together_scores, personal_features
@@ -42,8 +43,11 @@ class CaseList:
     def reachable(self) -> bool:
         return bool(self.bought.any())
 
-    def features(self) -> np.ndarray:
-        return feature_matrix(self.relevance, self.personal)
+    def blended(self, weight: float) -> np.ndarray:
+        return blend(self.relevance, range(len(self.product_ids)), weight)
+
+    def features(self, weight: float) -> np.ndarray:
+        return feature_matrix(self.blended(weight), self.personal)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class CaseReport:
     cases: int
     reachable: int
     hit_rate_retrieval: float
-    hit_rate_plain: float  # cross-encoder order
+    hit_rate_plain: float  # the ranker without personalisation
     hit_rate_personalised: float
     k: int
 
@@ -79,13 +83,14 @@ def case_lists(store: Store, cases: Sequence[HeldOut], records: Mapping[str, Pro
     return out
 
 
-def fit_personaliser(lists: Sequence[CaseList], seed: int) -> Personaliser | None:
+def fit_personaliser(lists: Sequence[CaseList], weight: float,
+                     seed: int) -> Personaliser | None:
     """The stage learned from the reachable cases; None when they cannot teach it (too few,
     or no negatives)."""
     usable = [c for c in lists if c.reachable and len(c.product_ids) > 1]
     if len(usable) < 5:
         return None
-    x = np.vstack([c.features() for c in usable])
+    x = np.vstack([c.features(weight) for c in usable])
     y = np.concatenate([c.bought for c in usable])
     return Personaliser.fit(x, y, seed)
 
@@ -94,15 +99,18 @@ def _hit(order: Sequence[int], bought: np.ndarray, k: int) -> bool:
     return any(bought[i] > 0 for i in order[:k])
 
 
-def case_report(lists: Sequence[CaseList], personaliser: Personaliser | None,
+def case_report(lists: Sequence[CaseList], personaliser: Personaliser | None, weight: float,
                 k: int = 10) -> CaseReport:
+    """Hit rate@k of the retrieval order, the ranker without personalisation (blended
+    relevance) and with it."""
     hits = np.zeros(3)
     for c in lists:
         if not c.reachable:
             continue
         n = len(c.product_ids)
-        plain = order_by_score(c.relevance.tolist())
-        mine = order_by_score(personaliser.score(c.features()).tolist()) if personaliser else plain
+        plain = order_by_score(c.blended(weight).tolist())
+        mine = (order_by_score(personaliser.score(c.features(weight)).tolist())
+                if personaliser else plain)
         hits += [_hit(range(n), c.bought, k), _hit(plain, c.bought, k), _hit(mine, c.bought, k)]
     rates = [round(float(h) / max(len(lists), 1), 4) for h in hits]
     return CaseReport(cases=len(lists), reachable=sum(c.reachable for c in lists),

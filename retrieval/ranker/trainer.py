@@ -19,12 +19,13 @@ import json
 import random
 import shutil
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from retrieval.documents import load_product_records
 from retrieval.ranker.arguments import PRIMARY_METRIC, RankerConfig, training_arguments
+from retrieval.ranker.blend import fit_weight
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.card import write_card, write_metrics
 from retrieval.ranker.data import (
@@ -35,13 +36,15 @@ from retrieval.ranker.data import (
     labelled_groups,
     mine_negatives,
     retrieval_ndcg,
+    retrieval_ranks,
     valid_samples,
 )
 from retrieval.ranker.errors import NoTrainingData
 from retrieval.ranker.evaluator import GradedRerankingEvaluator
-from retrieval.ranker.holdout import held_out_purchases, split_users
+from retrieval.ranker.holdout import HeldOut, held_out_purchases, split_users
 from retrieval.ranker.loss import build_loss, layout_for
 from retrieval.ranker.model import BASE_MODEL_NAME, load_base, ranker_text, score_many
+from retrieval.ranker.personaliser import Personaliser
 from retrieval.ranker.ranker import FORMAT, MANIFEST, MODEL_DIR, PERSONALISER
 from retrieval.ranker.stage import case_lists, case_report, fit_personaliser
 from store.db import Store
@@ -74,7 +77,9 @@ class TrainReport:
     data: DataSizes
     valid_ndcg_retrieval: float  # the same validation lists in the retrieval's order
     valid_ndcg_base: float
-    valid_ndcg_best: float
+    valid_ndcg_best: float  # the fine-tuned cross-encoder alone
+    valid_ndcg_blended: float  # blended with the retrieval order (what ``rerank`` uses)
+    retrieval_weight: float
     valid_history: list[tuple[int, float]]
     personaliser: dict[str, Any] | None
     config: dict[str, Any] = field(default_factory=dict)
@@ -128,6 +133,58 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class _Fit:
+    steps: int
+    seconds: float
+    history: list[tuple[int, float]]
+    best: float | None
+
+
+def _fit_cross_encoder(model: Any, config: RankerConfig, groups: list[QueryGroup],
+                       texts: dict[str, str], evaluator: GradedRerankingEvaluator | None,
+                       scratch: Path, progress: bool) -> _Fit:
+    """Train ``model`` in place; with an evaluator, stop early and keep the best pass."""
+    from sentence_transformers.cross_encoder import CrossEncoderTrainer
+    from transformers import EarlyStoppingCallback, PrinterCallback
+
+    pairs = sum(len(g.product_ids) for g in groups)
+    trainer = CrossEncoderTrainer(
+        model=model,
+        args=training_arguments(config, scratch, pairs, progress),
+        train_dataset=_dataset(groups, texts, layout_for(config.loss)),
+        loss=build_loss(model, config.loss),
+        evaluator=evaluator,
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)]
+        if evaluator else None,
+    )
+    if not progress:
+        trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
+    started = time.perf_counter()
+    trainer.train()
+    key = f"eval_{PRIMARY_METRIC}"
+    history = [(int(e["step"]), round(float(e[key]), 4))
+               for e in trainer.state.log_history if key in e]
+    return _Fit(int(trainer.state.global_step), round(time.perf_counter() - started, 1),
+                history, trainer.state.best_metric)
+
+
+def _fit_stage(store: Store, model: Any, config: RankerConfig, cases: list[HeldOut],
+               by_id: dict[str, Any], texts: dict[str, str], source: CandidateSource,
+               weight: float, progress: bool) -> tuple[Personaliser | None, dict[str, Any] | None]:
+    """The personalisation stage from the training users' held-out purchases."""
+    train_cases, _ = split_users(cases, config.eval_user_share, config.seed)
+    train_cases = random.Random(f"{config.seed}:personalise").sample(
+        train_cases, min(config.personaliser_users, len(train_cases)))
+    lists = case_lists(store, train_cases, by_id, texts, source, config.personaliser_depth,
+                       lambda p: score_many(model, p, progress=progress), progress)
+    personaliser = fit_personaliser(lists, weight, config.seed)
+    if personaliser is None:
+        return None, None
+    return personaliser, {**case_report(lists, personaliser, weight).to_dict(),
+                          "weights": personaliser.weights()}
+
+
 def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None,
                  progress: bool = True, source: CandidateSource | None = None) -> TrainReport:
     """Train the ranker on ``store`` and save it in ``out_dir`` (replacing what was there).
@@ -137,8 +194,6 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     searcher (``SearcherSource``) to mine from what the assistant really retrieves.
     """
     import torch
-    from sentence_transformers.cross_encoder import CrossEncoderTrainer
-    from transformers import EarlyStoppingCallback, PrinterCallback
 
     config = config or RankerConfig()
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -162,54 +217,34 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     model = load_base(config.max_seq_length, config.seed)
-    evaluator = GradedRerankingEvaluator(valid, name="valid")
-    base = evaluator(model)[PRIMARY_METRIC] if valid else 0.0
-    pairs = sum(len(g.product_ids) for g in groups)
-    trainer = CrossEncoderTrainer(
-        model=model,
-        args=training_arguments(config, staging / "checkpoints", pairs, progress),
-        train_dataset=_dataset(groups, texts, layout_for(config.loss)),
-        loss=build_loss(model, config.loss),
-        evaluator=evaluator if valid else None,
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)]
-        if valid else None,
-    )
-    if not progress:
-        trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
-    trained_at = time.perf_counter()
-    trainer.train()
-    train_seconds = time.perf_counter() - trained_at
-    history = [(int(e["step"]), round(float(e[f"eval_{PRIMARY_METRIC}"]), 4))
-               for e in trainer.state.log_history if f"eval_{PRIMARY_METRIC}" in e]
-    best = trainer.state.best_metric
-    model.save_pretrained(str(staging / MODEL_DIR))
+    evaluator = GradedRerankingEvaluator(valid, name="valid") if valid else None
+    base = evaluator(model)[PRIMARY_METRIC] if evaluator else 0.0
+    fit = _fit_cross_encoder(model, config, groups, texts, evaluator, staging / "checkpoints",
+                             progress)
     shutil.rmtree(staging / "checkpoints", ignore_errors=True)
-
-    personal: dict[str, Any] | None = None
-    personaliser = None
-    if config.personalise:
-        train_cases, _ = split_users(cases, config.eval_user_share, config.seed)
-        train_cases = random.Random(f"{config.seed}:personalise").sample(
-            train_cases, min(config.personaliser_users, len(train_cases)))
-        lists = case_lists(store, train_cases, by_id, texts, source, config.personaliser_depth,
-                           lambda p: score_many(model, p, progress=progress), progress)
-        personaliser = fit_personaliser(lists, config.seed)
-        if personaliser is not None:
-            personaliser.save(staging / PERSONALISER)
-            personal = {**case_report(lists, personaliser).to_dict(),
-                        "weights": personaliser.weights()}
+    ranks = retrieval_ranks(valid, source)
+    logits = [score_many(model, [(s.query, t) for t in s.texts]) for s in valid]
+    weight, blended = fit_weight(valid, logits, ranks) if valid else (0.0, 0.0)
+    model.save_pretrained(str(staging / MODEL_DIR))
+    personaliser, personal = (_fit_stage(store, model, config, cases, by_id, texts, source,
+                                         weight, progress)
+                              if config.personalise else (None, None))
+    if personaliser is not None:
+        personaliser.save(staging / PERSONALISER)
 
     created = utcnow().isoformat(timespec="seconds")
     manifest = {"format": FORMAT, "kind": "aisle-ranker", "created_at": created,
                 "base_model": BASE_MODEL_NAME, "cross_encoder": MODEL_DIR,
                 "personaliser": PERSONALISER if personaliser else None,
                 "max_seq_length": config.max_seq_length, "source": source.name,
-                "config": config.to_dict()}
+                "retrieval_weight": weight, "config": config.to_dict()}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     report = TrainReport(
-        out_dir=str(out_dir), created_at=created, seconds=0.0, cpu_seconds=0.0,
-        train_seconds=round(train_seconds, 1), steps=int(trainer.state.global_step),
-        source=source.name, base_model=BASE_MODEL_NAME,
+        out_dir=str(out_dir), created_at=created,
+        seconds=round(time.perf_counter() - started, 1),
+        cpu_seconds=round(time.process_time() - cpu_started, 1),
+        train_seconds=fit.seconds, steps=fit.steps, source=source.name,
+        base_model=BASE_MODEL_NAME,
         data=DataSizes(
             products=len(records), label_queries=len(labels),
             label_pairs=sum(len(g.product_ids) for g in labels),
@@ -217,12 +252,11 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
             behaviour_pairs=sum(len(g.product_ids) for g in behaviour),
             mined_negatives=sum(g.mined for g in groups),
             valid_queries=len(valid), valid_pairs=sum(len(s.texts) for s in valid)),
-        valid_ndcg_retrieval=round(retrieval_ndcg(valid, source), 4),
+        valid_ndcg_retrieval=round(retrieval_ndcg(valid, ranks), 4),
         valid_ndcg_base=round(float(base), 4),
-        valid_ndcg_best=round(float(best if best is not None else base), 4),
-        valid_history=history, personaliser=personal, config=config.to_dict())
-    report = replace(report, seconds=round(time.perf_counter() - started, 1),
-                     cpu_seconds=round(time.process_time() - cpu_started, 1))
+        valid_ndcg_best=round(float(fit.best if fit.best is not None else base), 4),
+        valid_ndcg_blended=round(blended, 4), retrieval_weight=weight,
+        valid_history=fit.history, personaliser=personal, config=config.to_dict())
     write_metrics(staging, report.to_dict())
     write_card(staging, report.to_dict())
     _swap_in(staging, out_dir)

@@ -4,7 +4,7 @@ wire protocol, no LLM."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -134,3 +134,23 @@ def test_server_error_and_unreachable_server_say_what_to_do() -> None:
 
     with pytest.raises(LLMUnavailable, match=r"cannot reach the LLM server at http://llm\.test/v1"):
         chat_with(refuse, []).complete(MESSAGES)
+
+
+class _BrokenStream(httpx.SyncByteStream):
+    def __iter__(self) -> Iterator[bytes]:
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+def test_stream_falls_back_when_the_server_drops_the_stream_before_any_chunk() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content).get("stream"):
+            return httpx.Response(200, stream=_BrokenStream(),
+                                  headers={"content-type": "text/event-stream"})
+        return httpx.Response(200, json=reply({"content": "Delivered on May 2."}))
+
+    events = list(chat_with(handler, seen).stream(MESSAGES, TOOLS))
+    assert [bool(r.get("stream")) for r in seen] == [True, False]
+    assert events == [Delta("Delivered on May 2."), events[-1]]
+    assert isinstance(events[-1], Completion) and events[-1].text == "Delivered on May 2."

@@ -47,7 +47,8 @@ def _eval_report(finetuned: float, plain: float, personalised: float) -> RankerE
     return RankerEvalReport(
         ranker_dir="r", source="hybrid", test_queries=3, depth=50, mean_candidates=80.0,
         mean_judged_added=30.0, retrieval=scores, base=SystemScores(0.4, 0.2),
-        finetuned=SystemScores(finetuned, 0.5),
+        finetuned_cross_encoder=SystemScores(0.7, 0.4), finetuned=SystemScores(finetuned, 0.5),
+        retrieval_weight=2.0,
         personalisation={"hit_rate_plain": plain, "hit_rate_personalised": personalised},
         seconds=1.0)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.documents import load_product_records
+from retrieval.documents import ProductRecord, load_product_records
 from retrieval.ranker import (
     NoTrainingData,
     RankerConfig,
@@ -89,7 +89,8 @@ def test_loaded_ranker_reranks_with_and_without_a_profile(
     assert sorted(r.product_id for r in plain) == sorted(r.product_id for r in records)
     assert [r.rank for r in plain] == [1, 2, 3, 4, 5, 6]
     assert [r.score for r in plain] == sorted((r.score for r in plain), reverse=True)
-    assert all(r.personal is None and r.score == r.relevance for r in plain)
+    assert all(r.personal is None for r in plain)
+    assert ranker.retrieval_weight == trained[1].retrieval_weight
     case = held_out_purchases(small_shop)[0]
     profile = profiles_before(small_shop, [case])[case.user_id]
     mine = ranker.rerank("running shoes", records, profile=profile)
@@ -113,13 +114,8 @@ def test_missing_ranker_is_a_clear_error_and_falls_back(tmp_path: Path,
     assert [(r.product_id, r.rank) for r in ranked] == [("b", 1), ("a", 2)]
 
 
-def load_product_records_stub() -> list:  # type: ignore[type-arg]
-    from retrieval.documents import ProductRecord
-
-    def rec(pid: str) -> ProductRecord:
-        return ProductRecord(pid, pid, "", "", "", "", "", 1.0, 0.0, 0, {})
-
-    return [rec("b"), rec("a")]
+def load_product_records_stub() -> list[ProductRecord]:
+    return [ProductRecord(pid, pid, "", "", "", "", "", 1.0, 0.0, 0, {}) for pid in ("b", "a")]
 
 
 @pytest.mark.parametrize(("path", "content", "message"), [
