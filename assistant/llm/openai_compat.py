@@ -48,9 +48,12 @@ class OpenAICompatibleChat:
         api_key: str | None = None,
         timeout: float = 120.0,
         http_client: Any = None,
+        max_retries: int = 1,
     ) -> None:
         """``http_client`` (an httpx-style client, whichever the installed ``openai`` takes)
-        lets tests serve the API in-process through a mock transport."""
+        lets tests serve the API in-process through a mock transport. ``max_retries`` covers
+        a stale keep-alive connection or a 5xx (measured: llama.cpp's server closes the
+        connection after a failed stream, and the next request on it fails)."""
         self.model = model
         self.base_url = base_url
         # Local servers need no key, but the client insists on one.
@@ -58,7 +61,7 @@ class OpenAICompatibleChat:
             base_url=base_url,
             api_key=api_key or "unused",
             timeout=timeout,
-            max_retries=0,
+            max_retries=max_retries,
             http_client=http_client,
         )
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from assistant.llm.grammar import MAX_ITEMS, bounded, json_grammar
 
-OPTIONS = {"type": "object", "properties": {
+OPTIONS: dict[str, Any] = {"type": "object", "properties": {
     "question": {"type": "string"},
     "options": {"type": "array", "items": {"type": "string"}},
     "pairs": {"type": "array", "maxItems": 2,

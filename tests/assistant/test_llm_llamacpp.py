@@ -1,5 +1,6 @@
-"""The embedded model for real (assistant.llm.llamacpp), with the small 0.5B GGUF, so the
-default path never rots. Marked ``llm``; skipped when the weight packages are not installed."""
+"""The embedded default for real (assistant.llm.llamacpp): the 1.5B GGUF with the default
+prompt format, so the default path never rots. Marked ``llm`` (about a minute on 2 busy
+cores); skipped when the weight packages are not installed."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from assistant.llm import (
     ensure_gguf,
     final,
 )
-from assistant.llm.weights import QWEN_CODER_0_5B, locate_parts
+from assistant.llm.weights import DEFAULT_MODEL, locate_parts
 
 pytestmark = pytest.mark.llm
 
@@ -32,12 +33,17 @@ SYSTEM = "You are a shop assistant. Use the tools to look up orders and products
 
 
 @pytest.fixture(scope="module")
-def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaCppChat]:
+def chat(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LlamaCppChat]:
     try:
-        locate_parts(QWEN_CODER_0_5B)
+        locate_parts(DEFAULT_MODEL)
     except WeightsMissing as exc:
-        pytest.skip(f"the 0.5B weights are not installed: {exc}")
-    gguf = ensure_gguf(QWEN_CODER_0_5B, tmp_path_factory.mktemp("llm"), progress=False)
+        pytest.skip(f"the default model's weights are not installed: {exc}")
+    # pytest's cache dir keeps the assembled GGUF between runs (assembly copies ~1 GB).
+    cache = getattr(request.config, "cache", None)
+    where = cache.mkdir("aisle-llm") if cache else tmp_path_factory.mktemp("llm")
+    gguf = ensure_gguf(DEFAULT_MODEL, where, progress=False)
     yield LlamaCppChat(gguf, n_ctx=2048)
 
 

@@ -43,7 +43,8 @@ def chat_with(handler: Callable[[httpx.Request], httpx.Response],
         return handler(request)
 
     client = httpx.Client(transport=httpx.MockTransport(record))
-    return OpenAICompatibleChat("http://llm.test/v1", "my-model", http_client=client)
+    return OpenAICompatibleChat("http://llm.test/v1", "my-model", http_client=client,
+                                max_retries=0)
 
 
 def test_native_tool_call_and_explicit_tool_choice() -> None:

@@ -73,12 +73,17 @@ ORDER = {"type": "function", "function": {
 
 
 @pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     try:
         locate_parts(QWEN_CODER_0_5B)
     except WeightsMissing as exc:
         pytest.skip(f"the 0.5B weights are not installed: {exc}")
-    gguf = ensure_gguf(QWEN_CODER_0_5B, tmp_path_factory.mktemp("llm"), progress=False)
+    # pytest's cache dir keeps the assembled GGUF between runs (assembly copies ~1 GB).
+    cache = getattr(request.config, "cache", None)
+    where = cache.mkdir("aisle-llm") if cache else tmp_path_factory.mktemp("llm")
+    gguf = ensure_gguf(QWEN_CODER_0_5B, where, progress=False)
     port = free_port()
     process = subprocess.Popen(
         llm_server_command(gguf, "127.0.0.1", port, False, "", model_alias="aisle-test"),
