@@ -53,34 +53,68 @@ SYSTEM = (
 )
 
 
-def _fn(name: str, description: str, properties: dict[str, Any],
-        required: list[str]) -> dict[str, Any]:
-    return {"type": "function", "function": {
-        "name": name, "description": description,
-        "parameters": {"type": "object", "properties": properties, "required": required}}}
+def _fn(
+    name: str, description: str, properties: dict[str, Any], required: list[str]
+) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": name,
+            "description": description,
+            "parameters": {"type": "object", "properties": properties, "required": required},
+        },
+    }
 
 
 _S, _N, _B = {"type": "string"}, {"type": "number"}, {"type": "boolean"}
 TOOLS: list[dict[str, Any]] = [
-    _fn("search_products", "Search the catalog for products matching the shopper's request.",
-        {"query": _S | {"description": "what the shopper is looking for"},
-         "category": _S, "brand": _S,
-         "price_min": _N | {"description": "lowest price in dollars"},
-         "price_max": _N | {"description": "highest price in dollars"},
-         "in_stock": _B | {"description": "only products that can ship now"}}, ["query"]),
-    _fn("get_order_details", "Status, items and tracking of one order.",
-        {"order_id": _S | {"description": "the order id, e.g. #W1234567"}}, ["order_id"]),
-    _fn("find_user_id_by_email", "Identify the customer from their email address.",
-        {"email": _S}, ["email"]),
-    _fn("search_help_center", "Search help-center articles: shipping, returns, refunds, "
-        "payments, policies.", {"query": _S}, ["query"]),
-    _fn("cancel_pending_order", "Cancel an order that has not shipped yet.",
-        {"order_id": _S, "reason": {"type": "string",
-                                    "enum": ["no longer needed", "ordered by mistake"]}},
-        ["order_id", "reason"]),
-    _fn("ask_clarifying_question", "Ask the shopper one question when the request is too "
+    _fn(
+        "search_products",
+        "Search the catalog for products matching the shopper's request.",
+        {
+            "query": _S | {"description": "what the shopper is looking for"},
+            "category": _S,
+            "brand": _S,
+            "price_min": _N | {"description": "lowest price in dollars"},
+            "price_max": _N | {"description": "highest price in dollars"},
+            "in_stock": _B | {"description": "only products that can ship now"},
+        },
+        ["query"],
+    ),
+    _fn(
+        "get_order_details",
+        "Status, items and tracking of one order.",
+        {"order_id": _S | {"description": "the order id, e.g. #W1234567"}},
+        ["order_id"],
+    ),
+    _fn(
+        "find_user_id_by_email",
+        "Identify the customer from their email address.",
+        {"email": _S},
+        ["email"],
+    ),
+    _fn(
+        "search_help_center",
+        "Search help-center articles: shipping, returns, refunds, payments, policies.",
+        {"query": _S},
+        ["query"],
+    ),
+    _fn(
+        "cancel_pending_order",
+        "Cancel an order that has not shipped yet.",
+        {
+            "order_id": _S,
+            "reason": {"type": "string", "enum": ["no longer needed", "ordered by mistake"]},
+        },
+        ["order_id", "reason"],
+    ),
+    _fn(
+        "ask_clarifying_question",
+        "Ask the shopper one question when the request is too "
         "vague, with a few options to pick from.",
-        {"question": _S, "options": {"type": "array", "items": _S}}, ["question"]),
+        {"question": _S, "options": {"type": "array", "items": _S}},
+        ["question"],
+    ),
 ]
 
 
@@ -122,30 +156,60 @@ class Probe:
 
 
 PROBES: tuple[Probe, ...] = (
-    Probe("I need running shoes under $100", "search_products",
-          (Check("query", "contains", "running shoe"), Check("price_max", "number", 100))),
-    Probe("where is my order #W2378156?", "get_order_details",
-          (Check("order_id", "id", "W2378156"),)),
-    Probe("What is your return policy?", "search_help_center",
-          (Check("query", "contains", "return"),)),
-    Probe("Please cancel order #W8732376, I ordered it by mistake.", "cancel_pending_order",
-          (Check("order_id", "id", "W8732376"), Check("reason", "contains", "by mistake"))),
-    Probe("Hi, I want to check my orders. My email is mia.garcia4516@example.com",
-          "find_user_id_by_email", (Check("email", "contains", "mia.garcia4516@example.com"),)),
-    Probe("Show me wireless headphones from Sony", "search_products",
-          (Check("query", "contains", "headphone"), Check("brand", "contains", "sony"))),
+    Probe(
+        "I need running shoes under $100",
+        "search_products",
+        (Check("query", "contains", "running shoe"), Check("price_max", "number", 100)),
+    ),
+    Probe(
+        "where is my order #W2378156?", "get_order_details", (Check("order_id", "id", "W2378156"),)
+    ),
+    Probe(
+        "What is your return policy?", "search_help_center", (Check("query", "contains", "return"),)
+    ),
+    Probe(
+        "Please cancel order #W8732376, I ordered it by mistake.",
+        "cancel_pending_order",
+        (Check("order_id", "id", "W8732376"), Check("reason", "contains", "by mistake")),
+    ),
+    Probe(
+        "Hi, I want to check my orders. My email is mia.garcia4516@example.com",
+        "find_user_id_by_email",
+        (Check("email", "contains", "mia.garcia4516@example.com"),),
+    ),
+    Probe(
+        "Show me wireless headphones from Sony",
+        "search_products",
+        (Check("query", "contains", "headphone"), Check("brand", "contains", "sony")),
+    ),
     Probe("I'm looking for something.", "ask_clarifying_question"),
-    Probe("Do you ship internationally?", "search_help_center",
-          (Check("query", "contains", "ship"),)),
-    Probe("I want a laptop between $500 and $800", "search_products",
-          (Check("query", "contains", "laptop"), Check("price_min", "number", 500),
-           Check("price_max", "number", 800))),
-    Probe("Cancel my order W4316152 please, I don't need it anymore", "cancel_pending_order",
-          (Check("order_id", "id", "W4316152"), Check("reason", "contains", "no longer"))),
-    Probe("How long does a refund take to reach my credit card?", "search_help_center",
-          (Check("query", "contains", "refund"),)),
-    Probe("Find a waterproof hiking backpack that is in stock", "search_products",
-          (Check("query", "contains", "backpack"), Check("in_stock", "bool", True))),
+    Probe(
+        "Do you ship internationally?", "search_help_center", (Check("query", "contains", "ship"),)
+    ),
+    Probe(
+        "I want a laptop between $500 and $800",
+        "search_products",
+        (
+            Check("query", "contains", "laptop"),
+            Check("price_min", "number", 500),
+            Check("price_max", "number", 800),
+        ),
+    ),
+    Probe(
+        "Cancel my order W4316152 please, I don't need it anymore",
+        "cancel_pending_order",
+        (Check("order_id", "id", "W4316152"), Check("reason", "contains", "no longer")),
+    ),
+    Probe(
+        "How long does a refund take to reach my credit card?",
+        "search_help_center",
+        (Check("query", "contains", "refund"),),
+    ),
+    Probe(
+        "Find a waterproof hiking backpack that is in stock",
+        "search_products",
+        (Check("query", "contains", "backpack"), Check("in_stock", "bool", True)),
+    ),
     Probe("Hello!", None),
 )
 
@@ -158,9 +222,15 @@ class FollowUp:
 
 FOLLOW_UP = FollowUp(
     "where is my order #W2378156?",
-    json.dumps({"order_id": "#W2378156", "status": "delivered", "items": [
-        {"name": "Running Shoes", "price": 89.0}], "tracking_id": "357962501027",
-        "delivered_on": "2024-05-02"}),
+    json.dumps(
+        {
+            "order_id": "#W2378156",
+            "status": "delivered",
+            "items": [{"name": "Running Shoes", "price": 89.0}],
+            "tracking_id": "357962501027",
+            "delivered_on": "2024-05-02",
+        }
+    ),
 )
 
 
@@ -225,15 +295,23 @@ def run_probes(chat: ChatModel, candidate: str, stream: bool) -> CandidateReport
             _, _, n_eval, t_eval = _perf(local)
             gen_tokens, gen_ms = gen_tokens + n_eval, gen_ms + t_eval
         name_ok, args_ok = _check(probe, done.tool_calls)
-        outcomes.append(ProbeOutcome(
-            probe.text, probe.expect,
-            [{"name": c.name, "arguments": c.arguments} for c in done.tool_calls] or
-            [{"text": done.text[:120]}],
-            name_ok, args_ok, round(done.seconds, 2),
-            round(done.first_token_seconds, 2) if done.first_token_seconds else None))
-        print(f"  {candidate}: {probe.text[:40]!r} -> {outcomes[-1].got} "
-              f"{'OK' if args_ok else ('name ok' if name_ok else 'WRONG')} {done.seconds:.1f}s",
-              flush=True)
+        outcomes.append(
+            ProbeOutcome(
+                probe.text,
+                probe.expect,
+                [{"name": c.name, "arguments": c.arguments} for c in done.tool_calls]
+                or [{"text": done.text[:120]}],
+                name_ok,
+                args_ok,
+                round(done.seconds, 2),
+                round(done.first_token_seconds, 2) if done.first_token_seconds else None,
+            )
+        )
+        print(
+            f"  {candidate}: {probe.text[:40]!r} -> {outcomes[-1].got} "
+            f"{'OK' if args_ok else ('name ok' if name_ok else 'WRONG')} {done.seconds:.1f}s",
+            flush=True,
+        )
     followup = _follow_up(chat, local, stream)
     n = len(outcomes)
     return CandidateReport(
@@ -261,8 +339,11 @@ def _follow_up(chat: ChatModel, local: LlamaCppChat | None, stream: bool) -> dic
     turn 1 (the KV cache holds the shared prefix); cold: the cache reset first."""
     first_turn = [Message.system(SYSTEM), Message.user(FOLLOW_UP.text)]
     call = ToolCall("get_order_details", {"order_id": "#W2378156"}, "call_1_0")
-    second_turn = [*first_turn, Message.assistant("", [call]),
-                   Message.tool(call, FOLLOW_UP.tool_result)]
+    second_turn = [
+        *first_turn,
+        Message.assistant("", [call]),
+        Message.tool(call, FOLLOW_UP.tool_result),
+    ]
     out: dict[str, Any] = {}
     for label in ("warm", "cold"):
         _ask(chat, first_turn, False)
@@ -271,10 +352,12 @@ def _follow_up(chat: ChatModel, local: LlamaCppChat | None, stream: bool) -> dic
                 local.llama.reset()
             _reset_perf(local)
         done = _ask(chat, second_turn, stream)
-        row: dict[str, Any] = {"seconds": round(done.seconds, 2),
-                               "first_token_s": _round(done.first_token_seconds),
-                               "text": done.text[:160],
-                               "calls": [c.name for c in done.tool_calls]}
+        row: dict[str, Any] = {
+            "seconds": round(done.seconds, 2),
+            "first_token_s": _round(done.first_token_seconds),
+            "text": done.text[:160],
+            "calls": [c.name for c in done.tool_calls],
+        }
         if local:
             n_p, t_p, _, _ = _perf(local)
             row |= {"prompt_tokens_evaluated": n_p, "prompt_eval_s": round(t_p / 1000, 2)}
@@ -290,8 +373,9 @@ def _round(value: float | None) -> float | None:
 @contextlib.contextmanager
 def _server(gguf: Path, chat_format: str | None) -> Iterator[str]:
     port = free_port()
-    command = llm_server_command(gguf, "127.0.0.1", port, False, "", chat_format=chat_format,
-                                 model_alias="probe")
+    command = llm_server_command(
+        gguf, "127.0.0.1", port, False, "", chat_format=chat_format, model_alias="probe"
+    )
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base_url = f"http://127.0.0.1:{port}/v1"
@@ -304,14 +388,16 @@ def _server(gguf: Path, chat_format: str | None) -> Iterator[str]:
 
 def main(
     cache_dir: Annotated[Path, typer.Option(help="Where the GGUF files are assembled.")],
-    models: Annotated[str, typer.Option(help="Comma-separated model keys.")] =
-        "qwen2.5-coder-1.5b,qwen2.5-coder-0.5b",
-    formats: Annotated[str, typer.Option(help="Comma-separated prompt formats.")] =
-        "gguf-grammar,gguf,chatml-tools,chatml-function-calling",
+    models: Annotated[
+        str, typer.Option(help="Comma-separated model keys.")
+    ] = "qwen2.5-coder-1.5b,qwen2.5-coder-0.5b",
+    formats: Annotated[
+        str, typer.Option(help="Comma-separated prompt formats.")
+    ] = "gguf-grammar,gguf,chatml-tools,chatml-function-calling",
     server: Annotated[bool, typer.Option(help="Also probe through llama.cpp's server.")] = False,
-    server_formats: Annotated[str, typer.Option(help="Server chat formats ('gguf' = the "
-                                                "model's template).")] =
-        "chatml-function-calling,gguf",
+    server_formats: Annotated[
+        str, typer.Option(help="Server chat formats ('gguf' = the model's template).")
+    ] = "chatml-function-calling,gguf",
     out: Annotated[Path | None, typer.Option(help="Write the full report as JSON.")] = None,
 ) -> None:
     """Run the probe set over every candidate and print a table."""
@@ -336,18 +422,23 @@ def main(
 
 
 def render_table(reports: list[CandidateReport]) -> str:
-    lines = ["| candidate | tool name | args | s/probe | gen tok/s | follow-up: tokens "
-             "evaluated warm/cold, warm prompt s, TTFT s | cold prompt s | answers in text "
-             "| load |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| candidate | tool name | args | s/probe | gen tok/s | follow-up: tokens "
+        "evaluated warm/cold, warm prompt s, TTFT s | cold prompt s | answers in text "
+        "| load |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in reports:
         w, c = r.followup["warm"], r.followup["cold"]
-        warm = (f"{w.get('prompt_tokens_evaluated', '-')}/{c.get('prompt_tokens_evaluated', '-')}, "
-                f"{w.get('prompt_eval_s', '-')}, {w['first_token_s']}")
+        warm = (
+            f"{w.get('prompt_tokens_evaluated', '-')}/{c.get('prompt_tokens_evaluated', '-')}, "
+            f"{w.get('prompt_eval_s', '-')}, {w['first_token_s']}"
+        )
         lines.append(
             f"| {r.candidate} | {r.name_accuracy:.0%} | {r.args_accuracy:.0%} | "
             f"{r.mean_seconds} | {r.gen_tokens_per_s} | {warm} | {c.get('prompt_eval_s', '-')}"
-            f" | {r.followup['answered_in_text']} | {r.load_before}-{r.load_after} |")
+            f" | {r.followup['answered_in_text']} | {r.load_before}-{r.load_after} |"
+        )
     return "\n".join(lines)
 
 

@@ -41,8 +41,12 @@ _INSTRUCTIONS = (
 
 
 def render_prompt(messages: Sequence[Message], tools: Sequence[JSONObject]) -> str:
-    """The whole ChatML prompt, ending with the assistant's turn opened."""
-    system = "\n\n".join(m.content for m in messages if m.role == "system")
+    """The whole ChatML prompt, ending with the assistant's turn opened. Only a leading
+    system message goes before the tools; later ones stay in place, so per-turn notes do not
+    change the cached prefix."""
+    has_lead = bool(messages) and messages[0].role == "system"
+    system = messages[0].content if has_lead else ""
+    rest = messages[1:] if has_lead else messages
     if tools:
         system += "\n\nYou have access to the following functions:\n"
         for tool in tools:
@@ -52,9 +56,9 @@ def render_prompt(messages: Sequence[Message], tools: Sequence[JSONObject]) -> s
                 system += f"// {fn['description']}\n"
             system += json.dumps(fn.get("parameters", {}), ensure_ascii=False) + "\n"
         system += _INSTRUCTIONS
-    parts = [f"{IM_START}system\n{system.strip()}{IM_END}\n"] if system.strip() else []
+    parts = [_turn("system", system.strip())] if system.strip() else []
     pending_results: list[str] = []
-    for m in messages:
+    for m in rest:
         if m.role == "tool":
             pending_results.append(
                 f"<tool_response>\nfunctions.{m.name or 'tool'} returned:\n{m.content}\n"
@@ -64,10 +68,10 @@ def render_prompt(messages: Sequence[Message], tools: Sequence[JSONObject]) -> s
         if pending_results:
             parts.append(_turn("user", "\n".join(pending_results)))
             pending_results = []
-        if m.role == "user":
-            parts.append(_turn("user", m.content))
-        elif m.role == "assistant":
+        if m.role == "assistant":
             parts.append(_turn("assistant", _assistant_body(m, bool(tools))))
+        else:
+            parts.append(_turn(m.role, m.content))
     if pending_results:
         parts.append(_turn("user", "\n".join(pending_results)))
     parts.append(f"{IM_START}assistant\n")

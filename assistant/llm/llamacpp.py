@@ -1,17 +1,16 @@
 """The embedded chat model: a GGUF run on the CPU by llama.cpp (llama-cpp-python), offline.
 
-Four prompt formats, compared by ``eval/probe_llm.py`` (13 probes, Qwen2.5-Coder-1.5B: right
-tool and arguments 92% / 77% / 69% / 8% in this order):
+Four prompt formats, compared by ``eval/probe_llm.py`` (13 probes, Qwen2.5-Coder-1.5B, right
+tool and arguments: 92%, 85%, 77%, and 85% for the last, which cannot answer in text):
 
 - ``"chatml-tools"`` (default): a ``functions.<name>:`` / ``message:`` protocol chosen under a
   grammar, arguments under the tool's schema (``assistant.llm.chatml_tools``).
 - ``"gguf-grammar"``: the model's own chat template, the call re-written under a grammar once
   the reply shows it is one (``assistant.llm.native_tools``).
 - ``"gguf"``: the model's own template, calls parsed from free text (``assistant.llm.parsing``).
-- ``"chatml-function-calling"``: llama-cpp-python's own handler, kept for comparison only: its
-  text replies come back empty when tools are offered, its template has no ``tool`` role (tool
-  results are sent as a user turn here), and it cannot stream a call (``stream`` falls back to
-  one non-streamed completion).
+- ``"chatml-function-calling"``: llama-cpp-python's own handler, kept for comparison only
+  (``assistant.llm.stock_chatml``): its text replies come back empty when tools are offered,
+  and it cannot stream a call (``stream`` falls back to one non-streamed completion).
 
 Qwen2.5 GGUF conversions that escape the template's example call as ``{{...}}`` are repaired.
 llama.cpp keeps the previous prompt's KV cache and reuses the longest common token prefix, so a
@@ -31,7 +30,8 @@ from typing import Any, Literal
 
 from assistant.llm import chatml_tools, native_tools
 from assistant.llm.errors import LLMError
-from assistant.llm.parsing import decode_arguments, resolve_reply
+from assistant.llm.parsing import resolve_reply
+from assistant.llm.stock_chatml import native_call, stock_request
 from assistant.llm.streaming import TextGuard
 from assistant.llm.types import (
     Completion,
@@ -114,10 +114,10 @@ class LlamaCppChat:
             return final(self.stream(messages, tools, tool_choice, max_tokens, temperature))
         start = time.perf_counter()
         response: Any = self.llama.create_chat_completion(
-            **_stock_request(messages, tools, tool_choice, max_tokens, temperature)
+            **stock_request(messages, tools, tool_choice, max_tokens, temperature)
         )
         choice = response["choices"][0]
-        native = [_native_call(c) for c in choice["message"].get("tool_calls") or []]
+        native = [native_call(c) for c in choice["message"].get("tool_calls") or []]
         text, calls = resolve_reply(
             choice["message"].get("content") or "",
             [c for c in native if c is not None],
@@ -221,7 +221,7 @@ class LlamaCppChat:
         temperature: float,
     ) -> Iterator[StreamEvent]:
         start = time.perf_counter()
-        request = _stock_request(messages, tools, tool_choice, max_tokens, temperature)
+        request = stock_request(messages, tools, tool_choice, max_tokens, temperature)
         try:
             chunks: Any = self.llama.create_chat_completion(**request, stream=True)
         except ValueError as exc:
@@ -235,48 +235,6 @@ class LlamaCppChat:
             return
         events = (c["choices"][0].get("delta", {}).get("content") or "" for c in chunks)
         yield from self._drive(events, start, messages, tools, tool_choice, max_tokens)
-
-
-def _stock_request(
-    messages: Sequence[Message],
-    tools: Sequence[JSONObject],
-    tool_choice: ToolChoice,
-    max_tokens: int,
-    temperature: float,
-) -> dict[str, Any]:
-    request: dict[str, Any] = {
-        "messages": to_chatml_messages(messages),
-        "max_tokens": max_tokens,
-        "temperature": temperature,
-    }
-    if tools:
-        # The handler only offers tools with an explicit "auto".
-        request["tools"] = [as_tool_schema(t) for t in tools]
-        request["tool_choice"] = tool_choice
-    return request
-
-
-def to_chatml_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
-    """Messages for llama-cpp-python's chatml-function-calling template: no ``tool`` role
-    (consecutive tool results become one user turn of ``<tool_response>`` blocks), and
-    ``tool_calls`` present only on assistant messages that have calls."""
-    out: list[dict[str, Any]] = []
-    merge = False
-    for m in messages:
-        if m.role == "tool":
-            block = f"<tool_response>\n{m.name or 'tool'}: {m.content}\n</tool_response>"
-            if merge:
-                out[-1]["content"] += "\n" + block
-            else:
-                out.append({"role": "user", "content": block})
-            merge = True
-            continue
-        merge = False
-        wire = m.to_openai()
-        if m.tool_calls:
-            wire["content"] = None
-        out.append(wire)
-    return out
 
 
 def to_template_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
@@ -296,15 +254,6 @@ def to_template_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
             ]
         out.append(wire)
     return out
-
-
-def _native_call(raw: dict[str, Any]) -> ToolCall | None:
-    function = raw.get("function") or {}
-    arguments = decode_arguments(function.get("arguments"))
-    name = function.get("name")
-    if not name or arguments is None:
-        return None
-    return ToolCall(str(name), arguments, str(raw.get("id") or ""))
 
 
 def _template_formatter(llama: Any) -> Any:

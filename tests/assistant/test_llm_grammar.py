@@ -6,11 +6,18 @@ from typing import Any
 
 from assistant.llm.grammar import MAX_ITEMS, bounded, json_grammar
 
-OPTIONS: dict[str, Any] = {"type": "object", "properties": {
-    "question": {"type": "string"},
-    "options": {"type": "array", "items": {"type": "string"}},
-    "pairs": {"type": "array", "maxItems": 2,
-              "items": {"type": "array", "items": {"type": "integer"}}}}}
+OPTIONS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "question": {"type": "string"},
+        "options": {"type": "array", "items": {"type": "string"}},
+        "pairs": {
+            "type": "array",
+            "maxItems": 2,
+            "items": {"type": "array", "items": {"type": "integer"}},
+        },
+    },
+}
 
 
 def test_bounded_caps_every_array_without_a_limit_and_copies() -> None:

@@ -21,14 +21,30 @@ from assistant.llm.weights import DEFAULT_MODEL, locate_parts
 
 pytestmark = pytest.mark.llm
 
-ORDER = {"type": "function", "function": {
-    "name": "get_order_details", "description": "Status and items of one order.",
-    "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
-                   "required": ["order_id"]}}}
-SEARCH = {"type": "function", "function": {
-    "name": "search_products", "description": "Search the shop's catalog for products.",
-    "parameters": {"type": "object", "properties": {"query": {"type": "string"}},
-                   "required": ["query"]}}}
+ORDER = {
+    "type": "function",
+    "function": {
+        "name": "get_order_details",
+        "description": "Status and items of one order.",
+        "parameters": {
+            "type": "object",
+            "properties": {"order_id": {"type": "string"}},
+            "required": ["order_id"],
+        },
+    },
+}
+SEARCH = {
+    "type": "function",
+    "function": {
+        "name": "search_products",
+        "description": "Search the shop's catalog for products.",
+        "parameters": {
+            "type": "object",
+            "properties": {"query": {"type": "string"}},
+            "required": ["query"],
+        },
+    },
+}
 SYSTEM = "You are a shop assistant. Use the tools to look up orders and products."
 
 

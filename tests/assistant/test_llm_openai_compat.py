@@ -13,17 +13,30 @@ import pytest
 from assistant.llm import Completion, Delta, LLMUnavailable, Message, OpenAICompatibleChat
 from assistant.llm.types import ToolCall
 
-TOOLS = [{"type": "function", "function": {
-    "name": "search_products", "description": "Search.",
-    "parameters": {"type": "object", "properties": {"query": {"type": "string"}}}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "search_products",
+            "description": "Search.",
+            "parameters": {"type": "object", "properties": {"query": {"type": "string"}}},
+        },
+    }
+]
 MESSAGES = [Message.system("s"), Message.user("tents under $200")]
 
 
 def reply(message: dict[str, Any], finish: str = "stop") -> dict[str, Any]:
-    return {"id": "x", "object": "chat.completion", "created": 0, "model": "served-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", **message},
-                         "finish_reason": finish}],
-            "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "served-model",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", **message}, "finish_reason": finish}
+        ],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+    }
 
 
 def sse(chunks: list[dict[str, Any]]) -> bytes:
@@ -32,27 +45,50 @@ def sse(chunks: list[dict[str, Any]]) -> bytes:
 
 
 def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-    return {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "served-model",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return {
+        "id": "x",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "served-model",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
 
 
-def chat_with(handler: Callable[[httpx.Request], httpx.Response],
-              seen: list[dict[str, Any]]) -> OpenAICompatibleChat:
+def chat_with(
+    handler: Callable[[httpx.Request], httpx.Response], seen: list[dict[str, Any]]
+) -> OpenAICompatibleChat:
     def record(request: httpx.Request) -> httpx.Response:
         seen.append(json.loads(request.content))
         return handler(request)
 
     client = httpx.Client(transport=httpx.MockTransport(record))
-    return OpenAICompatibleChat("http://llm.test/v1", "my-model", http_client=client,
-                                max_retries=0)
+    return OpenAICompatibleChat("http://llm.test/v1", "my-model", http_client=client, max_retries=0)
 
 
 def test_native_tool_call_and_explicit_tool_choice() -> None:
     seen: list[dict[str, Any]] = []
-    chat = chat_with(lambda r: httpx.Response(200, json=reply({
-        "content": None, "tool_calls": [{"id": "call_9", "type": "function", "function": {
-            "name": "search_products", "arguments": '{"query": "tents"}'}}]}, "tool_calls")),
-        seen)
+    chat = chat_with(
+        lambda r: httpx.Response(
+            200,
+            json=reply(
+                {
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "call_9",
+                            "type": "function",
+                            "function": {
+                                "name": "search_products",
+                                "arguments": '{"query": "tents"}',
+                            },
+                        }
+                    ],
+                },
+                "tool_calls",
+            ),
+        ),
+        seen,
+    )
     done = chat.complete(MESSAGES, TOOLS)
     assert done.tool_calls == (ToolCall("search_products", {"query": "tents"}, "call_9"),)
     assert done.finish_reason == "tool_calls"
@@ -79,17 +115,32 @@ def test_call_written_as_text_is_parsed() -> None:
 
 
 def test_stream_assembles_tool_call_deltas() -> None:
-    body = sse([
-        chunk({"role": "assistant", "content": None, "tool_calls": [{
-            "index": 0, "id": "call_1", "type": "function",
-            "function": {"name": "search_products", "arguments": ""}}]}),
-        chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"query": '}}]}),
-        chunk({"tool_calls": [{"index": 0, "function": {"arguments": '"tents"}'}}]}),
-        chunk({}, "tool_calls"),
-    ])
+    body = sse(
+        [
+            chunk(
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "index": 0,
+                            "id": "call_1",
+                            "type": "function",
+                            "function": {"name": "search_products", "arguments": ""},
+                        }
+                    ],
+                }
+            ),
+            chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"query": '}}]}),
+            chunk({"tool_calls": [{"index": 0, "function": {"arguments": '"tents"}'}}]}),
+            chunk({}, "tool_calls"),
+        ]
+    )
     seen: list[dict[str, Any]] = []
-    chat = chat_with(lambda r: httpx.Response(
-        200, content=body, headers={"content-type": "text/event-stream"}), seen)
+    chat = chat_with(
+        lambda r: httpx.Response(200, content=body, headers={"content-type": "text/event-stream"}),
+        seen,
+    )
     events = list(chat.stream(MESSAGES, TOOLS))
     assert len(events) == 1 and isinstance(events[0], Completion)
     assert events[0].tool_calls == (ToolCall("search_products", {"query": "tents"}, "call_1"),)
@@ -98,8 +149,10 @@ def test_stream_assembles_tool_call_deltas() -> None:
 
 def test_stream_text_deltas_then_completion_with_first_token_time() -> None:
     body = sse([chunk({"content": "Two "}), chunk({"content": "tents."}), chunk({}, "stop")])
-    chat = chat_with(lambda r: httpx.Response(
-        200, content=body, headers={"content-type": "text/event-stream"}), [])
+    chat = chat_with(
+        lambda r: httpx.Response(200, content=body, headers={"content-type": "text/event-stream"}),
+        [],
+    )
     events = list(chat.stream(MESSAGES, TOOLS))
     assert events[:-1] == [Delta("Two "), Delta("tents.")]
     done = events[-1]
@@ -113,11 +166,25 @@ def test_stream_falls_back_when_the_server_cannot_stream_a_call() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         if json.loads(request.content).get("stream"):
-            return httpx.Response(500, json={"error": {"message": "Automatic streaming tool "
-                                                                  "choice is not supported"}})
-        return httpx.Response(200, json=reply({"content": None, "tool_calls": [{
-            "id": "c", "type": "function",
-            "function": {"name": "search_products", "arguments": "{}"}}]}, "tool_calls"))
+            return httpx.Response(
+                500, json={"error": {"message": "Automatic streaming tool choice is not supported"}}
+            )
+        return httpx.Response(
+            200,
+            json=reply(
+                {
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "c",
+                            "type": "function",
+                            "function": {"name": "search_products", "arguments": "{}"},
+                        }
+                    ],
+                },
+                "tool_calls",
+            ),
+        )
 
     events = list(chat_with(handler, seen).stream(MESSAGES, TOOLS))
     assert [bool(r.get("stream")) for r in seen] == [True, False]
@@ -147,8 +214,9 @@ def test_stream_falls_back_when_the_server_drops_the_stream_before_any_chunk() -
 
     def handler(request: httpx.Request) -> httpx.Response:
         if json.loads(request.content).get("stream"):
-            return httpx.Response(200, stream=_BrokenStream(),
-                                  headers={"content-type": "text/event-stream"})
+            return httpx.Response(
+                200, stream=_BrokenStream(), headers={"content-type": "text/event-stream"}
+            )
         return httpx.Response(200, json=reply({"content": "Delivered on May 2."}))
 
     events = list(chat_with(handler, seen).stream(MESSAGES, TOOLS))

@@ -55,13 +55,17 @@ def test_a_function_script_answers_from_the_request() -> None:
 
 
 def test_a_step_may_be_a_function_or_a_full_completion() -> None:
-    chat = ScriptedChat([
-        lambda r: [call("a", n=len(r.messages)), call("b")],
-        Completion(text="cut", finish_reason="length"),
-    ])
+    chat = ScriptedChat(
+        [
+            lambda r: [call("a", n=len(r.messages)), call("b")],
+            Completion(text="cut", finish_reason="length"),
+        ]
+    )
     got = chat.complete([Message.user("x")])
     assert [(c.name, c.arguments, c.id) for c in got.tool_calls] == [
-        ("a", {"n": 1}, "call_1_0"), ("b", {}, "call_1_1")]
+        ("a", {"n": 1}, "call_1_0"),
+        ("b", {}, "call_1_1"),
+    ]
     assert chat.complete([Message.user("y")]).finish_reason == "length"
 
 
@@ -82,8 +86,19 @@ def test_final_requires_a_completion_at_the_end() -> None:
 def test_message_wire_form() -> None:
     c = ToolCall("get_order_details", {"order_id": "#W1"}, "c1")
     assert Message.assistant("", [c]).to_openai() == {
-        "role": "assistant", "content": "",
-        "tool_calls": [{"id": "c1", "type": "function", "function": {
-            "name": "get_order_details", "arguments": '{"order_id": "#W1"}'}}]}
+        "role": "assistant",
+        "content": "",
+        "tool_calls": [
+            {
+                "id": "c1",
+                "type": "function",
+                "function": {"name": "get_order_details", "arguments": '{"order_id": "#W1"}'},
+            }
+        ],
+    }
     assert Message.tool(c, "ok").to_openai() == {
-        "role": "tool", "content": "ok", "tool_call_id": "c1", "name": "get_order_details"}
+        "role": "tool",
+        "content": "ok",
+        "tool_call_id": "c1",
+        "name": "get_order_details",
+    }

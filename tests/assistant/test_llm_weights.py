@@ -89,8 +89,9 @@ def test_assembled_file_must_start_with_gguf_magic(tmp_path: Path) -> None:
 
 
 def test_missing_packages_are_named_with_the_install_command() -> None:
-    spec = WeightsSpec("x", "Absent model", "x.gguf",
-                       ("aisle-no-such-part-1", "aisle-no-such-part-2"))
+    spec = WeightsSpec(
+        "x", "Absent model", "x.gguf", ("aisle-no-such-part-1", "aisle-no-such-part-2")
+    )
     with pytest.raises(WeightsMissing) as info:
         locate_parts(spec)
     assert "2 of 2 part packages are not installed" in str(info.value)
