@@ -126,14 +126,20 @@ def bench_retrieval(
             "exact_filtered_broad": lambda i: _exact(searcher, embedder, texts[i], broad[i]),
             "exact_unfiltered": lambda i: _exact(searcher, embedder, texts[i], None),
         }
-        for name, run in tqdm(runs.items(), desc="latency", disable=not progress):
+        # Interleave the series query by query (in a shuffled order each time) so that load
+        # from other processes on a shared machine hits every series alike.
+        for run in runs.values():
             run(0)  # warm-up
-            times = []
-            for i in range(len(texts)):
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        order = list(runs)
+        shuffle = random.Random(seed)
+        for i in tqdm(range(len(texts)), desc="latency", disable=not progress):
+            shuffle.shuffle(order)
+            for name in order:
                 t = time.perf_counter()
-                run(i)
-                times.append(time.perf_counter() - t)
-            report.latency[name] = Latency.of(times)
+                runs[name](i)
+                times[name].append(time.perf_counter() - t)
+        report.latency = {name: Latency.of(times[name]) for name in runs}
         store.dispose()
         return report
 
