@@ -61,9 +61,9 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
     ]
     if personal:
         lines += [
-            "Logistic regression over the standardised cross-encoder score and profile "
-            "features, trained on users' last purchases (profiles built only from what they "
-            "did before that session). Training-user hit rate@10:",
+            "Logistic regression over the blended relevance (standardised within each list) "
+            "and profile features, trained on users' last purchases (profiles built only from "
+            "what they did before that session). Training-user hit rate@10:",
             "",
             _table([("cases (reachable)", f"{personal['cases']} ({personal['reachable']})"),
                     ("retrieval order", personal["hit_rate_retrieval"]),
