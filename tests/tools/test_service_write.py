@@ -6,46 +6,17 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from store.db import Store, open_store, sqlite_url
-from store.importers.tau2 import export_tau2, import_tau2
+from store.db import Store
+from store.importers.tau2 import export_tau2
 from tools.base import ConfirmationRequest, ToolContext, ToolResult
 from tools.service import RETAIL_TOOLS, confirm
 
-TAU2 = Path(__file__).resolve().parents[3] / "shared" / "data" / "tau2-retail"
 ETHAN, YUSUF, AVA, HARPER = ("ethan_lopez_6291", "yusuf_rossi_9620", "ava_nguyen_6646",
                              "harper_brown_7363")
 ETHAN_GIFT, ETHAN_CARD = "gift_card_7219486", "credit_card_9789590"
-
-
-@pytest.fixture(scope="module")
-def original() -> dict[str, Any]:
-    if not (TAU2 / "db.json").exists():
-        pytest.skip(f"tau2-bench retail data not found at {TAU2}")
-    return json.loads((TAU2 / "db.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, original: dict[str, Any]) -> Path:
-    path = tmp_path_factory.mktemp("tau2") / "shop.db"
-    store = open_store(sqlite_url(path))
-    import_tau2(store, TAU2)
-    store.dispose()
-    return path
-
-
-@pytest.fixture
-def shop(template: Path, tmp_path: Path) -> Iterator[Store]:
-    shutil.copy(template, tmp_path / "shop.db")
-    store = open_store(sqlite_url(tmp_path / "shop.db"))
-    yield store
-    store.dispose()
 
 
 def confirmed(store: Store, user: str, name: str, **arguments: Any) -> ToolResult:
