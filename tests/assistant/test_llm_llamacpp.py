@@ -4,7 +4,8 @@ cores); skipped when the weight packages are not installed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,11 +14,9 @@ from assistant.llm import (
     Delta,
     LlamaCppChat,
     Message,
-    WeightsMissing,
-    ensure_gguf,
     final,
 )
-from assistant.llm.weights import DEFAULT_MODEL, locate_parts
+from assistant.llm.weights import DEFAULT_MODEL, WeightsSpec
 
 pytestmark = pytest.mark.llm
 
@@ -49,17 +48,8 @@ SYSTEM = "You are a shop assistant. Use the tools to look up orders and products
 
 
 @pytest.fixture(scope="module")
-def chat(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LlamaCppChat]:
-    try:
-        locate_parts(DEFAULT_MODEL)
-    except WeightsMissing as exc:
-        pytest.skip(f"the default model's weights are not installed: {exc}")
-    # pytest's cache dir keeps the assembled GGUF between runs (assembly copies ~1 GB).
-    cache = getattr(request.config, "cache", None)
-    where = cache.mkdir("aisle-llm") if cache else tmp_path_factory.mktemp("llm")
-    gguf = ensure_gguf(DEFAULT_MODEL, where, progress=False)
+def chat(gguf_for: Callable[[WeightsSpec], Path]) -> Iterator[LlamaCppChat]:
+    gguf = gguf_for(DEFAULT_MODEL)
     yield LlamaCppChat(gguf, n_ctx=2048)
 
 

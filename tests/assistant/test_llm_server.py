@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -16,14 +16,12 @@ from assistant.llm import (
     LLMUnavailable,
     Message,
     OpenAICompatibleChat,
-    WeightsMissing,
-    ensure_gguf,
     final,
     llm_server_command,
     wait_until_ready,
 )
 from assistant.llm.server import free_port
-from assistant.llm.weights import QWEN_CODER_0_5B, locate_parts
+from assistant.llm.weights import QWEN_CODER_0_5B, WeightsSpec
 
 
 def test_vllm_command_on_a_gpu() -> None:
@@ -123,17 +121,8 @@ ORDER = {
 
 
 @pytest.fixture(scope="module")
-def server_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    try:
-        locate_parts(QWEN_CODER_0_5B)
-    except WeightsMissing as exc:
-        pytest.skip(f"the 0.5B weights are not installed: {exc}")
-    # pytest's cache dir keeps the assembled GGUF between runs (assembly copies ~1 GB).
-    cache = getattr(request.config, "cache", None)
-    where = cache.mkdir("aisle-llm") if cache else tmp_path_factory.mktemp("llm")
-    gguf = ensure_gguf(QWEN_CODER_0_5B, where, progress=False)
+def server_url(gguf_for: Callable[[WeightsSpec], Path]) -> Iterator[str]:
+    gguf = gguf_for(QWEN_CODER_0_5B)
     port = free_port()
     process = subprocess.Popen(
         llm_server_command(gguf, "127.0.0.1", port, False, "", model_alias="aisle-test"),
