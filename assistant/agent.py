@@ -18,12 +18,15 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from assistant.conversation import ChatLine, SessionState, load_state, save_turn
 from assistant.deps import Deps
+from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
 from assistant.llm.parsing import parse_tool_calls
-from assistant.llm.types import Completion, Message, ToolCall, call_id
+from assistant.llm.types import Completion, Delta, Message, ToolCall, call_id
 from assistant.prompts import render
 from assistant.reply import (
     CitationOut,
@@ -47,12 +50,19 @@ _YES = re.compile(
 _NO = re.compile(r"^\s*(no|n|nope|cancel|stop|don'?t|do not)\b.*$", re.IGNORECASE)
 
 
+# A step of the turn that yields events and returns its outcome (``yield from`` gets it).
+_T = TypeVar("_T")
+_Events = Generator[TurnEvent, None, _T]
+
+
 @dataclass
 class _Turn:
     ctx: ShopContext
     trace: list[TraceStep] = field(default_factory=list)
     handoff: bool = False
     confirmation: ConfirmationRequest | None = None
+    streamed: list[str] = field(default_factory=list)  # text pieces already shown
+    stop_streaming: bool = False
 
 
 class Assistant:
@@ -65,6 +75,15 @@ class Assistant:
         self, message: str, session_id: str | None = None, user_id: str | None = None
     ) -> Reply:
         """One turn. ``user_id`` is the signed-in shopper from the session, never the model."""
+        for event in self.stream(message, session_id, user_id):
+            if isinstance(event, Final):
+                return event.reply
+        raise AssertionError("a turn always ends with a Final event")  # pragma: no cover
+
+    def stream(
+        self, message: str, session_id: str | None = None, user_id: str | None = None
+    ) -> Iterator[TurnEvent]:
+        """One turn as events (``assistant.events``): tool steps, grounded text, the Reply."""
         session_id = session_id or uuid.uuid4().hex
         with self.deps.store.session() as session:
             state = load_state(session, session_id, user_id)
@@ -79,7 +98,9 @@ class Assistant:
         )
         ctx.new_turn(message)
         turn = _Turn(ctx)
-        reply = self._confirmation_answer(turn, message) or self._run(turn, state, message)
+        reply = yield from self._confirmation_answer(turn, message)
+        if reply is None:
+            reply = yield from self._run(turn, state, message)
         state.tool, state.shop = ctx.state(), ctx.shop_state()
         state.history = [
             *state.history,
@@ -89,23 +110,29 @@ class Assistant:
         state.history = state.history[-2 * self.deps.limits.history_turns :]
         with self.deps.store.session() as session:
             save_turn(session, session_id, state, message, reply)
-        return reply
+        streamed = "".join(turn.streamed)
+        yield Final(
+            reply=reply,
+            session_id=session_id,
+            replaces_text=bool(streamed) and not _squash(reply.text).startswith(_squash(streamed)),
+        )
 
     # --- the confirmation step, in code -------------------------------------------------
 
-    def _confirmation_answer(self, turn: _Turn, message: str) -> Reply | None:
+    def _confirmation_answer(self, turn: _Turn, message: str) -> _Events[Reply | None]:
         ctx = turn.ctx
         pending = ctx.pending
         if pending is None:
             return None
         if _YES.match(message):
+            yield StepStarted(pending.action, pending.arguments)
             started = time.perf_counter()
             result = self.deps.tools.confirm(ctx, pending)
-            turn.trace.append(
-                TraceStep(
-                    tool=pending.action, arguments=pending.arguments, ms=_ms(started), ok=result.ok
-                )
+            step = TraceStep(
+                tool=pending.action, arguments=pending.arguments, ms=_ms(started), ok=result.ok
             )
+            turn.trace.append(step)
+            yield _finished(step, result)
             text = ("Done. " if result.ok else "That could not be completed: ") + _readable(result)
             return Reply(kind="answer", text=text, trace=turn.trace)
         ctx.pending = None  # a yes must answer the request right away; anything else drops it
@@ -115,7 +142,7 @@ class Assistant:
 
     # --- the model loop -----------------------------------------------------------------
 
-    def _run(self, turn: _Turn, state: SessionState, message: str) -> Reply:
+    def _run(self, turn: _Turn, state: SessionState, message: str) -> _Events[Reply]:
         limits = self.deps.limits
         messages = [Message.system(self.system_prompt)]
         messages += [Message(role=line.role, content=line.content) for line in state.history]  # type: ignore[arg-type]
@@ -124,19 +151,55 @@ class Assistant:
         for _ in range(limits.max_steps):
             if time.monotonic() > deadline:
                 break
-            completion = self.deps.llm.complete(messages, self.schemas, "auto", limits.max_tokens)
+            completion = yield from self._complete(turn, messages)
             calls, text = _calls(completion, messages)
             if not calls:
-                return self._final(turn, text)
+                return (yield from self._final(turn, text))
             call = calls[0]  # one tool call at a time, as the policy says
-            result = self._call(turn, call)
+            result = yield from self._call(turn, call)
             messages.append(Message.assistant("", [call]))
             messages.append(Message.tool(call, result.content))
             if early := self._ends_turn(turn, result):
                 return early
-        return self._final(turn, "", stuck=True)
+        return (yield from self._final(turn, "", stuck=True))
 
-    def _call(self, turn: _Turn, call: ToolCall) -> ToolResult:
+    def _complete(self, turn: _Turn, messages: list[Message]) -> _Events[Completion]:
+        """One model step, streamed. Text reaches the shopper a sentence at a time, and only
+        sentences that pass the grounding check, and never when code will replace the text
+        (a discovery reply without a search)."""
+        limits = self.deps.limits
+        pending = ""
+        stream = self.deps.llm.stream(messages, self.schemas, "auto", limits.max_tokens)
+        for event in stream:
+            if not isinstance(event, Delta):
+                if pending.strip() and not event.tool_calls and not turn.stop_streaming:
+                    yield from self._release(turn, pending)
+                return event
+            if turn.stop_streaming or not self._may_stream(turn):
+                continue
+            pending += event.text
+            cut = _last_sentence_end(pending)
+            if cut:
+                yield from self._release(turn, pending[:cut])
+                pending = pending[cut:]
+        raise RuntimeError("the chat model's stream ended without a Completion")
+
+    def _may_stream(self, turn: _Turn) -> bool:
+        facts = turn.ctx.turn
+        return facts.searched or not _is_discovery(turn.ctx)
+
+    def _release(self, turn: _Turn, piece: str) -> Iterator[TurnEvent]:
+        candidate = "".join(turn.streamed) + piece
+        if check_grounding(candidate, turn.ctx.grounding_facts()).ok:
+            turn.streamed.append(piece)
+            yield TextDelta(piece)
+        else:
+            turn.stop_streaming = True
+
+    def _call(self, turn: _Turn, call: ToolCall) -> _Events[ToolResult]:
+        # Text streamed before a tool call was thinking aloud; the reply comes after the call.
+        turn.stop_streaming = turn.stop_streaming or bool(turn.streamed)
+        yield StepStarted(call.name, call.arguments)
         started = time.perf_counter()
         if call.name not in self.deps.tools:
             result = ToolResult(
@@ -148,9 +211,9 @@ class Assistant:
             )
         else:
             result = self.deps.tools.call(turn.ctx, call.name, call.arguments)
-        turn.trace.append(
-            TraceStep(tool=call.name, arguments=call.arguments, ms=_ms(started), ok=result.ok)
-        )
+        step = TraceStep(tool=call.name, arguments=call.arguments, ms=_ms(started), ok=result.ok)
+        turn.trace.append(step)
+        yield _finished(step, result)
         if call.name == "transfer_to_human_agents" and result.ok:
             turn.handoff = True
         if isinstance(result.data, ConfirmationRequest):
@@ -180,12 +243,13 @@ class Assistant:
             )
         return None
 
-    def _final(self, turn: _Turn, text: str, stuck: bool = False) -> Reply:
+    def _final(self, turn: _Turn, text: str, stuck: bool = False) -> _Events[Reply]:
         ctx = turn.ctx
         facts = ctx.turn
         if not facts.searched and _is_discovery(ctx):
             # Never let a discovery reply reach the shopper without a catalog search.
-            self._call(turn, ToolCall(name="search_products", arguments={"query": ctx.message}))
+            call = ToolCall(name="search_products", arguments={"query": ctx.message})
+            yield from self._call(turn, call)
             text = ""
         if facts.recommendations:
             cards = [
@@ -235,6 +299,24 @@ def _is_discovery(ctx: ShopContext) -> bool:
         return False
     parsed = parse_constraints(ctx.message, ctx.vocabulary())
     return bool(parsed.category or parsed.brands or parsed.attributes)
+
+
+def _finished(step: TraceStep, result: ToolResult) -> StepFinished:
+    first_line = result.content.strip().splitlines()[0] if result.content.strip() else ""
+    return StepFinished(step.tool, step.arguments, step.ms, step.ok, first_line[:160])
+
+
+_SENTENCE_END = re.compile(r"[.!?:]\s|\n")
+
+
+def _last_sentence_end(text: str) -> int:
+    """The index just past the last sentence end in ``text`` (0 when none yet)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return ends[-1] if ends else 0
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _readable(result: ToolResult) -> str:

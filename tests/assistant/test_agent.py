@@ -12,6 +12,7 @@ from sqlmodel import func, select
 
 from assistant.agent import HANDOFF_TEXT, Assistant
 from assistant.deps import Deps, Limits
+from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
 from assistant.llm.scripted import ScriptedChat, call
 from retrieval.embedder import HashEmbedder
 from retrieval.help import HelpIndex, HelpSearcher
@@ -202,3 +203,69 @@ def test_bad_arguments_go_back_to_the_model(shop, parts) -> None:
     reply = bot.chat("where is my order", session_id="s-bad")
     assert reply.kind == "answer"
     assert seen and seen[0].startswith("Error:")
+
+
+# --- the streaming turn: steps, grounded sentences, one Final ----------------------------
+
+
+def events_of(bot: Assistant, message: str, session_id: str) -> list[TurnEvent]:
+    return list(bot.stream(message, session_id=session_id))
+
+
+def test_steps_then_grounded_text_then_one_final(
+    shop: tuple[Store, Path], parts: dict[str, object]
+) -> None:
+    probe = assistant(shop, parts, [call("search_products", query="running shoes"), ""])
+    first = probe.chat("running shoes under $100", session_id="s-stream-probe")
+    top = first.products[0]
+    text = f"My top pick is {top.title} at ${top.price:.2f}. It fits your budget. Enjoy!"
+    bot = assistant(shop, parts, [call("search_products", query="running shoes"), text])
+    events = events_of(bot, "running shoes under $100", "s-stream")
+    kinds = [type(e) for e in events]
+    assert kinds[:2] == [StepStarted, StepFinished]
+    assert kinds[-1] is Final and kinds.count(Final) == 1
+    finished = events[1]
+    assert isinstance(finished, StepFinished) and finished.tool == "search_products"
+    assert finished.ok and finished.ms >= 0 and finished.summary
+    streamed = "".join(e.text for e in events if isinstance(e, TextDelta))
+    final = events[-1]
+    assert isinstance(final, Final)
+    assert final.reply.kind == "recommendations"
+    assert streamed.strip() == final.reply.text
+    assert not final.replaces_text
+    assert final.session_id == "s-stream"
+    assert len([e for e in events if isinstance(e, TextDelta)]) >= 2  # sentence by sentence
+
+
+def test_an_invented_product_is_never_streamed(
+    shop: tuple[Store, Path], parts: dict[str, object]
+) -> None:
+    text = "Great choices here. Try the Nike Air Max 97 for $80, a classic! Have fun."
+    bot = assistant(shop, parts, [call("search_products", query="running shoes"), text])
+    events = events_of(bot, "running shoes under $100", "s-stream-invented")
+    streamed = "".join(e.text for e in events if isinstance(e, TextDelta))
+    assert "Nike" not in streamed and "$80" not in streamed
+    final = events[-1]
+    assert isinstance(final, Final)
+    assert "Nike" not in final.reply.text
+    assert final.replaces_text == bool(streamed)
+
+
+def test_discovery_text_without_a_search_is_not_streamed(
+    shop: tuple[Store, Path], parts: dict[str, object]
+) -> None:
+    bot = assistant(shop, parts, ["We have lots of laptops. The best is the UltraBook 9000."])
+    events = events_of(bot, "I need a laptop", "s-stream-nosearch")
+    assert not [e for e in events if isinstance(e, TextDelta)]
+    assert [e.tool for e in events if isinstance(e, StepStarted)] == ["search_products"]
+    final = events[-1]
+    assert isinstance(final, Final) and final.reply.kind == "recommendations"
+
+
+def test_chat_returns_the_final_reply_of_the_stream(
+    shop: tuple[Store, Path], parts: dict[str, object]
+) -> None:
+    bot = assistant(shop, parts, [call("transfer_to_human_agents", summary="wants a human")])
+    reply = bot.chat("I want to talk to a person", session_id="s-stream-handoff")
+    assert reply.kind == "handoff"
+    assert [t.tool for t in reply.trace] == ["transfer_to_human_agents"]
