@@ -71,5 +71,9 @@ class BM25Index:
             rows = np.intersect1d(rows, allowed, assume_unique=True)
         if rows.size == 0:
             return []
+        if rows.size > 4 * k:
+            # Keep everything tied with the k-th best, then order that short list exactly.
+            kth = -np.partition(-scores[rows], k - 1)[k - 1]
+            rows = rows[scores[rows] >= kth]
         order = np.lexsort((rows, -scores[rows]))[:k]
         return [(int(rows[i]), float(scores[rows[i]])) for i in order]
