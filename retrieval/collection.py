@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -63,6 +64,7 @@ class SyncReport:
     unchanged: int
     seconds: float
     reembedded: int = 0  # of ``updated``, how many needed a new vector (text changed)
+    encode_seconds: float = 0.0  # of ``seconds``, time spent embedding
 
 
 @dataclass(frozen=True)
@@ -236,17 +238,32 @@ class VectorCollection:
             )
             return out
 
-        to_embed = added + reembed
-        with tqdm(total=len(to_embed), desc=f"index {self.name}", disable=not progress) as bar:
+        # By length, as one encode call sorts them: batches of alike texts need less padding.
+        to_embed = sorted(added + reembed, key=lambda d: len(d.text))
+        encoding = 0.0
+        # Encoding (torch) and writing (Chroma) overlap: batch i is written in a worker
+        # thread while batch i+1 is encoded, with one write in flight at a time.
+        with (
+            tqdm(total=len(to_embed), desc=f"index {self.name}", disable=not progress) as bar,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer,
+        ):
+            in_flight: Future[None] | None = None
             for i in range(0, len(to_embed), batch):
                 part = to_embed[i : i + batch]
+                t = time.perf_counter()
                 vectors = embedder.embed([d.text for d in part])
-                col.upsert(
+                encoding += time.perf_counter() - t
+                if in_flight is not None:
+                    in_flight.result()  # a failed write stops the sync here
+                in_flight = writer.submit(
+                    col.upsert,
                     ids=[d.doc_id for d in part],
                     embeddings=vectors,
                     metadatas=[meta(d) for d in part],
                 )
                 bar.update(len(part))
+            if in_flight is not None:
+                in_flight.result()
         for i in range(0, len(meta_only), batch):
             part = meta_only[i : i + batch]
             col.update(ids=[d.doc_id for d in part], metadatas=[meta(d) for d in part])
@@ -259,6 +276,7 @@ class VectorCollection:
             unchanged=len(docs) - len(added) - len(reembed) - len(meta_only),
             seconds=round(time.perf_counter() - start, 3),
             reembedded=len(reembed),
+            encode_seconds=round(encoding, 3),
         )
 
 
