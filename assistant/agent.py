@@ -320,7 +320,15 @@ def _squash(text: str) -> str:
 
 
 def _readable(result: ToolResult) -> str:
-    return result.content.removeprefix("Error: ")
+    """A tool result for the shopper: its sentences, without the JSON record the tool adds
+    for the model (and tau2 replays)."""
+    lines = result.content.removeprefix("Error: ").splitlines()
+    prose = []
+    for line in lines:
+        if line.lstrip().startswith(("{", "[")):
+            break
+        prose.append(line)
+    return "\n".join(prose).strip() or result.content.removeprefix("Error: ")
 
 
 def _ms(started: float) -> float:

@@ -123,6 +123,7 @@ def test_cancel_needs_an_explicit_yes_and_runs_once(shop, parts) -> None:
 
     done = bot.chat("yes", session_id="s-cancel")  # answered in code: the model is not asked
     assert done.kind == "answer" and done.text.startswith("Done.")
+    assert f"Order {order_id} is cancelled" in done.text and "{" not in done.text  # no raw JSON
     with store.session() as s:
         cancelled = s.get(Order, order_id)
         assert cancelled is not None and cancelled.status == "cancelled"
