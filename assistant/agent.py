@@ -19,7 +19,7 @@ import re
 import time
 import uuid
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from assistant.conversation import ChatLine, SessionState, load_state, save_turn
@@ -38,7 +38,7 @@ from assistant.reply import (
 )
 from tools.base import ConfirmationRequest, ToolResult
 from tools.constraints import parse_constraints
-from tools.grounding import check_grounding, fallback_text
+from tools.grounding import GroundingFacts, check_grounding, fallback_text, numbers_in
 from tools.shop_context import ShopContext
 
 HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
@@ -63,6 +63,14 @@ class _Turn:
     confirmation: ConfirmationRequest | None = None
     streamed: list[str] = field(default_factory=list)  # text pieces already shown
     stop_streaming: bool = False
+    observed: list[str] = field(default_factory=list)  # this turn's tool results, as text
+
+    def facts(self) -> GroundingFacts:
+        """What a reply may state: the products' facts, plus (for service answers) every
+        number this turn's tool results or the shopper's own message contain."""
+        base = self.ctx.grounding_facts()
+        seen = numbers_in("\n".join([*self.observed, self.ctx.message]))
+        return replace(base, prices=base.prices | seen, numbers=base.numbers | seen)
 
 
 class Assistant:
@@ -190,7 +198,7 @@ class Assistant:
 
     def _release(self, turn: _Turn, piece: str) -> Iterator[TurnEvent]:
         candidate = "".join(turn.streamed) + piece
-        if check_grounding(candidate, turn.ctx.grounding_facts()).ok:
+        if _grounded(candidate, turn):
             turn.streamed.append(piece)
             yield TextDelta(piece)
         else:
@@ -213,6 +221,7 @@ class Assistant:
             result = self.deps.tools.call(turn.ctx, call.name, call.arguments)
         step = TraceStep(tool=call.name, arguments=call.arguments, ms=_ms(started), ok=result.ok)
         turn.trace.append(step)
+        turn.observed.append(result.content)
         yield _finished(step, result)
         if call.name == "transfer_to_human_agents" and result.ok:
             turn.handoff = True
@@ -262,7 +271,7 @@ class Assistant:
                 )
                 for r in facts.recommendations
             ]
-            if not text or not check_grounding(text, ctx.grounding_facts()).ok:
+            if not text or not _grounded(text, turn):
                 text = fallback_text(facts.recommendations)
             return Reply(kind="recommendations", text=text, products=cards, trace=turn.trace)
         citations = [CitationOut(article_id=c.article_id, title=c.title) for c in facts.citations]
@@ -271,7 +280,7 @@ class Assistant:
                 "Sorry, I could not finish that in time. Could you say it in other words, "
                 "or ask for a human agent?"
             )
-        elif text and not check_grounding(text, ctx.grounding_facts()).ok:
+        elif text and not _grounded(text, turn):
             text = (
                 "I can only share facts I have looked up. Could you tell me what you are "
                 "looking for, or which order this is about?"
@@ -294,11 +303,35 @@ def _calls(completion: Completion, messages: list[Message]) -> tuple[list[ToolCa
 
 
 def _is_discovery(ctx: ShopContext) -> bool:
-    """The shopper's words name something in the catalog (a category, brand or option)."""
-    if ctx.searcher is None:
+    """The shopper's words name something in the catalog (a category, brand or option) and
+    are not about an order ("return the headphones from order #W...")."""
+    if ctx.searcher is None or _SERVICE.search(ctx.message):
         return False
     parsed = parse_constraints(ctx.message, ctx.vocabulary())
     return bool(parsed.category or parsed.brands or parsed.attributes)
+
+
+_SERVICE = re.compile(
+    r"#?\bW\d{7}\b|\b(my|the|an?|this|that) order\b|\b(return|exchange|refund|cancel|track)"
+    r"(s|ed|ing)?\b",
+    re.IGNORECASE,
+)
+# Order states a reply may only name when a tool said so this turn ("processing" is none).
+_STATUS = re.compile(
+    r"\b(pending|processed|processing|delivered|cancell?ed|shipped|in transit|"
+    r"return requested|exchange requested)\b",
+    re.IGNORECASE,
+)
+
+
+def _grounded(text: str, turn: _Turn) -> bool:
+    """The grounding check (tools.grounding) plus the service facts: an order state the
+    reply names must be one this turn's tools returned."""
+    if not check_grounding(text, turn.facts()).ok:
+        return False
+    observed = "\n".join(turn.observed).lower().replace("canceled", "cancelled")
+    named = (m.group(0).lower().replace("canceled", "cancelled") for m in _STATUS.finditer(text))
+    return all(state in observed for state in named)
 
 
 def _finished(step: TraceStep, result: ToolResult) -> StepFinished:

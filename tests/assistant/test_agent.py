@@ -270,3 +270,54 @@ def test_chat_returns_the_final_reply_of_the_stream(
     reply = bot.chat("I want to talk to a person", session_id="s-stream-handoff")
     assert reply.kind == "handoff"
     assert [t.tool for t in reply.trace] == ["transfer_to_human_agents"]
+
+
+# --- service turns: no forced product search, service facts grounded in tool results --------
+
+
+def _a_delivered_order(store: Store) -> tuple[str, str]:
+    with store.session() as s:
+        order = s.exec(select(Order).where(Order.status == "delivered")).first()
+        assert order is not None
+        user = s.get(User, order.user_id)
+        assert user is not None
+        return order.order_id, user.email
+
+
+def test_a_return_request_naming_a_category_is_not_turned_into_a_search(shop, parts) -> None:
+    order_id, _ = _a_delivered_order(shop[0])
+    bot = assistant(shop, parts, ["Sure, could you tell me the email on your account?"])
+    reply = bot.chat(f"I'd like to return the headphones from order {order_id}", "s-svc-return")
+    assert reply.kind == "answer"
+    assert reply.trace == []  # the model asked; code did not force a catalog search
+    assert reply.text.startswith("Sure, could you tell me the email")
+
+
+def test_an_order_state_no_tool_returned_is_not_shown(shop, parts) -> None:
+    order_id, _ = _a_delivered_order(shop[0])
+    bot = assistant(shop, parts, [f"Your order {order_id} is currently processing."])
+    reply = bot.chat(f"What is the status of my order {order_id}?", "s-svc-status")
+    assert "processing" not in reply.text
+    assert reply.text.startswith("I can only share facts I have looked up")
+
+
+def test_service_facts_from_this_turns_tools_are_allowed(shop, parts) -> None:
+    order_id, email = _a_delivered_order(shop[0])
+    store, _ = shop
+    with store.session() as s:
+        order = s.get(Order, order_id)
+        assert order is not None
+        total = sum(p["amount"] for p in order.payment_history or [])
+    text = f"Your order {order_id} was delivered; you paid ${total:,.2f} in total."
+    bot = assistant(
+        shop,
+        parts,
+        [
+            call("find_user_id_by_email", email=email),
+            call("get_order_details", order_id=order_id),
+            text,
+        ],
+    )
+    reply = bot.chat(f"I'm {email}. What happened to order {order_id}?", "s-svc-facts")
+    assert reply.kind == "answer"
+    assert reply.text == text
