@@ -102,7 +102,7 @@ def _question(col: _Column, gain: float) -> Question:
         for v in values:
             counts[v] += 1
     ranked = sorted(counts, key=lambda v: (-counts[v], v))[:MAX_OPTIONS]
-    label = col.key.replace("_", " ")
+    label = _label(col.key)
     options: tuple[str, ...] = ("yes", "no")
     if set(counts) <= {"yes", "no"}:
         text = f"Is {label} a must?"
@@ -110,6 +110,31 @@ def _question(col: _Column, gain: float) -> Question:
         text, options = f"Which {label} would you like?", tuple(col.shown[v] for v in ranked)
     shown = {col.shown.get(v, v): counts[v] for v in ranked}
     return Question(col.key, text, options, round(gain, 4), shown)
+
+
+_UNITS = frozenset({"lb", "lbs", "g", "kg", "mm", "cm", "in", "inch", "gb", "tb", "w", "mah",
+                    "hz", "l", "ml", "oz", "mp", "v", "db", "h", "min"})
+
+
+def _label(key: str) -> str:
+    """A key as words, its unit in brackets: "max_weight_lb" -> "max weight (lb)"."""
+    parts = key.replace("_", " ").split()
+    if len(parts) > 1 and parts[-1].lower() in _UNITS:
+        return f"{' '.join(parts[:-1])} ({parts[-1]})"
+    return " ".join(parts)
+
+
+def _is_measurement(col: _Column) -> bool:
+    """An attribute whose values are all numbers (weight, drop, capacity): a shopper gives
+    a range for those, so a question listing exact values is not asked."""
+    def numeric(text: str) -> bool:
+        try:
+            float(text)
+        except ValueError:
+            return False
+        return True
+
+    return not col.is_option and bool(col.shown) and all(numeric(v) for v in col.shown)
 
 
 def question_for(candidates: Sequence[ProductRecord], key: str,
@@ -133,6 +158,8 @@ def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: s
     columns = _columns(candidates)
     for key, col in columns.items():
         if key in skip or (not col.is_option and len(col.shown) > MAX_ATTRIBUTE_VALUES):
+            continue
+        if _is_measurement(col):
             continue
         gain = information_gain(col.per_candidate)
         if gain >= min_gain and (best is None or (gain, key) > best):

@@ -76,6 +76,25 @@ def test_a_measurement_with_many_values_is_not_asked() -> None:
     assert best_question(weights, set(), set()) is None
 
 
+def test_a_measurement_with_few_values_is_not_asked_either() -> None:
+    # Three weights split 9 products well, but "Which max weight lb: 250, 300 or 350?" is no
+    # question for a shopper.
+    chairs = [ProductRecord(f"c{i}", "C", "", "Acme", "T", "T", "T", 1.0, 4.0, 1,
+                            {"max_weight_lb": 250 + 50 * (i % 3)}) for i in range(9)]
+    assert best_question(chairs, set(), set()) is None
+    assert question_for(chairs, "max_weight_lb") is not None  # asked about by name, it still is
+
+
+def test_a_unit_in_a_key_is_shown_in_brackets() -> None:
+    question = question_for(
+        [ProductRecord(f"c{i}", "C", "", "Acme", "T", "T", "T", 1.0, 4.0, 1,
+                       {"seat_height_in": ["17-21", "19-23"][i % 2]}) for i in range(8)],
+        "seat_height_in",
+    )
+    assert question is not None
+    assert question.text == "Which seat height (in) would you like?"
+
+
 @pytest.mark.parametrize(("text", "stop"), [
     ("just show me some", True), ("stop asking questions", True), ("no more questions", True),
     ("don't ask, recommend", True), ("size 10 please", False),
