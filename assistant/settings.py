@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -41,6 +42,34 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+
+    # --- the web server (``aisle serve``; ui.api) ------------------------------------------
+    # Where ``aisle serve`` listens; loopback by default, so nothing is exposed by accident.
+    serve_host: str = "127.0.0.1"
+    serve_port: int = Field(default=7860, ge=1, le=65535)
+    # Bot API keys: "auto" needs a key once any unrevoked key exists (``aisle keys create``),
+    # so a fresh loopback demo works without one; "required" always; "off" never.
+    api_keys: Literal["auto", "required", "off"] = "auto"
+    # Browser origins allowed to call the bot API and /v1 (CORS), e.g.
+    # AISLE_CORS_ORIGINS="https://shop.example,https://www.shop.example"; empty: same origin.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Requests per minute per API key (per client address without a key); 0 turns it off.
+    # A key may carry its own rate. In-process token buckets: each replica counts alone.
+    rate_limit_per_minute: float = Field(default=30.0, ge=0)
+    rate_limit_burst: int = Field(default=10, ge=1)  # requests allowed back to back
+    max_request_bytes: int = Field(default=65_536, ge=1024)  # larger bodies get 413
+    # Turns run at once; more wait up to turn_queue_seconds, then 503. 0: 1 for the embedded
+    # llama.cpp model (one generation at a time), 4 for an OpenAI-compatible LLM server.
+    max_concurrent_turns: int = Field(default=0, ge=0)
+    turn_queue_seconds: float = Field(default=120.0, gt=0)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        """Accept a comma-separated string (environment) as well as a list (TOML)."""
+        if isinstance(value, str):
+            return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -93,6 +122,13 @@ class Settings(BaseSettings):
     @property
     def runs_dir(self) -> Path:
         return self.data_dir / "runs"
+
+    @property
+    def turn_concurrency(self) -> int:
+        """``max_concurrent_turns``, with 0 resolved by the LLM backend (see the field)."""
+        if self.max_concurrent_turns:
+            return self.max_concurrent_turns
+        return 4 if self.llm_base_url else 1
 
 
 def _default_config_file() -> Path | None:

@@ -9,6 +9,9 @@ from typing import Annotated
 import typer
 
 from eval.bench_retrieval import bench_retrieval
+from eval.cli_ranker import bench_ranker_cmd, eval_ranker
+from eval.cli_turn import bench_turn_cmd
+from eval.harness.commands import register as register_harness
 from eval.retrieval_eval import evaluate_retrieval
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of
 from ui.runtime import Runtime
@@ -17,6 +20,10 @@ eval_app = typer.Typer(help="Offline evaluation suites.", no_args_is_help=True)
 bench_app = typer.Typer(
     help="Benchmarks, each against a baseline in the same run.", no_args_is_help=True
 )
+register_harness(eval_app)  # dialogue, service, latency, smoke, all, compare
+eval_app.command("ranker")(eval_ranker)
+bench_app.command("ranker")(bench_ranker_cmd)
+bench_app.command("turn")(bench_turn_cmd)
 
 
 @eval_app.command("retrieval")

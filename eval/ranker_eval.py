@@ -14,6 +14,10 @@ the query's judgements, two ways:
   before cutting at 10. The demo's judgements are incomplete by design (at most 30 exact and
   20 partial matches per query are judged), so an unjudged product is often relevant.
 - ``unjudged_zero``: unjudged products count as irrelevant (the pessimistic reading).
+- ``complete`` (demo shops only, ``eval.demo_judge``): every candidate graded by the rule the
+  generator graded the judged ones with, the ideal taken over the candidate list; with it,
+  ``unjudged_relevant_at_10``: how many of a system's top 10 are relevant but unjudged, the
+  gains the condensed reading cannot see.
 Gate: the fine-tuned ranker's condensed nDCG@10 at least 0.05 above the retrieval order's.
 
 Personalisation, on the users the training kept apart (same seeded split): each user's last
@@ -36,12 +40,14 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from eval.demo_judge import Grader, demo_judge
 from eval.metrics import mean, ndcg_at_k
 from eval.retrieval_eval import JudgedQuery, load_judged_queries
 from retrieval.documents import load_product_records
 from retrieval.ranker import RankerConfig, load_ranker
 from retrieval.ranker.blend import blend
 from retrieval.ranker.candidates import BM25Source, CandidateSource
+from retrieval.ranker.errors import RankerError
 from retrieval.ranker.holdout import held_out_purchases, split_users
 from retrieval.ranker.model import load_base, ranker_text, score_many
 from retrieval.ranker.optimise import PairScorer
@@ -56,12 +62,15 @@ class CandidateList:
     query: JudgedQuery
     product_ids: tuple[str, ...]  # in retrieval order (see the module docstring)
     retrieved: int  # how many came from the top ``depth``
+    complete: dict[str, int] | None = None  # every candidate's grade (``eval.demo_judge``)
 
 
 @dataclass(frozen=True)
 class SystemScores:
     ndcg_at_10: float  # condensed: unjudged products dropped
     ndcg_at_10_unjudged_zero: float
+    ndcg_at_10_complete: float | None = None  # every candidate judged (demo shops)
+    unjudged_relevant_at_10: float | None = None  # mean count in the top 10
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,7 @@ class RankerEvalReport:
     depth: int
     mean_candidates: float
     mean_judged_added: float  # judged products appended beyond the top ``depth``
+    complete_judgements: bool  # the ``complete`` reading is there (a demo shop)
     retrieval: SystemScores
     base: SystemScores
     finetuned_cross_encoder: SystemScores
@@ -100,21 +110,24 @@ class RankerEvalReport:
 
 
 def candidate_lists(queries: Sequence[JudgedQuery], source: CandidateSource, depth: int = 50,
-                    deep: int = 200, progress: bool = False) -> list[CandidateList]:
+                    deep: int = 200, progress: bool = False,
+                    judge: Grader | None = None) -> list[CandidateList]:
     out = []
     for q in tqdm(queries, desc="candidates", disable=not progress):
         top = source.top(q.query, depth)
         rank = {p: i for i, p in enumerate(source.top(q.query, deep))}
         extra = sorted(set(q.judgements) - set(top),
                        key=lambda p: (rank.get(p, len(rank)), p))
-        out.append(CandidateList(q, tuple(top) + tuple(extra), len(top)))
+        ids = tuple(top) + tuple(extra)
+        complete = judge.grades(q.query, ids) if judge else None
+        out.append(CandidateList(q, ids, len(top), complete))
     return out
 
 
 def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] | None,
                   k: int = 10) -> SystemScores:
     """nDCG@k of ordering each list by ``scores`` (None: keep the retrieval order)."""
-    condensed, zero = [], []
+    condensed, zero, complete, hidden = [], [], [], []
     for n, c in enumerate(lists):
         ids = list(c.product_ids)
         if scores is not None:
@@ -123,7 +136,13 @@ def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] |
         judged = c.query.judgements
         condensed.append(ndcg_at_k([p for p in ids if p in judged], judged, k))
         zero.append(ndcg_at_k(ids, judged, k))
-    return SystemScores(round(mean(condensed), 4), round(mean(zero), 4))
+        if c.complete is not None:
+            complete.append(ndcg_at_k(ids, c.complete, k))
+            hidden.append(sum(p not in judged and c.complete[p] > 0 for p in ids[:k]))
+    full = len(complete) == len(lists) and bool(lists)
+    return SystemScores(round(mean(condensed), 4), round(mean(zero), 4),
+                        round(mean(complete), 4) if full else None,
+                        round(mean(hidden), 2) if full else None)
 
 
 def score_lists(scorer: PairScorer, lists: Sequence[CandidateList],
@@ -140,9 +159,13 @@ def score_lists(scorer: PairScorer, lists: Sequence[CandidateList],
 
 def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource | None = None,
                     depth: int = 50, deep: int = 200, progress: bool = True,
-                    threads: int | None = None) -> RankerEvalReport:
+                    threads: int | None = None, complete: bool = True,
+                    max_queries: int | None = None,
+                    max_cases: int | None = None) -> RankerEvalReport:
     """The figures in the module docstring; ``source`` defaults to BM25 over product texts
-    (pass ``SearcherSource(searcher)`` for the hybrid search the assistant uses)."""
+    (pass ``SearcherSource(searcher)`` for the hybrid search the assistant uses);
+    ``complete`` adds the every-candidate-judged reading when the shop is the demo's;
+    ``max_queries``/``max_cases`` cut the test queries/held-out purchases (quick looks)."""
     import torch
 
     started = time.perf_counter()
@@ -154,10 +177,12 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
     texts = {pid: ranker_text(r) for pid, r in records.items()}
     source = source or BM25Source(list(records.values()))
     queries = [q for q in load_judged_queries(store, "test")
-               if any(g > 0 for g in q.judgements.values())]
+               if any(g > 0 for g in q.judgements.values())][:max_queries]
     if not queries:
-        raise ValueError("the shop has no labelled TEST queries with a relevant product")
-    lists = candidate_lists(queries, source, depth, deep, progress)
+        raise RankerError("the shop has no labelled TEST queries with a relevant product; "
+                          "import labels or generate the demo shop (`aisle init-demo`)")
+    judge = demo_judge(store) if complete else None
+    lists = candidate_lists(queries, source, depth, deep, progress, judge)
     base = load_base(int(ranker.manifest.get("max_seq_length", config.max_seq_length)),
                      config.seed)
     tuned = score_lists(lambda p: score_many(ranker.model, p), lists, texts)
@@ -165,6 +190,7 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
     personal: dict[str, Any] = {}
     if ranker.personaliser is not None:
         _, cases = split_users(held_out_purchases(store), config.eval_user_share, config.seed)
+        cases = cases[:max_cases]
         cases_lists = case_lists(store, cases, records, texts, source, config.personaliser_depth,
                                  lambda p: score_many(ranker.model, p), progress)
         personal = case_report(cases_lists, ranker.personaliser, weight).to_dict()
@@ -172,6 +198,7 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
         ranker_dir=str(ranker_dir), source=source.name, test_queries=len(lists), depth=depth,
         mean_candidates=round(mean([len(c.product_ids) for c in lists]), 1),
         mean_judged_added=round(mean([len(c.product_ids) - c.retrieved for c in lists]), 1),
+        complete_judgements=judge is not None,
         retrieval=system_scores(lists, None),
         base=system_scores(lists, score_lists(lambda p: score_many(base, p), lists, texts)),
         finetuned_cross_encoder=system_scores(lists, tuned),

@@ -1,4 +1,5 @@
-"""The shop's tables: catalog, customers, behaviour, orders, help center, conversations, labels.
+"""The shop's tables: catalog, customers, behaviour, orders, help center, conversations, labels,
+API keys.
 
 Every table is a SQLModel class; JSON-shaped fields (attributes, options, addresses, payment
 history) are stored as JSON columns so the tau2-bench layout round-trips exactly. Columns that
@@ -259,6 +260,23 @@ class HiddenTruth(SQLModel, table=True):
     data: dict[str, Any] | None = _json()
 
 
+# --- access to the bot API -----------------------------------------------------------------
+
+
+class ApiKey(SQLModel, table=True):
+    """An embedding site's key for the bot API. Only the key's SHA-256 is stored; ``prefix``
+    (the key's public part, ``aisle_<prefix>_...``) finds the row, so a key is checked with one
+    indexed lookup and a constant-time hash comparison. Revoked keys stay for the record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(index=True, unique=True, max_length=16)
+    name: str
+    key_hash: str = Field(max_length=64)
+    rate_per_minute: float | None = None  # None: the server's default rate limit
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = Field(default=None, index=True)
+
+
 ALL_TABLES: tuple[type[SQLModel], ...] = (
     Product,
     Item,
@@ -274,4 +292,5 @@ ALL_TABLES: tuple[type[SQLModel], ...] = (
     LabelledQuery,
     ShopMeta,
     HiddenTruth,
+    ApiKey,
 )

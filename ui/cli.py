@@ -7,25 +7,21 @@ printed without a traceback and exit with status 1.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import asdict
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
-from sqlmodel import select
 
 from assistant.settings import Settings
-from retrieval.documents import load_product_records
 from store.audit import parse_fail_on, run_audit
-from store.demo.generate import ShopNotEmpty, generate_demo, shop_is_empty
+from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
 from store.info import shop_counts
-from store.models import LabelledQuery
-from ui import cli_chat, cli_data, cli_replay
+from ui import cli_chat, cli_data, cli_demo, cli_llm, cli_ranker, cli_replay, cli_serve
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
+from ui.cli_demo import print_counts
 from ui.runtime import Runtime
 
 app = typer.Typer(
@@ -39,6 +35,11 @@ app.add_typer(cli_data.import_app, name="import")
 app.add_typer(cli_data.export_app, name="export")
 app.command()(cli_replay.replay)
 app.command()(cli_chat.chat)
+app.command("llm-server")(cli_llm.llm_server)
+app.command()(cli_demo.demo)
+app.command("serve")(cli_serve.serve_command)
+app.command("train-ranker")(cli_ranker.train_ranker)
+app.add_typer(cli_serve.keys_app, name="keys")
 
 
 def _add_plugin_commands() -> None:
@@ -89,67 +90,7 @@ def init_demo(
             f"Generated the demo shop (seed {seed}) into {store.safe_url} "
             f"in {summary.seconds['total']:.1f} s:"
         )
-        _print_counts(summary.counts)
-
-
-@app.command()
-def demo(
-    ctx: typer.Context,
-    products: Annotated[
-        int, typer.Option(min=100, max=200_000, help="Products, when building.")
-    ] = 5000,
-    users: Annotated[int, typer.Option(min=10, max=50_000, help="Shoppers, when building.")] = 500,
-) -> None:
-    """The main job: build the demo shop and its search index when missing, then a sample
-    search, and say what is next. Later runs reuse what was built and start in seconds."""
-    with errors():
-        settings = settings_of(ctx)
-        runtime = Runtime(settings)
-        store = runtime.store
-        if shop_is_empty(store):
-            err.print(f"No shop in {store.safe_url} yet: generating the demo shop (one-off).")
-            # Another process may win the race to build it; then its shop is used.
-            with suppress(ShopNotEmpty):
-                generate_demo(store, DemoConfig(products=products, users=users), progress=True)
-        else:
-            err.print(f"Using the existing shop in {store.safe_url}.")
-        _print_counts(shop_counts(store).to_dict())
-        for name, idx in (("products", runtime.product_index), ("help", runtime.help_index)):
-            report = idx.sync(store, runtime.embedder, progress=True)
-            if report.added or report.updated or report.deleted:
-                err.print(
-                    f"indexed {name}: {report.added} added, {report.updated} updated, "
-                    f"{report.deleted} deleted in {report.seconds:.1f} s"
-                )
-        _sample_search(runtime)
-        err.print(
-            "\nThe shop and its search index are ready. Next:\n"
-            "  aisle info --json          counts of everything in the shop\n"
-            "  aisle audit                data inventory and quality report\n"
-            "  aisle eval retrieval       search quality on the labelled test queries\n"
-            f"Data lives in {settings.data_dir.resolve()} (set AISLE_DATA_DIR to move it).\n"
-            "The ranker, the chat agent and the web app are not part of this release yet; "
-            "`aisle demo` will start them once they land."
-        )
-
-
-def _sample_search(runtime: Runtime) -> None:
-    """Show the search working on the shop's first labelled test query."""
-    with runtime.store.session() as session:
-        query = session.exec(
-            select(LabelledQuery.query).where(LabelledQuery.split == "test").limit(1)
-        ).first()
-    if not query:
-        return
-    searcher = runtime.product_searcher()
-    hits = searcher.search(query, k=3)
-    titles = {
-        r.product_id: r for r in load_product_records(runtime.store, [h.product_id for h in hits])
-    }
-    err.print(f'\nSample search "{query}":')
-    for hit in hits:
-        record = titles[hit.product_id]
-        err.print(f"  {hit.rank}. {record.title}  ${record.price:,.2f}", highlight=False)
+        print_counts(summary.counts)
 
 
 @app.command()
@@ -166,7 +107,7 @@ def info(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         if as_json:
             emit_json(counts)
         else:
-            _print_counts(counts)
+            print_counts(counts)
 
 
 @app.command()
@@ -244,15 +185,6 @@ def audit(
             for line in violations:
                 err.print(f"[bold red]fail:[/] {line}", highlight=False)
             raise typer.Exit(2)
-
-
-def _print_counts(counts: dict[str, Any]) -> None:
-    table = Table(show_header=False, box=None)
-    for name, value in counts.items():
-        table.add_row(
-            name.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value)
-        )
-    err.print(table)
 
 
 _add_plugin_commands()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from assistant.agent import Assistant
 from assistant.deps import Deps
@@ -15,9 +16,23 @@ from assistant.llm import LlamaCppChat, OpenAICompatibleChat
 from assistant.llm.types import ChatModel
 from assistant.llm.weights import DEFAULT_MODEL, ensure_gguf, weights_spec
 from assistant.settings import Settings
+from retrieval.documents import load_product_records
 from retrieval.embedder import Embedder, MiniLMEmbedder
 from retrieval.help import HelpIndex, HelpSearcher
 from retrieval.index import ProductIndex, open_chroma
+from retrieval.ranker import (
+    BM25Source,
+    CandidateSource,
+    Ensured,
+    Ranker,
+    RankerConfig,
+    SearcherSource,
+    SwappableRanker,
+    ensure_ranker,
+    load_ranker_or_fallback,
+    ranker_dir,
+    ranker_status,
+)
 from retrieval.search import ProductSearcher
 from store.db import Store, open_store
 from tools.vocabulary import CatalogVocabulary
@@ -55,6 +70,45 @@ class Runtime:
     def help_searcher(self) -> HelpSearcher:
         return HelpSearcher(self.store, self.help_index, self.embedder)
 
+    @property
+    def ranker_dir(self) -> Path:
+        return ranker_dir(self.settings.data_dir)
+
+    @cached_property
+    def ranker(self) -> SwappableRanker:
+        """What orders search results: the trained ranker in the data dir, else the retrieval
+        order (``load_ranker_or_fallback`` logs why). One holder for the Runtime's life, so a
+        ranker trained later is swapped in (``ensure_ranker``) under the running assistant."""
+        return SwappableRanker(load_ranker_or_fallback(self.ranker_dir), store=self.store)
+
+    @property
+    def ranker_state(self) -> str:
+        """One line for the UI: "fine-tuned ranker from ..." or "retrieval order (...)"."""
+        return self.ranker.state
+
+    def candidate_source(self) -> CandidateSource:
+        """The retrieval the ranker trains and is judged against: the assistant's hybrid
+        search when every product is indexed, else BM25 over the same texts."""
+        if self.product_index.count():  # else no need to load the embedder
+            searcher = self.product_searcher()
+            if not searcher.missing_vectors:
+                return SearcherSource(searcher)
+        return BM25Source(load_product_records(self.store))
+
+    def ensure_ranker(self, config: RankerConfig | None = None, progress: bool = True,
+                      retrain: bool = False, source: CandidateSource | None = None) -> Ensured:
+        """Train the ranker unless a valid one for this shop exists (or ``retrain``), then
+        serve with it: the running assistant's searches use it from the next one on."""
+        reuse = not retrain and ranker_status(self.ranker_dir, self.store).usable
+        current = self.ranker.current
+        if reuse and isinstance(current, Ranker):  # already loaded and serving
+            return Ensured(current, trained=False)
+        ensured = ensure_ranker(self.store, self.ranker_dir, config, progress=progress,
+                                source=None if reuse else source or self.candidate_source(),
+                                retrain=retrain)
+        self.ranker.swap(ensured.ranker)
+        return ensured
+
     def chat_model(self, progress: bool = True) -> ChatModel:
         """The LLM: an OpenAI-compatible server when AISLE_LLM_BASE_URL is set (vLLM in
         production), else the embedded GGUF on the CPU, assembled once from its packages."""
@@ -70,12 +124,13 @@ class Runtime:
         return LlamaCppChat(path)
 
     def assistant(self, llm: ChatModel | None = None) -> Assistant:
-        """The agent with every part; the ranker joins when a trained one exists."""
+        """The agent with every part; search results are ordered by ``self.ranker``."""
         deps = Deps(
             store=self.store,
             llm=llm or self.chat_model(),
             searcher=self.product_searcher(),
             help_searcher=self.help_searcher(),
+            ranker=self.ranker,
             vocab=CatalogVocabulary.from_store(self.store),
         )
         return Assistant(deps)

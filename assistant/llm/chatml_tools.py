@@ -45,18 +45,8 @@ def render_prompt(messages: Sequence[Message], tools: Sequence[JSONObject]) -> s
     system message goes before the tools; later ones stay in place, so per-turn notes do not
     change the cached prefix."""
     has_lead = bool(messages) and messages[0].role == "system"
-    system = messages[0].content if has_lead else ""
     rest = messages[1:] if has_lead else messages
-    if tools:
-        system += "\n\nYou have access to the following functions:\n"
-        for tool in tools:
-            fn = tool.get("function", tool)
-            system += f"\nfunctions.{fn['name']}:\n"
-            if fn.get("description"):
-                system += f"// {fn['description']}\n"
-            system += json.dumps(fn.get("parameters", {}), ensure_ascii=False) + "\n"
-        system += _INSTRUCTIONS
-    parts = [_turn("system", system.strip())] if system.strip() else []
+    parts = [render_prefix(messages, tools)]
     pending_results: list[str] = []
     for m in rest:
         if m.role == "tool":
@@ -76,6 +66,22 @@ def render_prompt(messages: Sequence[Message], tools: Sequence[JSONObject]) -> s
         parts.append(_turn("user", "\n".join(pending_results)))
     parts.append(f"{IM_START}assistant\n")
     return "".join(parts)
+
+
+def render_prefix(messages: Sequence[Message], tools: Sequence[JSONObject]) -> str:
+    """The start every prompt of a conversation shares: the system turn, with the leading
+    system message and the tools ("" when there is neither)."""
+    system = messages[0].content if messages and messages[0].role == "system" else ""
+    if tools:
+        system += "\n\nYou have access to the following functions:\n"
+        for tool in tools:
+            fn = tool.get("function", tool)
+            system += f"\nfunctions.{fn['name']}:\n"
+            if fn.get("description"):
+                system += f"// {fn['description']}\n"
+            system += json.dumps(fn.get("parameters", {}), ensure_ascii=False) + "\n"
+        system += _INSTRUCTIONS
+    return _turn("system", system.strip()) if system.strip() else ""
 
 
 def _turn(role: str, content: str) -> str:

@@ -30,7 +30,9 @@ from typing import Any, Literal
 
 from assistant.llm import chatml_tools, native_tools
 from assistant.llm.errors import LLMError
+from assistant.llm.ggml_cpu import safe_model_loading
 from assistant.llm.parsing import resolve_reply
+from assistant.llm.prefix_cache import PrefixCache, evaluate_prefix
 from assistant.llm.stock_chatml import native_call, stock_request
 from assistant.llm.streaming import TextGuard
 from assistant.llm.types import (
@@ -74,25 +76,31 @@ class LlamaCppChat:
         self,
         model_path: Path,
         *,
-        n_ctx: int = 4096,
+        n_ctx: int = 8192,  # the agent's system prompt and tools alone are ~3,600 tokens
         n_threads: int | None = None,
         chat_format: ChatFormat = "chatml-tools",
         model: str | None = None,
         verbose: bool = False,
+        prefix_cache_dir: Path | None = None,
+        prefix_cache: bool = True,
     ) -> None:
+        """``prefix_cache`` keeps the KV state of the system prompt and tools on disk, in
+        ``prefix_cache_dir`` (default: ``prefix-cache`` beside the model), so a new process
+        skips evaluating them (``assistant.llm.prefix_cache``; chatml-tools format only)."""
         from llama_cpp import Llama  # heavy native import: only when a model is really loaded
 
         self.model = model or Path(model_path).stem
         self.chat_format = chat_format
         n_threads = n_threads or default_threads()
-        self.llama = Llama(
-            model_path=str(model_path),
-            n_ctx=n_ctx,
-            n_threads=n_threads,
-            n_threads_batch=n_threads,
-            chat_format=_STOCK if chat_format == _STOCK else None,
-            verbose=verbose,
-        )
+        with safe_model_loading():  # ggml's AMX kernels segfault on some CPUs
+            self.llama = Llama(
+                model_path=str(model_path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                chat_format=_STOCK if chat_format == _STOCK else None,
+                verbose=verbose,
+            )
         self._formatter = _template_formatter(self.llama)
         if self._formatter is None and chat_format.startswith("gguf"):
             raise LLMError(
@@ -101,6 +109,12 @@ class LlamaCppChat:
             )
         # Compiled grammars by schema: compiling one takes longer than sampling with it.
         self._grammars: dict[str, Any] = {}
+        self.prefix_cache = (
+            PrefixCache(prefix_cache_dir or Path(model_path).parent / "prefix-cache", model_path)
+            if prefix_cache and chat_format == "chatml-tools"
+            else None
+        )
+        self.prefix_outcome: str | None = None  # of the last prepare: loaded, saved, skipped
 
     def complete(
         self,
@@ -150,6 +164,7 @@ class LlamaCppChat:
             return
         events: Iterator[str | ToolCall]
         if self.chat_format == "chatml-tools":
+            self._prepare_prefix(messages, schemas)
             events = chatml_tools.generate(
                 self.llama, messages, schemas, tool_choice, max_tokens, temperature, self._grammars
             )
@@ -175,6 +190,26 @@ class LlamaCppChat:
                 )
                 events = (c["choices"][0]["text"] for c in chunks)
         yield from self._drive(events, start, messages, schemas, tool_choice, max_tokens)
+
+    def prefill(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()) -> int:
+        """Evaluate the conversation so far (chatml-tools format) without generating, so the
+        next turn's prompt, which starts with it, only evaluates the shopper's new message.
+        Call it after a reply is shown, while the shopper reads. Returns the tokens evaluated."""
+        if self.chat_format != "chatml-tools":
+            return 0
+        text = chatml_tools.render_prompt(messages, [as_tool_schema(t) for t in tools])
+        text = text.removesuffix(f"{chatml_tools.IM_START}assistant\n")
+        self._prepare_prefix(messages, [as_tool_schema(t) for t in tools])
+        tokens = self.llama.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+        return evaluate_prefix(self.llama, tokens)
+
+    def _prepare_prefix(self, messages: Sequence[Message], tools: Sequence[JSONObject]) -> None:
+        """On a cold context, load the shared prompt start from disk (or save it)."""
+        if self.prefix_cache is None or self.llama.n_tokens > 0:
+            return
+        prefix = chatml_tools.render_prefix(messages, tools)
+        tokens = self.llama.tokenize(prefix.encode("utf-8"), add_bos=True, special=True)
+        self.prefix_outcome = self.prefix_cache.prepare(self.llama, tokens)
 
     def _drive(
         self,

@@ -2,8 +2,13 @@
 
 ``RankerConfig`` is what a person tunes; ``training_arguments`` turns it into
 sentence-transformers' ``CrossEncoderTrainingArguments`` with evaluation, checkpointing and
-"keep the best" wired to the validation nDCG@10. The defaults were chosen by measurement so
-that training on the default demo shop (5,000 products) fits in 10 minutes on 2 CPU cores.
+"keep the best" wired to the validation nDCG@10. The defaults were chosen by measurement on
+the default demo shop (5,000 products, hard negatives from the hybrid search): against the
+first settings (3,000 pairs, even grade mix, nothing frozen; validation nDCG@10 of the
+cross-encoder 0.885, blended 0.919, retrieval order 0.895), 4,500 pairs with twice as many
+exact/partial as negative pairs and the two lowest layers frozen (cheaper steps) reached
+0.920 and 0.942. ``max_seconds`` (9 minutes) keeps a run under 10 minutes on a busy machine
+too: the fine-tuning loop stops early, keeping the best pass so far.
 
 Not here: the data (``retrieval.ranker.data``), the loss (``retrieval.ranker.loss``).
 """
@@ -26,11 +31,13 @@ class RankerConfig:
     batch_size: int = 32
     learning_rate: float = 1e-4
     warmup_ratio: float = 0.1
-    max_pairs: int = 3_000  # training (query, product) pairs, labels and behaviour together
-    behaviour_share: float = 0.2  # at most this share of the pairs comes from behaviour
+    max_pairs: int = 4_500  # training (query, product) pairs, labels and behaviour together
+    behaviour_share: float = 0.15  # at most this share of the pairs comes from behaviour
     negatives_per_query: int = 6  # hard negatives mined from retrieval per query
+    contrast: bool = True  # twice as many exact/partial pairs as negatives (``data``)
     candidate_depth: int = 50  # retrieval depth for mining and personalisation candidates
     max_seq_length: int = 128  # word pieces of query + product text (p99 is ~120)
+    freeze_layers: int = 2  # lowest transformer layers (and the embeddings) kept frozen
     loss: LossName = "bce"
     evals_per_epoch: int = 3  # validation passes per epoch (early stopping granularity)
     patience: int = 2  # stop after this many validation passes without improvement
@@ -43,6 +50,7 @@ class RankerConfig:
     eval_user_share: float = 0.5  # users kept apart to evaluate personalisation
     seed: int = 7
     threads: int | None = None  # torch CPU threads; None leaves torch's default
+    max_seconds: float | None = 540.0  # wall-clock budget for the whole run (``trainer``)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,8 +71,7 @@ def eval_steps(config: RankerConfig, train_pairs: int) -> int:
     return max(1, -(-steps_per_epoch // max(1, config.evals_per_epoch)))
 
 
-def training_arguments(config: RankerConfig, scratch: Path, train_pairs: int,
-                       progress: bool) -> Any:
+def training_arguments(config: RankerConfig, scratch: Path, train_pairs: int) -> Any:
     """``CrossEncoderTrainingArguments`` for ``config``; checkpoints go to ``scratch``."""
     from sentence_transformers.cross_encoder import CrossEncoderTrainingArguments
 
@@ -90,7 +97,7 @@ def training_arguments(config: RankerConfig, scratch: Path, train_pairs: int,
         greater_is_better=True,
         logging_steps=max(1, every // 2),
         report_to="none",
-        disable_tqdm=not progress,
+        disable_tqdm=True,  # progress is drawn on stderr by ``StderrProgress``
         use_cpu=True,
         dataloader_num_workers=0,
     )

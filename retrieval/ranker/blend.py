@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.ranker.evaluator import RerankSample, ndcg_at_k, order_by_score
+from retrieval.ranker.ndcg import RerankSample, ndcg_at_k, order_by_score
 from retrieval.ranker.personaliser import standardise_scores
 
 WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 64.0)

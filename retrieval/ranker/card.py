@@ -40,7 +40,8 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
         f"Trained {report['created_at']} in {report['seconds']:.0f} s wall, "
         f"{report['cpu_seconds']:.0f} s CPU "
         f"({report['steps']} steps, {cfg['max_seq_length']} word pieces per pair, "
-        f"{cfg['loss']} loss). Hard negatives came from `{report['source']}` retrieval.",
+        f"{cfg['loss']} loss; training {report.get('stopped', 'finished')}). Hard negatives "
+        f"came from `{report['source']}` retrieval.",
         "",
         "## Data",
         "",

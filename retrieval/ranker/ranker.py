@@ -23,10 +23,10 @@ import numpy as np
 
 from retrieval.documents import ProductRecord
 from retrieval.ranker.blend import blend
-from retrieval.ranker.errors import RankerUnavailable
-from retrieval.ranker.evaluator import order_by_score
+from retrieval.ranker.errors import RankerMissing, RankerUnavailable
 from retrieval.ranker.features import PersonalFeatures, personal_features
 from retrieval.ranker.model import load_trained, ranker_text, score_pairs
+from retrieval.ranker.ndcg import order_by_score
 from retrieval.ranker.personaliser import Personaliser, feature_matrix
 from store.profiles import UserProfile
 
@@ -109,8 +109,8 @@ class Ranker:
 def read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST
     if not directory.is_dir():
-        raise RankerUnavailable(f"no trained ranker at {directory}: the folder does not exist; "
-                                "train one with `aisle train-ranker`")
+        raise RankerMissing(f"no trained ranker at {directory}: the folder does not exist; "
+                            "train one with `aisle train-ranker`")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -154,6 +154,7 @@ class RankerChoice:
 
     ranker: Ranker | RetrievalOrder
     fallback_reason: str | None = None
+    missing: bool = False  # the fallback is because none was ever trained (not a broken one)
 
     @property
     def is_fallback(self) -> bool:
@@ -167,4 +168,4 @@ def load_ranker_or_fallback(directory: Path) -> RankerChoice:
     except RankerUnavailable as exc:
         reason = f"using the retrieval order: {exc}"
         log.warning(reason)
-        return RankerChoice(RetrievalOrder(), reason)
+        return RankerChoice(RetrievalOrder(), reason, missing=isinstance(exc, RankerMissing))

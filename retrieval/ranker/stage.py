@@ -22,9 +22,9 @@ from tqdm import tqdm
 from retrieval.documents import ProductRecord
 from retrieval.ranker.blend import blend
 from retrieval.ranker.candidates import CandidateSource
-from retrieval.ranker.evaluator import order_by_score
 from retrieval.ranker.features import PersonalFeatures, bought_together_scores, personal_features
 from retrieval.ranker.holdout import HeldOut, profiles_before
+from retrieval.ranker.ndcg import order_by_score
 from retrieval.ranker.personaliser import Personaliser, feature_matrix
 from store.db import Store
 

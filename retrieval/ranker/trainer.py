@@ -26,9 +26,12 @@ from typing import Any
 from retrieval.documents import load_product_records
 from retrieval.ranker.arguments import PRIMARY_METRIC, RankerConfig, training_arguments
 from retrieval.ranker.blend import fit_weight
+from retrieval.ranker.callbacks import StderrProgress, TimeBudget
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.card import write_card, write_metrics
 from retrieval.ranker.data import (
+    CONTRAST,
+    EVEN,
     QueryGroup,
     behaviour_groups,
     budget_groups,
@@ -37,6 +40,7 @@ from retrieval.ranker.data import (
     mine_negatives,
     retrieval_ndcg,
     retrieval_ranks,
+    shop_fingerprint,
     valid_samples,
 )
 from retrieval.ranker.errors import NoTrainingData
@@ -81,6 +85,7 @@ class TrainReport:
     valid_ndcg_blended: float  # blended with the retrieval order (what ``rerank`` uses)
     retrieval_weight: float
     valid_history: list[tuple[int, float]]
+    stopped: str  # why the fine-tuning loop ended: "finished", "early stopping", "time budget"
     personaliser: dict[str, Any] | None
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -114,14 +119,16 @@ def _training_groups(store: Store, config: RankerConfig, source: CandidateSource
     share = config.behaviour_share if labels else 1.0
     b_budget = int(config.max_pairs * share) if behaviour else 0
     rng.shuffle(behaviour)
-    # Mine only as many behaviour queries as the budget can use (4+ pairs each, 2x spare).
-    behaviour = behaviour[:max(1, 2 * b_budget // 4)]
+    # Mine only as many behaviour queries as the budget can use (4+ pairs each, 20% spare
+    # for groups that end up with one grade): mining is a search per query.
+    behaviour = behaviour[:max(1, 3 * b_budget // 10)]
     depth, n = config.candidate_depth, config.negatives_per_query
     mined = mine_negatives(labels + behaviour, source, leaf_of, depth, n, progress)
     labels, behaviour = mined[:len(labels)], mined[len(labels):]
     chosen_b = budget_groups(behaviour, b_budget, rng)
     used_b = sum(len(g.product_ids) for g in chosen_b)
-    return budget_groups(labels, config.max_pairs - used_b, rng), chosen_b
+    pattern = CONTRAST if config.contrast else EVEN
+    return budget_groups(labels, config.max_pairs - used_b, rng, pattern), chosen_b
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
@@ -139,34 +146,42 @@ class _Fit:
     seconds: float
     history: list[tuple[int, float]]
     best: float | None
+    stopped: str  # "finished", "early stopping" or "time budget"
 
 
 def _fit_cross_encoder(model: Any, config: RankerConfig, groups: list[QueryGroup],
                        texts: dict[str, str], evaluator: GradedRerankingEvaluator | None,
-                       scratch: Path, progress: bool) -> _Fit:
+                       scratch: Path, progress: bool, loop_seconds: float | None) -> _Fit:
     """Train ``model`` in place; with an evaluator, stop early and keep the best pass."""
     from sentence_transformers.cross_encoder import CrossEncoderTrainer
     from transformers import EarlyStoppingCallback, PrinterCallback
 
     pairs = sum(len(g.product_ids) for g in groups)
+    key = f"eval_{PRIMARY_METRIC}"
+    callbacks: list[Any] = [StderrProgress(key)] if progress else []
+    if evaluator:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.patience))
+    budget = TimeBudget(loop_seconds) if loop_seconds is not None else None
+    if budget:
+        callbacks.append(budget)
     trainer = CrossEncoderTrainer(
         model=model,
-        args=training_arguments(config, scratch, pairs, progress),
+        args=training_arguments(config, scratch, pairs),
         train_dataset=_dataset(groups, texts, layout_for(config.loss)),
         loss=build_loss(model, config.loss),
         evaluator=evaluator,
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)]
-        if evaluator else None,
+        callbacks=callbacks,
     )
-    if not progress:
-        trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
+    trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
     started = time.perf_counter()
     trainer.train()
-    key = f"eval_{PRIMARY_METRIC}"
     history = [(int(e["step"]), round(float(e[key]), 4))
                for e in trainer.state.log_history if key in e]
-    return _Fit(int(trainer.state.global_step), round(time.perf_counter() - started, 1),
-                history, trainer.state.best_metric)
+    steps = int(trainer.state.global_step)
+    stopped = ("time budget" if budget and budget.hit else
+               "finished" if steps >= trainer.state.max_steps else "early stopping")
+    return _Fit(steps, round(time.perf_counter() - started, 1), history,
+                trainer.state.best_metric, stopped)
 
 
 def _fit_stage(store: Store, model: Any, config: RankerConfig, cases: list[HeldOut],
@@ -183,6 +198,21 @@ def _fit_stage(store: Store, model: Any, config: RankerConfig, cases: list[HeldO
         return None, None
     return personaliser, {**case_report(lists, personaliser, weight).to_dict(),
                           "weights": personaliser.weights()}
+
+
+def _loop_budget(config: RankerConfig, started: float, per_pair: float,
+                 valid: list[Any]) -> float | None:
+    """Seconds the fine-tuning loop may take so that the whole run fits ``max_seconds``: what
+    is left, less an estimate of what comes after the loop (a last validation pass, scoring
+    the validation lists for the blend and the personalisation candidates, at the scoring
+    speed just measured on the base model's validation pass, plus 25% and 10 s to save)."""
+    if config.max_seconds is None:
+        return None
+    after = 2 * sum(len(s.texts) for s in valid)
+    if config.personalise:
+        after += config.personaliser_users * config.personaliser_depth
+    left = config.max_seconds - (time.perf_counter() - started)
+    return max(0.0, left - 1.25 * after * per_pair - 10.0)
 
 
 def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None,
@@ -216,11 +246,13 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     staging = out_dir.with_name(f".{out_dir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    model = load_base(config.max_seq_length, config.seed)
+    model = load_base(config.max_seq_length, config.seed, config.freeze_layers)
     evaluator = GradedRerankingEvaluator(valid, name="valid") if valid else None
+    scored = time.perf_counter()
     base = evaluator(model)[PRIMARY_METRIC] if evaluator else 0.0
+    per_pair = (time.perf_counter() - scored) / max(1, sum(len(s.texts) for s in valid))
     fit = _fit_cross_encoder(model, config, groups, texts, evaluator, staging / "checkpoints",
-                             progress)
+                             progress, _loop_budget(config, started, per_pair, valid))
     shutil.rmtree(staging / "checkpoints", ignore_errors=True)
     ranks = retrieval_ranks(valid, source)
     logits = [score_many(model, [(s.query, t) for t in s.texts]) for s in valid]
@@ -237,7 +269,8 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
                 "base_model": BASE_MODEL_NAME, "cross_encoder": MODEL_DIR,
                 "personaliser": PERSONALISER if personaliser else None,
                 "max_seq_length": config.max_seq_length, "source": source.name,
-                "retrieval_weight": weight, "config": config.to_dict()}
+                "retrieval_weight": weight, "config": config.to_dict(),
+                "shop": shop_fingerprint(store)}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     report = TrainReport(
         out_dir=str(out_dir), created_at=created,
@@ -256,7 +289,8 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
         valid_ndcg_base=round(float(base), 4),
         valid_ndcg_best=round(float(fit.best if fit.best is not None else base), 4),
         valid_ndcg_blended=round(blended, 4), retrieval_weight=weight,
-        valid_history=fit.history, personaliser=personal, config=config.to_dict())
+        valid_history=fit.history, stopped=fit.stopped, personaliser=personal,
+        config=config.to_dict())
     write_metrics(staging, report.to_dict())
     write_card(staging, report.to_dict())
     _swap_in(staging, out_dir)

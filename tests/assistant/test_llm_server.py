@@ -47,7 +47,7 @@ def test_llama_cpp_command_on_a_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
     assert command == [
         sys.executable,
         "-m",
-        "llama_cpp.server",
+        "assistant.llm.llamacpp_server",
         "--model",
         "/m/q.gguf",
         "--host",
@@ -55,7 +55,7 @@ def test_llama_cpp_command_on_a_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
         "--port",
         "8002",
         "--n_ctx",
-        "4096",
+        "8192",
         "--n_threads",
         "1",
         "--n_threads_batch",

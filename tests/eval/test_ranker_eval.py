@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pytest
@@ -42,11 +43,33 @@ def test_condensed_ndcg_drops_unjudged_products() -> None:
     assert reranked == SystemScores(1.0, 1.0)  # a, x first
 
 
+class _Judge:
+    """Grades every product: x, y unjudged-looking ones included (p exact, q partial)."""
+
+    def grades(self, query: str, product_ids: Iterable[str]) -> dict[str, int]:
+        truth = {"a": 2, "x": 1, "p": 2, "q": 1}
+        return {pid: truth.get(pid, 0) for pid in product_ids}
+
+
+def test_complete_reading_grades_unjudged_candidates() -> None:
+    (lst,) = candidate_lists([QUERY], _Source(), depth=3, deep=4, judge=_Judge())
+    assert lst.complete == {"p": 2, "a": 2, "q": 1, "y": 0, "x": 1}
+    retrieval = system_scores([lst], None)
+    # p, a, q, y, x -> gains 3, 3, 1, 0, 1; ideal 3, 3, 1, 1, 0
+    ideal = 3 + 3 / math.log2(3) + 1 / 2 + 1 / math.log2(5)
+    got = 3 + 3 / math.log2(3) + 1 / 2 + 1 / math.log2(6)
+    assert retrieval.ndcg_at_10_complete == pytest.approx(round(got / ideal, 4))
+    assert retrieval.unjudged_relevant_at_10 == 2  # p and q: relevant, not judged
+    assert system_scores([candidate_lists([QUERY], _Source(), 3, 4)[0]], None) == SystemScores(
+        retrieval.ndcg_at_10, retrieval.ndcg_at_10_unjudged_zero)
+
+
 def _eval_report(finetuned: float, plain: float, personalised: float) -> RankerEvalReport:
     scores = SystemScores(0.9, 0.5)
     return RankerEvalReport(
         ranker_dir="r", source="hybrid", test_queries=3, depth=50, mean_candidates=80.0,
-        mean_judged_added=30.0, retrieval=scores, base=SystemScores(0.4, 0.2),
+        mean_judged_added=30.0, complete_judgements=False, retrieval=scores,
+        base=SystemScores(0.4, 0.2),
         finetuned_cross_encoder=SystemScores(0.7, 0.4), finetuned=SystemScores(finetuned, 0.5),
         retrieval_weight=2.0,
         personalisation={"hit_rate_plain": plain, "hit_rate_personalised": personalised},

@@ -21,9 +21,11 @@ from retrieval.ranker import (
     RankerConfig,
     RankerUnavailable,
     RetrievalOrder,
+    SwappableRanker,
     TrainReport,
     load_ranker,
     load_ranker_or_fallback,
+    ranker_status,
     train_ranker,
 )
 from retrieval.ranker.holdout import held_out_purchases, profiles_before
@@ -98,6 +100,23 @@ def test_loaded_ranker_reranks_with_and_without_a_profile(
     assert {r.product_id: r.relevance for r in mine} == pytest.approx(
         {r.product_id: r.relevance for r in plain}, abs=1e-4)
     assert ranker.rerank("anything", []) == []
+
+
+def test_trained_ranker_is_usable_for_its_shop_and_serves_through_the_holder(
+        trained: tuple[Path, TrainReport], small_shop: Store, tmp_path: Path) -> None:
+    out, report = trained
+    status = ranker_status(out, small_shop)
+    assert status.usable and status.created_at == report.created_at
+    holder = SwappableRanker(load_ranker_or_fallback(out), store=small_shop)
+    assert holder.is_trained and holder.state.startswith("fine-tuned ranker from ")
+    records = load_product_records(small_shop)[:5]
+    assert sorted(r.product_id for r in holder.rerank("running shoes", records)) == sorted(
+        r.product_id for r in records)
+    broken = _copy(trained, tmp_path)
+    (broken / "ranker.json").write_text('{"format": 99}')
+    assert not ranker_status(broken, small_shop).usable
+    holder.swap(load_ranker_or_fallback(broken))
+    assert not holder.is_trained and "ranker format 99" in holder.state
 
 
 def test_missing_ranker_is_a_clear_error_and_falls_back(tmp_path: Path,

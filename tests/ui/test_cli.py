@@ -64,12 +64,14 @@ def test_init_demo_refuses_to_mix_shops(data_dir: Path) -> None:
 
 
 def test_demo_builds_once_and_reuses(data_dir: Path) -> None:
-    code, _, err = run("demo", "--products", "300", "--users", "30")
+    code, _, err = run("demo", "--products", "300", "--users", "30", "--no-serve", "--no-ranker")
     assert code == 0
     assert "generating the demo shop" in err
-    code, _, err = run("demo")
+    assert "Everything is built" in err
+    code, _, err = run("demo", "--no-serve", "--no-ranker")
     assert code == 0
     assert "Using the existing shop" in err
+    assert "indexed products" not in err  # nothing changed, nothing re-embedded
 
 
 def test_audit_json_and_fail_on(data_dir: Path) -> None:

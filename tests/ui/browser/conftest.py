@@ -1,0 +1,139 @@
+"""The web chat running for real on loopback, for ``gradio_client`` and browser tests.
+
+One small demo shop (200 products, seeded) indexed with the HashEmbedder, an assistant whose
+LLM is a scripted "brain" (deterministic, no weights), and the UI mounted on FastAPI served by
+uvicorn in a background thread on a free port; everything is stopped after the session.
+
+The brain routes on the shopper's words the way a small model is asked to: product words go
+to ``search_products``, "help me choose" adds a clarifying question, "compare" compares the
+first two results, "cancel ... #W..." proposes the cancellation, "return" asks the help center.
+
+Screenshots go to ``test-artifacts/ui-browser/`` at the repository root (git-ignored), or to
+``$AISLE_TEST_ARTIFACTS`` when set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from assistant.agent import Assistant
+from assistant.deps import Deps, Limits
+from assistant.llm.scripted import ChatRequest, Reply, ScriptedChat, call
+from assistant.settings import Settings
+from retrieval.embedder import HashEmbedder
+from retrieval.help import HelpIndex, HelpSearcher
+from retrieval.index import ProductIndex, open_chroma
+from retrieval.search import ProductSearcher
+from store.db import Store, open_store, sqlite_url
+from store.demo.generate import generate_demo
+from store.demo.types import DemoConfig
+from tools.vocabulary import CatalogVocabulary
+from ui.runtime import Runtime
+
+REPO = Path(__file__).resolve().parents[3]
+ORDER_ID = re.compile(r"#?W\d{5,}")
+
+
+def _user_text(request: ChatRequest) -> tuple[str, int]:
+    """The shopper's latest message and how many tool results followed it."""
+    tools = 0
+    for message in reversed(request.messages):
+        if message.role == "user":
+            return message.content, tools
+        tools += message.role == "tool"
+    return "", tools
+
+
+def shop_brain(request: ChatRequest) -> Reply:
+    """A deterministic stand-in for the LLM (see the module docstring)."""
+    text, tools_since = _user_text(request)
+    lowered = text.lower()
+    if tools_since:  # after a tool result
+        if "help me choose" in lowered and tools_since == 1:
+            return call("ask_clarifying_question")
+        return "Here is what I found."
+    if lowered.startswith("compare"):
+        return call("compare_products", product_ids=["1", "2"])
+    order = ORDER_ID.search(text)
+    if "cancel" in lowered and order:
+        return call("cancel_pending_order", order_id=order.group(0), reason="no longer needed")
+    if "return" in lowered or "policy" in lowered:
+        return call("search_help_center", query=text)
+    return call("search_products", query=text)
+
+
+@dataclass
+class WebShop:
+    root: Path
+    runtime: Runtime
+    store: Store
+    assistant: Assistant
+
+
+@pytest.fixture(scope="session")
+def web_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebShop]:
+    root = tmp_path_factory.mktemp("web-shop")
+    settings = Settings(data_dir=root)
+    store = open_store(sqlite_url(settings.sqlite_path))
+    generate_demo(store, DemoConfig(products=200, users=20, seed=5))
+    embedder, client = HashEmbedder(), open_chroma(settings.chroma_path)
+    products, help_index = ProductIndex(client), HelpIndex(client)
+    products.sync(store, embedder)
+    help_index.sync(store, embedder)
+    assistant = Assistant(Deps(
+        store=store,
+        llm=ScriptedChat(shop_brain),
+        searcher=ProductSearcher(store, products, embedder),
+        help_searcher=HelpSearcher(store, help_index, embedder),
+        vocab=CatalogVocabulary.from_store(store),
+        limits=Limits(max_steps=4),
+    ))
+    runtime = Runtime(settings)
+    runtime.__dict__["store"] = store  # the cached property, filled: one engine for all
+    yield WebShop(root, runtime, store, assistant)
+    store.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def web_url(web_shop: WebShop) -> Iterator[str]:
+    """The chat served by uvicorn on a free loopback port, for the whole session."""
+    from ui.web.app import mount_ui  # imports Gradio (seconds): only when a test needs it
+
+    app = mount_ui(FastAPI(), web_shop.runtime, assistant=web_shop.assistant)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           timeout_graceful_shutdown=3))
+    thread = threading.Thread(target=server.run, name="aisle-web-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the web app did not start on port {port}")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    where = Path(os.environ.get("AISLE_TEST_ARTIFACTS") or REPO / "test-artifacts") / "ui-browser"
+    where.mkdir(parents=True, exist_ok=True)
+    return where

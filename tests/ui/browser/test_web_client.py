@@ -1,0 +1,99 @@
+"""The chat's public Gradio endpoints through ``gradio_client``, against the running app:
+``/send`` streams a turn and returns the chat, ``/sign_in`` and ``/new_conversation`` start a
+fresh conversation; the per-tab state follows the client's session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlmodel import col, func, select
+
+from store.models import Conversation, Order, OrderStatus
+from ui.web.views import demo_shoppers
+
+
+@pytest.fixture
+def client(web_url: str) -> Iterator[Any]:
+    from gradio_client import Client
+
+    connected = Client(web_url, verbose=False)
+    yield connected
+    connected.close()  # its heartbeat stream would hold the server's shutdown
+
+
+def text_of(message: dict[str, Any]) -> str:
+    content = message["content"]
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
+
+
+def test_send_streams_a_search_into_steps_and_cards(client: Any) -> None:
+    history, box = client.predict("running shoes under $100", [], api_name="/send")
+    assert box == ""
+    assert history[0]["role"] == "user" and text_of(history[0]) == "running shoes under $100"
+    step = history[1]
+    assert step["metadata"]["title"] == "Searching the catalog"
+    assert step["metadata"]["status"] == "done" and step["metadata"]["duration"] >= 0
+    reply = text_of(history[-1])
+    assert reply.count('class="aisle-card"') >= 1
+    assert "Running Shoes" in reply and "Why this one" in reply
+
+
+def test_a_question_then_its_option_in_one_session(client: Any) -> None:
+    history, _ = client.predict("Help me choose office chairs", [], api_name="/send")
+    question = history[-1]
+    options = [o["value"] for o in question["options"]]
+    assert len(options) >= 2 and text_of(question).endswith("?")
+
+    history, _ = client.predict(options[0], history, api_name="/send")
+    reply = text_of(history[-1])
+    # The option narrowed the same conversation: still office chairs, now with cards.
+    assert "Office Chairs" in reply and 'class="aisle-card"' in reply
+    assert history[-1].get("options") in (None, [])
+
+
+def test_sign_in_and_decline_a_cancellation(client: Any, web_shop: Any) -> None:
+    store = web_shop.store
+    users = [uid for _, uid in demo_shoppers(store)]
+    with store.session() as session:
+        order = session.exec(
+            select(Order).where(Order.status == OrderStatus.PENDING,
+                                col(Order.user_id).in_(users)).order_by(col(Order.seq).desc())
+        ).first()
+    assert order is not None
+    history, box = client.predict(order.user_id, api_name="/sign_in")
+    assert history == [] and box == ""
+
+    history, _ = client.predict(f"cancel order {order.order_id} please", [], api_name="/send")
+    confirmation = history[-1]
+    assert [(o["label"], o["value"]) for o in confirmation["options"]] == [
+        ("Confirm", "yes"), ("Cancel", "no")]
+    assert "aisle-confirm" in text_of(confirmation)
+
+    history, _ = client.predict("no", history, api_name="/send")
+    assert text_of(history[-1]) == "Okay, I have not changed anything."
+    with store.session() as session:
+        assert session.get(Order, order.order_id).status == OrderStatus.PENDING
+
+
+def test_new_conversation_gets_a_new_session(client: Any, web_shop: Any) -> None:
+    def conversations() -> int:
+        with web_shop.store.session() as session:
+            return int(session.exec(select(func.count()).select_from(Conversation)).one())
+
+    before = conversations()
+    client.predict("yoga mats", [], api_name="/send")
+    history, box = client.predict(api_name="/new_conversation")
+    assert history == [] and box == ""
+    client.predict("yoga mats", [], api_name="/send")
+    assert conversations() == before + 2
+
+
+def test_signing_in_as_someone_unknown_is_refused(client: Any) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError):
+        client.predict("nobody_0000", api_name="/sign_in")

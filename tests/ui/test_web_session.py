@@ -1,0 +1,179 @@
+"""The chat's behaviour without a browser: a turn streamed into messages and per-tab state,
+feedback stored as events (and refused for products the tab never showed), a busy gate and a
+failing turn shown as messages, comparisons resolved from positions, the status line, and the
+demo shoppers and example prompts read from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from assistant.agent import Assistant
+from assistant.deps import Deps, Limits
+from assistant.llm.scripted import ScriptedChat, call
+from assistant.reply import Reply, TraceStep
+from assistant.settings import Settings
+from retrieval.embedder import HashEmbedder
+from retrieval.help import HelpIndex, HelpSearcher
+from retrieval.index import ProductIndex, open_chroma
+from retrieval.search import ProductSearcher
+from store.db import Store, open_store, sqlite_url
+from store.demo.generate import generate_demo
+from store.demo.types import DemoConfig
+from store.models import Event, EventKind, Order, OrderStatus, Product
+from tools.vocabulary import CatalogVocabulary
+from ui.api.turns import TurnGate
+from ui.web.session import BUSY, FAILED, THINKING, ChatController, WebSession
+from ui.web.views import comparison_view, demo_shoppers, example_prompts
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path, dict[str, Any]]]:
+    root = tmp_path_factory.mktemp("web-session")
+    store = open_store(sqlite_url(root / "shop.db"))
+    generate_demo(store, DemoConfig(products=120, users=12, seed=7))
+    embedder, client = HashEmbedder(), open_chroma(root / "chroma")
+    products, help_index = ProductIndex(client), HelpIndex(client)
+    products.sync(store, embedder)
+    help_index.sync(store, embedder)
+    parts = {
+        "searcher": ProductSearcher(store, products, embedder),
+        "help_searcher": HelpSearcher(store, help_index, embedder),
+        "vocab": CatalogVocabulary.from_store(store),
+    }
+    yield store, root, parts
+    store.dispose()
+
+
+def controller(shop: tuple[Store, Path, dict[str, Any]], script: list[Any],
+               gate: TurnGate | None = None, **runtime: Any) -> ChatController:
+    store, root, parts = shop
+    bot = Assistant(Deps(store=store, llm=ScriptedChat(script), limits=Limits(max_steps=4),
+                         **parts))
+    fake_runtime = SimpleNamespace(settings=Settings(data_dir=root), store=store, **runtime)
+    return ChatController(fake_runtime, bot, gate or TurnGate(1, 5.0))  # type: ignore[arg-type]
+
+
+def run(chat: ChatController, message: str, history: list[Any] | None = None,
+        session: WebSession | None = None) -> list[tuple[list[Any], str, WebSession]]:
+    async def collect() -> list[tuple[list[Any], str, WebSession]]:
+        return [out async for out in chat.send(message, history, session)]
+
+    return asyncio.run(collect())
+
+
+def feedback(store: Store, session_id: str) -> list[Event]:
+    with store.session() as s:
+        return list(s.exec(select(Event).where(Event.kind == EventKind.FEEDBACK,
+                                               Event.session_id == session_id)))
+
+
+def test_a_turn_streams_and_the_tab_remembers_it(shop: Any) -> None:
+    chat = controller(shop, [call("search_products", query="yoga mats"), "Here they are."])
+    outputs = run(chat, "yoga mats")
+    first_history, first_box, session = outputs[0]
+    assert first_history == [{"role": "user", "content": "yoga mats"}, THINKING]
+    assert first_box == ""
+    history, box, session = outputs[-1]
+    assert box == "" and session.turns == 1
+    assert history[1]["metadata"]["status"] == "done"
+    assert "aisle-card" in history[-1]["content"]
+    assert set(session.reply_turns) == set(range(1, len(history)))
+    with shop[0].session() as s:
+        leaves = {s.get(Product, pid).category_leaf for pid in session.shown}
+    assert leaves == {"Yoga Mats"}
+
+
+def test_feedback_is_stored_only_for_what_the_tab_showed(shop: Any) -> None:
+    store = shop[0]
+    chat = controller(shop, [call("search_products", query="yoga mats"), "Here they are."])
+    history, _, session = run(chat, "yoga mats")[-1]
+    shown = sorted(session.shown)[0]
+    with store.session() as s:
+        other = s.exec(select(Product.product_id).where(
+            col(Product.product_id).not_in(list(session.shown)))).first()
+    assert chat.rate_product(session, shown, 1)
+    assert not chat.rate_product(session, str(other), 1)  # never shown in this tab
+    assert not chat.rate_product(session, shown, 5)
+    assert not chat.rate_product(None, shown, 1)
+
+    reply_index = len(history) - 1
+    assert chat.rate_reply(session, reply_index, False)
+    assert not chat.rate_reply(session, reply_index, "")  # un-liking stores nothing
+    assert not chat.rate_reply(session, 0, True)  # the shopper's own message
+    events = feedback(store, session.session_id)
+    assert [(e.product_id, e.value, e.query) for e in events] == [
+        (shown, 1.0, None), (None, -1.0, "yoga mats")]
+
+
+def test_a_busy_gate_and_a_failing_turn_become_messages(shop: Any) -> None:
+    gate = TurnGate(1, 0.05)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with gate.slot():
+            held.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    try:
+        history, box, _ = run(controller(shop, ["unused"], gate), "hello")[-1]
+    finally:
+        release.set()
+        holder.join()
+    assert BUSY in history[-1]["content"] and box == "hello"  # the text stays to resend
+
+    history, box, session = run(controller(shop, []), "hello")[-1]  # the script is empty
+    assert FAILED in history[-1]["content"] and session.turns == 0
+
+
+def test_a_comparison_resolves_positions_from_the_conversation(shop: Any) -> None:
+    chat = controller(shop, [
+        call("search_products", query="office chairs"), "Here they are.",
+        call("compare_products", product_ids=["1", "2"]), "Compared.",
+    ])
+    history, _, session = run(chat, "office chairs")[-1]
+    with shop[0].session() as s:
+        from assistant.conversation import load_state
+
+        first_two = [c.product_id for c in
+                     load_state(s, session.session_id, None).shop.candidates[:2]]
+    history, _, session = run(chat, "compare the first two", history, session)[-1]
+    assert "aisle-compare" in history[-1]["content"]
+    assert first_two[0] in session.shown and first_two[1] in session.shown
+
+    step = TraceStep(tool="compare_products", arguments={"product_ids": ["2", "1"]}, ms=1.0)
+    view = comparison_view(shop[0], session.session_id, Reply(kind="answer", text="",
+                                                              trace=[step]))
+    assert view is not None and view.product_ids == (first_two[1], first_two[0])
+    assert [label for label, _ in view.rows[:3]] == ["Price", "Rating", "Brand"]
+    assert all(len(cells) == 2 for _, cells in view.rows)
+    assert comparison_view(shop[0], session.session_id, Reply(kind="answer", text="")) is None
+
+
+def test_status_line_names_the_ranker_and_the_llm(shop: Any) -> None:
+    chat = controller(shop, [], ranker_state="fine-tuned ranker from 2025-06-01")
+    assert chat.status() == ("fine-tuned ranker from 2025-06-01", "scripted")
+    assert controller(shop, []).status()[0] == "retrieval order (no trained ranker)"
+
+
+def test_demo_shoppers_put_pending_orders_first_and_examples_fit_the_catalog(shop: Any) -> None:
+    store = shop[0]
+    shoppers = demo_shoppers(store, limit=3)
+    assert len(shoppers) == 3 and all(name and uid for name, uid in shoppers)
+    with store.session() as s:
+        pending = {o.user_id for o in s.exec(select(Order).where(
+            Order.status == OrderStatus.PENDING))}
+    assert shoppers[0][1] in pending
+    examples = example_prompts(store)
+    assert examples.discovery[0].split(" under $")[1].isdigit()
+    assert examples.discovery[-1] == "Compare the first two" and len(examples.service) == 3

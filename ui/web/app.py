@@ -1,0 +1,168 @@
+"""The Gradio shopping chat: layout and event wiring over ``ui.web.session.ChatController``.
+
+``build_ui(runtime)`` returns the ``gr.Blocks`` and ``mount_options()`` the rest of what
+``gr.mount_gradio_app`` takes; ``mount_ui(app, runtime)`` does both. Pass the API's
+``assistant`` and ``gate`` so the UI and the bot API share one LLM and one limit on turns
+running at once (without them the UI loads its own assistant on the first turn).
+
+Concurrency, deliberately: Gradio runs one call at a time per event unless told otherwise.
+Every event that runs a turn (send, an option or Confirm / Cancel, an example prompt) shares
+the ``"aisle-turn"`` queue with as many slots as the turn gate has (1 for the embedded
+llama.cpp model, which generates for one conversation at a time; more for an LLM server), so
+extra shoppers wait in Gradio's queue and see their place in it (at most ``QUEUE_SIZE`` wait;
+later ones are told to retry). Feedback, sign-in and the status line only touch the store: they
+get their own small limits and never wait for a turn.
+"""
+
+# No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations at run
+# time to hand them ``gr.SelectData`` / ``gr.LikeData`` / ``gr.EventData``.
+
+from collections.abc import AsyncIterator
+from html import escape
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from assistant.agent import Assistant
+from ui.api.turns import TurnGate
+from ui.runtime import Runtime
+from ui.web.chat import Message
+from ui.web.session import ChatController, WebSession
+from ui.web.style import BRIDGE_JS, CSS
+from ui.web.views import demo_shoppers, example_prompts
+
+TURN_QUEUE = "aisle-turn"
+STORE_EVENTS = 4  # feedback and sign-in: a quick SQL write each
+STATUS_SECONDS = 15  # how often the status line re-reads the ranker state (it may swap)
+QUEUE_SIZE = 64  # events waiting at once; beyond it a shopper is told to retry, not left waiting
+GUEST = ""
+PLACEHOLDER = (
+    "### Hi, I'm Aisle, the shop's assistant\n"
+    "Tell me what you are looking for, and I'll find products that fit and say why. "
+    "I can also help with orders, returns and the shop's policies.\n\n"
+    "Sign in as a demo shopper on the right for personal picks and order help."
+)
+# Soft, in the neutral Source Sans the Gradio package ships (no font download at run time).
+THEME = gr.themes.Soft(
+    primary_hue="teal",
+    neutral_hue="slate",
+    font=(gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "ui-sans-serif",
+          "system-ui", "sans-serif"),
+)
+
+Outputs = tuple[list[Message], str, WebSession]
+
+
+def status_html(ranker: str, llm: str) -> str:
+    return (f'<div class="aisle-status"><span><b>Ranking:</b> {escape(ranker)}</span>'
+            f"<span><b>LLM:</b> {escape(llm)}</span></div>")
+
+
+def build_ui(
+    runtime: Runtime, *, assistant: Assistant | None = None, gate: TurnGate | None = None
+) -> gr.Blocks:
+    """The chat for ``runtime``'s shop; see the module docstring for ``assistant``/``gate``."""
+    controller = ChatController(runtime, assistant, gate)
+    shoppers = demo_shoppers(runtime.store)
+    examples = example_prompts(runtime.store)
+    turn_limits: dict[str, Any] = {
+        "concurrency_limit": controller.gate.limit, "concurrency_id": TURN_QUEUE}
+
+    with gr.Blocks(title="Aisle · shopping assistant", fill_width=True) as demo:
+        session = gr.State(None)
+        with gr.Row(equal_height=True):
+            gr.HTML('<div class="aisle-header"><h1>Aisle</h1><span class="aisle-tagline">'
+                    "your shopping assistant</span></div>", scale=2)
+            status = gr.HTML(status_html(*controller.status()), scale=3)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=4, min_width=480):
+                chatbot = gr.Chatbot(
+                    elem_id="aisle-chat", height="68vh", min_height=420, show_label=False,
+                    placeholder=PLACEHOLDER, buttons=["copy"], feedback_options=("Like", "Dislike"),
+                )
+                box = gr.Textbox(
+                    placeholder="Ask for a product, or about an order…", show_label=False,
+                    submit_btn="Send", autofocus=True, max_lines=4,
+                )
+            with gr.Column(scale=1, min_width=250, elem_classes="aisle-side"):
+                who = gr.Dropdown(
+                    choices=[("Guest", GUEST), *shoppers], value=GUEST, label="Shopping as",
+                    elem_id="aisle-who",
+                    info="Demo shoppers have orders and a shopping history.",
+                )
+                new = gr.Button("New conversation", variant="secondary")
+                gr.HTML('<p class="aisle-side-title">Find products</p>')
+                tries = [gr.Button(p, size="sm") for p in examples.discovery]
+                gr.HTML('<p class="aisle-side-title">Orders and help</p>')
+                tries += [gr.Button(p, size="sm") for p in examples.service]
+        bridge = gr.HTML("", js_on_load=BRIDGE_JS, head=f"<style>{CSS}</style>",
+                         elem_id="aisle-bridge")
+        timer = gr.Timer(STATUS_SECONDS)
+
+        async def on_option(history: list[Message], state: WebSession | None,
+                            evt: gr.SelectData) -> AsyncIterator[Outputs]:
+            async for out in controller.send(str(evt.value), history, state):
+                yield out
+
+        def on_like(state: WebSession | None, evt: gr.LikeData) -> None:
+            index = evt.index if isinstance(evt.index, int) else -1
+            controller.rate_reply(state, index, evt.liked)
+
+        def on_product(state: WebSession | None, evt: gr.EventData) -> None:
+            product = str(getattr(evt, "product_id", "") or "")
+            value = getattr(evt, "value", 0)
+            if controller.rate_product(state, product, int(value) if value else 0):
+                gr.Info("Your feedback shapes what we show you next.", duration=3,
+                        title="Thanks!")
+
+        def sign_in(user_id: str | None) -> Outputs:
+            return [], "", WebSession.fresh(user_id or None)
+
+        def new_conversation(state: WebSession | None) -> Outputs:
+            return [], "", WebSession.fresh(state.user_id if state else None)
+
+        def refresh_status() -> str:
+            return status_html(*controller.status())
+
+        chat_out = [chatbot, box, session]
+        box.submit(controller.send, [box, chatbot, session], chat_out, api_name="send",
+                   **turn_limits)
+        chatbot.option_select(on_option, [chatbot, session], chat_out, api_visibility="private",
+                              **turn_limits)
+        for button in tries:  # an example prompt is sent as it reads (a button's value)
+            button.click(controller.send, [button, chatbot, session], chat_out,
+                         api_visibility="private", **turn_limits)
+        chatbot.like(on_like, [session], None, api_visibility="private",
+                     concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
+        bridge.click(on_product, [session], None, api_visibility="private",
+                     concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
+        who.change(sign_in, [who], [chatbot, box, session], api_name="sign_in",
+                   concurrency_limit=STORE_EVENTS)
+        new.click(new_conversation, [session], [chatbot, box, session],
+                  api_name="new_conversation", concurrency_limit=STORE_EVENTS)
+        timer.tick(refresh_status, None, status, api_visibility="private",
+                   concurrency_limit=None)
+        for event in (who.change, new.click):
+            event(refresh_status, None, status, api_visibility="private",
+                  concurrency_limit=None)
+    return demo.queue(max_size=QUEUE_SIZE)
+
+
+def mount_options() -> dict[str, Any]:
+    """What ``gr.mount_gradio_app`` needs besides the Blocks (Gradio 6 takes the theme at mount
+    time); the CSS travels inside the Blocks, so forgetting these only loses the theme."""
+    return {"theme": THEME, "footer_links": ["api"]}
+
+
+def mount_ui(
+    app: FastAPI,
+    runtime: Runtime,
+    path: str = "/",
+    *,
+    assistant: Assistant | None = None,
+    gate: TurnGate | None = None,
+) -> FastAPI:
+    """Mount the chat on ``app`` at ``path`` with its theme; returns ``app``."""
+    blocks = build_ui(runtime, assistant=assistant, gate=gate)
+    return gr.mount_gradio_app(app, blocks, path=path, **mount_options())

@@ -1,0 +1,193 @@
+"""Pure functions from a reply's views to what the chat shows: step titles, product cards,
+comparison tables, citations and clickable options. No Gradio, no store: easy to test.
+
+Every string from the catalog, the shopper or the model is HTML-escaped here; the Chatbot's
+own sanitiser is a second line, not the first. The HTML is emitted without blank lines,
+because a blank line ends an HTML block in Markdown and the rest would render as text.
+
+Product feedback buttons carry ``value="<product id>|<+1 or -1>"``: the Chatbot's sanitiser
+drops ``data-*`` attributes and scripts, so the page-level bridge (``ui.web.style``) reads the
+button's value and forwards it to the server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+from assistant.reply import CitationOut, Reply
+from ui.web.views import CardView, ComparisonView
+
+CONFIRM, CANCEL = "yes", "no"  # what the Confirm / Cancel buttons send: an explicit answer
+
+# Writes are named as nouns: the same step first proposes the change, and runs it only after
+# the shopper's yes, so "Cancelling the order" would claim too much the first time.
+_STEP_TITLES = {
+    "search_products": "Searching the catalog",
+    "ask_clarifying_question": "Choosing a question",
+    "compare_products": "Comparing products",
+    "lookup_profile": "Reading your shopping profile",
+    "search_help_center": "Searching the help center",
+    "find_user_id_by_email": "Finding your account by email",
+    "find_user_id_by_name_zip": "Finding your account by name and zip",
+    "get_user_details": "Reading your account",
+    "get_order_details": "Looking up the order",
+    "get_product_details": "Looking up the product",
+    "get_item_details": "Looking up the item",
+    "list_all_product_types": "Listing product types",
+    "cancel_pending_order": "Order cancellation",
+    "modify_pending_order_address": "Order address change",
+    "modify_pending_order_payment": "Order payment change",
+    "modify_pending_order_items": "Order item change",
+    "return_delivered_order_items": "Return request",
+    "exchange_delivered_order_items": "Exchange request",
+    "modify_user_address": "Account address change",
+    "calculate": "Calculating",
+    "transfer_to_human_agents": "Handing over to a person",
+}
+_MAX_ARGUMENT = 60  # characters of one argument value shown in a step
+
+
+def step_title(tool: str) -> str:
+    """A shopper-friendly name for a tool step; unknown tools get their name spelled out."""
+    return _STEP_TITLES.get(tool) or tool.replace("_", " ").capitalize()
+
+
+def step_body(arguments: Mapping[str, Any], summary: str = "") -> str:
+    """The inside of a collapsed step: its arguments and the tool's one-line result."""
+    parts = []
+    for key, value in arguments.items():
+        if value in (None, "", [], {}):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if len(shown) > _MAX_ARGUMENT:
+            shown = shown[: _MAX_ARGUMENT - 1] + "…"
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    lines = [escape(" · ".join(parts))] if parts else []
+    if summary:
+        lines.append(escape(summary))
+    return "\n\n".join(lines) or "…"
+
+
+def _rating(view: CardView) -> str:
+    if view.rating is None:
+        return '<span class="aisle-rating muted">No reviews yet</span>'
+    noun = "review" if view.rating_count == 1 else "reviews"
+    return (f'<span class="aisle-rating"><span class="aisle-star">★</span> {view.rating:.1f}'
+            f' <span class="muted">({view.rating_count:,} {noun})</span></span>')
+
+
+def _thumbs(product_id: str) -> str:
+    pid = escape(product_id)
+    return (
+        '<div class="aisle-thumbs">'
+        f'<button type="button" class="aisle-thumb aisle-up" value="{pid}|1"'
+        ' title="Good pick: show me more like this">▲ Like</button>'
+        f'<button type="button" class="aisle-thumb aisle-down" value="{pid}|-1"'
+        ' title="Not for me: show me fewer like this">▼ Not for me</button>'
+        "</div>"
+    )
+
+
+def card_html(view: CardView, feedback: bool = True) -> str:
+    """One product card: title, brand and category, price, rating, key facts, reasons."""
+    meta = " · ".join(escape(x) for x in (view.brand, view.category) if x)
+    chips = "".join(f'<span class="aisle-chip">{escape(a)}</span>' for a in view.attributes)
+    reasons = "".join(f"<li>{escape(r)}</li>" for r in view.reasons)
+    return "".join([
+        f'<div class="aisle-card" id="aisle-card-{escape(view.product_id)}">',
+        f'<div class="aisle-card-title">{escape(view.title)}</div>',
+        f'<div class="aisle-card-meta">{meta}</div>' if meta else "",
+        f'<div class="aisle-card-price">${view.price:,.2f}</div>',
+        _rating(view),
+        f'<div class="aisle-variant">Suggested option: {escape(view.variant)}</div>'
+        if view.variant else "",
+        f'<div class="aisle-chips">{chips}</div>' if chips else "",
+        f'<div class="aisle-why">Why this one</div><ul class="aisle-reasons">{reasons}</ul>'
+        if reasons else "",
+        _thumbs(view.product_id) if feedback else "",
+        "</div>",
+    ])
+
+
+def cards_html(views: Sequence[CardView], feedback: bool = True) -> str:
+    """A grid of cards (empty string for no products)."""
+    if not views:
+        return ""
+    return '<div class="aisle-cards">' + "".join(card_html(v, feedback) for v in views) + "</div>"
+
+
+def comparison_html(view: ComparisonView) -> str:
+    """The products as columns, facts as rows."""
+    head = "".join(f'<th scope="col">{escape(t)}</th>' for t in view.titles)
+    body = "".join(
+        f'<tr><th scope="row">{escape(label)}</th>'
+        + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
+        for label, cells in view.rows
+    )
+    return (f'<div class="aisle-compare"><table><thead><tr><th></th>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def citations_html(citations: Sequence[CitationOut]) -> str:
+    """The help-center articles the answer used."""
+    if not citations:
+        return ""
+    items = "".join(f"<li>{escape(c.title)} <span class=\"muted\">({escape(c.article_id)})</span>"
+                    "</li>" for c in citations)
+    return f'<div class="aisle-sources">Sources<ul>{items}</ul></div>'
+
+
+def options_for(reply: Reply) -> list[dict[str, str]]:
+    """The clickable answers under a reply: a question's options (each sends its own text),
+    or Confirm / Cancel for a write waiting for the shopper (sending an explicit yes / no)."""
+    if reply.kind == "question" and reply.question is not None:
+        return [{"value": o, "label": o} for o in reply.question.options]
+    if reply.kind == "confirmation":
+        return [{"value": CONFIRM, "label": "Confirm"}, {"value": CANCEL, "label": "Cancel"}]
+    return []
+
+
+_NUMBERED = re.compile(r"^\s*\d+\.\s")
+
+
+def shown_text(reply: Reply) -> str:
+    """The reply's text without the numbered product lines the cards already show (the
+    fallback reply lists each product with its price and reasons, which the cards repeat)."""
+    if not reply.products:
+        return reply.text
+    titles = [p.title for p in reply.products]
+    lines = [
+        line for line in reply.text.splitlines()
+        if not (_NUMBERED.match(line) and any(t in line for t in titles))
+    ]
+    return "\n".join(lines).strip() or "Here is what I found:"
+
+
+def split_records(text: str) -> tuple[str, list[str]]:
+    """(the text without lines that are whole JSON objects or lists, those lines pretty-printed).
+
+    A write's confirmation ("Done. ...") carries the changed record as JSON, useful to a shop
+    owner and unreadable to a shopper; the chat folds it into a "Details" box."""
+    kept, records = [], []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:1] in "{[" and stripped[-1:] in "}]":
+            try:
+                records.append(json.dumps(json.loads(stripped), indent=2, ensure_ascii=False))
+                continue
+            except ValueError:
+                pass
+        kept.append(line)
+    return "\n".join(kept).strip(), records
+
+
+def details_html(records: Sequence[str]) -> str:
+    """Folded records (see ``split_records``)."""
+    if not records:
+        return ""
+    body = "".join(f"<pre>{escape(r)}</pre>" for r in records).replace("\n", "&#10;")
+    return f'<details class="aisle-details"><summary>Details</summary>{body}</details>'

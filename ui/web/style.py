@@ -1,0 +1,109 @@
+"""The chat's look and its one piece of page script.
+
+``CSS`` styles the cards, tables and side panel with Gradio's theme variables, so light and
+dark mode both read well. It travels with the Blocks (injected through the bridge component's
+``head``) rather than through ``mount_gradio_app(css=...)``, which a server may forget to pass.
+
+``BRIDGE_JS`` runs once per page (a ``gr.HTML``'s ``js_on_load``): product cards live inside
+chat messages, where Gradio wires no events, so a document-level click listener catches the
+cards' thumbs buttons, marks the pressed one and triggers the bridge component's ``click``
+event with ``{product_id, value}``, which the server stores as feedback.
+"""
+
+from __future__ import annotations
+
+BRIDGE_JS = """
+window.__aisleRate = trigger;
+if (!window.__aisleBridge) {
+  window.__aisleBridge = true;
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest ? event.target.closest('button.aisle-thumb') : null;
+    if (!button) return;
+    event.preventDefault();
+    const raw = button.value || '';
+    const cut = raw.lastIndexOf('|');
+    if (cut < 1 || button.classList.contains('aisle-on')) return;
+    const card = button.closest('.aisle-card');
+    if (card) {
+      card.querySelectorAll('button.aisle-thumb').forEach((b) => b.classList.remove('aisle-on'));
+    }
+    button.classList.add('aisle-on');
+    window.__aisleRate('click', {product_id: raw.slice(0, cut), value: Number(raw.slice(cut + 1))});
+  });
+}
+"""
+
+CSS = """
+.aisle-header { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
+.aisle-header h1 { margin: 0; font-size: 1.5rem; font-weight: 700; }
+.aisle-header .aisle-tagline { color: var(--body-text-color-subdued); }
+.aisle-status { display: flex; flex-wrap: wrap; gap: 6px 16px; justify-content: flex-end;
+  font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.aisle-status b { color: var(--body-text-color); font-weight: 700; }
+.aisle-side .aisle-side-title { font-weight: 600; margin: 6px 0 0; }
+.aisle-side button { justify-content: flex-start; text-align: left; }
+#aisle-bridge { display: none; }
+
+/* A question's options and Confirm / Cancel: compact pills under the reply, not wide tiles. */
+#aisle-chat .options { display: flex; flex-wrap: wrap; gap: 8px; justify-content: flex-start;
+  margin: 6px 0 0; padding: 0 var(--spacing-xl); }
+#aisle-chat .options .option { flex: 0 0 auto; width: auto; min-width: 64px; margin: 0;
+  padding: 6px 16px; border-radius: 999px; border: 1px solid var(--color-accent);
+  background: var(--background-fill-primary); color: var(--body-text-color); font-weight: 700; }
+#aisle-chat .options .option:hover { background: var(--color-accent-soft); }
+/* Confirm, the first option right after a confirmation box, is the primary action. This leans
+   on Gradio's chat markup (message row, its buttons, then the options); should that change,
+   Confirm merely loses its colour. */
+#aisle-chat .message-wrap > :has(.aisle-confirm) + * + .options .option:first-child {
+  background: var(--button-primary-background-fill); color: var(--button-primary-text-color);
+  border-color: var(--button-primary-border-color); }
+
+.aisle-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+  gap: 12px; margin: 10px 0 4px; min-width: min(680px, 62vw); }
+.aisle-card { display: flex; flex-direction: column; gap: 5px; padding: 12px;
+  border: 1px solid var(--border-color-primary); border-radius: 10px;
+  background: var(--background-fill-primary); color: var(--body-text-color); }
+.aisle-card-title { font-weight: 700; line-height: 1.3; }
+.aisle-card-meta { font-size: 0.8rem; color: var(--body-text-color-subdued); }
+.aisle-card-price { font-size: 1.2rem; font-weight: 700; }
+.aisle-rating { font-size: 0.85rem; }
+.aisle-star { color: #f59e0b; }
+.aisle-card .muted, .aisle-sources .muted { color: var(--body-text-color-subdued); }
+.aisle-chips { display: flex; flex-wrap: wrap; gap: 4px; }
+.aisle-chip { font-size: 0.75rem; padding: 2px 8px; border-radius: 999px;
+  background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
+.aisle-variant { font-size: 0.8rem; color: var(--body-text-color-subdued); }
+.aisle-why { font-size: 0.75rem; font-weight: 600; text-transform: uppercase;
+  letter-spacing: 0.04em; color: var(--body-text-color-subdued); margin-top: 2px; }
+.aisle-card ul.aisle-reasons { margin: 0; padding-left: 1.1em; font-size: 0.85rem;
+  line-height: 1.35; }
+.aisle-card ul.aisle-reasons li { margin: 1px 0; }
+.aisle-thumbs { display: flex; gap: 6px; margin-top: auto; padding-top: 6px; }
+.aisle-thumb { flex: 1; font-size: 0.78rem; padding: 3px 6px; white-space: nowrap;
+  border-radius: 6px; cursor: pointer; border: 1px solid var(--border-color-primary);
+  background: var(--background-fill-secondary); color: var(--body-text-color); }
+.aisle-thumb:hover { border-color: var(--color-accent); }
+.aisle-thumb.aisle-on.aisle-up { background: #dcfce7; border-color: #16a34a; color: #14532d; }
+.aisle-thumb.aisle-on.aisle-down { background: #fee2e2; border-color: #dc2626; color: #7f1d1d; }
+
+.aisle-compare { overflow-x: auto; margin: 10px 0 4px; min-width: min(680px, 62vw); }
+.aisle-compare table { border-collapse: collapse; width: 100%; }
+#aisle-chat .aisle-compare th, #aisle-chat .aisle-compare td { font-size: 0.88rem;
+  border: 1px solid var(--border-color-primary); padding: 6px 10px; text-align: left;
+  vertical-align: top; }
+#aisle-chat .aisle-compare thead th { background: var(--background-fill-secondary);
+  font-weight: 700; }
+#aisle-chat .aisle-compare tbody th { font-weight: 400; color: var(--body-text-color-subdued);
+  white-space: nowrap; }
+
+.aisle-confirm { padding: 10px 12px; border-radius: 8px; border: 1px solid #f59e0b;
+  background: rgba(245, 158, 11, 0.08); }
+.aisle-notice { padding: 10px 12px; border-radius: 8px; border: 1px solid var(--color-accent);
+  background: var(--background-fill-secondary); }
+.aisle-sources { font-size: 0.85rem; margin-top: 6px; }
+.aisle-sources ul { margin: 2px 0 0; padding-left: 1.1em; }
+.aisle-details { margin-top: 6px; font-size: 0.85rem; }
+.aisle-details summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.aisle-details pre { white-space: pre-wrap; font-size: 0.78rem; max-height: 240px;
+  overflow: auto; }
+"""
