@@ -159,15 +159,18 @@ def _cleared(toks: list[str], vocab: CatalogVocabulary) -> set[str]:
     return out
 
 
-def parse_constraints(text: str, vocab: CatalogVocabulary) -> ParsedConstraints:
-    """The constraints a shopper's own words state, against the catalog's vocabulary."""
+def parse_constraints(text: str, vocab: CatalogVocabulary,
+                      context_category: str | None = None) -> ParsedConstraints:
+    """The constraints a shopper's own words state, against the catalog's vocabulary. A value
+    word is read in the category the message names, else in ``context_category`` (the
+    conversation's): "max" is a cushioning only where running shoes are being discussed."""
     phrases = parse_phrases(text)
     out = ParsedConstraints(price_min=phrases.price_min, price_max=phrases.price_max,
                             min_rating=phrases.min_rating, in_stock=phrases.in_stock)
     toks = [t for t, _, _ in tokens(phrases.rest)]
     matches = vocab.match(toks)
     out.category, category_match = _pick_category(matches)
-    leaves = vocab.leaves_for(out.category)
+    leaves = vocab.leaves_for(out.category or context_category)
     last_excluded = -1
     for m in matches:
         if m is category_match:

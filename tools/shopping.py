@@ -149,10 +149,12 @@ def search_products(
         attributes: Required features or options, such as {'size': '10', 'color': 'Black'}.
     """
     searcher, vocab = _searcher(ctx), ctx.vocabulary()
-    parsed = parse_constraints(ctx.message, vocab) if ctx.message else ParsedConstraints()
+    parsed = (parse_constraints(ctx.message, vocab, ctx.constraints.category)
+              if ctx.message else ParsedConstraints())
     llm, notes = arguments_to_constraints(vocab, category, brands, price_min, price_max,
                                           min_rating, in_stock, attributes)
-    llm = fill_from_query(llm, parse_constraints(query, vocab))
+    context = llm.category or ctx.constraints.category
+    llm = fill_from_query(llm, parse_constraints(query, vocab, context))
     merged = merge_constraints(ctx.constraints, llm, parsed)
     notes += overruled(llm, merged)
     text = query.strip() or ctx.message.strip() or (merged.category or "")

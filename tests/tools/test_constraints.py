@@ -140,6 +140,15 @@ def test_a_value_two_keys_share_is_resolved_by_the_category() -> None:
     assert parse("something black").attributes == {"color": ["Black"]}
 
 
+def test_a_value_word_is_read_in_the_conversations_category() -> None:
+    # "trail" is a terrain of running shoes; while headphones are discussed it means nothing,
+    # and a category the message names wins over the conversation's.
+    assert parse_constraints("trail", VOCAB).attributes == {"terrain": ["trail"]}
+    assert parse_constraints("trail", VOCAB, "Headphones").attributes == {}
+    named = parse_constraints("trail running shoes", VOCAB, "Headphones")
+    assert named.category == "Running Shoes" and named.attributes == {"terrain": ["trail"]}
+
+
 @pytest.mark.parametrize(("text", "brands", "excluded"), [
     ("headphones not Sonara", [], ["Sonara"]),
     ("no Sonara or Bassline please", [], ["Sonara", "Bassline"]),
