@@ -169,6 +169,8 @@ class Assistant:
             messages.append(Message.tool(call, result.content))
             if early := self._ends_turn(turn, result):
                 return early
+            if turn.ctx.turn.recommendations and not limits.phrase_recommendations:
+                return (yield from self._final(turn, ""))
         return (yield from self._final(turn, "", stuck=True))
 
     def _complete(self, turn: _Turn, messages: list[Message]) -> _Events[Completion]:

@@ -31,6 +31,10 @@ class Limits:
     max_seconds: float = 90.0  # wall time per turn (the embedded model is slow)
     max_tokens: int = 384
     history_turns: int = 6  # earlier exchanges replayed to the model (text only)
+    # After a search with results, ask the model to phrase the reply (its text must still pass
+    # the grounding check). Off: the reply is the fact list at once, one LLM step fewer; the
+    # embedded 1.5B model's phrasings almost never pass the check, so it runs with this off.
+    phrase_recommendations: bool = True
 
 
 @dataclass

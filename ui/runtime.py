@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.agent import Assistant
-from assistant.deps import Deps
+from assistant.deps import Deps, Limits
 from assistant.llm import LlamaCppChat, OpenAICompatibleChat
 from assistant.llm.types import ChatModel
 from assistant.llm.weights import DEFAULT_MODEL, ensure_gguf, weights_spec
@@ -124,13 +124,17 @@ class Runtime:
         return LlamaCppChat(path)
 
     def assistant(self, llm: ChatModel | None = None) -> Assistant:
-        """The agent with every part; search results are ordered by ``self.ranker``."""
+        """The agent with every part; search results are ordered by ``self.ranker``. The
+        embedded model does not phrase recommendations (see ``Limits``): the fact list is the
+        reply, a whole LLM step sooner."""
+        model = llm or self.chat_model()
         deps = Deps(
             store=self.store,
-            llm=llm or self.chat_model(),
+            llm=model,
             searcher=self.product_searcher(),
             help_searcher=self.help_searcher(),
             ranker=self.ranker,
             vocab=CatalogVocabulary.from_store(self.store),
+            limits=Limits(phrase_recommendations=not isinstance(model, LlamaCppChat)),
         )
         return Assistant(deps)

@@ -321,3 +321,21 @@ def test_service_facts_from_this_turns_tools_are_allowed(shop, parts) -> None:
     reply = bot.chat(f"I'm {email}. What happened to order {order_id}?", "s-svc-facts")
     assert reply.kind == "answer"
     assert reply.text == text
+
+
+def test_without_phrasing_the_fact_list_comes_right_after_the_search(shop, parts) -> None:
+    store, _ = shop
+    bot = Assistant(
+        Deps(
+            store=store,
+            llm=ScriptedChat([call("search_products", query="running shoes")]),  # one step only
+            searcher=parts["searcher"],  # type: ignore[arg-type]
+            help_searcher=parts["help"],  # type: ignore[arg-type]
+            vocab=parts["vocab"],  # type: ignore[arg-type]
+            limits=Limits(max_steps=4, phrase_recommendations=False),
+        )
+    )
+    reply = bot.chat("running shoes under $100", session_id="s-no-phrase")
+    assert reply.kind == "recommendations" and reply.products
+    assert all(card.title in reply.text for card in reply.products[:3])
+    assert bot.deps.llm.remaining == 0  # type: ignore[attr-defined]
