@@ -262,6 +262,8 @@ class CatalogVocabulary:
     def _keyed_forms(key_words: tuple[str, ...],
                      value_words: tuple[str, ...]) -> list[tuple[str, ...]]:
         forms = [key_words + value_words]  # "size 10", "screen size 27 inch"
+        if key_words:
+            forms.append(value_words + key_words)  # "standard arch support", "wide width"
         if key_words and key_words[-1] in UNIT_WORDS and len(value_words) == 1:
             stem = key_words[:-1]
             for unit in UNIT_WORDS[key_words[-1]]:

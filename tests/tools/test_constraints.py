@@ -140,6 +140,12 @@ def test_a_value_two_keys_share_is_resolved_by_the_category() -> None:
     assert parse("something black").attributes == {"color": ["Black"]}
 
 
+def test_a_generic_value_counts_next_to_its_key_on_either_side() -> None:
+    assert parse("running shoes in standard width").attributes == {"width": ["standard"]}
+    assert parse("running shoes with width standard").attributes == {"width": ["standard"]}
+    assert parse("standard running shoes").attributes == {}
+
+
 def test_a_value_word_is_read_in_the_conversations_category() -> None:
     # "trail" is a terrain of running shoes; while headphones are discussed it means nothing,
     # and a category the message names wins over the conversation's.
