@@ -155,6 +155,7 @@ class Assistant:
         messages = [Message.system(self.system_prompt)]
         messages += [Message(role=line.role, content=line.content) for line in state.history]  # type: ignore[arg-type]
         messages.append(Message.user(message))
+        yield from self._identify_from_email(turn, messages)
         deadline = time.monotonic() + limits.max_seconds
         for _ in range(limits.max_steps):
             if time.monotonic() > deadline:
@@ -172,6 +173,20 @@ class Assistant:
             if turn.ctx.turn.recommendations and not limits.phrase_recommendations:
                 return (yield from self._final(turn, ""))
         return (yield from self._final(turn, "", stuck=True))
+
+    def _identify_from_email(self, turn: _Turn, messages: list[Message]) -> Iterator[TurnEvent]:
+        """A shopper not identified yet who writes their email is looked up by it in code, as
+        the policy's first step, so a small model does not skip it (the model sees the call
+        and its result). A signed-in shopper, or one already identified, is left alone."""
+        email = _EMAIL.search(turn.ctx.message)
+        if turn.ctx.session_user_id is not None or email is None:
+            return
+        if "find_user_id_by_email" not in self.deps.tools:
+            return
+        call = ToolCall("find_user_id_by_email", {"email": email.group(0)}, call_id(messages, 0))
+        result = yield from self._call(turn, call)
+        messages.append(Message.assistant("", [call]))
+        messages.append(Message.tool(call, result.content))
 
     def _complete(self, turn: _Turn, messages: list[Message]) -> _Events[Completion]:
         """One model step, streamed. Text reaches the shopper a sentence at a time, and only
@@ -313,6 +328,7 @@ def _is_discovery(ctx: ShopContext) -> bool:
     return bool(parsed.category or parsed.brands or parsed.attributes)
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SERVICE = re.compile(
     r"#?\bW\d{7}\b|\b(my|the|an?|this|that) order\b|\b(return|exchange|refund|cancel|track)"
     r"(s|ed|ing)?\b",

@@ -339,3 +339,21 @@ def test_without_phrasing_the_fact_list_comes_right_after_the_search(shop, parts
     assert reply.kind == "recommendations" and reply.products
     assert all(card.title in reply.text for card in reply.products[:3])
     assert bot.deps.llm.remaining == 0  # type: ignore[attr-defined]
+
+
+def test_an_email_in_the_message_identifies_the_shopper_in_code(shop, parts) -> None:
+    store, _ = shop
+    with store.session() as s:
+        order = s.exec(select(Order).where(Order.status == "pending")).all()[-1]
+        user = s.get(User, order.user_id)
+        assert user is not None
+        order_id, email = order.order_id, user.email
+    # The model skips identification and goes straight to the write tool.
+    bot = assistant(shop, parts, [call("cancel_pending_order", order_id=order_id,
+                                       reason="no longer needed")])
+    reply = bot.chat(f"I'm {email}, cancel {order_id}, I no longer need it", "s-email-id")
+    assert [t.tool for t in reply.trace] == ["find_user_id_by_email", "cancel_pending_order"]
+    assert reply.kind == "confirmation"
+    with store.session() as s:
+        still = s.get(Order, order_id)
+        assert still is not None and still.status == "pending"  # nothing before the yes
