@@ -146,9 +146,14 @@ def overruled(llm: Constraints, merged: Constraints) -> list[str]:
     return notes
 
 
-def fill_from_query(llm: Constraints, query: ParsedConstraints) -> Constraints:
+def fill_from_query(llm: Constraints, query: ParsedConstraints,
+                    attributes: bool = True) -> Constraints:
     """The model's arguments, completed by what its own query text states ("running shoes
-    under 100" with no price_max). Still the model's: the shopper's words override them."""
+    under 100" with no price_max). Still the model's: the shopper's words override them.
+    Option and attribute words the model adds to its query ("trail running shoes" when the
+    shopper said "running shoes") stay search words, not hard filters, when ``attributes`` is
+    off (a conversation, where the shopper's own words are parsed too); a replay with no
+    shopper message keeps them."""
     filled: dict[str, object] = {}
     for name in ("category", "price_min", "price_max", "min_rating"):
         if getattr(llm, name) is None and getattr(query, name) is not None:
@@ -159,9 +164,9 @@ def fill_from_query(llm: Constraints, query: ParsedConstraints) -> Constraints:
         filled["exclude_brands"] = list(dict.fromkeys(llm.exclude_brands + query.exclude_brands))
     if not llm.in_stock and query.in_stock:
         filled["in_stock"] = True
-    attributes = {**query.attributes, **llm.attributes}
-    if attributes != llm.attributes:
-        filled["attributes"] = attributes
+    merged = {**query.attributes, **llm.attributes}
+    if attributes and merged != llm.attributes:
+        filled["attributes"] = merged
     low = filled.get("price_min", llm.price_min)
     high = filled.get("price_max", llm.price_max)
     if isinstance(low, float) and isinstance(high, float) and low > high:

@@ -154,7 +154,8 @@ def search_products(
     llm, notes = arguments_to_constraints(vocab, category, brands, price_min, price_max,
                                           min_rating, in_stock, attributes)
     context = llm.category or ctx.constraints.category
-    llm = fill_from_query(llm, parse_constraints(query, vocab, context))
+    llm = fill_from_query(llm, parse_constraints(query, vocab, context),
+                          attributes=not ctx.message)
     merged = merge_constraints(ctx.constraints, llm, parsed)
     notes += overruled(llm, merged)
     text = query.strip() or ctx.message.strip() or (merged.category or "")

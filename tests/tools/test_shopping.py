@@ -311,3 +311,13 @@ def test_state_round_trips(shop: Shop) -> None:
     assert again.constraints == ctx.constraints == Constraints(
         category="Running Shoes", price_max=100.0, said=["category", "price_max"])
     assert again.last_candidates == ctx.last_candidates
+
+
+def test_option_words_the_model_adds_to_its_query_are_not_filters(shop: Shop) -> None:
+    # The shopper never said "trail"; the model's query did. Road shoes stay in the results.
+    ctx = _ctx(shop)
+    ctx.new_turn("running shoes under $100 in size 10")
+    result = SHOPPING_TOOLS.call(ctx, "search_products", {"query": "trail running shoes"})
+    outcome = _outcome(result)
+    assert "terrain" not in outcome.constraints.attributes
+    assert {c.product_id for c in outcome.candidates} == UNDER_100_SIZE_10
