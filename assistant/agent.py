@@ -194,13 +194,21 @@ class Assistant:
         (a discovery reply without a search)."""
         limits = self.deps.limits
         pending = ""
+        may_stream = self._may_stream(turn)
         stream = self.deps.llm.stream(messages, self.schemas, "auto", limits.max_tokens)
         for event in stream:
             if not isinstance(event, Delta):
                 if pending.strip() and not event.tool_calls and not turn.stop_streaming:
                     yield from self._release(turn, pending)
                 return event
-            if turn.stop_streaming or not self._may_stream(turn):
+            if not may_stream and event.text.strip():
+                # A discovery reply without a search is replaced by one in code whatever it
+                # says: stop generating it now (minutes of CPU with the embedded model).
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
+                return Completion(text="", finish_reason="stop", model=self.deps.llm.model)
+            if turn.stop_streaming:
                 continue
             pending += event.text
             cut = _last_sentence_end(pending)
@@ -210,6 +218,7 @@ class Assistant:
         raise RuntimeError("the chat model's stream ended without a Completion")
 
     def _may_stream(self, turn: _Turn) -> bool:
+        """False while a discovery turn has no search yet: text now would be replaced."""
         facts = turn.ctx.turn
         return facts.searched or not _is_discovery(turn.ctx)
 

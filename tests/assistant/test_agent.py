@@ -14,6 +14,7 @@ from assistant.agent import HANDOFF_TEXT, Assistant
 from assistant.deps import Deps, Limits
 from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
 from assistant.llm.scripted import ScriptedChat, call
+from assistant.llm.types import Delta
 from retrieval.embedder import HashEmbedder
 from retrieval.help import HelpIndex, HelpSearcher
 from retrieval.index import ProductIndex, open_chroma
@@ -357,3 +358,34 @@ def test_an_email_in_the_message_identifies_the_shopper_in_code(shop, parts) -> 
     with store.session() as s:
         still = s.get(Order, order_id)
         assert still is not None and still.status == "pending"  # nothing before the yes
+
+
+class _CountingChat(ScriptedChat):
+    """ScriptedChat that counts the text pieces the agent actually pulled from its stream."""
+
+    pulled = 0
+
+    def stream(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        for event in super().stream(*args, **kwargs):
+            if isinstance(event, Delta):
+                self.pulled += 1
+            yield event
+
+
+def test_a_discovery_reply_without_a_search_stops_generating_at_once(shop, parts) -> None:
+    store, _ = shop
+    chatty = _CountingChat(["We have " + "so many great laptops here " * 40, ""])
+    bot = Assistant(
+        Deps(
+            store=store,
+            llm=chatty,
+            searcher=parts["searcher"],  # type: ignore[arg-type]
+            help_searcher=parts["help"],  # type: ignore[arg-type]
+            vocab=parts["vocab"],  # type: ignore[arg-type]
+            limits=Limits(max_steps=4),
+        )
+    )
+    reply = bot.chat("I need a laptop", session_id="s-stop-early")
+    assert reply.kind == "recommendations"
+    assert [t.tool for t in reply.trace] == ["search_products"]
+    assert chatty.pulled == 1  # the first piece of text ended the generation

@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -78,9 +78,11 @@ class Shop:
     vocab: CatalogVocabulary | None = None
 
     def agent(self, model: ChatModel) -> Assistant:
+        # As ui.runtime does: the embedded model does not phrase recommendations.
+        limits = replace(LIMITS, phrase_recommendations=not isinstance(model, LlamaCppChat))
         return Assistant(Deps(store=self.store, llm=model, searcher=self.searcher,
                               help_searcher=self.help_searcher, vocab=self.vocab,
-                              limits=LIMITS))
+                              limits=limits))
 
 
 @pytest.fixture(scope="module")
