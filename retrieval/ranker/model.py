@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 BASE_MODEL_NAME = "all-MiniLM-L6-v2"
 Backend = Literal["torch", "onnx", "openvino"]
-SCORE_BATCH = 64
+SCORE_BATCH = 16  # pairs per forward pass: length-sorted batches of 16 pad less than one
+# batch of 50 (reranking 50 candidates: 0.5 s instead of 0.7 s in fp32 on 2 busy cores)
 
 
 def base_model_path() -> Path:

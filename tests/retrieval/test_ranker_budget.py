@@ -26,7 +26,7 @@ def test_loop_gets_what_the_steps_after_it_leave() -> None:
     assert _loop_budget(no_stage, started, 0.01, VALID) == pytest.approx(
         600.0 - 100.0 - 1.25 * 160 * 0.01 - 10.0, abs=0.5)
     assert _loop_budget(RankerConfig(max_seconds=60.0), started, 0.01, VALID) == 0.0
-    assert _loop_budget(RankerConfig(), started, 0.01, VALID) is None
+    assert _loop_budget(RankerConfig(max_seconds=None), started, 0.01, VALID) is None
 
 
 def test_time_budget_stops_the_loop_and_asks_for_a_last_validation() -> None:
