@@ -15,7 +15,6 @@ Not here: the tools and their guards (``tools``), the LLM backends (``assistant.
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections.abc import Generator, Iterator
@@ -28,6 +27,16 @@ from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEv
 from assistant.llm.parsing import parse_tool_calls
 from assistant.llm.types import Completion, Delta, Message, ToolCall, call_id
 from assistant.prompts import render
+from assistant.reading import (
+    EMAIL,
+    NO,
+    SERVICE,
+    YES,
+    last_sentence_end,
+    readable,
+    squash,
+    states_observed,
+)
 from assistant.reply import (
     CitationOut,
     ConfirmationOut,
@@ -42,14 +51,6 @@ from tools.grounding import GroundingFacts, check_grounding, fallback_text, numb
 from tools.shop_context import ShopContext
 
 HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
-_YES = re.compile(
-    r"^\s*(yes|y|yeah|yep|sure|confirm(ed)?|go ahead|do it|please do|ok(ay)?)"
-    r"([\s,.!]+(please|thanks|thank you|go ahead|do it))*[\s.!]*$",
-    re.IGNORECASE,
-)
-_NO = re.compile(r"^\s*(no|n|nope|cancel|stop|don'?t|do not)\b.*$", re.IGNORECASE)
-
-
 # A step of the turn that yields events and returns its outcome (``yield from`` gets it).
 _T = TypeVar("_T")
 _Events = Generator[TurnEvent, None, _T]
@@ -122,7 +123,7 @@ class Assistant:
         yield Final(
             reply=reply,
             session_id=session_id,
-            replaces_text=bool(streamed) and not _squash(reply.text).startswith(_squash(streamed)),
+            replaces_text=bool(streamed) and not squash(reply.text).startswith(squash(streamed)),
         )
 
     # --- the confirmation step, in code -------------------------------------------------
@@ -132,7 +133,7 @@ class Assistant:
         pending = ctx.pending
         if pending is None:
             return None
-        if _YES.match(message):
+        if YES.match(message):
             yield StepStarted(pending.action, pending.arguments)
             started = time.perf_counter()
             result = self.deps.tools.confirm(ctx, pending)
@@ -141,10 +142,10 @@ class Assistant:
             )
             turn.trace.append(step)
             yield _finished(step, result)
-            text = ("Done. " if result.ok else "That could not be completed: ") + _readable(result)
+            text = ("Done. " if result.ok else "That could not be completed: ") + readable(result)
             return Reply(kind="answer", text=text, trace=turn.trace)
         ctx.pending = None  # a yes must answer the request right away; anything else drops it
-        if _NO.match(message):
+        if NO.match(message):
             return Reply(kind="answer", text="Okay, I have not changed anything.")
         return None
 
@@ -178,7 +179,7 @@ class Assistant:
         """A shopper not identified yet who writes their email is looked up by it in code, as
         the policy's first step, so a small model does not skip it (the model sees the call
         and its result). A signed-in shopper, or one already identified, is left alone."""
-        email = _EMAIL.search(turn.ctx.message)
+        email = EMAIL.search(turn.ctx.message)
         if turn.ctx.session_user_id is not None or email is None:
             return
         if "find_user_id_by_email" not in self.deps.tools:
@@ -211,7 +212,7 @@ class Assistant:
             if turn.stop_streaming:
                 continue
             pending += event.text
-            cut = _last_sentence_end(pending)
+            cut = last_sentence_end(pending)
             if cut:
                 yield from self._release(turn, pending[:cut])
                 pending = pending[cut:]
@@ -331,24 +332,10 @@ def _calls(completion: Completion, messages: list[Message]) -> tuple[list[ToolCa
 def _is_discovery(ctx: ShopContext) -> bool:
     """The shopper's words name something in the catalog (a category, brand or option) and
     are not about an order ("return the headphones from order #W...")."""
-    if ctx.searcher is None or _SERVICE.search(ctx.message):
+    if ctx.searcher is None or SERVICE.search(ctx.message):
         return False
     parsed = parse_constraints(ctx.message, ctx.vocabulary())
     return bool(parsed.category or parsed.brands or parsed.attributes)
-
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_SERVICE = re.compile(
-    r"#?\bW\d{7}\b|\b(my|the|an?|this|that) order\b|\b(return|exchange|refund|cancel|track)"
-    r"(s|ed|ing)?\b",
-    re.IGNORECASE,
-)
-# Order states a reply may only name when a tool said so this turn ("processing" is none).
-_STATUS = re.compile(
-    r"\b(pending|processed|processing|delivered|cancell?ed|shipped|in transit|"
-    r"return requested|exchange requested)\b",
-    re.IGNORECASE,
-)
 
 
 def _grounded(text: str, turn: _Turn) -> bool:
@@ -356,39 +343,12 @@ def _grounded(text: str, turn: _Turn) -> bool:
     reply names must be one this turn's tools returned."""
     if not check_grounding(text, turn.facts()).ok:
         return False
-    observed = "\n".join(turn.observed).lower().replace("canceled", "cancelled")
-    named = (m.group(0).lower().replace("canceled", "cancelled") for m in _STATUS.finditer(text))
-    return all(state in observed for state in named)
+    return states_observed(text, turn.observed)
 
 
 def _finished(step: TraceStep, result: ToolResult) -> StepFinished:
     first_line = result.content.strip().splitlines()[0] if result.content.strip() else ""
     return StepFinished(step.tool, step.arguments, step.ms, step.ok, first_line[:160])
-
-
-_SENTENCE_END = re.compile(r"[.!?:]\s|\n")
-
-
-def _last_sentence_end(text: str) -> int:
-    """The index just past the last sentence end in ``text`` (0 when none yet)."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    return ends[-1] if ends else 0
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _readable(result: ToolResult) -> str:
-    """A tool result for the shopper: its sentences, without the JSON record the tool adds
-    for the model (and tau2 replays)."""
-    lines = result.content.removeprefix("Error: ").splitlines()
-    prose = []
-    for line in lines:
-        if line.lstrip().startswith(("{", "[")):
-            break
-        prose.append(line)
-    return "\n".join(prose).strip() or result.content.removeprefix("Error: ")
 
 
 def _ms(started: float) -> float:

@@ -1,0 +1,64 @@
+"""What the agent reads in words, in code: a yes or a no to a pending change, an email, a
+message about an order, order states, sentence ends, and a tool result's shopper-facing part.
+
+Not here: the turn loop (``assistant.agent``), the product grounding check
+(``tools.grounding``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tools.base import ToolResult
+
+YES = re.compile(
+    r"^\s*(yes|y|yeah|yep|sure|confirm(ed)?|go ahead|do it|please do|ok(ay)?)"
+    r"([\s,.!]+(please|thanks|thank you|go ahead|do it))*[\s.!]*$",
+    re.IGNORECASE,
+)
+NO = re.compile(r"^\s*(no|n|nope|cancel|stop|don'?t|do not)\b.*$", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+SERVICE = re.compile(
+    r"#?\bW\d{7}\b|\b(my|the|an?|this|that) order\b|\b(return|exchange|refund|cancel|track)"
+    r"(s|ed|ing)?\b",
+    re.IGNORECASE,
+)
+# Order states a reply may only name when a tool said so this turn ("processing" is none).
+_STATUS = re.compile(
+    r"\b(pending|processed|processing|delivered|cancell?ed|shipped|in transit|"
+    r"return requested|exchange requested)\b",
+    re.IGNORECASE,
+)
+
+
+def states_observed(text: str, observed: Sequence[str]) -> bool:
+    """Every order state ``text`` names is one the tool results in ``observed`` contain."""
+    seen = "\n".join(observed).lower().replace("canceled", "cancelled")
+    named = (m.group(0).lower().replace("canceled", "cancelled") for m in _STATUS.finditer(text))
+    return all(state in seen for state in named)
+
+
+_SENTENCE_END = re.compile(r"[.!?:]\s|\n")
+
+
+def last_sentence_end(text: str) -> int:
+    """The index just past the last sentence end in ``text`` (0 when none yet)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return ends[-1] if ends else 0
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def readable(result: ToolResult) -> str:
+    """A tool result for the shopper: its sentences, without the JSON record the tool adds
+    for the model (and tau2 replays)."""
+    lines = result.content.removeprefix("Error: ").splitlines()
+    prose = []
+    for line in lines:
+        if line.lstrip().startswith(("{", "[")):
+            break
+        prose.append(line)
+    return "\n".join(prose).strip() or result.content.removeprefix("Error: ")
