@@ -8,6 +8,7 @@ with the reason when the server cannot be reached.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from store.db import Store, open_store, sqlite_url
+from store.importers.tau2 import import_tau2
 
 POSTGRES_URL = os.environ.get(
     "AISLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -80,8 +82,27 @@ def store(request: pytest.FixtureRequest) -> Store:
     return request.getfixturevalue(fixture)  # type: ignore[no-any-return]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tau2_dir() -> Path:
     if not (TAU2_DIR / "db.json").exists():
         pytest.skip(f"tau2-bench retail data not found at {TAU2_DIR}")
     return TAU2_DIR
+
+
+@pytest.fixture(scope="session")
+def tau2_template(tmp_path_factory: pytest.TempPathFactory, tau2_dir: Path) -> Path:
+    """The tau2-bench retail shop imported once (about 0.6 s) into a template SQLite file."""
+    path = tmp_path_factory.mktemp("tau2") / "shop.db"
+    store = open_store(sqlite_url(path))
+    import_tau2(store, tau2_dir)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def tau2_store(tau2_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the tau2 shop for one test; skipped when ../shared is absent."""
+    shutil.copy(tau2_template, tmp_path / "shop.db")
+    store = open_store(sqlite_url(tmp_path / "shop.db"))
+    yield store
+    store.dispose()

@@ -11,9 +11,7 @@ customers' orders, items, payment methods and addresses shows what moved."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -24,11 +22,9 @@ from assistant.conversation import SessionUserMismatch, load_state
 from assistant.deps import Deps, Limits
 from assistant.llm.scripted import ChatRequest, ScriptedChat, Step, call
 from assistant.reply import Reply
-from store.db import Store, open_store, sqlite_url
-from store.importers.tau2 import import_tau2
+from store.db import Store
 from store.models import Order, OrderItem, PaymentMethod, User
 
-TAU2 = Path(__file__).resolve().parents[3] / "shared" / "data" / "tau2-retail"
 ETHAN, YUSUF, AVA = "ethan_lopez_6291", "yusuf_rossi_9620", "ava_nguyen_6646"
 EMAIL = {ETHAN: "ethan.lopez8943@example.com", YUSUF: "yusuf.rossi7301@example.com",
          AVA: "ava.nguyen2868@example.com"}
@@ -39,23 +35,9 @@ NEW_ADDRESS = {"address1": "1 Elm St", "address2": "", "city": "Austin", "state"
 ANYTHING_ELSE = "Is there anything else I can help with?"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (TAU2 / "db.json").exists():
-        pytest.skip(f"tau2-bench retail data not found at {TAU2}")
-    path = tmp_path_factory.mktemp("tau2-agent") / "shop.db"
-    store = open_store(sqlite_url(path))
-    import_tau2(store, TAU2)
-    store.dispose()
-    return path
-
-
 @pytest.fixture
-def shop(template: Path, tmp_path: Path) -> Iterator[Store]:
-    shutil.copy(template, tmp_path / "shop.db")
-    store = open_store(sqlite_url(tmp_path / "shop.db"))
-    yield store
-    store.dispose()
+def shop(tau2_store: Store) -> Store:
+    return tau2_store
 
 
 def agent(store: Store, script: Sequence[Step]) -> tuple[Assistant, ScriptedChat]:

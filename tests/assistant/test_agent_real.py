@@ -13,7 +13,6 @@ without the weights. The server backend is also ``slow``: a second cold start of
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -37,13 +36,11 @@ from retrieval.search import ProductSearcher
 from store.db import Store, open_store, sqlite_url
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
-from store.importers.tau2 import import_tau2
 from store.models import Order, Product
 from tools.vocabulary import CatalogVocabulary
 
 pytestmark = pytest.mark.llm
 
-TAU2 = Path(__file__).resolve().parents[3] / "shared" / "data" / "tau2-retail"
 LIMITS = Limits(max_steps=5, max_seconds=600, max_tokens=96)  # a loaded CI machine is slow
 
 
@@ -99,23 +96,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     store.dispose()
 
 
-@pytest.fixture(scope="module")
-def tau2_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (TAU2 / "db.json").exists():
-        pytest.skip(f"tau2-bench retail data not found at {TAU2}")
-    path = tmp_path_factory.mktemp("real-tau2") / "shop.db"
-    store = open_store(sqlite_url(path))
-    import_tau2(store, TAU2)
-    store.dispose()
-    return path
-
-
 @pytest.fixture
-def tau2(tau2_template: Path, tmp_path: Path) -> Iterator[Shop]:
-    shutil.copy(tau2_template, tmp_path / "shop.db")
-    store = open_store(sqlite_url(tmp_path / "shop.db"))
-    yield Shop(store)
-    store.dispose()
+def tau2(tau2_store: Store) -> Shop:
+    return Shop(tau2_store)
 
 
 def turn(bot: Assistant, message: str, session_id: str, user: str | None = None) -> Reply:
