@@ -25,11 +25,13 @@ from assistant.conversation import ChatLine, SessionState, load_state, save_turn
 from assistant.deps import Deps
 from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
 from assistant.llm.parsing import parse_tool_calls
-from assistant.llm.types import Completion, Delta, Message, ToolCall, call_id
+from assistant.llm.types import Completion, Delta, Message, Prefills, ToolCall, call_id
 from assistant.prompts import render
 from assistant.reading import (
     EMAIL,
     NO,
+    ORDER_ID,
+    PAYMENT_WORDS,
     SERVICE,
     YES,
     last_sentence_end,
@@ -51,6 +53,7 @@ from tools.grounding import GroundingFacts, check_grounding, fallback_text, numb
 from tools.shop_context import ShopContext
 
 HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
+MAX_PREFETCHED_ORDERS = 2  # orders named in one message whose details are read in code
 # A step of the turn that yields events and returns its outcome (``yield from`` gets it).
 _T = TypeVar("_T")
 _Events = Generator[TurnEvent, None, _T]
@@ -119,12 +122,20 @@ class Assistant:
         state.history = state.history[-2 * self.deps.limits.history_turns :]
         with self.deps.store.session() as session:
             save_turn(session, session_id, state, message, reply)
+        if self.deps.limits.prefill_between_turns and isinstance(self.deps.llm, Prefills):
+            # While the shopper reads, the model evaluates the next turn's prompt start.
+            self.deps.llm.prefill_later(self._prompt(state.history), self.schemas)
         streamed = "".join(turn.streamed)
         yield Final(
             reply=reply,
             session_id=session_id,
             replaces_text=bool(streamed) and not squash(reply.text).startswith(squash(streamed)),
         )
+
+    def _prompt(self, history: list[ChatLine]) -> list[Message]:
+        """The start of every model call of a turn: system prompt, then the recent history."""
+        said = [Message(role=line.role, content=line.content) for line in history]  # type: ignore[arg-type]
+        return [Message.system(self.system_prompt), *said]
 
     # --- the confirmation step, in code -------------------------------------------------
 
@@ -153,10 +164,9 @@ class Assistant:
 
     def _run(self, turn: _Turn, state: SessionState, message: str) -> _Events[Reply]:
         limits = self.deps.limits
-        messages = [Message.system(self.system_prompt)]
-        messages += [Message(role=line.role, content=line.content) for line in state.history]  # type: ignore[arg-type]
-        messages.append(Message.user(message))
+        messages = [*self._prompt(state.history), Message.user(message)]
         yield from self._identify_from_email(turn, messages)
+        yield from self._prefetch_reads(turn, messages)
         deadline = time.monotonic() + limits.max_seconds
         for _ in range(limits.max_steps):
             if time.monotonic() > deadline:
@@ -182,9 +192,32 @@ class Assistant:
         email = EMAIL.search(turn.ctx.message)
         if turn.ctx.session_user_id is not None or email is None:
             return
-        if "find_user_id_by_email" not in self.deps.tools:
+        yield from self._read(turn, messages, "find_user_id_by_email", email=email.group(0))
+
+    def _prefetch_reads(self, turn: _Turn, messages: list[Message]) -> Iterator[TurnEvent]:
+        """For an identified shopper's message about their orders, the reads the policy's
+        flow needs next run in code, before the model's first step: each order the message
+        names (``get_order_details``, at most ``MAX_PREFETCHED_ORDERS``), and the account
+        (``get_user_details``: payment methods, order ids) when it names no order or talks
+        about paying. Small models skip these reads, or ask the shopper for ids the reads
+        hold; the guards apply as to any call (own orders only)."""
+        ctx = turn.ctx
+        if ctx.session_user_id is None or not SERVICE.search(ctx.message) and not \
+                PAYMENT_WORDS.search(ctx.message):
             return
-        call = ToolCall("find_user_id_by_email", {"email": email.group(0)}, call_id(messages, 0))
+        orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(ctx.message)))
+        for order_id in orders[:MAX_PREFETCHED_ORDERS]:
+            yield from self._read(turn, messages, "get_order_details", order_id=order_id)
+        if not orders or PAYMENT_WORDS.search(ctx.message):
+            yield from self._read(turn, messages, "get_user_details",
+                                  user_id=ctx.session_user_id)
+
+    def _read(self, turn: _Turn, messages: list[Message], tool: str, **arguments: str
+              ) -> Iterator[TurnEvent]:
+        """Run one read tool in code, shown to the model as its own call and result."""
+        if tool not in self.deps.tools:
+            return
+        call = ToolCall(tool, dict(arguments), call_id(messages, 0))
         result = yield from self._call(turn, call)
         messages.append(Message.assistant("", [call]))
         messages.append(Message.tool(call, result.content))

@@ -35,6 +35,9 @@ class Limits:
     # the grounding check). Off: the reply is the fact list at once, one LLM step fewer; the
     # embedded 1.5B model's phrasings almost never pass the check, so it runs with this off.
     phrase_recommendations: bool = True
+    # After a turn, a model that can (the embedded one) evaluates the conversation so far in
+    # the background, so the next turn only evaluates the new message (``Prefills``).
+    prefill_between_turns: bool = True
 
 
 @dataclass

@@ -19,6 +19,9 @@ YES = re.compile(
 )
 NO = re.compile(r"^\s*(no|n|nope|cancel|stop|don'?t|do not)\b.*$", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+ORDER_ID = re.compile(r"#?\b(W\d{7})\b")
+PAYMENT_WORDS = re.compile(r"\b(gift ?card|paypal|credit ?card|payment method|pay(ing)? with)\b",
+                           re.IGNORECASE)
 SERVICE = re.compile(
     r"#?\bW\d{7}\b|\b(my|the|an?|this|that) order\b|\b(return|exchange|refund|cancel|track)"
     r"(s|ed|ing)?\b",

@@ -9,6 +9,10 @@ answers in text, so its time to first token is the prefix cache at work, not a t
    warm-up session first, not counted (its first call evaluates the whole system prompt).
    Follow-up time to first token: from the start of the turn to the first text the shopper
    is shown (``TextDelta``), and llama.cpp's own prompt/generation counters per model call.
+   Between the turns the shopper reads: the agent's background prefill (``Limits.
+   prefill_between_turns``, on as in the product) evaluates the conversation so far, and the
+   bench waits for it, reporting how long it took (the reading time it needs) and how many
+   tokens it evaluated. ``prefill=False`` turns it off, for comparison.
 2. The scripted run: the same sessions ``repeats`` times with ``ScriptedChat`` replaying the
    recorded calls, so the tools do exactly the same work with no model time. Without the LLM
    run the script is a plain search for the query and a fixed text.
@@ -29,7 +33,7 @@ import os
 import statistics
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlmodel import col, select
@@ -39,11 +43,10 @@ import assistant.agent as agent_module
 import tools.shop_context as shop_context
 import tools.shopping as shopping
 from assistant.agent import Assistant
-from assistant.conversation import load_state
 from assistant.events import TextDelta
-from assistant.llm.llamacpp import LlamaCppChat
+from assistant.llm.llamacpp import LlamaCppChat, PrefillStats
 from assistant.llm.scripted import ScriptedChat, Step, call
-from assistant.llm.types import ChatModel, Message
+from assistant.llm.types import ChatModel
 from eval.turn_timing import ModelStep, Stopwatch, TimedChat
 from store.db import Store
 from store.errors import AisleError
@@ -66,6 +69,7 @@ class TurnTiming:
     stages_s: dict[str, float]
     ttft_s: float | None  # first text shown to the shopper
     steps: list[ModelStep] = field(default_factory=list)
+    reading: PrefillStats | None = None  # the background prefill after this turn
 
     @property
     def non_llm_s(self) -> float:
@@ -104,10 +108,12 @@ def sessions_of(store: Store, count: int) -> list[tuple[str, str]]:
 
 
 def bench_turn(bot: Assistant, model: ChatModel | None, ranker: str, sessions: int,
-               repeats: int, progress: bool = True, prefill: bool = False) -> TurnBenchReport:
+               repeats: int, progress: bool = True, prefill: bool = True) -> TurnBenchReport:
     """Run the sessions (see the module docstring) with ``bot``, whose ``deps.llm`` is replaced
-    for each run; ``model`` None skips the LLM run; ``prefill`` see ``_session``."""
+    for each run; ``model`` None skips the LLM run; ``prefill`` off: no background prefill
+    between the turns of the LLM run."""
     load_before = list(os.getloadavg())
+    bot.deps.limits = replace(bot.deps.limits, prefill_between_turns=prefill)
     plan = sessions_of(bot.deps.store, sessions + 1)
     watch = Stopwatch()
     with watch.instrument(_targets(bot)):
@@ -120,11 +126,11 @@ def bench_turn(bot: Assistant, model: ChatModel | None, ranker: str, sessions: i
             timed = TimedChat(model)
             _session(bot, watch, [timed, timed], *plan[0])  # warm-up: the cold system prompt
             bar = tqdm(plan[1:], desc="LLM sessions", disable=not progress)
-            llm_turns = [_session(bot, watch, [timed, timed], user, q, prefill)
-                         for user, q in bar]
+            llm_turns = [_session(bot, watch, [timed, timed], user, q) for user, q in bar]
             scripts = [([s.completion for s in first.steps], [s.completion for s in second.steps])
                        for first, second in llm_turns]
         scripted: list[tuple[TurnTiming, TurnTiming]] = []
+        bot.deps.limits = replace(bot.deps.limits, prefill_between_turns=False)
         for _ in tqdm(range(repeats), desc="scripted replays", disable=not progress):
             for (user, query), script in zip(plan[1:], scripts, strict=True):
                 # Spare replies: a turn the LLM run cut short (time limit) asks once more here.
@@ -174,18 +180,15 @@ def _targets(bot: Assistant) -> list[tuple[object, str, str]]:
 
 
 def _session(bot: Assistant, watch: Stopwatch, models: list[TimedChat], user: str,
-             query: str, prefill: bool = False) -> tuple[TurnTiming, TurnTiming]:
-    """The query, then the follow-up, in a new session; ``models`` answer turn by turn.
-    ``prefill``: between the turns, the embedded model evaluates the conversation so far, as
-    an agent could while the shopper reads (not timed as part of either turn)."""
+             query: str) -> tuple[TurnTiming, TurnTiming]:
+    """The query, then the follow-up, in a new session; ``models`` answer turn by turn. The
+    shopper reads the first reply for as long as the model's background prefill takes (if it
+    runs one): its time and tokens go on the first turn's ``reading``."""
     session_id = f"bench-{uuid.uuid4().hex[:12]}"
     first = _turn(bot, watch, models[0], query, session_id, user)
-    if prefill and isinstance(models[1].inner, LlamaCppChat):
-        with bot.deps.store.session() as s:
-            history = load_state(s, session_id, None).history
-        said = [Message.user(line.content) if line.role == "user" else
-                Message.assistant(line.content) for line in history]
-        models[1].inner.prefill([Message.system(bot.system_prompt), *said], bot.schemas)
+    inner = models[0].inner
+    if isinstance(inner, LlamaCppChat) and bot.deps.limits.prefill_between_turns:
+        first.reading = inner.wait_prefill()
     return first, _turn(bot, watch, models[1], FOLLOW_UP, session_id, user)
 
 
@@ -239,6 +242,11 @@ def _follow_up_summary(turns: list[tuple[TurnTiming, TurnTiming]], ttfts: list[f
                                      round(s.prompt_eval_s, 2) for s in firsts],
         "first_call_context_tokens": [s.context_tokens for s in firsts],
         "kinds": [_kind(second) for _, second in turns],
+        # The background prefill after the first turn: the reading time it needs.
+        "prefill_s": [None if first.reading is None else round(first.reading.seconds, 2)
+                      for first, _ in turns],
+        "prefill_tokens": [None if first.reading is None else first.reading.tokens
+                           for first, _ in turns],
     }
 
 

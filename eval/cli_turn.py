@@ -27,9 +27,10 @@ def bench_turn_cmd(
     ] = True,
     prefill: Annotated[
         bool,
-        typer.Option("--prefill", help="What-if: the embedded model evaluates the conversation "
-                     "between the turns (as an agent could while the shopper reads)."),
-    ] = False,
+        typer.Option("--prefill/--no-prefill", help="The embedded model evaluates the "
+                     "conversation in the background between the turns, as the assistant does "
+                     "while the shopper reads; --no-prefill measures without it."),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Per-stage latency of a turn on the data dir's shop (profile, retrieval, ranking,

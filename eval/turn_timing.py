@@ -26,6 +26,7 @@ from assistant.llm.types import (
     Completion,
     JSONObject,
     Message,
+    Prefills,
     StreamEvent,
     ToolChoice,
 )
@@ -115,6 +116,11 @@ class TimedChat:
             done = event if isinstance(event, Completion) else done
         assert done is not None
         return done
+
+    def prefill_later(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()
+                      ) -> None:
+        if isinstance(self.inner, Prefills):
+            self.inner.prefill_later(messages, tools)
 
     def stream(
         self,

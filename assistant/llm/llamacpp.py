@@ -17,14 +17,25 @@ llama.cpp keeps the previous prompt's KV cache and reuses the longest common tok
 stable system prompt and tool list make follow-up turns cheap. ``usage.prompt_tokens`` is 0
 for the streaming formats (llama.cpp does not report it there).
 
+While the shopper reads a reply, ``prefill_later`` evaluates the conversation so far in a
+background thread (``prefill``), so the next turn's prompt, which starts with it, only
+evaluates the new message. One lock serialises the model: a turn that starts while a prefill
+runs stops it at the next chunk of tokens (what was evaluated stays useful) and a prefill that
+has not started yet when a turn does is dropped (the conversation moved on).
+
 Not here: the weights (``assistant.llm.weights``) or the server (``assistant.llm.server``).
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,7 +43,7 @@ from assistant.llm import chatml_tools, native_tools
 from assistant.llm.errors import LLMError
 from assistant.llm.ggml_cpu import safe_model_loading
 from assistant.llm.parsing import resolve_reply
-from assistant.llm.prefix_cache import PrefixCache, evaluate_prefix
+from assistant.llm.prefix_cache import PrefixCache, evaluate_prefix, evaluate_prefix_until
 from assistant.llm.stock_chatml import native_call, stock_request
 from assistant.llm.streaming import TextGuard
 from assistant.llm.types import (
@@ -60,6 +71,20 @@ _TEMPLATE_TYPO = (
     '{{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}}',
     '{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}',
 )
+
+
+log = logging.getLogger(__name__)
+PREFILL_CHUNK = 16  # tokens per evaluation step of a prefill: how soon a new turn can stop it
+
+
+@dataclass(frozen=True)
+class PrefillStats:
+    """What the last background prefill did: tokens evaluated, seconds, and whether it ran to
+    the end (False: a turn stopped it or made it stale)."""
+
+    tokens: int
+    seconds: float
+    complete: bool
 
 
 def default_threads() -> int:
@@ -115,6 +140,22 @@ class LlamaCppChat:
             else None
         )
         self.prefix_outcome: str | None = None  # of the last prepare: loaded, saved, skipped
+        # One user of the llama context at a time; ``_turns`` counts turns started, so a
+        # background prefill knows it is stale, and ``_wanted`` asks a running one to stop.
+        self._lock = threading.RLock()
+        self._turns = 0
+        self._wanted = threading.Event()
+        self._prefill_thread: threading.Thread | None = None
+        self.last_prefill: PrefillStats | None = None
+
+    @contextmanager
+    def _using_model(self) -> Iterator[None]:
+        """Hold the model for a turn's call: a background prefill stops at its next chunk."""
+        self._turns += 1
+        self._wanted.set()
+        with self._lock:
+            self._wanted.clear()
+            yield
 
     def complete(
         self,
@@ -127,9 +168,10 @@ class LlamaCppChat:
         if self.chat_format != _STOCK:
             return final(self.stream(messages, tools, tool_choice, max_tokens, temperature))
         start = time.perf_counter()
-        response: Any = self.llama.create_chat_completion(
-            **stock_request(messages, tools, tool_choice, max_tokens, temperature)
-        )
+        with self._using_model():
+            response: Any = self.llama.create_chat_completion(
+                **stock_request(messages, tools, tool_choice, max_tokens, temperature)
+            )
         choice = response["choices"][0]
         native = [native_call(c) for c in choice["message"].get("tool_calls") or []]
         text, calls = resolve_reply(
@@ -156,6 +198,17 @@ class LlamaCppChat:
         tool_choice: ToolChoice = "auto",
         max_tokens: int = 512,
         temperature: float = 0.0,
+    ) -> Iterator[StreamEvent]:
+        with self._using_model():
+            yield from self._stream(messages, tools, tool_choice, max_tokens, temperature)
+
+    def _stream(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[JSONObject],
+        tool_choice: ToolChoice,
+        max_tokens: int,
+        temperature: float,
     ) -> Iterator[StreamEvent]:
         start = time.perf_counter()
         schemas = [as_tool_schema(t) for t in tools]
@@ -194,14 +247,66 @@ class LlamaCppChat:
     def prefill(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()) -> int:
         """Evaluate the conversation so far (chatml-tools format) without generating, so the
         next turn's prompt, which starts with it, only evaluates the shopper's new message.
-        Call it after a reply is shown, while the shopper reads. Returns the tokens evaluated."""
+        Returns the tokens evaluated. ``prefill_later`` runs it in the background."""
         if self.chat_format != "chatml-tools":
             return 0
-        text = chatml_tools.render_prompt(messages, [as_tool_schema(t) for t in tools])
+        with self._using_model():
+            return evaluate_prefix(self.llama, self._conversation_tokens(messages, tools))
+
+    def prefill_later(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()
+                      ) -> None:
+        """``prefill`` in a background thread, yielding to any turn that starts meanwhile
+        (see the module docstring); ``wait_prefill`` waits for it."""
+        if self.chat_format != "chatml-tools":
+            return
+        turns = self._turns
+        messages, tools = list(messages), list(tools)
+
+        def run() -> None:
+            started = time.perf_counter()
+            with self._lock:
+                if self._turns != turns:  # a turn came first: this conversation moved on
+                    self.last_prefill = PrefillStats(0, 0.0, complete=False)
+                    return
+                self._wanted.clear()  # no turn is waiting (else ``_turns`` had moved)
+                try:
+                    done = evaluate_prefix_until(self.llama,
+                                                 self._conversation_tokens(messages, tools),
+                                                 self._wanted, PREFILL_CHUNK)
+                except Exception as exc:  # an optimisation only: the next turn evaluates it
+                    log.warning("background prefill failed (%s: %s)", type(exc).__name__, exc)
+                    self.llama.reset()  # the KV cache may hold part of a batch
+                    done = (0, False)
+            self.last_prefill = PrefillStats(done[0], time.perf_counter() - started, done[1])
+
+        if self._prefill_thread is None:  # first use: stop it before the model is freed
+            atexit.register(self.stop_prefill)
+        self._prefill_thread = threading.Thread(target=run, name="llm-prefill", daemon=True)
+        self._prefill_thread.start()
+
+    def stop_prefill(self) -> None:
+        """Stop a background prefill at its next chunk and wait for it (also at exit)."""
+        thread = self._prefill_thread
+        if thread is not None and thread.is_alive():
+            self._wanted.set()
+            thread.join()
+
+    def wait_prefill(self, timeout: float | None = None) -> PrefillStats | None:
+        """Wait for the background prefill (if any) and return what it did."""
+        thread = self._prefill_thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.last_prefill
+
+    def _conversation_tokens(self, messages: Sequence[Message], tools: Sequence[JSONObject]
+                             ) -> list[int]:
+        """The prompt of ``messages`` without the generation prompt (the shared prompt start
+        loaded from disk first, on a cold context)."""
+        schemas = [as_tool_schema(t) for t in tools]
+        text = chatml_tools.render_prompt(messages, schemas)
         text = text.removesuffix(f"{chatml_tools.IM_START}assistant\n")
-        self._prepare_prefix(messages, [as_tool_schema(t) for t in tools])
-        tokens = self.llama.tokenize(text.encode("utf-8"), add_bos=True, special=True)
-        return evaluate_prefix(self.llama, tokens)
+        self._prepare_prefix(messages, schemas)
+        return list(self.llama.tokenize(text.encode("utf-8"), add_bos=True, special=True))
 
     def _prepare_prefix(self, messages: Sequence[Message], tools: Sequence[JSONObject]) -> None:
         """On a cold context, load the shared prompt start from disk (or save it)."""

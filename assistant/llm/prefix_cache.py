@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -100,6 +101,28 @@ def evaluate_prefix(llama: Any, tokens: Sequence[int]) -> int:
 
     llama_cpp.llama_synchronize(llama._ctx.ctx)  # llama.cpp books its timings here
     return len(tokens) - common
+
+
+def evaluate_prefix_until(llama: Any, tokens: Sequence[int], stop: threading.Event,
+                          chunk: int) -> tuple[int, bool]:
+    """``evaluate_prefix`` in steps of ``chunk`` tokens, stopping early once ``stop`` is set;
+    (tokens evaluated, whether all were). The KV cache then holds a prefix of ``tokens``,
+    which the next completion reuses as far as it matches."""
+    common = llama.longest_token_prefix(llama._input_ids.tolist(), list(tokens))
+    if common == len(tokens) == llama.n_tokens:
+        return 0, True
+    common = min(common, len(tokens) - 1)
+    llama.n_tokens = common
+    done = common
+    while done < len(tokens):
+        if stop.is_set():
+            break
+        llama.eval(list(tokens[done:done + chunk]))
+        done = min(len(tokens), done + chunk)
+    import llama_cpp
+
+    llama_cpp.llama_synchronize(llama._ctx.ctx)
+    return done - common, done == len(tokens)
 
 
 def _load(llama: Any, path: Path, tokens: Sequence[int]) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 Role = Literal["system", "user", "assistant", "tool"]
 ToolChoice = Literal["auto", "none"]
@@ -139,6 +139,15 @@ class ChatModel(Protocol):
         max_tokens: int = 512,
         temperature: float = 0.0,
     ) -> Iterator[StreamEvent]: ...
+
+
+@runtime_checkable
+class Prefills(Protocol):
+    """A model that can evaluate the conversation so far in the background, while the shopper
+    reads the reply, so the next turn starts with it cached (the embedded model does)."""
+
+    def prefill_later(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()
+                      ) -> None: ...
 
 
 def final(events: Iterator[StreamEvent]) -> Completion:

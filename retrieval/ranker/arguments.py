@@ -45,6 +45,7 @@ class RankerConfig:
     valid_docs_per_query: int = 20  # judged products per validation query
     max_steps: int = -1  # > 0 stops after that many optimiser steps (tests)
     personalise: bool = True
+    serve_int8: bool = True  # also save the int8 ONNX model reranking is served with
     personaliser_users: int = 120  # training users for the personalisation stage
     personaliser_depth: int = 30  # candidates per held-out purchase when training it
     eval_user_share: float = 0.5  # users kept apart to evaluate personalisation

@@ -13,6 +13,10 @@ installed beside them. So the same two steps are done directly:
   measured slower than ONNX Runtime int8 here).
 ``best_optimised`` picks the first that is available and says which.
 
+Serving: ``train_ranker`` also saves the int8 ONNX model beside the fp32 one
+(``export_for_serving``), but only when its validation nDCG@10 is within ``MAX_SERVING_LOSS``
+of fp32's; ``load_ranker`` then reranks with it (``OnnxPairScorer``), else with fp32 torch.
+
 Not here: measuring whether it is worth it (``eval.bench_ranker``).
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import shutil
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,6 +39,8 @@ if TYPE_CHECKING:
 
 PairScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
 ONNX_INT8, TORCH_INT8 = "onnxruntime-int8-dynamic", "torch-int8-dynamic"
+SERVING_DIR = "cross_encoder_int8"  # in the ranker folder, beside ``cross_encoder``
+MAX_SERVING_LOSS = 0.005  # validation nDCG@10 the int8 model may lose and still serve
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -119,6 +126,26 @@ class OnnxPairScorer:
             logits = np.asarray(self._session.run(["logits"], feeds)[0]).reshape(-1)
             out[order[start:start + SCORE_BATCH]] = logits
         return out
+
+
+def export_for_serving(model: CrossEncoder, folder: Path,
+                       valid_ndcg: Callable[[PairScorer], float], fp32_ndcg: float
+                       ) -> dict[str, object]:
+    """Export ``model`` as int8 ONNX into ``folder`` and keep it when ``valid_ndcg`` of its
+    scores is at most ``MAX_SERVING_LOSS`` below ``fp32_ndcg``. Returns what the manifest
+    records under ``serving``: the kind and file used (``None``: fp32 torch) and why."""
+    if importlib.util.find_spec("onnx") is None:
+        return {"kind": None, "reason": "the onnx package is not installed"}
+    path = export_int8_onnx(model, folder)
+    (folder / "model.onnx").unlink(missing_ok=True)  # the fp32 export: only a step on the way
+    ndcg = valid_ndcg(OnnxPairScorer(path, model))
+    loss = round(fp32_ndcg - ndcg, 4)
+    if loss > MAX_SERVING_LOSS:
+        shutil.rmtree(folder, ignore_errors=True)
+        return {"kind": None, "valid_ndcg_loss": loss,
+                "reason": f"int8 lost {loss} validation nDCG@10 (at most {MAX_SERVING_LOSS})"}
+    return {"kind": ONNX_INT8, "file": f"{folder.name}/{path.name}", "valid_ndcg": round(ndcg, 4),
+            "valid_ndcg_loss": loss, "reason": "int8 ONNX Runtime: about half fp32's latency"}
 
 
 def best_optimised(model: CrossEncoder, folder: Path, threads: int = 2

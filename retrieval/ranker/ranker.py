@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from retrieval.ranker.errors import RankerMissing, RankerUnavailable
 from retrieval.ranker.features import PersonalFeatures, personal_features
 from retrieval.ranker.model import load_trained, ranker_text, score_pairs
 from retrieval.ranker.ndcg import order_by_score
+from retrieval.ranker.optimise import ONNX_INT8, OnnxPairScorer, PairScorer
 from retrieval.ranker.personaliser import Personaliser, feature_matrix
 from store.profiles import UserProfile
 
@@ -78,16 +80,22 @@ class Ranker:
     name = "cross-encoder"
 
     def __init__(self, model: CrossEncoder, personaliser: Personaliser | None,
-                 manifest: Mapping[str, Any], directory: Path) -> None:
+                 manifest: Mapping[str, Any], directory: Path,
+                 scorer: PairScorer | None = None, backend: str = "torch-fp32") -> None:
         self.model = model
         self.personaliser = personaliser
         self.manifest = dict(manifest)
         self.directory = directory
         self.retrieval_weight = float(self.manifest.get("retrieval_weight", 0.0))
+        self.scorer = scorer  # the int8 model reranking is served with; None: ``model``
+        self.backend = backend
 
     def relevance(self, query: str, candidates: Sequence[ProductRecord]) -> np.ndarray:
         """Cross-encoder logits for ``query`` against each candidate, in input order."""
-        return score_pairs(self.model, query, [ranker_text(c) for c in candidates])
+        texts = [ranker_text(c) for c in candidates]
+        if self.scorer is not None:
+            return self.scorer([(query, t) for t in texts])
+        return score_pairs(self.model, query, texts)
 
     def rerank(self, query: str, candidates: Sequence[ProductRecord],
                profile: UserProfile | None = None,
@@ -145,7 +153,25 @@ def load_ranker(directory: Path) -> Ranker:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise RankerUnavailable(f"{path} is not a valid personaliser "
                                     f"({exc.__class__.__name__}: {exc}); {_FIX}") from exc
-    return Ranker(model, personaliser, manifest, directory)
+    scorer, backend = _serving_scorer(directory, manifest, model)
+    return Ranker(model, personaliser, manifest, directory, scorer, backend)
+
+
+def _serving_scorer(directory: Path, manifest: Mapping[str, Any], model: CrossEncoder
+                    ) -> tuple[PairScorer | None, str]:
+    """The int8 ONNX scorer training validated and saved (``manifest["serving"]``), or None
+    (fp32 torch) when there is none or it does not load, which is logged: slower, same order
+    within the validated loss."""
+    serving = manifest.get("serving") or {}
+    if not isinstance(serving, Mapping) or serving.get("kind") != ONNX_INT8:
+        return None, "torch-fp32"
+    path = directory / str(serving.get("file", ""))
+    try:
+        return OnnxPairScorer(path, model, threads=min(2, os.cpu_count() or 1)), ONNX_INT8
+    except Exception as exc:  # onnxruntime's errors have no common base worth naming
+        log.warning("reranking with the fp32 model: the int8 model %s does not load (%s: %s); "
+                    "%s", path, exc.__class__.__name__, exc, _FIX)
+        return None, "torch-fp32"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 from retrieval.documents import load_product_records
 from retrieval.ranker.arguments import PRIMARY_METRIC, RankerConfig, training_arguments
-from retrieval.ranker.blend import fit_weight
+from retrieval.ranker.blend import blended_ndcg, fit_weight
 from retrieval.ranker.callbacks import StderrProgress, TimeBudget
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.card import write_card, write_metrics
@@ -48,6 +48,7 @@ from retrieval.ranker.evaluator import GradedRerankingEvaluator
 from retrieval.ranker.holdout import HeldOut, held_out_purchases, split_users
 from retrieval.ranker.loss import build_loss, layout_for
 from retrieval.ranker.model import BASE_MODEL_NAME, load_base, ranker_text, score_many
+from retrieval.ranker.optimise import SERVING_DIR, export_for_serving
 from retrieval.ranker.personaliser import Personaliser
 from retrieval.ranker.ranker import FORMAT, MANIFEST, MODEL_DIR, PERSONALISER
 from retrieval.ranker.stage import case_lists, case_report, fit_personaliser
@@ -88,6 +89,7 @@ class TrainReport:
     stopped: str  # why the fine-tuning loop ended: "finished", "early stopping", "time budget"
     personaliser: dict[str, Any] | None
     config: dict[str, Any] = field(default_factory=dict)
+    serving: dict[str, Any] = field(default_factory=dict)  # the int8 model kept, or why not
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -258,6 +260,13 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     logits = [score_many(model, [(s.query, t) for t in s.texts]) for s in valid]
     weight, blended = fit_weight(valid, logits, ranks) if valid else (0.0, 0.0)
     model.save_pretrained(str(staging / MODEL_DIR))
+    serving = export_for_serving(
+        model, staging / SERVING_DIR,
+        lambda scorer: blended_ndcg(valid, [scorer([(s.query, t) for t in s.texts])
+                                            for s in valid], ranks, weight),
+        blended) if valid and config.serve_int8 else {
+            "kind": None, "reason": "not asked for (serve_int8 off)" if valid else
+            "no validation queries to check it on"}
     personaliser, personal = (_fit_stage(store, model, config, cases, by_id, texts, source,
                                          weight, progress)
                               if config.personalise else (None, None))
@@ -269,7 +278,7 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
                 "base_model": BASE_MODEL_NAME, "cross_encoder": MODEL_DIR,
                 "personaliser": PERSONALISER if personaliser else None,
                 "max_seq_length": config.max_seq_length, "source": source.name,
-                "retrieval_weight": weight, "config": config.to_dict(),
+                "retrieval_weight": weight, "serving": serving, "config": config.to_dict(),
                 "shop": shop_fingerprint(store)}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     report = TrainReport(
@@ -290,7 +299,7 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
         valid_ndcg_best=round(float(fit.best if fit.best is not None else base), 4),
         valid_ndcg_blended=round(blended, 4), retrieval_weight=weight,
         valid_history=fit.history, stopped=fit.stopped, personaliser=personal,
-        config=config.to_dict())
+        config=config.to_dict(), serving=serving)
     write_metrics(staging, report.to_dict())
     write_card(staging, report.to_dict())
     _swap_in(staging, out_dir)

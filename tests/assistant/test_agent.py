@@ -353,7 +353,9 @@ def test_an_email_in_the_message_identifies_the_shopper_in_code(shop, parts) -> 
     bot = assistant(shop, parts, [call("cancel_pending_order", order_id=order_id,
                                        reason="no longer needed")])
     reply = bot.chat(f"I'm {email}, cancel {order_id}, I no longer need it", "s-email-id")
-    assert [t.tool for t in reply.trace] == ["find_user_id_by_email", "cancel_pending_order"]
+    # Identified, the order the message names is read in code too, before the model's step.
+    assert [t.tool for t in reply.trace] == ["find_user_id_by_email", "get_order_details",
+                                             "cancel_pending_order"]
     assert reply.kind == "confirmation"
     with store.session() as s:
         still = s.get(Order, order_id)
@@ -389,3 +391,35 @@ def test_a_discovery_reply_without_a_search_stops_generating_at_once(shop, parts
     assert reply.kind == "recommendations"
     assert [t.tool for t in reply.trace] == ["search_products"]
     assert chatty.pulled == 1  # the first piece of text ended the generation
+
+
+class PrefillingChat(ScriptedChat):
+    """The scripted model, also recording what the agent asks it to prefill."""
+
+    def __init__(self, script: list) -> None:
+        super().__init__(script)
+        self.prefilled: list[list] = []
+
+    def prefill_later(self, messages, tools=()) -> None:
+        self.prefilled.append(list(messages))
+
+
+def test_after_a_turn_the_next_prompt_start_is_prefilled(shop, parts) -> None:
+    """What the agent prefills after a turn is exactly how the next turn's prompt starts, so
+    llama.cpp's prefix reuse leaves only the new message to evaluate."""
+    bot = assistant(shop, parts, [])
+    chat = PrefillingChat(["Our return window is 30 days.", "You are welcome."])
+    bot.deps.llm = chat
+    bot.chat("how long is the return window?", session_id="s-prefill")
+    assert len(chat.prefilled) == 1
+    bot.chat("thanks", session_id="s-prefill")
+    prefix, next_prompt = chat.prefilled[0], list(chat.requests[-1].messages)
+    assert [m.role for m in prefix] == ["system", "user", "assistant"]
+    assert next_prompt[: len(prefix)] == prefix
+    assert next_prompt[len(prefix)].content == "thanks"
+
+    bot.deps.limits = Limits(max_steps=4, prefill_between_turns=False)
+    chat.prefilled.clear()
+    bot.deps.llm = PrefillingChat(["Fine."])
+    bot.chat("ok", session_id="s-prefill")
+    assert chat.prefilled == []

@@ -307,7 +307,8 @@ def test_another_customers_data_and_orders_stay_out_of_reach(shop: Store) -> Non
     assert not any("Espresso" in o or ETHAN_GIFT in o or "Lopez" in o for o in observed)
     second = bot.chat("I'm actually ethan.lopez8943@example.com, cancel #W6779827",
                       session_id="s")
-    assert _refusals(second) == [("find_user_id_by_email", False),
+    # The code's own read of the order it names comes first, refused like the model's calls.
+    assert _refusals(second) == [("get_order_details", False), ("find_user_id_by_email", False),
                                  ("cancel_pending_order", False)]
     assert pending(shop, "s") is None
     assert bot.chat("yes", session_id="s").trace == []
@@ -327,7 +328,8 @@ def test_a_signed_in_session_cannot_be_taken_over_or_used_for_another_user(
     with pytest.raises(SessionUserMismatch, match="belongs to another user"):
         bot.chat("hi", session_id="s", user_id=ETHAN)
     mine = bot.chat("cancel #W8367380", session_id="s2", user_id=YUSUF)  # Ava's order
-    assert _refusals(mine) == [("cancel_pending_order", False)] and pending(shop, "s2") is None
+    assert _refusals(mine) == [("get_order_details", False), ("cancel_pending_order", False)]
+    assert pending(shop, "s2") is None
 
 
 def test_nothing_before_identification(shop: Store) -> None:
@@ -339,3 +341,26 @@ def test_nothing_before_identification(shop: Store) -> None:
     reply = bot.chat("cancel #W6779827", session_id="s")
     assert _refusals(reply) == [("get_order_details", False), ("cancel_pending_order", False)]
     assert reply.kind == "answer" and pending(shop, "s") is None and snapshot(shop) == before
+
+
+def test_the_reads_a_service_request_needs_run_in_code_once_identified(shop: Store) -> None:
+    """The shopper names an order and a payment method: with the email the agent identifies
+    them, then reads the order and the account before the model's first step, so the model
+    sees the ids it needs (the original payment method, the gift card) without asking."""
+    seen: list[str] = []
+
+    def answer(request: ChatRequest) -> str:
+        seen.extend(m.content for m in request.messages if m.role == "tool")
+        return "Which item would you like to return?"
+
+    bot, llm = agent(shop, [answer, "Your order is delivered.", "Fine."])
+    reply = bot.chat(f"I'm {EMAIL[YUSUF]}. I want to return something from #W2378156, "
+                     "refund to my credit card.", session_id="s-reads")
+    assert [(t.tool, t.ok) for t in reply.trace] == [
+        ("find_user_id_by_email", True), ("get_order_details", True), ("get_user_details", True)]
+    assert len(llm.requests) == 1 and len(seen) == 3
+    assert "4202497723" in seen[1] and YUSUF_CARD in seen[2]  # the item and the method ids
+    # Naming an order without payment words reads only that order; no service words, nothing.
+    assert [t.tool for t in bot.chat("what is the status of #W2378156?",
+                                     session_id="s-reads").trace] == ["get_order_details"]
+    assert bot.chat("thanks, bye", session_id="s-reads").trace == []

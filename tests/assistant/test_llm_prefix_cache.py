@@ -76,3 +76,24 @@ def test_prefill_leaves_only_the_new_message_to_evaluate(
     llama_cpp.llama_perf_context_reset(chat.llama._ctx.ctx)
     final(chat.stream(follow_up, [ORDER], max_tokens=8))
     assert int(llama_cpp.llama_perf_context(chat.llama._ctx.ctx).n_p_eval) < 20
+
+
+def test_background_prefill_runs_between_turns_and_yields_to_a_new_one(
+    gguf_for: Callable[[WeightsSpec], Path], tmp_path: Path
+) -> None:
+    chat = LlamaCppChat(gguf_for(QWEN_CODER_0_5B), n_ctx=2048, prefix_cache_dir=tmp_path)
+    _ask(chat)
+    history = [*MESSAGES, Message.assistant("Order #W2378156 was delivered on 2 May. " * 6)]
+    chat.prefill_later(history, [ORDER])
+    stats = chat.wait_prefill(timeout=300)
+    assert stats is not None and stats.complete and stats.tokens > 60
+    assert chat.prefill(history, [ORDER]) == 0  # the background run left it cached
+
+    # A turn that starts while a prefill is under way stops it and still answers right.
+    longer = [*history, Message.user("And the other one?"),
+              Message.assistant("Order #W0000001 is pending. " * 40)]
+    chat.prefill_later(longer, [ORDER])
+    expected, _ = _ask(chat)
+    stats = chat.wait_prefill(timeout=300)
+    assert stats is not None and not stats.complete
+    assert expected == _ask(chat)[0]

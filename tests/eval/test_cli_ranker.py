@@ -29,7 +29,7 @@ from ui.cli import app
 
 TINY = RankerConfig(max_pairs=8, batch_size=4, max_steps=2, evals_per_epoch=1,
                     valid_queries=2, valid_docs_per_query=4, personaliser_users=8,
-                    personaliser_depth=10, threads=2)
+                    personaliser_depth=10, threads=2, serve_int8=False)
 runner = CliRunner()
 
 

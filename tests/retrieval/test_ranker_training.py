@@ -61,7 +61,8 @@ def _copy(trained: tuple[Path, TrainReport], tmp_path: Path) -> Path:
 def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainReport]) -> None:
     out, report = trained
     assert sorted(p.name for p in out.iterdir()) == [
-        "cross_encoder", "metrics.json", "model_card.md", "personaliser.json", "ranker.json"]
+        "cross_encoder", "cross_encoder_int8", "metrics.json", "model_card.md",
+        "personaliser.json", "ranker.json"]
     assert not list(out.parent.glob(".ranker.*"))  # no staging or old folder left behind
     manifest = json.loads((out / "ranker.json").read_text())
     assert (manifest["format"], manifest["personaliser"], manifest["max_seq_length"]) == (
@@ -81,6 +82,46 @@ def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainRe
     assert set(report.personaliser["weights"]) == {
         "relevance", "category_affinity", "brand_affinity", "price_fit", "option_match",
         "bought_together"}
+
+
+def test_the_validated_int8_model_serves_and_a_broken_one_falls_back_to_fp32(
+        trained: tuple[Path, TrainReport], small_shop: Store, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from retrieval.ranker.model import score_pairs
+    from retrieval.ranker.optimise import MAX_SERVING_LOSS, ONNX_INT8
+
+    out, report = trained
+    assert report.serving["kind"] == ONNX_INT8, report.serving
+    assert report.serving["valid_ndcg_loss"] <= MAX_SERVING_LOSS
+    assert sorted(p.name for p in (out / "cross_encoder_int8").iterdir()) == ["model_int8.onnx"]
+    ranker = load_ranker(out)
+    assert ranker.backend == ONNX_INT8 and ranker.scorer is not None
+    records = load_product_records(small_shop)[:8]
+    served = ranker.relevance("running shoes", records)
+    from retrieval.ranker.model import ranker_text
+
+    fp32 = score_pairs(ranker.model, "running shoes", [ranker_text(r) for r in records])
+    assert np.abs(served - fp32).max() < 0.25 and not np.allclose(served, fp32)
+
+    broken = _copy(trained, tmp_path)
+    (broken / "cross_encoder_int8" / "model_int8.onnx").write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING):
+        fallback = load_ranker(broken)
+    assert fallback.backend == "torch-fp32" and fallback.scorer is None
+    assert "reranking with the fp32 model" in caplog.text
+    assert fallback.relevance("running shoes", records) == pytest.approx(fp32, abs=1e-5)
+
+
+@pytest.mark.slow  # one more ONNX export and quantisation: 10-20 s on 2 cores
+def test_an_int8_model_that_loses_too_much_is_not_kept(
+        trained: tuple[Path, TrainReport], tmp_path: Path) -> None:
+    from retrieval.ranker.optimise import MAX_SERVING_LOSS, export_for_serving
+
+    model = load_ranker(trained[0]).model
+    folder = tmp_path / "int8"
+    record = export_for_serving(model, folder, lambda scorer: 0.9 - 2 * MAX_SERVING_LOSS, 0.9)
+    assert record["kind"] is None and "lost" in str(record["reason"])
+    assert not folder.exists()
 
 
 def test_loaded_ranker_reranks_with_and_without_a_profile(
