@@ -202,8 +202,8 @@ class Assistant:
         about paying. Small models skip these reads, or ask the shopper for ids the reads
         hold; the guards apply as to any call (own orders only)."""
         ctx = turn.ctx
-        if ctx.session_user_id is None or not SERVICE.search(ctx.message) and not \
-                PAYMENT_WORDS.search(ctx.message):
+        about_orders = SERVICE.search(ctx.message) or PAYMENT_WORDS.search(ctx.message)
+        if ctx.session_user_id is None or not about_orders:
             return
         orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(ctx.message)))
         for order_id in orders[:MAX_PREFETCHED_ORDERS]:

@@ -93,8 +93,10 @@ def export_int8_onnx(model: CrossEncoder, folder: Path) -> Path:
                           input_names=list(_INPUTS), output_names=["logits"],
                           dynamic_axes={**axes, "logits": {0: "batch"}}, opset_version=17,
                           dynamo=False)
+        # MatMul only: the pooler and the one-logit head (Gemm) stay fp32. On 600 demo pairs
+        # that halved the largest logit error (0.90 instead of 1.67) at the same speed.
         quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8,
-                         per_channel=True)
+                         per_channel=True, op_types_to_quantize=["MatMul"])
     return int8
 
 

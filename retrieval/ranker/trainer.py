@@ -202,19 +202,27 @@ def _fit_stage(store: Store, model: Any, config: RankerConfig, cases: list[HeldO
                           "weights": personaliser.weights()}
 
 
+EXPORT_SECONDS = 30.0  # the int8 ONNX export and quantisation on 2 busy cores (measured 10-20 s)
+
+
 def _loop_budget(config: RankerConfig, started: float, per_pair: float,
                  valid: list[Any]) -> float | None:
     """Seconds the fine-tuning loop may take so that the whole run fits ``max_seconds``: what
     is left, less an estimate of what comes after the loop (a last validation pass, scoring
     the validation lists for the blend and the personalisation candidates, at the scoring
-    speed just measured on the base model's validation pass, plus 25% and 10 s to save)."""
+    speed just measured on the base model's validation pass, plus 25% and 10 s to save; with
+    ``serve_int8``, ``EXPORT_SECONDS`` more and one more validation pass to check it)."""
     if config.max_seconds is None:
         return None
     after = 2 * sum(len(s.texts) for s in valid)
     if config.personalise:
         after += config.personaliser_users * config.personaliser_depth
+    export = 0.0
+    if config.serve_int8:
+        after += sum(len(s.texts) for s in valid)
+        export = EXPORT_SECONDS
     left = config.max_seconds - (time.perf_counter() - started)
-    return max(0.0, left - 1.25 * after * per_pair - 10.0)
+    return max(0.0, left - 1.25 * after * per_pair - 10.0 - export)
 
 
 def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None,
