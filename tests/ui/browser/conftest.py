@@ -45,29 +45,31 @@ REPO = Path(__file__).resolve().parents[3]
 ORDER_ID = re.compile(r"#?W\d{5,}")
 
 
-def _user_text(request: ChatRequest) -> tuple[str, int]:
-    """The shopper's latest message and how many tool results followed it."""
-    tools = 0
+def _user_text(request: ChatRequest) -> tuple[str, list[str]]:
+    """The shopper's latest message and the tools that ran after it, in order (the agent's
+    own reads in code come first, as for a real model)."""
+    tools: list[str] = []
     for message in reversed(request.messages):
         if message.role == "user":
-            return message.content, tools
-        tools += message.role == "tool"
-    return "", tools
+            return message.content, tools[::-1]
+        if message.role == "assistant":
+            tools.extend(c.name for c in reversed(message.tool_calls))
+    return "", tools[::-1]
 
 
 def shop_brain(request: ChatRequest) -> Reply:
     """A deterministic stand-in for the LLM (see the module docstring)."""
-    text, tools_since = _user_text(request)
+    text, ran = _user_text(request)
     lowered = text.lower()
-    if tools_since:  # after a tool result
-        if "help me choose" in lowered and tools_since == 1:
+    order = ORDER_ID.search(text)
+    if "cancel" in lowered and order and "cancel_pending_order" not in ran:
+        return call("cancel_pending_order", order_id=order.group(0), reason="no longer needed")
+    if ran:  # after a tool result
+        if "help me choose" in lowered and ran == ["search_products"]:
             return call("ask_clarifying_question")
         return "Here is what I found."
     if lowered.startswith("compare"):
         return call("compare_products", product_ids=["1", "2"])
-    order = ORDER_ID.search(text)
-    if "cancel" in lowered and order:
-        return call("cancel_pending_order", order_id=order.group(0), reason="no longer needed")
     if "return" in lowered or "policy" in lowered:
         return call("search_help_center", query=text)
     return call("search_products", query=text)
