@@ -25,9 +25,19 @@ from assistant.conversation import ChatLine, SessionState, load_state, save_turn
 from assistant.deps import Deps
 from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
 from assistant.llm.parsing import parse_tool_calls
-from assistant.llm.types import Completion, Delta, Message, Prefills, ToolCall, call_id
+from assistant.llm.types import (
+    Completion,
+    Delta,
+    ForcedTool,
+    Message,
+    Prefills,
+    ToolCall,
+    ToolChoice,
+    call_id,
+)
 from assistant.prompts import render
 from assistant.reading import (
+    CONFIRM_WORDS,
     EMAIL,
     NO,
     ORDER_ID,
@@ -38,6 +48,7 @@ from assistant.reading import (
     readable,
     squash,
     states_observed,
+    write_intent,
 )
 from assistant.reply import (
     CitationOut,
@@ -168,11 +179,19 @@ class Assistant:
         yield from self._identify_from_email(turn, messages)
         yield from self._prefetch_reads(turn, messages)
         deadline = time.monotonic() + limits.max_seconds
+        choice: ToolChoice = "auto"
         for _ in range(limits.max_steps):
             if time.monotonic() > deadline:
                 break
-            completion = yield from self._complete(turn, messages)
+            completion = yield from self._complete(turn, messages, choice)
             calls, text = _calls(completion, messages)
+            write = self._unproposed_write(turn, text) if not calls and choice == "auto" else None
+            if write is not None:
+                # The model talked about the change instead of proposing it ("I will cancel
+                # it", or a yes asked for in words): ask again with that call forced. Its
+                # arguments are the model's, checked by the tool and shown for a yes.
+                choice = ForcedTool(write)
+                continue
             if not calls:
                 return (yield from self._final(turn, text))
             call = calls[0]  # one tool call at a time, as the policy says
@@ -184,6 +203,21 @@ class Assistant:
             if turn.ctx.turn.recommendations and not limits.phrase_recommendations:
                 return (yield from self._final(turn, ""))
         return (yield from self._final(turn, "", stuck=True))
+
+    def _unproposed_write(self, turn: _Turn, text: str) -> str | None:
+        """The write tool to force after a text reply: the identified shopper's message asks
+        for a change to a named order (``write_intent``), no change was proposed or tried
+        this turn, and the text is not a question for the shopper (a question that asks for
+        a yes in words counts as none: confirming is code's job)."""
+        ctx = turn.ctx
+        write = write_intent(ctx.message)
+        if write is None or write not in self.deps.tools or ctx.session_user_id is None:
+            return None
+        if turn.confirmation is not None or any(step.tool == write for step in turn.trace):
+            return None
+        if "?" in text and not CONFIRM_WORDS.search(text):
+            return None
+        return write
 
     def _identify_from_email(self, turn: _Turn, messages: list[Message]) -> Iterator[TurnEvent]:
         """A shopper not identified yet who writes their email is looked up by it in code, as
@@ -222,14 +256,16 @@ class Assistant:
         messages.append(Message.assistant("", [call]))
         messages.append(Message.tool(call, result.content))
 
-    def _complete(self, turn: _Turn, messages: list[Message]) -> _Events[Completion]:
+    def _complete(self, turn: _Turn, messages: list[Message], choice: ToolChoice = "auto"
+                  ) -> _Events[Completion]:
         """One model step, streamed. Text reaches the shopper a sentence at a time, and only
         sentences that pass the grounding check, and never when code will replace the text
-        (a discovery reply without a search)."""
+        (a discovery reply without a search) or may ask again (a change not yet proposed)."""
         limits = self.deps.limits
         pending = ""
         may_stream = self._may_stream(turn)
-        stream = self.deps.llm.stream(messages, self.schemas, "auto", limits.max_tokens)
+        hold = write_intent(turn.ctx.message) is not None and turn.confirmation is None
+        stream = self.deps.llm.stream(messages, self.schemas, choice, limits.max_tokens)
         for event in stream:
             if not isinstance(event, Delta):
                 if pending.strip() and not event.tool_calls and not turn.stop_streaming:
@@ -242,7 +278,7 @@ class Assistant:
                 if close is not None:
                     close()
                 return Completion(text="", finish_reason="stop", model=self.deps.llm.model)
-            if turn.stop_streaming:
+            if turn.stop_streaming or hold:
                 continue
             pending += event.text
             cut = last_sentence_end(pending)

@@ -27,6 +27,32 @@ SERVICE = re.compile(
     r"(s|ed|ing)?\b",
     re.IGNORECASE,
 )
+_CHANGE = r"\b(change|update|modify|switch|correct|use|pay with|wrong)\w*\b.*"
+# What a message naming an order asks to change, and the tool that proposes that change; the
+# first that matches wins (so "cancel, it was paid by card" is a cancellation).
+_WRITE_INTENTS = (
+    (re.compile(r"\bcancel", re.IGNORECASE), "cancel_pending_order"),
+    (re.compile(r"\bexchang", re.IGNORECASE), "exchange_delivered_order_items"),
+    (re.compile(r"\breturn(ing)?\b", re.IGNORECASE), "return_delivered_order_items"),
+    (re.compile(_CHANGE + r"\baddress\b", re.IGNORECASE), "modify_pending_order_address"),
+    (re.compile(_CHANGE + r"\b(payment|gift ?card|paypal|credit ?card)\b", re.IGNORECASE),
+     "modify_pending_order_payment"),
+)
+# A reply that asks the shopper to confirm a change in words: confirmation is code's job.
+CONFIRM_WORDS = re.compile(
+    r"\b(confirm|shall i|should i|would you like me to|do you want me to|go ahead|proceed)\b",
+    re.IGNORECASE,
+)
+
+
+def write_intent(message: str) -> str | None:
+    """The write tool a message asks for, when it names an order and a change to it
+    ("please cancel my order #W2378156"); None otherwise."""
+    if not ORDER_ID.search(message):
+        return None
+    return next((tool for words, tool in _WRITE_INTENTS if words.search(message)), None)
+
+
 # Order states a reply may only name when a tool said so this turn ("processing" is none).
 _STATUS = re.compile(
     r"\b(pending|processed|processing|delivered|cancell?ed|shipped|in transit|"

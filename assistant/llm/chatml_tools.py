@@ -27,7 +27,7 @@ from typing import Any
 
 from assistant.llm.grammar import json_grammar
 from assistant.llm.parsing import decode_arguments
-from assistant.llm.types import JSONObject, Message, ToolCall, ToolChoice
+from assistant.llm.types import ForcedTool, JSONObject, Message, ToolCall, ToolChoice, offered
 
 IM_START, IM_END = "<|im_start|>", "<|im_end|>"
 _INSTRUCTIONS = (
@@ -120,6 +120,11 @@ def plan(
 
     if not tools or tool_choice == "none":
         return Plan("message:\n" if tools else "", None)
+    if isinstance(tool_choice, ForcedTool):
+        for tool in offered(tools, tool_choice):
+            fn = tool.get("function", tool)
+            if fn["name"] == tool_choice.name:
+                return Plan(f"functions.{fn['name']}:\n", fn)
     key = "\x00choice:" + "\x00".join(t.get("function", t)["name"] for t in tools)
     if key not in grammars:
         grammars[key] = LlamaGrammar.from_string(choice_grammar(tools), verbose=False)

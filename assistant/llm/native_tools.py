@@ -20,7 +20,7 @@ from typing import Any
 
 from assistant.llm.grammar import json_grammar
 from assistant.llm.parsing import call_from_object, loads_lenient
-from assistant.llm.types import JSONObject, ToolCall, ToolChoice
+from assistant.llm.types import ForcedTool, JSONObject, ToolCall, ToolChoice, offered
 
 CALL_OPEN, CALL_CLOSE = "<tool_call>", "</tool_call>"
 # Ways a reply can start that mean "this is a call" (the last two: calls without the tags).
@@ -72,6 +72,11 @@ def generate(
 ) -> Iterator[str | ToolCall]:
     """Text pieces of a prose reply, or one ``ToolCall`` (or, when the constrained call
     cannot be decoded, its raw text)."""
+    if isinstance(tool_choice, ForcedTool) and tools:
+        # A forced call: no free start, the one tool's call under its grammar at once.
+        yield _constrained_call(llama, prompt, offered(tools, tool_choice), max_tokens,
+                                temperature, grammars, stop)
+        return
     offer = bool(tools) and tool_choice == "auto"
     ban: dict[int, float] = {}
     if tools and not offer:
@@ -101,6 +106,19 @@ def generate(
         yield head
     if decided != "call":
         return
+    yield _constrained_call(llama, prompt, tools, max_tokens, temperature, grammars, stop)
+
+
+def _constrained_call(
+    llama: Any,
+    prompt: str,
+    tools: Sequence[JSONObject],
+    max_tokens: int,
+    temperature: float,
+    grammars: dict[str, Any],
+    stop: Sequence[str],
+) -> str | ToolCall:
+    """One call to one of ``tools``, written under the grammar of their arguments."""
     out: Any = llama.create_completion(
         prompt + CALL_OPEN + "\n",
         max_tokens=max_tokens,
@@ -110,4 +128,4 @@ def generate(
     )
     raw = out["choices"][0]["text"]
     call = call_from_object(loads_lenient(raw))
-    yield call if call is not None else f"{CALL_OPEN}\n{raw}"
+    return call if call is not None else f"{CALL_OPEN}\n{raw}"

@@ -35,6 +35,7 @@ from assistant.llm.types import (
     ToolChoice,
     Usage,
     as_tool_schema,
+    openai_tool_choice,
 )
 
 
@@ -192,7 +193,7 @@ class OpenAICompatibleChat:
         }
         if tools:
             request["tools"] = [as_tool_schema(t) for t in tools]
-            request["tool_choice"] = tool_choice
+            request["tool_choice"] = openai_tool_choice(tool_choice)
         return request
 
     def _unavailable(self, exc: Exception) -> LLMUnavailable:

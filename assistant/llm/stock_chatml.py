@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.llm.parsing import decode_arguments
-from assistant.llm.types import JSONObject, Message, ToolCall, ToolChoice, as_tool_schema
+from assistant.llm.types import (
+    JSONObject,
+    Message,
+    ToolCall,
+    ToolChoice,
+    as_tool_schema,
+    openai_tool_choice,
+)
 
 
 def stock_request(
@@ -32,7 +39,7 @@ def stock_request(
     if tools:
         # The handler only offers tools with an explicit "auto".
         request["tools"] = [as_tool_schema(t) for t in tools]
-        request["tool_choice"] = tool_choice
+        request["tool_choice"] = openai_tool_choice(tool_choice)
     return request
 
 

@@ -18,9 +18,38 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 Role = Literal["system", "user", "assistant", "tool"]
-ToolChoice = Literal["auto", "none"]
 # JSON from or for a model: its shape is decided by each tool's schema, not here.
 JSONObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ForcedTool:
+    """A ``tool_choice`` that makes the reply one call to the tool ``name`` (OpenAI's named
+    tool choice; vLLM constrains it by grammar, the embedded model does too)."""
+
+    name: str
+
+
+ToolChoice = Literal["auto", "none"] | ForcedTool
+
+
+def offered(tools: Sequence[JSONObject], choice: ToolChoice) -> list[JSONObject]:
+    """The tools a reply may call under ``choice``: all for ``"auto"``, none for ``"none"``,
+    the named one for a ``ForcedTool`` (all when the name is not among them: a forced call
+    to a tool the prompt does not offer would be a call the agent must reject anyway)."""
+    if choice == "none":
+        return []
+    if isinstance(choice, ForcedTool):
+        named = [t for t in tools if t.get("function", t).get("name") == choice.name]
+        return named or list(tools)
+    return list(tools)
+
+
+def openai_tool_choice(choice: ToolChoice) -> str | JSONObject:
+    """``choice`` as the OpenAI protocol writes it."""
+    if isinstance(choice, ForcedTool):
+        return {"type": "function", "function": {"name": choice.name}}
+    return choice
 
 
 @dataclass(frozen=True)

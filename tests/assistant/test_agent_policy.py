@@ -21,6 +21,7 @@ from assistant.agent import Assistant
 from assistant.conversation import SessionUserMismatch, load_state
 from assistant.deps import Deps, Limits
 from assistant.llm.scripted import ChatRequest, ScriptedChat, Step, call
+from assistant.llm.types import ForcedTool
 from assistant.reply import Reply
 from store.db import Store
 from store.models import Order, OrderItem, PaymentMethod, User
@@ -364,3 +365,57 @@ def test_the_reads_a_service_request_needs_run_in_code_once_identified(shop: Sto
     assert [t.tool for t in bot.chat("what is the status of #W2378156?",
                                      session_id="s-reads").trace] == ["get_order_details"]
     assert bot.chat("thanks, bye", session_id="s-reads").trace == []
+
+
+def test_a_change_talked_about_instead_of_proposed_is_asked_for_again_with_the_call_forced(
+    shop: Store,
+) -> None:
+    """Measured with the embedded 1.5B model: after the order is read in code it answered
+    "I have received your order. I will cancel it and refund your payment." without calling
+    anything. A claim (or a yes asked for in words) on a turn that asks for a change to a named
+    order is never shown: the model is asked once more with that write tool forced, and the
+    proposal ends the turn as a confirmation like any other."""
+    bot, llm = agent(shop, [
+        "I will cancel it and refund your payment.",
+        call("cancel_pending_order", order_id="#W6779827", reason="no longer needed"),
+    ])
+    before = snapshot(shop)
+    reply = bot.chat("Please cancel my order #W6779827, I no longer need it.", session_id="s",
+                     user_id=ETHAN)
+    assert [r.tool_choice for r in llm.requests] == [
+        "auto", ForcedTool("cancel_pending_order")]
+    assert reply.kind == "confirmation" and reply.confirmation is not None
+    assert reply.confirmation.arguments == {"order_id": "#W6779827", "reason": "no longer needed"}
+    assert "refund your payment" not in reply.text and snapshot(shop) == before
+
+
+@pytest.mark.parametrize(("said", "forced"), [
+    ("Please confirm that you want to cancel order #W6779827.", True),
+    ("Shall I cancel it?", True),
+    ("Why would you like to cancel it?", False),  # a real question for the shopper
+])
+def test_only_a_question_for_the_shopper_is_left_unforced(
+    shop: Store, said: str, forced: bool
+) -> None:
+    bot, llm = agent(shop, [said, "Okay."])
+    reply = bot.chat("cancel #W6779827", session_id="s", user_id=ETHAN)
+    assert (llm.requests[-1].tool_choice == ForcedTool("cancel_pending_order")) is forced
+    assert len(llm.requests) == (2 if forced else 1)
+    assert reply.kind == "answer" and pending(shop, "s") is None
+    if not forced:
+        assert reply.text == said
+
+
+def test_a_forced_call_is_asked_for_once_and_never_before_identification(shop: Store) -> None:
+    bot, llm = agent(shop, ["I will cancel it.", "I cannot do that right now."])
+    bot.chat("cancel #W6779827 please", session_id="s", user_id=ETHAN)
+    assert [r.tool_choice for r in llm.requests] == ["auto", ForcedTool("cancel_pending_order")]
+
+    anonymous, llm = agent(shop, ["I will cancel it once you tell me your email."])
+    anonymous.chat("cancel #W6779827 please", session_id="anon")
+    assert [r.tool_choice for r in llm.requests] == ["auto"]
+    # Nothing to change in the message (no order named, or no change asked for): no force.
+    for message in ("cancel my order please", "what is the status of #W6779827?"):
+        plain, llm = agent(shop, ["Sure."])
+        plain.chat(message, session_id="plain", user_id=ETHAN)
+        assert [r.tool_choice for r in llm.requests] == ["auto"]

@@ -16,6 +16,7 @@ from assistant.llm import (
     Message,
     final,
 )
+from assistant.llm.types import ForcedTool
 from assistant.llm.weights import DEFAULT_MODEL, WeightsSpec
 
 pytestmark = pytest.mark.llm
@@ -76,3 +77,15 @@ def test_streaming_a_call_shows_no_markup(chat: LlamaCppChat) -> None:
     events = list(chat.stream(messages, [SEARCH, ORDER], max_tokens=96))
     assert [e for e in events if isinstance(e, Delta)] == []
     assert final(iter(events)).tool_calls[0].name == "get_order_details"
+
+
+def test_a_forced_tool_is_called_even_when_the_model_would_answer_in_text(
+    chat: LlamaCppChat,
+) -> None:
+    """Forced, a greeting gets one call to the named tool, with arguments that fit its
+    schema (the agent forces a write the model only talked about)."""
+    messages = [Message.system(SYSTEM), Message.user("Hello! Order #W2378156 is mine.")]
+    done = chat.complete(messages, [SEARCH, ORDER], tool_choice=ForcedTool("get_order_details"),
+                         max_tokens=48)
+    assert [c.name for c in done.tool_calls] == ["get_order_details"]
+    assert isinstance(done.tool_calls[0].arguments["order_id"], str)

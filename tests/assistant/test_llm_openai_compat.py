@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from assistant.llm import Completion, Delta, LLMUnavailable, Message, OpenAICompatibleChat
-from assistant.llm.types import ToolCall
+from assistant.llm.types import ForcedTool, ToolCall
 
 TOOLS = [
     {
@@ -97,6 +97,13 @@ def test_native_tool_call_and_explicit_tool_choice() -> None:
     assert seen[0]["tool_choice"] == "auto"
     assert seen[0]["model"] == "my-model"
     assert seen[0]["messages"][1] == {"role": "user", "content": "tents under $200"}
+
+
+def test_a_forced_tool_is_sent_as_the_named_tool_choice() -> None:
+    seen: list[dict[str, Any]] = []
+    chat = chat_with(lambda r: httpx.Response(200, json=reply({"content": "Hi!"})), seen)
+    chat.complete(MESSAGES, TOOLS, tool_choice=ForcedTool("search_products"))
+    assert seen[0]["tool_choice"] == {"type": "function", "function": {"name": "search_products"}}
 
 
 def test_no_tools_sends_no_tool_choice() -> None:
