@@ -56,7 +56,8 @@ def eval_ranker(
                 line += f", every candidate judged {s['ndcg_at_10_complete']:.4f}"
             err.print(line + ")", highlight=False)
         err.print(f"gate fine-tuned >= retrieval + 0.05 nDCG@10 "
-                  f"(gain {report.gain_over_retrieval:+.4f}): {_verdict(report.beats_retrieval)}")
+                  f"({report.gate_reading}, gain {report.gain_over_retrieval:+.4f}): "
+                  f"{_verdict(report.beats_retrieval)}")
         p = report.personalisation
         if p:
             err.print(f"hit rate@10 on {p['cases']} held-out purchases: retrieval "

@@ -1,15 +1,16 @@
 """Every candidate judged, for the demo shop: the generator's own grading rule applied to the
 products its labels left out.
 
-The demo's labelled queries judge only part of each category (at most 30 exact and 20
-partial matches, plus 10+ products of other categories), so a ranker that lifts an unjudged
-exact match into the top 10 gets no credit in the condensed nDCG and is penalised when
-unjudged products count as irrelevant. The demo shop is deterministic (seed and product
-count, both in the store), so the harness can rebuild each query's constraints
-(``store.demo.queries.build_queries``) and grade any product the way the generator graded
-the judged ones: 2 when it meets every constraint, 1 when it misses exactly one, 0 when it
-misses more or is of another category. It checks first that the rebuilt queries reproduce
-every stored judgement; if they do not (an imported or edited shop), there is no judge.
+A demo shop generated before its labelled queries judged every exact and partial match (they
+judged at most 30 and 20), or a very large one whose quotas are reached, leaves relevant
+products unjudged: a ranker that lifts one into the top 10 gets no credit in the condensed
+nDCG and is penalised when unjudged products count as irrelevant. The demo shop is
+deterministic (seed and product count, both in the store), so the harness can rebuild each
+query's constraints (``store.demo.queries.build_queries``) and grade any product the way the
+generator graded the judged ones: 2 when it meets every constraint, 1 when it misses exactly
+one, 0 when it misses more or is of another category. It checks first that the rebuilt
+queries reproduce every stored judgement; if they do not (an imported or edited shop), there
+is no judge.
 
 Not here: the ranker evaluation that uses it (``eval.ranker_eval``).
 """
@@ -26,7 +27,8 @@ from store.db import Store
 from store.demo.catalog import generate_catalog, items_by_product
 from store.demo.queries import QuerySpec, build_queries, violations
 from store.demo.types import DemoConfig
-from store.models import Item, LabelledQuery, Product, ShopMeta
+from store.meta import shop_meta
+from store.models import Item, LabelledQuery, Product
 
 
 class Grader(Protocol):
@@ -52,14 +54,9 @@ class DemoJudge:
         return {p: self.grade(query, p) for p in product_ids}
 
 
-def _meta(store: Store) -> dict[str, str]:
-    with store.engine.connect() as conn:
-        return {k: v for k, v in conn.execute(select(ShopMeta.key, ShopMeta.value))}  # type: ignore[call-overload]
-
-
 def demo_judge(store: Store) -> DemoJudge | None:
     """The judge for a demo shop whose stored labels it reproduces exactly, else None."""
-    meta = _meta(store)
+    meta = shop_meta(store)
     if meta.get("source") != "demo" or not meta.get("seed", "").lstrip("-").isdigit():
         return None
     with store.engine.connect() as conn:

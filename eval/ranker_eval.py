@@ -2,23 +2,26 @@
 personalisation stage beat the ranker alone?
 
 Relevance, on the held-out TEST labelled queries. Every system orders the same candidate list
-per query: the retrieval's top ``depth`` (50) products, then every judged product of the query
-that is not among them, in the retrieval's deeper order (its top ``deep``, 200), then by id.
+per query: the retrieval's top ``depth`` (50) products, as serving reranks them. When the
+shop's judgements are sampled (``store.meta``), every judged product of the query that is not
+among them follows, in the retrieval's deeper order (its top ``deep``, 200), then by id, so
+the condensed reading has judged products to order.
 The systems are the retrieval order itself, the untrained base cross-encoder (MiniLM with the
 same seeded fresh head training started from), the fine-tuned cross-encoder alone, and the
 fine-tuned ranker as ``Ranker.rerank`` orders (the cross-encoder blended with the retrieval
 order by the weight fitted on validation queries). nDCG@10 uses graded
 gains ``2**grade - 1`` and log2 discounts (``eval.metrics``), with the ideal order over all of
 the query's judgements, two ways:
-- ``condensed`` (the gate): products without a judgement are dropped from each ordering
-  before cutting at 10. The demo's judgements are incomplete by design (at most 30 exact and
-  20 partial matches per query are judged), so an unjudged product is often relevant.
-- ``unjudged_zero``: unjudged products count as irrelevant (the pessimistic reading).
+- ``unjudged_zero``: unjudged products count as irrelevant. Exact when the judgements are
+  complete (the demo shop's: every exact and partial match judged), and then the gate.
+- ``condensed``: products without a judgement are dropped from each ordering before cutting
+  at 10; the gate when judgements are sampled, where an unjudged product may be relevant.
 - ``complete`` (demo shops only, ``eval.demo_judge``): every candidate graded by the rule the
   generator graded the judged ones with, the ideal taken over the candidate list; with it,
   ``unjudged_relevant_at_10``: how many of a system's top 10 are relevant but unjudged, the
   gains the condensed reading cannot see.
-Gate: the fine-tuned ranker's condensed nDCG@10 at least 0.05 above the retrieval order's.
+Gate: the fine-tuned ranker's nDCG@10 (the reading above) at least 0.05 above the retrieval
+order's.
 
 Personalisation, on the users the training kept apart (same seeded split): each user's last
 purchase session is held out, the query is that session's search (else the product's
@@ -53,6 +56,7 @@ from retrieval.ranker.model import load_base, ranker_text, score_many
 from retrieval.ranker.optimise import PairScorer
 from retrieval.ranker.stage import case_lists, case_report
 from store.db import Store
+from store.meta import judgements_complete
 
 GAIN_TARGET = 0.05
 
@@ -82,6 +86,7 @@ class RankerEvalReport:
     mean_candidates: float
     mean_judged_added: float  # judged products appended beyond the top ``depth``
     complete_judgements: bool  # the ``complete`` reading is there (a demo shop)
+    labels_complete: bool  # the shop's judgements are complete: ``unjudged_zero`` is the gate
     retrieval: SystemScores
     base: SystemScores
     finetuned_cross_encoder: SystemScores
@@ -91,8 +96,15 @@ class RankerEvalReport:
     seconds: float
 
     @property
+    def gate_reading(self) -> str:
+        return "unjudged_zero" if self.labels_complete else "condensed"
+
+    @property
     def gain_over_retrieval(self) -> float:
-        return round(self.finetuned.ndcg_at_10 - self.retrieval.ndcg_at_10, 4)
+        def gated(s: SystemScores) -> float:
+            return s.ndcg_at_10_unjudged_zero if self.labels_complete else s.ndcg_at_10
+
+        return round(gated(self.finetuned) - gated(self.retrieval), 4)
 
     @property
     def beats_retrieval(self) -> bool:
@@ -104,20 +116,24 @@ class RankerEvalReport:
         return bool(p) and p["hit_rate_personalised"] > p["hit_rate_plain"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "gain_over_retrieval": self.gain_over_retrieval,
+        return {**asdict(self), "gate_reading": self.gate_reading,
+                "gain_over_retrieval": self.gain_over_retrieval,
                 "beats_retrieval_by_0_05": self.beats_retrieval,
                 "personalisation_helps": self.personalisation_helps}
 
 
 def candidate_lists(queries: Sequence[JudgedQuery], source: CandidateSource, depth: int = 50,
                     deep: int = 200, progress: bool = False,
-                    judge: Grader | None = None) -> list[CandidateList]:
+                    judge: Grader | None = None,
+                    append_judged: bool = True) -> list[CandidateList]:
     out = []
     for q in tqdm(queries, desc="candidates", disable=not progress):
         top = source.top(q.query, depth)
-        rank = {p: i for i, p in enumerate(source.top(q.query, deep))}
-        extra = sorted(set(q.judgements) - set(top),
-                       key=lambda p: (rank.get(p, len(rank)), p))
+        extra: list[str] = []
+        if append_judged:
+            rank = {p: i for i, p in enumerate(source.top(q.query, deep))}
+            extra = sorted(set(q.judgements) - set(top),
+                           key=lambda p: (rank.get(p, len(rank)), p))
         ids = tuple(top) + tuple(extra)
         complete = judge.grades(q.query, ids) if judge else None
         out.append(CandidateList(q, ids, len(top), complete))
@@ -182,7 +198,9 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
         raise RankerError("the shop has no labelled TEST queries with a relevant product; "
                           "import labels or generate the demo shop (`aisle init-demo`)")
     judge = demo_judge(store) if complete else None
-    lists = candidate_lists(queries, source, depth, deep, progress, judge)
+    labels_complete = judgements_complete(store)
+    lists = candidate_lists(queries, source, depth, deep, progress, judge,
+                            append_judged=not labels_complete)
     base = load_base(int(ranker.manifest.get("max_seq_length", config.max_seq_length)),
                      config.seed)
     tuned = score_lists(lambda p: score_many(ranker.model, p), lists, texts)
@@ -198,7 +216,7 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
         ranker_dir=str(ranker_dir), source=source.name, test_queries=len(lists), depth=depth,
         mean_candidates=round(mean([len(c.product_ids) for c in lists]), 1),
         mean_judged_added=round(mean([len(c.product_ids) - c.retrieved for c in lists]), 1),
-        complete_judgements=judge is not None,
+        complete_judgements=judge is not None, labels_complete=labels_complete,
         retrieval=system_scores(lists, None),
         base=system_scores(lists, score_lists(lambda p: score_many(base, p), lists, texts)),
         finetuned_cross_encoder=system_scores(lists, tuned),

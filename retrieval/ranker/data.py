@@ -8,9 +8,12 @@ negatives mined from our own retrieval, and the pair budget.
   are ignored (the personalisation stage is judged on them), and so are searches whose text is
   a validation or test query.
 - Hard negatives: products the retrieval returns for the query that are neither judged nor
-  engaged with, and whose category is not one of the relevant products' categories. Unjudged
-  products of the SAME category are left out: the demo's judgements cap exact matches at 30
-  per query, so many of them are relevant.
+  engaged with. When the shop's judgements are complete (``store.meta``: every exact and
+  partial match of a labelled query is judged), an unjudged product of the query's own
+  category misses two or more of its constraints: the hardest negatives there are, and the
+  ones the retrieval order gets wrong. Otherwise (sampled judgements, and always for
+  behaviour groups) products of a relevant product's category are left out, since many of
+  them may be relevant.
 
 The budget (``RankerConfig.max_pairs``) is spread over as many queries as possible: each
 group contributes a few pairs drawn round-robin over exact, partial, mined-negative and
@@ -114,13 +117,15 @@ def behaviour_groups(store: Store, cutoffs: Mapping[str, datetime],
 
 def mine_negatives(groups: Sequence[QueryGroup], source: CandidateSource,
                    leaf_of: Mapping[str, str], depth: int, n: int,
-                   progress: bool = False) -> list[QueryGroup]:
-    """Each group plus up to ``n`` hard negatives from ``source`` (see the module docstring)."""
+                   progress: bool = False, complete: bool = False) -> list[QueryGroup]:
+    """Each group plus up to ``n`` hard negatives from ``source`` (see the module docstring);
+    ``complete``: the labelled groups judge every relevant product."""
     out = []
     for g in tqdm(groups, desc="mining negatives", disable=not progress):
         known = set(g.product_ids)
-        relevant = {leaf_of.get(p) for p, grade in zip(g.product_ids, g.grades, strict=True)
-                    if grade > 0}
+        relevant = set() if complete and g.source == "labels" else {
+            leaf_of.get(p) for p, grade in zip(g.product_ids, g.grades, strict=True)
+            if grade > 0}
         found = [p for p in source.top(g.query, depth)
                  if p not in known and leaf_of.get(p) not in relevant][:n]
         out.append(replace(g, product_ids=g.product_ids + tuple(found),
@@ -182,15 +187,24 @@ def budget_groups(groups: Sequence[QueryGroup], budget: int, rng: random.Random,
 
 
 def valid_samples(groups: Sequence[QueryGroup], texts: Mapping[str, str],
-                  config: RankerConfig) -> list[RerankSample]:
+                  config: RankerConfig, source: CandidateSource | None = None
+                  ) -> list[RerankSample]:
+    """Validation queries with products to rerank. With a ``source`` (pass one only when the
+    judgements are complete) they are what serving and the evaluation rerank: the retrieval's
+    top ``candidate_depth``, unjudged ones graded 0. Otherwise ``valid_docs_per_query``
+    judged products drawn over the grades."""
     rng = random.Random(f"{config.seed}:valid")
     pool = [g for g in groups if any(grade > 0 for grade in g.grades)]
     pool = rng.sample(pool, min(config.valid_queries, len(pool)))
     out = []
     for g in sorted(pool, key=lambda g: g.query):
-        t = take_round_robin(g, config.valid_docs_per_query, rng)
-        pids = [p for p in t.product_ids if p in texts]
-        grade = dict(zip(t.product_ids, t.grades, strict=True))
+        grade = dict(zip(g.product_ids, g.grades, strict=True))
+        if source is not None:
+            pids = [p for p in source.top(g.query, config.candidate_depth) if p in texts]
+            grade = {p: grade.get(p, 0) for p in pids}
+        else:
+            t = take_round_robin(g, config.valid_docs_per_query, rng)
+            pids = [p for p in t.product_ids if p in texts]
         out.append(RerankSample(g.query, tuple(texts[p] for p in pids),
                                 tuple(grade[p] for p in pids), tuple(pids)))
     return out

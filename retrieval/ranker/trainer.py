@@ -53,6 +53,7 @@ from retrieval.ranker.personaliser import Personaliser
 from retrieval.ranker.ranker import FORMAT, MANIFEST, MODEL_DIR, PERSONALISER
 from retrieval.ranker.stage import case_lists, case_report, fit_personaliser
 from store.db import Store
+from store.meta import judgements_complete
 from store.models import Split, utcnow
 
 
@@ -125,7 +126,8 @@ def _training_groups(store: Store, config: RankerConfig, source: CandidateSource
     # for groups that end up with one grade): mining is a search per query.
     behaviour = behaviour[:max(1, 3 * b_budget // 10)]
     depth, n = config.candidate_depth, config.negatives_per_query
-    mined = mine_negatives(labels + behaviour, source, leaf_of, depth, n, progress)
+    mined = mine_negatives(labels + behaviour, source, leaf_of, depth, n, progress,
+                           complete=judgements_complete(store))
     labels, behaviour = mined[:len(labels)], mined[len(labels):]
     chosen_b = budget_groups(behaviour, b_budget, rng)
     used_b = sum(len(g.product_ids) for g in chosen_b)
@@ -250,7 +252,8 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     labels, behaviour = _training_groups(store, config, source, leaf_of,
                                          {c.user_id: c.cutoff for c in cases}, progress)
     groups = labels + behaviour
-    valid = valid_samples(labelled_groups(store, Split.VALID), texts, config)
+    valid = valid_samples(labelled_groups(store, Split.VALID), texts, config,
+                          source if judgements_complete(store) else None)
 
     out_dir = Path(out_dir)
     staging = out_dir.with_name(f".{out_dir.name}.staging")

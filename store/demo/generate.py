@@ -21,9 +21,10 @@ from store.db import Store
 from store.demo.catalog import generate_catalog
 from store.demo.help import help_articles
 from store.demo.people import generate_people
-from store.demo.queries import labelled_queries
+from store.demo.queries import build_queries, labelled_rows
 from store.demo.types import Catalog, DemoConfig, People
 from store.errors import StoreError
+from store.meta import JUDGEMENTS_KEY
 from store.models import (
     Event,
     HelpArticle,
@@ -100,13 +101,15 @@ def generate_demo(
 
     t = time.perf_counter()
     articles = help_articles()
-    queries = labelled_queries(config, catalog)
+    specs = build_queries(config, catalog)
+    queries = labelled_rows(specs)
+    complete = all(q.complete for q in specs)
     seconds["content"] = time.perf_counter() - t
 
     _apply_ratings(catalog.products, [*catalog.reviews, *people.reviews])
 
     t = time.perf_counter()
-    batches = _batches(catalog, people, articles, queries, config)
+    batches = _batches(catalog, people, articles, queries, config, complete)
     with store.session() as session:
         if replace:
             _clear(session)
@@ -136,9 +139,13 @@ def _batches(
     articles: list[HelpArticle],
     queries: list[LabelledQuery],
     config: DemoConfig,
+    judgements_complete: bool,
 ) -> list[tuple[type[SQLModel], Sequence[SQLModel]]]:
     meta = [
         ShopMeta(key="source", value="demo"),
+        # Every exact and partial match of each labelled query is judged (store.demo.queries):
+        # an unjudged product is irrelevant, which rankers may train and be scored on.
+        ShopMeta(key=JUDGEMENTS_KEY, value="complete" if judgements_complete else "sampled"),
         ShopMeta(key="seed", value=str(config.seed)),
         ShopMeta(key="generated_at", value=utcnow().isoformat(timespec="seconds")),
     ]

@@ -4,9 +4,13 @@ Each query starts from a real product: some of its attribute values, variant opt
 price become constraints, and the constraints become shopper wording ("waterproof hiking boots",
 "16gb gaming laptop under $1500", "wide fit walking shoes size 10"). Every product of the
 category is then graded against the constraints: 2 when it meets all of them (options and
-price on an available variant), 1 when it misses exactly one, and products of other categories
-(same department, same brand or same feature first) are graded 0. Queries are split 60/20/20
-into train/valid/test by query id.
+price on an available variant), 1 when it misses exactly one; those are all judged (up to
+``MAX_EXACT`` and ``MAX_PARTIAL`` per query, which the default shop never reaches), so an
+unjudged product of the category misses two or more constraints and is irrelevant.
+``QuerySpec.complete`` says whether a query's judgements are complete in that sense; the shop
+records ``ShopMeta("judgements", "complete")`` when all are. Products of other categories (same
+department, same brand or same feature first) are judged 0 as hard negatives. Queries are
+split 60/20/20 into train/valid/test by query id.
 
 Not here: judging imported catalogs (their labels come from the shop), or the query parser the
 assistant uses (``retrieval``).
@@ -34,7 +38,9 @@ _PATTERNS = (("plain", 0.03), ("attr", 0.14), ("attr2", 0.14), ("attr2_option", 
              ("attr_price", 0.12), ("brand", 0.05), ("brand_attr", 0.07), ("option", 0.08),
              ("attr_option", 0.14), ("option_price", 0.07), ("price_range", 0.04),
              ("attr_option_price", 0.06))
-MAX_EXACT, MAX_PARTIAL, MIN_JUDGED = 30, 20, 20
+# Large enough that the default shop's queries judge every exact and partial match (an
+# earlier 30/20 left most of them unjudged: rankers were trained and scored on guesses).
+MAX_EXACT, MAX_PARTIAL, MIN_JUDGED = 400, 400, 20
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class QuerySpec:
     constraints: tuple[Constraint, ...]
     judgements: tuple[tuple[str, int], ...]  # (product_id, 0/1/2)
     split: str
+    complete: bool = True  # every product of the category with at most one miss is judged
 
 
 @dataclass
@@ -229,7 +236,8 @@ class _Judge:
         return self._miss_cache[key]
 
     def grade(self, rng: random.Random, spec: CategorySpec, seed_id: str,
-              constraints: tuple[Constraint, ...]) -> list[tuple[str, int]]:
+              constraints: tuple[Constraint, ...]) -> tuple[list[tuple[str, int]], bool]:
+        """The judgements, and whether every exact and partial match is among them."""
         views = self.by_cat[spec.leaf]
         n = len(views)
         misses = [0] * n
@@ -250,6 +258,7 @@ class _Judge:
         # Visit the category in a seeded stride order and stop once both quotas are full:
         # the first exact matches met are a uniform sample of all of them, found far sooner.
         start, step = rng.randrange(n), _coprime_step(rng, n)
+        complete = True
         for k in range(n):
             j = (start + k * step) % n
             if j == seed or misses[j] > 1:
@@ -260,10 +269,14 @@ class _Judge:
             elif miss == 1 and len(partial) < MAX_PARTIAL:
                 partial.append(views[j].product_id)
             if len(exact) >= MAX_EXACT and (len(partial) >= MAX_PARTIAL or not constraints):
+                complete = k == n - 1
                 break
+            if (miss == 0 and len(exact) >= MAX_EXACT) or (
+                    miss == 1 and len(partial) >= MAX_PARTIAL):
+                complete = False  # a match the quota left out
         n_neg = max(10, MIN_JUDGED - len(exact) - len(partial))
         return ([(p, 2) for p in exact] + [(p, 1) for p in partial]
-                + [(p, 0) for p in self._negatives(rng, spec, constraints, n_neg)])
+                + [(p, 0) for p in self._negatives(rng, spec, constraints, n_neg)]), complete
 
     def _negatives(self, rng: random.Random, spec: CategorySpec,
                    constraints: tuple[Constraint, ...], n: int) -> list[str]:
@@ -303,7 +316,7 @@ def _build(config: DemoConfig, catalog: Catalog) -> list[QuerySpec]:
     judge = _Judge(catalog)  # reads every row once, before the loop
     target = query_count(len(catalog.products))
     seen: set[str] = set()
-    drafts: list[tuple[str, str, tuple[Constraint, ...], list[tuple[str, int]]]] = []
+    drafts: list[tuple[str, str, tuple[Constraint, ...], tuple[list[tuple[str, int]], bool]]] = []
     for _ in range(40 * target):
         if len(drafts) >= target or not judge.views:
             break
@@ -329,14 +342,18 @@ def _build(config: DemoConfig, catalog: Catalog) -> list[QuerySpec]:
     for rank, i in enumerate(order):
         split_of[i] = Split.TRAIN if rank < cut_train else (
             Split.VALID if rank < cut_valid else Split.TEST)
-    return [QuerySpec(f"q{i + 1:04d}", text, leaf, cons, tuple(judged), str(split_of[i]))
-            for i, (text, leaf, cons, judged) in enumerate(drafts)]
+    return [QuerySpec(f"q{i + 1:04d}", text, leaf, cons, tuple(judged), str(split_of[i]),
+                      complete)
+            for i, (text, leaf, cons, (judged, complete)) in enumerate(drafts)]
 
 
 def labelled_queries(config: DemoConfig, catalog: Catalog) -> list[LabelledQuery]:
     """One row per (query, judged product)."""
+    return labelled_rows(build_queries(config, catalog))
+
+
+def labelled_rows(queries: Sequence[QuerySpec]) -> list[LabelledQuery]:
     new = RowFactory(LabelledQuery)
-    queries = build_queries(config, catalog)
     with paused_gc():
         return [new(id=None, query_id=q.query_id, query=q.text, product_id=pid,
                     relevance=grade,

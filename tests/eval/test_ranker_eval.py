@@ -62,15 +62,20 @@ def test_complete_reading_grades_unjudged_candidates() -> None:
     assert retrieval.unjudged_relevant_at_10 == 2  # p and q: relevant, not judged
     assert system_scores([candidate_lists([QUERY], _Source(), 3, 4)[0]], None) == SystemScores(
         retrieval.ndcg_at_10, retrieval.ndcg_at_10_unjudged_zero)
+    # Complete judgements: the retrieval's top ``depth`` only, as serving reranks it.
+    (top,) = candidate_lists([QUERY], _Source(), depth=3, deep=4, append_judged=False)
+    assert top.product_ids == lst.product_ids[:3] and top.retrieved == 3
 
 
-def _eval_report(finetuned: float, plain: float, personalised: float) -> RankerEvalReport:
+def _eval_report(finetuned: float, plain: float, personalised: float,
+                 labels_complete: bool = False, zero: float = 0.5) -> RankerEvalReport:
     scores = SystemScores(0.9, 0.5)
     return RankerEvalReport(
         ranker_dir="r", source="hybrid", test_queries=3, depth=50, mean_candidates=80.0,
-        mean_judged_added=30.0, complete_judgements=False, retrieval=scores,
-        base=SystemScores(0.4, 0.2),
-        finetuned_cross_encoder=SystemScores(0.7, 0.4), finetuned=SystemScores(finetuned, 0.5),
+        mean_judged_added=30.0, complete_judgements=False, labels_complete=labels_complete,
+        retrieval=scores, base=SystemScores(0.4, 0.2),
+        finetuned_cross_encoder=SystemScores(0.7, 0.4),
+        finetuned=SystemScores(finetuned, zero),
         retrieval_weight=2.0,
         personalisation={"hit_rate_plain": plain, "hit_rate_personalised": personalised},
         seconds=1.0)
@@ -82,6 +87,11 @@ def test_eval_gates() -> None:
             good["personalisation_helps"]) == (0.05, True, True)
     bad = _eval_report(0.94, 0.3, 0.3).to_dict()
     assert (bad["beats_retrieval_by_0_05"], bad["personalisation_helps"]) == (False, False)
+    # Complete judgements: the gate reads unjudged products as irrelevant (0.5 -> 0.56).
+    complete = _eval_report(0.9, 0.3, 0.4, labels_complete=True, zero=0.56).to_dict()
+    assert (complete["gate_reading"], complete["gain_over_retrieval"],
+            complete["beats_retrieval_by_0_05"]) == ("unjudged_zero", 0.06, True)
+    assert _eval_report(0.96, 0.3, 0.4).to_dict()["gate_reading"] == "condensed"
 
 
 def test_bench_gates() -> None:

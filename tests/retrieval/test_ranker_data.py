@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from retrieval.ranker.arguments import RankerConfig
 from retrieval.ranker.data import (
     QueryGroup,
     behaviour_groups,
@@ -16,6 +17,7 @@ from retrieval.ranker.data import (
     labelled_groups,
     mine_negatives,
     take_round_robin,
+    valid_samples,
 )
 from retrieval.ranker.holdout import held_out_purchases, profiles_before, split_users
 from store.db import Store
@@ -131,6 +133,25 @@ def test_mined_negatives_skip_judged_and_same_category_products() -> None:
     assert mined.product_ids == ("P1", "P2", "P3", "P5")
     assert mined.grades == (2, 1, 0, 0)
     assert mined.mined == 1
+
+
+def test_with_complete_judgements_unjudged_same_category_products_are_negatives() -> None:
+    labels = QueryGroup("trail shoes", ("P1", "P2", "P3"), (2, 1, 0), "labels")
+    behaviour = QueryGroup("trail shoes", ("P1",), (1,), "behaviour")
+    mined, engaged = mine_negatives([labels, behaviour], _FixedSource(), LEAF, depth=10, n=5,
+                                    complete=True)
+    # P4, an unjudged running shoe, misses two or more constraints: the hardest negative.
+    assert (mined.product_ids, mined.grades, mined.mined) == (
+        ("P1", "P2", "P3", "P4", "P5"), (2, 1, 0, 0, 0), 2)
+    assert engaged.product_ids == ("P1", "P5", "P3")  # behaviour says nothing of P4
+
+
+def test_validation_reranks_the_retrievals_top_when_judgements_are_complete() -> None:
+    group = QueryGroup("trail shoes", ("P1", "P2", "P3"), (2, 1, 0), "labels")
+    texts = {p: p.lower() for p in ("P1", "P2", "P3", "P4", "P5")}
+    config = RankerConfig(candidate_depth=3)
+    (sample,) = valid_samples([group], texts, config, _FixedSource())
+    assert (sample.product_ids, sample.grades) == (("P2", "P4", "P5"), (1, 0, 0))
 
 
 def test_round_robin_takes_every_grade_before_repeating() -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from store.db import open_store, sqlite_url
+from store.meta import judgements_complete
 from ui.cli import app
 
 runner = CliRunner()
@@ -52,6 +54,9 @@ def test_init_demo_then_info_json(data_dir: Path) -> None:
     assert counts["labelled_queries"] >= 300
     assert counts["help_articles"] >= 12
     assert counts["source"] == "demo"
+    store = open_store(sqlite_url(data_dir / "aisle.db"))
+    assert judgements_complete(store)  # every exact and partial match is judged
+    store.dispose()
 
 
 def test_init_demo_refuses_to_mix_shops(data_dir: Path) -> None:
