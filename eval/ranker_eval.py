@@ -2,7 +2,8 @@
 personalisation stage beat the ranker alone?
 
 Relevance, on the held-out TEST labelled queries. Every system orders the same candidate list
-per query: the retrieval's top ``depth`` (50) products, as serving reranks them. When the
+per query: the retrieval's top ``depth`` products (the ranker's ``rerank_depth``, 20 by default),
+as serving reranks them. When the
 shop's judgements are sampled (``store.meta``), every judged product of the query that is not
 among them follows, in the retrieval's deeper order (its top ``deep``, 200), then by id, so
 the condensed reading has judged products to order.
@@ -174,7 +175,7 @@ def score_lists(scorer: PairScorer, lists: Sequence[CandidateList],
 
 
 def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource | None = None,
-                    depth: int = 50, deep: int = 200, progress: bool = True,
+                    depth: int | None = None, deep: int = 200, progress: bool = True,
                     threads: int | None = None, complete: bool = True,
                     max_queries: int | None = None,
                     max_cases: int | None = None) -> RankerEvalReport:
@@ -189,6 +190,7 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
         torch.set_num_threads(threads)
     ranker = load_ranker(Path(ranker_dir))
     config = RankerConfig.from_dict(ranker.manifest.get("config", {}))
+    depth = depth or ranker.depth
     records = {r.product_id: r for r in load_product_records(store)}
     texts = {pid: ranker_text(r) for pid, r in records.items()}
     source = source or BM25Source(list(records.values()))

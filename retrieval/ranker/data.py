@@ -191,7 +191,7 @@ def valid_samples(groups: Sequence[QueryGroup], texts: Mapping[str, str],
                   ) -> list[RerankSample]:
     """Validation queries with products to rerank. With a ``source`` (pass one only when the
     judgements are complete) they are what serving and the evaluation rerank: the retrieval's
-    top ``candidate_depth``, unjudged ones graded 0. Otherwise ``valid_docs_per_query``
+    top ``rerank_depth``, unjudged ones graded 0. Otherwise ``valid_docs_per_query``
     judged products drawn over the grades."""
     rng = random.Random(f"{config.seed}:valid")
     pool = [g for g in groups if any(grade > 0 for grade in g.grades)]
@@ -200,7 +200,7 @@ def valid_samples(groups: Sequence[QueryGroup], texts: Mapping[str, str],
     for g in sorted(pool, key=lambda g: g.query):
         grade = dict(zip(g.product_ids, g.grades, strict=True))
         if source is not None:
-            pids = [p for p in source.top(g.query, config.candidate_depth) if p in texts]
+            pids = [p for p in source.top(g.query, config.rerank_depth) if p in texts]
             grade = {p: grade.get(p, 0) for p in pids}
         else:
             t = take_round_robin(g, config.valid_docs_per_query, rng)

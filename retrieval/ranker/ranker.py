@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from retrieval.documents import ProductRecord
+from retrieval.ranker.arguments import RankerConfig
 from retrieval.ranker.blend import blend
 from retrieval.ranker.errors import RankerMissing, RankerUnavailable
 from retrieval.ranker.features import PersonalFeatures, personal_features
@@ -75,7 +76,8 @@ class RetrievalOrder:
 class Ranker:
     """The fine-tuned cross-encoder blended with the retrieval order (``blend``; candidates
     must come in retrieval order), followed by the personalisation stage when a profile is
-    given and the directory has one."""
+    given and the directory has one, over the first ``depth`` candidates (the training
+    settings' ``rerank_depth``); later ones keep their retrieval order after them."""
 
     name = "cross-encoder"
 
@@ -87,6 +89,8 @@ class Ranker:
         self.manifest = dict(manifest)
         self.directory = directory
         self.retrieval_weight = float(self.manifest.get("retrieval_weight", 0.0))
+        config = self.manifest.get("config") or {}
+        self.depth = int(config.get("rerank_depth", RankerConfig.rerank_depth))
         self.scorer = scorer  # the int8 model reranking is served with; None: ``model``
         self.backend = backend
 
@@ -102,6 +106,8 @@ class Ranker:
                bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]:
         if not candidates:
             return []
+        # The top ``depth`` are reordered; the rest follow in retrieval order, unscored.
+        candidates, rest = candidates[:self.depth], candidates[self.depth:]
         rel = self.relevance(query, candidates)
         personal: list[PersonalFeatures] | None = None
         scores = blend(rel, range(len(candidates)), self.retrieval_weight)
@@ -109,9 +115,12 @@ class Ranker:
             personal = [personal_features(c, profile, bought_together) for c in candidates]
             scores = self.personaliser.score(feature_matrix(scores, personal))
         order = order_by_score(scores.tolist())
-        return [RankedProduct(candidates[i].product_id, n, float(scores[i]), float(rel[i]),
-                              personal[i] if personal else None)
-                for n, i in enumerate(order, start=1)]
+        ranked = [RankedProduct(candidates[i].product_id, n, float(scores[i]), float(rel[i]),
+                                personal[i] if personal else None)
+                  for n, i in enumerate(order, start=1)]
+        floor = min(r.score for r in ranked)
+        return ranked + [RankedProduct(c.product_id, len(ranked) + n, floor - n, 0.0)
+                         for n, c in enumerate(rest, start=1)]
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:

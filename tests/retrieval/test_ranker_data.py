@@ -149,7 +149,7 @@ def test_with_complete_judgements_unjudged_same_category_products_are_negatives(
 def test_validation_reranks_the_retrievals_top_when_judgements_are_complete() -> None:
     group = QueryGroup("trail shoes", ("P1", "P2", "P3"), (2, 1, 0), "labels")
     texts = {p: p.lower() for p in ("P1", "P2", "P3", "P4", "P5")}
-    config = RankerConfig(candidate_depth=3)
+    config = RankerConfig(rerank_depth=3)
     (sample,) = valid_samples([group], texts, config, _FixedSource())
     assert (sample.product_ids, sample.grades) == (("P2", "P4", "P5"), (1, 0, 0))
 

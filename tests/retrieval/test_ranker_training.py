@@ -142,6 +142,14 @@ def test_loaded_ranker_reranks_with_and_without_a_profile(
         {r.product_id: r.relevance for r in plain}, abs=1e-4)
     assert ranker.rerank("anything", []) == []
 
+    ranker.depth = 4  # only the top 4 are reordered; the rest keep the retrieval order
+    deep = ranker.rerank("running shoes", records)
+    assert sorted(r.product_id for r in deep[:4]) == sorted(r.product_id for r in records[:4])
+    assert [r.product_id for r in deep[4:]] == [r.product_id for r in records[4:]]
+    assert [r.rank for r in deep] == [1, 2, 3, 4, 5, 6]
+    assert [r.score for r in deep] == sorted((r.score for r in deep), reverse=True)
+    assert [r.relevance for r in deep[4:]] == [0.0, 0.0]
+
 
 def test_trained_ranker_is_usable_for_its_shop_and_serves_through_the_holder(
         trained: tuple[Path, TrainReport], small_shop: Store, tmp_path: Path) -> None:
