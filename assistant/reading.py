@@ -27,16 +27,24 @@ SERVICE = re.compile(
     r"(s|ed|ing)?\b",
     re.IGNORECASE,
 )
-_CHANGE = r"\b(change|update|modify|switch|correct|use|pay with|wrong)\w*\b.*"
+_SENTENCE = r"[^.?!]*"  # the rest of the same sentence
 # What a message naming an order asks to change, and the tool that proposes that change; the
-# first that matches wins (so "cancel, it was paid by card" is a cancellation).
+# first that matches wins (so "cancel, it was paid by card" is a cancellation). Swapping an
+# item is an exchange when the shopper says so, else a pending order's item change (a tool
+# forced on an order in the wrong state refuses, and the model explains).
 _WRITE_INTENTS = (
     (re.compile(r"\bcancel", re.IGNORECASE), "cancel_pending_order"),
     (re.compile(r"\bexchang", re.IGNORECASE), "exchange_delivered_order_items"),
     (re.compile(r"\breturn(ing)?\b", re.IGNORECASE), "return_delivered_order_items"),
-    (re.compile(_CHANGE + r"\baddress\b", re.IGNORECASE), "modify_pending_order_address"),
-    (re.compile(_CHANGE + r"\b(payment|gift ?card|paypal|credit ?card)\b", re.IGNORECASE),
-     "modify_pending_order_payment"),
+    (re.compile(r"\b(change|swap|switch|replace)\b" + _SENTENCE +
+                r"\b(for|to|with) (the same|a different|another|an?)\b|\bsame one with\b",
+                re.IGNORECASE), "modify_pending_order_items"),
+    (re.compile(r"\b(change|update|modify|correct|fix)\b" + _SENTENCE + r"\baddress\b|"
+                r"\b(ship|send|deliver)\b" + _SENTENCE + r"\bto\b" + _SENTENCE + r"\d",
+                re.IGNORECASE), "modify_pending_order_address"),
+    (re.compile(r"\b(change|update|switch|modify)\b" + _SENTENCE +
+                r"\b(payment|card|paypal|gift ?card)\b|\bpay (for it )?with\b",
+                re.IGNORECASE), "modify_pending_order_payment"),
 )
 # A reply that asks the shopper to confirm a change in words: confirmation is code's job.
 CONFIRM_WORDS = re.compile(
