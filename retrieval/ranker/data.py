@@ -18,9 +18,10 @@ negatives mined from our own retrieval, and the pair budget.
 The budget (``RankerConfig.max_pairs``) is spread over as many queries as possible: each
 group contributes a few pairs drawn round-robin over exact, partial, mined-negative and
 judged-negative products, so every grade boundary is seen. With ``RankerConfig.contrast``
-exact and partial matches come twice as often as negatives: the retrieval order already keeps
-other categories out of the top 10 (0.04 of them per validation query on the demo shop), what
-it gets wrong is a partial match above an exact one.
+exact, partial and mined products come twice as often as judged other-category negatives: the
+retrieval order already keeps other categories out of the top 10 (0.04 of them per
+validation query on the demo shop), what it gets wrong is a partial match or a product of the
+right category with the wrong attributes above an exact one.
 
 Not here: the dataset layout the loss wants (built in ``retrieval.ranker.trainer``).
 """
@@ -145,7 +146,10 @@ def _buckets(g: QueryGroup, rng: random.Random) -> list[list[str]]:
 
 
 EVEN = (0, 1, 2, 3)  # exact, partial, mined negative, judged negative: one each in turn
-CONTRAST = (0, 1, 2, 0, 1, 3)  # twice as many exact and partial matches as negatives
+# Exact and partial matches twice as often as other-category negatives, and mined ones (with
+# complete judgements: same-category products missing two or more constraints) as often as
+# the matches: what the top 20 holds and the retrieval order gets wrong.
+CONTRAST = (0, 1, 2, 0, 1, 2, 3)
 
 
 def take_round_robin(g: QueryGroup, quota: int, rng: random.Random,
