@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TypeVar
 
 from assistant.conversation import ChatLine, SessionState, load_state, save_turn
@@ -38,18 +39,18 @@ from assistant.llm.types import (
 from assistant.prompts import render
 from assistant.reading import (
     CONFIRM_WORDS,
-    EMAIL,
+    MORE_THAN_NO,
     NO,
-    ORDER_ID,
-    PAYMENT_WORDS,
     SERVICE,
     YES,
+    asks_for_person,
     last_sentence_end,
     readable,
     squash,
     states_observed,
     write_intent,
 )
+from assistant.reads import reads_first
 from assistant.reply import (
     CitationOut,
     ConfirmationOut,
@@ -60,10 +61,12 @@ from assistant.reply import (
 )
 from tools.base import ConfirmationRequest, ToolResult
 from tools.constraints import parse_constraints
+from tools.errors import OtherAccount
 from tools.grounding import GroundingFacts, check_grounding, fallback_text, numbers_in
 from tools.shop_context import ShopContext
 
 HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
+HANDOFF_TOOL = "transfer_to_human_agents"
 MAX_PREFETCHED_ORDERS = 2  # orders named in one message whose details are read in code
 # A step of the turn that yields events and returns its outcome (``yield from`` gets it).
 _T = TypeVar("_T")
@@ -79,6 +82,7 @@ class _Turn:
     streamed: list[str] = field(default_factory=list)  # text pieces already shown
     stop_streaming: bool = False
     observed: list[str] = field(default_factory=list)  # this turn's tool results, as text
+    other_account: bool = False  # a tool refused another customer's data this turn
 
     def facts(self) -> GroundingFacts:
         """What a reply may state: the products' facts, plus (for service answers) every
@@ -167,19 +171,20 @@ class Assistant:
             text = ("Done. " if result.ok else "That could not be completed: ") + readable(result)
             return Reply(kind="answer", text=text, trace=turn.trace)
         ctx.pending = None  # a yes must answer the request right away; anything else drops it
-        if NO.match(message):
+        if NO.match(message) and not MORE_THAN_NO.search(message):
             return Reply(kind="answer", text="Okay, I have not changed anything.")
-        return None
+        return None  # anything else, a "no" with a new request included, goes to the model
 
     # --- the model loop -----------------------------------------------------------------
 
     def _run(self, turn: _Turn, state: SessionState, message: str) -> _Events[Reply]:
         limits = self.deps.limits
         messages = [*self._prompt(state.history), Message.user(message)]
-        yield from self._identify_from_email(turn, messages)
-        yield from self._prefetch_reads(turn, messages)
+        yield from reads_first(turn.ctx, partial(self._read, turn, messages))
         deadline = time.monotonic() + limits.max_seconds
         choice: ToolChoice = "auto"
+        if asks_for_person(message) and HANDOFF_TOOL in self.deps.tools:
+            choice = ForcedTool(HANDOFF_TOOL)  # the shopper's wish, whatever the model thinks
         for _ in range(limits.max_steps):
             if time.monotonic() > deadline:
                 break
@@ -219,42 +224,16 @@ class Assistant:
             return None
         return write
 
-    def _identify_from_email(self, turn: _Turn, messages: list[Message]) -> Iterator[TurnEvent]:
-        """A shopper not identified yet who writes their email is looked up by it in code, as
-        the policy's first step, so a small model does not skip it (the model sees the call
-        and its result). A signed-in shopper, or one already identified, is left alone."""
-        email = EMAIL.search(turn.ctx.message)
-        if turn.ctx.session_user_id is not None or email is None:
-            return
-        yield from self._read(turn, messages, "find_user_id_by_email", email=email.group(0))
-
-    def _prefetch_reads(self, turn: _Turn, messages: list[Message]) -> Iterator[TurnEvent]:
-        """For an identified shopper's message about their orders, the reads the policy's
-        flow needs next run in code, before the model's first step: each order the message
-        names (``get_order_details``, at most ``MAX_PREFETCHED_ORDERS``), and the account
-        (``get_user_details``: payment methods, order ids) when it names no order or talks
-        about paying. Small models skip these reads, or ask the shopper for ids the reads
-        hold; the guards apply as to any call (own orders only)."""
-        ctx = turn.ctx
-        about_orders = SERVICE.search(ctx.message) or PAYMENT_WORDS.search(ctx.message)
-        if ctx.session_user_id is None or not about_orders:
-            return
-        orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(ctx.message)))
-        for order_id in orders[:MAX_PREFETCHED_ORDERS]:
-            yield from self._read(turn, messages, "get_order_details", order_id=order_id)
-        if not orders or PAYMENT_WORDS.search(ctx.message):
-            yield from self._read(turn, messages, "get_user_details",
-                                  user_id=ctx.session_user_id)
-
     def _read(self, turn: _Turn, messages: list[Message], tool: str, **arguments: str
-              ) -> Iterator[TurnEvent]:
+              ) -> _Events[ToolResult | None]:
         """Run one read tool in code, shown to the model as its own call and result."""
         if tool not in self.deps.tools:
-            return
+            return None
         call = ToolCall(tool, dict(arguments), call_id(messages, 0))
         result = yield from self._call(turn, call)
         messages.append(Message.assistant("", [call]))
         messages.append(Message.tool(call, result.content))
+        return result
 
     def _complete(self, turn: _Turn, messages: list[Message], choice: ToolChoice = "auto"
                   ) -> _Events[Completion]:
@@ -305,7 +284,12 @@ class Assistant:
         turn.stop_streaming = turn.stop_streaming or bool(turn.streamed)
         yield StepStarted(call.name, call.arguments)
         started = time.perf_counter()
-        if call.name not in self.deps.tools:
+        if call.name == HANDOFF_TOOL and turn.other_account and not asks_for_person(
+                turn.ctx.message):
+            result = ToolResult(ok=False, content=(
+                "Error: not transferred: the request is about another customer's data, which "
+                "the policy refuses; tell the shopper you can only help with their own account"))
+        elif call.name not in self.deps.tools:
             result = ToolResult(
                 ok=False,
                 content=(
@@ -318,8 +302,9 @@ class Assistant:
         step = TraceStep(tool=call.name, arguments=call.arguments, ms=_ms(started), ok=result.ok)
         turn.trace.append(step)
         turn.observed.append(result.content)
+        turn.other_account = turn.other_account or result.error_kind == OtherAccount.kind
         yield _finished(step, result)
-        if call.name == "transfer_to_human_agents" and result.ok:
+        if call.name == HANDOFF_TOOL and result.ok:
             turn.handoff = True
         if isinstance(result.data, ConfirmationRequest):
             turn.confirmation = result.data

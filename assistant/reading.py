@@ -18,6 +18,9 @@ YES = re.compile(
     re.IGNORECASE,
 )
 NO = re.compile(r"^\s*(no|n|nope|cancel|stop|don'?t|do not)\b.*$", re.IGNORECASE)
+# A "no" that goes on to ask for something ("No, that is not what I asked for. I'd like to
+# exchange ..."): eight words or more after it, or an order id.
+MORE_THAN_NO = re.compile(r"^\W*\w+\W+(\w+\W+){7,}\w|#?\bW\d{7}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ORDER_ID = re.compile(r"#?\b(W\d{7})\b")
 PAYMENT_WORDS = re.compile(r"\b(gift ?card|paypal|credit ?card|payment method|pay(ing)? with)\b",
@@ -46,6 +49,19 @@ _WRITE_INTENTS = (
                 r"\b(payment|card|paypal|gift ?card)\b|\bpay (for it )?with\b",
                 re.IGNORECASE), "modify_pending_order_payment"),
 )
+# The shopper asks for a person ("can I talk to a person, please?", "a human agent").
+_PERSON = re.compile(
+    r"\b(talk|speak|chat|connect|transfer|put|get)(s|ing|ed)?\b" + _SENTENCE +
+    r"\b(person|human|agent|representative|someone|somebody|manager|operator)\b"
+    r"|\b(a human|real person|live agent|human agent|support agent)\b", re.IGNORECASE)
+_NOT_PERSON = re.compile(r"\b(don'?t|do not|no need|without)\b" + _SENTENCE +
+                         r"\b(person|human|agent|someone|somebody)\b", re.IGNORECASE)
+
+
+def asks_for_person(message: str) -> bool:
+    return bool(_PERSON.search(message)) and not _NOT_PERSON.search(message)
+
+
 # A reply that asks the shopper to confirm a change in words: confirmation is code's job.
 CONFIRM_WORDS = re.compile(
     r"\b(confirm|shall i|should i|would you like me to|do you want me to|go ahead|proceed)\b",

@@ -37,7 +37,9 @@ def require_own(ctx: ToolContext, owner_user_id: str, what: str) -> None:
     require_identified(ctx)
     if not ctx.operator and owner_user_id != ctx.session_user_id:
         raise OtherAccount(
-            f"this {what} belongs to another account; I can only help the signed-in customer"
+            f"this {what} belongs to another account; I can only help the signed-in customer. "
+            "Tell the shopper you can only share or change their own orders (this is no "
+            "reason to transfer them)"
         )
 
 

@@ -419,3 +419,57 @@ def test_a_forced_call_is_asked_for_once_and_never_before_identification(shop: S
         plain, llm = agent(shop, ["Sure."])
         plain.chat(message, session_id="plain", user_id=ETHAN)
         assert [r.tool_choice for r in llm.requests] == ["auto"]
+
+
+def test_an_item_swap_reads_the_named_lines_product_so_the_model_sees_its_variants(
+    shop: Store,
+) -> None:
+    """Measured with the embedded model: without the variants it proposed exchanging an item
+    for itself. The product of each order line the message names is read in code."""
+    seen: list[str] = []
+
+    def answer(request: ChatRequest) -> str:
+        seen.extend(m.content for m in request.messages if m.role == "tool")
+        return "Which colour would you like?"
+
+    bot, _ = agent(shop, [answer])
+    reply = bot.chat("I'd like to exchange the Headphones in order #W2378156 for the same "
+                     "one in black.", session_id="s", user_id=YUSUF)
+    assert [(t.tool, t.arguments) for t in reply.trace] == [
+        ("get_order_details", {"order_id": "#W2378156"}),
+        ("get_product_details", {"product_id": "6992792935"})]  # the Headphones only
+    assert "3374679624" in seen[1]  # a variant the exchange can name
+
+
+def test_a_request_for_a_person_is_a_handoff_whatever_the_model_would_do(shop: Store) -> None:
+    bot, llm = agent(shop, [call("transfer_to_human_agents", summary="warranty claim")])
+    reply = bot.chat("The Headphones from order #W2378156 stopped working and I want a "
+                     "warranty claim. Can I talk to a person, please?", session_id="s",
+                     user_id=YUSUF)
+    assert llm.requests[0].tool_choice == ForcedTool("transfer_to_human_agents")
+    assert reply.kind == "handoff"
+    assert [t.tool for t in reply.trace] == ["get_order_details", "transfer_to_human_agents"]
+
+
+def test_another_customers_order_is_refused_not_handed_off(shop: Store) -> None:
+    bot, _ = agent(shop, [call("transfer_to_human_agents", summary="neighbour's order"),
+                          "I can only help with orders on your own account."])
+    reply = bot.chat("What is the status of order #W8367380? It is my neighbour's.",
+                     session_id="s", user_id=YUSUF)  # Ava's order
+    assert reply.kind == "answer" and reply.text.startswith("I can only help")
+    assert [(t.tool, t.ok) for t in reply.trace] == [
+        ("get_order_details", False), ("transfer_to_human_agents", False)]
+
+
+def test_a_no_that_asks_for_something_else_goes_to_the_model(shop: Store) -> None:
+    proposal = call("cancel_pending_order", order_id="#W6779827", reason="no longer needed")
+    bot, llm = agent(shop, [proposal, "Which order would you like to change instead?", proposal])
+    assert bot.chat("cancel #W6779827", session_id="s", user_id=ETHAN).kind == "confirmation"
+    reply = bot.chat("No, that is not what I asked for. I want to change something else.",
+                     session_id="s", user_id=ETHAN)
+    assert reply.text == "Which order would you like to change instead?"
+    assert pending(shop, "s") is None and len(llm.requests) == 2
+    # A plain no still answers in code.
+    assert bot.chat("cancel #W6779827", session_id="s", user_id=ETHAN).kind == "confirmation"
+    assert bot.chat("no, thanks", session_id="s", user_id=ETHAN).text.startswith("Okay")
+    assert len(llm.requests) == 3 and pending(shop, "s") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.reading import write_intent
+from assistant.reading import asks_for_person, write_intent
 
 ORDER = "#W2378156"
 
@@ -37,3 +37,16 @@ def test_a_change_to_a_named_order(message: str, tool: str) -> None:
 ])
 def test_no_change_or_no_order(message: str) -> None:
     assert write_intent(message) is None
+
+
+@pytest.mark.parametrize(("message", "asks"), [
+    ("The Jackets from order #W5637641 stopped working after a week and I want to make a "
+     "warranty claim. Can I talk to a person, please?", True),
+    ("Please connect me with a human agent.", True),
+    ("I want to speak to someone about my refund.", True),
+    ("No need to talk to a person, just cancel it.", False),
+    ("Is the Alexa speaker a good agent for my smart home?", False),
+    ("What is the status of my order?", False),
+])
+def test_a_request_for_a_person(message: str, asks: bool) -> None:
+    assert asks_for_person(message) is asks

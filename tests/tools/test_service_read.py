@@ -126,7 +126,9 @@ def test_other_customers_are_refused(shop: Store) -> None:
     other_order = call(ctx, "get_order_details", order_id="#W6779827")  # ethan_lopez_6291's
     assert (other_order.error_kind, other_order.content) == (
         "other_account",
-        "Error: this order belongs to another account; I can only help the signed-in customer")
+        "Error: this order belongs to another account; I can only help the signed-in customer. "
+        "Tell the shopper you can only share or change their own orders (this is no reason to "
+        "transfer them)")
     assert call(ctx, "get_user_details", user_id="ethan_lopez_6291").error_kind == "other_account"
     second = call(ctx, "find_user_id_by_name_zip", first_name="Ethan", last_name="Lopez",
                   zip="43275")

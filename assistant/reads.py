@@ -1,0 +1,60 @@
+"""The reads the policy's flow needs next, run in code before the model's first step.
+
+Small models skip these reads, or ask the shopper for ids the reads hold, so the agent does
+them itself and shows each to the model as its own call and result:
+- an unidentified shopper who writes their email is looked up by it (the policy's first
+  step); a signed-in or already identified shopper is left alone;
+- once identified, each order the message names is read (``get_order_details``, at most
+  ``MAX_ORDERS``), and the account (``get_user_details``: payment methods, order ids) when
+  the message names no order or talks about paying;
+- when the message asks to swap an item of a named order for another option (an exchange or
+  an item change), the product of each order line it names is read (``get_product_details``,
+  at most ``MAX_PRODUCTS``): the model needs the variants' item ids, which nobody else says.
+The guards apply as to any call (own orders only).
+
+Not here: running a tool and recording it (``assistant.agent``), reading words
+(``assistant.reading``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+from assistant.events import TurnEvent
+from assistant.reading import EMAIL, ORDER_ID, PAYMENT_WORDS, SERVICE, write_intent
+from tools.base import ToolResult
+from tools.shop_context import ShopContext
+
+MAX_ORDERS = 2  # orders named in one message whose details are read
+MAX_PRODUCTS = 2  # products of named order lines read for an item swap
+ITEM_SWAPS = frozenset({"exchange_delivered_order_items", "modify_pending_order_items"})
+# Runs one read tool and returns its result (None when the shop has no such tool).
+Read = Callable[..., Generator[TurnEvent, None, ToolResult | None]]
+
+
+def reads_first(ctx: ShopContext, read: Read) -> Generator[TurnEvent, None, None]:
+    """The reads of the module docstring, in that order."""
+    email = EMAIL.search(ctx.message)
+    if ctx.session_user_id is None and email is not None:
+        yield from read("find_user_id_by_email", email=email.group(0))
+    about_orders = SERVICE.search(ctx.message) or PAYMENT_WORDS.search(ctx.message)
+    if ctx.session_user_id is None or not about_orders:
+        return
+    orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(ctx.message)))
+    swap = write_intent(ctx.message) in ITEM_SWAPS
+    for order_id in orders[:MAX_ORDERS]:
+        result = yield from read("get_order_details", order_id=order_id)
+        if swap and result is not None and result.ok:
+            for product_id in named_products(result.data, ctx.message)[:MAX_PRODUCTS]:
+                yield from read("get_product_details", product_id=product_id)
+    if not orders or PAYMENT_WORDS.search(ctx.message):
+        yield from read("get_user_details", user_id=ctx.session_user_id)
+
+
+def named_products(order: Any, message: str) -> list[str]:
+    """Product ids of the order's lines whose name the message contains ("the T-Shirt")."""
+    said = message.casefold()
+    found = [line.product_id for line in getattr(order, "items", None) or []
+             if line.name and line.name.casefold() in said]
+    return list(dict.fromkeys(found))
