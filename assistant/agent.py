@@ -59,6 +59,7 @@ from assistant.reply import (
     Reply,
     TraceStep,
 )
+from assistant.swaps import with_resolved_items
 from tools.base import ConfirmationRequest, ToolResult
 from tools.constraints import parse_constraints
 from tools.errors import OtherAccount
@@ -83,6 +84,7 @@ class _Turn:
     stop_streaming: bool = False
     observed: list[str] = field(default_factory=list)  # this turn's tool results, as text
     other_account: bool = False  # a tool refused another customer's data this turn
+    swaps: dict[str, str] = field(default_factory=dict)  # item swaps the message names
 
     def facts(self) -> GroundingFacts:
         """What a reply may state: the products' facts, plus (for service answers) every
@@ -180,7 +182,7 @@ class Assistant:
     def _run(self, turn: _Turn, state: SessionState, message: str) -> _Events[Reply]:
         limits = self.deps.limits
         messages = [*self._prompt(state.history), Message.user(message)]
-        yield from reads_first(turn.ctx, partial(self._read, turn, messages))
+        turn.swaps = yield from reads_first(turn.ctx, partial(self._read, turn, messages))
         deadline = time.monotonic() + limits.max_seconds
         choice: ToolChoice = "auto"
         if asks_for_person(message) and HANDOFF_TOOL in self.deps.tools:
@@ -282,9 +284,14 @@ class Assistant:
     def _call(self, turn: _Turn, call: ToolCall) -> _Events[ToolResult]:
         # Text streamed before a tool call was thinking aloud; the reply comes after the call.
         turn.stop_streaming = turn.stop_streaming or bool(turn.streamed)
+        call = with_resolved_items(call, turn.swaps)  # the shopper's words win (swaps.py)
         yield StepStarted(call.name, call.arguments)
         started = time.perf_counter()
-        if call.name == HANDOFF_TOOL and turn.other_account and not asks_for_person(
+        if self._repeated_read(turn, call):
+            result = ToolResult(ok=False, content=(
+                f"Error: {call.name} already ran with these arguments in this conversation "
+                "turn; its result is above. Use it: answer the shopper or propose the change"))
+        elif call.name == HANDOFF_TOOL and turn.other_account and not asks_for_person(
                 turn.ctx.message):
             result = ToolResult(ok=False, content=(
                 "Error: not transferred: the request is about another customer's data, which "
@@ -309,6 +316,14 @@ class Assistant:
         if isinstance(result.data, ConfirmationRequest):
             turn.confirmation = result.data
         return result
+
+    def _repeated_read(self, turn: _Turn, call: ToolCall) -> bool:
+        """A read that already succeeded this turn with the same arguments (measured: the
+        embedded model re-ran the three reads it had been shown until the turn timed out)."""
+        if call.name not in self.deps.tools or self.deps.tools[call.name].write:
+            return False
+        return any(step.ok and step.tool == call.name and step.arguments == call.arguments
+                   for step in turn.trace)
 
     def _ends_turn(self, turn: _Turn, result: ToolResult) -> Reply | None:
         if turn.handoff:

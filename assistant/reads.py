@@ -9,7 +9,8 @@ them itself and shows each to the model as its own call and result:
   the message names no order or talks about paying;
 - when the message asks to swap an item of a named order for another option (an exchange or
   an item change), the product of each order line it names is read (``get_product_details``,
-  at most ``MAX_PRODUCTS``): the model needs the variants' item ids, which nobody else says.
+  at most ``MAX_PRODUCTS``): the model needs the variants' item ids, which nobody else says;
+  the option values the message names are resolved against them (``assistant.swaps``).
 The guards apply as to any call (own orders only).
 
 Not here: running a tool and recording it (``assistant.agent``), reading words
@@ -23,33 +24,40 @@ from typing import Any
 
 from assistant.events import TurnEvent
 from assistant.reading import EMAIL, ORDER_ID, PAYMENT_WORDS, SERVICE, write_intent
+from assistant.swaps import ITEM_SWAPS, resolve_swaps
 from tools.base import ToolResult
 from tools.shop_context import ShopContext
 
 MAX_ORDERS = 2  # orders named in one message whose details are read
 MAX_PRODUCTS = 2  # products of named order lines read for an item swap
-ITEM_SWAPS = frozenset({"exchange_delivered_order_items", "modify_pending_order_items"})
 # Runs one read tool and returns its result (None when the shop has no such tool).
 Read = Callable[..., Generator[TurnEvent, None, ToolResult | None]]
 
 
-def reads_first(ctx: ShopContext, read: Read) -> Generator[TurnEvent, None, None]:
-    """The reads of the module docstring, in that order."""
+def reads_first(ctx: ShopContext, read: Read) -> Generator[TurnEvent, None, dict[str, str]]:
+    """The reads of the module docstring, in that order; returns the item swaps the message
+    names (old item id -> new item id, ``resolve_swaps``)."""
+    swaps: dict[str, str] = {}
     email = EMAIL.search(ctx.message)
     if ctx.session_user_id is None and email is not None:
         yield from read("find_user_id_by_email", email=email.group(0))
     about_orders = SERVICE.search(ctx.message) or PAYMENT_WORDS.search(ctx.message)
     if ctx.session_user_id is None or not about_orders:
-        return
+        return swaps
     orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(ctx.message)))
     swap = write_intent(ctx.message) in ITEM_SWAPS
     for order_id in orders[:MAX_ORDERS]:
         result = yield from read("get_order_details", order_id=order_id)
         if swap and result is not None and result.ok:
+            products = {}
             for product_id in named_products(result.data, ctx.message)[:MAX_PRODUCTS]:
-                yield from read("get_product_details", product_id=product_id)
+                found = yield from read("get_product_details", product_id=product_id)
+                if found is not None and found.ok:
+                    products[product_id] = found.data
+            swaps.update(resolve_swaps(ctx.message, result.data, products))
     if not orders or PAYMENT_WORDS.search(ctx.message):
         yield from read("get_user_details", user_id=ctx.session_user_id)
+    return swaps
 
 
 def named_products(order: Any, message: str) -> list[str]:

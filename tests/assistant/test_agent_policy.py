@@ -473,3 +473,20 @@ def test_a_no_that_asks_for_something_else_goes_to_the_model(shop: Store) -> Non
     assert bot.chat("cancel #W6779827", session_id="s", user_id=ETHAN).kind == "confirmation"
     assert bot.chat("no, thanks", session_id="s", user_id=ETHAN).text.startswith("Okay")
     assert len(llm.requests) == 3 and pending(shop, "s") is None
+
+
+def test_the_variant_the_shopper_names_replaces_the_models_no_op_swap(shop: Store) -> None:
+    bot, _ = agent(shop, [call("exchange_delivered_order_items", order_id="#W2378156",
+                               item_ids=["4202497723"], new_item_ids=["4202497723"],
+                               payment_method_id=YUSUF_CARD),
+                          call("get_order_details", order_id="#W2378156"),
+                          "Which colour would you like?"])
+    reply = bot.chat("I'd like to exchange the Headphones in order #W2378156 for the same one "
+                     "in black, using my credit card.", session_id="s", user_id=YUSUF)
+    assert reply.kind == "confirmation" and reply.confirmation is not None
+    # over-ear and wireless as ordered, black as asked: the one available variant that fits
+    assert reply.confirmation.arguments["new_item_ids"] == ["7493556126"]
+    # A read the code already did is not run again; the model is told to use it.
+    again = bot.chat("I'd like to exchange the Headphones in order #W2378156 for the same one "
+                     "in black.", session_id="s2", user_id=YUSUF)
+    assert [(t.tool, t.ok) for t in again.trace][-1] == ("get_order_details", False)
