@@ -41,9 +41,11 @@ from assistant.reading import (
     CONFIRM_WORDS,
     MORE_THAN_NO,
     NO,
+    ORDER_ID,
     SERVICE,
     YES,
     asks_for_person,
+    continued,
     last_sentence_end,
     readable,
     squash,
@@ -59,16 +61,16 @@ from assistant.reply import (
     Reply,
     TraceStep,
 )
-from assistant.swaps import with_resolved_items
+from assistant.resolve import Resolved, with_resolved
 from tools.base import ConfirmationRequest, ToolResult
 from tools.constraints import parse_constraints
-from tools.errors import OtherAccount
+from tools.errors import OtherAccount, PolicyViolation
 from tools.grounding import GroundingFacts, check_grounding, fallback_text, numbers_in
 from tools.shop_context import ShopContext
 
 HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
 HANDOFF_TOOL = "transfer_to_human_agents"
-MAX_PREFETCHED_ORDERS = 2  # orders named in one message whose details are read in code
+FINAL_REFUSALS = frozenset({OtherAccount.kind, PolicyViolation.kind})  # no retry can change them
 # A step of the turn that yields events and returns its outcome (``yield from`` gets it).
 _T = TypeVar("_T")
 _Events = Generator[TurnEvent, None, _T]
@@ -84,7 +86,12 @@ class _Turn:
     stop_streaming: bool = False
     observed: list[str] = field(default_factory=list)  # this turn's tool results, as text
     other_account: bool = False  # a tool refused another customer's data this turn
-    swaps: dict[str, str] = field(default_factory=dict)  # item swaps the message names
+    resolved: Resolved = field(default_factory=Resolved)  # what the shopper's words fix
+    # What the service readings read: the message, with an open request it continues.
+    reading: str = ""
+    # The change asked for is over: carried out, declined, or refused for good (another
+    # customer's order, a policy rule) this turn.
+    closed: bool = False
 
     def facts(self) -> GroundingFacts:
         """What a reply may state: the products' facts, plus (for service answers) every
@@ -126,10 +133,14 @@ class Assistant:
             vocab=self.deps.vocab,
         )
         ctx.new_turn(message)
-        turn = _Turn(ctx)
+        request = state.request
+        if ctx.pending is not None and not YES.match(message):
+            request = None  # a change that waited for a yes was answered with something else
+        turn = _Turn(ctx, reading=continued(request, message))
         reply = yield from self._confirmation_answer(turn, message)
         if reply is None:
             reply = yield from self._run(turn, state, message)
+        state.request = _open_request(request, message, reply, turn.closed)
         state.tool, state.shop = ctx.state(), ctx.shop_state()
         state.history = [
             *state.history,
@@ -170,10 +181,12 @@ class Assistant:
             )
             turn.trace.append(step)
             yield _finished(step, result)
+            turn.closed = True
             text = ("Done. " if result.ok else "That could not be completed: ") + readable(result)
             return Reply(kind="answer", text=text, trace=turn.trace)
         ctx.pending = None  # a yes must answer the request right away; anything else drops it
         if NO.match(message) and not MORE_THAN_NO.search(message):
+            turn.closed = True
             return Reply(kind="answer", text="Okay, I have not changed anything.")
         return None  # anything else, a "no" with a new request included, goes to the model
 
@@ -182,7 +195,8 @@ class Assistant:
     def _run(self, turn: _Turn, state: SessionState, message: str) -> _Events[Reply]:
         limits = self.deps.limits
         messages = [*self._prompt(state.history), Message.user(message)]
-        turn.swaps = yield from reads_first(turn.ctx, partial(self._read, turn, messages))
+        turn.resolved = yield from reads_first(turn.ctx, turn.reading,
+                                            partial(self._read, turn, messages))
         deadline = time.monotonic() + limits.max_seconds
         choice: ToolChoice = "auto"
         if asks_for_person(message) and HANDOFF_TOOL in self.deps.tools:
@@ -217,7 +231,7 @@ class Assistant:
         this turn, and the text is not a question for the shopper (a question that asks for
         a yes in words counts as none: confirming is code's job)."""
         ctx = turn.ctx
-        write = write_intent(ctx.message)
+        write = write_intent(turn.reading)
         if write is None or write not in self.deps.tools or ctx.session_user_id is None:
             return None
         if turn.confirmation is not None or any(step.tool == write for step in turn.trace):
@@ -245,7 +259,7 @@ class Assistant:
         limits = self.deps.limits
         pending = ""
         may_stream = self._may_stream(turn)
-        hold = write_intent(turn.ctx.message) is not None and turn.confirmation is None
+        hold = write_intent(turn.reading) is not None and turn.confirmation is None
         stream = self.deps.llm.stream(messages, self.schemas, choice, limits.max_tokens)
         for event in stream:
             if not isinstance(event, Delta):
@@ -284,7 +298,7 @@ class Assistant:
     def _call(self, turn: _Turn, call: ToolCall) -> _Events[ToolResult]:
         # Text streamed before a tool call was thinking aloud; the reply comes after the call.
         turn.stop_streaming = turn.stop_streaming or bool(turn.streamed)
-        call = with_resolved_items(call, turn.swaps)  # the shopper's words win (swaps.py)
+        call = with_resolved(call, turn.resolved)  # the shopper's words win (resolve.py)
         yield StepStarted(call.name, call.arguments)
         started = time.perf_counter()
         if self._repeated_read(turn, call):
@@ -310,6 +324,8 @@ class Assistant:
         turn.trace.append(step)
         turn.observed.append(result.content)
         turn.other_account = turn.other_account or result.error_kind == OtherAccount.kind
+        if call.name in self.deps.tools and self.deps.tools[call.name].write:
+            turn.closed = turn.closed or result.error_kind in FINAL_REFUSALS
         yield _finished(step, result)
         if call.name == HANDOFF_TOOL and result.ok:
             turn.handoff = True
@@ -384,6 +400,17 @@ class Assistant:
         return Reply(
             kind="answer", text=text or "How can I help?", citations=citations, trace=turn.trace
         )
+
+
+def _open_request(request: str | None, message: str, reply: Reply, closed: bool) -> str | None:
+    """The change the shopper's words still ask for after this turn (``SessionState.request``):
+    a message asking for one opens it, a message about another order replaces it, and it
+    closes when the change was carried out or declined, or a person took over."""
+    if closed or reply.kind == "handoff":
+        return None
+    if write_intent(message):
+        return message
+    return None if ORDER_ID.search(message) else request
 
 
 def _calls(completion: Completion, messages: list[Message]) -> tuple[list[ToolCall], str]:

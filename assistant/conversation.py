@@ -29,6 +29,9 @@ class SessionState(BaseModel):
     tool: ContextState = Field(default_factory=ContextState)
     shop: ShopState = Field(default_factory=ShopState)
     history: list[ChatLine] = Field(default_factory=list)
+    # The shopper's words asking for a change to an order, until it is done, declined or
+    # handed off: later messages that name no order are read with them (``reading.continued``).
+    request: str | None = None
 
 
 def load_state(session: Session, session_id: str, user_id: str | None) -> SessionState:

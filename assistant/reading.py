@@ -63,8 +63,11 @@ def asks_for_person(message: str) -> bool:
 
 
 # A reply that asks the shopper to confirm a change in words: confirmation is code's job.
+# ("Would you like to exchange it?" is one; "Which item would you like to return?" or "Which
+# card should I use?" is not.)
 CONFIRM_WORDS = re.compile(
-    r"\b(confirm|shall i|should i|would you like me to|do you want me to|go ahead|proceed)\b",
+    r"\b(confirm|go ahead|proceed)\b"
+    r"|(^|[.!?:]\s+)((would|do) you (like|want) (me )?to|(shall|should) i)\b",
     re.IGNORECASE,
 )
 
@@ -75,6 +78,15 @@ def write_intent(message: str) -> str | None:
     if not ORDER_ID.search(message):
         return None
     return next((tool for words, tool in _WRITE_INTENTS if words.search(message)), None)
+
+
+def continued(request: str | None, message: str) -> str:
+    """What the service readings read: ``message``, or, while a change the shopper asked for
+    earlier (``request``, their words) is open and the message names no order, both ("The
+    one with size S." answers a question about that change)."""
+    if request is None or ORDER_ID.search(message) or write_intent(message):
+        return message
+    return f"{request}\n{message}"
 
 
 # Order states a reply may only name when a tool said so this turn ("processing" is none).

@@ -10,7 +10,8 @@ them itself and shows each to the model as its own call and result:
 - when the message asks to swap an item of a named order for another option (an exchange or
   an item change), the product of each order line it names is read (``get_product_details``,
   at most ``MAX_PRODUCTS``): the model needs the variants' item ids, which nobody else says;
-  the option values the message names are resolved against them (``assistant.swaps``).
+  the option values the message names are resolved against them, and the payment method it
+  names against the order and account (``assistant.resolve``).
 The guards apply as to any call (own orders only).
 
 Not here: running a tool and recording it (``assistant.agent``), reading words
@@ -24,7 +25,7 @@ from typing import Any
 
 from assistant.events import TurnEvent
 from assistant.reading import EMAIL, ORDER_ID, PAYMENT_WORDS, SERVICE, write_intent
-from assistant.swaps import ITEM_SWAPS, resolve_swaps
+from assistant.resolve import ITEM_SWAPS, Resolved, resolve_payment, resolve_swaps
 from tools.base import ToolResult
 from tools.shop_context import ShopContext
 
@@ -34,30 +35,37 @@ MAX_PRODUCTS = 2  # products of named order lines read for an item swap
 Read = Callable[..., Generator[TurnEvent, None, ToolResult | None]]
 
 
-def reads_first(ctx: ShopContext, read: Read) -> Generator[TurnEvent, None, dict[str, str]]:
-    """The reads of the module docstring, in that order; returns the item swaps the message
-    names (old item id -> new item id, ``resolve_swaps``)."""
-    swaps: dict[str, str] = {}
+def reads_first(ctx: ShopContext, text: str, read: Read
+                ) -> Generator[TurnEvent, None, Resolved]:
+    """The reads of the module docstring, in that order, for the shopper's ``text`` (their
+    message, with the change they asked for earlier when it continues it: ``continued``);
+    returns what its words fix of a change (``assistant.resolve``)."""
+    resolved = Resolved()
     email = EMAIL.search(ctx.message)
     if ctx.session_user_id is None and email is not None:
         yield from read("find_user_id_by_email", email=email.group(0))
-    about_orders = SERVICE.search(ctx.message) or PAYMENT_WORDS.search(ctx.message)
+    about_orders = SERVICE.search(text) or PAYMENT_WORDS.search(text)
     if ctx.session_user_id is None or not about_orders:
-        return swaps
-    orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(ctx.message)))
-    swap = write_intent(ctx.message) in ITEM_SWAPS
+        return resolved
+    orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(text)))
+    swap = write_intent(text) in ITEM_SWAPS
+    first_order = None
     for order_id in orders[:MAX_ORDERS]:
         result = yield from read("get_order_details", order_id=order_id)
+        if result is not None and result.ok and first_order is None:
+            first_order = result.data
         if swap and result is not None and result.ok:
             products = {}
-            for product_id in named_products(result.data, ctx.message)[:MAX_PRODUCTS]:
+            for product_id in named_products(result.data, text)[:MAX_PRODUCTS]:
                 found = yield from read("get_product_details", product_id=product_id)
                 if found is not None and found.ok:
                     products[product_id] = found.data
-            swaps.update(resolve_swaps(ctx.message, result.data, products))
-    if not orders or PAYMENT_WORDS.search(ctx.message):
-        yield from read("get_user_details", user_id=ctx.session_user_id)
-    return swaps
+            resolved.swaps.update(resolve_swaps(text, result.data, products))
+    if not orders or PAYMENT_WORDS.search(text):
+        account = yield from read("get_user_details", user_id=ctx.session_user_id)
+        if account is not None and account.ok:
+            resolved.payment_method_id = resolve_payment(text, first_order, account.data)
+    return resolved
 
 
 def named_products(order: Any, message: str) -> list[str]:

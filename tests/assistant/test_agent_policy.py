@@ -392,6 +392,7 @@ def test_a_change_talked_about_instead_of_proposed_is_asked_for_again_with_the_c
 @pytest.mark.parametrize(("said", "forced"), [
     ("Please confirm that you want to cancel order #W6779827.", True),
     ("Shall I cancel it?", True),
+    ("Your order is pending. Would you like to cancel it?", True),
     ("Why would you like to cancel it?", False),  # a real question for the shopper
 ])
 def test_only_a_question_for_the_shopper_is_left_unforced(
@@ -490,3 +491,29 @@ def test_the_variant_the_shopper_names_replaces_the_models_no_op_swap(shop: Stor
     again = bot.chat("I'd like to exchange the Headphones in order #W2378156 for the same one "
                      "in black.", session_id="s2", user_id=YUSUF)
     assert [(t.tool, t.ok) for t in again.trace][-1] == ("get_order_details", False)
+
+
+def test_an_answer_to_the_models_question_continues_the_change_asked_for(shop: Store) -> None:
+    """Measured: asked which payment method to use, the shopper's "Use my credit card." named
+    no order, so the model saw no order or product and wrote the schema's example id. The
+    open request is read with the answer: the reads run again, and what the words fix
+    (the variant, the card) goes into the proposal."""
+    bot, llm = agent(shop, [
+        "Which payment method should I use for the difference?",
+        "Okay, I will do that.",
+        call("exchange_delivered_order_items", order_id="#W2378156", item_ids=["4202497723"],
+             new_item_ids=["4202497723"], payment_method_id="credit_card_0000000"),
+    ])
+    bot.chat("I'd like to exchange the Headphones in order #W2378156 for the same one in black.",
+             session_id="s", user_id=YUSUF)
+    reply = bot.chat("Use my credit card.", session_id="s", user_id=YUSUF)
+    assert [t.tool for t in reply.trace][:3] == [
+        "get_order_details", "get_product_details", "get_user_details"]
+    assert [r.tool_choice for r in llm.requests] == ["auto", "auto", ForcedTool("exchange_delivered_order_items")], reply
+    assert reply.kind == "confirmation" and reply.confirmation is not None
+    assert reply.confirmation.arguments["new_item_ids"] == ["7493556126"]
+    assert reply.confirmation.arguments["payment_method_id"] == YUSUF_CARD
+    assert bot.chat("yes", session_id="s", user_id=YUSUF).text.startswith("Done.")
+    assert order(shop, "#W2378156").status == "exchange requested"
+    with shop.session() as s:  # done: the request is closed, nothing continues it
+        assert load_state(s, "s", None).request is None

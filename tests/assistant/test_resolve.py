@@ -1,4 +1,5 @@
-"""The shopper's option words resolved against an order line's variants (assistant.swaps)."""
+"""Arguments the shopper's words fix (assistant.resolve): the variant of an item swap and the
+payment method."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from assistant.llm.types import ToolCall
-from assistant.swaps import resolve_swaps, with_resolved_items
+from assistant.resolve import Resolved, resolve_payment, resolve_swaps, with_resolved
 
 
 def _variant(item_id: str, available: bool = True, **options: str) -> NS:
@@ -39,12 +40,33 @@ def test_resolve_swaps(message: str, swaps: dict[str, str]) -> None:
     assert resolve_swaps(message, ORDER, {"shirt": SHIRT}) == swaps
 
 
-def test_resolved_ids_replace_the_models_only_where_resolved() -> None:
+PAID = NS(payment_history=[NS(payment_method_id="credit_card_1"),
+                           NS(payment_method_id="gift_card_9")])
+ACCOUNT = NS(payment_methods={m.id: m for m in [
+    NS(id="credit_card_1", source="credit_card"), NS(id="credit_card_2", source="credit_card"),
+    NS(id="gift_card_9", source="gift_card"), NS(id="paypal_3", source="paypal")]})
+
+
+@pytest.mark.parametrize(("message", "method"), [
+    ("Please refund it to the original payment method.", "credit_card_1"),
+    ("Use my original payment method for any price difference.", "credit_card_1"),
+    ("refund to my gift card please", "gift_card_9"),
+    ("I'll pay the difference with PayPal", "paypal_3"),
+    ("charge my credit card", None),  # two credit cards: the model or the shopper must say
+    ("exchange it for the red one", None),
+])
+def test_resolve_payment(message: str, method: str | None) -> None:
+    assert resolve_payment(message, PAID, ACCOUNT) == method
+
+
+def test_resolved_arguments_replace_the_models_only_where_resolved() -> None:
     call = ToolCall("exchange_delivered_order_items", {
         "order_id": "#W1", "item_ids": ["s-blue-m", "mug-1"], "new_item_ids": ["s-blue-m", "mug-2"],
-        "payment_method_id": "card"}, "c1")
-    fixed = with_resolved_items(call, {"s-blue-m": "s-red-m"})
+        "payment_method_id": "credit_card_0000000"}, "c1")
+    fixed = with_resolved(call, Resolved({"s-blue-m": "s-red-m"}, "credit_card_1"))
     assert fixed.arguments["new_item_ids"] == ["s-red-m", "mug-2"] and fixed.id == "c1"
-    assert with_resolved_items(call, {}) is call
-    other = ToolCall("cancel_pending_order", {"order_id": "#W1"})
-    assert with_resolved_items(other, {"s-blue-m": "s-red-m"}) is other
+    assert fixed.arguments["payment_method_id"] == "credit_card_1"
+    assert with_resolved(call, Resolved()) is call
+    other = ToolCall("modify_pending_order_payment", {"order_id": "#W1",
+                                                      "payment_method_id": "paypal_3"})
+    assert with_resolved(other, Resolved({"s-blue-m": "s-red-m"}, "credit_card_1")) is other
