@@ -509,7 +509,8 @@ def test_an_answer_to_the_models_question_continues_the_change_asked_for(shop: S
     reply = bot.chat("Use my credit card.", session_id="s", user_id=YUSUF)
     assert [t.tool for t in reply.trace][:3] == [
         "get_order_details", "get_product_details", "get_user_details"]
-    assert [r.tool_choice for r in llm.requests] == ["auto", "auto", ForcedTool("exchange_delivered_order_items")], reply
+    assert [r.tool_choice for r in llm.requests] == [
+        "auto", "auto", ForcedTool("exchange_delivered_order_items")]
     assert reply.kind == "confirmation" and reply.confirmation is not None
     assert reply.confirmation.arguments["new_item_ids"] == ["7493556126"]
     assert reply.confirmation.arguments["payment_method_id"] == YUSUF_CARD
