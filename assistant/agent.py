@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
@@ -38,10 +37,8 @@ from assistant.llm.types import (
 )
 from assistant.prompts import render
 from assistant.reading import (
-    CONFIRM_WORDS,
     MORE_THAN_NO,
     NO,
-    ORDER_ID,
     SERVICE,
     YES,
     asks_for_person,
@@ -49,7 +46,6 @@ from assistant.reading import (
     last_sentence_end,
     readable,
     squash,
-    states_observed,
     write_intent,
 )
 from assistant.reads import reads_first
@@ -61,44 +57,24 @@ from assistant.reply import (
     Reply,
     TraceStep,
 )
-from assistant.resolve import Resolved, with_resolved
-from tools.base import ConfirmationRequest, ToolResult
+from assistant.resolve import with_resolved
+from assistant.turn import (
+    HANDOFF_TOOL,
+    Turn,
+    grounded,
+    open_request,
+    refusal_before,
+    unproposed_write,
+)
+from tools.base import ToolResult
 from tools.constraints import parse_constraints
-from tools.errors import OtherAccount, PolicyViolation
-from tools.grounding import GroundingFacts, check_grounding, fallback_text, numbers_in
+from tools.grounding import fallback_text
 from tools.shop_context import ShopContext
 
 HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
-HANDOFF_TOOL = "transfer_to_human_agents"
-FINAL_REFUSALS = frozenset({OtherAccount.kind, PolicyViolation.kind})  # no retry can change them
 # A step of the turn that yields events and returns its outcome (``yield from`` gets it).
 _T = TypeVar("_T")
 _Events = Generator[TurnEvent, None, _T]
-
-
-@dataclass
-class _Turn:
-    ctx: ShopContext
-    trace: list[TraceStep] = field(default_factory=list)
-    handoff: bool = False
-    confirmation: ConfirmationRequest | None = None
-    streamed: list[str] = field(default_factory=list)  # text pieces already shown
-    stop_streaming: bool = False
-    observed: list[str] = field(default_factory=list)  # this turn's tool results, as text
-    other_account: bool = False  # a tool refused another customer's data this turn
-    resolved: Resolved = field(default_factory=Resolved)  # what the shopper's words fix
-    # What the service readings read: the message, with an open request it continues.
-    reading: str = ""
-    # The change asked for is over: carried out, declined, or refused for good (another
-    # customer's order, a policy rule) this turn.
-    closed: bool = False
-
-    def facts(self) -> GroundingFacts:
-        """What a reply may state: the products' facts, plus (for service answers) every
-        number this turn's tool results or the shopper's own message contain."""
-        base = self.ctx.grounding_facts()
-        seen = numbers_in("\n".join([*self.observed, self.ctx.message]))
-        return replace(base, prices=base.prices | seen, numbers=base.numbers | seen)
 
 
 class Assistant:
@@ -136,11 +112,11 @@ class Assistant:
         request = state.request
         if ctx.pending is not None and not YES.match(message):
             request = None  # a change that waited for a yes was answered with something else
-        turn = _Turn(ctx, reading=continued(request, message))
+        turn = Turn(ctx, reading=continued(request, message))
         reply = yield from self._confirmation_answer(turn, message)
         if reply is None:
             reply = yield from self._run(turn, state, message)
-        state.request = _open_request(request, message, reply, turn.closed)
+        state.request = open_request(request, message, reply, turn.closed)
         state.tool, state.shop = ctx.state(), ctx.shop_state()
         state.history = [
             *state.history,
@@ -167,7 +143,7 @@ class Assistant:
 
     # --- the confirmation step, in code -------------------------------------------------
 
-    def _confirmation_answer(self, turn: _Turn, message: str) -> _Events[Reply | None]:
+    def _confirmation_answer(self, turn: Turn, message: str) -> _Events[Reply | None]:
         ctx = turn.ctx
         pending = ctx.pending
         if pending is None:
@@ -192,7 +168,7 @@ class Assistant:
 
     # --- the model loop -----------------------------------------------------------------
 
-    def _run(self, turn: _Turn, state: SessionState, message: str) -> _Events[Reply]:
+    def _run(self, turn: Turn, state: SessionState, message: str) -> _Events[Reply]:
         limits = self.deps.limits
         messages = [*self._prompt(state.history), Message.user(message)]
         turn.resolved = yield from reads_first(turn.ctx, turn.reading,
@@ -206,7 +182,9 @@ class Assistant:
                 break
             completion = yield from self._complete(turn, messages, choice)
             calls, text = _calls(completion, messages)
-            write = self._unproposed_write(turn, text) if not calls and choice == "auto" else None
+            write = None
+            if not calls and choice == "auto":
+                write = unproposed_write(turn, self.deps.tools, text)
             if write is not None:
                 # The model talked about the change instead of proposing it ("I will cancel
                 # it", or a yes asked for in words): ask again with that call forced. Its
@@ -225,22 +203,7 @@ class Assistant:
                 return (yield from self._final(turn, ""))
         return (yield from self._final(turn, "", stuck=True))
 
-    def _unproposed_write(self, turn: _Turn, text: str) -> str | None:
-        """The write tool to force after a text reply: the identified shopper's message asks
-        for a change to a named order (``write_intent``), no change was proposed or tried
-        this turn, and the text is not a question for the shopper (a question that asks for
-        a yes in words counts as none: confirming is code's job)."""
-        ctx = turn.ctx
-        write = write_intent(turn.reading)
-        if write is None or write not in self.deps.tools or ctx.session_user_id is None:
-            return None
-        if turn.confirmation is not None or any(step.tool == write for step in turn.trace):
-            return None
-        if "?" in text and not CONFIRM_WORDS.search(text):
-            return None
-        return write
-
-    def _read(self, turn: _Turn, messages: list[Message], tool: str, **arguments: str
+    def _read(self, turn: Turn, messages: list[Message], tool: str, **arguments: str
               ) -> _Events[ToolResult | None]:
         """Run one read tool in code, shown to the model as its own call and result."""
         if tool not in self.deps.tools:
@@ -251,7 +214,7 @@ class Assistant:
         messages.append(Message.tool(call, result.content))
         return result
 
-    def _complete(self, turn: _Turn, messages: list[Message], choice: ToolChoice = "auto"
+    def _complete(self, turn: Turn, messages: list[Message], choice: ToolChoice = "auto"
                   ) -> _Events[Completion]:
         """One model step, streamed. Text reaches the shopper a sentence at a time, and only
         sentences that pass the grounding check, and never when code will replace the text
@@ -282,66 +245,34 @@ class Assistant:
                 pending = pending[cut:]
         raise RuntimeError("the chat model's stream ended without a Completion")
 
-    def _may_stream(self, turn: _Turn) -> bool:
+    def _may_stream(self, turn: Turn) -> bool:
         """False while a discovery turn has no search yet: text now would be replaced."""
         facts = turn.ctx.turn
         return facts.searched or not _is_discovery(turn.ctx)
 
-    def _release(self, turn: _Turn, piece: str) -> Iterator[TurnEvent]:
+    def _release(self, turn: Turn, piece: str) -> Iterator[TurnEvent]:
         candidate = "".join(turn.streamed) + piece
-        if _grounded(candidate, turn):
+        if grounded(candidate, turn):
             turn.streamed.append(piece)
             yield TextDelta(piece)
         else:
             turn.stop_streaming = True
 
-    def _call(self, turn: _Turn, call: ToolCall) -> _Events[ToolResult]:
+    def _call(self, turn: Turn, call: ToolCall) -> _Events[ToolResult]:
         # Text streamed before a tool call was thinking aloud; the reply comes after the call.
         turn.stop_streaming = turn.stop_streaming or bool(turn.streamed)
         call = with_resolved(call, turn.resolved)  # the shopper's words win (resolve.py)
         yield StepStarted(call.name, call.arguments)
         started = time.perf_counter()
-        if self._repeated_read(turn, call):
-            result = ToolResult(ok=False, content=(
-                f"Error: {call.name} already ran with these arguments in this conversation "
-                "turn; its result is above. Use it: answer the shopper or propose the change"))
-        elif call.name == HANDOFF_TOOL and turn.other_account and not asks_for_person(
-                turn.ctx.message):
-            result = ToolResult(ok=False, content=(
-                "Error: not transferred: the request is about another customer's data, which "
-                "the policy refuses; tell the shopper you can only help with their own account"))
-        elif call.name not in self.deps.tools:
-            result = ToolResult(
-                ok=False,
-                content=(
-                    f"Error: there is no tool {call.name!r}; "
-                    f"use one of {', '.join(self.deps.tools.names())}"
-                ),
-            )
-        else:
-            result = self.deps.tools.call(turn.ctx, call.name, call.arguments)
+        tools = self.deps.tools
+        result = refusal_before(turn, tools, call) or tools.call(turn.ctx, call.name,
+                                                                 call.arguments)
         step = TraceStep(tool=call.name, arguments=call.arguments, ms=_ms(started), ok=result.ok)
-        turn.trace.append(step)
-        turn.observed.append(result.content)
-        turn.other_account = turn.other_account or result.error_kind == OtherAccount.kind
-        if call.name in self.deps.tools and self.deps.tools[call.name].write:
-            turn.closed = turn.closed or result.error_kind in FINAL_REFUSALS
+        turn.record(step, result, write=call.name in tools and tools[call.name].write)
         yield _finished(step, result)
-        if call.name == HANDOFF_TOOL and result.ok:
-            turn.handoff = True
-        if isinstance(result.data, ConfirmationRequest):
-            turn.confirmation = result.data
         return result
 
-    def _repeated_read(self, turn: _Turn, call: ToolCall) -> bool:
-        """A read that already succeeded this turn with the same arguments (measured: the
-        embedded model re-ran the three reads it had been shown until the turn timed out)."""
-        if call.name not in self.deps.tools or self.deps.tools[call.name].write:
-            return False
-        return any(step.ok and step.tool == call.name and step.arguments == call.arguments
-                   for step in turn.trace)
-
-    def _ends_turn(self, turn: _Turn, result: ToolResult) -> Reply | None:
+    def _ends_turn(self, turn: Turn, result: ToolResult) -> Reply | None:
         if turn.handoff:
             return Reply(kind="handoff", text=HANDOFF_TEXT, trace=turn.trace)
         if turn.confirmation is not None:
@@ -364,7 +295,7 @@ class Assistant:
             )
         return None
 
-    def _final(self, turn: _Turn, text: str, stuck: bool = False) -> _Events[Reply]:
+    def _final(self, turn: Turn, text: str, stuck: bool = False) -> _Events[Reply]:
         ctx = turn.ctx
         facts = ctx.turn
         if not facts.searched and _is_discovery(ctx):
@@ -383,7 +314,7 @@ class Assistant:
                 )
                 for r in facts.recommendations
             ]
-            if not text or not _grounded(text, turn):
+            if not text or not grounded(text, turn):
                 text = fallback_text(facts.recommendations)
             return Reply(kind="recommendations", text=text, products=cards, trace=turn.trace)
         citations = [CitationOut(article_id=c.article_id, title=c.title) for c in facts.citations]
@@ -392,7 +323,7 @@ class Assistant:
                 "Sorry, I could not finish that in time. Could you say it in other words, "
                 "or ask for a human agent?"
             )
-        elif text and not _grounded(text, turn):
+        elif text and not grounded(text, turn):
             text = (
                 "I can only share facts I have looked up. Could you tell me what you are "
                 "looking for, or which order this is about?"
@@ -400,17 +331,6 @@ class Assistant:
         return Reply(
             kind="answer", text=text or "How can I help?", citations=citations, trace=turn.trace
         )
-
-
-def _open_request(request: str | None, message: str, reply: Reply, closed: bool) -> str | None:
-    """The change the shopper's words still ask for after this turn (``SessionState.request``):
-    a message asking for one opens it, a message about another order replaces it, and it
-    closes when the change was carried out or declined, or a person took over."""
-    if closed or reply.kind == "handoff":
-        return None
-    if write_intent(message):
-        return message
-    return None if ORDER_ID.search(message) else request
 
 
 def _calls(completion: Completion, messages: list[Message]) -> tuple[list[ToolCall], str]:
@@ -432,14 +352,6 @@ def _is_discovery(ctx: ShopContext) -> bool:
         return False
     parsed = parse_constraints(ctx.message, ctx.vocabulary())
     return bool(parsed.category or parsed.brands or parsed.attributes)
-
-
-def _grounded(text: str, turn: _Turn) -> bool:
-    """The grounding check (tools.grounding) plus the service facts: an order state the
-    reply names must be one this turn's tools returned."""
-    if not check_grounding(text, turn.facts()).ok:
-        return False
-    return states_observed(text, turn.observed)
 
 
 def _finished(step: TraceStep, result: ToolResult) -> StepFinished:

@@ -40,6 +40,7 @@ from sqlmodel import col, select
 from tqdm import tqdm
 
 import assistant.agent as agent_module
+import assistant.turn as turn_module
 import tools.shop_context as shop_context
 import tools.shopping as shopping
 from assistant.agent import Assistant
@@ -175,7 +176,7 @@ def _targets(bot: Assistant) -> list[tuple[object, str, str]]:
         (shopping, "parse_constraints", "guards"),
         (shopping, "violations", "guards"),
         (agent_module, "parse_constraints", "guards"),
-        (agent_module, "check_grounding", "guards"),
+        (turn_module, "check_grounding", "guards"),
     ]
 
 
