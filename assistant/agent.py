@@ -1,14 +1,18 @@
 """The agent: one tool-calling loop for every LLM backend, with the guards in code.
 
 A turn: load the session's state; if a change waits for confirmation, an explicit yes executes
-exactly that change (once) and a no drops it, without asking the model. Otherwise the model
-sees the system prompt, the tool schemas, a short history and the message, and calls tools one
+exactly that change (once) and a no drops it, without asking the model. Otherwise the reads
+the policy's flow needs run in code (``assistant.reads``), then the model sees the system
+prompt, the tool schemas, a short history, the message and those reads, and calls tools one
 at a time (bad arguments come back to it as observations) until it answers, within a step and
 time limit. The outcome is decided by what the tools did, not by the model's words: a write
 proposal ends the turn as a confirmation request, a clarifying question as a question, a
 handoff as a handoff, a search as recommendations whose text must pass the grounding check
 (else it is replaced by the fact list). A discovery reply without a catalog search in the same
-turn is never shown: the search runs in code instead.
+turn is never shown: the search runs in code instead. A change the shopper asked for that the
+model only talks about is asked for again with its write tool forced, a request for a person
+forces the handoff, and what the shopper's words fix of a change wins over the model's
+arguments (``assistant.turn``, ``assistant.resolve``).
 
 Not here: the tools and their guards (``tools``), the LLM backends (``assistant.llm``).
 """
