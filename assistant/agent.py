@@ -74,6 +74,7 @@ from tools.base import ToolResult
 from tools.constraints import parse_constraints
 from tools.grounding import fallback_text
 from tools.shop_context import ShopContext
+from tools.shopping import nothing_fits_text
 
 HANDOFF_TEXT = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."
 # A step of the turn that yields events and returns its outcome (``yield from`` gets it).
@@ -322,7 +323,11 @@ class Assistant:
                 text = fallback_text(facts.recommendations)
             return Reply(kind="recommendations", text=text, products=cards, trace=turn.trace)
         citations = [CitationOut(article_id=c.article_id, title=c.title) for c in facts.citations]
-        if stuck and not text:
+        if turn.search is not None and (not text or not grounded(text, turn)):
+            # A search found nothing that fits: say so from its facts, with the nearest
+            # relaxations, rather than an empty or unchecked reply.
+            text = nothing_fits_text(turn.search)
+        elif stuck and not text:
             text = (
                 "Sorry, I could not finish that in time. Could you say it in other words, "
                 "or ask for a human agent?"

@@ -33,6 +33,7 @@ from tools.base import ConfirmationRequest, ToolResult, ToolSet
 from tools.errors import OtherAccount, PolicyViolation
 from tools.grounding import GroundingFacts, check_grounding, numbers_in
 from tools.shop_context import ShopContext
+from tools.shopping import SearchOutcome
 
 HANDOFF_TOOL = "transfer_to_human_agents"
 FINAL_REFUSALS = frozenset({OtherAccount.kind, PolicyViolation.kind})  # no retry can change them
@@ -54,6 +55,7 @@ class Turn:
     # The change asked for is over: carried out, declined, or refused for good (another
     # customer's order, a policy rule) this turn.
     closed: bool = False
+    search: SearchOutcome | None = None  # the turn's last catalog search
 
     def facts(self) -> GroundingFacts:
         """What a reply may state: the products' facts, plus (for service answers) every
@@ -73,6 +75,8 @@ class Turn:
             self.handoff = True
         if isinstance(result.data, ConfirmationRequest):
             self.confirmation = result.data
+        if isinstance(result.data, SearchOutcome):
+            self.search = result.data
 
 
 def refusal_before(turn: Turn, tools: ToolSet, call: ToolCall) -> ToolResult | None:

@@ -66,6 +66,18 @@ class SearchOutcome:
     rejected: int = 0  # retrieval results the re-check threw out (should stay 0)
 
 
+def nothing_fits_text(outcome: SearchOutcome) -> str:
+    """The reply when a search found nothing that fits, from its facts: what was asked for,
+    and the nearest relaxations (each with how many products it would bring back)."""
+    asked = outcome.constraints.describe() or outcome.query
+    if not outcome.relaxations:
+        return (f"Nothing in the shop fits all of that ({asked}), even with one requirement "
+                "relaxed. Which of them matters least to you?")
+    nearest = "\n".join(f"- {r.text}" for r in outcome.relaxations)
+    return (f"Nothing in the shop fits all of that ({asked}). The nearest options:\n{nearest}\n"
+            "Shall I search with one of these?")
+
+
 def _searcher(ctx: ShopContext) -> ProductSearcher:
     if ctx.searcher is None:
         raise Refusal("product search is not available right now; tell the shopper and offer "

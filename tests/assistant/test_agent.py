@@ -423,3 +423,16 @@ def test_after_a_turn_the_next_prompt_start_is_prefilled(shop, parts) -> None:
     bot.deps.llm = PrefillingChat(["Fine."])
     bot.chat("ok", session_id="s-prefill")
     assert chat.prefilled == []
+
+
+def test_when_nothing_fits_the_reply_says_so_with_the_nearest_options(shop, parts) -> None:
+    """Measured in the dialogue suite: a search that found nothing ended in "How can I
+    help?". The reply is built from the search's facts instead: what was asked for and the
+    nearest relaxations, whatever the model wrote."""
+    bot = assistant(shop, parts, ["We have the LaptopPro X for $5!"])
+    reply = bot.chat("a laptop under $5", session_id="s-nothing")
+    assert reply.kind == "answer" and reply.products == []
+    assert [t.tool for t in reply.trace] == ["search_products"]
+    assert reply.text.startswith("Nothing in the shop fits all of that (Laptops, under $5.00)")
+    assert "raise the price cap from $5.00 to $" in reply.text
+    assert "LaptopPro" not in reply.text
