@@ -21,11 +21,18 @@ Not here: running a tool and recording it (``assistant.agent``), reading words
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import Any
 
 from assistant.events import TurnEvent
 from assistant.reading import EMAIL, ORDER_ID, PAYMENT_WORDS, SERVICE, write_intent
-from assistant.resolve import ITEM_SWAPS, Resolved, resolve_payment, resolve_swaps
+from assistant.resolve import (
+    ITEM_CHANGES,
+    ITEM_SWAPS,
+    Resolved,
+    named_items,
+    named_products,
+    resolve_payment,
+    resolve_swaps,
+)
 from tools.base import ToolResult
 from tools.shop_context import ShopContext
 
@@ -54,6 +61,8 @@ def reads_first(ctx: ShopContext, text: str, read: Read
         result = yield from read("get_order_details", order_id=order_id)
         if result is not None and result.ok and first_order is None:
             first_order = result.data
+            if write_intent(text) in ITEM_CHANGES:
+                resolved.items = named_items(first_order, text)
         if swap and result is not None and result.ok:
             products = {}
             for product_id in named_products(result.data, text)[:MAX_PRODUCTS]:
@@ -66,11 +75,3 @@ def reads_first(ctx: ShopContext, text: str, read: Read
         if account is not None and account.ok:
             resolved.payment_method_id = resolve_payment(text, first_order, account.data)
     return resolved
-
-
-def named_products(order: Any, message: str) -> list[str]:
-    """Product ids of the order's lines whose name the message contains ("the T-Shirt")."""
-    said = message.casefold()
-    found = [line.product_id for line in getattr(order, "items", None) or []
-             if line.name and line.name.casefold() in said]
-    return list(dict.fromkeys(found))

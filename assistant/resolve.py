@@ -1,6 +1,7 @@
 """Arguments of a change that the shopper's own words fix, resolved in code against the
-order, its products and the account: which variant "the same one with color White" is, and
-which payment method "my original payment method" or "my gift card" is.
+order, its products and the account: which items "the Cookware Sets" are, which variant "the
+same one with color White" is, and which payment method "my original payment method" or "my
+gift card" is.
 
 Measured with the embedded 1.5B model: shown the order and the product's variants, it proposed
 exchanging the item for itself, three times running. As shopping constraints are read from
@@ -10,7 +11,8 @@ id, the one available variant that differs from it in exactly the named values (
 the words fit none or several). ``resolve_payment`` reads the payment method the same way
 (measured: the model wrote the schema's example id, ``credit_card_0000000``). The agent puts
 what the words fix into a proposal (``with_resolved``); the shopper still sees and confirms
-the exact change.
+the exact change. Measured too: asked to return "the Cookware Sets" of a two-line order, the
+model returned both lines; ``named_items`` keeps the lines the message names.
 
 Not here: reading the order and product (``assistant.reads``), the write tools' rules
 (``tools.policy``).
@@ -26,9 +28,9 @@ from typing import Any
 from assistant.llm.types import ToolCall
 
 ITEM_SWAPS = frozenset({"exchange_delivered_order_items", "modify_pending_order_items"})
-# Changes whose payment method pays or receives money for the order's items (changing the
-# order's own payment method is not about "the original" one).
-PAYING = ITEM_SWAPS | {"return_delivered_order_items"}
+# Changes that pick items of the order, and whose payment method pays or receives money for
+# them (changing the order's own payment method is not about "the original" one).
+ITEM_CHANGES = PAYING = ITEM_SWAPS | {"return_delivered_order_items"}
 _ORIGINAL = re.compile(r"\b(original|same) (payment( method)?|card|method)\b", re.IGNORECASE)
 _SOURCES = (("gift_card", r"\bgift ?card\b"), ("paypal", r"\bpay ?pal\b"),
             ("credit_card", r"\bcredit ?card\b"))
@@ -36,10 +38,29 @@ _SOURCES = (("gift_card", r"\bgift ?card\b"), ("paypal", r"\bpay ?pal\b"),
 
 @dataclass
 class Resolved:
-    """What the shopper's words fix: new item ids by old item id, and the payment method."""
+    """What the shopper's words fix: the items to change, new item ids by old item id, and
+    the payment method."""
 
     swaps: dict[str, str] = field(default_factory=dict)
     payment_method_id: str | None = None
+    items: list[str] = field(default_factory=list)  # item ids of the order lines named
+
+
+def _named_lines(order: Any, message: str) -> list[Any]:
+    said = message.casefold()
+    return [line for line in getattr(order, "items", None) or []
+            if line.name and line.name.casefold() in said]
+
+
+def named_items(order: Any, message: str) -> list[str]:
+    """Item ids of the order's lines whose name the message contains ("the T-Shirt"), one
+    per line (a repeated id is several units)."""
+    return [line.item_id for line in _named_lines(order, message)]
+
+
+def named_products(order: Any, message: str) -> list[str]:
+    """Product ids of the order's lines whose name the message contains."""
+    return list(dict.fromkeys(line.product_id for line in _named_lines(order, message)))
 
 
 def resolve_swaps(message: str, order: Any, products: Mapping[str, Any]) -> dict[str, str]:
@@ -101,10 +122,17 @@ def resolve_payment(message: str, order: Any, user: Any) -> str | None:
 
 
 def with_resolved(call: ToolCall, resolved: Resolved) -> ToolCall:
-    """``call`` with what the shopper's words fix put in: each resolved new item id of an
-    item swap, and the payment method of a change that pays or refunds."""
+    """``call`` with what the shopper's words fix put in: the items the message names (for a
+    return or item swap whose items differ), each resolved new item id of an item swap, and
+    the payment method of a change that pays or refunds."""
     arguments = dict(call.arguments)
     items, new = arguments.get("item_ids"), arguments.get("new_item_ids")
+    if call.name in ITEM_CHANGES and resolved.items and isinstance(items, list) and \
+            sorted(map(str, items)) != sorted(resolved.items):
+        chosen = dict(zip(map(str, items), new, strict=False)) if isinstance(new, list) else {}
+        arguments["item_ids"] = items = list(resolved.items)
+        if call.name in ITEM_SWAPS:
+            arguments["new_item_ids"] = new = [chosen.get(i, i) for i in items]
     if call.name in ITEM_SWAPS and isinstance(items, list) and isinstance(new, list):
         fixed = [resolved.swaps.get(str(old), n) for old, n in zip(items, new, strict=False)]
         arguments["new_item_ids"] = fixed + new[len(fixed):]

@@ -8,7 +8,13 @@ from types import SimpleNamespace as NS
 import pytest
 
 from assistant.llm.types import ToolCall
-from assistant.resolve import Resolved, resolve_payment, resolve_swaps, with_resolved
+from assistant.resolve import (
+    Resolved,
+    named_items,
+    resolve_payment,
+    resolve_swaps,
+    with_resolved,
+)
 
 
 def _variant(item_id: str, available: bool = True, **options: str) -> NS:
@@ -70,3 +76,19 @@ def test_resolved_arguments_replace_the_models_only_where_resolved() -> None:
     other = ToolCall("modify_pending_order_payment", {"order_id": "#W1",
                                                       "payment_method_id": "paypal_3"})
     assert with_resolved(other, Resolved({"s-blue-m": "s-red-m"}, "credit_card_1")) is other
+
+
+def test_the_lines_the_shopper_names_replace_the_models_item_choice() -> None:
+    assert named_items(ORDER, "I'd like to return the Mug from order #W1") == ["mug-1"]
+    assert named_items(ORDER, "return everything from #W1") == []
+    both = ToolCall("return_delivered_order_items", {
+        "order_id": "#W1", "item_ids": ["s-blue-m", "mug-1"], "payment_method_id": "paypal_3"})
+    fixed = with_resolved(both, Resolved(items=["mug-1"]))
+    assert fixed.arguments["item_ids"] == ["mug-1"]
+    assert with_resolved(both, Resolved(items=["mug-1", "s-blue-m"])) is both  # same items
+    swap = ToolCall("exchange_delivered_order_items", {
+        "order_id": "#W1", "item_ids": ["s-blue-m", "mug-1"], "new_item_ids": ["s-blue-m", "mug-2"],
+        "payment_method_id": "paypal_3"})
+    fixed = with_resolved(swap, Resolved(swaps={"s-blue-m": "s-red-m"}, items=["s-blue-m"]))
+    assert (fixed.arguments["item_ids"], fixed.arguments["new_item_ids"]) == (
+        ["s-blue-m"], ["s-red-m"])

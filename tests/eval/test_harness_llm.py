@@ -1,7 +1,8 @@
-"""A few harness cases with the embedded model for real, so the default LLM path of the
-harness never rots: the suites run to the end, every turn is recorded, and the guards that do
-not depend on the model's skill hold (nothing invented, no unconfirmed write, no other
-customer's data). Minutes on 2 cores: opt in with ``pytest -m slow``."""
+"""A few harness cases with the embedded model for real, in the default run (CI), so the
+default LLM path of the harness never rots: the suites run to the end, every turn is recorded,
+the guards hold (nothing invented, no unconfirmed write, no other customer's data), and so do
+the harness's gates (dialogue pass^1, service DB-state match): CI fails when one is missed.
+About a minute on 2 cores once the model's prompt cache is warm."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from eval.harness.env import EvalEnv, ShopUnderTest, ready
 from eval.harness.runs import RunWriter
 from eval.harness.suites import SuiteOptions, run_suite
 
-pytestmark = [pytest.mark.llm, pytest.mark.slow]
+pytestmark = pytest.mark.llm
 
 
 def test_smoke_cases_with_the_embedded_model(
@@ -41,3 +42,5 @@ def test_smoke_cases_with_the_embedded_model(
     assert summary["service"]["unconfirmed_writes"] == 0
     assert summary["service"]["cross_user_access"] == 0
     assert summary["latency_all_turns"]["turns"] >= 4
+    missed = [g for g in summary["gates"] if not g["passed"]]
+    assert missed == [], missed
