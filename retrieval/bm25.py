@@ -2,7 +2,7 @@
 
 Documents are addressed by position (the caller keeps the id list). Tokens are lower-cased
 words minus English stop words, reduced by Harman's "S" stemmer so "shoes" finds "shoe"
-(PyStemmer is not a dependency). Scores can be restricted to an allowed set of positions,
+(PyStemmer is not a dependency). Scores can be restricted to a mask of allowed positions,
 so hard filters hold in this leg too.
 
 Not here: fusion with the dense leg (``retrieval.fusion``), filters (``retrieval.filters``).
@@ -60,15 +60,15 @@ class BM25Index:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores_from_ids(ids), dtype=np.float32)
 
-    def top(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Best ``k`` (position, score) with a positive score, restricted to ``allowed``
-        positions when given; ties broken by position so results are deterministic."""
+    def top(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Best ``k`` (position, score) with a positive score, restricted to the positions
+        where the boolean ``mask`` is True when given; ties broken by position so results
+        are deterministic."""
         scores = self.scores(query)
         if scores.size == 0:
             return []
-        rows = np.flatnonzero(scores > 0)
-        if allowed is not None:
-            rows = np.intersect1d(rows, allowed, assume_unique=True)
+        hit = scores > 0
+        rows = np.flatnonzero(hit if mask is None else hit & mask)
         if rows.size == 0:
             return []
         if rows.size > 4 * k:

@@ -5,7 +5,9 @@ embedding) taken at construction; call ``refresh()`` after the store or the inde
 Filters are hard: the allowed products are computed first and both legs only ever see them.
 The dense leg scores a filtered query's allowed set exactly in numpy and uses Chroma's HNSW
 index only for unfiltered queries (or allowed sets above ``EXACT_LIMIT``), then drops
-disallowed hits and asks for more until it has enough.
+disallowed hits and asks for more until it has enough. A hybrid query computes the allowed
+set and the keyword leg in a worker thread while it encodes the query, so they add nothing
+to its latency.
 
 Not here: the ranker (reorders these candidates), explanations (tools/assistant), parsing a
 shopper's words into a ``ProductFilter``.
@@ -13,7 +15,9 @@ shopper's words into a ``ProductFilter``.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal, get_args
 
 import numpy as np
@@ -35,6 +39,12 @@ Mode = Literal["hybrid", "dense", "bm25"]
 # query with its re-asks); only larger allowed sets and unfiltered queries go to HNSW.
 EXACT_LIMIT = 100_000
 LEG_DEPTH = 100  # hits each leg contributes to fusion (at least k)
+
+
+@cache
+def _legs_pool() -> ThreadPoolExecutor:
+    """Workers for the keyword leg of hybrid queries, shared by every searcher."""
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="aisle-keyword-leg")
 
 
 @dataclass(frozen=True)
@@ -97,17 +107,30 @@ class ProductSearcher:
         check_k(k)
         if mode not in get_args(Mode):
             raise QueryError(f"unknown search mode {mode!r}; use one of {get_args(Mode)}")
-        mask = None if filter is None or filter.is_empty else self.filters.mask(filter)
-        if mask is not None and not mask.any():
-            return []
+        flt = None if filter is None or filter.is_empty else filter
         depth = max(k, self.leg_depth)
         dense: list[LegHit] = []
         keyword: list[LegHit] = []
-        if mode != "bm25":
-            dense = self._dense(text, mask, depth)
-        if mode != "dense":
-            allowed = None if mask is None else np.flatnonzero(mask)
-            keyword = ranked([(self.ids[p], s) for p, s in self.bm25.top(text, depth, allowed)])
+        if mode == "hybrid":
+            # The allowed set and the keyword leg need no query vector: they run in a worker
+            # while this thread encodes the query (torch releases the GIL), which hides them.
+            self._check_index()
+            job = _legs_pool().submit(self._allowed_and_keyword, text, flt, depth)
+            try:
+                vector = self.embedder.embed([text])[0]
+            finally:
+                mask, keyword = job.result()
+            if mask is not None and not mask.any():
+                return []
+            dense = self._dense(vector, mask, depth)
+        elif mode == "bm25":
+            mask, keyword = self._allowed_and_keyword(text, flt, depth)
+        else:
+            self._check_index()
+            mask = self._mask(flt)
+            if mask is not None and not mask.any():
+                return []
+            dense = self._dense(self.embedder.embed([text])[0], mask, depth)
         legs = [leg for leg, on in ((dense, mode != "bm25"), (keyword, mode != "dense")) if on]
         by_dense = {h.key: h for h in dense}
         by_bm25 = {h.key: h for h in keyword}
@@ -127,7 +150,20 @@ class ProductSearcher:
             )
         return out
 
-    def _dense(self, text: str, mask: np.ndarray | None, depth: int) -> list[LegHit]:
+    def _mask(self, flt: ProductFilter | None) -> np.ndarray | None:
+        return None if flt is None else self.filters.mask(flt)
+
+    def _allowed_and_keyword(
+        self, text: str, flt: ProductFilter | None, depth: int
+    ) -> tuple[np.ndarray | None, list[LegHit]]:
+        """The filter's mask (None: no filter) and the BM25 leg restricted to it."""
+        mask = self._mask(flt)
+        if mask is not None and not mask.any():
+            return mask, []
+        return mask, ranked([(self.ids[p], s) for p, s in self.bm25.top(text, depth, mask)])
+
+    def _check_index(self) -> None:
+        """Raise ``IndexNotReady`` when the dense leg cannot run (before encoding anything)."""
         if self.indexed == 0:
             raise IndexNotReady(
                 "the product index is empty; build it with `aisle index` (or search with "
@@ -138,9 +174,10 @@ class ProductSearcher:
                 f"the product index holds vectors of {sorted(self._foreign)}, not of "
                 f"{self.embedder.name!r}; rebuild it with `aisle index --rebuild`"
             )
-        vector = self.embedder.embed([text])[0]
+
+    def _dense(self, vector: np.ndarray, mask: np.ndarray | None, depth: int) -> list[LegHit]:
         if mask is not None and int(mask.sum()) <= self.exact_limit:
-            hits = self.vectors.top(vector, depth, np.flatnonzero(mask))
+            hits = self.vectors.top_where(vector, depth, mask)
         else:
             hits = self._hnsw(vector, depth, mask)
         return ranked([(self.ids[p], s) for p, s in hits])

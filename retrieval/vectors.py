@@ -74,3 +74,20 @@ class VectorTable:
             candidates, scores = candidates[part], scores[part]
         order = np.lexsort((candidates, -scores))
         return [(int(candidates[i]), float(scores[i])) for i in order]
+
+    def top_where(self, vector: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[int, float]]:
+        """Exact top ``k`` among present rows where the boolean ``mask`` is True.
+
+        A small allowed set is gathered and scored alone; a large one is scored with one
+        product over the whole matrix and the rest set to -inf, which skips building the
+        position list and gathering rows (a filter allowing most of the catalog costs no
+        more than no filter)."""
+        ok = mask & self.present
+        allowed = int(ok.sum())
+        if allowed * 4 <= len(ok):
+            return self.top(vector, k, np.flatnonzero(ok))
+        scores = np.where(ok, self.matrix @ np.asarray(vector, dtype=np.float32), -np.inf)
+        k = min(k, allowed)
+        part = np.argpartition(-scores, k - 1)[:k]
+        order = np.lexsort((part, -scores[part]))
+        return [(int(part[i]), float(scores[part[i]])) for i in order]

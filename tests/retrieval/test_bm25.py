@@ -32,7 +32,8 @@ def test_plural_query_finds_singular_text() -> None:
 def test_top_respects_allowed_positions_and_drops_zero_scores() -> None:
     index = BM25Index(TEXTS)
     assert [pos for pos, _ in index.top("red", k=5)] == [0, 2]
-    assert [pos for pos, _ in index.top("red", k=5, allowed=np.array([2, 3]))] == [2]
+    only_2_and_3 = np.isin(np.arange(len(TEXTS)), [2, 3])
+    assert [pos for pos, _ in index.top("red", k=5, mask=only_2_and_3)] == [2]
 
 
 def test_unknown_or_stop_words_score_nothing() -> None:
