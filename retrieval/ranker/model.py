@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from retrieval.documents import ProductRecord, product_text
+from retrieval.threads import yield_blas_to_torch
 
 if TYPE_CHECKING:
     from sentence_transformers import CrossEncoder
@@ -51,6 +52,7 @@ def load_base(max_seq_length: int, seed: int = 7, freeze_layers: int = 0) -> Cro
     import torch
     from sentence_transformers import CrossEncoder
 
+    yield_blas_to_torch()
     torch.manual_seed(seed)  # the new head's initial weights
     model = CrossEncoder(str(base_model_path()), num_labels=1, max_length=max_seq_length,
                          local_files_only=True, device="cpu")
@@ -65,6 +67,7 @@ def load_trained(path: Path, backend: Backend = "torch") -> CrossEncoder:
     """A cross-encoder saved by ``save_pretrained``; raises what the loader raises."""
     from sentence_transformers import CrossEncoder
 
+    yield_blas_to_torch()
     return CrossEncoder(str(path), local_files_only=True, device="cpu", backend=backend)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -65,6 +66,21 @@ def test_collection_is_cosine_without_embedding_function(product_index: ProductI
     assert hnsw["ef_search"] == product_index.hnsw.ef_search
     assert hnsw["max_neighbors"] == product_index.hnsw.max_neighbors
     assert config.get("embedding_function") is None
+
+
+def test_an_existing_collection_takes_a_new_ef_search_without_a_rebuild(
+    product_index: ProductIndex, shop: Store, embedder: HashEmbedder
+) -> None:
+    product_index.sync(shop, embedder)
+    older = ProductIndex(
+        product_index.client,
+        name=product_index.name,
+        hnsw=replace(product_index.hnsw, ef_search=product_index.hnsw.ef_search + 60),
+    )
+    older.collection()
+    stored = product_index.client.get_collection(product_index.name).configuration["hnsw"]
+    assert stored is not None and stored["ef_search"] == product_index.hnsw.ef_search + 60
+    assert older.check(shop).clean  # the vectors are all still there
 
 
 def test_sync_adds_then_is_a_no_op(

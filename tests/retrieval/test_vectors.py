@@ -23,8 +23,8 @@ def _brute(table: VectorTable, vector: np.ndarray, k: int, mask: np.ndarray) -> 
     return [int(ok[i]) for i in np.lexsort((ok, -scores))[:k]]
 
 
-@pytest.mark.parametrize("share", [0.0, 0.02, 0.1, 0.5, 0.9, 1.0])
-def test_top_where_is_brute_force_for_small_and_large_allowed_sets(share: float) -> None:
+@pytest.mark.parametrize("share", [0.0, 0.02, 0.1, 0.2])
+def test_top_where_on_a_small_allowed_set_is_exact(share: float) -> None:
     table = _table()
     rng = np.random.default_rng(11)
     vector = table.matrix[5] + 0.1 * rng.standard_normal(16).astype(np.float32)
@@ -32,5 +32,27 @@ def test_top_where_is_brute_force_for_small_and_large_allowed_sets(share: float)
     for k in (1, 10, 500):
         got = table.top_where(vector, k, mask)
         assert [pos for pos, _ in got] == _brute(table, vector, k, mask)
-        assert all(mask[pos] and table.present[pos] for pos, _ in got)
-        assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
+
+
+@pytest.mark.parametrize("share", [0.5, 0.9, 1.0])
+def test_top_where_on_a_large_allowed_set_keeps_the_filter_and_the_near_exact_order(
+    share: float,
+) -> None:
+    """Large allowed sets are scored in float16: the filter still holds exactly, and the
+    hits are the exact ones up to rounding of near-ties."""
+    table = _table()
+    rng = np.random.default_rng(11)
+    for trial in range(20):
+        vector = table.matrix[trial] + 0.1 * rng.standard_normal(16).astype(np.float32)
+        vector /= np.linalg.norm(vector)
+        mask = rng.random(200) < share
+        for k in (1, 10, 500):
+            got = table.top_where(vector, k, mask)
+            exact = _brute(table, vector, k, mask)
+            assert len(got) == len(exact)
+            assert all(mask[pos] and table.present[pos] for pos, _ in got)
+            scores = [s for _, s in got]
+            assert scores == sorted(scores, reverse=True)
+            assert len({p for p, _ in got} & set(exact)) >= 0.9 * len(exact)
+            for pos, score in got:
+                assert abs(score - float(table.matrix[pos] @ vector)) < 2e-3
