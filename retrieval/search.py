@@ -3,8 +3,9 @@
 A ``ProductSearcher`` holds a snapshot of the catalog (filter table, BM25 index, every stored
 embedding) taken at construction; call ``refresh()`` after the store or the index changes.
 Filters are hard: the allowed products are computed first and both legs only ever see them.
-The dense leg scores a filtered query's allowed set exactly in numpy and uses Chroma's HNSW
-index only for unfiltered queries (or allowed sets above ``EXACT_LIMIT``), then drops
+The dense leg scores a filtered query's allowed set in memory (``VectorTable.top_where``:
+exactly for a small set, in float16 over the whole matrix for a large one) and uses Chroma's
+HNSW index only for unfiltered queries (or allowed sets above ``EXACT_LIMIT``), then drops
 disallowed hits and asks for more until it has enough. (Running the keyword leg in a worker
 thread while the query encodes was measured and did not help on 2 cores: torch's threads
 already fill them.)
@@ -101,21 +102,17 @@ class ProductSearcher:
             raise QueryError(f"unknown search mode {mode!r}; use one of {get_args(Mode)}")
         flt = None if filter is None or filter.is_empty else filter
         depth = max(k, self.leg_depth)
+        if mode != "bm25":
+            self._check_index()  # before any work
+        mask = None if flt is None else self.filters.mask(flt)
+        if mask is not None and not mask.any():
+            return []
         dense: list[LegHit] = []
         keyword: list[LegHit] = []
-        if mode == "hybrid":
-            self._check_index()
-            mask, keyword = self._allowed_and_keyword(text, flt, depth)
-            if mask is not None and not mask.any():
-                return []
-            dense = self._dense(self.embedder.embed([text])[0], mask, depth)
-        elif mode == "bm25":
-            mask, keyword = self._allowed_and_keyword(text, flt, depth)
-        else:
-            self._check_index()
-            mask = self._mask(flt)
-            if mask is not None and not mask.any():
-                return []
+        if mode != "dense":
+            hits = self.bm25.top(text, depth, mask)
+            keyword = ranked([(self.ids[p], s) for p, s in hits])
+        if mode != "bm25":
             dense = self._dense(self.embedder.embed([text])[0], mask, depth)
         legs = [leg for leg, on in ((dense, mode != "bm25"), (keyword, mode != "dense")) if on]
         by_dense = {h.key: h for h in dense}
@@ -135,18 +132,6 @@ class ProductSearcher:
                 )
             )
         return out
-
-    def _mask(self, flt: ProductFilter | None) -> np.ndarray | None:
-        return None if flt is None else self.filters.mask(flt)
-
-    def _allowed_and_keyword(
-        self, text: str, flt: ProductFilter | None, depth: int
-    ) -> tuple[np.ndarray | None, list[LegHit]]:
-        """The filter's mask (None: no filter) and the BM25 leg restricted to it."""
-        mask = self._mask(flt)
-        if mask is not None and not mask.any():
-            return mask, []
-        return mask, ranked([(self.ids[p], s) for p, s in self.bm25.top(text, depth, mask)])
 
     def _check_index(self) -> None:
         """Raise ``IndexNotReady`` when the dense leg cannot run (before encoding anything)."""
