@@ -1,8 +1,9 @@
 """Exact dense search over an in-memory matrix, and query-text hygiene shared by searchers.
 
 The searchers keep every stored embedding in one float32 matrix (loaded from Chroma once and
-refreshed after a sync) so a filtered query scores its allowed set exactly with one
-matrix-vector product instead of a metadata-filtered HNSW query.
+refreshed after a sync) so a filtered query scores its allowed set with one matrix-vector
+product instead of a metadata-filtered HNSW query: exactly for a small set, in float16 over
+the whole matrix for a large one (``VectorTable.top_where``).
 
 Not here: HNSW queries (``retrieval.collection``), the legs' fusion (``retrieval.fusion``).
 """
