@@ -1,4 +1,5 @@
-"""Shared by the real-model tests: the embedded GGUF, assembled once and kept between runs."""
+"""Shared by the agent tests: the tau2 shop (``shop``) and, for the real-model tests, the
+embedded GGUF, assembled once and kept between runs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from assistant.llm.errors import WeightsMissing
 from assistant.llm.weights import WeightsSpec, ensure_gguf, locate_parts
+from store.db import Store
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +30,9 @@ def gguf_for(
         return ensure_gguf(spec, where, progress=False)
 
     return assemble
+
+
+@pytest.fixture
+def shop(tau2_store: Store) -> Store:
+    """The tau2-bench retail shop, fresh per test (skips without the data)."""
+    return tau2_store
