@@ -55,15 +55,17 @@ def reads_first(ctx: ShopContext, text: str, read: Read
     if ctx.session_user_id is None or not about_orders:
         return resolved
     orders = list(dict.fromkeys(f"#{m.group(1)}" for m in ORDER_ID.finditer(text)))
-    swap = write_intent(text) in ITEM_SWAPS
+    intent = write_intent(text)
     first_order = None
     for order_id in orders[:MAX_ORDERS]:
         result = yield from read("get_order_details", order_id=order_id)
-        if result is not None and result.ok and first_order is None:
+        if result is None or not result.ok:
+            continue
+        if first_order is None:
             first_order = result.data
-            if write_intent(text) in ITEM_CHANGES:
+            if intent in ITEM_CHANGES:
                 resolved.items = named_items(first_order, text)
-        if swap and result is not None and result.ok:
+        if intent in ITEM_SWAPS:
             products = {}
             for product_id in named_products(result.data, text)[:MAX_PRODUCTS]:
                 found = yield from read("get_product_details", product_id=product_id)

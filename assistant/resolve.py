@@ -69,9 +69,9 @@ def resolve_swaps(message: str, order: Any, products: Mapping[str, Any]) -> dict
     results by product id)."""
     said = message.casefold()
     out: dict[str, str] = {}
-    for line in getattr(order, "items", None) or []:
+    for line in _named_lines(order, message):
         product = products.get(line.product_id)
-        if product is None or not line.name or line.name.casefold() not in said:
+        if product is None:
             continue
         wanted = _named_options(said, dict(line.options), product.variants.values())
         if wanted is None:
