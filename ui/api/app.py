@@ -3,7 +3,7 @@
     /api/v1/...               the bot API (``ui.api.bot``)
     /v1/chat/completions      the OpenAI protocol, /v1/models (``ui.api.openai_compat``)
     /healthz                  store reachable, index size, ranker state, LLM backend
-    /docs, /openapi.json      OpenAPI documentation
+    /docs, /openapi.json      OpenAPI documentation (Swagger UI served locally, ``ui.api.docs``)
     /widget, /widget.js       the embeddable chat widget (a demo page and the script itself)
     /                         the Gradio shopping chat (``ui.web.app.build_ui``), when asked
 
@@ -25,6 +25,7 @@ from assistant.agent import Assistant
 from assistant.settings import Settings
 from store.db import Store
 from ui.api import bot, openai_compat
+from ui.api.docs import install_docs
 from ui.api.errors import install_error_handlers
 from ui.api.security import BodyLimit, ScopedCORS, TokenBucket, caller_dependency
 from ui.api.services import ApiServices, services
@@ -68,7 +69,7 @@ def create_app(
         title="Aisle",
         version="0.1.0",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # ui.api.docs serves /docs without a CDN
         redoc_url=None,
     )
     app.state.aisle = ApiServices(
@@ -82,6 +83,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(bot.router)
     app.include_router(openai_compat.router)
+    install_docs(app)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["ops"])
     app.add_api_route("/widget", widget, methods=["GET"], include_in_schema=False)
     app.add_api_route("/widget.js", widget_js, methods=["GET"], include_in_schema=False)
