@@ -1,7 +1,8 @@
 """What the store adds to a reply before it is drawn: the facts a product card shows (brand,
 rating, review count, key attributes, the chosen variant), the comparison table behind a
-``compare_products`` step, the demo shoppers one can sign in as, and example prompts that fit
-the catalog being served.
+``compare_products`` step; and what the chat shows before a conversation: the shop's name and
+tagline, the demo shoppers one can sign in as, and example prompts that work as the first
+message for the shopper signed in (order examples only for a shopper who has such an order).
 
 A ``Reply`` carries product ids, prices and reasons, not the catalog's attributes; the cards
 read the rest here, by id, so the reply's JSON stays small and the cards show current data.
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import case
@@ -26,7 +29,8 @@ from assistant.conversation import load_state
 from assistant.reply import ProductCard, Reply
 from retrieval.documents import ProductRecord, load_product_records
 from store.db import Store
-from store.models import Order, OrderStatus, Product, User
+from store.meta import shop_meta
+from store.models import HelpArticle, Order, OrderStatus, Product, User
 from tools.references import resolve_reference
 
 MAX_ATTRIBUTES = 3  # chips on a card: enough to tell products apart, few enough to scan
@@ -61,8 +65,19 @@ class ComparisonView:
 
 @dataclass(frozen=True)
 class ExamplePrompts:
+    """Prompts that work as the first message of a conversation, none of them leaning on
+    earlier context: product searches, then orders and help."""
+
     discovery: list[str] = field(default_factory=list)
     service: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ShopIdentity:
+    """What the chat's header says: the shop's name and what it sells."""
+
+    name: str
+    tagline: str
 
 
 def humanize(key: str) -> str:
@@ -189,7 +204,53 @@ def comparison_view(store: Store, session_id: str, reply: Reply) -> ComparisonVi
                           tuple(r.title for r in records), tuple(rows))
 
 
-# --- who can sign in, what to try ------------------------------------------------------------
+# --- the shop, who can sign in, what to try -------------------------------------------------
+
+RECENT_ORDER = "Where is my most recent order?"
+CANCEL_PENDING = "Cancel my pending order"
+ORDER_PROMPTS = (RECENT_ORDER, CANCEL_PENDING)
+TAGLINE_DEPARTMENTS = 3  # named in the header; the rest are "and more"
+
+
+def shop_identity(store: Store) -> ShopIdentity:
+    """The shop's name and a tagline naming its largest departments. No shop records a name
+    of its own, so the name follows where the catalog came from (``ShopMeta["source"]``): the
+    generated demo shop, the tau2-bench retail shop, or an imported file's name."""
+    source = shop_meta(store).get("source", "")
+    if source == "demo":
+        name = "Aisle Demo Shop"
+    elif source == "tau2":
+        name = "tau2 Retail Shop"
+    elif source.startswith("catalog:"):
+        name = _file_title(source.removeprefix("catalog:")) or "The Shop"
+    else:
+        name = "The Shop"
+    with store.session() as session:
+        paths = session.exec(select(Product.category, func.count()).where(
+            col(Product.category) != "").group_by(col(Product.category))).all()
+    sizes: Counter[str] = Counter()
+    for path, count in paths:
+        sizes[path.split(" > ")[0].strip()] += count
+    # Largest first, ties by name, so the header does not change between runs.
+    departments = sorted(sizes, key=lambda d: (-sizes[d], d))
+    return ShopIdentity(name, _tagline(departments))
+
+
+def _file_title(filename: str) -> str:
+    """``outdoor_gear.csv`` -> ``Outdoor Gear``; a name with capitals keeps them."""
+    stem = PurePath(filename).name.split(".")[0].replace("_", " ").replace("-", " ").strip()
+    return stem.title() if stem.islower() else stem
+
+
+def _tagline(departments: Sequence[str]) -> str:
+    if not departments:
+        return "Ask for anything the shop sells"
+    named = list(departments[:TAGLINE_DEPARTMENTS])
+    if len(departments) > TAGLINE_DEPARTMENTS:
+        return f"{', '.join(named)} and more"
+    if len(named) == 1:
+        return named[0]
+    return f"{', '.join(named[:-1])} and {named[-1]}"
 
 
 def demo_shoppers(store: Store, limit: int = 5) -> list[tuple[str, str]]:
@@ -215,9 +276,10 @@ def _round_up(price: float) -> int:
     return int(math.ceil(price / step) * step)
 
 
-def example_prompts(store: Store) -> ExamplePrompts:
-    """Discovery prompts built from the catalog's two largest categories (so they work for any
-    imported catalog, not only the demo shop) and customer-service prompts."""
+def discovery_prompts(store: Store) -> list[str]:
+    """A price-capped search in the catalog's largest category (the cap is its median price
+    rounded up, so about half of it fits) and a "help me choose" in the second largest: built
+    from the catalog, so they find products in any imported shop, not only the demo one."""
     with store.session() as session:
         leaves = session.exec(
             select(Product.category_leaf, func.count())
@@ -226,18 +288,44 @@ def example_prompts(store: Store) -> ExamplePrompts:
             .order_by(func.count().desc(), col(Product.category_leaf))
             .limit(2)
         ).all()
-        prices = {leaf: [float(p) for p in session.exec(
-            select(Product.price).where(Product.category_leaf == leaf))] for leaf, _ in leaves}
-    discovery: list[str] = []
-    if leaves:
+        if not leaves:
+            return []
         first = leaves[0][0]
-        cap = _round_up(statistics.median(prices[first]))
-        discovery.append(f"{first} under ${cap}")
-        discovery.append(f"Help me choose {leaves[-1][0].lower()}")
-        discovery.append("Compare the first two")
-    service = [
-        "Where is my most recent order?",
-        "How do returns work?",
-        "I want to cancel my pending order",
-    ]
-    return ExamplePrompts(discovery, service)
+        prices = [float(p) for p in session.exec(
+            select(Product.price).where(Product.category_leaf == first))]
+    cap = _round_up(statistics.median(prices))
+    return [f"{first} under ${cap}", f"Help me choose {leaves[-1][0].lower()}"]
+
+
+def order_prompts(store: Store, user_id: str | None) -> list[str]:
+    """The order examples that fit the signed-in shopper: where their latest order is when
+    they have one, cancelling when one of them is pending; none for a guest."""
+    if not user_id:
+        return []
+    with store.session() as session:
+        statuses = set(session.exec(
+            select(Order.status).where(Order.user_id == user_id).distinct()))
+    prompts = [RECENT_ORDER] if statuses else []
+    if OrderStatus.PENDING in statuses:
+        prompts.append(CANCEL_PENDING)
+    return prompts
+
+
+def help_prompts(store: Store) -> list[str]:
+    """One help-center question the shop's articles answer: returns when an article covers
+    them (the question shoppers ask most), else the first topic; none without articles."""
+    with store.session() as session:
+        topics = list(session.exec(select(HelpArticle.topic).distinct()))
+        title = session.exec(select(HelpArticle.title).order_by(col(HelpArticle.title))).first()
+    if "returns" in topics:
+        return ["How do returns work?"]
+    named = sorted(t for t in topics if t)
+    if named:
+        return [f"What is your policy on {named[0]}?"]
+    return [f"What does the help center say about {title}?"] if title else []
+
+
+def example_prompts(store: Store, user_id: str | None = None) -> ExamplePrompts:
+    """Everything to try as the first message, for ``user_id`` (None: a guest)."""
+    return ExamplePrompts(discovery_prompts(store),
+                          [*order_prompts(store, user_id), *help_prompts(store)])
