@@ -12,6 +12,11 @@ llama.cpp model, which generates for one conversation at a time; more for an LLM
 extra shoppers wait in Gradio's queue and see their place in it (at most ``QUEUE_SIZE`` wait;
 later ones are told to retry). Feedback, sign-in and the status line only touch the store: they
 get their own small limits and never wait for a turn.
+
+The header names the shop (``views.shop_identity``); what ranks and which LLM answers sit in a
+closed "About" panel, refreshed every ``STATUS_SECONDS`` (the ranker may swap in mid-session).
+The example buttons are laid out once for every prompt the shop can offer, and signing in
+shows the ones that fit that shopper (``views.order_prompts``).
 """
 
 # No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations at run
@@ -29,8 +34,16 @@ from ui.api.turns import TurnGate
 from ui.runtime import Runtime
 from ui.web.chat import Message
 from ui.web.session import ChatController, WebSession
-from ui.web.style import BRIDGE_JS, CSS
-from ui.web.views import demo_shoppers, example_prompts
+from ui.web.style import BRIDGE_JS, CSS, SHOW_TURN_JS
+from ui.web.views import (
+    ORDER_PROMPTS,
+    ShopIdentity,
+    demo_shoppers,
+    discovery_prompts,
+    help_prompts,
+    order_prompts,
+    shop_identity,
+)
 
 TURN_QUEUE = "aisle-turn"
 STORE_EVENTS = 4  # feedback and sign-in: a quick SQL write each
@@ -54,9 +67,19 @@ THEME = gr.themes.Soft(
 Outputs = tuple[list[Message], str, WebSession]
 
 
+def header_html(shop: ShopIdentity) -> str:
+    return (f'<div class="aisle-header"><h1>{escape(shop.name)}</h1>'
+            f'<span class="aisle-tagline">{escape(shop.tagline)}</span></div>')
+
+
 def status_html(ranker: str, llm: str) -> str:
-    return (f'<div class="aisle-status"><span><b>Ranking:</b> {escape(ranker)}</span>'
-            f"<span><b>LLM:</b> {escape(llm)}</span></div>")
+    return ('<div class="aisle-status"><p>Aisle, an open-source shopping assistant, answers '
+            'in this chat.</p>'
+            f"<p><b>Ranking:</b> {escape(ranker)}</p><p><b>LLM:</b> {escape(llm)}</p></div>")
+
+
+def side_title(text: str) -> str:
+    return f'<p class="aisle-side-title">{escape(text)}</p>'
 
 
 def build_ui(
@@ -64,22 +87,29 @@ def build_ui(
 ) -> gr.Blocks:
     """The chat for ``runtime``'s shop; see the module docstring for ``assistant``/``gate``."""
     controller = ChatController(runtime, assistant, gate)
+    shop = shop_identity(runtime.store)
     shoppers = demo_shoppers(runtime.store)
-    examples = example_prompts(runtime.store)
+    discovery = discovery_prompts(runtime.store)
+    service = [*ORDER_PROMPTS, *help_prompts(runtime.store)]  # one button each, shown or not
     turn_limits: dict[str, Any] = {
         "concurrency_limit": controller.gate.limit, "concurrency_id": TURN_QUEUE}
 
-    with gr.Blocks(title="Aisle · shopping assistant", fill_width=True) as demo:
+    def service_for(user_id: str | None) -> tuple[str, list[bool]]:
+        """The service section's heading ("" hides it) and which of its buttons to show."""
+        orders = order_prompts(runtime.store, user_id)
+        shown = [p in orders or p not in ORDER_PROMPTS for p in service]  # help: always
+        return ("Orders and help" if orders else "Help") if any(shown) else "", shown
+
+    with gr.Blocks(title=f"{shop.name} · shopping assistant", fill_width=True) as demo:
         session = gr.State(None)
-        with gr.Row(equal_height=True):
-            gr.HTML('<div class="aisle-header"><h1>Aisle</h1><span class="aisle-tagline">'
-                    "your shopping assistant</span></div>", scale=2)
-            status = gr.HTML(status_html(*controller.status()), scale=3)
+        gr.HTML(header_html(shop))
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=480):
+                # No autoscroll: the page script shows the start of each turn (ui.web.style).
                 chatbot = gr.Chatbot(
                     elem_id="aisle-chat", height="68vh", min_height=420, show_label=False,
                     placeholder=PLACEHOLDER, buttons=["copy"], feedback_options=("Like", "Dislike"),
+                    autoscroll=False,
                 )
                 box = gr.Textbox(
                     placeholder="Ask for a product, or about an order…", show_label=False,
@@ -92,10 +122,15 @@ def build_ui(
                     info="Demo shoppers have orders and a shopping history.",
                 )
                 new = gr.Button("New conversation", variant="secondary")
-                gr.HTML('<p class="aisle-side-title">Find products</p>')
-                tries = [gr.Button(p, size="sm") for p in examples.discovery]
-                gr.HTML('<p class="aisle-side-title">Orders and help</p>')
-                tries += [gr.Button(p, size="sm") for p in examples.service]
+                gr.HTML(side_title("Find products"), visible=bool(discovery))
+                tries = [gr.Button(p, size="sm") for p in discovery]
+                heading, shown = service_for(None)
+                service_title = gr.HTML(side_title(heading), visible=bool(heading))
+                service_buttons = [gr.Button(p, size="sm", visible=show)
+                                   for p, show in zip(service, shown, strict=True)]
+                tries += service_buttons
+                with gr.Accordion("About", open=False, elem_id="aisle-about"):
+                    status = gr.HTML(status_html(*controller.status()))
         bridge = gr.HTML("", js_on_load=BRIDGE_JS, head=f"<style>{CSS}</style>",
                          elem_id="aisle-bridge")
         timer = gr.Timer(STATUS_SECONDS)
@@ -119,6 +154,11 @@ def build_ui(
         def sign_in(user_id: str | None) -> Outputs:
             return [], "", WebSession.fresh(user_id or None)
 
+        def show_examples(user_id: str | None) -> list[Any]:
+            heading, shown = service_for(user_id or None)
+            return [gr.update(value=side_title(heading), visible=bool(heading)),
+                    *(gr.update(visible=show) for show in shown)]
+
         def new_conversation(state: WebSession | None) -> Outputs:
             return [], "", WebSession.fresh(state.user_id if state else None)
 
@@ -126,19 +166,27 @@ def build_ui(
             return status_html(*controller.status())
 
         chat_out = [chatbot, box, session]
-        box.submit(controller.send, [box, chatbot, session], chat_out, api_name="send",
-                   **turn_limits)
-        chatbot.option_select(on_option, [chatbot, session], chat_out, api_visibility="private",
-                              **turn_limits)
-        for button in tries:  # an example prompt is sent as it reads (a button's value)
+        turns = [
+            box.submit(controller.send, [box, chatbot, session], chat_out, api_name="send",
+                       **turn_limits),
+            chatbot.option_select(on_option, [chatbot, session], chat_out,
+                                  api_visibility="private", **turn_limits),
+        ]
+        turns += [  # an example prompt is sent as it reads (a button's value)
             button.click(controller.send, [button, chatbot, session], chat_out,
                          api_visibility="private", **turn_limits)
+            for button in tries
+        ]
+        for turn in turns:
+            turn.then(None, None, None, js=SHOW_TURN_JS, api_visibility="private")
         chatbot.like(on_like, [session], None, api_visibility="private",
                      concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
         bridge.click(on_product, [session], None, api_visibility="private",
                      concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
         who.change(sign_in, [who], [chatbot, box, session], api_name="sign_in",
                    concurrency_limit=STORE_EVENTS)
+        who.change(show_examples, [who], [service_title, *service_buttons],
+                   api_visibility="private", concurrency_limit=STORE_EVENTS)
         new.click(new_conversation, [session], [chatbot, box, session],
                   api_name="new_conversation", concurrency_limit=STORE_EVENTS)
         timer.tick(refresh_status, None, status, api_visibility="private",

@@ -4,10 +4,18 @@
 dark mode both read well. It travels with the Blocks (injected through the bridge component's
 ``head``) rather than through ``mount_gradio_app(css=...)``, which a server may forget to pass.
 
-``BRIDGE_JS`` runs once per page (a ``gr.HTML``'s ``js_on_load``): product cards live inside
-chat messages, where Gradio wires no events, so a document-level click listener catches the
-cards' thumbs buttons, marks the pressed one and triggers the bridge component's ``click``
-event with ``{product_id, value}``, which the server stores as feedback.
+``BRIDGE_JS`` runs once per page (a ``gr.HTML``'s ``js_on_load``) and does two things:
+
+- product cards live inside chat messages, where Gradio wires no events, so a document-level
+  click listener catches the cards' thumbs buttons, marks the pressed one and triggers the
+  bridge component's ``click`` event with ``{product_id, value}``, which the server stores as
+  feedback;
+- the chat shows the start of each turn, not its end. The Chatbot runs with ``autoscroll``
+  off (it would follow the stream down to the fifth product card); instead, from the moment
+  a new shopper message appears until the turn ends (``SHOW_TURN_JS``, which the app runs
+  after each turn), the chat keeps that message at its top, with the steps and the reply's
+  first lines under it. Should the steps push the reply out of sight, the reply's start wins;
+  should the shopper scroll (wheel, touch, keys), the chat stops following.
 """
 
 from __future__ import annotations
@@ -31,14 +39,76 @@ if (!window.__aisleBridge) {
     window.__aisleRate('click', {product_id: raw.slice(0, cut), value: Number(raw.slice(cut + 1))});
   });
 }
+if (!window.__aisleTurns) {
+  window.__aisleTurns = true;
+  const scroller = (element) => {
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const overflow = getComputedStyle(node).overflowY;
+      if (overflow === 'auto' || overflow === 'scroll') return node;
+    }
+    return null;
+  };
+  // The newest shopper message at the top of the chat, or the reply's start if the steps
+  // between them would push it out of sight.
+  const showTurn = () => {
+    const chat = document.getElementById('aisle-chat');
+    const asked = chat ? chat.querySelectorAll('[data-testid="user"]') : [];
+    if (!asked.length) return;
+    const question = asked[asked.length - 1];
+    const wrap = scroller(question);
+    if (!wrap) return;
+    const top = wrap.getBoundingClientRect().top;
+    let target = question.getBoundingClientRect().top - top - 8;
+    const answers = chat.querySelectorAll('[data-testid="bot"]');
+    const reply = answers.length ? answers[answers.length - 1] : null;
+    if (reply && question.compareDocumentPosition(reply) & Node.DOCUMENT_POSITION_FOLLOWING) {
+      const start = reply.getBoundingClientRect().top - top - 8;
+      if (start - target > wrap.clientHeight * 0.6) target = start;
+    }
+    if (Math.abs(target) > 1) wrap.scrollTop += target;
+  };
+  // While a turn streams, the chat follows its start (a short chat cannot scroll the new
+  // message to the top until the reply fills the space under it), unless the shopper scrolls.
+  let asked = 0, following = false, queued = false;
+  const follow = () => {
+    if (!following || queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; if (following) showTurn(); });
+  };
+  window.__aisleTurnEnded = () => {
+    const turn = asked;
+    follow();
+    setTimeout(() => {  // once more after the last render; a newer turn keeps following
+      follow();
+      if (asked === turn) following = false;
+    }, 250);
+  };
+  const watch = () => {
+    const chat = document.getElementById('aisle-chat');
+    if (!chat) { setTimeout(watch, 200); return; }
+    new MutationObserver(() => {
+      const count = chat.querySelectorAll('[data-testid="user"]').length;
+      if (count > asked) following = true;
+      asked = count;
+      follow();
+    }).observe(chat, {childList: true, subtree: true, characterData: true});
+    for (const kind of ['wheel', 'touchmove', 'keydown']) {
+      chat.addEventListener(kind, () => { following = false; }, {passive: true});
+    }
+  };
+  watch();
+}
 """
+
+# Run (as an event's ``js``) when a turn has finished streaming.
+SHOW_TURN_JS = "() => { if (window.__aisleTurnEnded) window.__aisleTurnEnded(); }"
 
 CSS = """
 .aisle-header { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
 .aisle-header h1 { margin: 0; font-size: 1.5rem; font-weight: 700; }
 .aisle-header .aisle-tagline { color: var(--body-text-color-subdued); }
-.aisle-status { display: flex; flex-wrap: wrap; gap: 6px 16px; justify-content: flex-end;
-  font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.aisle-status { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.aisle-status p { margin: 0 0 6px; }
 .aisle-status b { color: var(--body-text-color); font-weight: 700; }
 .aisle-side .aisle-side-title { font-weight: 600; margin: 6px 0 0; }
 .aisle-side button { justify-content: flex-start; text-align: left; }

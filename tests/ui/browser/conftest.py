@@ -2,7 +2,8 @@
 
 One small demo shop (200 products, seeded) indexed with the HashEmbedder, an assistant whose
 LLM is a scripted "brain" (deterministic, no weights), and the UI mounted on FastAPI served by
-uvicorn in a background thread on a free port; everything is stopped after the session.
+uvicorn in a background thread on a free port (``web_url``); the API app with its docs page is
+served the same way when a test asks (``api_url``). Everything is stopped after the session.
 
 The brain routes on the shopper's words the way a small model is asked to: product words go
 to ``search_products``, "help me choose" adds a clarifying question, "compare" compares the
@@ -20,8 +21,10 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -42,6 +45,9 @@ from tools.vocabulary import CatalogVocabulary
 from ui.runtime import Runtime
 
 REPO = Path(__file__).resolve().parents[3]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 ORDER_ID = re.compile(r"#?W\d{5,}")
 
 
@@ -113,25 +119,44 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def web_url(web_shop: WebShop) -> Iterator[str]:
-    """The chat served by uvicorn on a free loopback port, for the whole session."""
-    from ui.web.app import mount_ui  # imports Gradio (seconds): only when a test needs it
-
-    app = mount_ui(FastAPI(), web_shop.runtime, assistant=web_shop.assistant)
+@contextmanager
+def serve(app: FastAPI, name: str) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in a background thread; its URL."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=3))
-    thread = threading.Thread(target=server.run, name="aisle-web-test", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the web app did not start on port {port}")
+            raise RuntimeError(f"{name} did not start on port {port}")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=15)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def web_url(web_shop: WebShop) -> Iterator[str]:
+    """The chat served for the whole session."""
+    from ui.web.app import mount_ui  # imports Gradio (seconds): only when a test needs it
+
+    with serve(mount_ui(FastAPI(), web_shop.runtime, assistant=web_shop.assistant),
+               "aisle-web-test") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def api_url(web_shop: WebShop) -> Iterator[str]:
+    """The API app (``create_app``, no chat) over the same shop, for the docs page."""
+    from ui.api import create_app
+
+    with serve(create_app(web_shop.runtime, assistant=web_shop.assistant),
+               "aisle-api-test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -139,3 +164,18 @@ def artifacts() -> Path:
     where = Path(os.environ.get("AISLE_TEST_ARTIFACTS") or REPO / "test-artifacts") / "ui-browser"
     where.mkdir(parents=True, exist_ok=True)
     return where
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (never a downloaded browser); the tests that use
+    it are skipped, saying why, when it is missing (``.ci/run`` installs it with apt)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium "
+                    "(apt-get install -y chromium; .ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

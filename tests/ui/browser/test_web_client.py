@@ -1,9 +1,11 @@
 """The chat's public Gradio endpoints through ``gradio_client``, against the running app:
 ``/send`` streams a turn and returns the chat, ``/sign_in`` and ``/new_conversation`` start a
-fresh conversation; the per-tab state follows the client's session."""
+fresh conversation; the per-tab state follows the client's session. The example prompts a guest
+is offered each work as the first message of a conversation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from store.models import Conversation, Order, OrderStatus
-from ui.web.views import demo_shoppers
+from ui.web.views import demo_shoppers, example_prompts
 
 
 @pytest.fixture
@@ -97,3 +99,23 @@ def test_signing_in_as_someone_unknown_is_refused(client: Any) -> None:
 
     with pytest.raises(AppError):
         client.predict("nobody_0000", api_name="/sign_in")
+
+
+def test_a_guests_examples_each_work_as_a_first_message(client: Any, web_shop: Any) -> None:
+    examples = example_prompts(web_shop.store)
+    assert examples.discovery == ["Laptops under $950", "Help me choose office chairs"]
+    assert examples.service == ["How do returns work?"]
+    replies = {}
+    for prompt in [*examples.discovery, *examples.service]:
+        client.predict(api_name="/new_conversation")
+        history, _ = client.predict(prompt, [], api_name="/send")
+        assert text_of(history[0]) == prompt
+        replies[prompt] = history[-1]
+
+    cards = text_of(replies["Laptops under $950"])
+    prices = [float(p.replace(",", "")) for p in re.findall(
+        r'class="aisle-card-price">\$([\d,.]+)<', cards)]
+    assert prices and all(p <= 950 for p in prices) and cards.count("Laptops") >= len(prices)
+    question = replies["Help me choose office chairs"]
+    assert text_of(question).endswith("?") and len(question["options"]) >= 2
+    assert 'class="aisle-sources"' in text_of(replies["How do returns work?"])
