@@ -3,14 +3,19 @@
 Built at the edge (CLI, server) from settings; the agent reads nothing else. The tool set is
 the customer-service tools followed by the shopping tools, in a fixed order, so the tool schemas
 (and with them the start of every prompt) stay identical across turns and llama.cpp's prefix
-cache makes follow-up turns cheap.
+cache makes follow-up turns cheap. ``words`` (the shop's vocabulary, listing words and order
+number format, ``assistant.reading.ShopWords``) is built on first use when not given.
+
+Not here: opening any of these from settings (``ui.runtime``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from assistant.llm.types import ChatModel
+from assistant.reading import ShopWords
 from retrieval.help import HelpSearcher
 from retrieval.search import ProductSearcher
 from store.db import Store
@@ -27,14 +32,12 @@ def all_tools() -> ToolSet:
 
 @dataclass
 class Limits:
-    max_steps: int = 6  # tool calls per turn before the turn is cut short
-    max_seconds: float = 90.0  # wall time per turn (the embedded model is slow)
-    max_tokens: int = 384
-    history_turns: int = 6  # earlier exchanges replayed to the model (text only)
-    # After a search with results, ask the model to phrase the reply (its text must still pass
-    # the grounding check). Off: the reply is the fact list at once, one LLM step fewer; the
-    # embedded 1.5B model's phrasings almost never pass the check, so it runs with this off.
-    phrase_recommendations: bool = True
+    max_tokens: int = 160  # the model's proposal: one tool call, or two sentences
+    history_turns: int = 4  # earlier exchanges shown to the model (text only)
+    # When to ask the model for a proposal: "when_unsure" only when the shopper's words
+    # decide nothing (or a slot only it can fill is missing: an address typed freely);
+    # "always" every turn (cheap on a GPU server; the policy still decides).
+    consult: Literal["when_unsure", "always"] = "when_unsure"
     # After a turn, a model that can (the embedded one) evaluates the conversation so far in
     # the background, so the next turn only evaluates the new message (``Prefills``).
     prefill_between_turns: bool = True
@@ -51,3 +54,9 @@ class Deps:
     tools: ToolSet = field(default_factory=all_tools)
     limits: Limits = field(default_factory=Limits)
     shop_name: str = "the shop"
+    words: ShopWords | None = None
+
+    def shop_words(self) -> ShopWords:
+        if self.words is None:
+            self.words = ShopWords.from_store(self.store, self.vocab)
+        return self.words

@@ -8,14 +8,16 @@ or type hint raises ``ToolDefinitionError`` at import, so a tool can never reach
 half-described. ``Tool.call`` validates the arguments with that model; a bad argument, like any
 ``Refusal`` raised by the tool, comes back as an observation the model can correct.
 
-Write tools (``@tool(write=True)``) do not act when the model calls them: they check everything
-and return a ``Proposed`` change; the call records a ``ConfirmationRequest`` bound to the exact
-normalised arguments as the context's pending request. ``ToolSet.confirm`` executes it after the
-shopper's yes, once; ``ToolSet.execute_confirmed`` is the operator path (replays) that runs the
-same checks and write without the conversation step. Both re-check against the current data.
+Write tools (``@tool(write=True)``) do not act when they are called: they check everything
+and return a ``Proposed`` change; the call returns a ``ConfirmationRequest`` bound to the exact
+normalised arguments (its ``data``), which the conversation stores as its pending proposal.
+``ToolSet.confirm`` executes the stored proposal after the shopper's yes; the caller records its
+id as executed, so it runs once. ``ToolSet.execute_confirmed`` is the operator path (replays)
+that runs the same checks and write without the conversation step. Both re-check against the
+current data. Tools never change the context they are given: what they found is their result.
 
-Not here: any particular tool (``tools.service``), the agent loop, or persistence of the context
-(the agent stores ``ToolContext.state()`` with the conversation).
+Not here: any particular tool (``tools.service``), the agent, or persistence of the
+conversation (``assistant.state``, ``assistant.conversation``).
 """
 
 from __future__ import annotations
@@ -107,20 +109,14 @@ class ConfirmationRequest(BaseModel):
         return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 
-class ContextState(BaseModel):
-    """The part of a ``ToolContext`` that outlives a turn (stored with the conversation)."""
-
-    session_user_id: str | None = None
-    pending: ConfirmationRequest | None = None
-    executed: list[str] = Field(default_factory=list)
-
-
 @dataclass
 class ToolContext:
-    """What every tool receives first. ``session_user_id`` is the conversation's authenticated
-    customer: set by code (a logged-in session) or by the identification tools through
-    ``authenticate``, never from an argument the model chose. ``operator`` (replays, admin
-    scripts) lifts the account guards; the model can never set it."""
+    """What every tool receives first. ``session_user_id`` is the conversation's identified
+    customer: set by code from a signed-in session or from credentials the shopper typed,
+    never from an argument the model chose. ``pending`` is the proposal waiting for a yes and
+    ``executed`` the ids of proposals already carried out (both from the stored conversation).
+    ``operator`` (replays, admin scripts) lifts the account guards; the model can never set
+    it."""
 
     store: Store
     session_user_id: str | None = None
@@ -128,23 +124,13 @@ class ToolContext:
     pending: ConfirmationRequest | None = None
     executed: set[str] = field(default_factory=set)
 
-    def authenticate(self, user_id: str) -> None:
-        """Record the identified customer; a second, different customer is refused."""
+    def one_customer(self, user_id: str) -> None:
+        """Refuse a second, different customer in one conversation."""
         if self.session_user_id not in (None, user_id) and not self.operator:
             raise OtherAccount(
                 "this conversation is already signed in as another customer; I can only help "
                 "one customer per conversation"
             )
-        self.session_user_id = user_id
-
-    def state(self) -> ContextState:
-        return ContextState(session_user_id=self.session_user_id, pending=self.pending,
-                            executed=sorted(self.executed))
-
-    @classmethod
-    def restore(cls, store: Store, state: ContextState, operator: bool = False) -> ToolContext:
-        return cls(store=store, session_user_id=state.session_user_id, operator=operator,
-                   pending=state.pending, executed=set(state.executed))
 
 
 @dataclass(frozen=True)
@@ -197,8 +183,8 @@ class Tool:
         return f"{where}: {error['msg']}{got}{expected}"
 
     def call(self, ctx: ToolContext, arguments: dict[str, Any] | str | None) -> ToolResult:
-        """Run the tool as the model asked. A write tool only proposes: it records the pending
-        confirmation and returns what to show the shopper."""
+        """Run the tool with ``arguments``. A write tool only proposes: its result's ``data`` is
+        the ``ConfirmationRequest`` to store and show the shopper."""
         try:
             args = self.validate(arguments)
             if not self.write:
@@ -211,7 +197,6 @@ class Tool:
             if request.request_id in ctx.executed:
                 raise NotConfirmed("this exact change was already made in this conversation; "
                                    "nothing to do")
-            ctx.pending = request
             return ToolResult(ok=True, data=request, content=(
                 "Not done yet. Show the shopper these details and ask for an explicit yes:\n"
                 f"{proposal.summary}"))
@@ -328,8 +313,10 @@ class ToolSet:
             return ToolResult.refused(refusal)
 
     def confirm(self, ctx: ToolContext, request: str | ConfirmationRequest) -> ToolResult:
-        """Execute the pending request after the shopper's yes: only when ``request`` is it
-        (by id, or the same action and arguments), and only once."""
+        """Execute the pending proposal (``ctx.pending``) after the shopper's yes: only when
+        ``request`` is it (by id, or the same action and arguments) and it was not executed
+        before. The caller stores the outcome: the proposal is consumed either way, and its id
+        joins the executed ones when the result is ok."""
         try:
             key = request if isinstance(request, str) else ConfirmationRequest.key_for(
                 request.action, request.arguments)
@@ -341,7 +328,6 @@ class ToolSet:
                 raise NotConfirmed("this does not match the change waiting for confirmation; "
                                    "nothing was changed. Propose the change again and ask the "
                                    "shopper to confirm it")
-            ctx.pending = None  # one shot, whatever happens below
             return self._execute(ctx, self._get(pending.action), pending.arguments)
         except Refusal as refusal:
             return ToolResult.refused(refusal)
@@ -354,7 +340,11 @@ class ToolSet:
             found = self._get(name)
             if not found.write:
                 return found.call(ctx, arguments)
-            return self._execute(ctx, found, arguments)
+            result = self._execute(ctx, found, arguments)
+            if result.ok:  # the operator's own context: a repeat in one replay applies nothing
+                ctx.executed.add(ConfirmationRequest.key_for(
+                    found.name, found._jsonable(found.validate(arguments))))
+            return result
         except Refusal as refusal:
             return ToolResult.refused(refusal)
 
@@ -364,7 +354,4 @@ class ToolSet:
         key = ConfirmationRequest.key_for(found.name, found._jsonable(args))
         if key in ctx.executed:
             raise NotConfirmed("this exact change was already made; nothing was changed again")
-        result = found._propose(ctx, args).apply(ctx)  # checks again against current data
-        if result.ok:
-            ctx.executed.add(key)
-        return result
+        return found._propose(ctx, args).apply(ctx)  # checks again against current data

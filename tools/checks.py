@@ -65,10 +65,11 @@ def item_problems(record: ProductRecord, item: ItemRecord, constraints: Constrai
 
 
 def matching_items(record: ProductRecord, constraints: Constraints) -> list[ItemRecord]:
-    """The variants that meet every variant-level constraint, cheapest (then available) first;
-    a product without variants yields its single virtual variant (item_id "")."""
+    """The variants that meet every variant-level constraint, in stock first, then cheapest:
+    the first is the one to suggest (an out-of-stock variant only when no fitting one is in
+    stock). A product without variants yields its single virtual variant (item_id "")."""
     fits = [i for i in _variants(record) if not item_problems(record, i, constraints)]
-    return sorted(fits, key=lambda i: (i.price, not i.available, i.item_id))
+    return sorted(fits, key=lambda i: (not i.available, i.price, i.item_id))
 
 
 def violations(record: ProductRecord, constraints: Constraints) -> list[str]:

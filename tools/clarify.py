@@ -10,7 +10,11 @@ value per product and none missing that is the entropy of its values. The best a
 fixed by the constraints and not asked before is chosen, if it gains at least ``MIN_GAIN`` bits
 and there are at least ``MIN_CANDIDATES`` candidates.
 
-Not here: where candidates come from, storing what was asked (``tools.shopping``).
+When the candidates are few products with many variants (a shop with one product per type,
+as tau2's retail catalog: one puzzle in 20 themes and sizes), each available variant is a
+candidate of its own, so the question is about the variant options.
+
+Not here: where candidates come from, storing what was asked (``assistant.state``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from retrieval.documents import ProductRecord, norm_key, norm_value, value_list
 
@@ -27,6 +31,8 @@ MIN_CANDIDATES = 6
 MIN_GAIN = 0.5  # bits; below it the answer would barely narrow the list
 MAX_OPTIONS = 5
 MAX_ATTRIBUTE_VALUES = 8  # more distinct values on a product attribute: a measurement, not a choice
+TITLE_SHARE = 0.5  # an attribute named in this share of titles is what sellers lead with
+TITLE_BONUS = 1.25  # its gain counts this much more
 _STOP = re.compile(r"\b(?:stop|no\s+more|don'?t|do\s+not|quit)\s+(?:asking|ask|questions?)\b|"
                    r"\bjust\s+(?:show|recommend|give|tell)\b|\bno\s+questions\b", re.I)
 
@@ -137,9 +143,20 @@ def _is_measurement(col: _Column) -> bool:
     return not col.is_option and bool(col.shown) and all(numeric(v) for v in col.shown)
 
 
+def with_variants(candidates: Sequence[ProductRecord]) -> list[ProductRecord]:
+    """The candidates, or each available variant as a candidate of its own when there are
+    fewer than ``MIN_CANDIDATES`` products (see the module docstring)."""
+    if len(candidates) >= MIN_CANDIDATES:
+        return list(candidates)
+    variants = [replace(r, items=(item,)) for r in candidates for item in r.items
+                if item.available and item.options]
+    return variants if len(variants) > len(candidates) else list(candidates)
+
+
 def question_for(candidates: Sequence[ProductRecord], key: str,
                  min_gain: float = MIN_GAIN) -> Question | None:
     """The question about ``key`` when it splits the candidates by at least ``min_gain``."""
+    candidates = with_variants(candidates)
     col = _columns(candidates).get(norm_key(key))
     if col is None or len(candidates) < MIN_CANDIDATES:
         return None
@@ -149,19 +166,42 @@ def question_for(candidates: Sequence[ProductRecord], key: str,
 
 def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: set[str],
                   min_gain: float = MIN_GAIN) -> Question | None:
-    """The attribute question with the highest information gain among keys neither fixed nor
-    asked (names compared normalised); None when candidates are few or nothing splits them."""
-    if len(candidates) < MIN_CANDIDATES:
+    """The question with the highest information gain among keys neither fixed nor asked
+    (names compared normalised); None when candidates are few or nothing splits them.
+    Product attributes come before variant options: what kind of product (over-ear or in-ear)
+    is decided before its colour or size, which most products offer several of; options are
+    asked about when no attribute splits the candidates (or the candidates are variants)."""
+    expanded = with_variants(candidates)
+    if len(expanded) < MIN_CANDIDATES:
         return None
     skip = {norm_key(k) for k in fixed | asked}
-    best: tuple[float, str] | None = None
-    columns = _columns(candidates)
+    columns = _columns(expanded)
+    best: dict[bool, tuple[float, str]] = {}
     for key, col in columns.items():
         if key in skip or (not col.is_option and len(col.shown) > MAX_ATTRIBUTE_VALUES):
             continue
         if _is_measurement(col):
             continue
         gain = information_gain(col.per_candidate)
-        if gain >= min_gain and (best is None or (gain, key) > best):
-            best = (gain, key)
-    return _question(columns[best[1]], best[0]) if best else None
+        if gain < min_gain:
+            continue
+        score = gain * (TITLE_BONUS if _in_titles(col, expanded) else 1.0)
+        if col.is_option not in best or (score, key) > best[col.is_option]:
+            best[col.is_option] = (score, key)
+    variants = len(expanded) > len(candidates)
+    chosen = best.get(False) if not variants and False in best else best.get(True) or \
+        best.get(False)
+    if chosen is None:
+        return None
+    col = columns[chosen[1]]
+    return _question(col, information_gain(col.per_candidate))
+
+
+def _in_titles(col: _Column, candidates: Sequence[ProductRecord]) -> bool:
+    """Most candidates' titles name their value of this attribute ("Over-Ear Headphones"):
+    the sellers' own sign that it is what tells these products apart."""
+    def named(record: ProductRecord, values: set[str]) -> bool:
+        title = record.title.lower().replace("-", " ")
+        return any(v.replace("-", " ") in title for v in values if len(v) > 2)
+    hits = sum(named(r, vs) for r, vs in zip(candidates, col.per_candidate, strict=False) if vs)
+    return hits >= TITLE_SHARE * len(candidates)

@@ -1,11 +1,14 @@
 """Why a product is recommended, built only from facts: each ``Reason`` cites its values.
 
 Reasons come from the constraints a product meets ("under your $100 cap: $89.99", with the
-price of the cheapest variant that meets every constraint), the signed-in shopper's history
-("you bought Paceline twice", "in your usual size 10", "in your usual price range"), its rating
-("4.6 stars from 120 reviews"), what its reviews say (``store.aspects``: "reviewers praise the
-cushioning"; "some mention problems with the fit") and how retrieval found it ("matches your
-words"). The LLM may rephrase them; ``tools.grounding`` holds it to these facts.
+price of the variant suggested: one that meets every constraint, in stock when one is), the
+signed-in shopper's history ("you bought Paceline twice", "in your usual size 10", "in your
+usual price range"), its rating with the number of reviews behind it ("4.6 stars from 120
+reviews"; "only 3 reviews so far"), what its reviews say (``store.aspects``: "reviewers praise
+the cushioning"; "some mention problems with the fit"), wishes the catalog cannot filter on
+that its own text mentions ("its description mentions 4-person"), and how it differs from the
+others shown (``set_apart``: "the cheapest of these"). There is no filler reason: a product
+with nothing specific to say gets fewer reasons, never "matches your words".
 
 Not here: ranking, persuasive wording, anything not in the store.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -29,9 +32,12 @@ from store.profiles import UserProfile, build_profile
 from tools.checks import matching_items
 from tools.constraints import Constraints
 
-ReasonKind = Literal["constraint", "profile", "rating", "reviews", "retrieval"]
+ReasonKind = Literal["constraint", "profile", "rating", "reviews", "mention", "stock",
+                     "differs"]
 FactValue = str | float | int
 MIN_MENTIONS = 2  # an aspect needs this many reviews saying so to be "reviewers praise"
+FEW_REVIEWS = 5  # a rating from fewer reviews is said to be from few
+MIN_SET_APART_REVIEWS = 10  # "the best rated of these" needs this many reviews behind it
 _TIMES = {1: "once", 2: "twice"}
 
 
@@ -182,48 +188,57 @@ def _review_reasons(summary: Sequence[AspectSummary]) -> list[Reason]:
     return out
 
 
-def _retrieval_reason(candidate: Candidate) -> list[Reason]:
-    keyword, dense = candidate.bm25_rank is not None, candidate.dense_rank is not None
-    facts: dict[str, FactValue] = {}
-    if keyword:
-        facts["keyword_rank"] = candidate.bm25_rank or 0
-    if dense:
-        facts["semantic_rank"] = candidate.dense_rank or 0
-    if keyword and dense:
-        return [Reason("retrieval", "matches your words and what you meant", facts)]
-    if keyword:
-        return [Reason("retrieval", "matches your words", facts)]
-    if dense:
-        return [Reason("retrieval", "close in meaning to what you asked for", facts)]
-    return []
+def _mention_reasons(record: ProductRecord, wishes: Sequence[str]) -> list[Reason]:
+    """Wishes the catalog cannot filter on that the product's own title or description
+    states, word for word (a fact about its text, not a check of the wish)."""
+    text = f" {record.title} {record.description} ".lower()
+    out = []
+    for wish in wishes:
+        said = wish.lower().strip()
+        if said and (f" {said}" in text or said.replace(" ", "-") in text):
+            out.append(Reason("mention", f"its description mentions \u201c{wish}\u201d",
+                              {"mentions": wish}))
+    return out
+
+
+def _rating_reason(record: ProductRecord) -> list[Reason]:
+    if record.rating_count <= 0:
+        return [Reason("rating", "no reviews yet", {"rating_count": 0})]
+    n = record.rating_count
+    noun = "review" if n == 1 else "reviews"
+    facts: dict[str, FactValue] = {"rating": round(record.rating_avg, 1), "rating_count": n}
+    if n < FEW_REVIEWS:
+        return [Reason("rating", f"{record.rating_avg:.1f} stars, from only {n} {noun} so far",
+                       facts)]
+    return [Reason("rating", f"{record.rating_avg:.1f} stars from {n} {noun}", facts)]
 
 
 def reasons_for(record: ProductRecord, constraints: Constraints,
-                profile: ProfileFacts | UserProfile | None, candidate: Candidate | None,
-                reviews_summary: Sequence[AspectSummary] | None) -> list[Reason]:
-    """Every reason the facts support, constraints first, then profile, rating, reviews and
-    retrieval evidence. Prices are those of the cheapest variant meeting the constraints."""
+                profile: ProfileFacts | UserProfile | None,
+                reviews_summary: Sequence[AspectSummary] | None,
+                wishes: Sequence[str] = ()) -> list[Reason]:
+    """Every reason the facts support, constraints first, then stock, profile, rating,
+    reviews and mentions of unchecked wishes. Prices are those of the suggested variant."""
     items = matching_items(record, constraints)
     price = items[0].price if items else record.price
     out = _constraint_reasons(record, constraints, price, items) if items else []
+    if items and record.items and not items[0].available:
+        out.append(Reason("stock", "out of stock right now in the options you asked for",
+                          {"in_stock": "no"}))
     if isinstance(profile, UserProfile):
         profile = ProfileFacts(profile)
     if profile is not None:
         out += _profile_reasons(record, profile, price, items or record.items)
-    if record.rating_count > 0:
-        noun = "review" if record.rating_count == 1 else "reviews"
-        out.append(Reason("rating", f"{record.rating_avg:.1f} stars from {record.rating_count} "
-                          f"{noun}", {"rating": round(record.rating_avg, 1),
-                                      "rating_count": record.rating_count}))
+    out += _rating_reason(record)
     out += _review_reasons(reviews_summary or ())
-    if candidate is not None:
-        out += _retrieval_reason(candidate)
+    out += _mention_reasons(record, wishes)
     return out
 
 
 def recommend(record: ProductRecord, constraints: Constraints,
               profile: ProfileFacts | UserProfile | None, candidate: Candidate | None,
-              reviews_summary: Sequence[AspectSummary] | None) -> Recommendation:
+              reviews_summary: Sequence[AspectSummary] | None,
+              wishes: Sequence[str] = ()) -> Recommendation:
     items = matching_items(record, constraints)
     best = items[0] if items else None
     return Recommendation(
@@ -231,4 +246,32 @@ def recommend(record: ProductRecord, constraints: Constraints,
         price=best.price if best else record.price,
         item_id=(best.item_id or None) if best else None,
         rating=round(record.rating_avg, 1), rating_count=record.rating_count,
-        reasons=tuple(reasons_for(record, constraints, profile, candidate, reviews_summary)))
+        reasons=tuple(reasons_for(record, constraints, profile, reviews_summary, wishes)))
+
+
+def set_apart(recs: Sequence[Recommendation]) -> list[Recommendation]:
+    """Each recommendation with how it differs from the others shown, where one stands out:
+    the cheapest, the best rated (from enough reviews), the most reviewed."""
+    if len(recs) < 2:
+        return list(recs)
+    extra: dict[str, list[Reason]] = defaultdict(list)
+    prices = [r.price for r in recs]
+    cheapest = min(recs, key=lambda r: r.price)
+    if prices.count(cheapest.price) == 1:
+        extra[cheapest.product_id].append(Reason("differs", "the cheapest of these",
+                                                 {"price": cheapest.price}))
+    rated = [r for r in recs if r.rating_count >= MIN_SET_APART_REVIEWS]
+    if rated:
+        best = max(rated, key=lambda r: (r.rating, r.rating_count))
+        if [r.rating for r in rated].count(best.rating) == 1:
+            extra[best.product_id].append(Reason(
+                "differs", "the best rated of these",
+                {"rating": best.rating, "rating_count": best.rating_count}))
+    most = max(recs, key=lambda r: r.rating_count)
+    counts = [r.rating_count for r in recs]
+    if most.rating_count >= MIN_SET_APART_REVIEWS and counts.count(most.rating_count) == 1 \
+            and not extra.get(most.product_id):
+        extra[most.product_id].append(Reason("differs", "the most reviewed of these",
+                                             {"rating_count": most.rating_count}))
+    return [replace(r, reasons=(*r.reasons, *extra[r.product_id])) if extra.get(r.product_id)
+            else r for r in recs]

@@ -114,5 +114,7 @@ def relaxations(table: FilterTable, constraints: Constraints,
         if n:
             out.append(Relaxation("all", f"drop every requirement but the category "
                                   f"{constraints.category} ({_products(n)})", n, bare))
-    out.sort(key=lambda r: (not r.small, -r.matches, r.field))
+    # Small price moves first (they keep every other wish), dropping the category last (it
+    # changes what the shopper is looking for), else the change that unlocks the most.
+    out.sort(key=lambda r: (not r.small, r.field == "category", -r.matches, r.field))
     return out[:MAX_SUGGESTIONS]

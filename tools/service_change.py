@@ -147,6 +147,19 @@ def method_text(method: PaymentMethod, after: float | None = None) -> str:
     return f"{brand}{label}{ending} ({method.id})"
 
 
+def method_name(method: PaymentMethod) -> str:
+    """A payment method as the shopper knows it, without internal ids: "Visa credit card
+    ending 1234", "PayPal", "gift card (balance $40.00)"."""
+    if is_gift_card(method):
+        return f"gift card (balance {money(method.balance or 0.0)})"
+    if method.source == "paypal":
+        return "PayPal"
+    label = method.source.replace("_", " ")
+    brand = f"{method.brand.title()} " if method.brand else ""
+    ending = f" ending {method.last_four}" if method.last_four else ""
+    return f"{brand}{label}{ending}"
+
+
 def refund_text(method: PaymentMethod, amount: float, balances: Balances) -> str:
     """When the shopper sees the money: at once on a gift card, later on anything else."""
     shown = method_text(method, balances.now.get(method.id))

@@ -2,8 +2,9 @@
 
 The tools carry tau2-bench's retail names, arguments and result shapes (a user, order, product
 or variant in the ``db.json`` layout, as ``store.importers.tau2_schema`` models), so public
-scenarios replay against any shop in the store. Identification records the customer on the
-context; account data (profile, orders) is refused until then and for anyone else's account.
+scenarios replay against any shop in the store. Identification finds the customer; the
+conversation adopts them only when the shopper typed the credentials (``assistant.policy``).
+Account data (profile, orders) is refused until then and for anyone else's account.
 
 Identifiers a small model mangles are normalised before anything else: ``W2378156`` or
 ``#w2378156`` become ``#W2378156``, whitespace inside ids is dropped, numbers become strings,
@@ -159,7 +160,7 @@ def item_out(item: Item) -> Variant:
 
 @tool
 def find_user_id_by_email(ctx: ToolContext, email: Email) -> str:
-    """Find the customer's user id by email, and identify them for this conversation. Try this
+    """Find the customer's user id by email, to identify them for this conversation. Try this
     first; use find_user_id_by_name_zip only if the email is not found or not remembered.
 
     Args:
@@ -171,13 +172,13 @@ def find_user_id_by_email(ctx: ToolContext, email: Email) -> str:
     if found is None:
         raise UnknownId(f"no customer with email {email}; ask the shopper to check it, or use "
                         "their first name, last name and zip code")
-    ctx.authenticate(found)
+    ctx.one_customer(found)
     return found
 
 
 @tool
 def find_user_id_by_name_zip(ctx: ToolContext, first_name: Text, last_name: Text, zip: Code) -> str:
-    """Find the customer's user id by first name, last name and zip code, and identify them for
+    """Find the customer's user id by first name, last name and zip code, to identify them for
     this conversation. Use it only when the email is not found or not remembered.
 
     Args:
@@ -194,7 +195,7 @@ def find_user_id_by_name_zip(ctx: ToolContext, first_name: Text, last_name: Text
     if found is None:
         raise UnknownId(f"no customer named {first_name} {last_name} with zip {zip}; ask the "
                         "shopper to check the spelling and the zip code")
-    ctx.authenticate(found)
+    ctx.one_customer(found)
     return found
 
 
@@ -285,3 +286,30 @@ def list_all_product_types(ctx: ToolContext) -> str:
     text = json.dumps(shown, sort_keys=True)
     more = len(names) - len(shown)
     return f"{text}\n({more} more not shown; search the catalog instead)" if more > 0 else text
+
+
+# --- capabilities for code (not offered to a model) ----------------------------------------
+
+
+def user_orders(ctx: ToolContext) -> list[tuple[Order, list[OrderItem]]]:
+    """The identified customer's orders with their lines, newest first (placed date, then
+    the shop's own order)."""
+    policy.require_identified(ctx)
+    with ctx.store.session() as session:
+        orders = session.exec(select(Order).where(Order.user_id == ctx.session_user_id)
+                              .order_by(col(Order.created_at).desc(), col(Order.seq).desc())
+                              ).all()
+        ids = [o.order_id for o in orders]
+        lines = session.exec(select(OrderItem).where(col(OrderItem.order_id).in_(ids))
+                             .order_by(col(OrderItem.seq), col(OrderItem.id))).all() if ids else []
+    by_order: dict[str, list[OrderItem]] = {}
+    for line in lines:
+        by_order.setdefault(line.order_id, []).append(line)
+    return [(o, by_order.get(o.order_id, [])) for o in orders]
+
+
+def user_methods(ctx: ToolContext) -> dict[str, PaymentMethod]:
+    """The identified customer's payment methods by id."""
+    policy.require_identified(ctx)
+    with ctx.store.session() as session:
+        return load_methods(session, ctx.session_user_id or "")

@@ -1,20 +1,23 @@
-"""The product-discovery tools: search, clarify, compare, the shopper's profile, the help center.
+"""The product-discovery tools: search and clarify (and, from ``tools.shopping_info``, compare,
+the shopper's profile and the help center).
 
-``search_products`` is where constraints are enforced in code: the model's arguments and the
-deterministic parse of the shopper's latest message (``ShopContext.message``) are merged with
-the earlier turns' constraints (the shopper's words win), become hard filters in hybrid
+``find_products`` is where constraints are enforced in code: they become hard filters in hybrid
 retrieval, the ranker (when there is one) orders the candidates with the shopper's profile, and
-every candidate is checked again against the constraints before the model sees it. The model
-gets the top five as short lines, with reasons built from facts; the full candidate list stays
-in the context and is referred to by position or id. When nothing fits, it gets the nearest
-relaxations instead of an empty answer it might fill with inventions.
+every candidate is checked again against the constraints before anyone sees it. The result is
+a typed ``SearchOutcome``: how many products meet the constraints, the candidates (kept in the
+conversation and referred to by position or id, never pasted whole into a prompt), the top
+five with reasons built from facts, and, when nothing fits, the nearest relaxations.
 
-Not here: the information tools (``tools.shopping_info``: profile, compare, help center),
-parsing (``tools.constraints``), reasons (``tools.explain``), the agent loop.
+``search_products`` is the same capability as a tool for a model or a replay: its arguments are
+merged with the conversation's constraints and the shopper's own words (which win) first.
+
+Not here: the information tools (``tools.shopping_info``), parsing (``tools.constraints``),
+reasons (``tools.explain``), deciding when to search or ask (``assistant.policy``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from retrieval.documents import ProductRecord, load_product_records, norm_key
@@ -31,9 +34,7 @@ from tools.constraints import (
     to_filter,
 )
 from tools.errors import BadArgument, Refusal
-from tools.explain import ProfileFacts, Recommendation, recommend, review_summaries
-from tools.grounding import numbers_in
-from tools.references import resolve_reference
+from tools.explain import ProfileFacts, Recommendation, recommend, review_summaries, set_apart
 from tools.relax import Relaxation, relaxations
 from tools.service_read import Text
 from tools.shop_arguments import (
@@ -47,11 +48,12 @@ from tools.shop_arguments import (
 from tools.shop_context import ShopContext, Shown
 from tools.shopping_info import compare_products, lookup_profile, search_help_center
 
-__all__ = ["SHOPPING_TOOLS", "SearchOutcome", "ask_clarifying_question", "compare_products",
-           "lookup_profile", "resolve_reference", "search_help_center", "search_products"]
+__all__ = ["SHOPPING_TOOLS", "Retrieved", "SearchOutcome", "ask_clarifying_question",
+           "compare_products", "find_products", "lookup_profile", "merged_constraints", "rank",
+           "retrieve", "search_help_center", "search_products", "shown_for"]
 
-CANDIDATES = 50  # kept in the context for follow-ups, clarification and references
-TOP = 5  # shown to the model
+CANDIDATES = 50  # kept in the conversation for follow-ups, clarification and references
+TOP = 5  # shown to the shopper
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,21 @@ class SearchOutcome:
     relaxations: list[Relaxation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rejected: int = 0  # retrieval results the re-check threw out (should stay 0)
+    wishes: tuple[str, ...] = ()  # unchecked wishes the ranking used
 
-
-def nothing_fits_text(outcome: SearchOutcome) -> str:
-    """The reply when a search found nothing that fits, from its facts: what was asked for,
-    and the nearest relaxations (each with how many products it would bring back)."""
-    asked = outcome.constraints.describe() or outcome.query
-    if not outcome.relaxations:
-        return (f"Nothing in the shop fits all of that ({asked}), even with one requirement "
-                "relaxed. Which of them matters least to you?")
-    nearest = "\n".join(f"- {r.text}" for r in outcome.relaxations)
-    return (f"Nothing in the shop fits all of that ({asked}). The nearest options:\n{nearest}\n"
-            "Shall I search with one of these?")
+    def model_text(self) -> str:
+        """What a model reads of this outcome: short lines, ids to refer to."""
+        lines = [f"Constraints: {self.constraints.describe()}."]
+        lines += [f"Note: {n}." for n in self.notes]
+        if not self.recommendations:
+            lines.append("No product fits all of these. Nearest options:" if self.relaxations
+                         else "No product fits, even with one constraint relaxed.")
+            lines += [f"- {r.text}" for r in self.relaxations]
+            return "\n".join(lines)
+        lines.insert(0, f"{self.total} products match; the best {len(self.recommendations)}:")
+        for n, rec in enumerate(self.recommendations, start=1):
+            lines.append(f"{n}. {rec.title} [id {rec.product_id}] ${rec.price:,.2f}")
+        return "\n".join(lines)
 
 
 def _searcher(ctx: ShopContext) -> ProductSearcher:
@@ -95,13 +100,16 @@ def _profile(ctx: ShopContext) -> ProfileFacts | None:
 def _rank(ctx: ShopContext, query: str, pairs: list[tuple[Candidate, ProductRecord]],
           profile: ProfileFacts | None) -> list[tuple[Candidate, ProductRecord]]:
     if ctx.ranker is None or len(pairs) < 2:
-        return pairs  # the hook: without a trained ranker, retrieval order stands
+        return pairs  # without a ranker, retrieval order stands
     order = ctx.ranker.rerank(query, [r for _, r in pairs], profile.profile if profile else None)
     position = {r.product_id: i for i, r in enumerate(order)}
     return sorted(pairs, key=lambda p: position.get(p[1].product_id, len(position)))
 
 
-def _shown(record: ProductRecord, constraints: Constraints, hit: Candidate) -> Shown:
+def shown_for(record: ProductRecord, constraints: Constraints,
+              hit: Candidate | None = None) -> Shown:
+    """A product as the conversation remembers it, with the variant to suggest: one that
+    meets the constraints, in stock whenever one that does is."""
     items = matching_items(record, constraints)
     options: dict[str, list[str]] = {}
     for item in items:
@@ -113,26 +121,75 @@ def _shown(record: ProductRecord, constraints: Constraints, hit: Candidate) -> S
                  price=best.price if best else record.price,
                  item_id=(best.item_id or None) if best else None,
                  rating=round(record.rating_avg, 2), rating_count=record.rating_count,
-                 options=options, keyword_rank=hit.bm25_rank, semantic_rank=hit.dense_rank)
+                 options=options, category=record.category_leaf or record.product_type,
+                 in_stock=bool(best and best.available) or not record.items,
+                 keyword_rank=hit.bm25_rank if hit else None,
+                 semantic_rank=hit.dense_rank if hit else None)
 
 
-def _remember_numbers(ctx: ShopContext, constraints: Constraints) -> None:
-    for value in (constraints.price_min, constraints.price_max):
-        if value is not None:
-            ctx.turn.prices.add(value)
-    if constraints.min_rating is not None:
-        ctx.turn.numbers.add(constraints.min_rating)
-    for values in constraints.attributes.values():
-        for v in values:
-            ctx.turn.numbers.update(numbers_in(v))
+@dataclass(frozen=True)
+class Retrieved:
+    """A search's first half: what meets the constraints, before ranking and reasons."""
+
+    words: str
+    constraints: Constraints
+    total: int  # products in the catalog meeting the constraints
+    fitting: list[tuple[Candidate, ProductRecord]]  # retrieval order, re-checked
+    rejected: int
+    wishes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
-def _line(n: int, rec: Recommendation) -> str:
-    why = "; ".join([r.text for r in rec.reasons if r.kind != "retrieval"][:3])
-    noun = "review" if rec.rating_count == 1 else "reviews"
-    rating = f", {rec.rating:.1f} stars ({rec.rating_count} {noun})" if rec.rating_count else ""
-    return f"{n}. {rec.title} [id {rec.product_id}] ${rec.price:,.2f}{rating}" + (
-        f". Why: {why}" if why else "")
+def retrieve(ctx: ShopContext, text: str, constraints: Constraints,
+             wishes: Sequence[str] = (), notes: Sequence[str] = ()) -> Retrieved:
+    """Hybrid retrieval under ``constraints`` (hard filters), every hit re-checked."""
+    searcher, vocab = _searcher(ctx), ctx.vocabulary()
+    words = " ".join(dict.fromkeys([text.strip(), *wishes])).strip() or \
+        (constraints.category or "")
+    if not words:
+        raise BadArgument("query is empty; pass what the shopper is looking for")
+    flt = to_filter(constraints, vocab)
+    total = int(searcher.filters.mask(flt).sum())
+    hits = searcher.search(words, flt, k=CANDIDATES) if total else []
+    records = {r.product_id: r for r in load_product_records(ctx.store,
+                                                             [h.product_id for h in hits])}
+    fitting = [(h, records[h.product_id]) for h in hits
+               if h.product_id in records and not violations(records[h.product_id], constraints)]
+    return Retrieved(words, constraints, total, fitting, len(hits) - len(fitting),
+                     tuple(wishes), tuple(notes))
+
+
+def rank(ctx: ShopContext, found: Retrieved) -> SearchOutcome:
+    """A search's second half: the ranker's order with the shopper's profile, the top five
+    with reasons, or the nearest relaxations when nothing fits."""
+    if not found.fitting:
+        options = relaxations(_searcher(ctx).filters, found.constraints, ctx.vocabulary())
+        return SearchOutcome(found.words, found.constraints, 0, [], [], options,
+                             list(found.notes), found.rejected, found.wishes)
+    profile = _profile(ctx)
+    ranked = _rank(ctx, found.words, found.fitting, profile)
+    candidates = [shown_for(r, found.constraints, h) for h, r in ranked]
+    top = ranked[:TOP]
+    summaries = review_summaries(ctx.store, [r.product_id for _, r in top])
+    recs = [recommend(r, found.constraints, profile, h, summaries[r.product_id], found.wishes)
+            for h, r in top]
+    return SearchOutcome(found.words, found.constraints, found.total, candidates,
+                         set_apart(recs), [], list(found.notes), found.rejected, found.wishes)
+
+
+def find_products(ctx: ShopContext, text: str, constraints: Constraints,
+                  wishes: Sequence[str] = (), notes: Sequence[str] = ()) -> SearchOutcome:
+    """Search the catalog for ``text`` under ``constraints`` (hard), ranked with the shopper's
+    profile; ``wishes`` are words the catalog cannot filter on, used for ranking and named in
+    reasons only where a product's own text mentions them."""
+    return rank(ctx, retrieve(ctx, text, constraints, wishes, notes))
+
+
+def merged_constraints(ctx: ShopContext, parsed: ParsedConstraints,
+                       model: Constraints | None = None) -> Constraints:
+    """The conversation's constraints, then the model's where the shopper has not spoken,
+    then the shopper's own words (``tools.constraints.merge_constraints``)."""
+    return merge_constraints(ctx.shopping.constraints, model, parsed)
 
 
 @tool
@@ -160,66 +217,32 @@ def search_products(
         in_stock: True when the shopper needs it in stock now.
         attributes: Required features or options, such as {'size': '10', 'color': 'Black'}.
     """
-    searcher, vocab = _searcher(ctx), ctx.vocabulary()
-    parsed = (parse_constraints(ctx.message, vocab, ctx.constraints.category)
+    vocab = ctx.vocabulary()
+    context = ctx.shopping.constraints.category
+    parsed = (parse_constraints(ctx.message, vocab, context)
               if ctx.message else ParsedConstraints())
     llm, notes = arguments_to_constraints(vocab, category, brands, price_min, price_max,
                                           min_rating, in_stock, attributes)
-    context = llm.category or ctx.constraints.category
-    llm = fill_from_query(llm, parse_constraints(query, vocab, context),
+    llm = fill_from_query(llm, parse_constraints(query, vocab, llm.category or context),
                           attributes=not ctx.message)
-    merged = merge_constraints(ctx.constraints, llm, parsed)
+    merged = merged_constraints(ctx, parsed, llm)
     notes += overruled(llm, merged)
-    text = query.strip() or ctx.message.strip() or (merged.category or "")
-    if not text:
-        raise BadArgument("query is empty; pass what the shopper is looking for")
-    total, fitting, rejected = _retrieve(ctx, searcher, text, merged)
-    if merged.category != ctx.constraints.category:
-        ctx.asked = set()  # questions about the old category do not count
-    ctx.constraints, ctx.last_query = merged, text
-    ctx.last_candidates = [_shown(r, merged, h) for h, r in fitting]
-    ctx.turn.searched = True
-    _remember_numbers(ctx, merged)
-    lines = [f"Constraints: {merged.describe()}."] + [f"Note: {n}." for n in notes]
-    if not fitting:
-        options = relaxations(searcher.filters, merged, vocab)
-        for option in options:
-            relaxed = option.constraints
-            ctx.turn.prices.update(p for p in (relaxed.price_min, relaxed.price_max)
-                                   if p is not None)
-            ctx.turn.numbers.update({option.matches, relaxed.min_rating or 0})
-        lines.append("No product fits all of these. Do not suggest other products; tell the "
-                     "shopper and offer the nearest options:" if options else
-                     "No product fits, even with one constraint relaxed; ask the shopper "
-                     "which requirement matters least.")
-        lines += [f"- {o.text}" for o in options]
-        return ToolResult(ok=True, content="\n".join(lines), data=SearchOutcome(
-            text, merged, 0, [], [], options, notes, rejected))
-    top = fitting[:TOP]
-    summaries = review_summaries(ctx.store, [r.product_id for _, r in top])
-    recs = [recommend(r, merged, _profile(ctx), h, summaries[r.product_id]) for h, r in top]
-    for rec in recs:
-        ctx.turn.add_recommendation(rec)
-    ctx.turn.numbers.update({total, len(fitting)})
-    lines.insert(0, f"{total} products match; the best {len(top)}:")
-    lines += [_line(n, rec) for n, rec in enumerate(recs, start=1)]
-    lines.append("Refer to products by number or id.")
-    return ToolResult(ok=True, content="\n".join(lines), data=SearchOutcome(
-        text, merged, total, ctx.last_candidates, recs, [], notes, rejected))
+    text = query.strip() or ctx.message.strip()
+    outcome = find_products(ctx, text, merged, notes=notes)
+    return ToolResult(ok=True, content=outcome.model_text(), data=outcome)
 
 
-def _retrieve(ctx: ShopContext, searcher: ProductSearcher, text: str, constraints: Constraints
-              ) -> tuple[int, list[tuple[Candidate, ProductRecord]], int]:
-    """(products meeting the filter, candidates that pass the re-check in ranked order, how
-    many retrieval results the re-check threw out)."""
-    flt = to_filter(constraints, ctx.vocabulary())
-    total = int(searcher.filters.mask(flt).sum())
-    hits = searcher.search(text, flt, k=CANDIDATES) if total else []
-    records = {r.product_id: r for r in load_product_records(ctx.store,
-                                                             [h.product_id for h in hits])}
-    fitting = [(h, records[h.product_id]) for h in hits
-               if h.product_id in records and not violations(records[h.product_id], constraints)]
-    return total, _rank(ctx, text, fitting, _profile(ctx)), len(hits) - len(fitting)
+def clarifying_question(ctx: ShopContext, candidates: Sequence[Shown], constraints: Constraints,
+                        asked: Sequence[str], attribute: str | None = None) -> Question | None:
+    """The question that best splits ``candidates`` (``tools.clarify``), about ``attribute``
+    when that one splits them well; None when no question is worth asking."""
+    records = load_product_records(ctx.store, [c.product_id for c in candidates])
+    fixed, done = constraints.fixed_keys(), {norm_key(a) for a in asked}
+    if attribute:
+        key = ctx.vocabulary().resolve_key(attribute) or attribute
+        if norm_key(key) not in fixed | done and (found := question_for(records, key)):
+            return found
+    return best_question(records, fixed, done)
 
 
 @tool
@@ -231,35 +254,20 @@ def ask_clarifying_question(ctx: ShopContext, attribute: str | None = None) -> T
         attribute: An attribute you think is worth asking about, such as 'size'; the tool may
             choose a better one.
     """
-    if ctx.stop_asking:
+    shopping = ctx.shopping
+    if shopping.stop_asking:
         return ToolResult(ok=True, content="The shopper asked for no more questions; recommend "
                           "from the current results.")
-    if not ctx.last_candidates:
+    if not shopping.candidates:
         raise BadArgument("there are no search results to narrow; call search_products first")
-    records = load_product_records(ctx.store, [c.product_id for c in ctx.last_candidates])
-    fixed, note, question = ctx.constraints.fixed_keys(), "", None
-    if attribute:
-        key = ctx.vocabulary().resolve_key(attribute) or attribute
-        if norm_key(key) in fixed | ctx.asked:
-            note = f"{attribute!r} is already settled or asked; "
-        else:
-            question = question_for(records, key)
-            note = "" if question else f"{attribute!r} barely separates the results; "
-    question = question or best_question(records, fixed, ctx.asked)
+    question = clarifying_question(ctx, shopping.candidates, shopping.constraints,
+                                   shopping.asked, attribute)
     if question is None:
-        return ToolResult(ok=True, content=f"{note}No question needed: the {len(records)} "
+        return ToolResult(ok=True, content=f"No question needed: the {len(shopping.candidates)} "
                           "results do not differ much on anything the shopper has not said; "
                           "recommend them.")
-    return _asked(ctx, question, note)
-
-
-def _asked(ctx: ShopContext, question: Question, note: str) -> ToolResult:
-    ctx.asked.add(norm_key(question.key))
-    ctx.turn.question = question
-    for option in question.options:
-        ctx.turn.numbers.update(numbers_in(option))
     return ToolResult(ok=True, data=question, content=(
-        f'{note}Ask the shopper: "{question.text}" Options: {" | ".join(question.options)}'))
+        f'Ask the shopper: "{question.text}" Options: {" | ".join(question.options)}'))
 
 
 SHOPPING_TOOLS = ToolSet([

@@ -125,8 +125,8 @@ class Runtime:
 
     def assistant(self, llm: ChatModel | None = None) -> Assistant:
         """The agent with every part; search results are ordered by ``self.ranker``. The
-        embedded model does not phrase recommendations (see ``Limits``): the fact list is the
-        reply, a whole LLM step sooner."""
+        embedded model is consulted only when the shopper's words decide nothing; a model
+        on a server (vLLM) proposes every turn (``Limits.consult``)."""
         model = llm or self.chat_model()
         deps = Deps(
             store=self.store,
@@ -135,6 +135,6 @@ class Runtime:
             help_searcher=self.help_searcher(),
             ranker=self.ranker,
             vocab=CatalogVocabulary.from_store(self.store),
-            limits=Limits(phrase_recommendations=not isinstance(model, LlamaCppChat)),
+            limits=Limits(consult="when_unsure" if isinstance(model, LlamaCppChat) else "always"),
         )
         return Assistant(deps)

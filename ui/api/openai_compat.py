@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.conversation import ChatLine
+from assistant.state import ChatLine
 from assistant.events import Final, TextDelta, TurnEvent
 from assistant.reply import Reply
 from ui.api.errors import ApiError, NotFoundError, as_api_error, error_body

@@ -25,12 +25,12 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import col, select
 
-from assistant.conversation import ChatLine, SessionState
+from assistant import conversation
+from assistant.conversation import UnknownShopper
+from assistant.state import ChatLine
 from store.db import Store
-from store.models import Conversation, Turn, User, utcnow
-from tools.base import ContextState
+from store.models import Conversation
 from ui.api.errors import NotFoundError
 
 
@@ -51,26 +51,17 @@ class SessionOut(BaseModel):
 
 def create_session(store: Store, scope: str, user_id: str | None = None) -> SessionOut:
     """A new, empty session; ``user_id`` signs it in as that shopper (the caller vouches)."""
-    session_id = f"{scope}-{uuid.uuid4().hex}"
-    state = SessionState(tool=ContextState(session_user_id=user_id))
-    with store.session() as session:
-        if user_id is not None and session.get(User, user_id) is None:
-            raise NotFoundError(f"unknown user {user_id!r}; sign in with an existing user id")
-        row = Conversation(session_id=session_id, user_id=user_id, state=state.model_dump())
-        session.add(row)
-        session.flush()
-        return SessionOut(
-            session_id=row.session_id,
-            user_id=row.user_id,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+    try:
+        row = conversation.start_session(store, f"{scope}-{uuid.uuid4().hex}", user_id)
+    except UnknownShopper as exc:
+        raise NotFoundError(str(exc)) from exc
+    return SessionOut(session_id=row.session_id, user_id=row.user_id,
+                      created_at=row.created_at, updated_at=row.updated_at)
 
 
 def require_session(store: Store, scope: str, session_id: str) -> Conversation:
     """The caller's session, or 404 (also for another caller's session: no probing)."""
-    with store.session() as session:
-        row = session.get(Conversation, session_id)
+    row = conversation.get_session(store, session_id)
     if row is None or not session_id.startswith(f"{scope}-"):
         raise NotFoundError(f"no session {session_id!r}; create one with POST /api/v1/sessions")
     return row
@@ -78,20 +69,12 @@ def require_session(store: Store, scope: str, session_id: str) -> Conversation:
 
 def read_session(store: Store, scope: str, session_id: str) -> SessionOut:
     row = require_session(store, scope, session_id)
-    with store.session() as session:
-        turns = session.exec(
-            select(Turn).where(Turn.session_id == session_id).order_by(col(Turn.seq))
-        ).all()
+    turns = conversation.turns_of(store, session_id)
     return SessionOut(
-        session_id=row.session_id,
-        user_id=row.user_id,
-        created_at=row.created_at,
+        session_id=row.session_id, user_id=row.user_id, created_at=row.created_at,
         updated_at=row.updated_at,
-        turns=[
-            TurnOut(seq=t.seq, message=t.message, reply=t.reply, created_at=t.created_at)
-            for t in turns
-        ],
-    )
+        turns=[TurnOut(seq=t.seq, message=t.message, reply=t.reply, created_at=t.created_at)
+               for t in turns])
 
 
 def user_session(store: Store, scope: str, user: str) -> str:
@@ -99,9 +82,7 @@ def user_session(store: Store, scope: str, user: str) -> str:
     use. The value is hashed: it names the session, it does not sign anyone in."""
     digest = hashlib.sha256(f"{scope}\n{user}".encode()).hexdigest()[:32]
     session_id = f"{scope}-u{digest}"
-    with store.session() as session:
-        if session.get(Conversation, session_id) is None:
-            session.add(Conversation(session_id=session_id, state=SessionState().model_dump()))
+    conversation.ensure_session(store, session_id)
     return session_id
 
 
@@ -115,16 +96,9 @@ def session_from_checkpoint(
     store: Store, scope: str, prior: Sequence[ChatLine], history_lines: int
 ) -> str:
     """A fresh session holding the state the client's ``prior`` transcript led to."""
-    state = SessionState()
-    with store.session() as session:
-        if prior:
-            checkpoint = session.get(Conversation, checkpoint_id(scope, prior))
-            if checkpoint is not None and checkpoint.state:
-                state = SessionState.model_validate(checkpoint.state)
-            else:
-                state.history = list(prior)[-history_lines:]
-        session_id = f"{scope}-{uuid.uuid4().hex}"
-        session.add(Conversation(session_id=session_id, state=state.model_dump(mode="json")))
+    session_id = f"{scope}-{uuid.uuid4().hex}"
+    key = checkpoint_id(scope, prior) if prior else None
+    conversation.fork_session(store, key, session_id, list(prior)[-history_lines:])
     return session_id
 
 
@@ -132,13 +106,4 @@ def save_checkpoint(
     store: Store, scope: str, session_id: str, transcript: Sequence[ChatLine]
 ) -> None:
     """Record ``session_id``'s state as where ``transcript`` (ending in our reply) leads."""
-    key = checkpoint_id(scope, transcript)
-    with store.session() as session:
-        source = session.get(Conversation, session_id)
-        if source is None:
-            return
-        row = session.get(Conversation, key) or Conversation(session_id=key)
-        row.user_id = source.user_id
-        row.state = source.state
-        row.updated_at = utcnow()
-        session.add(row)
+    conversation.copy_state(store, session_id, checkpoint_id(scope, transcript))

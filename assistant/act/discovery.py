@@ -1,0 +1,239 @@
+"""Carrying out the discovery acts: search (and ask first when a bare request has many
+candidates), ask for a category, say what the shop does not sell, compare, describe.
+
+Each returns a typed outcome and updates the turn's working state: the search's constraints
+and candidates, the question on screen with what each option means, the products in focus.
+
+Not here: choosing the act (``assistant.policy``), wording the reply (``assistant.respond``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from assistant.act.env import TurnEnv
+from assistant.act.steps import Events, Lead
+from assistant.outcomes import (
+    Asked,
+    Compared,
+    Described,
+    Found,
+    NothingFits,
+    NotSold,
+    Outcome,
+)
+from assistant.policy.acts import AskCategory, Compare, Describe, NotCarried, Search
+from assistant.reading.shop import words_of
+from assistant.state import Choice, OpenQuestion
+from retrieval.documents import load_product_records, norm_key
+from tools.clarify import MIN_CANDIDATES
+from tools.explain import recommend, review_summaries
+from tools.relax import Relaxation
+from tools.shopping import SearchOutcome, clarifying_question, rank, retrieve
+from tools.shopping_info import comparison
+from tools.vocabulary import noun_forms
+
+MAX_OPTIONS = 5
+SHOW_ALL = "Show me all of them"
+SPREAD = 20  # candidates whose categories decide whether a search spans several
+
+
+def _arguments(act: Search) -> dict[str, Any]:
+    c = act.constraints
+    out: dict[str, Any] = {"query": act.words}
+    for name in ("category", "price_min", "price_max", "min_rating"):
+        if getattr(c, name) is not None:
+            out[name] = getattr(c, name)
+    if c.brands:
+        out["brands"] = list(c.brands)
+    if c.exclude_brands:
+        out["exclude_brands"] = list(c.exclude_brands)
+    if c.attributes:
+        out["attributes"] = {k: list(v) for k, v in c.attributes.items()}
+    return out
+
+
+def search(act: Search, env: TurnEnv) -> Events[Outcome]:
+    ctx = env.shop_context()
+    found = yield from env.steps.run(
+        "search_products", _arguments(act),
+        lambda: retrieve(ctx, act.words, act.constraints, act.wishes),
+        lambda f: f"{f.total} products match" if f.fitting else "nothing fits")
+    if found.fitting:
+        yield Lead(found.total, found.constraints)
+    outcome = yield from env.steps.run(
+        "rank_products", {"candidates": len(found.fitting)}, lambda: rank(ctx, found),
+        lambda o: f"the best {len(o.recommendations)}" if o.recommendations else
+        f"{len(o.relaxations)} relaxations")
+    shopping = env.state.shopping
+    new_topic = act.constraints.category != shopping.constraints.category
+    env.state.shopping = shopping.model_copy(update={
+        "constraints": act.constraints, "candidates": outcome.candidates,
+        "query": act.words, "unchecked": list(act.wishes),
+        "asked": [] if new_topic else shopping.asked,
+        "stop_asking": shopping.stop_asking or env.reading.stop_questions})
+    env.state.focus = []
+    env.state.question = None
+    if not outcome.recommendations:
+        question = _relax_question(outcome.relaxations)
+        env.state.question = question
+        return NothingFits(outcome, question)
+    if act.may_ask and not env.state.shopping.stop_asking:
+        asked = yield from _ask(act, outcome, env)
+        if asked is not None:
+            return asked
+    return Found(outcome, act.unknown_brands, act.refined, act.baseline, act.excluded)
+
+
+def _ask(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Events[Asked | None]:
+    """The best question about the candidates, or about their categories when the request
+    named none and they span several; None when no question is worth asking."""
+    if not act.constraints.category:
+        spread = Counter(c.category for c in outcome.candidates[:SPREAD] if c.category)
+        if len(spread) >= 2:
+            question = OpenQuestion(kind="category", key="category",
+                                    text="Which kind of product are you looking for?",
+                                    choices=[Choice(label=name, kind="category", value=name)
+                                             for name, _ in spread.most_common(MAX_OPTIONS)])
+            env.state.question = question
+            return Asked(question, outcome, "category", act.unknown_brands)
+    if outcome.total < MIN_CANDIDATES:
+        return None
+    ctx = env.shop_context()
+    shopping = env.state.shopping
+    found = yield from env.steps.run(
+        "ask_clarifying_question", {"attribute": act.attribute} if act.attribute else {},
+        lambda: clarifying_question(ctx, outcome.candidates, act.constraints, shopping.asked,
+                                    act.attribute),
+        lambda q: q.text if q else "no question needed")
+    if found is None:
+        return None
+    choices = [Choice(label=o, kind="value", key=found.key, value=o) for o in found.options]
+    question = OpenQuestion(kind="attribute", key=found.key, text=found.text,
+                            choices=[*choices, Choice(label=SHOW_ALL, kind="show")])
+    env.state.shopping = shopping.model_copy(
+        update={"asked": [*shopping.asked, norm_key(found.key)]})
+    env.state.question = question
+    return Asked(question, outcome, "attribute", act.unknown_brands)
+
+
+def _relax_question(options: list[Relaxation]) -> OpenQuestion | None:
+    if not options:
+        return None
+    return OpenQuestion(kind="relax", text="Shall I search with one of these changes?",
+                        choices=[Choice(label=_label(r), kind="relax", key=r.field,
+                                        constraints=r.constraints) for r in options])
+
+
+def _label(r: Relaxation) -> str:
+    """ "raise the price cap from $100.00 to $104.99 (3 products)" -> a button label."""
+    text = r.text[0].upper() + r.text[1:]
+    return text
+
+
+def ask_category(act: AskCategory, env: TurnEnv) -> Events[Outcome]:
+    """Which category (or department) the shopper means: the ones their words fit (a room
+    word in a department's or category's name, then the categories search finds for the
+    words), else the shop's departments."""
+    words = env.words
+    named = list(words.departments.get(act.department or "", ())) or \
+        _named_by_rooms(act.rooms, env)
+    topic = "category"
+    if not named and env.reading.catalog_words and env.deps.searcher is not None:
+        hits = yield from env.steps.run(
+            "search_products", {"query": act.words},
+            lambda: env.deps.searcher.search(act.words, None, k=30) if env.deps.searcher
+            else [])
+        named = _categories_of(env, [h.product_id for h in hits])
+    if not named:
+        named = list(words.departments) if len(words.departments) >= 2 else list(words.leaves)
+        topic = "department" if len(words.departments) >= 2 else "category"
+    text = f"Which of these in {act.department}?" if act.department else \
+        "What kind of thing are you looking for?"
+    question = OpenQuestion(kind="category", key="category", text=text,
+                            choices=[Choice(label=n, kind="category", value=n)
+                                     for n in named[:MAX_OPTIONS]])
+    env.state.question = question
+    return Asked(question, None, topic)  # type: ignore[arg-type]
+
+
+def _named_by_rooms(rooms: tuple[str, ...], env: TurnEnv) -> list[str]:
+    out: list[str] = []
+    for room in rooms:
+        forms = noun_forms(room)
+        for department, leaves in env.words.departments.items():
+            if forms & set(words_of(department)):
+                out += [leaf for leaf in leaves if leaf not in out]
+        out += [leaf for leaf in env.words.leaves
+                if forms & set(words_of(leaf)) and leaf not in out]
+    return out
+
+
+def _categories_of(env: TurnEnv, product_ids: list[str]) -> list[str]:
+    records = load_product_records(env.deps.store, product_ids)
+    counts = Counter(r.category_leaf or r.product_type for r in records)
+    return [name for name, _ in counts.most_common(MAX_OPTIONS) if name]
+
+
+def not_carried(act: NotCarried, env: TurnEnv) -> Events[Outcome]:
+    """Say the shop does not sell it; offer the categories nearest to it."""
+    named: list[str] = []
+    searcher = env.deps.searcher
+    if searcher is not None:
+        hits = yield from env.steps.run(
+            "search_products", {"query": act.thing},
+            lambda: searcher.search(act.thing, None, k=30))
+        named = _categories_of(env, [h.product_id for h in hits])[:3]
+    question = OpenQuestion(kind="category", key="category",
+                            text="Would one of these help?",
+                            choices=[Choice(label=n, kind="category", value=n) for n in named]
+                            ) if named else None
+    env.state.question = question
+    return NotSold(act.thing, question, brand=act.brand)
+
+
+def compare(act: Compare, env: TurnEnv) -> Events[Outcome]:
+    constraints = env.state.shopping.constraints
+    result = yield from env.steps.run(
+        "compare_products", {"product_ids": list(act.product_ids)},
+        lambda: comparison(env.deps.store, act.product_ids, constraints))
+    env.state.focus = list(act.product_ids)
+    env.state.question = None
+    return Compared(result)
+
+
+def describe(act: Describe, env: TurnEnv) -> Events[Outcome]:
+    ctx = env.shop_context()
+    constraints = env.state.shopping.constraints
+
+    def work() -> Described:
+        (record,) = load_product_records(env.deps.store, [act.product_id])
+        summaries = review_summaries(env.deps.store, [act.product_id])
+        profile = ctx.shopper() if ctx.session_user_id else None
+        rec = recommend(record, constraints, profile, None, summaries[act.product_id],
+                        env.state.shopping.unchecked)
+        attributes = tuple((k.replace("_", " "), _shown(v)) for k, v in
+                           list(record.attributes.items())[:6])
+        options = tuple((k.replace("_", " "), ", ".join(v[:6])) for k, v in
+                        record.option_values().items())
+        ids = [c.product_id for c in env.state.shopping.candidates]
+        spot = ids.index(act.product_id) + 1 if act.product_id in ids else None
+        return Described(rec, attributes + options, spot)
+
+    described = yield from env.steps.run("get_product_details",
+                                         {"product_id": act.product_id}, work)
+    env.state.focus = [act.product_id]
+    env.state.question = None
+    return described
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+__all__ = ["ask_category", "compare", "describe", "not_carried", "search"]

@@ -1,0 +1,67 @@
+"""The shopper's orders and payment methods as the service flow shows them: numbers, dates,
+statuses, items by title and options, payment methods by their display names, never ids a
+shopper does not know.
+
+Not here: the flow (``assistant.act.service``), the reads (``tools.service_read``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.outcomes import OrderLine, OrderView
+from assistant.state import Choice
+from store.models import Order, OrderItem, PaymentMethod
+from tools.service_change import method_name
+
+# Which orders each request can act on (tau2's rules: ``tools.policy``).
+CANCELLABLE = frozenset({"pending"})
+PENDING_LIKE = frozenset({"pending", "pending (item modified)"})
+DELIVERED = frozenset({"delivered"})
+ALLOWED = {"cancel": CANCELLABLE, "modify_address": PENDING_LIKE,
+           "modify_payment": PENDING_LIKE, "modify_items": CANCELLABLE,
+           "return": DELIVERED, "exchange": DELIVERED}
+
+
+def order_view(order: Order, lines: Sequence[OrderItem]) -> OrderView:
+    tracking = tuple(t for f in order.fulfillments or [] for t in f.get("tracking_id", []))
+    return OrderView(
+        order_id=order.order_id, status=order.status, placed=order.created_at,
+        lines=tuple(OrderLine(li.name, tuple((k, str(v)) for k, v in (li.options or {}).items()),
+                              float(li.price), li.item_id, li.product_id) for li in lines),
+        total=round(sum(float(li.price) for li in lines), 2), tracking=tracking)
+
+
+def line_label(line: OrderLine) -> str:
+    options = ", ".join(f"{k}: {v}" for k, v in line.options)
+    return f"{line.title} ({options})" if options else line.title
+
+
+def items_label(view: OrderView, limit: int = 3) -> str:
+    names = [line.title for line in view.lines[:limit]]
+    more = len(view.lines) - limit
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def date_label(view: OrderView) -> str:
+    return view.placed.strftime("%b %d, %Y").replace(" 0", " ") if view.placed else ""
+
+
+def order_label(view: OrderView) -> str:
+    """ "#W1234567 · Oct 21, 2026 · pending · Running Shoes, Tent" (an option's label)."""
+    parts = [view.order_id, date_label(view), view.status, items_label(view, 2)]
+    return " · ".join(p for p in parts if p)
+
+
+def order_choices(views: Sequence[OrderView]) -> list[Choice]:
+    return [Choice(label=order_label(v), kind="order", value=v.order_id) for v in views]
+
+
+def method_choices(methods: Sequence[PaymentMethod]) -> list[Choice]:
+    return [Choice(label=method_name(m), kind="payment", value=m.id) for m in methods]
+
+
+def first_payment(order: Order) -> str | None:
+    history = order.payment_history or []
+    paid = [p for p in history if p.get("transaction_type") == "payment"]
+    return str(paid[0]["payment_method_id"]) if paid else None

@@ -1,0 +1,171 @@
+"""The Decide stage: one dialogue policy, in code, chooses the act of a turn.
+
+Inputs: the ``Reading`` of the message, the conversation state and the model's proposal (or
+None when the model was not consulted). In order:
+1. a write waiting for a yes: a yes confirms it, a no declines it (anything else drops it);
+   a yes with nothing waiting, after a write was carried out, is told it is already done;
+2. a request for a person hands off;
+3. an option of the question on screen (clicked, or typed) is acted on;
+4. a greeting or a thank-you is answered;
+5. references to the list on screen ("compare the first two", "the second one", "the
+   cheaper one") resolve by position in that list, before anything else;
+6. "just show me" shows what was found, without more questions;
+7. a customer-service request, or the next step of one (``policy.service``);
+8. a policy question goes to the help center;
+9. discovery (``policy.discovery``): search, refine, ask for a category, not sold;
+10. the model's proposal, where the words decided nothing; else a request to say more.
+
+``needs_model`` says whether a turn should consult the model at all: only when the words
+alone decide nothing, or a slot only the model can fill is missing (an address typed freely).
+
+Not here: carrying the act out (``assistant.act``), reading words (``assistant.reading``).
+"""
+
+from __future__ import annotations
+
+from assistant.policy import discovery as discovery_policy
+from assistant.policy import service as service_policy
+from assistant.policy.acts import (
+    Act,
+    AlreadyDoneAct,
+    AskCategory,
+    Compare,
+    Confirm,
+    Decline,
+    Describe,
+    Handoff,
+    Help,
+    Search,
+    Serve,
+    Talk,
+)
+from assistant.proposal import Proposal
+from assistant.reading import Reading, ShopWords
+from assistant.state import Choice, ConversationState
+from tools import service as service_tools
+from tools.constraints import Constraints
+from tools.shop_context import Shown
+from tools.shopping import search_help_center, search_products
+
+__all__ = ["Act", "decide", "needs_model"]
+
+SHOWN = discovery_policy.SHOWN
+
+
+def needs_model(r: Reading, state: ConversationState, shop: ShopWords) -> bool:
+    """Whether the model's proposal could change this turn's act (module docstring)."""
+    act = decide(r, state, None, shop)
+    if isinstance(act, Talk) and act.kind == "unclear":
+        return True
+    return isinstance(act, Serve) and act.request.intent in ("modify_address", "user_address") \
+        and act.request.address is None and bool(r.text.strip()) and any(c.isdigit()
+                                                                         for c in r.text)
+
+
+def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
+           shop: ShopWords) -> Act:
+    if state.pending is not None:
+        if r.yes or (r.choice is not None and r.choice.kind == "yes"):
+            return Confirm()
+        if r.no or (r.choice is not None and r.choice.kind == "no"):
+            return Decline()
+    elif r.yes and state.last_done and state.question is None:
+        return AlreadyDoneAct()
+    if r.asks_person:
+        return Handoff(r.text)
+    if r.choice is not None and (act := _chosen(r.choice, r, state, shop)) is not None:
+        return act
+    if r.greeting:
+        return Talk("greeting")
+    if r.thanks:
+        return Talk("thanks")
+    if (act := _on_screen(r, state)) is not None:
+        return act
+    if r.stop_questions and state.shopping.candidates:
+        shopping = state.shopping
+        return Search(shopping.constraints, shopping.query, tuple(shopping.unchecked))
+    about_service = (state.request is not None and service_policy.continues(r, state)) or \
+        r.service is not None or bool(r.order_ids) or bool(r.email or r.name_zip)
+    if about_service and (act := service_policy.service(r, state, proposal, shop)) is not None:
+        return act
+    if r.help and not r.names_products:
+        return Help(r.text)
+    if (act := discovery_policy.discovery(r, state, proposal, shop)) is not None:
+        return act
+    if (act := service_policy.service(r, state, proposal, shop)) is not None:
+        return act
+    return _proposed(r, proposal, shop)
+
+
+def _chosen(choice: Choice, r: Reading, state: ConversationState, shop: ShopWords
+            ) -> Act | None:
+    """What clicking (or typing) an option of the question on screen does."""
+    shopping = state.shopping
+    c = shopping.constraints
+    words = shopping.query or r.fixed
+    if choice.kind == "value":
+        attributes = {**c.attributes, choice.key: [choice.value]}
+        said = sorted({*c.said, f"attributes.{choice.key}"})
+        return Search(c.model_copy(update={"attributes": attributes, "said": said}), words,
+                      tuple(shopping.unchecked))
+    if choice.kind == "category":
+        if len(shop.departments.get(choice.value, ())) > 1:
+            return AskCategory(choice.value, department=choice.value)
+        return Search(Constraints(category=choice.value, said=["category"]), choice.value)
+    if choice.kind in ("budget", "relax") and choice.constraints is not None:
+        return Search(choice.constraints, words, tuple(shopping.unchecked))
+    if choice.kind == "show":
+        return Search(c, words, tuple(shopping.unchecked))
+    if choice.kind == "yes":
+        return Confirm() if state.pending is not None else AlreadyDoneAct()
+    if choice.kind == "no":
+        return Decline()
+    return service_policy.with_choice(choice, state)
+
+
+def _on_screen(r: Reading, state: ConversationState) -> Act | None:
+    """Compare, describe or pick among the products on screen (by position first)."""
+    shown = state.shopping.candidates[:SHOWN]
+    if not shown or (r.names_products and r.constraints.category):
+        return None
+    by_id = {s.product_id: s for s in state.shopping.candidates}
+    focus = [by_id[p] for p in state.focus if p in by_id]
+    if r.compare and not r.refine:
+        picked = [shown[p - 1] for p in r.positions] if r.positions else (
+            focus if len(focus) >= 2 else shown[:2])
+        if len(picked) >= 2:
+            return Compare(tuple(s.product_id for s in picked))
+    if r.pick is not None:
+        pool = focus if len(focus) >= 2 else shown
+        return Describe(_picked(r.pick, pool).product_id)
+    if len(r.positions) == 1 and not r.has_constraints and not r.refine and (
+            r.details or len(r.fixed.split()) <= 6):
+        return Describe(shown[r.positions[0] - 1].product_id)
+    if len(r.positions) >= 2 and (r.details or r.compare):
+        return Compare(tuple(shown[p - 1].product_id for p in r.positions))
+    return None
+
+
+def _picked(how: str, pool: list[Shown]) -> Shown:
+    if how == "cheaper":
+        return min(pool, key=lambda s: (s.price, pool.index(s)))
+    if how == "dearer":
+        return max(pool, key=lambda s: (s.price, -pool.index(s)))
+    return max(pool, key=lambda s: (s.rating, s.rating_count, -pool.index(s)))
+
+
+def _proposed(r: Reading, proposal: Proposal | None, shop: ShopWords) -> Act:
+    """The model's proposal, where the words decided nothing (step 10)."""
+    if proposal is None:
+        return Talk("unclear")
+    if proposal.is_tool(search_products):
+        return Search(discovery_policy.model_constraints(proposal, shop) or Constraints(),
+                      f"{r.fixed} {proposal.arguments.get('query') or ''}".strip(), r.wishes)
+    if proposal.is_tool(search_help_center):
+        return Help(r.text)
+    if proposal.is_tool(service_tools.transfer_to_human_agents):
+        return Handoff(r.text)
+    if proposal.tool is None and proposal.text:
+        return Talk("model", proposal.text)
+    return Talk("unclear")
+

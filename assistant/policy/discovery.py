@@ -1,0 +1,143 @@
+"""Discovery decisions: search (and maybe ask first), refine what is on screen, ask for a
+category, or say the shop does not carry it.
+
+- A message that refines the list on screen ("cheaper", "in blue", "not that brand", "under
+  $60 instead") keeps every other constraint; "cheaper" means below the cheapest product shown,
+  "more expensive" above the dearest, "better rated" above the lowest-rated one shown.
+- A new request naming a category, brand or value searches; a bare one ("help me choose
+  headphones", "I want a tent") may ask the best question first.
+- A brand the shop does not carry, or a thing no listing mentions, is said to be not sold.
+- A vague request ("a gift for my dad") gets a question about the category.
+
+The model's ``search_products`` arguments count only where the shopper's words say nothing
+(``tools.constraints.merge_constraints``); its query words join the ranking words.
+
+Not here: carrying the act out (``assistant.act``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from assistant.policy.acts import Act, AskCategory, NotCarried, Search
+from assistant.proposal import Proposal
+from assistant.reading import Reading, ShopWords
+from assistant.state import ConversationState
+from tools.constraints import Constraints, merge_constraints
+from tools.shop_arguments import arguments_to_constraints
+from tools.shop_context import Shown
+from tools.shopping import ask_clarifying_question, search_products
+
+SHOWN = 5  # products on screen after a search
+
+
+def model_constraints(proposal: Proposal | None, shop: ShopWords) -> Constraints | None:
+    """The constraints in the model's ``search_products`` proposal, kept to what the catalog
+    knows; None when it proposed something else."""
+    if proposal is None or not proposal.is_tool(search_products):
+        return None
+    args = proposal.arguments
+    constraints, _ = arguments_to_constraints(
+        shop.vocab, args.get("category"), args.get("brands"), args.get("price_min"),
+        args.get("price_max"), args.get("min_rating"), args.get("in_stock"),
+        args.get("attributes"))
+    return constraints
+
+
+def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
+              shop: ShopWords) -> Act | None:
+    shopping = state.shopping
+    parsed = r.constraints
+    shown = shopping.candidates[:SHOWN]
+    previous = shopping.constraints
+    same_topic = not parsed.category or parsed.category == previous.category
+    if shown and same_topic and (r.refine or r.instead or (
+            r.has_constraints and not parsed.category and not r.unknown_things)):
+        return _refined(r, state, shown)
+    model = model_constraints(proposal, shop)
+    hint = proposal.arguments.get("attribute") if proposal and proposal.is_tool(
+        ask_clarifying_question) else None
+    names = bool(parsed.category or parsed.brands or parsed.exclude_brands)
+    if names or (parsed.attributes and not r.unknown_things) or (r.has_constraints and (
+            previous.category and not r.unknown_things)):
+        constraints = merge_constraints(previous, model, parsed)
+        return Search(constraints, _words(r, proposal), r.wishes, may_ask=_bare(r, state,
+                                                                                constraints),
+                      attribute=hint, unknown_brands=r.unknown_brands)
+    if r.unknown_brands:
+        return NotCarried(r.unknown_brands[0], brand=True)
+    if r.unknown_things and (r.product_request or len(r.fixed.split()) <= 4) and not r.vague:
+        return NotCarried(r.unknown_things[0])
+    if model is not None and (model.category or model.brands):
+        constraints = merge_constraints(previous, model, parsed)
+        return Search(constraints, _words(r, proposal), r.wishes,
+                      may_ask=_bare(r, state, constraints), attribute=hint)
+    if r.vague or (r.product_request and not r.catalog_words):
+        return AskCategory(r.fixed, r.rooms)
+    if r.product_request and r.catalog_words:
+        constraints = merge_constraints(Constraints(), model, parsed)
+        return Search(constraints, _words(r, proposal), r.wishes, may_ask=True)
+    return None
+
+
+def _words(r: Reading, proposal: Proposal | None) -> str:
+    """The ranking words: the shopper's, plus the model's query when it proposed a search."""
+    words = r.fixed
+    if proposal is not None and proposal.is_tool(search_products):
+        query = str(proposal.arguments.get("query") or "")
+        if query and query.lower() not in words.lower():
+            words = f"{words} {query}"
+    return words
+
+
+def _bare(r: Reading, state: ConversationState, c: Constraints) -> bool:
+    """A request that names little more than a category: worth one question first."""
+    if r.stop_questions or state.shopping.stop_asking:
+        return False
+    said = bool(c.brands or c.exclude_brands or c.attributes or c.price_max is not None
+                or c.price_min is not None or c.min_rating is not None)
+    return r.help_choose or not said
+
+
+def _refined(r: Reading, state: ConversationState, shown: list[Shown]) -> Search:
+    shopping = state.shopping
+    c = merge_constraints(shopping.constraints, None, r.constraints)
+    baseline: float | None = None
+    excluded: tuple[str, ...] = ()
+    said = set(c.said)
+    if r.refine == "cheaper":
+        baseline = min(s.price for s in shown)
+        low = c.price_min if c.price_min is not None and c.price_min < baseline else None
+        c = c.model_copy(update={"price_max": round(baseline - 0.01, 2), "price_min": low})
+        said.add("price_max")
+    elif r.refine == "dearer":
+        baseline = max(s.price for s in shown)
+        high = c.price_max if c.price_max is not None and c.price_max > baseline else None
+        c = c.model_copy(update={"price_min": round(baseline + 0.01, 2), "price_max": high})
+        said.add("price_min")
+    elif r.refine == "better_rated":
+        baseline = min(s.rating for s in shown)
+        c = c.model_copy(update={"min_rating": min(5.0, math.floor(baseline * 10 + 1) / 10)})
+        said.add("min_rating")
+    elif r.refine == "other_brand":
+        excluded = _that_brand(state, shown)
+        c = c.model_copy(update={
+            "brands": [b for b in c.brands if b not in excluded],
+            "exclude_brands": list(dict.fromkeys([*c.exclude_brands, *excluded]))})
+        said.add("exclude_brands")
+    c = c.model_copy(update={"said": sorted(said)})
+    wishes = tuple(dict.fromkeys([*shopping.unchecked, *r.wishes]))
+    return Search(c, shopping.query or r.fixed, wishes, may_ask=False, refined=r.refine,
+                  baseline=baseline, excluded=excluded)
+
+
+def _that_brand(state: ConversationState, shown: list[Shown]) -> tuple[str, ...]:
+    """ "that brand": the brand of the product in focus, else the brands asked for, else the
+    brand of the first product shown."""
+    by_id = {s.product_id: s for s in state.shopping.candidates}
+    focus = [by_id[p].brand for p in state.focus if p in by_id and by_id[p].brand]
+    if focus:
+        return (focus[0],)
+    if state.shopping.constraints.brands:
+        return tuple(state.shopping.constraints.brands)
+    return (shown[0].brand,) if shown and shown[0].brand else ()
