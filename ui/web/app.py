@@ -15,8 +15,8 @@ get their own small limits and never wait for a turn.
 
 The header names the shop (``views.shop_identity``); what ranks and which LLM answers sit in a
 closed "About" panel, refreshed every ``STATUS_SECONDS`` (the ranker may swap in mid-session).
-The example buttons are laid out once for every prompt the shop can offer, and signing in
-shows the ones that fit that shopper (``views.order_prompts``).
+The example buttons are laid out once for every prompt the shop can offer; signing in, and
+the end of each turn, show the ones that fit the shopper (``views.order_prompts``).
 """
 
 # No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations at run
@@ -179,6 +179,9 @@ def build_ui(
         ]
         for turn in turns:
             turn.then(None, None, None, js=SHOW_TURN_JS, api_visibility="private")
+            # A turn may have cancelled the shopper's last pending order.
+            turn.then(show_examples, [who], [service_title, *service_buttons],
+                      api_visibility="private", concurrency_limit=STORE_EVENTS)
         chatbot.like(on_like, [session], None, api_visibility="private",
                      concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
         bridge.click(on_product, [session], None, api_visibility="private",

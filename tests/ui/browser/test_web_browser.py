@@ -121,7 +121,9 @@ def test_cancellation_needs_the_confirm_button(page: Any, web_shop: Any, artifac
     assert order is not None, "a demo shopper with a pending order"
     page.locator("#aisle-who input").click()
     page.get_by_role("option", name=names[order.user_id]).click()
-    page.wait_for_timeout(500)
+    cancel = page.locator(".aisle-side").get_by_role("button", name=CANCEL_PENDING)
+    expect(cancel).to_be_visible()
+    page.wait_for_timeout(500)  # the sign-in's fresh session has no visible sign of its own
 
     send(page, f"Please cancel order {order.order_id}, I no longer need it")
     confirm = page.locator("#aisle-chat .options button.option", has_text="Confirm")
@@ -137,6 +139,9 @@ def test_cancellation_needs_the_confirm_button(page: Any, web_shop: Any, artifac
     shoot(page, artifacts, "7-confirmed")
     with store.session() as session:
         assert session.get(Order, order.order_id).status == OrderStatus.CANCELLED
+    # That was the shopper's only pending order: the example to cancel one goes with it.
+    assert order_prompts(store, order.user_id) == [RECENT_ORDER]
+    expect(cancel).to_be_hidden()
 
 
 def select_shopper(page: Any, name: str) -> None:
