@@ -105,7 +105,7 @@ def web_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebShop]:
         searcher=ProductSearcher(store, products, embedder),
         help_searcher=HelpSearcher(store, help_index, embedder),
         vocab=CatalogVocabulary.from_store(store),
-        limits=Limits(max_steps=4),
+        limits=Limits(),
     ))
     runtime = Runtime(settings)
     runtime.__dict__["store"] = store  # the cached property, filled: one engine for all

@@ -154,7 +154,7 @@ def test_a_turn_shows_the_start_of_its_reply(page: Any, artifacts: Any) -> None:
     first line of its reply must be in view instead."""
     send(page, "running shoes under $100")
     page.locator("#aisle-chat .aisle-card").first.wait_for()
-    send(page, "yoga mats")
+    send(page, "yoga mats under $100")
     reply = page.locator("#aisle-chat [data-testid='bot']").last
     reply.locator(".aisle-card", has_text="Yoga Mat").first.wait_for()
     page.wait_for_timeout(600)  # the turn's end, and the page script's last adjustment
@@ -162,7 +162,7 @@ def test_a_turn_shows_the_start_of_its_reply(page: Any, artifacts: Any) -> None:
     chat = page.locator("#aisle-chat .bubble-wrap").bounding_box()
     top, bottom = chat["y"], chat["y"] + chat["height"]
     question = page.locator("#aisle-chat [data-testid='user']").last
-    assert question.inner_text().strip() == "yoga mats"
+    assert question.inner_text().strip() == "yoga mats under $100"
     asked = question.bounding_box()
     assert top <= asked["y"] <= top + 40  # the newest message sits at the top of the chat
     first_line = reply.locator("p").first
