@@ -40,7 +40,7 @@ from sqlmodel import col, select
 from tqdm import tqdm
 
 import assistant.agent as agent_module
-import assistant.turn as turn_module
+import assistant.respond.claims as claims_module
 import tools.shop_context as shop_context
 import tools.shopping as shopping
 from assistant.agent import Assistant
@@ -175,8 +175,9 @@ def _targets(bot: Assistant) -> list[tuple[object, str, str]]:
         (shopping, "recommend", "explanations"),
         (shopping, "parse_constraints", "guards"),
         (shopping, "violations", "guards"),
-        (agent_module, "parse_constraints", "guards"),
-        (turn_module, "check_grounding", "guards"),
+        (agent_module, "read", "guards"),
+        (agent_module, "decide", "guards"),
+        (claims_module, "check_grounding", "guards"),
     ]
 
 

@@ -7,7 +7,10 @@ less", "budget of 100"), a floor ("over 200", "at least $30", "$30+", "50 and up
 g", "up to 40 hours", "4 stars", "2 person") is not a price. Ratings: "4 stars and up", "4+
 stars", "rated 4+", "rating of at least 4.5", "highly rated" (4.0). Stock: "in stock",
 "available now", "ready to ship". When the shopper states a bound twice, the later one wins
-("under $100... actually under $150" caps at 150).
+("under $100... actually under $150" caps at 150). Number words of ten and more are read as
+numbers first ("under ninety dollars", "a hundred and fifty bucks max"); a negated floor is a
+cap ("I don't want to spend more than 90", "nothing above 90 bucks"), and so is the money a
+shopper says they have ("I have $90").
 
 Every match is blanked out of ``PhraseParse.rest`` so the vocabulary matcher never reads the
 same number twice (the 10 of "$10" is not a size).
@@ -25,7 +28,7 @@ AROUND = 0.15  # "around $100" allows 85..115
 HIGHLY_RATED = 4.0
 
 _AMOUNT = (r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
-           r"(?:\s?(?:dollars?|bucks|usd)\b)?")
+           r"(?:\s?(?:dollars?|bucks|usd)\b|\$)?")
 # a number followed by one of these is a quantity, not a price
 _UNIT = (r"(?!\s?-?\s?(?:g|kg|lbs?|oz|mm|cm|inch(?:es)?|gb|tb|mb|mah|w|watts?|hz|mp|hours?|"
          r"hrs?|h|days?|min(?:utes)?|l|liters?|litres?|ml|stars?|person|people|cups?|pieces?|"
@@ -33,9 +36,13 @@ _UNIT = (r"(?!\s?-?\s?(?:g|kg|lbs?|oz|mm|cm|inch(?:es)?|gb|tb|mb|mah|w|watts?|hz
          r"percent|x)\b|\s?[%\"'])")
 A = rf"(?P<a>{_AMOUNT}){_UNIT}"
 B = rf"(?P<b>{_AMOUNT}){_UNIT}"
-_MAX_CUE = (r"under|below|less\s+than|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
-            r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|"
-            r"max(?:imum)?(?:\s+of)?|budget(?:\s+is|\s+of)?(?:\s+only)?|<=?|spend\s+(?:up\s+to\s+)?")
+_MAX_CUE = (r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
+            r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|sub|"
+            r"max(?:imum)?(?:\s+of)?|budget(?:\s+is|\s+of)?(?:\s+only)?\s*[:=-]?|<=?|"
+            r"(?:(?:do\s+not|don'?t|dont|won'?t|wont|can'?t|cannot|not)\s+(?:want\s+to\s+|wanna\s+)?"
+            r"(?:spend|pay|go)\s+(?:more\s+than|over|above|beyond))|"
+            r"nothing\s+(?:above|over|more\s+than|pricier\s+than|that\s+costs?\s+more\s+than)|"
+            r"spend\s+(?:up\s+to\s+)?")
 _MIN_CUE = (r"over|above|more\s+than|at\s+least|no\s+less\s+than|min(?:imum)?(?:\s+of)?|"
             r"starting\s+at|from|>=?|pricier\s+than|more\s+expensive\s+than")
 _AROUND_CUE = r"around|about|roughly|approximately|approx\.?|~|close\s+to|in\s+the\s+region\s+of"
@@ -48,6 +55,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("around", re.compile(rf"(?<!\w)(?:{_AROUND_CUE})\s*{A}", re.I)),
     ("around", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+so|ish)\b", re.I)),
     ("max", re.compile(rf"(?:(?<!\w)(?:{_MAX_CUE}))\s*{A}", re.I)),
+    ("max", re.compile(r"\b(?:i\s+(?:only\s+)?have|i'?ve\s+(?:only\s+)?got|i\s+got|only\s+have|"
+                       r"have\s+only|got\s+only)\s+(?:about\s+|around\s+)?"
+                       r"(?P<a>[$€£]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:dollars?|"
+                       r"bucks|usd)\b)", re.I)),
     ("max", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:less|under|below|cheaper)|"
                        rf"and\s+(?:under|below|less)|max(?:imum)?|tops|at\s+most|budget)\b",
                        re.I)),
@@ -101,9 +112,56 @@ def _free(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
     return all(end <= s or start >= e for s, e, _ in spans)
 
 
+_SMALL = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate(
+    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_NUMBER_WORD = "|".join([*_SMALL, *_TENS, "hundred", "thousand", "a", "and"])
+_NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_WORD})[\s-]+)*(?:{_NUMBER_WORD})\b", re.I)
+
+
+def _number_value(run: str) -> int | None:
+    """ "ninety" -> 90, "a hundred and fifty" -> 150, "two thousand" -> 2000; None for runs
+    that are no number or below ten ("a", "one": an article or a product, not a price)."""
+    total, current, seen = 0, 0, False
+    for word in re.split(r"[\s-]+", run.lower()):
+        if word in _SMALL:
+            current += _SMALL[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total, current = total + max(current, 1) * 1000, 0
+        elif word == "a":
+            current += 0
+            continue
+        else:  # "and"
+            continue
+        seen = True
+    value = total + current
+    return value if seen and value >= 10 else None
+
+
+def numbers_as_digits(text: str) -> str:
+    """Number words of ten and more as digits ("under ninety dollars" -> "under 90 dollars");
+    "one" and "two" stay words (the cheaper one, two people)."""
+    def digits(m: re.Match[str]) -> str:
+        # "fifty and ninety" is two numbers; "a hundred and fifty" is one
+        parts = re.split(r"(?<!hundred)(?<!thousand)(\s+and\s+)", m.group(0), flags=re.I)
+        out = []
+        for part in parts:
+            value = None if part.strip().lower() == "and" else _number_value(part)
+            out.append(part if value is None else str(value))
+        return "".join(out)
+    return _NUMBER_RUN.sub(digits, text)
+
+
 def parse_phrases(text: str) -> PhraseParse:
     """Price bounds, a minimum rating and "in stock" from ``text``; see the module doc."""
     out = PhraseParse()
+    text = numbers_as_digits(text)
     rest = text
     ratings: list[tuple[int, float]] = []
     for pattern in (*_RATING_PATTERNS, _HIGHLY):

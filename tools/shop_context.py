@@ -69,6 +69,9 @@ class ShoppingState(BaseModel):
     # Wishes the catalog cannot filter on ("for 4 people" where no product states a
     # capacity): ranked by, reported as unchecked, never claimed as met.
     unchecked: list[str] = Field(default_factory=list)
+    # The price bounds the shopper stated in words ("under $150"), which "cheaper" and
+    # "more expensive" move away from and back to.
+    stated: dict[str, float] = Field(default_factory=dict)
 
 
 @dataclass

@@ -27,7 +27,6 @@ from assistant.policy.acts import AskCategory, Compare, Describe, NotCarried, Se
 from assistant.reading.shop import words_of
 from assistant.state import Choice, OpenQuestion
 from retrieval.documents import load_product_records, norm_key
-from tools.clarify import MIN_CANDIDATES
 from tools.explain import recommend, review_summaries
 from tools.relax import Relaxation
 from tools.shopping import SearchOutcome, clarifying_question, rank, retrieve
@@ -68,10 +67,14 @@ def search(act: Search, env: TurnEnv) -> Events[Outcome]:
         f"{len(o.relaxations)} relaxations")
     shopping = env.state.shopping
     new_topic = act.constraints.category != shopping.constraints.category
+    parsed = env.reading.constraints
+    stated = {} if new_topic else dict(shopping.stated)
+    stated.update({k: v for k, v in (("price_min", parsed.price_min),
+                                     ("price_max", parsed.price_max)) if v is not None})
     env.state.shopping = shopping.model_copy(update={
         "constraints": act.constraints, "candidates": outcome.candidates,
         "query": act.words, "unchecked": list(act.wishes),
-        "asked": [] if new_topic else shopping.asked,
+        "asked": [] if new_topic else shopping.asked, "stated": stated,
         "stop_asking": shopping.stop_asking or env.reading.stop_questions})
     env.state.focus = []
     env.state.question = None
@@ -98,8 +101,6 @@ def _ask(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Events[Asked | No
                                              for name, _ in spread.most_common(MAX_OPTIONS)])
             env.state.question = question
             return Asked(question, outcome, "category", act.unknown_brands)
-    if outcome.total < MIN_CANDIDATES:
-        return None
     ctx = env.shop_context()
     shopping = env.state.shopping
     found = yield from env.steps.run(

@@ -17,6 +17,7 @@ Not here: choosing the request (``assistant.policy.service``), wording (``assist
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from assistant.act.env import TurnEnv
@@ -73,6 +74,9 @@ def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
     orders = yield from env.steps.run("get_user_details", {"orders": "all"},
                                       lambda: read.user_orders(ctx))
     views = [order_view(o, lines) for o, lines in orders]
+    if len({o.created_at.replace(second=0, microsecond=0) for o, _ in orders}) == 1 < len(orders):
+        # every order stamped in the same minute: an import's time, not when they were placed
+        views = [replace(v, placed=None) for v in views]
     if request.intent == "orders":
         env.state.request = None
         return OrdersListed(tuple(views[:LISTED]), "recent")

@@ -3,7 +3,8 @@ category, or say the shop does not carry it.
 
 - A message that refines the list on screen ("cheaper", "in blue", "not that brand", "under
   $60 instead") keeps every other constraint; "cheaper" means below the cheapest product shown,
-  "more expensive" above the dearest, "better rated" above the lowest-rated one shown.
+  "more expensive" above the dearest (within the cap the shopper stated, not one an earlier
+  "cheaper" set), "better rated" above the lowest-rated one shown.
 - A new request naming a category, brand or value searches; a bare one ("help me choose
   headphones", "I want a tent") may ask the best question first.
 - A brand the shop does not carry, or a thing no listing mentions, is said to be not sold.
@@ -105,14 +106,17 @@ def _refined(r: Reading, state: ConversationState, shown: list[Shown]) -> Search
     baseline: float | None = None
     excluded: tuple[str, ...] = ()
     said = set(c.said)
+    stated = shopping.stated
     if r.refine == "cheaper":
         baseline = min(s.price for s in shown)
-        low = c.price_min if c.price_min is not None and c.price_min < baseline else None
+        floor = stated.get("price_min")  # back to the shopper's own floor, if any
+        low = floor if floor is not None and floor < baseline else None
         c = c.model_copy(update={"price_max": round(baseline - 0.01, 2), "price_min": low})
         said.add("price_max")
     elif r.refine == "dearer":
         baseline = max(s.price for s in shown)
-        high = c.price_max if c.price_max is not None and c.price_max > baseline else None
+        cap = stated.get("price_max")  # back to the shopper's own cap, if any
+        high = cap if cap is not None and cap > baseline else None
         c = c.model_copy(update={"price_min": round(baseline + 0.01, 2), "price_max": high})
         said.add("price_min")
     elif r.refine == "better_rated":

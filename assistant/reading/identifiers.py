@@ -22,11 +22,15 @@ _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _NAME = r"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'-]+)"
 # "I'm Yusuf Rossi, zip 19122", "my name is Yusuf Rossi and my zip code is 19122",
 # "Yusuf Rossi 19122": a first and a last name, then a five-digit zip in the same message.
-_NAME_ZIP = re.compile(
-    rf"(?:\bname\s+is\s+|\bI\s*am\s+|\bI'm\s+|\bthis\s+is\s+|^\s*){_NAME}\s+{_NAME}\b"
-    r"[^0-9@]{0,40}?\b(\d{5})\b", re.IGNORECASE)
+_TAIL = r"\s+" + _NAME + r"\b[^0-9@]{0,40}?\b(\d{5})\b"
+_NAME_ZIPS = (
+    re.compile(rf"(?:\bname\s+is|\bI\s*am|\bI'm|\bthis\s+is)\s+{_NAME}{_TAIL}", re.IGNORECASE),
+    re.compile(rf"^\s*{_NAME}{_TAIL}", re.IGNORECASE),
+)
 _NOT_NAMES = frozenset({"looking", "trying", "here", "not", "sure", "a", "the", "calling",
-                        "writing", "interested", "wondering", "also", "just", "still"})
+                        "writing", "interested", "wondering", "also", "just", "still", "my",
+                        "name", "is", "and", "zip", "code", "hi", "hello", "hey", "please",
+                        "order", "i", "im", "want", "need"})
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,12 @@ def email_in(text: str) -> str | None:
 
 def name_zip_in(text: str) -> NameZip | None:
     """A first name, last name and zip code the shopper typed, or None."""
-    for m in _NAME_ZIP.finditer(text):
-        first, last, zip_code = m.group(1), m.group(2), m.group(3)
-        if first.lower() in _NOT_NAMES or last.lower() in _NOT_NAMES:
-            continue
-        return NameZip(first, last, zip_code)
+    for pattern in _NAME_ZIPS:
+        for m in pattern.finditer(text):
+            first, last, zip_code = m.group(1), m.group(2), m.group(3)
+            if first.lower() in _NOT_NAMES or last.lower() in _NOT_NAMES:
+                continue
+            return NameZip(first, last, zip_code)
     return None
 
 

@@ -75,12 +75,15 @@ def intent(text: str, names_order: bool) -> ServiceIntent | None:
     """The request ``text`` makes about an order or the account, or None. ``names_order``:
     the message holds an order number (then "return" or "where" is about that order)."""
     about = names_order or bool(_ABOUT_ORDERS.search(text))
+    asking = help_question(text)
     for name, pattern in _INTENTS:
         if not pattern.search(text):
             continue
         if name in ("orders", "account", "user_address", "modify_address"):
             return name
-        if about or (name in ("cancel",) and not help_question(text)):
+        # "I want to return something" is a request; "how do returns work?" is a question
+        # for the help center, unless it is about the shopper's own order.
+        if about or (name != "status" and not asking):
             return name
     return "status" if names_order else None
 

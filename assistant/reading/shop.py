@@ -51,8 +51,19 @@ choose looking
 """.split())
 
 
+def _pattern_words() -> set[str]:
+    """The words the readers' own patterns spell out ("pricey", "cheaper", "cancel"), so
+    the corrector never turns one into a catalog word."""
+    from assistant.reading import service, words
+
+    sources = [v.pattern for v in vars(words).values() if isinstance(v, re.Pattern)]
+    sources += [p.pattern for group in (words._PICK, words._REFINE) for p in group.values()]
+    sources += [p.pattern for _, p in service._INTENTS] + [service._HELP.pattern]
+    return {w for source in sources for w in re.findall(r"[a-z]{3,}", source)}
+
+
 LEXICON = frozenset(COMMON | VAGUE | RECIPIENTS | ROOMS | OCCASIONS | _READER_WORDS | WISH_WORDS
-                    | {w for b in FAMOUS_BRANDS for w in b.split()})
+                    | {w for b in FAMOUS_BRANDS for w in b.split()} | _pattern_words())
 
 
 def words_of(text: str) -> list[str]:

@@ -1,16 +1,125 @@
-"""Shared by the agent tests: the tau2 shop (``shop``) and, for the real-model tests, the
-embedded GGUF, assembled once and kept between runs."""
+"""Shared by the assistant tests: shops with their search parts (the generated demo shop, the
+tau2 shop and the fixture catalogs of tests/data/shops), an ``Assistant`` on any of them, and,
+for the real-model tests, the embedded GGUF assembled once and kept between runs.
+
+``bot(shop)`` builds an assistant whose model is a ``ScriptedChat`` with an empty script unless
+one is given: a test whose turn consults the model then fails with ``ScriptExhausted``, so the
+tests also show which turns need no model at all.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from assistant.agent import Assistant
+from assistant.deps import Deps, Limits
 from assistant.llm.errors import WeightsMissing
+from assistant.llm.scripted import ScriptedChat
+from assistant.llm.types import ChatModel
 from assistant.llm.weights import WeightsSpec, ensure_gguf, locate_parts
-from store.db import Store
+from retrieval.embedder import HashEmbedder
+from retrieval.help import HelpIndex, HelpSearcher
+from retrieval.index import ProductIndex, open_chroma
+from retrieval.search import ProductSearcher
+from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR, build_fixture_shop
+from store.db import Store, open_store, sqlite_url
+from store.demo.generate import generate_demo
+from store.demo.types import DemoConfig
+from tools.vocabulary import CatalogVocabulary
+
+
+@dataclass
+class Shop:
+    store: Store
+    searcher: ProductSearcher
+    help_searcher: HelpSearcher | None
+    vocab: CatalogVocabulary
+
+
+def _indexed(store: Store, root: Path, with_help: bool = True) -> Shop:
+    embedder, client = HashEmbedder(), open_chroma(root / "chroma")
+    products = ProductIndex(client)
+    products.sync(store, embedder)
+    helper = None
+    if with_help:
+        help_index = HelpIndex(client)
+        help_index.sync(store, embedder)
+        helper = HelpSearcher(store, help_index, embedder)
+    return Shop(store, ProductSearcher(store, products, embedder), helper,
+                CatalogVocabulary.from_store(store))
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 300-product demo shop (seed 5) generated once; tests get copies."""
+    root = tmp_path_factory.mktemp("demo-template")
+    store = open_store(sqlite_url(root / "shop.db"))
+    generate_demo(store, DemoConfig(products=300, users=30, seed=5))
+    store.dispose()
+    return root / "shop.db"
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path) -> Iterator[Shop]:
+    """A fresh, indexed copy of the demo shop for one test (writes stay in it)."""
+    shutil.copy(demo_template, tmp_path / "shop.db")
+    store = open_store(sqlite_url(tmp_path / "shop.db"))
+    yield _indexed(store, tmp_path)
+    store.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_shared(demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[Shop]:
+    """One indexed copy of the demo shop for tests that write nothing to it."""
+    root = tmp_path_factory.mktemp("demo-shared")
+    shutil.copy(demo_template, root / "shop.db")
+    store = open_store(sqlite_url(root / "shop.db"))
+    yield _indexed(store, root)
+    store.dispose()
+
+
+@pytest.fixture
+def tau2(tau2_store: Store, tmp_path: Path) -> Shop:
+    """The tau2-bench retail shop, indexed (skipped without ../shared's data)."""
+    return _indexed(tau2_store, tmp_path / "index", with_help=False)
+
+
+def _fixture(path: Path, workdir: Path) -> Iterator[Shop]:
+    shop = build_fixture_shop(path, workdir)
+    yield Shop(shop.store, shop.searcher, None, shop.vocab)
+    shop.close()
+
+
+@pytest.fixture
+def fashion(tmp_path: Path) -> Iterator[Shop]:
+    yield from _fixture(FASHION, tmp_path)
+
+
+@pytest.fixture
+def outdoor(tmp_path: Path) -> Iterator[Shop]:
+    yield from _fixture(OUTDOOR_GEAR, tmp_path)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[Shop]:
+    yield from _fixture(HOME_KITCHEN, tmp_path)
+
+
+def make_bot(shop: Shop, llm: ChatModel | None = None, **limits: object) -> Assistant:
+    return Assistant(Deps(store=shop.store, llm=llm or ScriptedChat([]),
+                          searcher=shop.searcher, help_searcher=shop.help_searcher,
+                          vocab=shop.vocab, limits=Limits(**limits)))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def bot() -> Callable[..., Assistant]:
+    return make_bot
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +139,3 @@ def gguf_for(
         return ensure_gguf(spec, where, progress=False)
 
     return assemble
-
-
-@pytest.fixture
-def shop(tau2_store: Store) -> Store:
-    """The tau2-bench retail shop, fresh per test (skips without the data)."""
-    return tau2_store
