@@ -1,16 +1,15 @@
 """The tool machinery: docstring parsing, derived schemas, definition errors at import, argument
-validation as observations, and the propose / confirm / operator paths on a toy write tool."""
+validation as observations, and the propose / confirm / operator paths on a toy write tool.
+Tools never change the context: the caller stores a proposal as ``ctx.pending`` and records
+an executed id, as the conversation does."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
 from store.db import Store
 from tools.base import (
     ConfirmationRequest,
-    ContextState,
     Proposed,
     ToolContext,
     ToolResult,
@@ -160,22 +159,39 @@ def test_write_is_proposed_then_confirmed_once(sqlite_store: Store) -> None:
     proposed = tools.call(ctx, "set_label", {"label": "blue"})
     assert proposed.ok and counter.applied == []
     request = proposed.data
-    assert isinstance(request, ConfirmationRequest) and ctx.pending == request
+    assert isinstance(request, ConfirmationRequest)
+    assert ctx.pending is None  # the proposal is the result; the caller stores it
     assert request.arguments == {"label": "blue"}
     assert request.request_id == ConfirmationRequest.key_for("set_label", {"label": "blue"})
     assert proposed.content.endswith("Set the label to blue.")
 
+    assert tools.confirm(ctx, request).error_kind == "not_confirmed"  # nothing stored yet
+    ctx.pending = request  # as the conversation stores it
     changed = request.model_copy(update={"arguments": {"label": "red"}})
     refused = tools.confirm(ctx, changed)
     assert refused.error_kind == "not_confirmed" and counter.applied == []
 
     done = tools.confirm(ctx, request.request_id)
     assert done.ok and done.data == {"label": "blue"} and counter.applied == ["blue"]
+    ctx.executed.add(request.request_id)  # the caller records it, so it runs once
     again = tools.confirm(ctx, request)
-    assert again.error_kind == "not_confirmed" and counter.applied == ["blue"]
-    assert ctx.pending is None
+    assert (again.error_kind, again.error) == (
+        "not_confirmed", "this request was already carried out; nothing was changed again")
+    assert counter.applied == ["blue"]
     reproposed = tools.call(ctx, "set_label", {"label": "blue"})
-    assert reproposed.error_kind == "not_confirmed" and ctx.pending is None
+    assert reproposed.error_kind == "not_confirmed" and reproposed.data is None
+
+
+def test_confirm_does_not_change_the_context(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    request = tools.call(ToolContext(store=sqlite_store), "set_label", {"label": "blue"}).data
+    ctx = ToolContext(store=sqlite_store, session_user_id="u1", pending=request)
+    assert tools.confirm(ctx, request).ok and counter.applied == ["blue"]
+    assert (ctx.pending, ctx.executed, ctx.session_user_id) == (request, set(), "u1")
+    refused = tools.confirm(ctx, "another-id")
+    assert refused.error_kind == "not_confirmed"
+    assert (ctx.pending, ctx.executed) == (request, set())
 
 
 def test_refused_write_records_nothing(sqlite_store: Store) -> None:
@@ -183,9 +199,9 @@ def test_refused_write_records_nothing(sqlite_store: Store) -> None:
     tools = _toy_tools(counter)
     ctx = ToolContext(store=sqlite_store)
     result = tools.call(ctx, "set_label", {"label": "forbidden"})
-    assert (result.ok, result.error_kind, result.content) == (
-        False, "policy", "Error: that label is not allowed")
-    assert ctx.pending is None and counter.applied == []
+    assert (result.ok, result.error_kind, result.content, result.data) == (
+        False, "policy", "Error: that label is not allowed", None)
+    assert ctx.pending is None and ctx.executed == set() and counter.applied == []
     assert tools.call(ctx, "nope", {}).error == (
         "there is no tool 'nope'; the tools are lookup, set_label")
 
@@ -195,20 +211,24 @@ def test_operator_path_skips_conversation_but_not_idempotency(sqlite_store: Stor
     tools = _toy_tools(counter)
     ctx = ToolContext(store=sqlite_store)
     first = tools.execute_confirmed(ctx, "set_label", {"label": "green"})
+    # the operator's own context records what it executed
+    assert ctx.executed == {ConfirmationRequest.key_for("set_label", {"label": "green"})}
     second = tools.execute_confirmed(ctx, "set_label", {"label": "green"})
     assert first.ok and second.error_kind == "not_confirmed" and counter.applied == ["green"]
     assert tools.execute_confirmed(ctx, "lookup", {"order_id": "x"}).content == "x:3:None"
 
 
-def test_context_state_round_trips(sqlite_store: Store) -> None:
+def test_a_stored_proposal_is_confirmed_in_a_later_context(sqlite_store: Store) -> None:
+    """The proposal survives as JSON (the conversation stores it between turns)."""
     counter = Counter()
     tools = _toy_tools(counter)
-    ctx = ToolContext(store=sqlite_store, session_user_id="u1")
-    tools.call(ctx, "set_label", {"label": "blue"})
-    saved: dict[str, Any] = ctx.state().model_dump(mode="json")
-    restored = ToolContext.restore(sqlite_store, ContextState.model_validate(saved))
-    assert restored.session_user_id == "u1" and restored.pending == ctx.pending
-    assert tools.confirm(restored, restored.pending.request_id).ok  # type: ignore[union-attr]
+    proposed = tools.call(ToolContext(store=sqlite_store, session_user_id="u1"), "set_label",
+                          {"label": "blue"})
+    stored = proposed.data.model_dump_json()
+    later = ToolContext(store=sqlite_store, session_user_id="u1",
+                        pending=ConfirmationRequest.model_validate_json(stored))
+    assert later.pending == proposed.data
+    assert tools.confirm(later, later.pending.request_id).ok  # type: ignore[union-attr]
     assert counter.applied == ["blue"]
 
 
