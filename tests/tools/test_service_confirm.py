@@ -1,5 +1,9 @@
 """Confirmation, idempotency and conditional writes on SQLite and PostgreSQL, and replays of
-gold action sequences (the operator path ``aisle replay`` uses) checked by final database state."""
+gold action sequences checked by final database state: as a shopper's conversation (the
+identified user adopted by the caller) and on the operator path ``aisle replay`` uses.
+
+The tools change no context: a test stores a proposal as ``ctx.pending`` and records an
+executed id as the conversation (``assistant.act.proposals``) does."""
 
 from __future__ import annotations
 
@@ -60,7 +64,9 @@ def test_nothing_changes_before_confirmation(shop: Store) -> None:
     assert proposed.ok and proposed.content.startswith("Not done yet.")
     assert "Refund: $4,079.45 back to gift card gift_card_7219486 (balance $49.00 -> $4,128.45) "\
         "immediately." in proposed.content
+    assert isinstance(proposed.data, ConfirmationRequest) and ctx.pending is None
     assert state(shop, "#W6779827") == ("pending", 1, 49.0)
+    ctx.pending = proposed.data
     assert confirm(ctx, proposed.data.request_id).ok
     assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
 
@@ -69,11 +75,13 @@ def test_repeated_or_changed_confirmation_applies_nothing(shop: Store) -> None:
     ctx = ToolContext(store=shop, session_user_id=ETHAN)
     request = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL).data
     assert isinstance(request, ConfirmationRequest)
+    ctx.pending = request
     changed = request.model_copy(update={"arguments": {**CANCEL, "reason": "ordered by mistake"}})
     assert confirm(ctx, changed).error_kind == "not_confirmed"
     assert confirm(ctx, "someone-elses-id").error_kind == "not_confirmed"
     assert state(shop, "#W6779827") == ("pending", 1, 49.0)
     assert confirm(ctx, request).ok
+    ctx.executed.add(request.request_id)  # the caller records what ran
     replay = confirm(ctx, request)
     assert (replay.ok, replay.error_kind) == (False, "not_confirmed")
     assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
@@ -82,9 +90,11 @@ def test_repeated_or_changed_confirmation_applies_nothing(shop: Store) -> None:
 def test_a_newer_proposal_replaces_the_pending_one(lite: Store) -> None:
     ctx = ToolContext(store=lite, session_user_id=ETHAN)
     first = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL).data
+    ctx.pending = first
     second = RETAIL_TOOLS.call(ctx, "modify_pending_order_payment",
                                {"order_id": "#W6779827", "payment_method_id": ETHAN_CARD}).data
-    assert ctx.pending == second
+    assert isinstance(second, ConfirmationRequest) and ctx.pending == first  # tools store nothing
+    ctx.pending = second  # the conversation keeps the newest proposal
     assert confirm(ctx, first.request_id).error_kind == "not_confirmed"
     assert state(lite, "#W6779827") == ("pending", 1, 49.0)
 
@@ -92,6 +102,7 @@ def test_a_newer_proposal_replaces_the_pending_one(lite: Store) -> None:
 def test_confirmation_checks_the_current_state_again(lite: Store) -> None:
     shopper = ToolContext(store=lite, session_user_id=ETHAN)
     request = RETAIL_TOOLS.call(shopper, "cancel_pending_order", CANCEL).data
+    shopper.pending = request
     operator = ToolContext(store=lite, operator=True)
     assert execute_confirmed(operator, "cancel_pending_order", CANCEL).ok
     late = confirm(shopper, request.request_id)
@@ -157,9 +168,38 @@ def test_writes_are_refused_without_identification(lite: Store) -> None:
 # --- replays of gold action sequences ---------------------------------------------------------
 
 
+IDENTIFY = ("find_user_id_by_email", "find_user_id_by_name_zip")
+
+
 def replay(store: Store, actions: list[tuple[str, dict[str, Any]]]) -> list[bool]:
+    """The actions as a shopper's conversation would run them: confirmed writes, and the user
+    an identification tool found adopted by the caller (the tools only return the id)."""
     ctx = ToolContext(store=store)
-    return [execute_confirmed(ctx, name, arguments).ok for name, arguments in actions]
+    oks = []
+    for name, arguments in actions:
+        result = execute_confirmed(ctx, name, arguments)
+        if result.ok and name in IDENTIFY:
+            ctx.session_user_id = result.data
+        oks.append(result.ok)
+    return oks
+
+
+def test_identification_alone_identifies_nobody(lite: Store) -> None:
+    ctx = ToolContext(store=lite)
+    found = execute_confirmed(ctx, "find_user_id_by_email",
+                              {"email": "ethan.lopez8943@example.com"})
+    assert (found.ok, found.data, ctx.session_user_id) == (True, ETHAN, None)
+    looked = execute_confirmed(ctx, "get_order_details", {"order_id": "#W6779827"})
+    assert looked.error_kind == "not_authenticated"
+
+
+def test_operator_replay_needs_no_identification(lite: Store) -> None:
+    ctx = ToolContext(store=lite, operator=True)  # what ``aisle replay`` runs
+    assert execute_confirmed(ctx, "cancel_pending_order", CANCEL).ok
+    assert ctx.executed == {ConfirmationRequest.key_for("cancel_pending_order", CANCEL)}
+    again = execute_confirmed(ctx, "cancel_pending_order", CANCEL)
+    assert again.error_kind == "not_confirmed"
+    assert state(lite, "#W6779827") == ("cancelled", 2, 4128.45)  # refunded once
 
 
 def test_replay_identify_look_up_cancel(shop: Store) -> None:

@@ -80,11 +80,14 @@ def test_item_id_lists_are_normalised(raw: object) -> None:
 def test_identification_by_email_and_by_name_zip(shop: Store) -> None:
     ctx = ToolContext(store=shop)
     found = call(ctx, "find_user_id_by_email", email="  Yusuf.Rossi7301@EXAMPLE.com ")
-    assert (found.ok, found.content, ctx.session_user_id) == (True, "yusuf_rossi_9620",
-                                                              "yusuf_rossi_9620")
+    assert (found.ok, found.content, found.data) == (True, "yusuf_rossi_9620",
+                                                     "yusuf_rossi_9620")
+    assert ctx.session_user_id is None  # found, not adopted: the conversation decides
     again = ToolContext(store=shop)
-    assert call(again, "find_user_id_by_name_zip", first_name=" yúsuf", last_name="ROSSI",
-                zip=19122).content == "yusuf_rossi_9620"
+    by_name = call(again, "find_user_id_by_name_zip", first_name=" yúsuf", last_name="ROSSI",
+                   zip=19122)
+    assert (by_name.content, by_name.data, again.session_user_id) == (
+        "yusuf_rossi_9620", "yusuf_rossi_9620", None)
     missing = call(ToolContext(store=shop), "find_user_id_by_name_zip", first_name="Yusuf",
                    last_name="Rossi", zip="19123")
     assert (missing.ok, missing.error_kind) == (False, "unknown_id")
@@ -122,7 +125,8 @@ def test_results_have_tau2s_shape(shop: Store, original: dict[str, Any]) -> None
 
 def test_other_customers_are_refused(shop: Store) -> None:
     ctx = ToolContext(store=shop)
-    call(ctx, "find_user_id_by_email", email="yusuf.rossi7301@example.com")
+    found = call(ctx, "find_user_id_by_email", email="yusuf.rossi7301@example.com")
+    ctx.session_user_id = found.data  # adopted, as the conversation does with typed credentials
     other_order = call(ctx, "get_order_details", order_id="#W6779827")  # ethan_lopez_6291's
     assert (other_order.error_kind, other_order.content) == (
         "other_account",

@@ -20,17 +20,19 @@ ETHAN_GIFT, ETHAN_CARD = "gift_card_7219486", "credit_card_9789590"
 
 
 def confirmed(store: Store, user: str, name: str, **arguments: Any) -> ToolResult:
+    """Propose, store the proposal as the conversation does, and confirm it."""
     ctx = ToolContext(store=store, session_user_id=user)
     proposed = RETAIL_TOOLS.call(ctx, name, arguments)
     assert proposed.ok, proposed.content
     assert isinstance(proposed.data, ConfirmationRequest)
+    ctx.pending = proposed.data
     return confirm(ctx, proposed.data.request_id)
 
 
 def refused(store: Store, user: str, name: str, **arguments: Any) -> ToolResult:
     ctx = ToolContext(store=store, session_user_id=user)
     result = RETAIL_TOOLS.call(ctx, name, arguments)
-    assert not result.ok and ctx.pending is None
+    assert not result.ok and result.data is None and ctx.pending is None
     return result
 
 
