@@ -1,4 +1,6 @@
-"""Choosing the clarifying question by information gain, checked against gains worked by hand."""
+"""Choosing the clarifying question by information gain, checked against gains worked by hand:
+product attributes before variant options, few products with many variants asked about as
+variants, and the bonus for an attribute most titles name."""
 
 from __future__ import annotations
 
@@ -8,15 +10,18 @@ import pytest
 
 from retrieval.documents import ItemRecord, ProductRecord
 from tools.clarify import (
+    TITLE_BONUS,
     best_question,
     information_gain,
     question_for,
     wants_no_questions,
+    with_variants,
 )
 
 
-def _shoe(n: int, color: str, waterproof: bool) -> ProductRecord:
-    items = tuple(ItemRecord(f"s{n}-{s}", {"size": s}, 80.0, True) for s in ("9", "10"))
+def _shoe(n: int, color: str, waterproof: bool, sizes: tuple[str, ...] = ("9", "10")
+          ) -> ProductRecord:
+    items = tuple(ItemRecord(f"s{n}-{s}", {"size": s}, 80.0, True) for s in sizes)
     return ProductRecord(f"s{n}", f"Shoe {n}", "", "Acme", "Running Shoes",
                          "Shoes > Running Shoes", "Running Shoes", 80.0, 4.0, 3,
                          {"color": color, "waterproof": waterproof}, items)
@@ -58,9 +63,79 @@ def test_best_question_is_the_best_split_among_unfixed_unasked_attributes() -> N
 
 
 def test_no_question_when_few_candidates_or_nothing_splits_them() -> None:
-    assert best_question(SHOES[:5], set(), set()) is None  # fewer than 6
+    five = [_shoe(n, "Black" if n % 2 else "White", False, ("10",)) for n in range(5)]
+    assert best_question(five, set(), set()) is None  # fewer than 6, one variant each
     assert best_question(SHOES, {"color", "waterproof"}, set()) is None  # sizes do not split
     assert best_question(SHOES, {"color"}, set(), min_gain=0.6) is None
+
+
+def test_few_products_with_variants_are_asked_about_their_options() -> None:
+    # 5 shoes in sizes 9 and 10 are 10 variants: 5 in size 9 and 5 in size 10, so the size
+    # gains log2(10) - log2(5) = 1 bit; the option is asked about (color, 8 Black and 2 White
+    # variants, and waterproof, 2 yes and 8 no, gain H(0.8, 0.2) = 0.722 each)
+    q = best_question(SHOES[:5], set(), set())
+    assert q is not None
+    assert (q.key, q.text, q.options, q.gain) == ("size", "Which size would you like?",
+                                                  ("10", "9"), 1.0)
+    assert q.counts == {"10": 5, "9": 5}
+    # no option left to ask: the best attribute, and of two equal gains the later key by name
+    fixed = best_question(SHOES[:5], {"size"}, set())
+    assert fixed is not None
+    assert (fixed.key, fixed.counts) == ("waterproof", {"no": 8, "yes": 2})
+    assert fixed.gain == pytest.approx(0.7219, abs=1e-4)
+
+
+def test_with_variants_expands_only_few_products() -> None:
+    sold_out = ItemRecord("t-xl", {"size": "XL"}, 20.0, False)
+    no_options = ItemRecord("t-plain", {}, 20.0, True)
+    tee = ProductRecord("t", "Tee", "", "Acme", "T-Shirts", "T-Shirts", "T-Shirts", 20.0, 4.0, 3,
+                        {}, (ItemRecord("t-s", {"size": "S"}, 20.0, True),
+                             ItemRecord("t-m", {"size": "M"}, 20.0, True), sold_out, no_options))
+    cap = ProductRecord("c", "Cap", "", "Acme", "Caps", "Caps", "Caps", 9.0, 4.0, 3, {},
+                        (ItemRecord("c-1", {"color": "Red"}, 9.0, True),))
+    expanded = with_variants([tee, cap])
+    # each available variant with options is a candidate of its own, sold-out ones are not
+    assert [(r.product_id, [i.item_id for i in r.items]) for r in expanded] == [
+        ("t", ["t-s"]), ("t", ["t-m"]), ("c", ["c-1"])]
+    assert with_variants(SHOES) == SHOES  # 8 products: enough to ask about as they are
+    assert with_variants([cap]) == [cap]  # no more variants than products
+
+
+def test_product_attributes_are_asked_before_variant_options() -> None:
+    # 8 products, one variant each: the colour option splits them 8 ways (3 bits), the fit
+    # attribute 4 slim / 4 regular (1 bit); what kind of product comes first
+    tees = [ProductRecord(f"t{i}", f"Tee {i}", "", "Acme", "T-Shirts", "T-Shirts", "T-Shirts",
+                          20.0, 4.0, 3, {"fit": "slim" if i < 4 else "regular"},
+                          (ItemRecord(f"t{i}-1", {"color": f"c{i}"}, 20.0, True),))
+            for i in range(8)]
+    q = best_question(tees, set(), set())
+    assert q is not None and (q.key, q.gain, q.options) == ("fit", 1.0, ("regular", "slim"))
+    then = best_question(tees, set(), {"fit"})
+    assert then is not None and (then.key, then.gain) == ("color", 3.0)
+
+
+def _headphones(titled: bool) -> list[ProductRecord]:
+    # type: 4 over-ear, 4 in-ear (1 bit); cable: 6 usb-c, 1 lightning, 1 jack
+    # (H(6/8, 1/8, 1/8) = 1.0613 bits)
+    cables = ["usb-c"] * 6 + ["lightning", "jack"]
+    out = []
+    for i in range(8):
+        kind = "over-ear" if i % 2 else "in-ear"
+        title = f"Acme {kind.title()} Headphones {i}" if titled else f"Acme Headphones {i}"
+        out.append(ProductRecord(f"h{i}", title, "", "Acme", "Headphones", "Headphones",
+                                 "Headphones", 50.0, 4.0, 3, {"type": kind, "cable": cables[i]}))
+    return out
+
+
+def test_an_attribute_most_titles_name_gets_a_bonus() -> None:
+    cable_gain = -(0.75 * math.log2(0.75) + 2 * 0.125 * math.log2(0.125))
+    assert 1.0 < cable_gain < 1.0 * TITLE_BONUS  # only the bonus lets the type win
+    plain = best_question(_headphones(titled=False), set(), set())
+    assert plain is not None and plain.key == "cable"
+    assert plain.gain == pytest.approx(round(cable_gain, 4))
+    titled = best_question(_headphones(titled=True), set(), set())
+    assert titled is not None
+    assert (titled.key, titled.gain, titled.options) == ("type", 1.0, ("in-ear", "over-ear"))
 
 
 def test_a_suggested_attribute_is_used_only_when_it_splits() -> None:
