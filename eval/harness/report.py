@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.harness import plots
+from eval.harness.conversation_report import conversations_section
 from eval.harness.document import Document, fmt
 from eval.harness.gates import GateResult
 from eval.harness.runs import load_run, load_transcripts
@@ -41,6 +42,8 @@ def write_report(folder: Path) -> tuple[Path, Path]:
         _dialogue(doc, summary["dialogue"], results, transcripts, images)
     if "service" in summary:
         _service(doc, summary["service"], results, transcripts, images)
+    if "conversations" in summary:
+        conversations_section(doc, summary, summary["conversations"], results, transcripts)
     _latency(doc, summary, transcripts, images)
     for extra in ("retrieval", "ranker"):
         if extra in summary:
