@@ -1,7 +1,8 @@
 """The ``aisle eval`` commands of the harness: one per suite, and ``compare``.
 
-``register(eval_app)`` adds ``aisle eval dialogue|service|latency|smoke|all`` and
-``aisle eval compare RUN_A RUN_B`` to the Typer app of ``eval.cli``. A suite command writes its
+``register(eval_app)`` adds ``aisle eval dialogue|service|latency|smoke|all``,
+``aisle eval conversations`` (``conversation_command``) and ``aisle eval compare RUN_A RUN_B``
+to the Typer app of ``eval.cli``. A suite command writes its
 run folder, prints progress on stderr and the figures and gates at the end (one JSON object on
 stdout with ``--json``), and exits with status 2 when a gate fails (``--no-gates``: report
 only).
@@ -53,8 +54,12 @@ NoGatesOpt = Annotated[bool, typer.Option(
 
 
 def register(app: typer.Typer) -> None:
+    # imported here: the conversations command reuses this module's option types
+    from eval.harness.conversation_command import conversations
+
     for suite in SUITES:
         app.command(suite)(_suite_command(suite))
+    app.command("conversations")(conversations)
     app.command("compare")(compare)
 
 
