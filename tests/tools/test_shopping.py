@@ -1,6 +1,10 @@
 """The shopping tools on a tiny hand-made shop indexed with the hash embedder: constraints are
 enforced in code whatever the model sends, nothing-fits gives the exact nearest relaxation,
-the profile is the session's only, and follow-ups use the candidates kept in the context."""
+the profile is the session's only, and follow-ups use the candidates of ``ctx.shopping``.
+
+Tools return typed outcomes and never change the context: where a conversation would keep a
+search's constraints and candidates, the test does it (``_remember``), as the conversation's
+state owner does."""
 
 from __future__ import annotations
 
@@ -14,17 +18,26 @@ import pytest
 
 from retrieval.documents import ProductRecord
 from retrieval.embedder import HashEmbedder
-from retrieval.help import HelpIndex, HelpSearcher
+from retrieval.help import HelpIndex, HelpPassage, HelpSearcher
 from retrieval.index import ProductIndex, open_chroma
 from retrieval.search import ProductSearcher
 from store.db import Store, open_store, sqlite_url
 from store.models import Event, HelpArticle, Item, Order, OrderItem, Product, Review, User
 from store.profiles import UserProfile
 from tools.base import ToolResult
+from tools.clarify import Question
 from tools.constraints import Constraints
-from tools.grounding import check_grounding, fallback_text
-from tools.shop_context import ShopContext, Shown
-from tools.shopping import SHOPPING_TOOLS, SearchOutcome, resolve_reference
+from tools.explain import ProfileFacts
+from tools.grounding import (
+    GroundingFacts,
+    check_grounding,
+    fact_from_recommendation,
+    fallback_text,
+    numbers_in,
+)
+from tools.shop_context import ShopContext, ShoppingState
+from tools.shopping import SHOPPING_TOOLS, SearchOutcome, find_products, rank, retrieve
+from tools.shopping_info import Comparison, HelpAnswer
 from tools.vocabulary import CatalogVocabulary
 
 # id, brand, model, attributes, variants (size, color, price, available), reviews
@@ -108,8 +121,17 @@ def _ctx(shop: Shop, user: str | None = None, ranker: Any = None) -> ShopContext
 
 
 def _search(ctx: ShopContext, message: str, **args: Any) -> ToolResult:
-    ctx.new_turn(message)
+    ctx.message = message  # the shopper's words this turn
     return SHOPPING_TOOLS.call(ctx, "search_products", {"query": message, **args})
+
+
+def _remember(ctx: ShopContext, result: ToolResult) -> SearchOutcome:
+    """Keep a search in the conversation's shopping memory, as the state owner does."""
+    outcome = _outcome(result)
+    ctx.shopping = ctx.shopping.model_copy(update={
+        "constraints": outcome.constraints, "candidates": outcome.candidates,
+        "query": outcome.query})
+    return outcome
 
 
 def _outcome(result: ToolResult) -> SearchOutcome:
@@ -155,8 +177,9 @@ def test_the_models_query_fills_missing_arguments_but_never_the_shoppers(shop: S
     outcome = _outcome(result)
     assert {c.product_id for c in outcome.candidates} == UNDER_100_SIZE_10
     assert outcome.constraints.said == []
+    _remember(ctx, result)
     # the model's query cannot undo the shopper's cap
-    ctx.new_turn("under $50 please")
+    ctx.message = "under $50 please"
     capped = _outcome(SHOPPING_TOOLS.call(ctx, "search_products",
                                           {"query": "running shoes under $200"}))
     assert {c.product_id for c in capped.candidates} == {"rs7"}
@@ -170,11 +193,59 @@ def test_the_model_is_told_what_was_kept_or_ignored(shop: Shop) -> None:
 
 def test_constraints_carry_over_turns_until_the_shopper_changes_them(shop: Shop) -> None:
     ctx = _ctx(shop)
-    _search(ctx, "running shoes under $100 in size 10")
-    assert {c.product_id for c in _outcome(_search(ctx, "not Velocita")).candidates} == {
-        "rs1", "rs3", "rs7"}
+    _remember(ctx, _search(ctx, "running shoes under $100 in size 10"))
+    narrower = _remember(ctx, _search(ctx, "not Velocita"))
+    assert {c.product_id for c in narrower.candidates} == {"rs1", "rs3", "rs7"}
     wider = _outcome(_search(ctx, "actually under $150", price_max=100))
     assert {c.product_id for c in wider.candidates} == {"rs1", "rs2", "rs3", "rs4", "rs7"}
+    assert (wider.constraints.price_max, wider.constraints.exclude_brands,
+            wider.constraints.attributes) == (150.0, ["Velocita"], {"size": ["10"]})
+
+
+def test_a_search_leaves_the_context_as_it_was(shop: Shop) -> None:
+    ctx = _ctx(shop, user="u1")
+    before = ShoppingState(constraints=Constraints(category="Running Shoes"), asked=["color"])
+    ctx.shopping = before
+    outcome = _outcome(_search(ctx, "running shoes under $100 in size 10"))
+    assert {c.product_id for c in outcome.candidates} == UNDER_100_SIZE_10
+    assert ctx.shopping is before and ctx.shopping == ShoppingState(
+        constraints=Constraints(category="Running Shoes"), asked=["color"])
+    assert (ctx.message, ctx.pending, ctx.executed, ctx.session_user_id) == (
+        "running shoes under $100 in size 10", None, set(), "u1")
+
+
+def test_find_products_is_retrieve_then_rank(shop: Shop) -> None:
+    ctx = _ctx(shop)
+    wanted = Constraints(category="Running Shoes", attributes={"terrain": ["trail"]})
+    found = retrieve(ctx, "trail shoes", wanted, wishes=["grippy"], notes=["a note"])
+    assert (found.words, found.total, found.rejected, found.wishes, found.notes) == (
+        "trail shoes grippy", 3, 0, ("grippy",), ("a note",))
+    assert {r.product_id for _, r in found.fitting} == {"rs2", "rs4", "rs6"}
+    outcome = rank(ctx, found)
+    assert outcome == find_products(ctx, "trail shoes", wanted, ["grippy"], ["a note"])
+    assert (outcome.query, outcome.total, outcome.wishes, outcome.notes) == (
+        "trail shoes grippy", 3, ("grippy",), ["a note"])
+    assert [r.product_id for r in outcome.recommendations] == [
+        c.product_id for c in outcome.candidates]
+    assert outcome.model_text().splitlines()[:2] == [
+        "3 products match; the best 3:", "Constraints: Running Shoes, terrain trail."]
+
+
+def test_the_suggested_variant_is_in_stock_whenever_one_fits(shop: Shop) -> None:
+    ctx = _ctx(shop)
+    # Velocita Zephyr: size 10 at $64.00 is sold out, size 12 at $66.00 is not
+    every = find_products(ctx, "running shoes", Constraints(category="Running Shoes"))
+    zephyr = next(c for c in every.candidates if c.product_id == "rs6")
+    assert (zephyr.item_id, zephyr.price, zephyr.in_stock, zephyr.category) == (
+        "rs6-12-Black", 66.0, True, "Running Shoes")
+    # in size 10 only the sold-out variant fits: it is suggested, and said to be out of stock
+    size_10 = find_products(ctx, "running shoes", Constraints(category="Running Shoes",
+                                                              attributes={"size": ["10"]}))
+    zephyr = next(c for c in size_10.candidates if c.product_id == "rs6")
+    assert (zephyr.item_id, zephyr.price, zephyr.in_stock) == ("rs6-10-Black", 64.0, False)
+    surge = next(c for c in size_10.candidates if c.product_id == "rs3")  # White in stock
+    assert (surge.item_id, surge.in_stock, surge.options) == (
+        "rs3-10-White", True, {"size": ["10"], "color": ["White", "Black"]})
 
 
 def test_nothing_fits_suggests_the_nearest_relaxation(shop: Shop) -> None:
@@ -191,20 +262,36 @@ def test_nothing_fits_suggests_the_nearest_relaxation(shop: Shop) -> None:
         "drop waterproof yes (3 products)", "drop size 11 (1 product)"]
 
 
+def test_dropping_the_category_is_offered_last(shop: Shop) -> None:
+    # no blue headphones: two running shoes are blue (rs2, rs7), and the one headphone
+    # comes in black; the category would unlock more products, yet it goes last
+    outcome = find_products(_ctx(shop), "headphones", Constraints(
+        category="Headphones", attributes={"color": ["Blue"]}))
+    assert outcome.candidates == [] and outcome.total == 0
+    assert [(r.field, r.text, r.matches) for r in outcome.relaxations] == [
+        ("attributes.color", "drop color Blue (1 product)", 1),
+        ("category", "search beyond Headphones (2 products)", 2)]
+    assert outcome.relaxations[1].constraints == Constraints(attributes={"color": ["Blue"]})
+
+
 def test_top_lines_carry_reasons_from_facts(shop: Shop) -> None:
     ctx = _ctx(shop, user="u1")
     result = _search(ctx, "paceline glide running shoes under $100 in size 10")
     line = next(x for x in result.content.splitlines() if "[id rs1]" in x)
-    assert line.endswith("Paceline Glide Running Shoe [id rs1] $89.99, 4.0 stars (10 reviews). "
-                         "Why: under your $100.00 cap: $89.99; by Paceline, as you asked; "
-                         "size 10, as you asked")
-    rec = next(r for r in _outcome(result).recommendations if r.product_id == "rs1")
+    assert line.endswith("Paceline Glide Running Shoe [id rs1] $89.99")
+    outcome = _outcome(result)
+    rec = next(r for r in outcome.recommendations if r.product_id == "rs1")
+    assert [r.text for r in rec.reasons if r.kind == "constraint"] == [
+        "under your $100.00 cap: $89.99", "by Paceline, as you asked", "size 10, as you asked"]
     assert [r.text for r in rec.reasons if r.kind in ("profile", "reviews")] == [
         "you bought Paceline twice before", "in your usual color Black", "in your usual size 10",
         "in your usual price range ($89.99-$89.99)", "reviewers praise the cushioning",
         "some mention problems with the fit (2 reviews)"]
-    facts = ctx.grounding_facts()
-    assert check_grounding(fallback_text(_outcome(result).recommendations), facts).ok
+    assert [r.kind for r in rec.reasons].count("retrieval") == 0  # no filler line
+    # the reply may say what the outcome holds, and nothing else
+    facts = GroundingFacts.build([fact_from_recommendation(r) for r in outcome.recommendations],
+                                 shop.vocab, [100.0])
+    assert check_grounding(fallback_text(outcome.recommendations), facts).ok
     assert not check_grounding("The Velocita Pulse Running Shoe is $99.00.", facts).ok
 
 
@@ -241,54 +328,42 @@ def test_lookup_profile_is_the_sessions_only(shop: Shop) -> None:
     assert result.content == (
         "Signed-in shopper: shops most for Running Shoes; brands: Paceline (bought 2); "
         "usually pays $89.99-$89.99; usual color: Black; usual size: 10; 2 orders.")
+    assert isinstance(result.data, ProfileFacts)
+    assert (result.data.profile.user_id, dict(result.data.brand_purchases),
+            result.data.profile.order_count) == ("u1", {"Paceline": 2}, 2)
 
 
-def test_clarify_compare_and_references_use_the_kept_candidates(shop: Shop) -> None:
+def test_clarify_and_compare_use_the_kept_candidates(shop: Shop) -> None:
     ctx = _ctx(shop)
     assert SHOPPING_TOOLS.call(ctx, "ask_clarifying_question", {}).error_kind == "bad_argument"
-    _search(ctx, "running shoes")
-    # gains over the 7 shoes, worked by hand: color 1.956, terrain 0.985, size 0.973,
-    # waterproof 0.592 (6 no, 1 yes): a suggested attribute is used when it splits enough
+    _remember(ctx, _search(ctx, "running shoes"))
+    kept = ctx.shopping
+    # gains over the 7 shoes, worked by hand: the attributes terrain 0.985 and waterproof
+    # 0.592 (6 no, 1 yes), the options color 1.956 and size 0.973: a suggested attribute is
+    # used when it splits enough, else an attribute comes before any option
     ask = SHOPPING_TOOLS["ask_clarifying_question"]
-    assert ask.call(ctx, {"attribute": "waterproof"}).content == (
-        'Ask the shopper: "Is waterproof a must?" Options: yes | no')
-    assert ask.call(ctx, {}).content == ('Ask the shopper: "Which color would you like?" '
-                                         "Options: Black | Blue | Grey | Red | White")
-    assert ask.call(ctx, {"attribute": "color"}).content == (
-        "'color' is already settled or asked; Ask the shopper: \"Which terrain would you "
-        'like?" Options: road | trail')
-    assert ctx.asked == {"waterproof", "color", "terrain"}
+    waterproof = ask.call(ctx, {"attribute": "waterproof"})
+    assert waterproof.content == 'Ask the shopper: "Is waterproof a must?" Options: yes | no'
+    assert isinstance(waterproof.data, Question) and waterproof.data.key == "waterproof"
+    assert ask.call(ctx, {}).content == ('Ask the shopper: "Which terrain would you like?" '
+                                         "Options: road | trail")
+    assert ctx.shopping is kept and ctx.shopping.asked == []  # the tool records nothing
+    ctx.shopping = kept.model_copy(update={"asked": ["terrain", "waterproof"]})
+    assert ask.call(ctx, {"attribute": "terrain"}).content == (
+        'Ask the shopper: "Which color would you like?" Options: Black | Blue | Grey | Red | '
+        "White")  # asked already: the best question left instead
     table = SHOPPING_TOOLS.call(ctx, "compare_products", {"product_ids": "1, 2"})
-    first, second = ctx.last_candidates[0], ctx.last_candidates[1]
-    assert table.content.splitlines()[0] == (
-        f"| product | 1. {first.title} [id {first.product_id}] | 2. {second.title} "
-        f"[id {second.product_id}] |")
+    first, second = ctx.shopping.candidates[0], ctx.shopping.candidates[1]
+    assert table.content.splitlines()[0] == f"| product | {first.title} | {second.title} |"
+    assert isinstance(table.data, Comparison)
+    assert [p.product_id for p in table.data.products] == [first.product_id, second.product_id]
     assert SHOPPING_TOOLS.call(ctx, "compare_products", {"product_ids": ["1"]}).error_kind == \
         "bad_argument"
     assert SHOPPING_TOOLS.call(ctx, "compare_products", {"product_ids": ["zz"]}).error_kind == \
         "unknown_id"
-    ctx.new_turn("just show me")
-    assert "no more questions" in SHOPPING_TOOLS.call(ctx, "ask_clarifying_question",
-                                                      {}).content
-
-
-def _shown(pid: str, brand: str, price: float, rating: float, color: str) -> Shown:
-    return Shown(product_id=pid, title=f"{brand} {pid}", brand=brand, price=price, rating=rating,
-                 rating_count=3, options={"color": [color]})
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("the second one", "b"), ("I'll take the 1st", "a"), ("option 3", "c"),
-    ("the last one", "c"), ("the cheaper one", "b"), ("the most expensive", "a"),
-    ("the best rated one", "c"), ("that one in blue", "b"), ("the Velocita", "c"),
-    ("the cheaper Paceline", "b"), ("what about c?", "c"), ("the red one", None),
-    ("that one", None), ("the seventh", None),
-])
-def test_resolve_reference(text: str, expected: str | None) -> None:
-    shown = [_shown("a", "Paceline", 120.0, 4.1, "Black"), _shown("b", "Paceline", 80.0, 4.0,
-                                                                 "Blue"),
-             _shown("c", "Velocita", 95.0, 4.8, "Black")]
-    assert resolve_reference(text, shown) == expected
+    ctx.shopping = ctx.shopping.model_copy(update={"stop_asking": True})
+    stopped = SHOPPING_TOOLS.call(ctx, "ask_clarifying_question", {})
+    assert "no more questions" in stopped.content and stopped.data is None
 
 
 def test_help_center_passages_are_citable(shop: Shop) -> None:
@@ -297,26 +372,35 @@ def test_help_center_passages_are_citable(shop: Shop) -> None:
     assert result.content.splitlines()[0] == (
         '[returns] "Returns and refunds" > Returns: You can return delivered items within 30 '
         'days.')
-    assert [(c.article_id, c.title) for c in ctx.turn.citations] == [
+    answer = result.data
+    assert isinstance(answer, HelpAnswer) and answer.query == "how do I return"
+    assert [(p.article_id, p.title) for p in answer.passages] == [
         ("returns", "Returns and refunds")]
-    assert check_grounding("You can return items within 30 days.", ctx.grounding_facts()).ok
+    assert all(isinstance(p, HelpPassage) for p in answer.passages)
+    quoted = set().union(*(numbers_in(p.text) for p in answer.passages))
+    assert quoted == {30.0}
+    facts = GroundingFacts.build((), shop.vocab, quoted, quoted)
+    assert check_grounding("You can return items within 30 days.", facts).ok
+    assert not check_grounding("You can return items within 60 days.", facts).ok
 
 
-def test_state_round_trips(shop: Shop) -> None:
+def test_shopping_state_round_trips(shop: Shop) -> None:
     ctx = _ctx(shop)
-    _search(ctx, "running shoes under $100")
-    state = ctx.shop_state()
-    again = ShopContext.restore_shop(shop.store, ctx.state(), state.model_validate_json(
-        state.model_dump_json()), searcher=shop.searcher, vocab=shop.vocab)
-    assert again.constraints == ctx.constraints == Constraints(
+    _remember(ctx, _search(ctx, "running shoes under $100"))
+    again = ShoppingState.model_validate_json(ctx.shopping.model_dump_json())
+    assert again == ctx.shopping
+    assert again.constraints == Constraints(
         category="Running Shoes", price_max=100.0, said=["category", "price_max"])
-    assert again.last_candidates == ctx.last_candidates
+    later = _ctx(shop)
+    later.shopping = again
+    follow_up = _outcome(_search(later, "in size 10"))  # the earlier constraints still hold
+    assert {c.product_id for c in follow_up.candidates} == UNDER_100_SIZE_10
 
 
 def test_option_words_the_model_adds_to_its_query_are_not_filters(shop: Shop) -> None:
     # The shopper never said "trail"; the model's query did. Road shoes stay in the results.
     ctx = _ctx(shop)
-    ctx.new_turn("running shoes under $100 in size 10")
+    ctx.message = "running shoes under $100 in size 10"
     result = SHOPPING_TOOLS.call(ctx, "search_products", {"query": "trail running shoes"})
     outcome = _outcome(result)
     assert "terrain" not in outcome.constraints.attributes
