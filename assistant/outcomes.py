@@ -158,7 +158,7 @@ class HandedOff:
 
 @dataclass(frozen=True)
 class Chat:
-    kind: Literal["greeting", "thanks", "unclear", "model"]
+    kind: Literal["greeting", "thanks", "unclear", "model", "nothing_pending"]
     model_text: str = ""  # the model's words, shown only when they pass the claim check
     suggestions: tuple[str, ...] = field(default_factory=tuple)
 

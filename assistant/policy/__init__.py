@@ -71,6 +71,8 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
             return Decline()
     elif r.yes and state.last_done and state.question is None:
         return AlreadyDoneAct()
+    elif (r.yes or r.no) and state.question is None:
+        return Talk("nothing_pending")
     if r.asks_person:
         return Handoff(r.text)
     if r.choice is not None and (act := _chosen(r.choice, r, state, shop)) is not None:

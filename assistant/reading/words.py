@@ -21,8 +21,8 @@ YES = re.compile(
     r"right|absolutely|definitely|of course|sounds good|that'?s (right|fine|it)|proceed)"
     r"([\s,.!]+(please|thanks|thank you|go ahead|do it|proceed|confirm(ed)?|that'?s fine|"
     r"sure|yes))*[\s.!]*$", re.IGNORECASE)
-NO = re.compile(r"^\s*(no|n|nope|nah|cancel|stop|don'?t|do not|never ?mind|keep (it|my order)|"
-                r"leave it)\b.*$", re.IGNORECASE)
+NO = re.compile(r"^\s*(?:(no|n|nope|nah|stop|don'?t|do not|never ?mind|keep (it|my order)|"
+                r"leave it)\b.*|cancel(?: (?:it|that|this))?[\s.!]*)$", re.IGNORECASE)
 # A "no" that goes on to ask for something else: eight more words, or an order number.
 _MORE_THAN_NO = re.compile(r"^\W*\w+\W+(\w+\W+){7,}\w", re.IGNORECASE)
 

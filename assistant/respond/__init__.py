@@ -128,6 +128,6 @@ def _help(o: HelpAnswered, lang: str) -> tuple[list[str], list[CitationOut]]:
 def _chat(o: Chat, lang: str, claims: ClaimContext) -> list[str]:
     if o.kind == "model" and o.model_text and not check_claims(o.model_text, claims):
         return [o.model_text.strip()]
-    if o.kind in ("greeting", "thanks"):
+    if o.kind in ("greeting", "thanks", "nothing_pending"):
         return [say(lang, o.kind)]
     return [say(lang, "unclear")]

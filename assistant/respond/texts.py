@@ -84,6 +84,8 @@ EN: dict[str, str] = {
     "greeting": "Hi! I can find products for you and say why they fit, or help with an order "
                 "or a question about our policies. What are you looking for?",
     "thanks": "You're welcome! Is there anything else I can help with?",
+    "nothing_pending": "There's nothing waiting for your confirmation right now. What can I "
+                       "help you with?",
     "unclear": "Sorry, I'm not sure what you need. I can find products (for example "
                "\u201crunning shoes under $90\u201d), help with an order, or answer a "
                "question about our policies.",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR, build_fixture_shop
 
 from assistant.agent import Assistant
 from assistant.deps import Deps, Limits
@@ -26,7 +27,6 @@ from retrieval.embedder import HashEmbedder
 from retrieval.help import HelpIndex, HelpSearcher
 from retrieval.index import ProductIndex, open_chroma
 from retrieval.search import ProductSearcher
-from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR, build_fixture_shop
 from store.db import Store, open_store, sqlite_url
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Shop
 
 from assistant.reading import ShopWords, choice_in, read
 from assistant.reading.identifiers import OrderIdFormat, name_zip_in
 from assistant.reading.language import detect
 from assistant.state import Choice, OpenQuestion
-from conftest import Shop
 from tools.constraints import Constraints
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from conftest import Shop
 from sqlmodel import select
 
 from assistant.agent import Assistant
 from assistant.reply import Reply
-from conftest import Shop
 from retrieval.documents import ProductRecord, load_product_records, norm_value
 from store.models import Item, Product
 
