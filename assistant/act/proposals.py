@@ -28,7 +28,7 @@ from assistant.outcomes import (
     Refused,
 )
 from assistant.state import Choice, OpenQuestion
-from store.models import Item, PaymentMethod
+from store.models import Item, OrderItem, PaymentMethod
 from tools import service_read as read
 from tools.base import ConfirmationRequest, Tool
 from tools.service import RETAIL_TOOLS
@@ -80,7 +80,7 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
     ctx = env.shop_context()
     out: list[str] = []
     order_id = args.get("order_id")
-    lines = []
+    lines: list[OrderItem] = []
     if order_id:
         with env.deps.store.session() as session:
             _, lines = read.load_order(session, order_id)

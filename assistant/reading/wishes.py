@@ -129,7 +129,7 @@ def _tidy(phrase: str) -> str:
 def famous_brands_in(text: str) -> list[str]:
     """Well-known brand names in ``text`` (as written), longest first."""
     lowered = f" {text.lower()} "
-    out = []
+    out: list[str] = []
     for brand in sorted(FAMOUS_BRANDS, key=len, reverse=True):
         m = re.search(rf"(?<![\w-]){re.escape(brand)}(?![\w-])", lowered)
         if m and not any(brand in seen.lower() for seen in out):

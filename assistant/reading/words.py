@@ -65,7 +65,7 @@ DETAILS = re.compile(r"\b(tell\s+me\s+(?:more|about)|more\s+(?:about|info|inform
                      r"good)\s+about|show\s+me\s+(?:the|that|this)|i'?ll\s+take|i\s+(?:like|"
                      r"want|choose|pick)\s+(?:the|that|this))\b", re.I)
 _THE_ONE = r"(?:one|option|pair|model|item)"
-_PICK = {
+_PICK: dict[Refine, re.Pattern[str]] = {
     "cheaper": re.compile(rf"\b(?:the\s+)?(?:cheaper|cheapest|less\s+expensive|least\s+expensive|"
                           rf"lower[\s-]priced|more\s+affordable)\s+{_THE_ONE}\b", re.I),
     "dearer": re.compile(rf"\b(?:the\s+)?(?:pricier|priciest|more\s+expensive|most\s+expensive|"
@@ -140,7 +140,10 @@ def positions(text: str, shown: int) -> tuple[int, ...]:
 
 def pick(text: str) -> Refine | None:
     """ "the cheaper one", "the best rated one": a choice among the products in focus."""
-    return next((name for name, pattern in _PICK.items() if pattern.search(text)), None)
+    for name, pattern in _PICK.items():
+        if pattern.search(text):
+            return name
+    return None
 
 
 def refinement(text: str) -> Refine | None:

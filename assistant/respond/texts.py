@@ -98,10 +98,10 @@ class TextError(KeyError):
     pass
 
 
-def say(language: str, name: str, **values: object) -> str:
+def say(language: str, key: str, /, **values: object) -> str:
     table = TEXTS.get(language, EN)
-    template = table.get(name) or EN[name]
+    template = table.get(key) or EN[key]
     wanted = {field for _, field, _, _ in Formatter().parse(template) if field}
     if missing := wanted - values.keys():
-        raise TextError(f"text {name!r} needs {sorted(missing)}")
+        raise TextError(f"text {key!r} needs {sorted(missing)}")
     return template.format(**values)

@@ -26,7 +26,10 @@ CONFIRM, CANCEL = "yes", "no"  # what the Confirm / Cancel buttons send: an expl
 # Writes are named as nouns: the same step first proposes the change, and runs it only after
 # the shopper's yes, so "Cancelling the order" would claim too much the first time.
 _STEP_TITLES = {
+    "read_message": "Reading your message",
+    "choose_action": "Thinking it over",
     "search_products": "Searching the catalog",
+    "rank_products": "Ranking the results",
     "ask_clarifying_question": "Choosing a question",
     "compare_products": "Comparing products",
     "lookup_profile": "Reading your shopping profile",

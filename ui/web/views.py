@@ -31,7 +31,8 @@ from retrieval.documents import ProductRecord, load_product_records
 from store.db import Store
 from store.meta import shop_meta
 from store.models import HelpArticle, Order, OrderStatus, Product, User
-from tools.references import resolve_reference
+from tools.shopping_info import MISSING as MISSING_CELL
+from tools.shopping_info import comparison
 
 MAX_ATTRIBUTES = 3  # chips on a card: enough to tell products apart, few enough to scan
 MAX_ROWS = 10  # comparison rows after price, rating and brand
@@ -152,56 +153,21 @@ def compared_ids(reply: Reply) -> list[str]:
     return []
 
 
-def _resolve(store: Store, session_id: str, refs: Sequence[str]) -> list[str]:
-    """Ids, positions ("1") or references ("the Aurora") -> product ids, as the tool did."""
-    with store.session() as session:
-        candidates = load_state(session, session_id, None).shop.candidates
-        known = set(session.exec(select(Product.product_id).where(
-            col(Product.product_id).in_(list(refs)))))
-    out: list[str] = []
-    for ref in refs:
-        found: str | None = ref if ref in known else None
-        if found is None and ref.isdigit() and 0 < int(ref) <= len(candidates):
-            found = candidates[int(ref) - 1].product_id
-        found = found or resolve_reference(ref, candidates)
-        if found is not None and found not in out:
-            out.append(found)
-    return out
-
-
-def _cells(values: Sequence[Any]) -> tuple[str, ...]:
-    return tuple(MISSING if v is None else _value(v) for v in values)
-
-
-def _price(record: ProductRecord) -> str:
-    prices = {item.price for item in record.items} or {record.price}
-    lowest = f"${min(prices):,.2f}"
-    return f"from {lowest}" if len(prices) > 1 else lowest
-
-
 def comparison_view(store: Store, session_id: str, reply: Reply) -> ComparisonView | None:
-    """The table for a reply that compared products; None when it did not (or ids are gone)."""
-    refs = compared_ids(reply)
-    ids = _resolve(store, session_id, refs) if refs else []
-    by_id = {r.product_id: r for r in load_product_records(store, ids)}
-    records = [by_id[i] for i in ids if i in by_id]
-    if len(records) < 2:
+    """The table for a reply that compared products: the same ``Comparison`` the reply's
+    sentences were made from (prices of the variants that meet the conversation's
+    constraints); None when the reply compared nothing (or the products are gone)."""
+    ids = compared_ids(reply)
+    if len(ids) < 2:
         return None
-    rows: list[tuple[str, tuple[str, ...]]] = [
-        ("Price", tuple(_price(r) for r in records)),
-        ("Rating", tuple(f"{r.rating_avg:.1f} ★ ({r.rating_count})" if r.rating_count
-                         else "no reviews yet" for r in records)),
-        ("Brand", tuple(r.brand or MISSING for r in records)),
-    ]
-    keys = list(dict.fromkeys(k for r in records for k in r.attributes))
-    options = list(dict.fromkeys(k for r in records for k in r.option_values()))
-    extra = [(humanize(k), _cells([r.attributes.get(k) for r in records])) for k in keys]
-    extra += [(humanize(k), _cells([r.option_values().get(k) for r in records]))
-              for k in options if k not in keys]
-    extra.sort(key=lambda row: len(set(row[1])) == 1)  # rows that tell them apart first
-    rows += extra[:MAX_ROWS]
-    return ComparisonView(tuple(r.product_id for r in records),
-                          tuple(r.title for r in records), tuple(rows))
+    constraints = load_state(store, session_id, None).shopping.constraints
+    table = comparison(store, ids, constraints)
+    if len(table.products) < 2:
+        return None
+    rows = [(label.capitalize(), tuple(cells)) for label, cells in table.table()[1:]
+            if any(c != MISSING_CELL for c in cells)]
+    return ComparisonView(tuple(p.product_id for p in table.products),
+                          tuple(p.title for p in table.products), tuple(rows[:MAX_ROWS + 3]))
 
 
 # --- the shop, who can sign in, what to try -------------------------------------------------
