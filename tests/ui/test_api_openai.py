@@ -12,12 +12,16 @@ import openai
 import pytest
 
 from assistant.agent import Assistant
-from assistant.conversation import SessionState
 from assistant.deps import Deps
 from assistant.llm.scripted import ChatRequest, Reply, ScriptedChat
 from assistant.reply import CitationOut, ProductCard, QuestionOut
 from assistant.reply import Reply as TypedReply
 from assistant.settings import Settings
+from assistant.state import ConversationState
+from retrieval.embedder import HashEmbedder
+from retrieval.search import ProductSearcher
+from store.demo.generate import generate_demo
+from store.demo.types import DemoConfig
 from store.errors import AisleError
 from store.models import Conversation
 from ui.api import create_app
@@ -25,11 +29,15 @@ from ui.api.openai_compat import remainder, reply_markdown
 from ui.cli_serve import bind, running
 from ui.runtime import Runtime
 
-GREETING = "Hello! How can I help you today?"
+# A greeting is answered by code (assistant.respond.texts); the model is consulted only when
+# the words decide nothing ("what's up"), and its words are shown when the claim check passes.
+GREETING = ("Hi! I can find products for you and say why they fit, or help with an order or a "
+            "question about our policies. What are you looking for?")
+MODEL_TEXT = "Happy to help with that."
 
 
 def greeter(request: ChatRequest) -> Reply:
-    return "Anything else?" if len(request.messages) > 2 else GREETING
+    return "Anything else?" if len(request.messages) > 2 else MODEL_TEXT
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +58,11 @@ def client(runtime: Runtime, llm: ScriptedChat) -> Iterator[openai.OpenAI]:
         yield openai.OpenAI(base_url=f"{url}v1", api_key="not-needed", max_retries=0)
 
 
-def state_of(runtime: Runtime, session_id: str) -> SessionState:
+def state_of(runtime: Runtime, session_id: str) -> ConversationState:
     with runtime.store.session() as s:
         row = s.get(Conversation, session_id)
     assert row is not None
-    return SessionState.model_validate(row.state)
+    return ConversationState.restore(row.state)
 
 
 def test_models(client: openai.OpenAI) -> None:
@@ -81,10 +89,32 @@ def test_completion_streaming(client: openai.OpenAI) -> None:
         stream=True))
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
     assert text.strip() == GREETING
-    assert len([c for c in chunks if c.choices[0].delta.content]) >= 2  # really streamed
+    # the greeting is one piece of text: one content chunk between the role and the stop
+    assert len([c for c in chunks if c.choices[0].delta.content]) == 1
     assert chunks[0].choices[0].delta.role == "assistant"
     assert chunks[-1].choices[0].finish_reason == "stop"
     assert chunks[-1].model_extra["aisle"]["reply"]["text"] == GREETING  # type: ignore[index]
+
+
+def test_a_search_streams_its_text_in_pieces(tmp_path: Path) -> None:
+    runtime = Runtime(Settings(data_dir=tmp_path, rate_limit_per_minute=0))
+    generate_demo(runtime.store, DemoConfig(products=120, users=3, seed=7))
+    embedder = HashEmbedder()
+    runtime.product_index.sync(runtime.store, embedder)
+    searcher = ProductSearcher(runtime.store, runtime.product_index, embedder)
+    bot = Assistant(Deps(store=runtime.store, llm=ScriptedChat([]), searcher=searcher))
+    with running(create_app(runtime, assistant=bot)) as url:
+        client = openai.OpenAI(base_url=f"{url}v1", api_key="not-needed", max_retries=0)
+        chunks = list(client.chat.completions.create(
+            model="aisle", messages=[{"role": "user", "content": "yoga mats under $100"}],
+            stream=True))
+    pieces = [c.choices[0].delta.content for c in chunks if c.choices[0].delta.content]
+    reply = chunks[-1].model_extra["aisle"]["reply"]  # type: ignore[index]
+    assert reply["kind"] == "recommendations" and len(reply["products"]) == 4
+    # the first sentence, the list's heading and each product's line, as they are made
+    assert pieces[:2] == ["4 yoga mats fit: under $100.00.\n", "Here are the best 4:\n"]
+    assert len(pieces) == 6 and pieces[2].startswith("1. ")
+    assert "".join(pieces).startswith(reply["text"])
 
 
 def test_a_resent_transcript_continues_its_conversation(
@@ -95,20 +125,20 @@ def test_a_resent_transcript_continues_its_conversation(
     answer = first.parse().choices[0].message.content
     transcript = [{"role": "user", "content": "hello there"},
                   {"role": "assistant", "content": f"  {answer}\n"},  # whitespace may change
-                  {"role": "user", "content": "and shoes?"}]
+                  {"role": "user", "content": "what's up"}]
     second = client.chat.completions.with_raw_response.create(
         model="aisle", messages=transcript, stream=False)  # type: ignore[arg-type]
     assert second.headers["x-aisle-session"] != first.headers["x-aisle-session"]
     history = state_of(runtime, second.headers["x-aisle-session"]).history
     assert [(h.role, h.content) for h in history] == [
         ("user", "hello there"), ("assistant", GREETING),
-        ("user", "and shoes?"), ("assistant", "Anything else?")]
+        ("user", "what's up"), ("assistant", "Anything else?")]
     seen = [m.content for m in llm.requests[-1].messages]
-    assert seen[1:] == ["hello there", GREETING, "and shoes?"]  # after the system prompt
+    assert seen[1:] == ["hello there", GREETING, "what's up"]  # after the system prompt
 
     edited = [{"role": "user", "content": "hello there"},
               {"role": "assistant", "content": "Something we never said."},
-              {"role": "user", "content": "and shoes?"}]
+              {"role": "user", "content": "what's up"}]
     fresh = client.chat.completions.with_raw_response.create(
         model="aisle", messages=edited)  # type: ignore[arg-type]
     seeded = state_of(runtime, fresh.headers["x-aisle-session"]).history

@@ -32,6 +32,10 @@ from ui.runtime import Runtime
 
 pytestmark = pytest.mark.anyio
 
+# "hi" is answered by code (assistant.respond.texts), without consulting the model
+GREETING = ("Hi! I can find products for you and say why they fit, or help with an order or a "
+            "question about our policies. What are you looking for?")
+
 
 @pytest.fixture
 def anyio_backend() -> str:
@@ -110,7 +114,7 @@ async def test_auto_policy_asks_for_a_key_once_one_exists(
     assert made.status_code == 201 and session_id.startswith("k")
     turn = await http.post(f"/api/v1/sessions/{session_id}/messages",
                            json={"message": "hi"}, headers=bearer(key_a))
-    assert turn.json()["reply"]["text"] == "Hello!"
+    assert turn.json()["reply"]["text"] == GREETING
     other = await http.get(f"/api/v1/sessions/{session_id}", headers=bearer(key_b))
     assert other.status_code == 404  # sessions are scoped to the key that made them
 
