@@ -38,7 +38,7 @@ class Asked:
     question: OpenQuestion
     search: SearchOutcome | None = None  # the candidates the question splits
     topic: Literal["attribute", "category", "department", "order", "reason", "items",
-                   "variant", "payment", "not_sold"] = "attribute"
+                   "variant", "payment", "not_sold", "again"] = "attribute"
     unknown_brands: tuple[str, ...] = ()
 
 

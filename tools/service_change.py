@@ -199,7 +199,7 @@ def item_swaps(ctx: ToolContext, order: Order, lines: list[OrderItem], item_ids:
 
 def difference_text(diff: float, method: str) -> str:
     if diff > 0:
-        return f"the shopper pays {money(diff)} more with {method}"
+        return f"you pay {money(diff)} more with {method}"
     if diff < 0:
         return f"{money(-diff)} is refunded to {method}"
     return "no price difference"

@@ -14,7 +14,7 @@ import re
 from assistant.act import discovery, proposals, service
 from assistant.act.env import TurnEnv
 from assistant.act.steps import Events, Steps
-from assistant.outcomes import Chat, HandedOff, HelpAnswered, Outcome
+from assistant.outcomes import Asked, Chat, HandedOff, HelpAnswered, Outcome
 from assistant.policy.acts import (
     Act,
     AlreadyDoneAct,
@@ -26,6 +26,7 @@ from assistant.policy.acts import (
     Handoff,
     Help,
     NotCarried,
+    Reask,
     Search,
     Serve,
     Talk,
@@ -63,6 +64,8 @@ def run(act: Act, env: TurnEnv) -> Events[Outcome]:
         return proposals.already_done(env)
     if isinstance(act, Help):
         return (yield from _help(act, env))
+    if isinstance(act, Reask) and env.state.question is not None:
+        return Asked(env.state.question, topic="again")
     if isinstance(act, Handoff):
         ctx = env.shop_context()
         yield from env.steps.call(transfer_to_human_agents, ctx, {"summary": act.summary[:500]})

@@ -125,6 +125,7 @@ def shopper_safe(text: str, methods: dict[str, PaymentMethod]) -> str:
     text = _METHOD_ID.sub("", text)
     for method_id, method in methods.items():
         text = text.replace(method_id, method_name(method))
+    text = re.sub(r"\bpaypal\b", "PayPal", text)
     return " ".join(text.split())
 
 

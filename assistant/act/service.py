@@ -71,7 +71,7 @@ def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
     if request.intent == "account":
         env.state.request = None
         return _account(env)
-    orders = yield from env.steps.run("get_user_details", {"orders": "all"},
+    orders = yield from env.steps.run("get_user_details", {"user_id": ctx.session_user_id},
                                       lambda: read.user_orders(ctx))
     views = [order_view(o, lines) for o, lines in orders]
     if len({o.created_at.replace(second=0, microsecond=0) for o, _ in orders}) == 1 < len(orders):
@@ -254,6 +254,12 @@ def _refund_methods(order: Order, methods: dict[str, PaymentMethod]) -> list[Pay
 
 
 def _named_method(words: str, methods: list[PaymentMethod]) -> str | None:
+    """The one method the words name: by its id, its last four digits, or its kind."""
+    said = words.casefold()
+    for method in methods:
+        if method.id.casefold() in said or (method.last_four and re.search(
+                rf"\b{re.escape(method.last_four)}\b", said)):
+            return method.id
     for source, pattern in _SOURCES:
         if re.search(pattern, words, re.I):
             fits = [m.id for m in methods if m.source == source]

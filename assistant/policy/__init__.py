@@ -23,6 +23,8 @@ Not here: carrying the act out (``assistant.act``), reading words (``assistant.r
 
 from __future__ import annotations
 
+import re
+
 from assistant.policy import discovery as discovery_policy
 from assistant.policy import service as service_policy
 from assistant.policy.acts import (
@@ -35,12 +37,14 @@ from assistant.policy.acts import (
     Describe,
     Handoff,
     Help,
+    Reask,
     Search,
     Serve,
     Talk,
 )
 from assistant.proposal import Proposal
 from assistant.reading import Reading, ShopWords
+from assistant.reading.shop import LEXICON
 from assistant.state import Choice, ConversationState
 from tools import service as service_tools
 from tools.constraints import Constraints
@@ -77,6 +81,11 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
         return Handoff(r.text)
     if r.choice is not None and (act := _chosen(r.choice, r, state, shop)) is not None:
         return act
+    if r.stop_questions and state.question is not None:
+        if state.question.kind == "attribute":  # "no preference": show what was found
+            shopping = state.shopping
+            return Search(shopping.constraints, shopping.query, tuple(shopping.unchecked))
+        return Reask()
     if r.greeting:
         return Talk("greeting")
     if r.thanks:
@@ -161,8 +170,15 @@ def _proposed(r: Reading, proposal: Proposal | None, shop: ShopWords) -> Act:
     if proposal is None:
         return Talk("unclear")
     if proposal.is_tool(search_products):
-        return Search(discovery_policy.model_constraints(proposal, shop) or Constraints(),
-                      f"{r.fixed} {proposal.arguments.get('query') or ''}".strip(), r.wishes)
+        # Only a search about something the catalog has: a model that turns "hmm ok" into a
+        # search for "hmm ok" finds nothing worth showing.
+        constraints = discovery_policy.model_constraints(proposal, shop) or Constraints()
+        query = str(proposal.arguments.get("query") or "")
+        if constraints.category or constraints.brands or constraints.attributes or any(
+                shop.sells_word(w) for w in re.findall(r"[a-z]{3,}", query.lower())
+                if w not in LEXICON):
+            return Search(constraints, f"{r.fixed} {query}".strip(), r.wishes)
+        return Talk("unclear")
     if proposal.is_tool(search_help_center):
         return Help(r.text)
     if proposal.is_tool(service_tools.transfer_to_human_agents):

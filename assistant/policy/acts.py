@@ -80,6 +80,11 @@ class AlreadyDoneAct:
 
 
 @dataclass(frozen=True)
+class Reask:
+    """Show the question on screen again: the answer chose none of its options."""
+
+
+@dataclass(frozen=True)
 class Handoff:
     summary: str
 
@@ -91,4 +96,4 @@ class Talk:
 
 
 Act = (Search | AskCategory | NotCarried | Compare | Describe | Help | Serve | Confirm | Decline
-       | AlreadyDoneAct | Handoff | Talk)
+       | AlreadyDoneAct | Reask | Handoff | Talk)

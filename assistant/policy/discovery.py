@@ -53,7 +53,7 @@ def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
     previous = shopping.constraints
     same_topic = not parsed.category or parsed.category == previous.category
     if shown and same_topic and (r.refine or r.instead or (
-            r.has_constraints and not parsed.category and not r.unknown_things)):
+            r.has_constraints and not parsed.category)):
         return _refined(r, state, shown)
     model = model_constraints(proposal, shop)
     hint = proposal.arguments.get("attribute") if proposal and proposal.is_tool(

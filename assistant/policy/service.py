@@ -104,12 +104,19 @@ def service(r: Reading, state: ConversationState, proposal: Proposal | None,
     return Serve(_filled(request, r, state, proposal, shop))
 
 
+_FLOW_QUESTIONS = frozenset({"order", "reason", "items", "variant", "payment"})
+
+
 def continues(r: Reading, state: ConversationState) -> bool:
     """The message answers the open request's last question in words (an email, an order
-    number, a reason, an address) rather than starting something else."""
+    number, a reason, an item or option named, an address) rather than starting something
+    else."""
     if state.request is None:
         return False
     if r.email or r.name_zip or r.order_ids or r.service:
+        return True
+    if state.question is not None and state.question.kind in _FLOW_QUESTIONS and not (
+            r.asks_person or r.help or (r.product_request and r.names_products)):
         return True
     if state.request.intent == "cancel" and reason_in(r.text):
         return True

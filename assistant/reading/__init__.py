@@ -48,7 +48,7 @@ _REQUEST = re.compile(
     r"suggest|show\s+me|shopping\s+for|searching\s+for|search\s+for|help\s+me\s+(?:choose|pick|"
     r"find|decide|select)|do\s+you\s+(?:have|sell|carry|stock)|got\s+any|any\s+good|i'?d\s+like|"
     r"in\s+the\s+market\s+for|gift|present|ideas?\s+for|options\s+for|something\s+for)\b", re.I)
-_HELP_CHOOSE = re.compile(r"\bhelp\s+me\s+(?:choose|pick|decide|select|find)\b|"
+_HELP_CHOOSE = re.compile(r"\bhelp\s+me\s+(?:choose|pick|decide|select)\b|"
                           r"\bwhich\s+\w+\s+should\s+i\b|\bnot\s+sure\s+which\b", re.I)
 
 
@@ -214,6 +214,8 @@ def choice_in(text: str, question: OpenQuestion | None) -> Choice | None:
             return choice
     for choice in question.choices:  # an order number, a value or a category, named
         named = _norm(choice.value) if choice.kind in ("order", "value", "category") else ""
+        if named in _GENERIC_VALUES:
+            continue  # "no" of "Is waterproof a must?" is said only alone (the label)
         if named and re.search(rf"(?<![\w#]){re.escape(named)}(?![\w])", said):
             others = [c for c in question.choices if c is not choice and c.value and
                       re.search(rf"(?<![\w#]){re.escape(_norm(c.value))}(?![\w])", said)]
@@ -223,6 +225,10 @@ def choice_in(text: str, question: OpenQuestion | None) -> Choice | None:
               (said in _norm(c.label) or _norm(c.label) in said)]
     if len(inside) == 1:
         return inside[0]
+    titled = [c for c in question.choices if c.kind == "items" and
+              (title := _norm(c.label.split(" (")[0])) and len(title) > 2 and title in said]
+    if len(titled) == 1:
+        return titled[0]
     spots = words.positions(text, len(question.choices))
     if len(spots) == 1 and len(said.split()) <= 4:
         return question.choices[spots[0] - 1]
@@ -234,6 +240,7 @@ def choice_in(text: str, question: OpenQuestion | None) -> Choice | None:
     return _overlapping(said, question.choices)
 
 
+_GENERIC_VALUES = frozenset({"yes", "no", "none", "other", "standard", "regular", "any"})
 # How shoppers accept a relaxation without clicking it ("ok, raise the budget").
 _MORE = r"(?:raise|increase|higher|bigger|up|more|extend|stretch|go\s+up\s+on)"
 _RELAX_WORDS = {

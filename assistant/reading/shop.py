@@ -70,6 +70,13 @@ def words_of(text: str) -> list[str]:
     return [w.lower().strip("'-") for w in _WORD.findall(text)]
 
 
+def listing_words(text: str) -> set[str]:
+    """The words of a listing, hyphenated ones also in parts ("non-slip": "non", "slip")."""
+    out = set(words_of(text))
+    out.update(part for w in list(out) if "-" in w for part in w.split("-") if part)
+    return out
+
+
 @dataclass
 class Speller:
     known: frozenset[str] | set[str]
@@ -131,12 +138,12 @@ class ShopWords:
         departments: dict[str, list[str]] = defaultdict(list)
         leaves: list[str] = []
         for r in records:
-            words.update(words_of(" ".join((r.title, r.description, r.brand, r.category,
-                                            r.product_type))))
-            for value in r.attributes.values():
-                words.update(words_of(str(value)))
-            for values in r.option_values().values():
-                words.update(words_of(" ".join(values)))
+            words.update(listing_words(" ".join((r.title, r.description, r.brand, r.category,
+                                                 r.product_type))))
+            for key, value in r.attributes.items():
+                words.update(listing_words(f"{key.replace('_', ' ')} {value}"))
+            for key, values in r.option_values().items():
+                words.update(listing_words(f"{key.replace('_', ' ')} {' '.join(values)}"))
             leaf = r.category_leaf or r.product_type
             if leaf and leaf not in leaves:
                 leaves.append(leaf)

@@ -110,6 +110,8 @@ def asked_text(o: Asked, lang: str) -> list[str]:
         return [*pieces, q.text]
     if o.topic == "department":
         return [say(lang, "ask_department", question=q.text)]
+    if o.topic == "again":
+        return [say(lang, "ask_again"), *(f"- {label}" for label in q.labels())]
     if o.topic == "category":
         lead_in = [lead(o.search)] if o.search is not None else []
         return [*lead_in, say(lang, "ask_category", question=q.text)] if not lead_in \

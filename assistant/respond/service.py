@@ -22,9 +22,13 @@ def _items(view: OrderView) -> str:
     return "; ".join(line_label(li) for li in view.lines) or "no items"
 
 
+def _placed(view: OrderView, lang: str, key: str) -> str:
+    return say(lang, key, date=date_label(view)) if view.placed else ""
+
+
 def order_line(view: OrderView, lang: str) -> str:
-    return say(lang, "order_line", order_id=view.order_id, date=date_label(view) or "-",
-               status=view.status, items=_items(view))
+    return say(lang, "order_line", order_id=view.order_id,
+               placed=_placed(view, lang, "placed_line"), status=view.status, items=_items(view))
 
 
 def orders_text(o: OrdersListed, lang: str) -> list[str]:
@@ -42,7 +46,7 @@ def orders_text(o: OrdersListed, lang: str) -> list[str]:
 
 def order_text(o: OrderShown, lang: str) -> list[str]:
     v = o.order
-    pieces = [say(lang, "order_shown", order_id=v.order_id, date=date_label(v) or "-",
+    pieces = [say(lang, "order_shown", order_id=v.order_id, placed=_placed(v, lang, "placed"),
                   status=v.status),
               say(lang, "order_items", items=_items(v)),
               say(lang, "order_total", total=f"${v.total:,.2f}")]

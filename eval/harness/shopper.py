@@ -100,6 +100,8 @@ class Shopper:
             return Move(None, outcome="handoff")
         if reply.products:
             return self._judge(reply)
+        if NOTHING_FITS.search(reply.text):  # "nothing fits" with relaxations to choose from
+            return self._read(reply.text)
         if reply.kind == "question" and reply.question is not None:
             return self._answer(reply.question.attribute, list(reply.question.options))
         return self._read(reply.text)
