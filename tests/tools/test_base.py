@@ -17,7 +17,7 @@ from tools.base import (
     parse_docstring,
     tool,
 )
-from tools.errors import PolicyViolation, ToolDefinitionError
+from tools.errors import OtherAccount, PolicyViolation, ToolDefinitionError
 
 
 def test_parse_docstring_google_style() -> None:
@@ -230,6 +230,17 @@ def test_a_stored_proposal_is_confirmed_in_a_later_context(sqlite_store: Store) 
     assert later.pending == proposed.data
     assert tools.confirm(later, later.pending.request_id).ok  # type: ignore[union-attr]
     assert counter.applied == ["blue"]
+
+
+def test_one_customer_per_conversation(sqlite_store: Store) -> None:
+    guest = ToolContext(store=sqlite_store)
+    guest.one_customer("u1")  # nobody yet: anyone may be identified
+    assert guest.session_user_id is None  # checked, not adopted
+    signed_in = ToolContext(store=sqlite_store, session_user_id="u1")
+    signed_in.one_customer("u1")
+    with pytest.raises(OtherAccount, match="already signed in as another customer"):
+        signed_in.one_customer("u2")
+    ToolContext(store=sqlite_store, session_user_id="u1", operator=True).one_customer("u2")
 
 
 def test_schemas_keep_registration_order() -> None:
