@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.reading.wishes import famous_brands_in
 from tools.grounding import GroundingFacts, check_grounding
 
 ECHO_RUN = 6  # words in a row from the shopper's message
@@ -93,6 +94,21 @@ def repeats_prompt(text: str, prompt_texts: Sequence[str], tool_names: Sequence[
     return any(name.lower() in lowered for name in tool_names if "_" in name)
 
 
+def _sells_problems(text: str, facts: GroundingFacts) -> list[str]:
+    """ "We carry X": X must be among the products found (a word of their titles or brands)."""
+    if not _SELLS.search(text):
+        return []
+    if not facts.products:
+        return ["says what the shop sells without a search"]
+    found = {w for p in facts.products for w in _words(f"{p.title} {p.brand}")}
+    forms = {w.rstrip("s") for w in found} | found
+    for m in _SELLS.finditer(text):
+        said = [w for w in _words(text[m.end():m.end() + 80]) if len(w) > 3][:6]
+        if said and not any(w in forms or w.rstrip("s") in forms for w in said):
+            return [f"says the shop sells {' '.join(said[:3])!r}, which no search found"]
+    return []
+
+
 def check_claims(text: str, ctx: ClaimContext) -> list[str]:
     problems: list[str] = []
     if ctx.message and echoes(text, ctx.message):
@@ -109,8 +125,11 @@ def check_claims(text: str, ctx: ClaimContext) -> list[str]:
         problems.append("mentions a code")
     if _ACTION.search(text) and not ctx.actions_done:
         problems.append("says an action was done that did not run")
-    if _SELLS.search(text) and not ctx.facts.products:
-        problems.append("says what the shop sells without a search")
+    problems += _sells_problems(text, ctx.facts)
+    known_brands = {p.brand.lower() for p in ctx.facts.products if p.brand}
+    for brand in famous_brands_in(text):
+        if brand.lower() not in known_brands:
+            problems.append(f"names the brand {brand!r}, which is not among the results")
     seen = ctx.observed.lower().replace("canceled", "cancelled")
     for m in _STATE.finditer(text):
         if m.group(0).lower().replace("canceled", "cancelled") not in seen:
