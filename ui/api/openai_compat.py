@@ -27,9 +27,9 @@ from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.state import ChatLine
-from assistant.events import Final, TextDelta, TurnEvent
+from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
 from assistant.reply import Reply
+from assistant.state import ChatLine
 from ui.api.errors import ApiError, NotFoundError, as_api_error, error_body
 from ui.api.security import Caller
 from ui.api.services import ApiServices, caller, services
@@ -203,7 +203,10 @@ async def _chunks(
     sent: list[str] = []
     try:
         async for event in events:
-            if isinstance(event, TextDelta) and event.text:
+            if isinstance(event, StepStarted | StepFinished):
+                # Steps as they happen, in Aisle's extension field: OpenAI clients ignore it.
+                yield chunk({}, aisle={"step": event.to_dict()})
+            elif isinstance(event, TextDelta) and event.text:
                 sent.append(event.text)
                 yield chunk({"content": event.text})
             elif isinstance(event, Final):
