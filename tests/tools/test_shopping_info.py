@@ -79,3 +79,24 @@ def test_compare_needs_two_to_four_known_products(fashion: FixtureShop) -> None:
         "unknown_id", "unknown product '9999'; use positions (1-2) in the list on screen, or "
         "product ids from the last search results")
     assert ctx.shopping.candidates[0].product_id == "59"  # the context is as it was
+
+
+def test_an_id_past_the_list_on_screen_is_an_id(fashion: FixtureShop) -> None:
+    """The model reads the five products on screen with their ids ("1. Grey ribbed knitted
+    dress [id 7]", ``SearchOutcome.model_text``) and may send those ids back: a number past
+    the five on screen is no position, even when more candidates are kept."""
+    ctx = ShopContext(store=fashion.store, searcher=fashion.searcher, vocab=fashion.vocab)
+    outcome = find_products(ctx, "grey ribbed knitted dress", Constraints(category="Dresses"))
+    assert outcome.model_text().splitlines()[2:4] == [
+        "1. Grey ribbed knitted dress [id 7] $60.95",
+        "2. Black merino knitted dress [id 162] $126.99"]
+    assert len(outcome.candidates) == 30 and outcome.candidates[6].product_id != "7"
+    ctx.shopping = ShoppingState(constraints=outcome.constraints,
+                                 candidates=outcome.candidates)
+    result = SHOPPING_TOOLS.call(ctx, "compare_products", {"product_ids": ["7", "162"]})
+    compared = [p.product_id for p in result.data.products]
+    assert compared == ["7", "162"], (
+        f"compare_products(['7', '162']) with ids read off the five products on screen compared "
+        f"{compared}: tools.shopping_info.resolve_products reads any number up to the 30 kept "
+        "candidates as a position, so id 7 became the 7th candidate; positions should stop at "
+        "the list on screen (the five shown)")
