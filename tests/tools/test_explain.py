@@ -195,3 +195,20 @@ def test_profile_facts_and_review_summaries_from_the_store(sqlite_store: Store) 
     assert [(a.aspect, a.positive, a.negative) for a in summaries["p1"]] == [
         ("cushioning", 2, 0), ("fit", 0, 2), ("comfort", 1, 0)]
     assert summaries["nothing"] == []
+
+
+def test_a_wish_is_mentioned_only_as_a_whole_word() -> None:
+    # fashion.csv product 46: "tiered" holds the letters of "red", and the dress is leopard
+    # print; on that catalog "a red dress" showed it with "its description mentions “red”"
+    dress = ProductRecord("46", "Leopard print cotton maxi dress",
+                          "A floor-length leopard print maxi dress in lightweight cotton, tiered "
+                          "from the waist.", "", "Dresses", "Women > Dresses", "Dresses",
+                          59.0, 4.5, 42, {})
+    mentions = [r.text for r in reasons_for(dress, Constraints(), None, None, wishes=["red"])
+                if r.kind == "mention"]
+    assert mentions == [], (
+        f"{mentions}: tools.explain._mention_reasons matches a wish inside other words "
+        "(\"red\" in \"tiered\"); a mention must be the wish as whole words")
+    wrap = replace(dress, title="Red viscose wrap dress", description="Tie waist.")
+    assert [r.text for r in reasons_for(wrap, Constraints(), None, None, wishes=["red"])
+            if r.kind == "mention"] == ["its description mentions \u201cred\u201d"]
