@@ -145,9 +145,11 @@ def citations_html(citations: Sequence[CitationOut]) -> str:
 
 
 def options_for(reply: Reply) -> list[dict[str, str]]:
-    """The clickable answers under a reply: a question's options (each sends its own text),
-    or Confirm / Cancel for a write waiting for the shopper (sending an explicit yes / no)."""
-    if reply.kind == "question" and reply.question is not None:
+    """The clickable answers under a reply: a question's options (each sends its own text;
+    a confirmation's are "Yes, cancel order #W..." and "Keep my order"), or Confirm / Cancel
+    for a confirmation that names none (sending an explicit yes / no)."""
+    if reply.kind in ("question", "confirmation") and reply.question is not None \
+            and reply.question.options:
         return [{"value": o, "label": o} for o in reply.question.options]
     if reply.kind == "confirmation":
         return [{"value": CONFIRM, "label": "Confirm"}, {"value": CANCEL, "label": "Cancel"}]
