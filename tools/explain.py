@@ -15,6 +15,7 @@ Not here: ranking, persuasive wording, anything not in the store.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -195,7 +196,8 @@ def _mention_reasons(record: ProductRecord, wishes: Sequence[str]) -> list[Reaso
     out = []
     for wish in wishes:
         said = wish.lower().strip()
-        if said and (f" {said}" in text or said.replace(" ", "-") in text):
+        words = r"[\s-]+".join(re.escape(w) for w in said.split())
+        if said and re.search(rf"(?<![\w-]){words}(?![\w-])", text):
             out.append(Reason("mention", f"its description mentions \u201c{wish}\u201d",
                               {"mentions": wish}))
     return out

@@ -35,6 +35,7 @@ MAX_VALUES = 6
 PASSAGES = 3
 PASSAGE_CHARS = 500
 MISSING = "-"
+ON_SCREEN = 5  # products a shopper sees after a search: positions count among these
 
 
 @tool
@@ -188,11 +189,12 @@ def resolve_products(store: Store, refs: Sequence[str], shown: Sequence[Shown]) 
     for ref in refs:
         text = str(ref).strip().lstrip("#")
         found: str | None = None
-        if text.isdigit() and 0 < int(text) <= len(shown) and len(text) <= 2:
+        if text.isdigit() and 0 < int(text) <= min(len(shown), ON_SCREEN) and len(text) <= 2:
             found = shown[int(text) - 1].product_id
         found = found or (text if text in known else None) or resolve_reference(text, shown)
         if found is None:
-            raise UnknownId(f"unknown product {ref!r}; use positions (1-{len(shown)}) in the "
+            on_screen = min(len(shown), ON_SCREEN)
+            raise UnknownId(f"unknown product {ref!r}; use positions (1-{on_screen}) in the "
                             "list on screen, or product ids from the last search results")
         if found not in out:
             out.append(found)

@@ -37,6 +37,7 @@ from assistant.policy.acts import (
     Describe,
     Handoff,
     Help,
+    NotCarried,
     Reask,
     Search,
     Serve,
@@ -174,10 +175,12 @@ def _proposed(r: Reading, proposal: Proposal | None, shop: ShopWords) -> Act:
         # search for "hmm ok" finds nothing worth showing.
         constraints = discovery_policy.model_constraints(proposal, shop) or Constraints()
         query = str(proposal.arguments.get("query") or "")
+        content = [w for w in re.findall(r"[a-z]{3,}", query.lower()) if w not in LEXICON]
         if constraints.category or constraints.brands or constraints.attributes or any(
-                shop.sells_word(w) for w in re.findall(r"[a-z]{3,}", query.lower())
-                if w not in LEXICON):
+                shop.sells_word(w) for w in content):
             return Search(constraints, f"{r.fixed} {query}".strip(), r.wishes)
+        if r.unknown_things and any(w in r.unknown_things[0].split() for w in content):
+            return NotCarried(r.unknown_things[0])  # the model took it for a product
         return Talk("unclear")
     if proposal.is_tool(search_help_center):
         return Help(r.text)

@@ -67,7 +67,7 @@ def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
                       attribute=hint, unknown_brands=r.unknown_brands)
     if r.unknown_brands:
         return NotCarried(r.unknown_brands[0], brand=True)
-    if r.unknown_things and (r.product_request or len(r.fixed.split()) <= 4) and not r.vague:
+    if r.unknown_things and r.product_request and not r.vague:
         return NotCarried(r.unknown_things[0])
     if model is not None and (model.category or model.brands):
         constraints = merge_constraints(previous, model, parsed)

@@ -67,7 +67,7 @@ def address_in(text: str, proposal: Proposal | None) -> dict[str, str] | None:
     tail = text.split(" to ", 1)[-1] if " to " in text else text
     m = _ADDRESS.search(tail.strip())
     if m:
-        found = {k: (v or "").strip() for k, v in m.groupdict().items()}
+        found = {k: (v or "").strip().rstrip(".").strip() for k, v in m.groupdict().items()}
         found["country"] = found["country"] or "USA"
         found["state"] = found["state"].upper()
         return found
