@@ -127,12 +127,12 @@ def print_summary(summary: dict[str, Any], gates: list[GateResult]) -> None:
     err.print(f"conversations ({summary['bank']} bank), {part['trials']} trial(s):",
               highlight=False)
     for name, f in [*part["flows"].items(), ("overall", part["overall"])]:
-        ks = " ".join(f"^{k} {_f(v)}" for k, v in f["pass_hat_k"].items())
+        ks = " ".join(f"pass^{k} {_f(v)}" for k, v in f["pass_hat_k"].items())
         checks = ", ".join(f"{k} {n}" for k, n in list(f["failed_checks"].items())[:3])
-        err.print(f"  {name:22s} n={f['conversations']:3d} pass {_f(f['pass_rate']):5s} {ks}"
+        err.print(f"  {name:22s} n={f['conversations']:3d} pass rate {_f(f['pass_rate']):5s} {ks}"
                   f"  invented {f['invented']} violating {f['violating']} echo {f['echo']} "
                   f"promise {f['promise']} prompt {f['prompt_text']}"
-                  + (f"  [{checks}]" if checks else ""), highlight=False)
+                  + (f"; failed first: {checks}" if checks else ""), highlight=False, markup=False)
     for s in part["skipped"]:
         err.print(f"  skipped {s['flow']} on {s['shop']}: {s['reason']}", highlight=False)
     for gate in gates:

@@ -81,8 +81,10 @@ def fixture_factory(name: str, folder: Path, workdir: Path,
 def tau2_factory(folder: Path | None, workdir: Path, embedder: Callable[[], Embedder]
                  ) -> Factory:
     def build() -> ShopUnderTest | str:
-        if folder is None or not (folder / "db.json").exists():
-            return f"tau2-bench retail data not found at {folder or 'its default place'}"
+        if folder is None:
+            return "tau2-bench retail data not found (give its folder with --tau2)"
+        if not (folder / "db.json").exists():
+            return f"tau2-bench retail data not found: no db.json in {folder}"
         workdir.mkdir(parents=True, exist_ok=True)
         db = workdir / "tau2-conversations.db"
         db.unlink(missing_ok=True)
