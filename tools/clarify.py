@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from retrieval.documents import ProductRecord, norm_key, norm_value, value_list
 
 MIN_CANDIDATES = 6
+MIN_VARIANTS = 3  # one product in three options is still worth one question about them
 MIN_GAIN = 0.5  # bits; below it the answer would barely narrow the list
 MAX_OPTIONS = 5
 MAX_ATTRIBUTE_VALUES = 8  # more distinct values on a product attribute: a measurement, not a choice
@@ -156,9 +157,10 @@ def with_variants(candidates: Sequence[ProductRecord]) -> list[ProductRecord]:
 def question_for(candidates: Sequence[ProductRecord], key: str,
                  min_gain: float = MIN_GAIN) -> Question | None:
     """The question about ``key`` when it splits the candidates by at least ``min_gain``."""
-    candidates = with_variants(candidates)
-    col = _columns(candidates).get(norm_key(key))
-    if col is None or len(candidates) < MIN_CANDIDATES:
+    expanded = with_variants(candidates)
+    col = _columns(expanded).get(norm_key(key))
+    least = MIN_VARIANTS if len(expanded) > len(candidates) else MIN_CANDIDATES
+    if col is None or len(expanded) < least:
         return None
     gain = information_gain(col.per_candidate)
     return _question(col, gain) if gain >= min_gain else None
@@ -172,7 +174,8 @@ def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: s
     is decided before its colour or size, which most products offer several of; options are
     asked about when no attribute splits the candidates (or the candidates are variants)."""
     expanded = with_variants(candidates)
-    if len(expanded) < MIN_CANDIDATES:
+    variants = len(expanded) > len(candidates)
+    if len(expanded) < (MIN_VARIANTS if variants else MIN_CANDIDATES):
         return None
     skip = {norm_key(k) for k in fixed | asked}
     columns = _columns(expanded)
@@ -188,7 +191,6 @@ def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: s
         score = gain * (TITLE_BONUS if _in_titles(col, expanded) else 1.0)
         if col.is_option not in best or (score, key) > best[col.is_option]:
             best[col.is_option] = (score, key)
-    variants = len(expanded) > len(candidates)
     chosen = best.get(False) if not variants and False in best else best.get(True) or \
         best.get(False)
     if chosen is None:

@@ -75,7 +75,8 @@ _RATING_PATTERNS = [
                rf"(?![\d.])\s*(?:\+|plus\b|/\s*5\b|out\s+of\s+5\b|or\s+(?:more|higher|better|above)"
                rf"|and\s+(?:up|above|higher))?", re.I),
 ]
-_HIGHLY = re.compile(r"\b(?:highly|top|well|best)[\s-]rated\b|\bwell[\s-]reviewed\b", re.I)
+_HIGHLY = re.compile(r"\b(?:highly|top|well|best)[\s-]rated\b|\bwell[\s-]reviewed\b|"
+                     r"\b(?:good|great|excellent|strong)\s+(?:ratings?|reviews)\b", re.I)
 _STOCK = re.compile(r"\bin[\s-]stock\b|\bavailable\s+(?:right\s+)?(?:now|today|immediately)\b|"
                     r"\bready\s+to\s+ship\b|\bships?\s+(?:now|today|immediately)\b", re.I)
 

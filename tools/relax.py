@@ -2,10 +2,11 @@
 
 Each constraint is relaxed on its own and the catalog is counted with the filter table (a few
 numpy operations per try): a price cap is raised exactly to the cheapest product that meets
-everything else (found by bisection over cents), a price floor lowered to the dearest one, a
-rating minimum lowered to the best rating on offer; any other constraint is dropped. Small
-price moves come first (they keep every other wish); then the change that unlocks the most
-products, i.e. the tightest constraint.
+everything else (found by bisection over cents), or dropped altogether, a price floor lowered
+to the dearest one, a rating minimum lowered to the best rating on offer; any other constraint
+is dropped. Small price moves come first (they keep every other wish), then the other price
+and rating moves, then the change that unlocks the most products; dropping the category
+comes last (it changes what the shopper is looking for).
 
 Not here: deciding for the shopper; the tool reports these and the shopper chooses.
 """
@@ -68,6 +69,11 @@ def relaxations(table: FilterTable, constraints: Constraints,
         out.append(Relaxation("price_max", f"raise the price cap from ${cap:,.2f} to "
                               f"${cents / 100:,.2f} ({_products(n)})", n, new,
                               cents / 100 <= cap * (1 + SMALL_PRICE_MOVE)))
+        uncapped = changed(price_max=None)
+        m = count(uncapped)
+        if m > n:  # the cheapest one above the cap, or every price
+            out.append(Relaxation("price_max", f"drop the price cap ({_products(m)})", m,
+                                  uncapped))
     floor = constraints.price_min
     if floor is not None and count(changed(price_min=None)):
         cents = -_bisect(-round(floor * 100), 0,
@@ -116,5 +122,8 @@ def relaxations(table: FilterTable, constraints: Constraints,
                                   f"{constraints.category} ({_products(n)})", n, bare))
     # Small price moves first (they keep every other wish), dropping the category last (it
     # changes what the shopper is looking for), else the change that unlocks the most.
-    out.sort(key=lambda r: (not r.small, r.field == "category", -r.matches, r.field))
+    moves = ("price_max", "price_min", "min_rating")
+    order = {id(r): i for i, r in enumerate(out)}
+    out.sort(key=lambda r: (not r.small, r.field == "category", r.field not in moves,
+                            order[id(r)] if r.field in moves else -r.matches, r.field))
     return out[:MAX_SUGGESTIONS]

@@ -59,6 +59,10 @@ def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
     hint = proposal.arguments.get("attribute") if proposal and proposal.is_tool(
         ask_clarifying_question) else None
     names = bool(parsed.category or parsed.brands or parsed.exclude_brands)
+    if len(shop.departments.get(parsed.category or "", ())) > 1 and not (
+            parsed.brands or parsed.attributes or parsed.price_max or parsed.price_min
+            or parsed.min_rating):
+        return AskCategory(r.fixed, department=parsed.category)  # "office": which of these?
     if names or (parsed.attributes and not r.unknown_things) or (r.has_constraints and (
             previous.category and not r.unknown_things)):
         constraints = merge_constraints(previous, model, parsed)
@@ -67,7 +71,7 @@ def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
                       attribute=hint, unknown_brands=r.unknown_brands)
     if r.unknown_brands:
         return NotCarried(r.unknown_brands[0], brand=True)
-    if r.unknown_things and r.product_request and not r.vague:
+    if r.unknown_things and (r.product_request or r.vague):
         return NotCarried(r.unknown_things[0])
     if model is not None and (model.category or model.brands):
         constraints = merge_constraints(previous, model, parsed)

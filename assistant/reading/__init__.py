@@ -133,8 +133,7 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
         instead=bool(words.INSTEAD.search(fixed)),
         constraints=parsed,
         wishes=wishes,
-        unknown_brands=tuple(b for b in famous_brands_in(text)
-                             if b.lower() not in shop.vocab.brands),
+        unknown_brands=_unknown_brands(text, shop, parsed),
         unknown_things=things,
         catalog_words=catalog,
         vague=vague and not names,
@@ -146,6 +145,32 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
         help=service.help_question(fixed) and not order_ids,
         choice=choice_in(text, question),
     )
+
+
+_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+){0,2})")
+_BY_BRAND = re.compile(r"\b(?:by|from|made\s+by|brand)\s+([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+)?)")
+
+
+def _unknown_brands(text: str, shop: ShopWords, parsed: ParsedConstraints) -> tuple[str, ...]:
+    """Brands the shopper names that the shop lacks: well-known ones, and a capitalised name
+    the catalog does not know right before the category named or after "by"/"from"."""
+    found = [b for b in famous_brands_in(text) if b.lower() not in shop.vocab.brands]
+    if parsed.category:
+        names = [m.group(1) for m in _BY_BRAND.finditer(text)]
+        for m in _NAME_RUN.finditer(text):
+            after = text[m.end():m.end() + 40].lower()
+            if any(after.lstrip().startswith(w) for w in _category_words(parsed.category)):
+                names.append(m.group(1))
+        for name in names:
+            words = words_of(name)
+            if words and not any(shop.sells_word(w) or w in LEXICON for w in words) and \
+                    name.lower() not in shop.vocab.brands:
+                found.append(name)
+    return tuple(dict.fromkeys(found))
+
+
+def _category_words(category: str) -> set[str]:
+    return {f for w in words_of(category) for f in noun_forms(w)}
 
 
 def _unchecked(text: str, shop: ShopWords, parsed: ParsedConstraints,
@@ -170,10 +195,27 @@ def _unchecked(text: str, shop: ShopWords, parsed: ParsedConstraints,
     return tuple(dict.fromkeys(out))
 
 
+_OBJECT = re.compile(r"\b(?:a|an|some|any|the|buy|sell|sells|carry|stock|need|want|get|"
+                     r"for|of|new|cheap|good|nice)\s+$", re.I)
+
+
+def _objects(text: str, things: list[list[str]]) -> tuple[str, ...]:
+    """The unknown phrases that stand where a product would ("a kayak", "do you sell
+    trampolines"), not adjectives or filler ("my kitchen is empty")."""
+    lowered = text.lower()
+    out = []
+    for thing in things:
+        phrase = " ".join(thing)
+        at = lowered.find(phrase)
+        if at >= 0 and (_OBJECT.search(lowered[max(0, at - 12):at]) or at == 0):
+            out.append(phrase)
+    return tuple(out)
+
+
 def _content_words(text: str, shop: ShopWords, parsed: ParsedConstraints
                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(things the shop's listings never mention, content words they do use). Adjacent unknown
-    words form one thing ("lawn mower")."""
+    """(things the shop's listings never mention, standing where a product would; content
+    words the listings do use). Adjacent unknown words form one thing ("lawn mower")."""
     brands = " ".join(famous_brands_in(text)).lower()
     text = EMAIL.sub(" ", text)
     skip = LEXICON
@@ -194,7 +236,7 @@ def _content_words(text: str, shop: ShopWords, parsed: ParsedConstraints
         else:
             things.append([word])
             previous_unknown = True
-    return tuple(" ".join(t) for t in things), tuple(dict.fromkeys(known))
+    return _objects(text, things), tuple(dict.fromkeys(known))
 
 
 def _norm(text: str) -> str:
@@ -245,8 +287,11 @@ _GENERIC_VALUES = frozenset({"yes", "no", "none", "other", "standard", "regular"
 _MORE = r"(?:raise|increase|higher|bigger|up|more|extend|stretch|go\s+up\s+on)"
 _RELAX_WORDS = {
     "price_max": re.compile(rf"\b{_MORE}\b[^.?!]*\b(?:price|cap|budget|limit|max\w*)\b|"
-                            r"\bspend\s+(?:a\s+bit\s+|a\s+little\s+)?more\b|\bmore\s+money\b|"
-                            r"\b(?:pricier|more\s+expensive)\b", re.I),
+                            r"\b(?:spend|pay)\s+(?:a\s+bit\s+|a\s+little\s+|some\s+)?more\b|"
+                            r"\bmore\s+money\b|\b(?:pricier|more\s+expensive)\b|"
+                            r"\b(?:forget|ignore|drop|remove|skip|never\s*mind|no)\s+(?:the\s+|my\s+|"
+                            r"a\s+)?(?:budget|price\s+(?:cap|limit)|cap|limit)\b|"
+                            r"\b(?:any|whatever)\s+price\b|\bprice\s+doesn'?t\s+matter\b", re.I),
     "price_min": re.compile(r"\b(?:lower|drop|remove)\b[^.?!]*\b(?:floor|minimum)\b", re.I),
     "min_rating": re.compile(r"\b(?:lower|any|drop)\b[^.?!]*\brating\b|\bfewer\s+stars\b",
                              re.I),

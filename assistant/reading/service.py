@@ -67,6 +67,9 @@ _HELP = re.compile(
     r"gift\s?cards?\s+expire|payment\s+methods?|do\s+you\s+(?:accept|take|ship|offer)|"
     r"privacy|data|account\s+(?:delete|deletion)|exchange\s+policy|damaged|defective|"
     r"how\s+do\s+(?:i|returns|exchanges|refunds))\b", re.I)
+# A request for an act, not a question about the rules ("I want to return it", "please cancel").
+_WANTS = re.compile(r"\b(?:i\s+(?:want|need|would\s+like|wanna)|i'?d\s+like|please|can\s+you|"
+                    r"could\s+you|help\s+me)\b", re.I)
 _QUESTION = re.compile(r"\?|^\s*(?:how|what|when|can|do|does|is|are|will|where|which|why|"
                        r"could|should)\b", re.I)
 
@@ -75,17 +78,19 @@ def intent(text: str, names_order: bool) -> ServiceIntent | None:
     """The request ``text`` makes about an order or the account, or None. ``names_order``:
     the message holds an order number (then "return" or "where" is about that order)."""
     about = names_order or bool(_ABOUT_ORDERS.search(text))
-    asking = help_question(text)
+    asking = help_question(text) and not names_order and not _WANTS.search(text)
     for name, pattern in _INTENTS:
         if not pattern.search(text):
             continue
         if name in ("orders", "account", "user_address", "modify_address"):
             return name
-        # "I want to return something" is a request; "how do returns work?" is a question
-        # for the help center, unless it is about the shopper's own order.
-        if about or (name != "status" and not asking):
+        # "I want to return something" is a request; "how do returns work?" or "what's the
+        # return window for items I bought?" is a question for the help center.
+        if not asking and (about or name != "status"):
             return name
-    return "status" if names_order else None
+    if about and not asking:
+        return "status"  # "what's happening with my latest order"
+    return None
 
 
 def scope(text: str) -> OrderScope:

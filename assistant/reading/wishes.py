@@ -39,8 +39,12 @@ WISH_WORDS = _COLOURS | _MATERIALS | _PATTERNS
 _AUDIENCE = re.compile(r"\b(?:for\s+)?(men|women|kids|children|boys|girls|unisex|toddlers?|"
                        r"babies|baby)(?:'s)?\b|\b(men's|women's|mens|womens|kid's|kids')\b",
                        re.I)
-_CAPACITY = re.compile(r"\bfor\s+(\d{1,2}|two|three|four|five|six|eight)\s+(?:people|persons?|"
-                       r"adults|guests|campers)\b|\b(\d{1,2})[\s-]?(?:person|people|man)\b", re.I)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+_N = r"(\d{1,2}|two|three|four|five|six|seven|eight)"
+_CAPACITY = re.compile(
+    rf"\b(?:for|sleeps|sleeping|fits|seats)\s+(?:a\s+(?:family|group)\s+of\s+)?{_N}"
+    r"(?:\s+(?:people|persons?|ppl|adults|guests|campers|of\s+us))?\b"
+    rf"|\b{_N}[\s-]?(?:person|people|ppl|man)\b", re.I)
 _WORD_LIST = re.compile(r"\b(" + "|".join(sorted(_COLOURS | _MATERIALS | _PATTERNS,
                                                  key=len, reverse=True)) + r")\b", re.I)
 
@@ -115,7 +119,15 @@ wasn't weren't haven't hasn't shouldn't wouldn't couldn't
 def wish_phrases(text: str) -> list[tuple[int, int, str]]:
     """(start, end, phrase) of every colour, material, pattern, audience or capacity wish."""
     found: list[tuple[int, int, str]] = []
-    for pattern in (_CAPACITY, _AUDIENCE, _WORD_LIST):
+    for m in _CAPACITY.finditer(text):
+        count = next(g for g in m.groups() if g)
+        number = _COUNTS.get(count.lower(), count)
+        # "sleeps four", "a 4-person tent" and "for 4 ppl" are one wish: "for 4 people"
+        if m.group(0).lower().startswith(("for", "sleep", "fits", "seats")) and not re.search(
+                r"people|person|ppl|adults|guests|campers|of us|sleep", m.group(0), re.I):
+            continue  # "for 2" alone is no capacity
+        found.append((m.start(), m.end(), f"for {number} people"))
+    for pattern in (_AUDIENCE, _WORD_LIST):
         for m in pattern.finditer(text):
             if all(m.end() <= s or m.start() >= e for s, e, _ in found):
                 found.append((m.start(), m.end(), _tidy(m.group(0))))

@@ -35,7 +35,9 @@ _THANKS = re.compile(r"^\s*((many |great,? |ok,? |okay,? )?(thanks|thank you|thx
 _STOP = re.compile(
     r"\b(?:stop|no\s+more|don'?t|do\s+not|quit|enough)\s+(?:asking|ask|questions?)\b|"
     r"\bjust\s+(?:show|recommend|give|tell|list|pick)\b|\bno\s+questions\b|"
-    r"\bshow\s+me\s+(?:everything|all|them|what\s+you\s+(?:have|got))\b|\bskip\b|"
+    r"\bshow\s+me\s+(?:everything|all|them|what\s+you\s+(?:have|got)|a\s+few|some|the\s+"
+    r"(?:options|results|products|list)|what'?s\s+(?:there|available))\b|\bskip\b|"
+    r"\blet\s+me\s+see\b|\bjust\s+(?:the\s+)?(?:list|results|options)\b|"
     r"\b(?:any|either|whatever)(?:\s+\w+)?\s+is\s+fine\b|\bdoesn'?t\s+matter\b|"
     r"\bno\s+preference\b|\bsurprise\s+me\b", re.IGNORECASE)
 _PERSON = re.compile(
@@ -64,7 +66,7 @@ DETAILS = re.compile(r"\b(tell\s+me\s+(?:more|about)|more\s+(?:about|info|inform
                      r"details?\s+(?:on|of|about)|describe|what\s+about|what'?s\s+(?:special|"
                      r"good)\s+about|show\s+me\s+(?:the|that|this)|i'?ll\s+take|i\s+(?:like|"
                      r"want|choose|pick)\s+(?:the|that|this))\b", re.I)
-_THE_ONE = r"(?:one|option|pair|model|item)"
+_THE_ONE = r"(?:one|option|pair|model|item|of\s+(?:the|those|these)\s+(?:two|2|both|three|3))"
 _PICK: dict[Refine, re.Pattern[str]] = {
     "cheaper": re.compile(rf"\b(?:the\s+)?(?:cheaper|cheapest|less\s+expensive|least\s+expensive|"
                           rf"lower[\s-]priced|more\s+affordable)\s+{_THE_ONE}\b", re.I),
@@ -83,21 +85,42 @@ _REFINE: dict[Refine, re.Pattern[str]] = {
                          r"high[\s-]end|luxury|upscale)\b", re.I),
     "better_rated": re.compile(r"\b((?:better|higher|best|highest|top)[\s-](?:rated|reviewed)|"
                                r"better\s+(?:ratings?|reviews?)|higher\s+(?:ratings?|stars)|"
-                               r"more\s+stars|rated\s+(?:better|higher))\b", re.I),
+                               r"more\s+stars|rated\s+(?:better|higher)|(?:good|great|nice|"
+                               r"strong|high)\s+(?:ratings?|reviews|scores?)|well[\s-](?:rated|"
+                               r"reviewed)|highly[\s-]rated|better\s+ones)\b", re.I),
     "other_brand": re.compile(r"\b(not\s+(?:that|this|the\s+same)\s+brand|(?:other|another|"
                               r"different)\s+brands?|any\s+brand\s+but|no\s+more\s+of\s+that\s+"
-                              r"brand|(?:not|don'?t\s+want)\s+(?:those|these)\s+brands?)\b", re.I),
+                              r"brand|(?:not|don'?t\s+want)\s+(?:those|these)\s+brands?|"
+                              r"(?:don'?t|do\s+not)\s+(?:like|want|trust|love|care\s+for)\s+"
+                              r"(?:that|this|the|those|these)\s+brands?|(?:hate|dislike)\s+"
+                              r"(?:that|this|the)\s+brand|(?:skip|avoid|without)\s+(?:that|this|"
+                              r"the)\s+brand)\b", re.I),
 }
 INSTEAD = re.compile(r"\b(instead|rather|actually|change\s+(?:it|that)\s+to|make\s+it)\b", re.I)
 
 
+_YES_START = re.compile(r"^\W*(yes|yeah|yea|yep|yup|sure|ok(ay)?|confirm(ed)?|go\s+ahead|do\s+it|"
+                        r"please\s+do|correct|right|absolutely|definitely|of\s+course|"
+                        r"sounds\s+good|that'?s\s+(right|fine|it|the\s+one)|proceed|affirmative|"
+                        r"alright|all\s+right)\b", re.IGNORECASE)
+_NOT_YES = re.compile(r"\b(no|not|don'?t|do\s+not|never|wait|hold\s+on|but|instead|keep|"
+                      r"rather|actually)\b", re.IGNORECASE)
+_DECLINE = re.compile(r"^\W*(no|nope|nah|wait|hold\s+on|stop|don'?t|do\s+not|never\s*mind|"
+                      r"changed\s+my\s+mind)\b|\bkeep\s+(it|them|my\s+\w+|the\s+\w+)\b|"
+                      r"\bdon'?t\s+(cancel|do|change|return|go\s+ahead)\b|"
+                      r"\b(leave|let)\s+it\b", re.IGNORECASE)
+
+
 def is_yes(text: str) -> bool:
-    return bool(YES.match(text))
+    """An explicit yes: a yes-word first and no word that takes it back ("yes, but...")."""
+    return bool(YES.match(text)) or (bool(_YES_START.search(text))
+                                     and not _NOT_YES.search(text))
 
 
 def is_no(text: str) -> bool:
     """A plain no: declines what waits for a yes, and asks for nothing else."""
-    return bool(NO.match(text)) and not _MORE_THAN_NO.search(text)
+    return (bool(NO.match(text)) or bool(_DECLINE.search(text))) and \
+        not _MORE_THAN_NO.search(text) and not YES.match(text)
 
 
 def is_greeting(text: str) -> bool:

@@ -11,47 +11,18 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from assistant_shops import Shop, indexed, make_bot
 from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR, build_fixture_shop
 
 from assistant.agent import Assistant
-from assistant.deps import Deps, Limits
 from assistant.llm.errors import WeightsMissing
-from assistant.llm.scripted import ScriptedChat
-from assistant.llm.types import ChatModel
 from assistant.llm.weights import WeightsSpec, ensure_gguf, locate_parts
-from retrieval.embedder import HashEmbedder
-from retrieval.help import HelpIndex, HelpSearcher
-from retrieval.index import ProductIndex, open_chroma
-from retrieval.search import ProductSearcher
 from store.db import Store, open_store, sqlite_url
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
-from tools.vocabulary import CatalogVocabulary
-
-
-@dataclass
-class Shop:
-    store: Store
-    searcher: ProductSearcher
-    help_searcher: HelpSearcher | None
-    vocab: CatalogVocabulary
-
-
-def _indexed(store: Store, root: Path, with_help: bool = True) -> Shop:
-    embedder, client = HashEmbedder(), open_chroma(root / "chroma")
-    products = ProductIndex(client)
-    products.sync(store, embedder)
-    helper = None
-    if with_help:
-        help_index = HelpIndex(client)
-        help_index.sync(store, embedder)
-        helper = HelpSearcher(store, help_index, embedder)
-    return Shop(store, ProductSearcher(store, products, embedder), helper,
-                CatalogVocabulary.from_store(store))
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +40,7 @@ def demo(demo_template: Path, tmp_path: Path) -> Iterator[Shop]:
     """A fresh, indexed copy of the demo shop for one test (writes stay in it)."""
     shutil.copy(demo_template, tmp_path / "shop.db")
     store = open_store(sqlite_url(tmp_path / "shop.db"))
-    yield _indexed(store, tmp_path)
+    yield indexed(store, tmp_path)
     store.dispose()
 
 
@@ -80,14 +51,14 @@ def demo_shared(demo_template: Path, tmp_path_factory: pytest.TempPathFactory
     root = tmp_path_factory.mktemp("demo-shared")
     shutil.copy(demo_template, root / "shop.db")
     store = open_store(sqlite_url(root / "shop.db"))
-    yield _indexed(store, root)
+    yield indexed(store, root)
     store.dispose()
 
 
 @pytest.fixture
 def tau2(tau2_store: Store, tmp_path: Path) -> Shop:
     """The tau2-bench retail shop, indexed (skipped without ../shared's data)."""
-    return _indexed(tau2_store, tmp_path / "index", with_help=False)
+    return indexed(tau2_store, tmp_path / "index", with_help=False)
 
 
 def _fixture(path: Path, workdir: Path) -> Iterator[Shop]:
@@ -109,12 +80,6 @@ def outdoor(tmp_path: Path) -> Iterator[Shop]:
 @pytest.fixture
 def home(tmp_path: Path) -> Iterator[Shop]:
     yield from _fixture(HOME_KITCHEN, tmp_path)
-
-
-def make_bot(shop: Shop, llm: ChatModel | None = None, **limits: object) -> Assistant:
-    return Assistant(Deps(store=shop.store, llm=llm or ScriptedChat([]),
-                          searcher=shop.searcher, help_searcher=shop.help_searcher,
-                          vocab=shop.vocab, limits=Limits(**limits)))  # type: ignore[arg-type]
 
 
 @pytest.fixture

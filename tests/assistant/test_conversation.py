@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import Shop
+from assistant_shops import Shop
 from sqlmodel import select
 
 from assistant import conversation

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Shop
+from assistant_shops import Shop
 
 from assistant.reading import ShopWords, choice_in, read
 from assistant.reading.identifiers import OrderIdFormat, name_zip_in

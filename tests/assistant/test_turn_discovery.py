@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from conftest import Shop
+from assistant_shops import Shop
 from sqlmodel import select
 
 from assistant.agent import Assistant

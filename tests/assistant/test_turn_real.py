@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Shop
+from assistant_shops import Shop
 from sqlmodel import select
 
 from assistant.agent import Assistant

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from conftest import Shop
+from assistant_shops import Shop
 from sqlalchemy import update
 from sqlmodel import col, select
 

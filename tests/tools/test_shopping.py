@@ -252,9 +252,10 @@ def test_nothing_fits_suggests_the_nearest_relaxation(shop: Shop) -> None:
     result = _search(_ctx(shop), "running shoes under $40")
     outcome = _outcome(result)
     assert outcome.candidates == [] and outcome.total == 0
-    # the cheapest running-shoe variant is rs7 at $45.00
+    # the cheapest running-shoe variant is rs7 at $45.00; without any cap, 7 running shoes
     assert [r.text for r in outcome.relaxations] == [
-        "raise the price cap from $40.00 to $45.00 (1 product)"]
+        "raise the price cap from $40.00 to $45.00 (1 product)",
+        "drop the price cap (7 products)"]
     assert "No product fits all of these" in result.content
     waterproof = _outcome(_search(_ctx(shop), "waterproof running shoes size 11"))
     # only rs4 is waterproof (sizes 9, 10); rs1, rs2 and rs7 come in size 11
