@@ -1,6 +1,6 @@
 """Fixture shops built from catalog files the demo generator did not write.
 
-``build_fixture_shop(path, workdir)`` imports a catalog file (tests/data/shops/*.csv) into a
+``build_fixture_shop(path, workdir)`` imports a catalog file (eval/data/shops/*.csv) into a
 fresh SQLite store with the project's own importer (the code ``aisle import catalog`` runs),
 indexes its products with the deterministic ``HashEmbedder`` in an embedded Chroma in
 ``workdir``, and returns the store with a ``ProductSearcher`` and a ``CatalogVocabulary``, the
@@ -34,7 +34,7 @@ from store.db import Store, open_store, sqlite_url
 from store.importers import ImportReport, import_catalog
 from tools.vocabulary import CatalogVocabulary
 
-SHOPS_DIR = Path(__file__).resolve().parent / "data" / "shops"
+SHOPS_DIR = Path(__file__).resolve().parents[1] / "eval" / "data" / "shops"
 OUTDOOR_GEAR = SHOPS_DIR / "outdoor_gear.csv"
 FASHION = SHOPS_DIR / "fashion.csv"
 HOME_KITCHEN = SHOPS_DIR / "home_kitchen.csv"

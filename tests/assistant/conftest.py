@@ -1,5 +1,5 @@
 """Shared by the assistant tests: shops with their search parts (the generated demo shop, the
-tau2 shop and the fixture catalogs of tests/data/shops), an ``Assistant`` on any of them, and,
+tau2 shop and the fixture catalogs of eval/data/shops), an ``Assistant`` on any of them, and,
 for the real-model tests, the embedded GGUF assembled once and kept between runs.
 
 ``bot(shop)`` builds an assistant whose model is a ``ScriptedChat`` with an empty script unless

@@ -1,4 +1,4 @@
-"""The fixture shops in tests/data/shops import with the project's own importer and read the way
+"""The fixture shops in eval/data/shops import with the project's own importer and read the way
 the assistant will see them: counts, ids, brands, attributes, options, stock and the categories
 the vocabulary finds. These are the facts other tests on these shops rely on."""
 
