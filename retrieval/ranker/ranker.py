@@ -5,7 +5,10 @@ settings, file names), ``cross_encoder/`` (a sentence-transformers model), optio
 ``personaliser.json``, plus ``metrics.json`` and ``model_card.md`` for people.
 ``load_ranker`` checks all of it and raises ``RankerUnavailable`` saying what is wrong and how
 to fix it; ``load_ranker_or_fallback`` turns that into the retrieval order with the reason
-attached (and logged), so a shop without a trained ranker still answers.
+attached (and logged), so a shop without a trained ranker still answers. Both orders take the
+rating-confidence prior (``retrieval.ranker.rating_prior``) last, so every caller of
+``rerank`` gets it: the trained ranker with the weight training fitted (the default for one
+trained before the prior), the retrieval order with the default.
 
 Not here: training (``retrieval.ranker.trainer``), where candidates come from.
 """
@@ -24,13 +27,14 @@ import numpy as np
 
 from retrieval.documents import ProductRecord
 from retrieval.ranker.arguments import RankerConfig
-from retrieval.ranker.blend import blend
+from retrieval.ranker.blend import blend, retrieval_prior
 from retrieval.ranker.errors import RankerMissing, RankerUnavailable
 from retrieval.ranker.features import PersonalFeatures, personal_features
 from retrieval.ranker.model import load_trained, ranker_text, score_pairs
 from retrieval.ranker.ndcg import order_by_score
 from retrieval.ranker.optimise import ONNX_INT8, OnnxPairScorer, PairScorer
 from retrieval.ranker.personaliser import Personaliser, feature_matrix
+from retrieval.ranker.rating_prior import RatingPrior
 from store.profiles import UserProfile
 
 if TYPE_CHECKING:
@@ -47,7 +51,8 @@ _FIX = "retrain it with `aisle train-ranker`"
 class RankedProduct:
     product_id: str
     rank: int
-    score: float  # what the order is by: blended relevance, or personalised with a profile
+    score: float  # what the order is by: blended relevance, or personalised with a profile,
+    # standardised plus the rating prior (retrieval order: its DCG discount, the same way)
     relevance: float  # the cross-encoder's logit for (query, product); 0.0 for retrieval order
     personal: PersonalFeatures | None = None
 
@@ -62,15 +67,24 @@ class Reranker(Protocol):
 
 
 class RetrievalOrder:
-    """Keeps the order the candidates came in: the fallback when no ranker is available."""
+    """The fallback when no ranker is available: the order the candidates came in, with the
+    rating prior over the first ``depth`` (later ones keep their order after them)."""
 
     name = "retrieval-order"
+
+    def __init__(self, prior: RatingPrior | None = None,
+                 depth: int = RankerConfig.rerank_depth) -> None:
+        self.prior = prior or RatingPrior.from_manifest(None)
+        self.depth = depth
 
     def rerank(self, query: str, candidates: Sequence[ProductRecord],
                profile: UserProfile | None = None,
                bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]:
-        return [RankedProduct(c.product_id, n, 1.0 / n, 0.0)
-                for n, c in enumerate(candidates, start=1)]
+        head, rest = candidates[:self.depth], candidates[self.depth:]
+        scores = self.prior.apply(retrieval_prior(range(len(head))), head)
+        ranked = [RankedProduct(head[i].product_id, n, float(scores[i]), 0.0)
+                  for n, i in enumerate(order_by_score(scores.tolist()), start=1)]
+        return ranked + _after(ranked, rest)
 
 
 class Ranker:
@@ -93,6 +107,7 @@ class Ranker:
         self.depth = int(config.get("rerank_depth", RankerConfig.rerank_depth))
         self.scorer = scorer  # the int8 model reranking is served with; None: ``model``
         self.backend = backend
+        self.prior = RatingPrior.from_manifest(self.manifest.get("rating_prior"))
 
     def relevance(self, query: str, candidates: Sequence[ProductRecord]) -> np.ndarray:
         """Cross-encoder logits for ``query`` against each candidate, in input order."""
@@ -114,13 +129,19 @@ class Ranker:
         if profile is not None and self.personaliser is not None:
             personal = [personal_features(c, profile, bought_together) for c in candidates]
             scores = self.personaliser.score(feature_matrix(scores, personal))
+        scores = self.prior.apply(scores, candidates)
         order = order_by_score(scores.tolist())
         ranked = [RankedProduct(candidates[i].product_id, n, float(scores[i]), float(rel[i]),
                                 personal[i] if personal else None)
                   for n, i in enumerate(order, start=1)]
-        floor = min(r.score for r in ranked)
-        return ranked + [RankedProduct(c.product_id, len(ranked) + n, floor - n, 0.0)
-                         for n, c in enumerate(rest, start=1)]
+        return ranked + _after(ranked, rest)
+
+
+def _after(ranked: list[RankedProduct], rest: Sequence[ProductRecord]) -> list[RankedProduct]:
+    """The candidates past the reranked ones, in their order, scored below all of them."""
+    floor = min((r.score for r in ranked), default=0.0)
+    return [RankedProduct(c.product_id, len(ranked) + n, floor - n, 0.0)
+            for n, c in enumerate(rest, start=1)]
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:

@@ -7,7 +7,10 @@ two searches is atomic: a search is ranked wholly by the old or wholly by the ne
 
 With a signed-in shopper's profile and a store, it also supplies the "bought together" counts
 the personalisation stage reads (``bought_together_scores``), which the search tool does not
-know about. ``state`` is a short sentence for the UI ("fine-tuned ranker from 2025-06-01 ...").
+know about. With a store, a ranker it is given whose rating prior has no catalog mean (the
+retrieval order, a ranker trained before the prior) gets the store's (``catalog_mean``), read
+once per swap: a catalog imported later is seen at the next swap. ``state`` is a short
+sentence for the UI ("fine-tuned ranker from 2025-06-01 ...").
 
 Not here: loading (``retrieval.ranker.ranker``), training (``retrieval.ranker.lifecycle``).
 """
@@ -21,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from retrieval.documents import ProductRecord
 from retrieval.ranker.features import bought_together_scores
 from retrieval.ranker.ranker import RankedProduct, Ranker, RankerChoice, RetrievalOrder
+from retrieval.ranker.rating_prior import catalog_mean
 from store.db import Store
 from store.profiles import UserProfile
 
@@ -52,7 +56,7 @@ class SwappableRanker:
         choice = choice or RankerChoice(RetrievalOrder(), "no trained ranker yet", missing=True)
         self._lock = threading.Lock()
         self._store = store
-        self._choice = choice
+        self._choice = self._with_catalog_mean(choice)
         self._state = describe(choice)
 
     @property
@@ -81,11 +85,20 @@ class SwappableRanker:
     def swap(self, new: Ranker | RetrievalOrder | RankerChoice) -> None:
         """Serve with ``new`` from the next search on (a ``RankerChoice`` carries why it is
         the retrieval order, when it is)."""
-        choice = new if isinstance(new, RankerChoice) else RankerChoice(new)
+        choice = self._with_catalog_mean(new if isinstance(new, RankerChoice)
+                                         else RankerChoice(new))
         state = describe(choice)
         with self._lock:
             self._choice, self._state = choice, state
         log.info("ranking search results with: %s", state)
+
+    def _with_catalog_mean(self, choice: RankerChoice) -> RankerChoice:
+        """``choice`` whose ranker's rating prior has a catalog mean, read from the store when
+        it lacks one (set on the ranker object, which this holder now owns)."""
+        ranker = choice.ranker
+        if self._store is not None and ranker.prior.mean is None:
+            ranker.prior = ranker.prior.with_mean(catalog_mean(self._store))
+        return choice
 
     def rerank(self, query: str, candidates: Sequence[ProductRecord],
                profile: UserProfile | None = None,
