@@ -25,6 +25,14 @@ def _table(rows: list[tuple[str, Any]]) -> str:
     return "\n".join(["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
 
 
+def _prior_row(prior: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not prior:
+        return []
+    return [(f"with the rating prior (weight {prior['weight']:g}, {prior['count']:g} reviews "
+             f"at the catalog mean {prior['mean']})",
+             f"{prior['valid_ndcg']:.4f} (without {prior['valid_ndcg_without']:.4f})")]
+
+
 def write_card(directory: Path, report: dict[str, Any]) -> None:
     data, cfg = report["data"], report["config"]
     personal = report.get("personaliser")
@@ -54,6 +62,7 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
                 ("fine-tuned cross-encoder (best pass)", f"{report['valid_ndcg_best']:.4f}"),
                 (f"blended with retrieval (weight {report['retrieval_weight']:g})",
                  f"{report['valid_ndcg_blended']:.4f}"),
+                *_prior_row(report.get("rating_prior")),
                 ("passes (step: nDCG@10)",
                  ", ".join(f"{s}: {v:.4f}" for s, v in report["valid_history"]))]),
         "",

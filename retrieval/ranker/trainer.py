@@ -4,8 +4,9 @@ The pipeline, each step in its own module: training groups and hard negatives
 (``data``) -> a dataset in the loss's layout (``loss``) -> sentence-transformers'
 ``CrossEncoderTrainer`` with ``CrossEncoderTrainingArguments`` (``arguments``), validated by
 graded nDCG@10 every few steps, stopping early and keeping the best checkpoint
-(``evaluator``) -> the personalisation stage on held-out purchases (``stage``) -> the
-artifacts, manifest and model card (``card``, ``ranker``).
+(``evaluator``) -> the retrieval-order blend and the rating prior's weight, both fitted on the
+validation queries (``blend``, ``rating_prior``) -> the personalisation stage on held-out
+purchases (``stage``) -> the artifacts, manifest and model card (``card``, ``ranker``).
 
 Everything is written to a staging folder beside ``out_dir`` and swapped in at the end, so an
 interrupted or failed run leaves the previous ranker untouched.
@@ -23,9 +24,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrieval.documents import load_product_records
+import numpy as np
+
+from retrieval.documents import ProductRecord, load_product_records
 from retrieval.ranker.arguments import PRIMARY_METRIC, RankerConfig, training_arguments
-from retrieval.ranker.blend import blended_ndcg, fit_weight
+from retrieval.ranker.blend import blend, blended_ndcg, fit_weight
 from retrieval.ranker.callbacks import StderrProgress, TimeBudget
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.card import write_card, write_metrics
@@ -48,9 +51,11 @@ from retrieval.ranker.evaluator import GradedRerankingEvaluator
 from retrieval.ranker.holdout import HeldOut, held_out_purchases, split_users
 from retrieval.ranker.loss import build_loss, layout_for
 from retrieval.ranker.model import BASE_MODEL_NAME, load_base, ranker_text, score_many
+from retrieval.ranker.ndcg import RerankSample
 from retrieval.ranker.optimise import SERVING_DIR, export_for_serving
 from retrieval.ranker.personaliser import Personaliser
 from retrieval.ranker.ranker import FORMAT, MANIFEST, MODEL_DIR, PERSONALISER
+from retrieval.ranker.rating_prior import PriorFit, catalog_mean, fit_prior_weight
 from retrieval.ranker.stage import case_lists, case_report, fit_personaliser
 from store.db import Store
 from store.meta import judgements_complete
@@ -91,6 +96,7 @@ class TrainReport:
     personaliser: dict[str, Any] | None
     config: dict[str, Any] = field(default_factory=dict)
     serving: dict[str, Any] = field(default_factory=dict)  # the int8 model kept, or why not
+    rating_prior: dict[str, Any] = field(default_factory=dict)  # weight, count, mean, nDCG
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -204,6 +210,16 @@ def _fit_stage(store: Store, model: Any, config: RankerConfig, cases: list[HeldO
                           "weights": personaliser.weights()}
 
 
+def _fit_prior(store: Store, valid: list[RerankSample], logits: list[np.ndarray],
+               ranks: list[list[int]], weight: float,
+               by_id: dict[str, ProductRecord]) -> PriorFit:
+    """The rating prior's weight on the validation lists, ordered as ``rerank`` orders them
+    (the cross-encoder blended with the retrieval order by ``weight``)."""
+    lists = [(blend(score, rank, weight), [by_id[p] for p in s.product_ids], s.grades)
+             for s, score, rank in zip(valid, logits, ranks, strict=True)]
+    return fit_prior_weight(lists, catalog_mean(store))
+
+
 EXPORT_SECONDS = 30.0  # the int8 ONNX export and quantisation on 2 busy cores (measured 10-20 s)
 
 
@@ -270,6 +286,7 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     ranks = retrieval_ranks(valid, source)
     logits = [score_many(model, [(s.query, t) for t in s.texts]) for s in valid]
     weight, blended = fit_weight(valid, logits, ranks) if valid else (0.0, 0.0)
+    prior = _fit_prior(store, valid, logits, ranks, weight, by_id)
     model.save_pretrained(str(staging / MODEL_DIR))
     serving = export_for_serving(
         model, staging / SERVING_DIR,
@@ -289,7 +306,8 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
                 "base_model": BASE_MODEL_NAME, "cross_encoder": MODEL_DIR,
                 "personaliser": PERSONALISER if personaliser else None,
                 "max_seq_length": config.max_seq_length, "source": source.name,
-                "retrieval_weight": weight, "serving": serving, "config": config.to_dict(),
+                "retrieval_weight": weight, "rating_prior": prior.prior.to_dict(),
+                "serving": serving, "config": config.to_dict(),
                 "shop": shop_fingerprint(store)}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     report = TrainReport(
@@ -310,7 +328,7 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
         valid_ndcg_best=round(float(fit.best if fit.best is not None else base), 4),
         valid_ndcg_blended=round(blended, 4), retrieval_weight=weight,
         valid_history=fit.history, stopped=fit.stopped, personaliser=personal,
-        config=config.to_dict(), serving=serving)
+        config=config.to_dict(), serving=serving, rating_prior=prior.to_dict())
     write_metrics(staging, report.to_dict())
     write_card(staging, report.to_dict())
     _swap_in(staging, out_dir)

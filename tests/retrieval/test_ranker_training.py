@@ -29,6 +29,7 @@ from retrieval.ranker import (
     train_ranker,
 )
 from retrieval.ranker.holdout import held_out_purchases, profiles_before
+from retrieval.ranker.rating_prior import MAX_VALID_LOSS, WEIGHTS, RatingPrior, catalog_mean
 from store.db import Store, open_store, sqlite_url
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
@@ -58,7 +59,8 @@ def _copy(trained: tuple[Path, TrainReport], tmp_path: Path) -> Path:
     return target
 
 
-def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainReport]) -> None:
+def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainReport],
+                                                   small_shop: Store) -> None:
     out, report = trained
     assert sorted(p.name for p in out.iterdir()) == [
         "cross_encoder", "cross_encoder_int8", "metrics.json", "model_card.md",
@@ -73,11 +75,18 @@ def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainRe
     assert report.data.label_pairs + report.data.behaviour_pairs <= TINY.max_pairs
     assert report.data.valid_queries == 2
     assert [step for step, _ in report.valid_history] == [2]
+    # The rating prior fitted on the same validation lists, with the shop's mean rating.
+    assert manifest["rating_prior"]["weight"] in WEIGHTS
+    assert manifest["rating_prior"]["mean"] == catalog_mean(small_shop)
+    assert report.rating_prior["valid_ndcg"] >= (
+        report.rating_prior["valid_ndcg_without"] - MAX_VALID_LOSS)
+    assert load_ranker(out).prior == RatingPrior.from_manifest(manifest["rating_prior"])
     assert 0.0 < report.valid_ndcg_best <= 1.0
     card = (out / "model_card.md").read_text()
     for heading in ("# Aisle product ranker", "## Data", "## Validation", "## Personalisation",
                     "## Settings"):
         assert heading in card
+    assert "| with the rating prior (weight " in card
     assert report.personaliser is not None
     assert set(report.personaliser["weights"]) == {
         "relevance", "category_affinity", "brand_affinity", "price_fit", "option_match",
