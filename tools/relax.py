@@ -72,7 +72,7 @@ def relaxations(table: FilterTable, constraints: Constraints,
         uncapped = changed(price_max=None)
         m = count(uncapped)
         if m > n:  # the cheapest one above the cap, or every price
-            out.append(Relaxation("price_max", f"drop the price cap ({_products(m)})", m,
+            out.append(Relaxation("price_cap", f"drop the price cap ({_products(m)})", m,
                                   uncapped))
     floor = constraints.price_min
     if floor is not None and count(changed(price_min=None)):
@@ -122,7 +122,7 @@ def relaxations(table: FilterTable, constraints: Constraints,
                                   f"{constraints.category} ({_products(n)})", n, bare))
     # Small price moves first (they keep every other wish), dropping the category last (it
     # changes what the shopper is looking for), else the change that unlocks the most.
-    moves = ("price_max", "price_min", "min_rating")
+    moves = ("price_max", "price_cap", "price_min", "min_rating")
     order = {id(r): i for i, r in enumerate(out)}
     out.sort(key=lambda r: (not r.small, r.field == "category", r.field not in moves,
                             order[id(r)] if r.field in moves else -r.matches, r.field))

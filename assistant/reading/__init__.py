@@ -110,7 +110,8 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
     wishes = _unchecked(fixed, shop, parsed, context_category)
     things, catalog = _content_words(fixed, shop, parsed)
     lower = {w for w in words_of(fixed)}
-    vague = bool(lower & (VAGUE | RECIPIENTS | OCCASIONS)) or _HELP_CHOOSE.search(fixed) is not None
+    vague = bool(lower & (VAGUE | RECIPIENTS | OCCASIONS | ROOMS)) or \
+        _HELP_CHOOSE.search(fixed) is not None
     names = bool(parsed.category or parsed.brands or parsed.attributes)
     return Reading(
         text=text,
@@ -207,7 +208,8 @@ def _objects(text: str, things: list[list[str]]) -> tuple[str, ...]:
     for thing in things:
         phrase = " ".join(thing)
         at = lowered.find(phrase)
-        if at >= 0 and (_OBJECT.search(lowered[max(0, at - 12):at]) or at == 0):
+        bare = at == 0 and len(lowered.split()) <= 3  # "kayaks please"
+        if at >= 0 and (_OBJECT.search(lowered[max(0, at - 12):at]) or bare):
             out.append(phrase)
     return tuple(out)
 
@@ -288,9 +290,9 @@ _MORE = r"(?:raise|increase|higher|bigger|up|more|extend|stretch|go\s+up\s+on)"
 _RELAX_WORDS = {
     "price_max": re.compile(rf"\b{_MORE}\b[^.?!]*\b(?:price|cap|budget|limit|max\w*)\b|"
                             r"\b(?:spend|pay)\s+(?:a\s+bit\s+|a\s+little\s+|some\s+)?more\b|"
-                            r"\bmore\s+money\b|\b(?:pricier|more\s+expensive)\b|"
-                            r"\b(?:forget|ignore|drop|remove|skip|never\s*mind|no)\s+(?:the\s+|my\s+|"
-                            r"a\s+)?(?:budget|price\s+(?:cap|limit)|cap|limit)\b|"
+                            r"\bmore\s+money\b|\b(?:pricier|more\s+expensive)\b", re.I),
+    "price_cap": re.compile(r"\b(?:forget|ignore|drop|remove|skip|never\s*mind|no)\s+(?:the\s+|"
+                            r"my\s+|a\s+)?(?:budget|price\s+(?:cap|limit)|cap|limit)\b|"
                             r"\b(?:any|whatever)\s+price\b|\bprice\s+doesn'?t\s+matter\b", re.I),
     "price_min": re.compile(r"\b(?:lower|drop|remove)\b[^.?!]*\b(?:floor|minimum)\b", re.I),
     "min_rating": re.compile(r"\b(?:lower|any|drop)\b[^.?!]*\brating\b|\bfewer\s+stars\b",
