@@ -23,6 +23,7 @@ from assistant.agent import Assistant
 from assistant.deps import Deps, Limits
 from assistant.llm.types import ChatModel, Message
 from assistant.prompts import render
+from assistant.reading import ShopWords
 from eval.harness.dbstate import clone
 from retrieval.help import HelpSearcher
 from retrieval.search import ProductSearcher
@@ -45,10 +46,17 @@ class ShopUnderTest:
     vocab: CatalogVocabulary | None = None
     ranker: RerankerLike | None = None  # as the served assistant orders results
 
+    words: ShopWords | None = None  # the shop's words for reading messages (built once)
+
     def vocabulary(self, store: Store) -> CatalogVocabulary:
         if self.vocab is None:
             self.vocab = CatalogVocabulary.from_store(store)
         return self.vocab
+
+    def shop_words(self, store: Store) -> ShopWords:
+        if self.words is None:
+            self.words = ShopWords.from_store(store, self.vocabulary(store))
+        return self.words
 
 
 @dataclass
@@ -94,7 +102,8 @@ class EvalEnv:
     def assistant(self, shop: ShopUnderTest, store: Store) -> Assistant:
         return Assistant(Deps(store=store, llm=self.llm, searcher=shop.searcher,
                               help_searcher=shop.help_searcher, vocab=shop.vocabulary(store),
-                              ranker=shop.ranker, limits=self.limits))
+                              ranker=shop.ranker, limits=self.limits,
+                              words=shop.shop_words(store)))
 
 
 def ready(shop: ShopUnderTest) -> Callable[[], ShopUnderTest]:
