@@ -3,7 +3,9 @@
 One small demo shop (200 products, seeded) indexed with the HashEmbedder, an assistant whose
 LLM is a scripted "brain" (deterministic, no weights), and the UI mounted on FastAPI served by
 uvicorn in a background thread on a free port (``web_url``); the API app with its docs page is
-served the same way when a test asks (``api_url``). Everything is stopped after the session.
+served the same way when a test asks (``api_url``), and so is the chat with the embedded
+model in place of the brain, for ``llm`` tests (``llm_web_url``). Everything is stopped after
+its session or module.
 
 The brain routes on the shopper's words the way a small model is asked to: product words go
 to ``search_products``, "help me choose" adds a clarifying question, "compare" compares the
@@ -22,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +148,31 @@ def web_url(web_shop: WebShop) -> Iterator[str]:
 
     with serve(mount_ui(FastAPI(), web_shop.runtime, assistant=web_shop.assistant),
                "aisle-web-test") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def llm_web_url(web_shop: WebShop, request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same shop and chat with the embedded model asked on every turn
+    (``consult="always"``, no prefill between turns), for ``llm`` tests; skipped, saying why,
+    without its weight packages. The GGUF is assembled as tests/assistant's ``gguf_for`` does."""
+    from assistant.llm import LlamaCppChat
+    from assistant.llm.errors import WeightsMissing
+    from assistant.llm.weights import DEFAULT_MODEL, ensure_gguf, locate_parts
+    from ui.web.app import mount_ui
+
+    try:
+        locate_parts(DEFAULT_MODEL)
+    except WeightsMissing as exc:
+        pytest.skip(f"the {DEFAULT_MODEL.title} weights are not installed: {exc}")
+    cache = getattr(request.config, "cache", None)  # keeps the assembled ~1 GB between runs
+    where = cache.mkdir("aisle-llm") if cache else tmp_path_factory.mktemp("llm")
+    llm = LlamaCppChat(ensure_gguf(DEFAULT_MODEL, where, progress=False))
+    assistant = Assistant(replace(web_shop.assistant.deps, llm=llm, limits=Limits(
+        consult="always", prefill_between_turns=False)))
+    with serve(mount_ui(FastAPI(), web_shop.runtime, assistant=assistant),
+               "aisle-web-llm-test") as url:
         yield url
 
 

@@ -11,6 +11,9 @@ the scripted brain is not asked.
 
 Flows that cancel an order put it back afterwards (``restore``), so the other browser tests
 see the demo shop's pending orders as generated.
+
+The last flow serves the same shop with the embedded model consulted on every turn and runs
+behaviours 1 and 7 (marked ``llm``; skipped, saying why, without the weights).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from store.models import Order, OrderItem, OrderStatus, PaymentMethod, Product
 from tools.service_change import method_name
 from ui.web.views import demo_shoppers
 
+LLM_TURN_MS = 420_000  # a turn asking the embedded model: 5-60 s; the first, cold, ~3 min
 LISTED = 5  # orders a "what did I order" reply lists, newest first
 REASONS = ["I no longer need it", "I ordered it by mistake"]
 KEEP = "Keep my order"
@@ -351,3 +355,43 @@ def test_keep_my_order_changes_nothing(
     now = order_now(store, order.order_id)
     assert now.status == OrderStatus.PENDING
     assert now.payment_history == order.payment_history
+
+
+# --- behaviours 1 and 7 with the embedded model --------------------------------------------
+
+
+@pytest.mark.llm
+def test_vague_request_and_orders_with_the_embedded_model(
+    browser: Any, llm_web_url: str, web_shop: Any, artifacts: Path
+) -> None:
+    store = web_shop.store
+    shop = departments(store)
+    with open_chat(browser, llm_web_url, artifacts, LLM_TURN_MS) as chat:
+        # The step each turn shows while the model chooses (ui.web.render's step titles).
+        asked_model = chat.page.locator("#aisle-chat").get_by_text("Thinking it over",
+                                                                   exact=True)
+        chat.send("I want a gift for my dad")
+        offered = chat.options()
+        assert len(offered) >= 2 and set(offered) <= set(shop), offered
+        assert not any(w in chat.prose().lower() for w in ("gift", "dad", "i will", "i'll"))
+        chat.shoot("llm-b1-vague-request")
+        chat.choose(offered[0])
+        assert set(chat.options()) == shop[offered[0]]
+        expect(asked_model).to_have_count(2)  # the model was asked on both turns
+        chat.shoot("llm-b1-department-categories")
+
+        name, pending = pending_shoppers(store)[0]
+        orders = orders_of(store, pending.user_id)
+        chat.sign_in(name)
+        chat.send("what did I order recently?")
+        said = chat.prose()
+        for order in orders[:LISTED]:
+            assert re.search(rf"{re.escape(order.order_id)}\b[^\n]*: {order.status}\.", said), said
+        chat.shoot("llm-b7-recent-orders")
+        chat.send("I want to cancel my pending order")
+        assert chat.options() == REASONS
+        chat.choose(REASONS[0])
+        assert chat.options() == [f"Yes, cancel order {pending.order_id}", KEEP]
+        assert order_now(store, pending.order_id).status == OrderStatus.PENDING
+        expect(asked_model).to_have_count(3)  # signing in started a fresh conversation
+        chat.shoot("llm-b7-confirmation")
