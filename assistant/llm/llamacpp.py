@@ -275,7 +275,7 @@ class LlamaCppChat:
                                                  self._wanted, PREFILL_CHUNK)
                 except Exception as exc:  # an optimisation only: the next turn evaluates it
                     log.warning("background prefill failed (%s: %s)", type(exc).__name__, exc)
-                    self.llama.reset()  # the KV cache may hold part of a batch
+                    self.llama.reset()  # type: ignore[no-untyped-call]  # may hold part of a batch
                     done = (0, False)
             self.last_prefill = PrefillStats(done[0], time.perf_counter() - started, done[1])
 

@@ -100,7 +100,7 @@ def evaluate_prefix(llama: Any, tokens: Sequence[int]) -> int:
     import llama_cpp
 
     llama_cpp.llama_synchronize(llama._ctx.ctx)  # llama.cpp books its timings here
-    return len(tokens) - common
+    return int(len(tokens) - common)
 
 
 def evaluate_prefix_until(llama: Any, tokens: Sequence[int], stop: threading.Event,
