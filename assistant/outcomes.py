@@ -51,8 +51,9 @@ class NothingFits:
 @dataclass(frozen=True)
 class NotSold:
     thing: str
-    question: OpenQuestion | None  # the nearest categories the shop has
+    question: OpenQuestion | None  # categories to go on with
     brand: bool = False  # the thing is a brand the shop does not carry
+    related: bool = False  # the categories share words with it (else: what the shop carries)
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,12 @@ class Described:
 
 @dataclass(frozen=True)
 class OrderLine:
-    title: str
+    title: str  # the listing's title when the product still exists, else the line's name
     options: tuple[tuple[str, str], ...]
     price: float
     item_id: str
     product_id: str
+    name: str = ""  # the line's own name, as stored with the order
 
 
 @dataclass(frozen=True)

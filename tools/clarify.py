@@ -109,12 +109,12 @@ def _question(col: _Column, gain: float) -> Question:
         for v in values:
             counts[v] += 1
     ranked = sorted(counts, key=lambda v: (-counts[v], v))[:MAX_OPTIONS]
-    label = _label(col.key)
+    name = label(col.key)
     options: tuple[str, ...] = ("yes", "no")
     if set(counts) <= {"yes", "no"}:
-        text = f"Is {label} a must?"
+        text = f"Is {name} a must?"
     else:
-        text, options = f"Which {label} would you like?", tuple(col.shown[v] for v in ranked)
+        text, options = f"Which {name} would you like?", tuple(col.shown[v] for v in ranked)
     shown = {col.shown.get(v, v): counts[v] for v in ranked}
     return Question(col.key, text, options, round(gain, 4), shown)
 
@@ -123,7 +123,7 @@ _UNITS = frozenset({"lb", "lbs", "g", "kg", "mm", "cm", "in", "inch", "gb", "tb"
                     "hz", "l", "ml", "oz", "mp", "v", "db", "h", "min"})
 
 
-def _label(key: str) -> str:
+def label(key: str) -> str:
     """A key as words, its unit in brackets: "max_weight_lb" -> "max weight (lb)"."""
     parts = key.replace("_", " ").split()
     if len(parts) > 1 and parts[-1].lower() in _UNITS:

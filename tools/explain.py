@@ -225,8 +225,9 @@ def reasons_for(record: ProductRecord, constraints: Constraints,
     price = items[0].price if items else record.price
     out = _constraint_reasons(record, constraints, price, items) if items else []
     if items and record.items and not items[0].available:
-        out.append(Reason("stock", "out of stock right now in the options you asked for",
-                          {"in_stock": "no"}))
+        text = "out of stock right now" + (" in the options you asked for"
+                                           if constraints.attributes else "")
+        out.append(Reason("stock", text, {"in_stock": "no"}))
     if isinstance(profile, UserProfile):
         profile = ProfileFacts(profile)
     if profile is not None:

@@ -62,8 +62,10 @@ def relaxations(table: FilterTable, constraints: Constraints,
     out: list[Relaxation] = []
     cap = constraints.price_max
     if cap is not None and count(changed(price_max=None)):
+        # the cap that brings back the cheapest product one can buy now, when there is one
+        stock = not constraints.in_stock and count(changed(price_max=None, in_stock=True)) > 0
         cents = _bisect(round(cap * 100), _CEILING_CENTS,
-                        lambda c: count(changed(price_max=c / 100)) > 0)
+                        lambda c: count(changed(price_max=c / 100, in_stock=stock)) > 0)
         new = changed(price_max=cents / 100)
         n = count(new)
         out.append(Relaxation("price_max", f"raise the price cap from ${cap:,.2f} to "

@@ -185,13 +185,19 @@ def not_carried(act: NotCarried, env: TurnEnv) -> Events[Outcome]:
         hits = yield from env.steps.run(
             "search_products", {"query": act.thing},
             lambda: searcher.search(act.thing, None, k=30))
-        named = _categories_of(env, [h.product_id for h in hits])[:3]
+        # only listings that share a word with it are related; meaning alone is no relation
+        # (a "kayak" is near water bottles in an embedding, not in a shop)
+        named = _categories_of(env, [h.product_id for h in hits if h.bm25_rank is not None])[:3]
+    related = bool(named)
+    if not named:
+        words = env.words
+        named = list(words.departments) if len(words.departments) >= 2 else list(words.leaves)
     question = OpenQuestion(kind="category", key="category",
                             text="Would one of these help?",
-                            choices=[Choice(label=n, kind="category", value=n) for n in named]
-                            ) if named else None
+                            choices=[Choice(label=n, kind="category", value=n)
+                                     for n in named[:MAX_OPTIONS]]) if named else None
     env.state.question = question
-    return NotSold(act.thing, question, brand=act.brand)
+    return NotSold(act.thing, question, brand=act.brand, related=related)
 
 
 def compare(act: Compare, env: TurnEnv) -> Events[Outcome]:

@@ -7,11 +7,15 @@ Not here: the flow (``assistant.act.service``), the reads (``tools.service_read`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from sqlmodel import col, select
 
 from assistant.outcomes import OrderLine, OrderView
 from assistant.state import Choice
-from store.models import Order, OrderItem, PaymentMethod
+from store.db import Store
+from store.models import Order, OrderItem, PaymentMethod, Product
 from tools.service_change import method_name
 
 # Which orders each request can act on (tau2's rules: ``tools.policy``).
@@ -23,13 +27,28 @@ ALLOWED = {"cancel": CANCELLABLE, "modify_address": PENDING_LIKE,
            "return": DELIVERED, "exchange": DELIVERED}
 
 
-def order_view(order: Order, lines: Sequence[OrderItem]) -> OrderView:
+def order_view(order: Order, lines: Sequence[OrderItem],
+               titles: Mapping[str, str] | None = None) -> OrderView:
+    """The order as the shopper sees it; ``titles`` are the listings' titles by product id
+    (an order line stores only its product's type, "Blenders")."""
     tracking = tuple(t for f in order.fulfillments or [] for t in f.get("tracking_id", []))
+    named = titles or {}
     return OrderView(
         order_id=order.order_id, status=order.status, placed=order.created_at,
-        lines=tuple(OrderLine(li.name, tuple((k, str(v)) for k, v in (li.options or {}).items()),
-                              float(li.price), li.item_id, li.product_id) for li in lines),
+        lines=tuple(OrderLine(named.get(li.product_id) or li.name,
+                              tuple((k, str(v)) for k, v in (li.options or {}).items()),
+                              float(li.price), li.item_id, li.product_id, li.name)
+                    for li in lines),
         total=round(sum(float(li.price) for li in lines), 2), tracking=tracking)
+
+
+def listing_titles(store: Store, lines: Sequence[OrderItem]) -> dict[str, str]:
+    """Product id -> the listing's title, for the products of ``lines`` the shop still has."""
+    ids = list({li.product_id for li in lines})
+    with store.session() as session:
+        rows = session.exec(select(Product.product_id, Product.title)
+                            .where(col(Product.product_id).in_(ids))).all() if ids else []
+    return {pid: title for pid, title in rows if title}
 
 
 def line_label(line: OrderLine) -> str:
@@ -37,10 +56,16 @@ def line_label(line: OrderLine) -> str:
     return f"{line.title} ({options})" if options else line.title
 
 
+def grouped(labels: Sequence[str]) -> list[str]:
+    """ "2 x Office Chair (color: Blue)" for a line the order holds twice."""
+    counts = Counter(labels)
+    return [f"{n} \u00d7 {label}" if n > 1 else label for label, n in counts.items()]
+
+
 def items_label(view: OrderView, limit: int = 3) -> str:
-    names = [line.title for line in view.lines[:limit]]
-    more = len(view.lines) - limit
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+    names = grouped([line.title for line in view.lines])
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
 def date_label(view: OrderView) -> str:

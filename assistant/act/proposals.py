@@ -31,8 +31,9 @@ from assistant.state import Choice, OpenQuestion
 from store.models import Item, OrderItem, PaymentMethod
 from tools import service_read as read
 from tools.base import ConfirmationRequest, Tool
+from tools.policy import REFUND_DAYS
 from tools.service import RETAIL_TOOLS
-from tools.service_change import address_text, method_name
+from tools.service_change import address_text, method_name, method_text
 
 # action -> (what it does, the yes label, the no label); {order} is the order number
 _WORDS = {
@@ -81,15 +82,24 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
     out: list[str] = []
     order_id = args.get("order_id")
     lines: list[OrderItem] = []
+    payments: list[dict[str, Any]] = []
     if order_id:
         with env.deps.store.session() as session:
-            _, lines = read.load_order(session, order_id)
+            order, lines = read.load_order(session, order_id)
+            payments = [p for p in order.payment_history or []
+                        if p.get("transaction_type") == "payment"]
     by_item = {li.item_id: li for li in lines}
+    methods = read.user_methods(ctx)
     if request.action == "cancel_pending_order":
         out += [f"{li.name}" + _options(li.options) for li in lines]
         out.append(f"Reason: {args['reason']}")
-        total = sum(float(li.price) for li in lines)
-        out.append(f"Refund: ${total:,.2f} to the original payment method")
+        for paid in payments:
+            method = methods.get(str(paid["payment_method_id"]))
+            if method is None:
+                continue
+            when = "at once" if method.source == "gift_card" else f"within {REFUND_DAYS}"
+            out.append(f"Refund: ${float(paid['amount']):,.2f} to your {method_name(method)}, "
+                       f"{when}")
     for old in args.get("item_ids") or []:
         line = by_item.get(old)
         if line is None:
@@ -106,12 +116,11 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
         out.append(text)
     if any(k in args for k in ("address1", "city")):
         out.append(f"New address: {address_text(args)}")
-    if method_id := args.get("payment_method_id"):
-        methods = read.user_methods(ctx)
-        if method_id in methods:
-            label = "Refund to" if request.action == "return_delivered_order_items" else \
-                "Payment method"
-            out.append(f"{label}: {method_name(methods[method_id])}")
+    method_id = args.get("payment_method_id")
+    if method_id in methods:
+        label = "Refund to" if request.action == "return_delivered_order_items" else \
+            "Payment method"
+        out.append(f"{label}: {method_name(methods[method_id])}")
     return tuple(out)
 
 
@@ -122,6 +131,8 @@ _METHOD_ID = re.compile(r"\s*\((?:credit_card|paypal|gift_card)_\w+\)|"
 def shopper_safe(text: str, methods: dict[str, PaymentMethod]) -> str:
     """A tool's sentence without the internal ids it names for a model: payment methods by
     their display names, item ids dropped."""
+    for method in methods.values():  # "amex credit card ending 9644 (credit_card_1)"
+        text = text.replace(method_text(method), method_name(method))
     text = _METHOD_ID.sub("", text)
     for method_id, method in methods.items():
         text = text.replace(method_id, method_name(method))

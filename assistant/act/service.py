@@ -25,6 +25,7 @@ from assistant.act.orders import (
     ALLOWED,
     first_payment,
     line_label,
+    listing_titles,
     method_choices,
     order_choices,
     order_view,
@@ -73,7 +74,8 @@ def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
         return _account(env)
     orders = yield from env.steps.run("get_user_details", {"user_id": ctx.session_user_id},
                                       lambda: read.user_orders(ctx))
-    views = [order_view(o, lines) for o, lines in orders]
+    titles = listing_titles(env.deps.store, [li for _, lines in orders for li in lines])
+    views = [order_view(o, lines, titles) for o, lines in orders]
     if len({o.created_at.replace(second=0, microsecond=0) for o, _ in orders}) == 1 < len(orders):
         # every order stamped in the same minute: an import's time, not when they were placed
         views = [replace(v, placed=None) for v in views]
@@ -203,7 +205,7 @@ def _slots(request: ServiceRequest, order: Order, lines: list[OrderItem], view: 
                                      "payment_method_id": others[0].id}))
         return (yield from propose(env, write.modify_pending_order_payment,
                                    {"order_id": order.order_id, "payment_method_id": chosen}))
-    items = request.item_ids or _named_items(request.words, lines)
+    items = request.item_ids or _named_items(request.words, lines, view)
     if not items:
         if len(lines) == 1:
             items = [lines[0].item_id]
@@ -240,9 +242,12 @@ def _ask(env: TurnEnv, kind: Any, text: str, choices: list[Choice]) -> Asked:
     return Asked(question, topic=kind)
 
 
-def _named_items(words: str, lines: list[OrderItem]) -> list[str]:
+def _named_items(words: str, lines: list[OrderItem], view: OrderView) -> list[str]:
+    """The lines the words name, by their own name ("the Blenders") or their listing's title."""
     said = words.casefold()
-    return [li.item_id for li in lines if li.name and li.name.casefold() in said]
+    titles = {line.item_id: line.title.casefold() for line in view.lines}
+    return [li.item_id for li in lines if (li.name and li.name.casefold() in said)
+            or (titles.get(li.item_id) or "\0") in said]
 
 
 def _refund_methods(order: Order, methods: dict[str, PaymentMethod]) -> list[PaymentMethod]:

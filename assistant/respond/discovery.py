@@ -14,6 +14,7 @@ from assistant.outcomes import Asked, Compared, Described, Found, NothingFits, N
 from assistant.reply import ProductCard, QuestionOut
 from assistant.respond.texts import say
 from assistant.state import OpenQuestion
+from tools.clarify import label as clarify_label
 from tools.constraints import Constraints
 from tools.explain import Recommendation
 from tools.shopping import SearchOutcome
@@ -21,6 +22,12 @@ from tools.shopping_info import Comparison
 from tools.vocabulary import noun_forms
 
 _ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def label(key: str) -> str:
+    """An attribute name for a sentence: "weight g" -> "Weight (g)"."""
+    text = clarify_label(key.replace(" ", "_"))
+    return text[:1].upper() + text[1:]
 
 
 def money(value: float) -> str:
@@ -135,7 +142,7 @@ def not_sold_text(o: NotSold, lang: str) -> list[str]:
     thing = o.thing if o.brand else _plural(o.thing)
     pieces = [say(lang, "not_sold_brand" if o.brand else "not_sold", thing=thing)]
     if o.question is not None:
-        pieces.append(say(lang, "not_sold_options"))
+        pieces.append(say(lang, "not_sold_related" if o.related else "not_sold_options"))
     return pieces
 
 
@@ -190,15 +197,18 @@ def short_names(titles: list[str]) -> list[str]:
 
 
 def _rows(c: Comparison, lang: str) -> list[str]:
+    """The attribute rows that tell the products apart (at most three), then one they share;
+    rows listing several values (the sizes on offer) stay in the table."""
     names = short_names([p.title for p in c.products])
+    single = [row for row in c.rows if not any(", " in cell for cell in row.cells)]
     differing = []
-    for row in c.rows:
-        if row.differs:
-            cells = "; ".join(f"{n} {v}" for n, v in zip(names, row.cells, strict=True))
-            differing.append(say(lang, "differs_row", label=row.label.capitalize(), cells=cells))
-    shared = [say(lang, "both_row", label=row.label, value=row.cells[0])
-              for row in c.rows if not row.differs and row.shared]
-    return differing[:4] + shared[:2]
+    for row in single:
+        if row.differs and row.shared:
+            cells = "; ".join(f"{n}: {v}" for n, v in zip(names, row.cells, strict=True))
+            differing.append(say(lang, "differs_row", label=label(row.label), cells=cells))
+    shared = [say(lang, "both_row", label=label(row.label).lower(), value=row.cells[0])
+              for row in single if not row.differs and row.shared and row.cells[0] != "no"]
+    return differing[:3] + shared[:1]
 
 
 def described_text(o: Described, lang: str) -> list[str]:

@@ -7,7 +7,7 @@ Not here: the facts (``assistant.act.service``), discovery wording (``respond.di
 
 from __future__ import annotations
 
-from assistant.act.orders import date_label, line_label
+from assistant.act.orders import date_label, grouped, line_label
 from assistant.outcomes import (
     AccountShown,
     ConfirmationAsked,
@@ -19,7 +19,7 @@ from assistant.respond.texts import say
 
 
 def _items(view: OrderView) -> str:
-    return "; ".join(line_label(li) for li in view.lines) or "no items"
+    return "; ".join(grouped([line_label(li) for li in view.lines])) or "no items"
 
 
 def _placed(view: OrderView, lang: str, key: str) -> str:

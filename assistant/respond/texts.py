@@ -29,7 +29,8 @@ EN: dict[str, str] = {
                          "matters least to you?",
     "not_sold": "Sorry, we don't sell {thing}.",
     "not_sold_brand": "Sorry, we don't carry {thing}.",
-    "not_sold_options": "The closest things we do have are below.",
+    "not_sold_options": "Here is what we do carry:",
+    "not_sold_related": "These are the closest things we have:",
     "ask_category": "I can help with that. {question}",
     "ask_again": "Please pick one of these, or tell me what you would like instead:",
     "ask_department": "Happy to help you find something. {question}",
@@ -49,7 +50,7 @@ EN: dict[str, str] = {
                     "against {stars_b} from {count_b}.",
     "same_rating": "Both are rated {stars} stars.",
     "differs_row": "{label}: {cells}.",
-    "both_row": "Both have {label} {value}.",
+    "both_row": "Both: {label} {value}.",
     "praise_row": "Reviewers praise the {title} for its {aspects}.",
     # service
     "identify": "To help with your orders, I need to know who you are: please tell me the "

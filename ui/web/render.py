@@ -160,8 +160,13 @@ _NUMBERED = re.compile(r"^\s*\d+\.\s")
 
 
 def shown_text(reply: Reply) -> str:
-    """The reply's text without the numbered product lines the cards already show (the
-    fallback reply lists each product with its price and reasons, which the cards repeat)."""
+    """The reply's text without what the page shows otherwise: the numbered product lines
+    the cards repeat, and "- option" lines the option buttons repeat."""
+    options = set(reply.question.options) if reply.question is not None else set()
+    if options:
+        reply = reply.model_copy(update={"text": "\n".join(
+            line for line in reply.text.splitlines()
+            if not (line.startswith("- ") and line[2:].strip() in options))})
     if not reply.products:
         return reply.text
     titles = [p.title for p in reply.products]

@@ -126,8 +126,11 @@ def test_cancellation_needs_the_confirm_button(page: Any, web_shop: Any, artifac
     page.wait_for_timeout(500)  # the sign-in's fresh session has no visible sign of its own
 
     send(page, f"Please cancel order {order.order_id}, I no longer need it")
-    confirm = page.locator("#aisle-chat .options button.option", has_text="Confirm")
+    yes = f"Yes, cancel order {order.order_id}"
+    confirm = page.locator("#aisle-chat .options button.option", has_text=yes)
     confirm.wait_for()
+    expect(page.locator("#aisle-chat .options button.option",
+                        has_text="Keep my order")).to_be_visible()
     assert page.locator("#aisle-chat .aisle-confirm").count() == 1
     shoot(page, artifacts, "6-confirmation")
     with store.session() as session:
@@ -135,7 +138,7 @@ def test_cancellation_needs_the_confirm_button(page: Any, web_shop: Any, artifac
 
     confirm.click()
     page.get_by_text("Done.").wait_for()
-    assert page.locator("#aisle-chat [data-testid='user']").last.inner_text().strip() == "yes"
+    assert page.locator("#aisle-chat [data-testid='user']").last.inner_text().strip() == yes
     shoot(page, artifacts, "7-confirmed")
     with store.session() as session:
         assert session.get(Order, order.order_id).status == OrderStatus.CANCELLED
