@@ -70,10 +70,11 @@ def needs_model(r: Reading, state: ConversationState, shop: ShopWords) -> bool:
 def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
            shop: ShopWords) -> Act:
     if state.pending is not None:
-        if r.yes or (r.choice is not None and r.choice.kind == "yes"):
-            return Confirm()
+        # a no (or anything that takes the yes back) wins: nothing is written on a doubt
         if r.no or (r.choice is not None and r.choice.kind == "no"):
             return Decline()
+        if r.yes or (r.choice is not None and r.choice.kind == "yes"):
+            return Confirm()
     elif r.yes and state.last_done and state.question is None:
         return AlreadyDoneAct()
     elif (r.yes or r.no) and state.question is None:

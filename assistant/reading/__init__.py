@@ -113,12 +113,15 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
     vague = bool(lower & (VAGUE | RECIPIENTS | OCCASIONS | ROOMS)) or \
         _HELP_CHOOSE.search(fixed) is not None
     names = bool(parsed.category or parsed.brands or parsed.attributes)
+    # "ok, the cheaper one" picks a product; it answers no yes-or-no question
+    other = bool(words.pick(fixed) or words.refinement(fixed) or names or order_ids or
+                 words.positions(fixed, shown) or words.COMPARE.search(fixed))
     return Reading(
         text=text,
         fixed=fixed,
         language=language.detect(text, language_before),
-        yes=words.is_yes(fixed),
-        no=words.is_no(fixed),
+        yes=words.is_yes(fixed) and not other,
+        no=words.is_no(fixed) and not other,
         greeting=words.is_greeting(fixed),
         thanks=words.is_thanks(fixed),
         stop_questions=words.stops_questions(fixed),
@@ -209,7 +212,10 @@ def _objects(text: str, things: list[list[str]]) -> tuple[str, ...]:
         phrase = " ".join(thing)
         at = lowered.find(phrase)
         bare = at == 0 and len(lowered.split()) <= 3  # "kayaks please"
-        if at >= 0 and (_OBJECT.search(lowered[max(0, at - 12):at]) or bare):
+        before = lowered[max(0, at - 30):at]
+        # "a kayak", "a hot tub": a determiner or request verb, at most one word between
+        if at >= 0 and (_OBJECT.search(before) or _OBJECT.search(re.sub(r"\w+\s+$", "", before))
+                        or bare):
             out.append(phrase)
     return tuple(out)
 
@@ -256,6 +262,8 @@ def choice_in(text: str, question: OpenQuestion | None) -> Choice | None:
     for choice in question.choices:
         if _norm(choice.label) == said:
             return choice
+    if question.kind == "confirm":
+        return None  # a yes or a no is read as such (``words``), never from shared words
     for choice in question.choices:  # an order number, a value or a category, named
         named = _norm(choice.value) if choice.kind in ("order", "value", "category") else ""
         if named in _GENERIC_VALUES:
@@ -289,10 +297,13 @@ _GENERIC_VALUES = frozenset({"yes", "no", "none", "other", "standard", "regular"
 _MORE = r"(?:raise|increase|higher|bigger|up|more|extend|stretch|go\s+up\s+on)"
 _RELAX_WORDS = {
     "price_max": re.compile(rf"\b{_MORE}\b[^.?!]*\b(?:price|cap|budget|limit|max\w*)\b|"
+                            r"\b(?:raise|increase|up)\s+it\b|\bgo\s+(?:a\s+bit\s+)?(?:higher|up)\b|"
+                            r"^\W*(?:ok\w*|fine|sure)?\W*(?:then\s+)?(?:higher|raise|increase)\W*$|"
                             r"\b(?:spend|pay)\s+(?:a\s+bit\s+|a\s+little\s+|some\s+)?more\b|"
                             r"\bmore\s+money\b|\b(?:pricier|more\s+expensive)\b", re.I),
     "price_cap": re.compile(r"\b(?:forget|ignore|drop|remove|skip|never\s*mind|no)\s+(?:the\s+|"
-                            r"my\s+|a\s+)?(?:budget|price\s+(?:cap|limit)|cap|limit)\b|"
+                            r"my\s+|a\s+|about\s+the\s+)?(?:budget|price(?:\s+(?:cap|limit))?|cap|"
+                            r"limit)\b|"
                             r"\b(?:any|whatever)\s+price\b|\bprice\s+doesn'?t\s+matter\b", re.I),
     "price_min": re.compile(r"\b(?:lower|drop|remove)\b[^.?!]*\b(?:floor|minimum)\b", re.I),
     "min_rating": re.compile(r"\b(?:lower|any|drop)\b[^.?!]*\brating\b|\bfewer\s+stars\b",

@@ -23,8 +23,9 @@ _S = r"[^.?!]*"  # the rest of the same sentence
 _INTENTS: tuple[tuple[ServiceIntent, re.Pattern[str]], ...] = (
     ("cancel", re.compile(r"\bcancel+(?:l?ed|l?ing|ation)?\b", re.I)),
     ("exchange", re.compile(r"\bexchang\w*\b|\bswap\b" + _S + r"\bfor\b", re.I)),
-    ("return", re.compile(r"\b(?:return|send\s+(?:it|them|\w+)\s+back|refund\s+(?:for|on)\s+"
-                          r"(?:my|the)|get\s+(?:a\s+)?refund)\w*\b", re.I)),
+    ("return", re.compile(r"\b(?:return|send\s+(?:it|them|\w+)\s+back|(?:send|give|take|ship)\s+"
+                          r"back|refund\s+(?:for|on)\s+(?:my|the)|get\s+(?:a\s+)?refund|"
+                          r"money\s+back)\w*\b", re.I)),
     ("modify_address", re.compile(
         r"\b(?:change|update|modify|correct|fix|wrong)\b" + _S + r"\b(?:shipping\s+)?address\b"
         r"|\b(?:ship|send|deliver)\b" + _S + r"\bto\b" + _S + r"\d", re.I)),

@@ -38,7 +38,8 @@ _STOP = re.compile(
     r"\bshow\s+me\s+(?:everything|all|them|what\s+you\s+(?:have|got)|a\s+few|some|the\s+"
     r"(?:options|results|products|list)|what'?s\s+(?:there|available))\b|\bskip\b|"
     r"\blet\s+me\s+see\b|\bjust\s+(?:the\s+)?(?:list|results|options)\b|"
-    r"\b(?:any|either|whatever)(?:\s+\w+)?\s+is\s+fine\b|\bdoesn'?t\s+matter\b|"
+    r"\b(?:any|anything|either|whatever)(?:\s+\w+)?\s+(?:is|are|would\s+be)\s+(?:fine|ok|okay|"
+    r"good)\b|\bdoesn'?t\s+matter\b|\bshow\s+me\W*$|\bdon'?t\s+care\b|"
     r"\bno\s+preference\b|\bsurprise\s+me\b", re.IGNORECASE)
 _PERSON = re.compile(
     r"\b(talk|speak|chat|connect|transfer|put|get|want)(s|ing|ed)?\b[^.?!]*"
