@@ -29,7 +29,7 @@ from assistant.act import Steps, TurnEnv, run
 from assistant.act.steps import Lead
 from assistant.deps import Deps
 from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
-from assistant.llm.types import Prefills
+from assistant.llm.types import Message, Prefills
 from assistant.outcomes import Outcome
 from assistant.policy import Act, decide, needs_model
 from assistant.policy.acts import Confirm, Decline
@@ -52,6 +52,14 @@ class Assistant:
         self.deps = deps
         self.system_prompt = system_prompt(deps.shop_name)
         self.schemas = deps.tools.schemas()
+
+    def warm_up(self) -> None:
+        """Have the model read the system prompt and tools in the background (a model that can:
+        the embedded one, whose first read of them takes minutes on a busy CPU and is then
+        kept on disk), and build the shop's words, so the first shopper does not wait."""
+        self.deps.shop_words()
+        if isinstance(self.deps.llm, Prefills):
+            self.deps.llm.prefill_later([Message.system(self.system_prompt)], self.schemas)
 
     def chat(self, message: str, session_id: str | None = None, user_id: str | None = None
              ) -> Reply:

@@ -94,6 +94,7 @@ def serve(
     if assistant is None:
         err.print("Loading the assistant (the embedded model takes a few seconds)...")
         assistant = runtime.assistant()
+        assistant.warm_up()  # the model reads its prompt now, not during the first question
     app = create_app(runtime, assistant=assistant, gate=gate, with_ui=with_ui)
     url = _url(sock)
     if not _is_loopback(host) and settings.api_keys == "auto" and not any_active_key(
