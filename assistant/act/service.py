@@ -16,7 +16,6 @@ Not here: choosing the request (``assistant.policy.service``), wording (``assist
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -31,6 +30,14 @@ from assistant.act.orders import (
     order_view,
 )
 from assistant.act.proposals import propose
+from assistant.act.slots import (
+    named_items,
+    named_method,
+    payment_for,
+    refund_methods,
+    variant_label,
+    variant_named,
+)
 from assistant.act.steps import Events
 from assistant.outcomes import (
     AccountShown,
@@ -45,7 +52,7 @@ from assistant.outcomes import (
 )
 from assistant.policy.acts import Serve
 from assistant.state import Choice, Identity, OpenQuestion, ServiceRequest
-from store.models import Order, OrderItem, PaymentMethod
+from store.models import Order, OrderItem
 from tools import service_read as read
 from tools import service_write as write
 from tools.service_change import address_text, method_name
@@ -55,9 +62,7 @@ LISTED = 5  # orders shown for "what did I order"
 REASONS = (("I no longer need it", "no longer needed"),
            ("I ordered it by mistake", "ordered by mistake"))
 _ALL_ITEMS = "All items"
-_ORIGINAL = re.compile(r"\b(original|same) (payment( method)?|card|method)\b", re.I)
-_SOURCES = (("gift_card", r"\bgift ?card\b"), ("paypal", r"\bpay ?pal\b"),
-            ("credit_card", r"\bcredit ?card\b|\b(visa|mastercard|amex)\b"))
+
 
 
 def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
@@ -192,7 +197,7 @@ def _slots(request: ServiceRequest, order: Order, lines: list[OrderItem], view: 
     if intent == "modify_payment":
         current = first_payment(order)
         others = [m for m in methods.values() if m.id != current]
-        chosen = request.payment_method_id or _named_method(request.words, others)
+        chosen = request.payment_method_id or named_method(request.words, others)
         if chosen is None:
             if not others:
                 env.state.request = None
@@ -205,7 +210,7 @@ def _slots(request: ServiceRequest, order: Order, lines: list[OrderItem], view: 
                                      "payment_method_id": others[0].id}))
         return (yield from propose(env, write.modify_pending_order_payment,
                                    {"order_id": order.order_id, "payment_method_id": chosen}))
-    items = request.item_ids or _named_items(request.words, lines, view)
+    items = request.item_ids or named_items(request.words, lines, view)
     if not items:
         if len(lines) == 1:
             items = [lines[0].item_id]
@@ -217,11 +222,11 @@ def _slots(request: ServiceRequest, order: Order, lines: list[OrderItem], view: 
                                       values=[li.item_id for li in lines]))
             return _ask(env, "items", "Which item do you mean?", choices)
     request.item_ids = items
-    payment = _payment(request, order, methods, intent)
+    payment = payment_for(request, order, methods, intent)
     if intent == "return":
         if payment is None:
             return _ask(env, "payment", "Where should the refund go?",
-                        method_choices(_refund_methods(order, methods)))
+                        method_choices(refund_methods(order, methods)))
         return (yield from propose(env, write.return_delivered_order_items, {
             "order_id": order.order_id, "item_ids": items, "payment_method_id": payment}))
     new = yield from _new_items(request, lines, env)
@@ -229,7 +234,7 @@ def _slots(request: ServiceRequest, order: Order, lines: list[OrderItem], view: 
         return new
     if payment is None:
         return _ask(env, "payment", "Which payment method should pay or receive the price "
-                    "difference?", method_choices(_refund_methods(order, methods)))
+                    "difference?", method_choices(refund_methods(order, methods)))
     tool = write.exchange_delivered_order_items if intent == "exchange" else \
         write.modify_pending_order_items
     return (yield from propose(env, tool, {"order_id": order.order_id, "item_ids": items,
@@ -240,46 +245,6 @@ def _ask(env: TurnEnv, kind: Any, text: str, choices: list[Choice]) -> Asked:
     question = OpenQuestion(kind=kind, text=text, choices=choices)
     env.state.question = question
     return Asked(question, topic=kind)
-
-
-def _named_items(words: str, lines: list[OrderItem], view: OrderView) -> list[str]:
-    """The lines the words name, by their own name ("the Blenders") or their listing's title."""
-    said = words.casefold()
-    titles = {line.item_id: line.title.casefold() for line in view.lines}
-    return [li.item_id for li in lines if (li.name and li.name.casefold() in said)
-            or (titles.get(li.item_id) or "\0") in said]
-
-
-def _refund_methods(order: Order, methods: dict[str, PaymentMethod]) -> list[PaymentMethod]:
-    """The original payment method, then any gift card (tau2's refund rule)."""
-    original = first_payment(order)
-    out = [methods[original]] if original in methods else []
-    out += [m for m in methods.values() if m.source == "gift_card" and m.id != original]
-    return out
-
-
-def _named_method(words: str, methods: list[PaymentMethod]) -> str | None:
-    """The one method the words name: by its id, its last four digits, or its kind."""
-    said = words.casefold()
-    for method in methods:
-        if method.id.casefold() in said or (method.last_four and re.search(
-                rf"\b{re.escape(method.last_four)}\b", said)):
-            return method.id
-    for source, pattern in _SOURCES:
-        if re.search(pattern, words, re.I):
-            fits = [m.id for m in methods if m.source == source]
-            return fits[0] if len(fits) == 1 else None
-    return None
-
-
-def _payment(request: ServiceRequest, order: Order, methods: dict[str, PaymentMethod],
-             intent: str) -> str | None:
-    if request.payment_method_id:
-        return request.payment_method_id
-    options = _refund_methods(order, methods)
-    if _ORIGINAL.search(request.words) or len(options) == 1:
-        return options[0].id if options else None
-    return _named_method(request.words, options)
 
 
 def _new_items(request: ServiceRequest, lines: list[OrderItem],
@@ -300,13 +265,13 @@ def _new_items(request: ServiceRequest, lines: list[OrderItem],
             return Refused("failed", f"I couldn't read the options of {line.name} just now.")
         variants = [v for v in result.data.variants.values()
                     if v.available and v.item_id != item_id]
-        named = _variant_named(request.words, line, variants)
+        named = variant_named(request.words, line, variants)
         if named is not None:
             request.new_item_ids[item_id] = named
             out.append(named)
             continue
         current = {k: str(v) for k, v in (line.options or {}).items()}
-        choices = [Choice(label=_variant_label(v.options, current, v.price), kind="variant",
+        choices = [Choice(label=variant_label(v.options, current, v.price), kind="variant",
                           value=v.item_id) for v in variants[:8]]
         if not choices:
             env.state.request = None
@@ -314,37 +279,6 @@ def _new_items(request: ServiceRequest, lines: list[OrderItem],
                            "to change to.")
         return _ask(env, "variant", f"Which {line.name} would you like instead?", choices)
     return out
-
-
-def _variant_named(words: str, line: OrderItem, variants: list[Any]) -> str | None:
-    """The one available variant that differs from the line in exactly the option values
-    the words name (a short value such as "S" only after its option's name)."""
-    said = words.casefold()
-    current = {k: str(v) for k, v in (line.options or {}).items()}
-    wanted, changed = dict(current), False
-    for key, value in current.items():
-        others = {str(v.options.get(key)) for v in variants} - {"None", value}
-        named = [o for o in others if _mentions(said, key, o)]
-        if len(named) > 1:
-            return None
-        if named:
-            wanted[key], changed = named[0], True
-    if not changed:
-        return None
-    fits = [v.item_id for v in variants if {k: str(x) for k, x in v.options.items()} == wanted]
-    return fits[0] if len(fits) == 1 else None
-
-
-def _mentions(said: str, key: str, value: str) -> bool:
-    value = re.escape(value.casefold())
-    if len(value) <= 2:
-        return re.search(rf"\b{re.escape(key.casefold())}\s*:?\s*{value}(?!\w)", said) is not None
-    return re.search(rf"(?<!\w){value}(?!\w)", said) is not None
-
-
-def _variant_label(options: dict[str, str], current: dict[str, str], price: float) -> str:
-    changed = [f"{k}: {v}" for k, v in options.items() if current.get(k) != str(v)]
-    return f"{', '.join(changed) or 'same options'} (${price:,.2f})"
 
 
 def _user_address(request: ServiceRequest, env: TurnEnv) -> Events[Outcome]:
