@@ -22,6 +22,7 @@ from store.db import Store
 from store.errors import NotFound
 from tools.base import ToolResult, tool
 from tools.checks import matching_items
+from tools.clarify import label
 from tools.constraints import Constraints
 from tools.errors import BadArgument, NotAuthenticated, Refusal, UnknownId
 from tools.explain import ProfileFacts, review_summaries
@@ -152,7 +153,7 @@ def _rows(records: Sequence[ProductRecord]) -> list[Row]:
             values = value if isinstance(value, list) else ([] if value is None else [value])
             cells.append(_cell(["yes" if v is True else "no" if v is False else v
                                 for v in values]))
-        rows.append(Row(key.replace("_", " "), tuple(cells)))
+        rows.append(Row(label(key), tuple(cells)))
     rows.sort(key=lambda r: (not r.shared, not r.differs))  # shared and differing first
     return rows[:MAX_ROWS]
 
