@@ -36,8 +36,9 @@ def eval_ranker(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """nDCG@10 on held-out test queries (retrieval order, untrained base, fine-tuned) and hit
-    rate@10 on held-out purchases with and without personalisation."""
+    """nDCG@10 on held-out test queries (retrieval order, untrained base, fine-tuned, served;
+    with and without the rating prior) and hit rate@10 on held-out purchases with and without
+    personalisation."""
     with errors():
         runtime = Runtime(settings_of(ctx))
         report = evaluate_ranker(runtime.store, runtime.ranker_dir,
@@ -47,17 +48,30 @@ def eval_ranker(
         if as_json:
             emit_json(payload)
             return
-        err.print(f"{report.test_queries} test queries, candidates from {report.source}:")
-        for name in ("retrieval", "base", "finetuned_cross_encoder", "finetuned"):
+        err.print(f"{report.test_queries} test queries, candidates from {report.source}; "
+                  "nDCG@10, and the share of queries whose top 3 has a product with few "
+                  "reviews above a well-reviewed one:")
+        for name in ("retrieval", "retrieval_prior", "base", "finetuned_cross_encoder",
+                     "finetuned", "finetuned_prior", "served", "served_prior"):
             s = payload[name]
             line = (f"  {name:24s} nDCG@10 {s['ndcg_at_10']:.4f}  "
                     f"(unjudged as irrelevant {s['ndcg_at_10_unjudged_zero']:.4f}")
             if s.get("ndcg_at_10_complete") is not None:
                 line += f", every candidate judged {s['ndcg_at_10_complete']:.4f}"
-            err.print(line + ")", highlight=False)
+            line += ")"
+            if s.get("few_reviews_above_good_top3") is not None:
+                line += f"  few-reviews-on-top {s['few_reviews_above_good_top3']:.3f}"
+            err.print(line, highlight=False)
         err.print(f"gate fine-tuned >= retrieval + 0.05 nDCG@10 "
                   f"({report.gate_reading}, gain {report.gain_over_retrieval:+.4f}): "
                   f"{_verdict(report.beats_retrieval)}")
+        prior = report.rating_prior
+        cost = ", ".join(f"{k} {v:+.4f}" for k, v in report.prior_cost.items())
+        err.print(f"rating prior (ranker weight {prior['ranker']['weight']:g}, retrieval order "
+                  f"{prior['retrieval_order']['weight']:g}, {prior['ranker']['count']:g} reviews "
+                  f"at the catalog mean {prior['ranker']['mean']}) costs nDCG@10 {cost} "
+                  f"(<= 0.005: {_verdict(report.prior_within_budget)}); served as "
+                  f"{report.served_backend}", highlight=False)
         p = report.personalisation
         if p:
             err.print(f"hit rate@10 on {p['cases']} held-out purchases: retrieval "

@@ -24,6 +24,19 @@ the query's judgements, two ways:
 Gate: the fine-tuned ranker's nDCG@10 (the reading above) at least 0.05 above the retrieval
 order's.
 
+Serving: ``served`` is the ranker as the assistant runs it, the int8 model when training kept
+one (``served_backend`` says which), blended the same way; it is not the gate (the fp32
+figures are what earlier runs reported), but it is what shoppers get.
+
+The rating-confidence prior (``retrieval.ranker.rating_prior``): each of the retrieval order,
+the fine-tuned ranker and the served one again with the prior (``*_prior``: the fallback's
+default weight for the retrieval order, the ranker's own for the others, the catalog's mean
+rating), and ``prior_cost``: the nDCG@10 each loses with it (budget 0.005). These six also
+report the symptom the prior is for, over each query's ordered list:
+``few_reviews_above_good_top3``, the share of queries whose top 3 holds a product with fewer
+than 5 reviews ranked above one rated 4.0+ from 20+ reviews, and
+``few_reviews_pairs_inverted``, the share of such (few, good) pairs in the wrong order.
+
 Personalisation, on the users the training kept apart (same seeded split): each user's last
 purchase session is held out, the query is that session's search (else the product's
 category), the candidates are the retrieval's top products for it, and the profile and
@@ -47,19 +60,26 @@ from tqdm import tqdm
 from eval.demo_judge import Grader, demo_judge
 from eval.metrics import mean, ndcg_at_k
 from eval.retrieval_eval import JudgedQuery, load_judged_queries
-from retrieval.documents import load_product_records
-from retrieval.ranker import RankerConfig, load_ranker
-from retrieval.ranker.blend import blend
+from retrieval.documents import ProductRecord, load_product_records
+from retrieval.ranker import RankerConfig, RetrievalOrder, load_ranker
+from retrieval.ranker.blend import blend, retrieval_prior
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.errors import RankerError
 from retrieval.ranker.holdout import held_out_purchases, split_users
 from retrieval.ranker.model import load_base, ranker_text, score_many
 from retrieval.ranker.optimise import PairScorer
+from retrieval.ranker.rating_prior import (
+    RatingPrior,
+    catalog_mean,
+    few_reviews_above_good,
+    inverted_pairs,
+)
 from retrieval.ranker.stage import case_lists, case_report
 from store.db import Store
 from store.meta import judgements_complete
 
 GAIN_TARGET = 0.05
+PRIOR_BUDGET = 0.005  # nDCG@10 the rating prior may cost a system
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,8 @@ class SystemScores:
     ndcg_at_10_unjudged_zero: float
     ndcg_at_10_complete: float | None = None  # every candidate judged (demo shops)
     unjudged_relevant_at_10: float | None = None  # mean count in the top 10
+    few_reviews_above_good_top3: float | None = None  # share of queries (module docstring)
+    few_reviews_pairs_inverted: float | None = None  # share of (few, good) pairs
 
 
 @dataclass(frozen=True)
@@ -93,6 +115,12 @@ class RankerEvalReport:
     finetuned_cross_encoder: SystemScores
     finetuned: SystemScores  # the ranker: cross-encoder blended with the retrieval order
     retrieval_weight: float
+    served: SystemScores  # ``finetuned`` with the model reranking is served with
+    served_backend: str
+    retrieval_prior: SystemScores  # each with the rating prior
+    finetuned_prior: SystemScores
+    served_prior: SystemScores
+    rating_prior: dict[str, Any]  # the ranker's and the fallback's (weight, count, mean)
     personalisation: dict[str, Any]
     seconds: float
 
@@ -100,12 +128,25 @@ class RankerEvalReport:
     def gate_reading(self) -> str:
         return "unjudged_zero" if self.labels_complete else "condensed"
 
+    def gated(self, s: SystemScores) -> float:
+        """``s``'s nDCG@10 in the gate's reading."""
+        return s.ndcg_at_10_unjudged_zero if self.labels_complete else s.ndcg_at_10
+
     @property
     def gain_over_retrieval(self) -> float:
-        def gated(s: SystemScores) -> float:
-            return s.ndcg_at_10_unjudged_zero if self.labels_complete else s.ndcg_at_10
+        return round(self.gated(self.finetuned) - self.gated(self.retrieval), 4)
 
-        return round(gated(self.finetuned) - gated(self.retrieval), 4)
+    @property
+    def prior_cost(self) -> dict[str, float]:
+        """nDCG@10 (the gate's reading) each system loses with the rating prior."""
+        pairs = {"retrieval": (self.retrieval, self.retrieval_prior),
+                 "finetuned": (self.finetuned, self.finetuned_prior),
+                 "served": (self.served, self.served_prior)}
+        return {name: round(self.gated(a) - self.gated(b), 4) for name, (a, b) in pairs.items()}
+
+    @property
+    def prior_within_budget(self) -> bool:
+        return all(cost <= PRIOR_BUDGET for cost in self.prior_cost.values())
 
     @property
     def beats_retrieval(self) -> bool:
@@ -120,6 +161,8 @@ class RankerEvalReport:
         return {**asdict(self), "gate_reading": self.gate_reading,
                 "gain_over_retrieval": self.gain_over_retrieval,
                 "beats_retrieval_by_0_05": self.beats_retrieval,
+                "prior_cost": self.prior_cost,
+                "prior_within_budget_0_005": self.prior_within_budget,
                 "personalisation_helps": self.personalisation_helps}
 
 
@@ -142,9 +185,12 @@ def candidate_lists(queries: Sequence[JudgedQuery], source: CandidateSource, dep
 
 
 def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] | None,
-                  k: int = 10) -> SystemScores:
-    """nDCG@k of ordering each list by ``scores`` (None: keep the retrieval order)."""
-    condensed, zero, complete, hidden = [], [], [], []
+                  k: int = 10, records: dict[str, ProductRecord] | None = None
+                  ) -> SystemScores:
+    """nDCG@k of ordering each list by ``scores`` (None: keep the retrieval order); with
+    ``records``, the rating symptom too (module docstring)."""
+    condensed, zero, complete, hidden, top3 = [], [], [], [], []
+    inverted = pairs = 0
     for n, c in enumerate(lists):
         ids = list(c.product_ids)
         if scores is not None:
@@ -156,22 +202,33 @@ def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] |
         if c.complete is not None:
             complete.append(ndcg_at_k(ids, c.complete, k))
             hidden.append(sum(p not in judged and c.complete[p] > 0 for p in ids[:k]))
+        if records is not None:
+            ordered = [records[p] for p in ids]
+            top3.append(few_reviews_above_good(ordered, 3))
+            wrong, total = inverted_pairs(ordered)
+            inverted, pairs = inverted + wrong, pairs + total
     full = len(complete) == len(lists) and bool(lists)
     return SystemScores(round(mean(condensed), 4), round(mean(zero), 4),
                         round(mean(complete), 4) if full else None,
-                        round(mean(hidden), 2) if full else None)
+                        round(mean(hidden), 2) if full else None,
+                        round(mean(top3), 4) if records is not None else None,
+                        round(inverted / pairs, 4) if records is not None and pairs else None)
+
+
+def with_prior(prior: RatingPrior, lists: Sequence[CandidateList],
+               scores: Sequence[np.ndarray], records: dict[str, ProductRecord]
+               ) -> list[np.ndarray]:
+    """``scores`` as ``prior`` changes them (see ``RatingPrior.apply``)."""
+    return [prior.apply(s, [records[p] for p in c.product_ids])
+            for c, s in zip(lists, scores, strict=True)]
 
 
 def score_lists(scorer: PairScorer, lists: Sequence[CandidateList],
                 texts: dict[str, str]) -> list[np.ndarray]:
-    """Cross-encoder logits for every candidate list, in one batched pass."""
-    pairs = [(c.query.query, texts[p]) for c in lists for p in c.product_ids]
-    flat = scorer(pairs)
-    out, start = [], 0
-    for c in lists:
-        out.append(flat[start:start + len(c.product_ids)])
-        start += len(c.product_ids)
-    return out
+    """Cross-encoder logits for every candidate list, one list per call as serving scores
+    them: with int8 weights a pair's logit depends on the batch it is in (ONNX Runtime scales
+    the activations per batch), so pairs of other queries must not share its batches."""
+    return [scorer([(c.query.query, texts[p]) for p in c.product_ids]) for c in lists]
 
 
 def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource | None = None,
@@ -207,6 +264,12 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
                      config.seed)
     tuned = score_lists(lambda p: score_many(ranker.model, p), lists, texts)
     weight = ranker.retrieval_weight
+    served = score_lists(ranker.scorer, lists, texts) if ranker.scorer else tuned
+    catalog = catalog_mean(store)
+    prior, fallback = ranker.prior.with_mean(catalog), RetrievalOrder().prior.with_mean(catalog)
+    order = [retrieval_prior(range(len(c.product_ids))) for c in lists]
+    finetuned = [blend(s, range(len(s)), weight) for s in tuned]
+    blended = [blend(s, range(len(s)), weight) for s in served]
     personal: dict[str, Any] = {}
     if ranker.personaliser is not None:
         _, cases = split_users(held_out_purchases(store), config.eval_user_share, config.seed)
@@ -219,9 +282,17 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
         mean_candidates=round(mean([len(c.product_ids) for c in lists]), 1),
         mean_judged_added=round(mean([len(c.product_ids) - c.retrieved for c in lists]), 1),
         complete_judgements=judge is not None, labels_complete=labels_complete,
-        retrieval=system_scores(lists, None),
+        retrieval=system_scores(lists, None, records=records),
         base=system_scores(lists, score_lists(lambda p: score_many(base, p), lists, texts)),
         finetuned_cross_encoder=system_scores(lists, tuned),
-        finetuned=system_scores(lists, [blend(s, range(len(s)), weight) for s in tuned]),
+        finetuned=system_scores(lists, finetuned, records=records),
         retrieval_weight=weight,
+        served=system_scores(lists, blended, records=records), served_backend=ranker.backend,
+        retrieval_prior=system_scores(lists, with_prior(fallback, lists, order, records),
+                                      records=records),
+        finetuned_prior=system_scores(lists, with_prior(prior, lists, finetuned, records),
+                                      records=records),
+        served_prior=system_scores(lists, with_prior(prior, lists, blended, records),
+                                   records=records),
+        rating_prior={"ranker": prior.to_dict(), "retrieval_order": fallback.to_dict()},
         personalisation=personal, seconds=round(time.perf_counter() - started, 1))

@@ -73,11 +73,16 @@ def test_eval_ranker_json(trained_dir: tuple[Path, dict[str, Any]]) -> None:
     report = json.loads(out)
     assert report["test_queries"] == 2 and report["source"] == "bm25"
     assert report["complete_judgements"] is True
-    for system in ("retrieval", "base", "finetuned_cross_encoder", "finetuned"):
+    for system in ("retrieval", "base", "finetuned_cross_encoder", "finetuned", "served",
+                   "retrieval_prior", "finetuned_prior", "served_prior"):
         scores = report[system]
         assert 0.0 <= scores["ndcg_at_10"] <= 1.0
         assert 0.0 <= scores["ndcg_at_10_complete"] <= 1.0
+    for system in ("retrieval", "finetuned", "served", "served_prior"):
+        assert 0.0 <= report[system]["few_reviews_above_good_top3"] <= 1.0
     assert isinstance(report["beats_retrieval_by_0_05"], bool)
+    assert set(report["prior_cost"]) == {"retrieval", "finetuned", "served"}
+    assert report["rating_prior"]["ranker"]["mean"] is not None
     assert report["personalisation"]["cases"] <= 3
 
 

@@ -10,8 +10,16 @@ import numpy as np
 import pytest
 
 from eval.bench_ranker import RankerBenchReport, VariantResult
-from eval.ranker_eval import RankerEvalReport, SystemScores, candidate_lists, system_scores
+from eval.ranker_eval import (
+    RankerEvalReport,
+    SystemScores,
+    candidate_lists,
+    system_scores,
+    with_prior,
+)
 from eval.retrieval_eval import JudgedQuery
+from retrieval.documents import ProductRecord
+from retrieval.ranker.rating_prior import RatingPrior
 
 QUERY = JudgedQuery("q1", "trail shoes", {"a": 2, "x": 1, "y": 0})
 
@@ -67,8 +75,32 @@ def test_complete_reading_grades_unjudged_candidates() -> None:
     assert top.product_ids == lst.product_ids[:3] and top.retrieved == 3
 
 
+def _rated(pid: str, avg: float, count: int) -> ProductRecord:
+    return ProductRecord(pid, pid, "", "", "", "", "", 1.0, avg, count, {})
+
+
+def test_the_rating_symptom_with_and_without_the_prior() -> None:
+    # p: 2.7 stars from 3 reviews, retrieved first; a: 4.5 from 40, the exact match.
+    records = {"p": _rated("p", 2.7, 3), "a": _rated("a", 4.5, 40), "q": _rated("q", 4.0, 8),
+               "y": _rated("y", 3.0, 2)}
+    (lst,) = candidate_lists([QUERY], _Source(), depth=4, append_judged=False)
+    plain = system_scores([lst], None, records=records)
+    # p (few) above a (good): the top 3 shows it; pairs (few, good): p-a and y-a, p wrong
+    assert (plain.few_reviews_above_good_top3, plain.few_reviews_pairs_inverted) == (1.0, 0.5)
+    # The retrieval order with the prior (m = 2, C = 4, weight 2; hand-worked in
+    # tests/retrieval/test_ranker_rating_prior.py): a, with the most good reviews, goes first.
+    prior = RatingPrior(2.0, count=2.0, mean=4.0)
+    order = [np.array([4.0, 3.0, 2.0, 1.0])]
+    fixed = system_scores([lst], with_prior(prior, [lst], order, records), records=records)
+    assert (fixed.few_reviews_above_good_top3, fixed.few_reviews_pairs_inverted) == (0.0, 0.0)
+    # a (grade 2) first, y (grade 0) and p, q unjudged: 3 / ideal(2, 1, 0)
+    assert fixed.ndcg_at_10_unjudged_zero == pytest.approx(round(3 / (3 + 1 / math.log2(3)), 4))
+    assert system_scores([lst], None).few_reviews_above_good_top3 is None  # no records
+
+
 def _eval_report(finetuned: float, plain: float, personalised: float,
-                 labels_complete: bool = False, zero: float = 0.5) -> RankerEvalReport:
+                 labels_complete: bool = False, zero: float = 0.5,
+                 with_prior: float = 0.5) -> RankerEvalReport:
     scores = SystemScores(0.9, 0.5)
     return RankerEvalReport(
         ranker_dir="r", source="hybrid", test_queries=3, depth=50, mean_candidates=80.0,
@@ -76,7 +108,11 @@ def _eval_report(finetuned: float, plain: float, personalised: float,
         retrieval=scores, base=SystemScores(0.4, 0.2),
         finetuned_cross_encoder=SystemScores(0.7, 0.4),
         finetuned=SystemScores(finetuned, zero),
-        retrieval_weight=2.0,
+        retrieval_weight=2.0, served=SystemScores(finetuned, zero), served_backend="torch-fp32",
+        retrieval_prior=SystemScores(0.898, 0.5),
+        finetuned_prior=SystemScores(finetuned - 0.004, with_prior),
+        served_prior=SystemScores(finetuned - 0.006, with_prior),
+        rating_prior={},
         personalisation={"hit_rate_plain": plain, "hit_rate_personalised": personalised},
         seconds=1.0)
 
@@ -92,6 +128,16 @@ def test_eval_gates() -> None:
     assert (complete["gate_reading"], complete["gain_over_retrieval"],
             complete["beats_retrieval_by_0_05"]) == ("unjudged_zero", 0.06, True)
     assert _eval_report(0.96, 0.3, 0.4).to_dict()["gate_reading"] == "condensed"
+
+
+def test_the_prior_cost_is_read_like_the_gate() -> None:
+    condensed = _eval_report(0.95, 0.3, 0.4).to_dict()  # served loses 0.006 condensed
+    assert condensed["prior_cost"] == {"retrieval": 0.002, "finetuned": 0.004, "served": 0.006}
+    assert condensed["prior_within_budget_0_005"] is False
+    complete = _eval_report(0.95, 0.3, 0.4, labels_complete=True, zero=0.56,
+                            with_prior=0.557).to_dict()
+    assert complete["prior_cost"] == {"retrieval": 0.0, "finetuned": 0.003, "served": 0.003}
+    assert complete["prior_within_budget_0_005"] is True
 
 
 def test_bench_gates() -> None:
