@@ -26,7 +26,11 @@ from tools.vocabulary import CatalogVocabulary, Match, Sense, tokens
 from tools.vocabulary import words as split_words
 
 _NEGATORS = frozenset({"not", "no", "non", "except", "excluding", "exclude", "without", "avoid",
-                       "avoiding", "never", "nothing"})
+                       "avoiding", "never", "nothing", "isn't", "aren't", "hate", "dislike",
+                       "skip", "than"})
+# Words that may stand between a negator and the brand: "not a big fan of Acme".
+_BETWEEN = frozenset({"a", "an", "the", "big", "huge", "fan", "fans", "of", "really", "any",
+                      "more", "that", "from", "by", "brand", "anything", "made", "items"})
 _NEG_PAIRS = frozenset({("anything", "but"), ("other", "than"), ("rather", "than")})
 _FILLERS = frozenset({"from", "by", "the", "any", "a", "made"})
 _LIST_GLUE = frozenset({"or", "nor", "and"})
@@ -92,6 +96,7 @@ class ParsedConstraints:
     min_rating: float | None = None
     in_stock: bool | None = None
     cleared: set[str] = field(default_factory=set)  # "brands", "price", "attributes.color"
+    category_by_head: bool = False  # the category was named by its head noun only ("makers")
     unresolved: list[str] = field(default_factory=list)  # phrases with several meanings
 
     @property
@@ -106,7 +111,8 @@ class ParsedConstraints:
 
 def _negated(toks: list[str], start: int) -> bool:
     i = start - 1
-    while i >= 0 and toks[i] in _FILLERS and start - i <= 2:
+    while i >= 0 and ((toks[i] in _FILLERS and start - i <= 2) or
+                      (toks[i] in _BETWEEN and start - i <= 5)):
         i -= 1
     if i < 0:
         return False
@@ -128,13 +134,13 @@ def _pick_value(senses: tuple[Sense, ...], leaves: frozenset[str] | None) -> Sen
     return max((s for s in values if norm_key(s.name) == key), key=lambda s: s.products)
 
 
-def _pick_category(matches: list[Match]) -> tuple[str | None, Match | None]:
+def _pick_category(matches: list[Match]) -> tuple[str | None, Match | None, bool]:
     found = [(m, s) for m in matches for s in m.senses if s.kind == "category"]
     if not found:
-        return None, None
+        return None, None, False
     # a full name beats a head noun, a narrower category a broader one, a later one an earlier
     m, s = min(found, key=lambda ms: (ms[1].head, len(ms[1].categories), -ms[0].start))
-    return s.name, m
+    return s.name, m, s.head
 
 
 def _cleared(toks: list[str], vocab: CatalogVocabulary) -> set[str]:
@@ -169,7 +175,7 @@ def parse_constraints(text: str, vocab: CatalogVocabulary,
                             min_rating=phrases.min_rating, in_stock=phrases.in_stock)
     toks = [t for t, _, _ in tokens(phrases.rest)]
     matches = vocab.match(toks)
-    out.category, category_match = _pick_category(matches)
+    out.category, category_match, out.category_by_head = _pick_category(matches)
     leaves = vocab.leaves_for(out.category or context_category)
     last_excluded = -1
     for m in matches:

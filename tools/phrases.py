@@ -40,7 +40,8 @@ _MAX_CUE = (r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|n
             r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|sub|"
             r"max(?:imum)?(?:\s+of)?|budget(?:\s+is|\s+of)?(?:\s+(?:now|only|just))*\s*[:=-]?|<=?|"
             r"(?:lower|reduce|drop|bring|cut|change|set|make)\s+(?:it|that|the\s+(?:price|budget|cap|"
-            r"limit|max))?\s*(?:down\s+)?to|"
+            r"limit|max))?\s*(?:down\s+)?to|(?:go|come|get)\s+down\s+to|"
+            r"(?:limit|cap|ceiling)(?:\s+is)?(?:\s+(?:now|only|just))*\s*[:=-]?|"
             r"(?:(?:do\s+not|don'?t|dont|won'?t|wont|can'?t|cannot|not)\s+(?:want\s+to\s+|wanna\s+)?"
             r"(?:spend|pay|go)\s+(?:more\s+than|over|above|beyond))|"
             r"nothing\s+(?:above|over|more\s+than|pricier\s+than|that\s+costs?\s+more\s+than)|"
@@ -61,6 +62,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"have\s+only|got\s+only)\s+(?:about\s+|around\s+)?"
                        r"(?P<a>[$€£]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:dollars?|"
                        r"bucks|usd)\b)", re.I)),
+    ("max", re.compile(rf"(?<![\w.]){A}\s+is\s+(?:my|the|our)\s+(?:new\s+)?(?:budget|limit|max"
+                       rf"(?:imum)?|cap|ceiling)\b", re.I)),
     ("max", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:less|under|below|cheaper)|"
                        rf"and\s+(?:under|below|less)|max(?:imum)?|tops|at\s+most|budget)\b",
                        re.I)),

@@ -48,9 +48,14 @@ from assistant.reading import Reading, ShopWords
 from assistant.reading.shop import LEXICON
 from assistant.state import Choice, ConversationState
 from tools import service as service_tools
-from tools.constraints import Constraints
+from tools.constraints import Constraints, merge_constraints
 from tools.shop_context import Shown
-from tools.shopping import search_help_center, search_products
+from tools.shopping import (
+    ask_clarifying_question,
+    compare_products,
+    search_help_center,
+    search_products,
+)
 
 __all__ = ["Act", "decide", "needs_model"]
 
@@ -94,7 +99,7 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
         return Talk("thanks")
     if (act := _on_screen(r, state)) is not None:
         return act
-    if r.stop_questions and state.shopping.candidates:
+    if r.stop_questions and state.shopping.candidates and not (r.refine or r.has_constraints):
         shopping = state.shopping
         return Search(shopping.constraints, shopping.query, tuple(shopping.unchecked))
     about_service = (state.request is not None and service_policy.continues(r, state)) or \
@@ -107,7 +112,7 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
         return act
     if (act := service_policy.service(r, state, proposal, shop)) is not None:
         return act
-    return _proposed(r, proposal, shop)
+    return _proposed(r, state, proposal, shop)
 
 
 def _chosen(choice: Choice, r: Reading, state: ConversationState, shop: ShopWords
@@ -167,22 +172,41 @@ def _picked(how: str, pool: list[Shown]) -> Shown:
     return max(pool, key=lambda s: (s.rating, s.rating_count, -pool.index(s)))
 
 
-def _proposed(r: Reading, proposal: Proposal | None, shop: ShopWords) -> Act:
-    """The model's proposal, where the words decided nothing (step 10)."""
+def _proposed(r: Reading, state: ConversationState, proposal: Proposal | None,
+              shop: ShopWords) -> Act:
+    """The model's proposal, where the words decided nothing (step 10). A search or question
+    about the list on screen continues it (its constraints kept, as the shopper's refinements
+    are); products are compared by their positions on screen."""
     if proposal is None:
         return Talk("unclear")
+    shopping = state.shopping
     if proposal.is_tool(search_products):
         # Only a search about something the catalog has: a model that turns "hmm ok" into a
         # search for "hmm ok" finds nothing worth showing.
-        constraints = discovery_policy.model_constraints(proposal, shop) or Constraints()
+        model = discovery_policy.model_constraints(proposal, shop) or Constraints()
         query = str(proposal.arguments.get("query") or "")
         content = [w for w in re.findall(r"[a-z]{3,}", query.lower()) if w not in LEXICON]
-        if constraints.category or constraints.brands or constraints.attributes or any(
+        if model.category or model.brands or model.attributes or any(
                 shop.sells_word(w) for w in content):
-            return Search(constraints, f"{r.fixed} {query}".strip(), r.wishes)
+            same = not model.category or model.category == shopping.constraints.category
+            previous = shopping.constraints if same else None
+            constraints = merge_constraints(previous, model, r.constraints)
+            words = shopping.query if same and shopping.query else f"{r.fixed} {query}"
+            return Search(constraints, words.strip(), r.wishes)
         if r.unknown_things and any(w in r.unknown_things[0].split() for w in content):
             return NotCarried(r.unknown_things[0])  # the model took it for a product
         return Talk("unclear")
+    shown = shopping.candidates[:SHOWN]
+    if proposal.is_tool(compare_products) and len(shown) >= 2:
+        refs = [str(x) for x in proposal.arguments.get("product_ids") or []]
+        ids = [s.product_id for i, s in enumerate(shown, 1) if str(i) in refs] or \
+            [s.product_id for s in shown if s.product_id in refs]
+        return Compare(tuple(ids[:4]) if len(ids) >= 2 else
+                       tuple(s.product_id for s in shown[:2]))
+    if proposal.is_tool(ask_clarifying_question) and shopping.candidates:
+        return Search(shopping.constraints, shopping.query, tuple(shopping.unchecked),
+                      may_ask=not shopping.stop_asking,
+                      attribute=proposal.arguments.get("attribute"))
     if proposal.is_tool(search_help_center):
         return Help(r.text)
     if proposal.is_tool(service_tools.transfer_to_human_agents):
@@ -190,4 +214,3 @@ def _proposed(r: Reading, proposal: Proposal | None, shop: ShopWords) -> Act:
     if proposal.tool is None and proposal.text:
         return Talk("model", proposal.text)
     return Talk("unclear")
-

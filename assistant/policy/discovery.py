@@ -19,6 +19,7 @@ Not here: carrying the act out (``assistant.act``).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from assistant.policy.acts import Act, AskCategory, NotCarried, Search
 from assistant.proposal import Proposal
@@ -51,9 +52,13 @@ def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
     parsed = r.constraints
     shown = shopping.candidates[:SHOWN]
     previous = shopping.constraints
-    same_topic = not parsed.category or parsed.category == previous.category
+    # "other makers?" refines the list; "makers" is no request for Coffee Makers
+    same_topic = not parsed.category or parsed.category == previous.category or bool(
+        r.refine and parsed.category_by_head)
     if shown and same_topic and (r.refine or r.instead or (
             r.has_constraints and not parsed.category)):
+        if parsed.category_by_head:
+            r = replace(r, constraints=replace(parsed, category=None, category_by_head=False))
         return _refined(r, state, shown)
     model = model_constraints(proposal, shop)
     hint = proposal.arguments.get("attribute") if proposal and proposal.is_tool(

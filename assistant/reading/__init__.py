@@ -108,7 +108,8 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
     names = bool(parsed.category or parsed.brands or parsed.attributes)
     # "ok, the cheaper one" picks a product; it answers no yes-or-no question
     other = bool(words.pick(fixed) or words.refinement(fixed) or names or order_ids or
-                 words.positions(fixed, shown) or words.COMPARE.search(fixed))
+                 words.positions(fixed, shown) or words.COMPARE.search(fixed) or
+                 parsed.price_max or parsed.price_min or parsed.min_rating)
     return Reading(
         text=text,
         fixed=fixed,

@@ -70,7 +70,9 @@ DETAILS = re.compile(r"\b(tell\s+me\s+(?:more|about)|more\s+(?:about|info|inform
 _THE_ONE = r"(?:one|option|pair|model|item|of\s+(?:the|those|these)\s+(?:two|2|both|three|3))"
 _PICK: dict[Refine, re.Pattern[str]] = {
     "cheaper": re.compile(rf"\b(?:the\s+)?(?:cheaper|cheapest|less\s+expensive|least\s+expensive|"
-                          rf"lower[\s-]priced|more\s+affordable)\s+{_THE_ONE}\b", re.I),
+                          rf"lower[\s-]priced|more\s+affordable)\s+{_THE_ONE}\b|"
+                          r"\bwhichever\s+(?:one\s+)?(?:is|costs)\s+(?:cheaper|less)\b|"
+                          r"\bthe\s+one\s+that\s+(?:costs|is)\s+(?:less|cheaper)\b", re.I),
     "dearer": re.compile(rf"\b(?:the\s+)?(?:pricier|priciest|more\s+expensive|most\s+expensive|"
                          rf"higher[\s-]priced|premium)\s+{_THE_ONE}\b", re.I),
     "better_rated": re.compile(rf"\b(?:the\s+)?(?:better|best|higher|highest|top)[\s-]rated\s+"
@@ -80,22 +82,30 @@ _REFINE: dict[Refine, re.Pattern[str]] = {
     "cheaper": re.compile(r"\b(cheaper|cheapest|less\s+expensive|less\s+pricey|lower\s+price[sd]?|"
                           r"more\s+affordable|more\s+budget|(?:too|bit|so)\s+(?:expensive|pricey|"
                           r"much)|costs?\s+less|less\s+money|lower\s+budget|spend\s+less|"
-                          r"inexpensive|affordable|budget\s+option)", re.I),
-    "dearer": re.compile(r"\b(more\s+expensive|pricier|higher[\s-]end|premium|fancier|"
-                         r"top[\s-]of[\s-]the[\s-]line|better\s+quality|spend\s+more|"
-                         r"high[\s-]end|luxury|upscale)\b", re.I),
+                          r"inexpensive|affordable|budget\s+option|over\s+my\s+(?:head|budget)|"
+                          r"out\s+of\s+my\s+(?:price\s+range|budget|league)|lower[\s-]priced|"
+                          r"can'?t\s+afford)", re.I),
+    "dearer": re.compile(r"\b(more\s+expensive|pricier|higher[\s-]end|premium|fancier|nicer|"
+                         r"top[\s-]of[\s-]the[\s-]line|better\s+quality|(?:spend|pay)\s+more|"
+                         r"high[\s-]end|luxury|upscale|higher[\s-]priced|more\s+costly|"
+                         r"step\s+up|too\s+(?:basic|cheap)|upgrade|money\s+(?:isn'?t|is\s+not)\s+"
+                         r"(?:an?\s+|the\s+)?(?:issue|problem|object))\b", re.I),
     "better_rated": re.compile(r"\b((?:better|higher|best|highest|top)[\s-](?:rated|reviewed)|"
                                r"better\s+(?:ratings?|reviews?)|higher\s+(?:ratings?|stars)|"
                                r"more\s+stars|rated\s+(?:better|higher)|(?:good|great|nice|"
                                r"strong|high)\s+(?:ratings?|reviews|scores?)|well[\s-](?:rated|"
-                               r"reviewed)|highly[\s-]rated|better\s+ones)\b", re.I),
+                               r"reviewed)|highly[\s-]rated|better\s+ones|rated?\s+(?:well|highly|"
+                               r"better)|(?:people|customers|buyers|reviewers)\s+(?:like|love|"
+                               r"prefer|rate)|most\s+popular|best\s+reviewed)\b", re.I),
     "other_brand": re.compile(r"\b(not\s+(?:that|this|the\s+same)\s+brand|(?:other|another|"
                               r"different)\s+brands?|any\s+brand\s+but|no\s+more\s+of\s+that\s+"
                               r"brand|(?:not|don'?t\s+want)\s+(?:those|these)\s+brands?|"
                               r"(?:don'?t|do\s+not)\s+(?:like|want|trust|love|care\s+for)\s+"
                               r"(?:that|this|the|those|these)\s+brands?|(?:hate|dislike)\s+"
                               r"(?:that|this|the)\s+brand|(?:skip|avoid|without)\s+(?:that|this|"
-                              r"the)\s+brand)\b", re.I),
+                              r"the)\s+brand|(?:other|different|another)\s+(?:makers?|"
+                              r"manufacturers?|companies|company|labels?)|not\s+a\s+fan\s+of\s+"
+                              r"(?:that|this|the)\s+brand)\b", re.I),
 }
 INSTEAD = re.compile(r"\b(instead|rather|actually|change\s+(?:it|that)\s+to|make\s+it)\b", re.I)
 
