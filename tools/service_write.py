@@ -207,16 +207,16 @@ def modify_pending_order_items(ctx: ToolContext, order_id: OrderId, item_ids: Id
 @tool(write=True)
 def return_delivered_order_items(ctx: ToolContext, order_id: OrderId, item_ids: IdList,
                                  payment_method_id: Code) -> Proposed:
-    """Request a return of items of a delivered order; the refund goes to the original payment
-    method or a gift card, and the shopper gets an email on how to send the items back. Needs
-    the shopper's explicit yes.
+    """Request a return of items of a delivered order, refunded to the payment method the order
+    was paid with or to a gift card; the shopper gets an email on how to send the items back.
+    Needs the shopper's explicit yes.
 
     Args:
         order_id: The order id, such as '#W0000000' (with the '#').
         item_ids: The item ids to return, such as ['1008292230']; repeat an id to return several
             units of it.
-        payment_method_id: Where the refund goes: the order's original payment method or a gift
-            card, such as 'gift_card_0000000'.
+        payment_method_id: The refund's destination: the payment method the order was paid
+            with, or a gift card, such as 'gift_card_0000000'.
     """
     with ctx.store.session() as session:
         order, lines = owned_order(ctx, session, order_id)

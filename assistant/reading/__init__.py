@@ -98,7 +98,9 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
     """Read ``text`` against the shop; ``question`` is the question on screen, ``shown`` how
     many products are on screen, ``context_category`` the category being discussed."""
     fixed = shop.speller.fix(text)
-    parsed = parse_constraints(fixed, shop.vocab, context_category)
+    spots = words.positions(fixed, shown)
+    parsed = parse_constraints(words.without_positions(fixed) if spots else fixed, shop.vocab,
+                               context_category)
     order_ids = shop.order_ids.find(text)
     wishes = unchecked(fixed, shop, parsed, context_category)
     things, catalog = content_words(fixed, shop, parsed)
@@ -123,7 +125,7 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
         email=email_in(text),
         name_zip=name_zip_in(text),
         order_ids=order_ids,
-        positions=words.positions(fixed, shown),
+        positions=spots,
         compare=bool(words.COMPARE.search(fixed)),
         details=bool(words.DETAILS.search(fixed)),
         pick=words.pick(fixed),

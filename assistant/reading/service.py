@@ -67,7 +67,8 @@ _HELP = re.compile(
     r"return\s+(?:window|policy|period)|refunds?|restocking|price\s+match|international|"
     r"gift\s?cards?\s+expire|payment\s+methods?|do\s+you\s+(?:accept|take|ship|offer)|"
     r"privacy|data|account\s+(?:delete|deletion)|exchange\s+policy|damaged|defective|"
-    r"how\s+do\s+(?:i|returns|exchanges|refunds))\b", re.I)
+    r"how\s+do\s+(?:i|returns|exchanges|refunds)|can\s+i\s+(?:still\s+)?(?:return|exchange|"
+    r"cancel|change)|is\s+it\s+possible\s+to\s+(?:return|exchange|cancel))\b", re.I)
 # A request for an act, not a question about the rules ("I want to return it", "please cancel").
 _WANTS = re.compile(r"\b(?:i\s+(?:want|need|would\s+like|wanna)|i'?d\s+like|please|can\s+you|"
                     r"could\s+you|help\s+me)\b", re.I)

@@ -44,8 +44,9 @@ _STOP = re.compile(
 _PERSON = re.compile(
     r"\b(talk|speak|chat|connect|transfer|put|get|want)(s|ing|ed)?\b[^.?!]*"
     r"\b(person|human|agent|representative|someone|somebody|manager|operator|staff)\b"
-    r"|\b(a human|real person|live agent|human agent|support agent|customer service rep)",
-    re.IGNORECASE)
+    r"|\b(a human|real person|live agent|human agent|support agent|customer service rep)"
+    r"|^\W*(?:a\s+|an\s+)?(?:human|agent|representative|rep|operator|person|live\s+chat|"
+    r"customer\s+service)\W*(?:please|pls)?\W*$", re.IGNORECASE)
 _NOT_PERSON = re.compile(r"\b(don'?t|do not|no need|without)\b[^.?!]*"
                          r"\b(person|human|agent|someone|somebody)\b", re.IGNORECASE)
 
@@ -170,6 +171,14 @@ def positions(text: str, shown: int) -> tuple[int, ...]:
     if not kept and _BOTH.search(text) and shown >= 2:
         return (1, 2)
     return kept
+
+
+def without_positions(text: str) -> str:
+    """``text`` with its position phrases blanked ("compare the top two": "top" is no
+    category here)."""
+    for pattern in (_FIRST_N, _PAIR, _NUMBERED, _ORDINAL, _LAST):
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 def pick(text: str) -> Refine | None:

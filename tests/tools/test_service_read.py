@@ -58,9 +58,9 @@ def test_schema_snapshots() -> None:
             "item_ids": {"description": "The item ids to return, such as ['1008292230']; repeat "
                                         "an id to return several units of it.",
                          "items": {"type": "string"}, "type": "array"},
-            "payment_method_id": {"description": "Where the refund goes: the order's original "
-                                                 "payment method or a gift card, such as "
-                                                 "'gift_card_0000000'.",
+            "payment_method_id": {"description": "The refund's destination: the payment method "
+                                                 "the order was paid with, or a gift card, such "
+                                                 "as 'gift_card_0000000'.",
                                   "type": "string"}},
         "required": ["order_id", "item_ids", "payment_method_id"], "type": "object"}
 
