@@ -21,14 +21,14 @@ def write(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-def test_the_development_bank_has_every_flow_and_key_with_8_to_12_phrasings() -> None:
+def test_the_development_bank_has_every_flow_and_key_with_8_to_20_phrasings() -> None:
     bank = load_bank("dev", FLOWS)
     assert bank.name == "dev" and bank.path.name == "en_dev.toml"
     assert set(bank.phrasings) == {f.id for f in FLOWS} and len(FLOWS) == 35
     for flow in FLOWS:
         for key in flow.keys:
             phrasings = bank.get(flow.id, key)
-            assert 8 <= len(phrasings) <= 12, (flow.id, key, len(phrasings))
+            assert 8 <= len(phrasings) <= 20, (flow.id, key, len(phrasings))
             assert len(set(phrasings)) == len(phrasings), (flow.id, key)
 
 
