@@ -163,7 +163,7 @@ def test_a_comparison_resolves_positions_from_the_conversation(shop: Any) -> Non
                              ("Price", ("$34.99", "$20.99")),
                              ("Rating", ("4.5 (2 reviews)", "2.8 (5 reviews)")))
     assert [label for label, _ in view.rows[3:]] == [
-        "Thickness mm", "Material", "Non slip", "Includes strap", "Length", "Color",
+        "Thickness (mm)", "Material", "Non slip", "Includes strap", "Length", "Color",
         "Eco friendly", "Reviewers praise", "Complaints"]
     assert all(len(cells) == 2 for _, cells in view.rows)
     assert comparison_view(shop[0], session.session_id, Reply(kind="answer", text="")) is None
