@@ -39,6 +39,8 @@ B = rf"(?P<b>{_AMOUNT}){_UNIT}"
 _MAX_CUE = (r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
             r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|sub|"
             r"max(?:imum)?(?:\s+of)?|budget(?:\s+is|\s+of)?(?:\s+(?:now|only|just))*\s*[:=-]?|<=?|"
+            r"can\s+you\s+do|let'?s\s+say|how\s+about|what\s+about|keep\s+it\s+(?:to|at)|"
+            r"cap\s+(?:it\s+)?at|budget'?s(?:\s+(?:now|only|just))*|stay\s+(?:under|below|within)|"
             r"(?:lower|reduce|drop|bring|cut|change|set|make)\s+(?:it|that|the\s+(?:price|budget|cap|"
             r"limit|max))?\s*(?:down\s+)?to|(?:go|come|get)\s+down\s+to|"
             r"(?:limit|cap|ceiling)(?:\s+is)?(?:\s+(?:now|only|just))*\s*[:=-]?|"
@@ -48,7 +50,8 @@ _MAX_CUE = (r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|n
             r"spend\s+(?:up\s+to\s+)?")
 _MIN_CUE = (r"over|above|more\s+than|at\s+least|no\s+less\s+than|min(?:imum)?(?:\s+of)?|"
             r"starting\s+at|from|>=?|pricier\s+than|more\s+expensive\s+than")
-_AROUND_CUE = r"around|about|roughly|approximately|approx\.?|~|close\s+to|in\s+the\s+region\s+of"
+_AROUND_CUE = (r"around|(?<!how\s)(?<!what\s)about|roughly|approximately|approx\.?|~|close\s+to|"
+               r"in\s+the\s+region\s+of")
 _PRICE_WORDS = r"price|prices|priced|cost|costs|budget|spend|pay|range"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [

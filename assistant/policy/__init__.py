@@ -60,6 +60,11 @@ from tools.shopping import (
 __all__ = ["Act", "decide", "needs_model"]
 
 SHOWN = discovery_policy.SHOWN
+_WRITES = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
+           "exchange_delivered_order_items": "exchange",
+           "modify_pending_order_items": "modify_items",
+           "modify_pending_order_address": "modify_address",
+           "modify_pending_order_payment": "modify_payment", "modify_user_address": "user_address"}
 
 
 def needs_model(r: Reading, state: ConversationState, shop: ShopWords) -> bool:
@@ -76,10 +81,12 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
            shop: ShopWords) -> Act:
     if state.pending is not None:
         # a no (or anything that takes the yes back) wins: nothing is written on a doubt
-        if r.no or (r.choice is not None and r.choice.kind == "no"):
+        if r.no or r.said_no or (r.choice is not None and r.choice.kind == "no"):
             return Decline()
-        if r.yes or (r.choice is not None and r.choice.kind == "yes"):
-            return Confirm()
+        if r.yes or (r.choice is not None and r.choice.kind == "yes") or (
+                r.said_yes and r.service is not None and
+                _WRITES.get(state.pending.action) == r.service):
+            return Confirm()  # "yes, cancel it" answers the cancellation it was asked about
     elif r.yes and state.last_done and state.question is None:
         return AlreadyDoneAct()
     elif (r.yes or r.no) and state.question is None:
@@ -159,7 +166,7 @@ def _on_screen(r: Reading, state: ConversationState) -> Act | None:
     if len(r.positions) == 1 and not r.has_constraints and not r.refine and (
             r.details or len(r.fixed.split()) <= 6):
         return Describe(shown[r.positions[0] - 1].product_id)
-    if len(r.positions) >= 2 and (r.details or r.compare):
+    if len(r.positions) >= 2 and not r.has_constraints and not r.refine:
         return Compare(tuple(shown[p - 1].product_id for p in r.positions))
     return None
 

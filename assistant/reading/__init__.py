@@ -50,8 +50,10 @@ class Reading:
     text: str  # as typed
     fixed: str  # with typos fixed
     language: str = "en"
-    yes: bool = False
-    no: bool = False
+    yes: bool = False  # a plain yes: it asks for nothing else
+    no: bool = False  # a plain no
+    said_yes: bool = False  # begins with a yes, whatever else it says ("yes, cancel it")
+    said_no: bool = False  # begins with a no or takes something back
     greeting: bool = False
     thanks: bool = False
     stop_questions: bool = False
@@ -109,15 +111,18 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
         _HELP_CHOOSE.search(fixed) is not None
     names = bool(parsed.category or parsed.brands or parsed.attributes)
     # "ok, the cheaper one" picks a product; it answers no yes-or-no question
-    other = bool(words.pick(fixed) or words.refinement(fixed) or names or order_ids or
-                 words.positions(fixed, shown) or words.COMPARE.search(fixed) or
-                 parsed.price_max or parsed.price_min or parsed.min_rating)
+    intent = service.intent(fixed, bool(order_ids))
+    other = bool(words.pick(fixed) or words.refinement(fixed) or names or order_ids or spots
+                 or words.COMPARE.search(fixed) or intent or parsed.price_max
+                 or parsed.price_min or parsed.min_rating)
     return Reading(
         text=text,
         fixed=fixed,
         language=language.detect(text, language_before),
         yes=words.is_yes(fixed) and not other,
         no=words.is_no(fixed) and not other,
+        said_yes=words.is_yes(fixed),
+        said_no=words.is_no(fixed) or bool(words.NO.match(fixed)),
         greeting=words.is_greeting(fixed),
         thanks=words.is_thanks(fixed),
         stop_questions=words.stops_questions(fixed),
@@ -140,7 +145,7 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
         help_choose=_HELP_CHOOSE.search(fixed) is not None,
         rooms=tuple(w for w in words_of(fixed) if w in ROOMS),
         product_request=bool(_REQUEST.search(fixed)) or names,
-        service=service.intent(fixed, bool(order_ids)),
+        service=intent,
         scope=service.scope(fixed),
         help=service.help_question(fixed) and not order_ids,
         choice=choice_in(text, question),

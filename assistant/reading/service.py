@@ -21,7 +21,9 @@ OrderScope = Literal["recent", "pending", "delivered", "all"]
 _S = r"[^.?!]*"  # the rest of the same sentence
 # The first that matches wins ("cancel it, it was paid by card" is a cancellation).
 _INTENTS: tuple[tuple[ServiceIntent, re.Pattern[str]], ...] = (
-    ("cancel", re.compile(r"\bcancel+(?:l?ed|l?ing|ation)?\b", re.I)),
+    ("cancel", re.compile(r"\bcancel+(?:l?ed|l?ing|ation)?\b|\b(?:stop|call\s+off|scrap|kill|"
+                          r"withdraw|abort|void)\b[^.?!]*\border\b|\bdon'?t\s+want\s+(?:it|"
+                          r"that|what\s+i\s+ordered|my\s+order)\s+any\s*more\b", re.I)),
     ("exchange", re.compile(r"\bexchang\w*\b|\bswap\b" + _S + r"\bfor\b", re.I)),
     ("return", re.compile(r"\b(?:return|send\s+(?:it|them|\w+)\s+back|(?:send|give|take|ship)\s+"
                           r"back|refund\s+(?:for|on)\s+(?:my|the)|get\s+(?:a\s+)?refund|"
@@ -51,7 +53,8 @@ _INTENTS: tuple[tuple[ServiceIntent, re.Pattern[str]], ...] = (
                            r"methods?))\b", re.I)),
 )
 _ABOUT_ORDERS = re.compile(r"\b(?:my|the|this|that|an?|last|recent|latest)\s+(?:\w+\s+)?"
-                           r"(?:order|orders|purchase|purchases|package|parcel|delivery|shipment)\b"
+                           r"(?:order|orders|purchase|purchases|package|parcel|delivery|shipment|"
+                           r"stuff|things)\b"
                            r"|\bi\s+(?:ordered|bought|purchased)\b", re.I)
 _SCOPES: tuple[tuple[OrderScope, re.Pattern[str]], ...] = (
     ("pending", re.compile(r"\b(?:pending|not\s+(?:yet\s+)?shipped|hasn'?t\s+shipped|open)\b",
@@ -68,7 +71,8 @@ _HELP = re.compile(
     r"gift\s?cards?\s+expire|payment\s+methods?|do\s+you\s+(?:accept|take|ship|offer)|"
     r"privacy|data|account\s+(?:delete|deletion)|exchange\s+policy|damaged|defective|"
     r"how\s+do\s+(?:i|returns|exchanges|refunds)|can\s+i\s+(?:still\s+)?(?:return|exchange|"
-    r"cancel|change)|is\s+it\s+possible\s+to\s+(?:return|exchange|cancel))\b", re.I)
+    r"cancel|change|pay)|is\s+it\s+possible\s+to\s+(?:return|exchange|cancel)|money\s+back|"
+    r"free\s+(?:returns?|shipping|delivery)|when\s+(?:do|will|would)\s+i\s+get)\b", re.I)
 # A request for an act, not a question about the rules ("I want to return it", "please cancel").
 _WANTS = re.compile(r"\b(?:i\s+(?:want|need|would\s+like|wanna)|i'?d\s+like|please|can\s+you|"
                     r"could\s+you|help\s+me)\b", re.I)

@@ -112,7 +112,8 @@ heavy warm cold hot cool fast slow easy hard soft simple decent solid reliable d
 comfortable lightweight compact portable affordable premium basic simple classic modern
 cute pretty beautiful stylish fancy sturdy strong gonna wanna gotta would'd i'm i'd i've
 i'll you're you've that's what's there's it'll can't won't isn't aren't doesn't didn't
-wasn't weren't haven't hasn't shouldn't wouldn't couldn't
+wasn't weren't haven't hasn't shouldn't wouldn't couldn't where's what's how's who's
+when's here's let's that's
 """)
 
 

@@ -54,8 +54,9 @@ _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, 
              "4th": 4, "fifth": 5, "5th": 5, "top": 1}
 _COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(two|three|four|2|3|4)\b", re.I)
-_NUMBERED = re.compile(r"\b(?:number|no\.?|option|item|#|product)\s*(\d{1,2})\b|#(\d{1,2})\b",
-                       re.I)
+_NUMBERED = re.compile(r"\b(?:number|no\.?|option|item|#|product|choice|pick)\s*(\d{1,2}|one|two|"
+                       r"three|four|five)\b|#(\d{1,2})\b", re.I)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _PAIR = re.compile(r"\b(\d)\s*(?:and|&|vs\.?|versus|with|,)\s*(\d)\b", re.I)
 _ORDINAL = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th)\b"
                       r"(?:\s+(?:one|item|option|product|pick))?", re.I)
@@ -63,7 +64,9 @@ _LAST = re.compile(r"\bthe\s+last\s+(?:one|item|option)\b|\blast\s+one\b", re.I)
 _BOTH = re.compile(r"\b(?:both|these\s+two|those\s+two|the\s+two|them\s+both)\b", re.I)
 
 COMPARE = re.compile(r"\b(compar\w*|differences?|differ|versus|vs\.?|side\s+by\s+side|"
-                     r"which\s+(?:one\s+)?is\s+better|which\s+(?:one\s+)?should\s+i)\b", re.I)
+                     r"which\s+(?:\w+\s+){0,4}(?:is|are|would\s+be)\s+(?:better|best)|"
+                     r"which\s+(?:one\s+)?should\s+i|pros\s+and\s+cons|stack\s+up|"
+                     r"head\s+to\s+head|better\s+(?:choice|pick|option|buy|deal))\b", re.I)
 DETAILS = re.compile(r"\b(tell\s+me\s+(?:more|about)|more\s+(?:about|info|information|details)|"
                      r"details?\s+(?:on|of|about)|describe|what\s+about|what'?s\s+(?:special|"
                      r"good)\s+about|show\s+me\s+(?:the|that|this)|i'?ll\s+take|i\s+(?:like|"
@@ -117,8 +120,10 @@ _YES_START = re.compile(r"^\W*(yes|yeah|yea|yep|yup|sure|ok(ay)?|confirm(ed)?|go
                         r"alright|all\s+right)\b", re.IGNORECASE)
 _NOT_YES = re.compile(r"\b(no|not|don'?t|do\s+not|never|wait|hold\s+on|but|instead|keep|"
                       r"rather|actually)\b", re.IGNORECASE)
-_DECLINE = re.compile(r"^\W*(no|nope|nah|wait|hold\s+on|stop|don'?t|do\s+not|never\s*mind|"
-                      r"changed\s+my\s+mind)\b|\bkeep\s+(it|them|my\s+\w+|the\s+\w+)\b|"
+_DECLINE = re.compile(r"^\W*(no|nope|nah|wait|hold\s+on|hold\s+off|stop|don'?t|do\s+not|"
+                      r"never\s*mind|changed\s+my\s+mind|forget\s+(it|that|about\s+it)|"
+                      r"scratch\s+that|not\s+now|on\s+second\s+thoughts?|actually\s+no)\b|"
+                      r"\bkeep\s+(it|them|my\s+\w+|the\s+\w+)\b|"
                       r"\bdon'?t\s+(cancel|do|change|return|go\s+ahead)\b|"
                       r"\b(leave|let)\s+it\b", re.IGNORECASE)
 
@@ -152,11 +157,16 @@ def asks_for_person(text: str) -> bool:
     return bool(_PERSON.search(text)) and not _NOT_PERSON.search(text)
 
 
+_NOT_POSITION = re.compile(r"\bsecond\s+thoughts?\b|\bfirst\s+(?:of\s+all|time)\b|"
+                           r"\bat\s+first\b", re.I)
+
+
 def positions(text: str, shown: int) -> tuple[int, ...]:
     """1-based positions in the list on screen the message refers to ("the first two" ->
     (1, 2), "number 3" -> (3,), "the last one" -> (shown,)); () when it names none."""
     if shown <= 0:
         return ()
+    text = _NOT_POSITION.sub(" ", text)
     if m := _FIRST_N.search(text):
         return tuple(range(1, min(_COUNTS[m.group(1).lower()], shown) + 1))
     if m := _PAIR.search(text):
@@ -164,7 +174,9 @@ def positions(text: str, shown: int) -> tuple[int, ...]:
         if all(1 <= p <= shown for p in pair) and pair[0] != pair[1]:
             return pair
     found = [_ORDINALS[m.group(1).lower()] for m in _ORDINAL.finditer(text)]
-    found += [int(m.group(1) or m.group(2)) for m in _NUMBERED.finditer(text)]
+    text = _NOT_POSITION.sub(" ", text)
+    found += [int(_WORD_NUMBERS.get((m.group(1) or "").lower(), 0) or m.group(1) or m.group(2))
+              for m in _NUMBERED.finditer(text)]
     if _LAST.search(text):
         found.append(shown)
     kept = tuple(dict.fromkeys(p for p in found if 1 <= p <= shown))
