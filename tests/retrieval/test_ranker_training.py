@@ -121,6 +121,29 @@ def test_the_validated_int8_model_serves_and_a_broken_one_falls_back_to_fp32(
     assert fallback.relevance("running shoes", records) == pytest.approx(fp32, abs=1e-5)
 
 
+def test_the_served_int8_scorer_cuts_pairs_batches_them_and_does_not_spin(
+        trained: tuple[Path, TrainReport], small_shop: Store) -> None:
+    from retrieval.ranker.model import ranker_text
+    from retrieval.ranker.optimise import OnnxPairScorer
+
+    ranker = load_ranker(trained[0])
+    scorer = ranker.scorer
+    assert isinstance(scorer, OnnxPairScorer)
+    assert (scorer._max_length, scorer._batch) == (96, 8)
+    options = scorer._session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    path = trained[0] / str(ranker.manifest["serving"]["file"])
+    assert OnnxPairScorer(path, ranker.model, max_length=512)._max_length == 128
+    # Cutting at 96 word pieces is the same as scoring the pair cut by hand.
+    text = " ".join(ranker_text(r) for r in load_product_records(small_shop)[:3])
+    ids = scorer._tokenizer("long query", text, truncation=True, max_length=96)
+    assert len(ids["input_ids"]) == 96
+    text_ids = ids["input_ids"][ids["token_type_ids"].index(1):-1]
+    cut = scorer._tokenizer.decode(text_ids)
+    one = OnnxPairScorer(path, ranker.model, batch_size=1)
+    assert one([("long query", text)]) == pytest.approx(one([("long query", cut)]), abs=0.05)
+
+
 @pytest.mark.slow  # one more ONNX export and quantisation: 10-20 s on 2 cores
 def test_an_int8_model_that_loses_too_much_is_not_kept(
         trained: tuple[Path, TrainReport], tmp_path: Path) -> None:
