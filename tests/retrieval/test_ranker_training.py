@@ -11,6 +11,7 @@ import json
 import logging
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -142,6 +143,28 @@ def test_the_served_int8_scorer_cuts_pairs_batches_them_and_does_not_spin(
     cut = scorer._tokenizer.decode(text_ids)
     one = OnnxPairScorer(path, ranker.model, batch_size=1)
     assert one([("long query", text)]) == pytest.approx(one([("long query", cut)]), abs=0.05)
+
+
+def test_the_int8_export_traces_eager_attention(trained: tuple[Path, TrainReport]) -> None:
+    import onnx
+
+    from retrieval.ranker.optimise import export_int8_onnx
+
+    path = trained[0] / "cross_encoder_int8" / "model_int8.onnx"
+    ops = [node.op_type for node in onnx.load(str(path), load_external_data=False).graph.node]
+    # SDPA's export guards every softmax against all-masked rows (IsNaN); eager has no guard.
+    assert ops.count("Softmax") == 6 and "IsNaN" not in ops
+    model = load_ranker(trained[0]).model
+    inner: Any = model[0].model
+    before = inner.config._attn_implementation
+
+    def failing_export(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(OSError, match="disk full"):
+        patch.setattr("torch.onnx.export", failing_export)
+        export_int8_onnx(model, trained[0].parent / "scratch-export")
+    assert inner.config._attn_implementation == before  # torch scoring is left as it was
 
 
 @pytest.mark.slow  # one more ONNX export and quantisation: 10-20 s on 2 cores
