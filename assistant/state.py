@@ -89,6 +89,7 @@ class ConversationState(BaseModel):
     executed: list[str] = Field(default_factory=list)
     done: dict[str, str] = Field(default_factory=dict)  # executed id -> what it did
     last_done: str | None = None  # the id of the last write carried out
+    last_action: str | None = None  # that write's tool ("cancel_pending_order")
     shopping: ShoppingState = Field(default_factory=ShoppingState)
     question: OpenQuestion | None = None
     request: ServiceRequest | None = None

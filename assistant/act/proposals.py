@@ -164,6 +164,7 @@ def confirm(env: TurnEnv) -> Events[Outcome]:
     state.executed = [*state.executed, pending.request_id]
     state.done = {**state.done, pending.request_id: what}
     state.last_done = pending.request_id
+    state.last_action = pending.action
     return Done(what)
 
 

@@ -67,6 +67,9 @@ _WRITES = {"cancel_pending_order": "cancel", "return_delivered_order_items": "re
            "modify_pending_order_payment": "modify_payment", "modify_user_address": "user_address"}
 
 
+_ANOTHER = re.compile(r"\b(?:other|another|too|also|as well|next|second|one more)\b", re.I)
+
+
 def needs_model(r: Reading, state: ConversationState, shop: ShopWords) -> bool:
     """Whether the model's proposal could change this turn's act (module docstring)."""
     act = decide(r, state, None, shop)
@@ -87,8 +90,10 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
                 r.said_yes and r.service is not None and
                 _WRITES.get(state.pending.action) == r.service):
             return Confirm()  # "yes, cancel it" answers the cancellation it was asked about
-    elif r.yes and state.last_done and state.question is None:
-        return AlreadyDoneAct()
+    elif state.last_done and state.question is None and (r.yes or (
+            r.said_yes and r.service is not None and not r.order_ids and
+            _WRITES.get(state.last_action or "") == r.service and not _ANOTHER.search(r.text))):
+        return AlreadyDoneAct()  # a second "yes, cancel it" after the cancellation ran
     elif (r.yes or r.no) and state.question is None:
         return Talk("nothing_pending")
     if r.asks_person:

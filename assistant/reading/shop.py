@@ -122,6 +122,7 @@ class ShopWords:
     order_ids: OrderIdFormat
     speller: Speller
     _word_values: dict[str, list[Sense]] | None = field(default=None, repr=False)
+    _leaf_keys: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_store(cls, store: Store, vocab: CatalogVocabulary | None = None) -> ShopWords:
@@ -173,6 +174,19 @@ class ShopWords:
             if sense.value not in out.setdefault(key, []):
                 out[key].append(sense.value)
         return out
+
+    def keys_in(self, leaves: frozenset[str]) -> frozenset[str]:
+        """Attribute keys (as spelt) some product in these categories has a value for."""
+        if self._leaf_keys is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for senses in self.vocab.phrases.values():
+                for sense in senses:
+                    if sense.kind == "value":
+                        key = self.vocab.keys.get(norm_key(sense.name), sense.name)
+                        for leaf in sense.categories:
+                            index[leaf].add(key)
+            self._leaf_keys = {k: frozenset(v) for k, v in index.items()}
+        return frozenset(k for leaf in leaves for k in self._leaf_keys.get(leaf, ()))
 
     def sells_word(self, word: str) -> bool:
         """Some listing uses ``word`` (in any simple singular/plural form)."""

@@ -14,7 +14,7 @@ from assistant.reading.identifiers import EMAIL
 from assistant.reading.shop import LEXICON, ShopWords, words_of
 from assistant.reading.wishes import FAMOUS_BRANDS, famous_brands_in, wish_phrases
 from tools.constraints import ParsedConstraints, parse_constraints
-from tools.vocabulary import noun_forms
+from tools.vocabulary import norm_key, noun_forms
 
 _NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+){0,2})")
 _BY_BRAND = re.compile(r"\b(?:by|from|made\s+by|brand)\s+([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+)?)")
@@ -60,8 +60,31 @@ def unchecked(text: str, shop: ShopWords, parsed: ParsedConstraints,
             if key not in parsed.attributes:
                 parsed.attributes[key] = values
                 continue
+        elsewhere = _value_elsewhere(phrase, shop, context)
+        if elsewhere and elsewhere[0] not in parsed.attributes:
+            # "green" for backpacks where none is green but backpacks do come in colours:
+            # a constraint nothing meets, so the shopper hears what comes closest
+            parsed.attributes[elsewhere[0]] = [elsewhere[1]]
+            continue
         out.append(phrase)
     return tuple(dict.fromkeys(out))
+
+
+def _value_elsewhere(phrase: str, shop: ShopWords, category: str | None
+                     ) -> tuple[str, str] | None:
+    """(key, value) when ``phrase`` is one whole value of a key the category's products
+    have, though none of them has that value; None when ambiguous or unknown."""
+    if category is None or " " in phrase:
+        return None
+    leaves = shop.vocab.leaves_for(category)
+    if not leaves:
+        return None
+    keys = shop.keys_in(leaves)
+    found = {(shop.vocab.keys.get(norm_key(s.name), s.name), s.value)
+             for s in shop.vocab.phrases.get((phrase.lower(),), ())
+             if s.kind == "value"}
+    found = {(k, v) for k, v in found if k in keys}
+    return next(iter(found)) if len(found) == 1 else None
 
 
 _OBJECT = re.compile(r"\b(?:a|an|some|any|the|buy|sell|sells|carry|stock|need|want|get|"

@@ -248,3 +248,23 @@ def test_reasons_are_specific_never_filler(demo: Shop, bot: Bot) -> None:
         assert not any("matches your words" in r for r in card.reasons)
         assert any(r.startswith("under your $150.00 cap") for r in card.reasons)
         assert any("stars" in r or r == "no reviews yet" for r in card.reasons)
+
+
+def test_a_value_the_category_lacks_is_a_constraint_nothing_meets(demo: Shop, bot: Bot) -> None:
+    """"green backpack" where backpacks come in colours, none green: nothing fits, and the
+    shopper is offered what comes closest, not backpacks of any colour."""
+    by_leaf: dict[str, set[str]] = {}
+    for r in load_product_records(demo.store):
+        colours = by_leaf.setdefault(r.category_leaf, set())
+        colours.update(str(i.options["color"]) for i in r.items if "color" in i.options)
+        if "color" in r.attributes:
+            colours.add(str(r.attributes["color"]))
+    every = set().union(*by_leaf.values())
+    plain = {c for c in every if c.isalpha()}
+    leaf, missing = next((leaf, sorted(plain - colours)[0]) for leaf, colours
+                         in sorted(by_leaf.items()) if colours and plain - colours
+                         and leaf.isalpha())
+    reply = bot(demo).chat(f"a {missing.lower()} {leaf.lower()}", session_id="lacks")
+    assert reply.kind == "question" and not reply.products and reply.question is not None
+    assert "Nothing in the shop fits" in reply.text and missing in reply.text
+    assert any(o.startswith(f"Drop color {missing}") for o in reply.question.options)

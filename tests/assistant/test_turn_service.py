@@ -87,8 +87,9 @@ def test_cancel_my_pending_order_confirm_once(demo: Shop, bot: Bot) -> None:
     no_internal_ids(done)
     with demo.store.session() as s:
         refunds = len(s.get(Order, order_id).payment_history or [])  # type: ignore[union-attr]
-    again = assistant.chat("yes", "c", user)
-    assert again.text.startswith("That's already done")
+    for repeat in ("yes", "Yes, cancel it."):
+        again = assistant.chat(repeat, "c", user)
+        assert again.text.startswith("That's already done"), repeat
     with demo.store.session() as s:
         assert len(s.get(Order, order_id).payment_history or []) == refunds  # type: ignore[union-attr]
 
