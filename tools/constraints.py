@@ -14,6 +14,7 @@ Not here: checking a product against constraints (``tools.checks``), the tools t
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -35,6 +36,13 @@ _NEG_PAIRS = frozenset({("anything", "but"), ("other", "than"), ("rather", "than
 _FILLERS = frozenset({"from", "by", "the", "any", "a", "made"})
 _LIST_GLUE = frozenset({"or", "nor", "and"})
 _ANY = frozenset({"any", "whatever", "either"})
+# "price doesn't matter", "money is no object", "forget the budget": the cap and floor go
+_PRICE_FREE = re.compile(
+    r"\b(?:price|cost|money|budget)\s+(?:doesn'?t|does\s+not|don'?t)\s+matter\b|"
+    r"\b(?:price|money|cost|budget)\s+(?:is\s+no|isn'?t\s+an?|is\s+not\s+an?)\s+"
+    r"(?:object|issue|problem|concern)\b|\bregardless\s+of\s+(?:the\s+)?(?:price|cost)\b|"
+    r"\b(?:forget|ignore|drop|remove|never\s*mind)\s+(?:about\s+)?(?:the\s+|my\s+)?"
+    r"(?:budget|price|cost)(?:\s+(?:cap|limit))?\b|\bno\s+(?:budget|price\s+limit)\b", re.I)
 _SAID_KEYS = ("category", "brands", "exclude_brands", "price_min", "price_max", "min_rating",
               "in_stock")
 _AMBIGUOUS_SHARE = 2 / 3  # one key must hold this share of a shared value's products
@@ -212,7 +220,10 @@ def parse_constraints(text: str, vocab: CatalogVocabulary,
         stated.add("brands")
     if out.price_min is not None or out.price_max is not None:
         stated.add("price")
-    out.cleared = _cleared(toks, vocab) - stated  # "any size 10 shoe" fixes the size
+    cleared = _cleared(toks, vocab)
+    if _PRICE_FREE.search(text):
+        cleared.add("price")
+    out.cleared = cleared - stated  # "any size 10 shoe" fixes the size
     return out
 
 

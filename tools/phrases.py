@@ -3,7 +3,9 @@
 Price phrases: a cap ("under $100", "less than 80 dollars", "below 50", "max 120", "$90 or
 less", "budget of 100"), a floor ("over 200", "at least $30", "$30+", "50 and up"), a range
 ("between 50 and 80", "$50-$80", "from 50 to 80 dollars") and an approximate price ("around
-100", "about $100", "~100": +-15%). A number followed by a unit that is not money ("under 250
+100", "about $100", "~100": +-15%). An amount with its currency and no cue ("$100 headphones",
+"is there one for 80 bucks?") is a cap: the reply's lead shows it as "under $100", so a shopper
+who meant otherwise sees how it was read. A number followed by a unit that is not money ("under 250
 g", "up to 40 hours", "4 stars", "2 person") is not a price. Ratings: "4 stars and up", "4+
 stars", "rated 4+", "rating of at least 4.5", "highly rated" (4.0). Stock: "in stock",
 "available now", "ready to ship". When the shopper states a bound twice, the later one wins
@@ -74,6 +76,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("min", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:more|above|over|higher)|"
                        rf"and\s+(?:up|above|over|higher)|plus\b|\+)", re.I)),
 ]
+# an amount with its currency that no cue above explained ("$100 headphones", "100 bucks?")
+_LOOSE_MONEY = re.compile(rf"(?<![\w.])(?P<a>[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?k\b)?|"
+                          rf"\d[\d,]*(?:\.\d+)?(?:\s?k)?\s?(?:dollars?|bucks|usd)\b){_UNIT}", re.I)
 _HAS_CURRENCY = re.compile(r"[$€£]|dollar|bucks|usd", re.I)
 _RATING = r"(?P<n>[1-5](?:\.\d)?)"
 _RATING_PATTERNS = [
@@ -202,6 +207,13 @@ def parse_phrases(text: str) -> PhraseParse:
             if out.price_min is not None and out.price_min > high:
                 out.price_min = low
         rest = _blank(rest, start, end)
+    if out.price_min is None and out.price_max is None:
+        loose = list(_LOOSE_MONEY.finditer(rest))
+        if loose:  # a price with no cue is the most the shopper means to spend
+            last = loose[-1]
+            out.price_max = amount(last.group("a"))
+            taken.append((last.start(), last.end(), "price"))
+            rest = _blank(rest, last.start(), last.end())
     out.spans.extend(taken)
     for m in _STOCK.finditer(rest):
         out.in_stock = True

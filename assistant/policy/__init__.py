@@ -67,6 +67,7 @@ _WRITES = {"cancel_pending_order": "cancel", "return_delivered_order_items": "re
            "modify_pending_order_payment": "modify_payment", "modify_user_address": "user_address"}
 
 
+_BARE_CANCEL = re.compile(r"^\W*cancel(?:\s+(?:it|that|this|the\s+order))?\W*$", re.I)
 _ANOTHER = re.compile(r"\b(?:other|another|too|also|as well|next|second|one more)\b", re.I)
 
 
@@ -83,6 +84,8 @@ def needs_model(r: Reading, state: ConversationState, shop: ShopWords) -> bool:
 def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
            shop: ShopWords) -> Act:
     if state.pending is not None:
+        if _BARE_CANCEL.match(r.text) and state.pending.action == "cancel_pending_order":
+            return Reask()  # "cancel it" under "cancel order #W…?": a yes or a no? ask again
         # a no (or anything that takes the yes back) wins: nothing is written on a doubt
         if r.no or r.said_no or (r.choice is not None and r.choice.kind == "no"):
             return Decline()

@@ -116,7 +116,11 @@ def _refined(r: Reading, state: ConversationState, shown: list[Shown]) -> Search
     excluded: tuple[str, ...] = ()
     said = set(c.said)
     stated = shopping.stated
-    if r.refine == "cheaper":
+    if r.refine == "cheaper" and r.constraints.price_max is not None:
+        pass  # "cheaper, under $100": the cap the shopper names is the refinement
+    elif r.refine == "dearer" and r.constraints.price_min is not None:
+        pass  # "pricier, over $200"
+    elif r.refine == "cheaper":
         baseline = min(s.price for s in shown)
         floor = stated.get("price_min")  # back to the shopper's own floor, if any
         low = floor if floor is not None and floor < baseline else None

@@ -90,7 +90,7 @@ class Reading:
     @property
     def has_constraints(self) -> bool:
         c = self.constraints
-        return self.names_products or any(
+        return self.names_products or bool(c.cleared) or any(
             v is not None for v in (c.price_min, c.price_max, c.min_rating, c.in_stock))
 
 

@@ -72,14 +72,17 @@ DETAILS = re.compile(r"\b(tell\s+me\s+(?:more|about)|more\s+(?:about|info|inform
                      r"good)\s+about|show\s+me\s+(?:the|that|this)|i'?ll\s+take|i\s+(?:like|"
                      r"want|choose|pick)\s+(?:the|that|this))\b", re.I)
 _THE_ONE = r"(?:one|option|pair|model|item|of\s+(?:the|those|these)\s+(?:two|2|both|three|3))"
+# "a cheaper option" asks for more; "the cheaper option" points at one on screen
+_NOT_THE = r"(?<!\ba\s)(?<!\ban\s)(?<!\bany\s)(?<!\bsome\s)(?<!\banother\s)"
 _PICK: dict[Refine, re.Pattern[str]] = {
-    "cheaper": re.compile(rf"\b(?:the\s+)?(?:cheaper|cheapest|less\s+expensive|least\s+expensive|"
+    "cheaper": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:cheaper|cheapest|less\s+expensive|least\s+expensive|"
                           rf"lower[\s-]priced|more\s+affordable)\s+{_THE_ONE}\b|"
                           r"\bwhichever\s+(?:one\s+)?(?:is|costs)\s+(?:cheaper|less)\b|"
                           r"\bthe\s+one\s+that\s+(?:costs|is)\s+(?:less|cheaper)\b", re.I),
-    "dearer": re.compile(rf"\b(?:the\s+)?(?:pricier|priciest|more\s+expensive|most\s+expensive|"
+    "dearer": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:pricier|priciest|more\s+expensive|most\s+expensive|"
                          rf"higher[\s-]priced|premium)\s+{_THE_ONE}\b", re.I),
-    "better_rated": re.compile(rf"\b(?:the\s+)?(?:better|best|higher|highest|top)[\s-]rated\s+"
+    "better_rated": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:better|best|higher|highest|top)"
+                               rf"[\s-]rated\s+"
                                rf"{_THE_ONE}\b", re.I),
 }
 _REFINE: dict[Refine, re.Pattern[str]] = {
@@ -93,7 +96,10 @@ _REFINE: dict[Refine, re.Pattern[str]] = {
                          r"top[\s-]of[\s-]the[\s-]line|better\s+quality|(?:spend|pay)\s+more|"
                          r"high[\s-]end|luxury|upscale|higher[\s-]priced|more\s+costly|"
                          r"step\s+up|too\s+(?:basic|cheap)|upgrade|money\s+(?:isn'?t|is\s+not)\s+"
-                         r"(?:an?\s+|the\s+)?(?:issue|problem|object))\b", re.I),
+                         r"(?:an?\s+|the\s+)?(?:issue|problem|object)|costlier|splurge|"
+                         r"(?:don'?t|do\s+not)\s+mind\s+(?:paying|spending)(?:\s+more)?|"
+                         r"higher[\s-]quality|better[\s-]made|top[\s-]tier|high[\s-]quality)\b",
+                         re.I),
     "better_rated": re.compile(r"\b((?:better|higher|best|highest|top)[\s-](?:rated|reviewed)|"
                                r"better\s+(?:ratings?|reviews?)|higher\s+(?:ratings?|stars)|"
                                r"more\s+stars|rated\s+(?:better|higher)|(?:good|great|nice|"
@@ -120,10 +126,16 @@ _YES_START = re.compile(r"^\W*(yes|yeah|yea|yep|yup|sure|ok(ay)?|confirm(ed)?|go
                         r"alright|all\s+right)\b", re.IGNORECASE)
 _NOT_YES = re.compile(r"\b(no|not|don'?t|do\s+not|never|wait|hold\s+on|but|instead|keep|"
                       r"rather|actually)\b", re.IGNORECASE)
-_DECLINE = re.compile(r"^\W*(no|nope|nah|wait|hold\s+on|hold\s+off|stop|don'?t|do\s+not|"
-                      r"never\s*mind|changed\s+my\s+mind|forget\s+(it|that|about\s+it)|"
+_DECLINE = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|well|oh|ah|sorry|so|ok(?:ay)?)\W+)*"
+                      r"(no|nope|nah|wait|hold\s+on|hold\s+off|stop|don'?t|do\s+not|negative|"
+                      r"let'?s\s+not|better\s+not|not\s+(?:today|anymore|any\s+more)|"
+                      r"never\s*mind|(?:i(?:'ve|\s+have)?\s+)?changed\s+my\s+mind|"
+                      r"forget\s+(it|that|about\s+it)|"
                       r"scratch\s+that|not\s+now|on\s+second\s+thoughts?|actually\s+no)\b|"
                       r"\bkeep\s+(it|them|my\s+\w+|the\s+\w+)\b|"
+                      r"\bhold\s+on\s+to\s+(it|them)\b|\bcancel\s+the\s+cancell?ation\b|"
+                      r"\b(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need|wish)\s+to\s+(?:cancel|"
+                      r"return|change|exchange|modify|go\s+(?:ahead|through))\b|"
                       r"\bdon'?t\s+(cancel|do|change|return|go\s+ahead)\b|"
                       r"\b(leave|let)\s+it\b", re.IGNORECASE)
 

@@ -86,6 +86,9 @@ def test_running_shoes_under_100_in_size_10() -> None:
     ("about $100", 85, 115), ("~$200", 170, 230), ("roughly 40 dollars", 34, 46),
     ("100 or so", 85, 115), ("over 50 but under 80", 50, 80),
     ("under $100... actually under $150", None, 150),
+    # an amount with its currency and no cue is a cap; one with a cue keeps the cue's meaning
+    ("$100 headphones", None, 100), ("is there one for 80 bucks?", None, 80),
+    ("a 60 dollar tent", None, 60), ("over $50, say $80", 50, None),
     # quantities, not prices
     ("under 250 g", None, None), ("up to 40 hours of battery", None, None),
     ("sizes 9-10", None, None), ("a 2-4 person tent", None, None), ("16GB laptop", None, None),
