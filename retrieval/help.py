@@ -64,6 +64,25 @@ class HelpPassage:
     score: float
 
 
+@dataclass(frozen=True)
+class HelpFound:
+    """Passages that answer the question, best first (at least one)."""
+
+    passages: tuple[HelpPassage, ...]
+
+
+@dataclass(frozen=True)
+class HelpNotFound:
+    """No article answers the question. ``nearest`` holds what the search ranked first anyway,
+    for the trace and the evaluation; it is not an answer and must not be shown as one."""
+
+    reason: str
+    nearest: tuple[HelpPassage, ...] = ()
+
+
+HelpResult = HelpFound | HelpNotFound
+
+
 def _sections(body: str) -> list[tuple[str, str]]:
     sections: list[tuple[str, str]] = []
     heading, lines = "", list[str]()
@@ -186,12 +205,13 @@ class HelpSearcher:
         positions = {c.doc_id: i for i, c in enumerate(self.chunks)}
         self.vectors = VectorTable.aligned(positions, stored.ids, stored.matrix)
 
-    def search_help(self, query: str, k: int = 3) -> list[HelpPassage]:
-        """The ``k`` passages that best answer ``query``, each citable by article id/title."""
+    def search_help(self, query: str, k: int = 3) -> HelpResult:
+        """The ``k`` passages that best answer ``query``, each citable by article id/title,
+        or ``HelpNotFound`` when none does."""
         text = clean_query(query)
         check_k(k)
         if not self.chunks:
-            return []
+            return HelpNotFound("the help center has no articles")
         if not self.vectors.present.any():
             raise IndexNotReady("the help-center index is empty; build it with `aisle index`")
         depth = max(k, self.leg_depth)
@@ -204,4 +224,4 @@ class HelpSearcher:
             out.append(
                 HelpPassage(chunk.article_id, chunk.title, chunk.section, chunk.passage, score)
             )
-        return out
+        return HelpFound(tuple(out))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.documents import ProductRecord, load_product_records, norm_key
-from retrieval.help import HelpPassage
+from retrieval.help import HelpNotFound, HelpPassage
 from store.aspects import AspectSummary
 from store.db import Store
 from store.errors import NotFound
@@ -235,14 +235,14 @@ def search_help_center(ctx: ShopContext, query: str) -> ToolResult:
     """
     if ctx.help_searcher is None:
         raise Refusal("the help center is not available right now; offer a human agent")
-    passages = tuple(ctx.help_searcher.search_help(query, k=PASSAGES))
-    if not passages:
+    result = ctx.help_searcher.search_help(query, k=PASSAGES)
+    if isinstance(result, HelpNotFound):
         return ToolResult(ok=True, data=HelpAnswer(query, ()), content=(
             "No help-center article answers this; offer a human agent."))
     lines = []
-    for p in passages:
+    for p in result.passages:
         section = f" > {p.section}" if p.section else ""
         text = " ".join(p.text.split())[:PASSAGE_CHARS]
         lines.append(f'[{p.article_id}] "{p.title}"{section}: {text}')
     lines.append("Cite the article id and title you use.")
-    return ToolResult(ok=True, content="\n".join(lines), data=HelpAnswer(query, passages))
+    return ToolResult(ok=True, content="\n".join(lines), data=HelpAnswer(query, result.passages))

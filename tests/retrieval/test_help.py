@@ -5,7 +5,14 @@ from sqlmodel import select
 
 from retrieval.embedder import HashEmbedder
 from retrieval.errors import IndexNotReady, QueryError
-from retrieval.help import HelpIndex, HelpSearcher, chunk_article, split_passages
+from retrieval.help import (
+    HelpFound,
+    HelpIndex,
+    HelpPassage,
+    HelpSearcher,
+    chunk_article,
+    split_passages,
+)
 from store.db import Store
 from store.models import HelpArticle
 
@@ -60,12 +67,17 @@ def help_searcher(shop: Store, help_index: HelpIndex, embedder: HashEmbedder) ->
 def test_search_help_finds_the_right_article(
     help_searcher: HelpSearcher, query: str, article: str
 ) -> None:
-    passages = help_searcher.search_help(query, k=3)
+    passages = _found(help_searcher.search_help(query, k=3))
     assert len(passages) == 3
     assert passages[0].article_id == article
     titles = {a.article_id: a.title for a in _articles(help_searcher.store)}
     assert all(p.title == titles[p.article_id] and p.text for p in passages)
     assert passages[0].score >= passages[1].score >= passages[2].score
+
+
+def _found(result: object) -> tuple[HelpPassage, ...]:
+    assert isinstance(result, HelpFound), result
+    return result.passages
 
 
 def _articles(store: Store) -> list[HelpArticle]:
@@ -96,4 +108,4 @@ def test_help_errors(shop: Store, help_index: HelpIndex, embedder: HashEmbedder)
     searcher.refresh()
     with pytest.raises(QueryError):
         searcher.search_help("  ")
-    assert len(searcher.search_help("refund " * 500, k=1)) == 1
+    assert len(_found(searcher.search_help("refund " * 500, k=1))) == 1
