@@ -12,6 +12,7 @@ from eval.bench_retrieval import bench_retrieval
 from eval.cli_ranker import bench_ranker_cmd, eval_ranker
 from eval.cli_turn import bench_turn_cmd
 from eval.harness.commands import register as register_harness
+from eval.help_eval import QUESTIONS, SPLITS, evaluate_help, load_questions
 from eval.retrieval_eval import evaluate_retrieval
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of
 from ui.runtime import Runtime
@@ -49,6 +50,37 @@ def eval_retrieval(
             )
         verdict = "holds" if report.hybrid_beats_legs else "FAILS"
         err.print(f"gate hybrid nDCG@10 >= best leg: {verdict}")
+
+
+@eval_app.command("help")
+def eval_help(
+    ctx: typer.Context,
+    split: Annotated[
+        str | None, typer.Option(help="Question split: dev (tuned on) or test (default: both).")
+    ] = None,
+    questions: Annotated[
+        Path, typer.Option(help="A TOML question set with [[dev]] and [[test]] questions.")
+    ] = QUESTIONS,
+    as_json: JsonOpt = False,
+) -> None:
+    """Help-center answers: hit@1 and hit@3 of the cited article on answerable questions, and
+    how often "not found" is said, rightly (no article answers) and wrongly."""
+    if split is not None and split not in SPLITS:
+        raise typer.BadParameter("use dev or test", param_hint="--split")
+    with errors():
+        runtime = Runtime(settings_of(ctx))
+        cases = load_questions(questions, [split] if split else SPLITS)
+        report = evaluate_help({"served": runtime.help_searcher()}, cases)
+        if as_json:
+            emit_json(report.to_dict())
+            return
+        for name, by_split in report.scores.items():
+            for part, s in by_split.items():
+                err.print(
+                    f"{name:8s} {part:4s} {s.answerable} answerable: hit@1 {s.hit_at_1:.3f}  "
+                    f"hit@3 {s.hit_at_3:.3f}  wrongly refused {s.wrongly_refused:.3f};  "
+                    f"{s.unanswerable} with no article: refused {s.none_refused:.3f}",
+                    highlight=False)
 
 
 @bench_app.command("retrieval")
