@@ -32,7 +32,7 @@ from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEv
 from assistant.llm.types import Message, Prefills
 from assistant.outcomes import Outcome
 from assistant.policy import Act, decide, needs_model
-from assistant.policy.acts import Confirm, Decline
+from assistant.policy.acts import Confirm, Decline, Reask
 from assistant.proposal import Proposal, prompt, propose, system_prompt
 from assistant.reading import Reading, read
 from assistant.reply import Reply
@@ -88,8 +88,9 @@ class Assistant:
             proposal = yield from self._propose(state, message)
         act = decide(reading, state, proposal, words)
         working = state.model_copy(deep=True)
-        if working.pending is not None and not isinstance(act, Confirm | Decline):
-            working.pending = None  # a yes must answer the proposal at once; else it lapses
+        if working.pending is not None and not isinstance(act, Confirm | Decline | Reask):
+            # a yes must answer the proposal at once, else it lapses; asking it again keeps it
+            working.pending = None
         env = TurnEnv(deps, words, reading, working, Steps())
         streamed: list[str] = []
         outcome = yield from self._act(act, env, streamed, reading.language)

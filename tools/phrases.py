@@ -40,7 +40,7 @@ A = rf"(?P<a>{_AMOUNT}){_UNIT}"
 B = rf"(?P<b>{_AMOUNT}){_UNIT}"
 _MAX_CUE = (r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
             r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|sub|"
-            r"max(?:imum)?(?:\s+of)?|budget(?:\s+is|\s+of)?(?:\s+(?:now|only|just))*\s*[:=-]?|<=?|"
+            r"max(?:imum)?(?:\s+of)?\s*[:=]?|budget(?:\s+is|\s+of)?(?:\s+(?:now|only|just))*\s*[:=-]?|<=?|"
             r"can\s+you\s+do|let'?s\s+say|how\s+about|what\s+about|keep\s+it\s+(?:to|at)|"
             r"cap\s+(?:it\s+)?at|budget'?s(?:\s+(?:now|only|just))*|stay\s+(?:under|below|within)|"
             r"(?:lower|reduce|drop|bring|cut|change|set|make)\s+(?:it|that|the\s+(?:price|budget|cap|"
@@ -66,7 +66,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("max", re.compile(r"\b(?:i\s+(?:only\s+)?have|i'?ve\s+(?:only\s+)?got|i\s+got|only\s+have|"
                        r"have\s+only|got\s+only)\s+(?:about\s+|around\s+)?"
                        r"(?P<a>[$€£]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:dollars?|"
-                       r"bucks|usd)\b)", re.I)),
+                       r"bucks|usd)\b|\d{2,}(?:\.\d+)?(?=\s*(?:$|[.,;!?]|to\s+spend)))", re.I)),
     ("max", re.compile(rf"(?<![\w.]){A}\s+is\s+(?:my|the|our)\s+(?:new\s+)?(?:budget|limit|max"
                        rf"(?:imum)?|cap|ceiling)\b", re.I)),
     ("max", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:less|under|below|cheaper)|"
@@ -139,7 +139,12 @@ def _number_value(run: str) -> int | None:
     """ "ninety" -> 90, "a hundred and fifty" -> 150, "two thousand" -> 2000; None for runs
     that are no number or below ten ("a", "one": an article or a product, not a price)."""
     total, current, seen = 0, 0, False
-    for word in re.split(r"[\s-]+", run.lower()):
+    spoken = re.split(r"[\s-]+", run.lower())
+    if len(spoken) > 1 and 0 < _SMALL.get(spoken[0], 0) < 10 and spoken[1] in _TENS:
+        # "one seventy five" is how a price is said: 175
+        rest = _number_value(" ".join(spoken[1:]))
+        return _SMALL[spoken[0]] * 100 + (rest or 0)
+    for word in spoken:
         if word in _SMALL:
             current += _SMALL[word]
         elif word in _TENS:

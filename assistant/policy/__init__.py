@@ -121,7 +121,7 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
         r.service is not None or bool(r.order_ids) or bool(r.email or r.name_zip)
     if about_service and (act := service_policy.service(r, state, proposal, shop)) is not None:
         return act
-    if r.help and not r.names_products:
+    if r.help:
         return Help(r.text)
     if (act := discovery_policy.discovery(r, state, proposal, shop)) is not None:
         return act

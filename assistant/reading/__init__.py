@@ -147,6 +147,9 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
         product_request=bool(_REQUEST.search(fixed)) or names,
         service=intent,
         scope=service.scope(fixed),
-        help=service.help_question(fixed) and not order_ids,
+        # "what's the warranty on electronics?" asks about the rules; "do you have headphones
+        # with free shipping?" asks for headphones
+        help=service.help_question(fixed) and not order_ids and not (
+            names and _REQUEST.search(fixed)),
         choice=choice_in(text, question),
     )

@@ -66,13 +66,22 @@ _SCOPES: tuple[tuple[OrderScope, re.Pattern[str]], ...] = (
 # A general question about how the shop works, for the help center.
 _HELP = re.compile(
     r"\b(?:polic(?:y|ies)|warrant(?:y|ies)|guarantee|shipping|delivery\s+(?:time|cost|fee|"
-    r"options?)|how\s+long|how\s+many\s+days|how\s+much\s+(?:is|does)\s+shipping|"
+    r"options?)|how\s+much\s+(?:is|does)\s+shipping|"
     r"return\s+(?:window|policy|period)|refunds?|restocking|price\s+match|international|"
-    r"gift\s?cards?\s+expire|payment\s+methods?|do\s+you\s+(?:accept|take|ship|offer)|"
+    r"gift\s?cards?\s+expire|payment\s+methods?|do\s+you\s+(?:accept|take|ship|offer|deliver)|"
+    r"how\s+do(?:es)?\s+(?:\w+\s+){1,2}work|express|expedited|overnight|same[\s-]day|"
+    r"next[\s-]day|discounts?|coupons?|promo(?:tion(?:al)?)?\s*codes?|loyalty|rewards?\s+points?|"
+    r"membership|store\s+hours|opening\s+hours|customer\s+service\s+hours|"
     r"privacy|data|account\s+(?:delete|deletion)|exchange\s+policy|damaged|defective|"
     r"how\s+do\s+(?:i|returns|exchanges|refunds)|can\s+i\s+(?:still\s+)?(?:return|exchange|"
     r"cancel|change|pay)|is\s+it\s+possible\s+to\s+(?:return|exchange|cancel)|money\s+back|"
-    r"free\s+(?:returns?|shipping|delivery)|when\s+(?:do|will|would)\s+i\s+get)\b", re.I)
+    r"free\s+(?:returns?|shipping|delivery))\b", re.I)
+# "how long" is about the rules only when it is about shipping, refunds and the like ("how long
+# does the battery last?" is about a product)
+_HELP_WHEN = re.compile(r"\b(?:how\s+long|how\s+many\s+days|how\s+soon|when\s+(?:do|will|would)\s+"
+                        r"i\s+get)\b", re.I)
+_SERVICE_NOUN = re.compile(r"\b(?:ship\w*|deliver\w*|arriv\w*|refund\w*|returns?|exchang\w*|"
+                           r"cancel\w*|packages?|parcels?|money|orders?|warrant\w*)\b", re.I)
 # A request for an act, not a question about the rules ("I want to return it", "please cancel").
 _WANTS = re.compile(r"\b(?:i\s+(?:want|need|would\s+like|wanna)|i'?d\s+like|please|can\s+you|"
                     r"could\s+you|help\s+me)\b", re.I)
@@ -105,4 +114,6 @@ def scope(text: str) -> OrderScope:
 
 def help_question(text: str) -> bool:
     """A question about how the shop works ("how long do refunds take?")."""
-    return bool(_HELP.search(text)) and bool(_QUESTION.search(text))
+    about_rules = bool(_HELP.search(text)) or (
+        bool(_HELP_WHEN.search(text)) and bool(_SERVICE_NOUN.search(text)))
+    return about_rules and bool(_QUESTION.search(text))

@@ -95,6 +95,12 @@ class Speller:
         if len(lower) < MIN_CORRECTED or not lower.isalpha() or lower in self.known \
                 or any(f in self.known for f in noun_forms(lower)):
             return word
+        # two letters swapped ("balck") is the commonest slip: a swap that makes one known
+        # word beats difflib, which prefers "back" (a letter dropped) to "black"
+        swaps = {lower[:i] + lower[i + 1] + lower[i] + lower[i + 2:] for i in range(len(lower) - 1)}
+        swapped = sorted(w for w in swaps if w in self.known)
+        if len(swapped) == 1:
+            return swapped[0]
         pool = [w for w in self._by_letter.get(lower[0], ()) if abs(len(w) - len(lower)) <= 2]
         close = difflib.get_close_matches(lower, pool, n=2, cutoff=CLOSE)
         if not close:

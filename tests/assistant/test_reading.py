@@ -21,6 +21,10 @@ def test_yes_no_greeting_and_stop(words: ShopWords) -> None:
     assert read("yes please", words).yes and not read("yes please", words).no
     assert read("Sure, go ahead", words).yes
     assert read("no, keep it", words).no
+    for text in ("let's not", "hmm, no. I'll hold on to it", "I don't want to cancel anymore",
+                 "I changed my mind", "not anymore, I want the order"):
+        reading = read(text, words)
+        assert (reading.no or reading.said_no) and not reading.yes, text
     no_more = read("No, that is not what I asked for, I want to exchange the shoes", words)
     assert not no_more.no and not no_more.yes
     assert read("hello there!", words).greeting
@@ -66,11 +70,28 @@ def test_references_and_refinements(words: ShopWords) -> None:
     "running shoes not over $90", "running shoes up to $90", "running shoes $90 tops",
     "running shoes, 90 or under", "running shoes under ninety dollars",
     "running shoes, I don't want to spend more than 90", "running shoes, nothing above 90 bucks",
-    "runing shoes under $90",
+    "runing shoes under $90", "running shoes, $90", "$90 running shoes",
+    "running shoes, I have 90.", "running shoes: max: $90", "running shoes for under ninety bucks",
 ])
 def test_price_caps_however_written(words: ShopWords, text: str) -> None:
     c = read(text, words).constraints
     assert (c.category, c.price_min, c.price_max) == ("Running Shoes", None, 90.0)
+
+
+def test_prices_said_aloud_and_letters_swapped(words: ShopWords) -> None:
+    spoken = read("black running shoes for under one seventy five", words).constraints
+    assert (spoken.price_max, spoken.attributes) == (175.0, {"color": ["Black"]})
+    assert read("balck running shoes", words).constraints.attributes == {"color": ["Black"]}
+
+
+def test_questions_about_the_rules_go_to_the_help_center(words: ShopWords) -> None:
+    for text in ("what's the warranty on electronics?", "how do gift cards work?",
+                 "is shipping free for laptops?", "do you deliver on weekends?",
+                 "how long does delivery take?", "do you have a coupon code?"):
+        assert read(text, words).help, text
+    for text in ("how long does the battery last on these headphones?",
+                 "do you have headphones with free shipping?"):
+        assert not read(text, words).help, text
 
 
 def test_unknown_things_brands_and_vague_requests(words: ShopWords) -> None:

@@ -81,6 +81,9 @@ def test_cancel_my_pending_order_confirm_once(demo: Shop, bot: Bot) -> None:
     assert proposed.question.options == [f"Yes, cancel order {order_id}", "Keep my order"]
     no_internal_ids(proposed)
     assert status(demo, order_id) == "pending"
+    unclear = assistant.chat("cancel it", "c", user)  # a yes or a no? asked again
+    assert unclear.question is not None and unclear.question.options == proposed.question.options
+    assert status(demo, order_id) == "pending"
     done = assistant.chat(proposed.question.options[0], "c", user)
     assert done.text.startswith(f"Done. Order {order_id} is cancelled.")
     assert status(demo, order_id) == "cancelled"
