@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -54,10 +54,22 @@ class Settings(BaseSettings):
     # AISLE_CORS_ORIGINS="https://shop.example,https://www.shop.example"; empty: same origin.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Requests per minute per API key (per client address without a key); 0 turns it off.
-    # A key may carry its own rate. In-process token buckets: each replica counts alone.
+    # A key may carry its own rate. The web chat's events count per address (ui.api.security).
+    # Counted in each process, or in Redis for every replica when redis_url is set.
     rate_limit_per_minute: float = Field(default=30.0, ge=0)
     rate_limit_burst: int = Field(default=10, ge=1)  # requests allowed back to back
+    # Failed authentications (bad API key, bad identity token, failed web sign-in) per client
+    # address and minute; beyond it every attempt gets 429 without being checked. 0: no limit.
+    auth_failures_per_minute: int = Field(default=10, ge=0)
     max_request_bytes: int = Field(default=65_536, ge=1024)  # larger bodies get 413
+    # Shared state for replicas: rate limits live here when set (redis://host:6379/0).
+    redis_url: str | None = None
+    # The shared secret (32+ characters) that signs the embedding site's identity tokens
+    # (JWT, HS256, claims sub/exp/aud="aisle"); unset: identity tokens are refused.
+    identity_secret: SecretStr | None = Field(default=None, min_length=32)
+    # Demo mode (``aisle demo``): the web chat offers a picker of the demo shop's shoppers.
+    # Never for a real shop: whoever reaches the chat could act as any of them.
+    demo: bool = False
     # Turns run at once; more wait up to turn_queue_seconds, then 503. 0: 1 for the embedded
     # llama.cpp model (one generation at a time), 4 for an OpenAI-compatible LLM server.
     max_concurrent_turns: int = Field(default=0, ge=0)

@@ -26,7 +26,7 @@ from store.models import ApiKey
 from ui.api import create_app
 from ui.api.errors import as_api_error
 from ui.api.keys import create_key, list_keys, revoke_key, verify_key
-from ui.api.security import TokenBucket
+from ui.api.ratelimit import Rate, RateLimiter
 from ui.cli import app as cli
 from ui.runtime import Runtime
 
@@ -133,18 +133,17 @@ async def test_required_and_off_policies(tmp_path: Path) -> None:
         assert made.status_code == 201 and made.json()["session_id"].startswith("pub-")
 
 
-def test_token_bucket_refills_at_the_rate() -> None:
-    now = [100.0]
-    bucket = TokenBucket(burst=2, clock=lambda: now[0])
-    assert bucket.take("a", per_minute=6) == 0.0
-    assert bucket.take("a", per_minute=6) == 0.0
-    assert bucket.take("a", per_minute=6) == pytest.approx(10.0)  # 6/min: one per 10 s
-    assert bucket.take("b", per_minute=6) == 0.0  # buckets are per caller
-    now[0] += 4.0
-    assert bucket.take("a", per_minute=6) == pytest.approx(6.0)
-    now[0] += 6.0
-    assert bucket.take("a", per_minute=6) == 0.0
-    assert bucket.take("a", per_minute=0) == 0.0  # 0 turns the limit off
+def test_a_rate_is_a_moving_window_of_its_burst() -> None:
+    limiter = RateLimiter()
+    rate = Rate(per_minute=6, burst=2)  # 2 back to back, then 6/min: 2 per 20 s
+    assert str(rate.item) == "2 per 20 second"
+    assert limiter.hit("a", rate) == 0.0
+    assert limiter.wait("a", rate) == 0.0  # looking does not count
+    assert limiter.hit("a", rate) == 0.0
+    assert 19.0 <= limiter.hit("a", rate) <= 20.0  # the first hit leaves the window in 20 s
+    assert limiter.wait("a", rate) > 0
+    assert limiter.hit("b", rate) == 0.0  # windows are per caller
+    assert limiter.hit("a", Rate(per_minute=0, burst=2)) == 0.0  # 0 turns the limit off
 
 
 async def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
@@ -157,7 +156,7 @@ async def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
         assert codes == [200, 200, 429]
         limited = await http.get("/v1/models", headers=bearer(slow_key))
         assert limited.status_code == 429
-        assert 1 <= int(limited.headers["retry-after"]) <= 10
+        assert 1 <= int(limited.headers["retry-after"]) <= 20  # 2 per 20 s
         assert limited.json()["error"]["type"] == "rate_limit_error"
         for _ in range(2):  # the per-key rate of another key is its own
             assert (await http.get("/v1/models", headers=bearer(fast_key))).status_code == 200

@@ -5,7 +5,12 @@
     /healthz                  store reachable, index size, ranker state, LLM backend
     /docs, /openapi.json      OpenAPI documentation (Swagger UI served locally, ``ui.api.docs``)
     /widget, /widget.js       the embeddable chat widget (a demo page and the script itself)
-    /                         the Gradio shopping chat (``ui.web.app.build_ui``), when asked
+    /                         the Gradio shopping chat (``ui.web.app.build_ui``), when asked,
+                              behind ``/signin`` when keys are on (``ui.api.signin``)
+
+Every path shares one story (``ui.api.security``): API keys, rate limits, body limits and
+errors as ``{"error": {...}}``; an unknown path under ``/api/`` or ``/v1/`` is our 404, not the
+web chat's.
 
 The app keeps nothing per user in memory: conversations live in the store, so replicas can
 share a load balancer. What the routes share sits on ``app.state.aisle`` (``ApiServices``).
@@ -26,9 +31,12 @@ from assistant.settings import Settings
 from store.db import Store
 from ui.api import bot, openai_compat
 from ui.api.docs import install_docs
-from ui.api.errors import install_error_handlers
-from ui.api.security import BodyLimit, ScopedCORS, TokenBucket, caller_dependency
+from ui.api.errors import NotFoundError, install_error_handlers
+from ui.api.identity import IdentityVerifier
+from ui.api.ratelimit import RateLimiter
+from ui.api.security import BodyLimit, ScopedCORS, caller_dependency
 from ui.api.services import ApiServices, services
+from ui.api.signin import install_signin
 from ui.api.turns import TurnGate
 
 log = logging.getLogger("aisle.api")
@@ -39,7 +47,10 @@ Aisle's bot API for embedding the shopping assistant in a shop's site, and an
 OpenAI-compatible endpoint (model `aisle`) with the same agent behind it.
 
 Send an API key as `Authorization: Bearer <key>` when the server asks for one
-(`aisle keys create NAME`). Errors are `{"error": {"type": ..., "message": ...}}`.
+(`aisle keys create NAME`). A shop's signed-in shopper is vouched for by a signed, expiring
+identity token in `X-Aisle-Identity` (a JWT, HS256, with the secret in
+`AISLE_IDENTITY_SECRET`; claims `sub`, `exp`, `aud="aisle"`); no request signs a shopper in
+by a bare user id. Errors are `{"error": {"type": ..., "message": ...}}`.
 """
 
 
@@ -72,12 +83,18 @@ def create_app(
         docs_url=None,  # ui.api.docs serves /docs without a CDN
         redoc_url=None,
     )
+    limiter = RateLimiter.from_settings(settings)
+    if limiter.shared and not limiter.check():
+        log.warning("Redis at AISLE_REDIS_URL does not answer; rate limits count in this "
+                    "process until it does")
+    verifier = IdentityVerifier(
+        settings.identity_secret.get_secret_value() if settings.identity_secret else None, store)
     app.state.aisle = ApiServices(
         settings=settings,
         store=store,
         assistant=assistant or runtime.assistant(),
         gate=gate or TurnGate(settings.turn_concurrency, settings.turn_queue_seconds),
-        authenticate=caller_dependency(settings, store, TokenBucket(settings.rate_limit_burst)),
+        authenticate=caller_dependency(settings, store, limiter, verifier),
     )
     app.state.runtime = runtime
     install_error_handlers(app)
@@ -87,12 +104,21 @@ def create_app(
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["ops"])
     app.add_api_route("/widget", widget, methods=["GET"], include_in_schema=False)
     app.add_api_route("/widget.js", widget_js, methods=["GET"], include_in_schema=False)
-    # Added last, so it wraps everything: even a 413 carries the CORS headers.
+    for prefix in ("/api", "/v1"):  # before the web chat's mount at "/", which takes the rest
+        app.add_api_route(f"{prefix}/{{rest:path}}", unknown_path, include_in_schema=False,
+                          methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
-    app.add_middleware(ScopedCORS, origins=settings.cors_origins)
     if with_ui:
+        install_signin(app, settings, store, limiter)
         _mount_ui(app, runtime, app.state.aisle)
+    # Added last, so it wraps everything: even a 413 carries the CORS headers.
+    app.add_middleware(ScopedCORS, origins=settings.cors_origins)
     return app
+
+
+def unknown_path(request: Request) -> None:
+    """Any other path under the API prefixes: a 404 in the API's shape."""
+    raise NotFoundError(f"no endpoint {request.method} {request.url.path}; /docs lists them")
 
 
 def healthz(request: Request) -> JSONResponse:

@@ -1,44 +1,55 @@
-"""Who may call the bot API, how often, and with how much: API keys, rate limits, body size,
-CORS. Applied to the bot API (``/api/v1``) and the OpenAI-compatible ``/v1`` only; the Gradio UI,
-``/healthz``, the docs and the widget page are open.
+"""Who may call Aisle, how often, and with how much: API keys, identity tokens, rate limits,
+body size, CORS. One story for every door: the bot API (``/api/v1``), the OpenAI-compatible
+``/v1`` and the web chat at ``/`` (its sign-in: ``ui.api.signin``); ``/healthz``, the docs and
+the widget page stay open.
 
 Keys (``settings.api_keys``): "auto" (default) asks for a key once any unrevoked key exists, so
 the loopback demo needs no ceremony and a shop that created a key is protected from then on;
 "required" always asks; "off" never does. A key is sent as ``Authorization: Bearer <key>`` (what
-OpenAI clients do) or ``X-API-Key``. While no key is needed, whatever is sent is ignored: OpenAI
-clients always send some key ("not-needed"). Sessions are scoped to the key that made them (or
-to "no key").
+OpenAI clients do) or ``X-API-Key``; the web chat keeps it in a cookie after its sign-in page.
+While no key is needed, whatever is sent is ignored: OpenAI clients always send some key
+("not-needed"). Sessions are scoped to the key that made them (or to "no key").
 
-Rate limits are token buckets per key (or per client address without a key), in process memory:
-each replica counts on its own, so behind a load balancer the effective rate is multiplied by the
-replica count (use the balancer's limiter for a hard global limit).
+The shopper is another matter: a key names the site, an identity token (``ui.api.identity``,
+header ``X-Aisle-Identity``) names the site's signed-in shopper.
+
+Rate limits (``ui.api.ratelimit``) count per key, or per client address without one; every
+failed authentication (bad key, bad identity token, failed sign-in) also counts against the
+address, and past ``auth_failures_per_minute`` the address gets 429 before anything is checked.
+With ``AISLE_REDIS_URL`` the counts are shared by every replica.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fastapi import HTTPException, Request
+from fastapi import Request
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.settings import Settings
 from store.db import Store
-from ui.api.errors import RateLimited, Unauthorized, error_response
+from ui.api.errors import ApiError, RateLimited, Unauthorized, error_response
+from ui.api.identity import IDENTITY_HEADER, IdentityVerifier, InvalidIdentity
 from ui.api.keys import KeyInfo, any_active_key, verify_key
+from ui.api.ratelimit import Rate, RateLimiter
 
 API_PREFIXES = ("/api/", "/v1/")
+# The web chat sends its whole chat history with every event (Gradio's Chatbot value), cards
+# included: its bodies may be larger than an API message, but still bounded.
+WEB_MAX_BYTES = 1_048_576
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The party behind a request: its key (None without one) and address."""
+    """The party behind a request: its key (None without one), its address and the shopper an
+    identity token vouched for (None: a guest, who may still identify in the chat)."""
 
     key: KeyInfo | None
     address: str
+    shopper: str | None = None
 
     @property
     def scope(self) -> str:
@@ -50,73 +61,79 @@ class Caller:
         return f"key:{self.key.prefix}" if self.key else f"addr:{self.address}"
 
 
-class TokenBucket:
-    """Per-caller token buckets: ``burst`` requests back to back, refilled at ``rate`` per
-    minute. Thread-safe (FastAPI runs sync dependencies in a thread pool)."""
-
-    MAX_BUCKETS = 10_000  # beyond this, full (idle) buckets are forgotten
-
-    def __init__(self, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.burst = burst
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # id -> (tokens, last time)
-        self._lock = threading.Lock()
-
-    def take(self, bucket: str, per_minute: float) -> float:
-        """Take one token; 0.0 when allowed, else the seconds until one is available."""
-        if per_minute <= 0:
-            return 0.0
-        rate = per_minute / 60.0
-        with self._lock:
-            now = self.clock()
-            tokens, last = self._buckets.get(bucket, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * rate)
-            if tokens >= 1.0:
-                self._buckets[bucket] = (tokens - 1.0, now)
-                self._prune(now, rate)
-                return 0.0
-            self._buckets[bucket] = (tokens, now)
-            return (1.0 - tokens) / rate
-
-    def _prune(self, now: float, rate: float) -> None:
-        if len(self._buckets) <= self.MAX_BUCKETS:
-            return
-        full_after = self.burst / rate
-        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+def keys_needed(settings: Settings, store: Store) -> bool:
+    """Whether a request must present an API key now (see the module docstring)."""
+    return settings.api_keys == "required" or (
+        settings.api_keys == "auto" and any_active_key(store)
+    )
 
 
-def _presented_key(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def api_rate(settings: Settings) -> Rate:
+    return Rate(settings.rate_limit_per_minute, settings.rate_limit_burst)
+
+
+class AuthFailures:
+    """Failed authentications per client address: checked before a credential is looked at,
+    counted when one is refused."""
+
+    def __init__(self, settings: Settings, limiter: RateLimiter) -> None:
+        per_minute = settings.auth_failures_per_minute
+        self.rate = Rate(per_minute, max(1, per_minute))
+        self.limiter = limiter
+
+    def check(self, address: str) -> None:
+        """429 while ``address`` is over its failures."""
+        wait = self.limiter.wait(f"authfail:{address}", self.rate)
+        if wait > 0:
+            raise RateLimited(wait)
+
+    def failed(self, address: str) -> None:
+        self.limiter.hit(f"authfail:{address}", self.rate)
+
+
+def presented_key(headers: Mapping[str, str]) -> str | None:
+    """The API key in ``Authorization: Bearer`` or ``X-API-Key``, if any."""
+    header = headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.headers.get("x-api-key") or None
+    return headers.get("x-api-key") or None
 
 
 def caller_dependency(
-    settings: Settings, store: Store, buckets: TokenBucket
+    settings: Settings, store: Store, limiter: RateLimiter, verifier: IdentityVerifier
 ) -> Callable[[Request], Caller]:
     """The FastAPI dependency that authenticates and rate-limits a request."""
+    failures = AuthFailures(settings, limiter)
+    default = api_rate(settings)
 
     def caller(request: Request) -> Caller:
         address = request.client.host if request.client else "unknown"
         key: KeyInfo | None = None
-        needed = settings.api_keys == "required" or (
-            settings.api_keys == "auto" and any_active_key(store)
-        )
-        if needed:
-            presented = _presented_key(request)
-            if presented is None:
+        token = request.headers.get(IDENTITY_HEADER)
+        if keys_needed(settings, store) or token:
+            failures.check(address)
+        if keys_needed(settings, store):
+            presented = presented_key(request.headers)
+            key = verify_key(store, presented) if presented else None
+            if key is None:
+                failures.failed(address)
                 raise Unauthorized(
+                    "invalid or revoked API key" if presented else
                     "this server needs an API key: send 'Authorization: Bearer <key>' "
                     "(create one with `aisle keys create NAME`)"
                 )
-            key = verify_key(store, presented)
-            if key is None:
-                raise Unauthorized("invalid or revoked API key")
-        who = Caller(key=key, address=address)
-        per_minute = key.rate_per_minute if key and key.rate_per_minute else None
-        wait = buckets.take(who.bucket, per_minute or settings.rate_limit_per_minute)
+        shopper: str | None = None
+        if token:
+            try:
+                shopper = verifier.shopper(token)
+            except InvalidIdentity as exc:
+                failures.failed(address)
+                raise ApiError(str(exc), status=401) from None
+        who = Caller(key=key, address=address, shopper=shopper)
+        rate = Rate(key.rate_per_minute, default.burst) if key and key.rate_per_minute \
+            else default
+        wait = limiter.hit(who.bucket, rate)
         if wait > 0:
             raise RateLimited(wait)
         return who
@@ -124,44 +141,48 @@ def caller_dependency(
     return caller
 
 
-class RequestTooLarge(HTTPException):
-    """Raised while the body is read; an HTTPException so FastAPI's body parsing passes it on
-    instead of reporting a generic parse error."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(status_code=413, detail=message)
-
-
 class BodyLimit:
-    """ASGI middleware: bodies over ``max_bytes`` on the API paths get 413, whether the size is
-    declared (Content-Length) or only seen while reading (chunked uploads)."""
+    """ASGI middleware: a body over the limit gets 413 in the API's JSON shape on every path,
+    whether its size is declared (Content-Length) or only seen while reading (chunked). The
+    limit is ``max_bytes`` on the API paths and ``web_max_bytes`` elsewhere (the web chat).
+    The body is read here, up to the limit, before the app sees any of it."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, prefixes: Sequence[str] = API_PREFIXES):
+    def __init__(self, app: ASGIApp, max_bytes: int, web_max_bytes: int = WEB_MAX_BYTES,
+                 prefixes: Sequence[str] = API_PREFIXES) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.web_max_bytes = max(max_bytes, web_max_bytes)
         self.prefixes = tuple(prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        message = f"request body larger than {self.max_bytes} bytes"
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await error_response(413, message)(scope, receive, send)
+        limit = self.max_bytes if scope["path"].startswith(self.prefixes) else \
+            self.web_max_bytes
+        too_large = error_response(413, f"request body larger than {limit} bytes")
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await too_large(scope, receive, send)
             return
+        read: list[Message] = []
         seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             event = await receive()
-            if event["type"] == "http.request":
-                seen += len(event.get("body", b""))
-                if seen > self.max_bytes:
-                    raise RequestTooLarge(message)
-            return event
+            read.append(event)
+            if event["type"] != "http.request":
+                break  # the client left: the app will see it
+            seen += len(event.get("body", b""))
+            if seen > limit:
+                await too_large(scope, receive, send)
+                return
+            if not event.get("more_body", False):
+                break
 
-        await self.app(scope, limited, send)
+        async def replay() -> Message:
+            return read.pop(0) if read else await receive()
+
+        await self.app(scope, replay, send)
 
 
 class ScopedCORS:
@@ -177,7 +198,8 @@ class ScopedCORS:
             app,
             allow_origins=list(origins),
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Aisle-Session"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Aisle-Session",
+                           IDENTITY_HEADER],
             expose_headers=["Retry-After"],
             max_age=600,
         )
