@@ -33,7 +33,7 @@ from typing import Any, overload
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from store.db import Store
-from tools.errors import BadArgument, NotConfirmed, OtherAccount, Refusal, ToolDefinitionError
+from tools.errors import BadArgument, NotConfirmed, Refusal, ToolDefinitionError
 
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Examples?|Notes?):\s*$")
 _ARG = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
@@ -116,21 +116,20 @@ class ToolContext:
     never from an argument the model chose. ``pending`` is the proposal waiting for a yes and
     ``executed`` the ids of proposals already carried out (both from the stored conversation).
     ``operator`` (replays, admin scripts) lifts the account guards; the model can never set
-    it."""
+    it.
+
+    Identification reads two fields no model argument reaches: ``shopper_typed``, the
+    shopper's own messages in this conversation (an email, or a name and zip, must appear in
+    them), and ``vouched_user_id``, the customer the embedding site vouched for with a signed
+    token (set by the door that verified the token, ``ui.api``)."""
 
     store: Store
     session_user_id: str | None = None
     operator: bool = False
     pending: ConfirmationRequest | None = None
     executed: set[str] = field(default_factory=set)
-
-    def one_customer(self, user_id: str) -> None:
-        """Refuse a second, different customer in one conversation."""
-        if self.session_user_id not in (None, user_id) and not self.operator:
-            raise OtherAccount(
-                "this conversation is already signed in as another customer; I can only help "
-                "one customer per conversation"
-            )
+    shopper_typed: tuple[str, ...] = ()
+    vouched_user_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ They never escape ``Tool.call``; ``kind`` lets code (the agent, tests) tell them
 
     Refusal
      ├── BadArgument        an argument failed validation
-     ├── UnknownId          no such order, user, product, item or payment method
+     ├── UnknownId          no such order, user, product, item or payment method, or (in the
+     │                      same words) one of another customer, or credentials the shopper
+     │                      did not type: a refusal is no oracle for what exists
      ├── NotAuthenticated   account data before the customer is identified
-     ├── OtherAccount       another customer's data, or a second customer in one conversation
      ├── PolicyViolation    a status, reason, balance or option rule says no
      ├── Conflict           the row changed between the check and the write; nothing was applied
      └── NotConfirmed       a confirmation that does not match the pending request, or a replay
@@ -56,10 +57,6 @@ class UnknownId(Refusal):
 
 class NotAuthenticated(Refusal):
     kind = "not_authenticated"
-
-
-class OtherAccount(Refusal):
-    kind = "other_account"
 
 
 class PolicyViolation(Refusal):

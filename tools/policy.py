@@ -19,7 +19,7 @@ from collections.abc import Collection
 
 from store.models import Item, PaymentMethod, PaymentSource
 from tools.base import ToolContext
-from tools.errors import NotAuthenticated, OtherAccount, PolicyViolation
+from tools.errors import NotAuthenticated, PolicyViolation
 
 REFUND_DAYS = "5 to 7 business days"
 
@@ -29,17 +29,6 @@ def require_identified(ctx: ToolContext) -> None:
         raise NotAuthenticated(
             "the customer is not identified yet; ask for their email (find_user_id_by_email) "
             "or their first name, last name and zip code (find_user_id_by_name_zip) first"
-        )
-
-
-def require_own(ctx: ToolContext, owner_user_id: str, what: str) -> None:
-    """Account data of the identified customer only."""
-    require_identified(ctx)
-    if not ctx.operator and owner_user_id != ctx.session_user_id:
-        raise OtherAccount(
-            f"this {what} belongs to another account; I can only help the signed-in customer. "
-            "Tell the shopper you can only share or change their own orders (this is no "
-            "reason to transfer them)"
         )
 
 

@@ -3,8 +3,10 @@
 The tools carry tau2-bench's retail names, arguments and result shapes (a user, order, product
 or variant in the ``db.json`` layout, as ``store.importers.tau2_schema`` models), so public
 scenarios replay against any shop in the store. Identification finds the customer; the
-conversation adopts them only when the shopper typed the credentials (``assistant.policy``).
-Account data (profile, orders) is refused until then and for anyone else's account.
+conversation adopts them. An identification succeeds only with credentials the shopper
+typed, or for the customer the shop vouched for (``tools.identity``); account data (profile,
+orders) is refused until then, and anyone else's is refused in the words used for an id that
+does not exist.
 
 Identifiers a small model mangles are normalised before anything else: ``W2378156`` or
 ``#w2378156`` become ``#W2378156``, whitespace inside ids is dropped, numbers become strings,
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -28,6 +29,16 @@ from store.models import Item, Order, OrderItem, PaymentMethod, Product, User
 from tools import policy
 from tools.base import ToolContext, tool
 from tools.errors import UnknownId
+from tools.identity import (
+    fold,
+    may_identify,
+    no_email_match,
+    no_name_zip_match,
+    not_theirs,
+    typed_email,
+    typed_name_zip,
+)
+from tools.identity import owns as _owns
 
 PRODUCT_TYPES_SHOWN = 200  # tau2 has 50; a big shop's list would drown a small model's context
 
@@ -74,12 +85,6 @@ Email = Annotated[str, BeforeValidator(_email)]
 IdList = Annotated[list[Code], BeforeValidator(_id_list)]
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a name ("Vázquez" == "vazquez")."""
-    decomposed = unicodedata.normalize("NFKD", text.strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 # --- loading ---------------------------------------------------------------------------------
 
 
@@ -121,11 +126,27 @@ def load_item(session: Session, item_id: str) -> Item | None:
 
 
 def owned_order(ctx: ToolContext, session: Session, order_id: str) -> tuple[Order, list[OrderItem]]:
-    """The order, if the identified customer may see it."""
+    """The order, if the identified customer may see it; someone else's order is refused in
+    the words used for one that does not exist."""
     policy.require_identified(ctx)
-    order, lines = load_order(session, order_id)
-    policy.require_own(ctx, order.user_id, "order")
-    return order, lines
+    if ctx.operator:
+        return load_order(session, order_id)
+    order = session.get(Order, order_id)
+    if order is None or not _owns(ctx, order.user_id):
+        raise UnknownId(not_theirs("order", order_id))
+    return load_order(session, order_id)
+
+
+def owned_user(ctx: ToolContext, session: Session, user_id: str) -> User:
+    """The user, if it is the identified customer (refused like an unknown id otherwise)."""
+    policy.require_identified(ctx)
+    if ctx.operator:
+        return load_user(session, user_id)
+    user = session.get(User, user_id) or session.exec(
+        select(User).where(func.lower(User.user_id) == user_id.lower())).first()
+    if user is None or not _owns(ctx, user.user_id):
+        raise UnknownId(not_theirs("user id", user_id))
+    return user
 
 
 # --- shaping (tau2's layout) -------------------------------------------------------------------
@@ -169,10 +190,8 @@ def find_user_id_by_email(ctx: ToolContext, email: Email) -> str:
     with ctx.store.session() as session:
         found = session.exec(select(User.user_id).where(func.lower(User.email) == email)
                              .order_by(col(User.seq), col(User.user_id))).first()
-    if found is None:
-        raise UnknownId(f"no customer with email {email}; ask the shopper to check it, or use "
-                        "their first name, last name and zip code")
-    ctx.one_customer(found)
+    if found is None or not may_identify(ctx, found, typed_email(ctx, email)):
+        raise UnknownId(no_email_match(email))
     return found
 
 
@@ -192,10 +211,9 @@ def find_user_id_by_name_zip(ctx: ToolContext, first_name: Text, last_name: Text
     wanted = (fold(first_name), fold(last_name))
     found = next((u.user_id for u in users if (fold(u.first_name), fold(u.last_name)) == wanted),
                  None)
-    if found is None:
-        raise UnknownId(f"no customer named {first_name} {last_name} with zip {zip}; ask the "
-                        "shopper to check the spelling and the zip code")
-    ctx.one_customer(found)
+    typed = typed_name_zip(ctx, first_name, last_name, zip)
+    if found is None or not may_identify(ctx, found, typed):
+        raise UnknownId(no_name_zip_match(first_name, last_name, zip))
     return found
 
 
@@ -207,10 +225,8 @@ def get_user_details(ctx: ToolContext, user_id: Code) -> Tau2User:
     Args:
         user_id: The user id, such as 'sara_doe_496'.
     """
-    policy.require_identified(ctx)
     with ctx.store.session() as session:
-        user = load_user(session, user_id)
-        policy.require_own(ctx, user.user_id, "account")
+        user = owned_user(ctx, session, user_id)
         methods = load_methods(session, user.user_id)
         orders = session.exec(select(Order.order_id).where(Order.user_id == user.user_id)
                               .order_by(col(Order.seq), col(Order.order_id))).all()

@@ -42,8 +42,8 @@ from tools.service_read import (
     Text,
     load_method,
     load_methods,
-    load_user,
     owned_order,
+    owned_user,
 )
 
 CancelReason = Annotated[Literal["no longer needed", "ordered by mistake"],
@@ -298,10 +298,8 @@ def modify_user_address(ctx: ToolContext, user_id: Code, address1: Text, address
         country: The country, such as 'USA'.
         zip: The zip code, such as '12345'.
     """
-    policy.require_identified(ctx)
     with ctx.store.session() as session:
-        user = load_user(session, user_id)
-    policy.require_own(ctx, user.user_id, "account")
+        user = owned_user(ctx, session, user_id)
     address = {"address1": address1, "address2": address2, "city": city, "country": country,
                "state": state, "zip": zip}
     return Proposed(

@@ -2,7 +2,8 @@
 reading, the step runner, and the turn's working copy of the conversation state.
 
 ``TurnEnv.shop_context`` builds the tools' context from the state (the identified shopper,
-the pending proposal, the shopping memory): tools read it and return outcomes; only the act
+the one the shop vouched for, what the shopper typed, the pending proposal, the shopping
+memory): tools read it and return outcomes; only the act
 functions write the working state, which the agent saves once at the end of the turn.
 
 Not here: the acts (``assistant.act``), the dependencies (``assistant.deps``).
@@ -39,5 +40,8 @@ class TurnEnv:
             ranker=self.deps.ranker,
             vocab=self.words.vocab,
             message=self.reading.fixed,
+            shopper_typed=(*(line.content for line in state.history if line.role == "user"),
+                           self.reading.text),
+            vouched_user_id=state.identity.user_id if state.identity.source == "shop" else None,
             shopping=state.shopping,
         )

@@ -17,7 +17,8 @@ from tools.base import (
     parse_docstring,
     tool,
 )
-from tools.errors import OtherAccount, PolicyViolation, ToolDefinitionError
+from tools.errors import PolicyViolation, ToolDefinitionError
+from tools.identity import may_identify
 
 
 def test_parse_docstring_google_style() -> None:
@@ -233,14 +234,17 @@ def test_a_stored_proposal_is_confirmed_in_a_later_context(sqlite_store: Store) 
 
 
 def test_one_customer_per_conversation(sqlite_store: Store) -> None:
-    guest = ToolContext(store=sqlite_store)
-    guest.one_customer("u1")  # nobody yet: anyone may be identified
+    guest = ToolContext(store=sqlite_store, shopper_typed=("I am u1",))
+    assert may_identify(guest, "u1", typed=True)  # nobody yet: what the shopper typed
+    assert not may_identify(guest, "u1", typed=False)  # what only the model says
     assert guest.session_user_id is None  # checked, not adopted
     signed_in = ToolContext(store=sqlite_store, session_user_id="u1")
-    signed_in.one_customer("u1")
-    with pytest.raises(OtherAccount, match="already signed in as another customer"):
-        signed_in.one_customer("u2")
-    ToolContext(store=sqlite_store, session_user_id="u1", operator=True).one_customer("u2")
+    assert may_identify(signed_in, "u1", typed=False)
+    assert not may_identify(signed_in, "u2", typed=True)
+    vouched = ToolContext(store=sqlite_store, vouched_user_id="u3")
+    assert may_identify(vouched, "u3", typed=False) and not may_identify(vouched, "u2", False)
+    assert may_identify(ToolContext(store=sqlite_store, session_user_id="u1", operator=True),
+                        "u2", typed=False)
 
 
 def test_schemas_keep_registration_order() -> None:

@@ -160,7 +160,7 @@ def test_writes_are_refused_without_identification(lite: Store) -> None:
         assert execute_confirmed(ctx, name, arguments).error_kind == "not_authenticated", name
     yusuf = ToolContext(store=lite, session_user_id=YUSUF)
     for name in ("cancel_pending_order", "modify_pending_order_items", "modify_user_address"):
-        assert RETAIL_TOOLS.call(yusuf, name, writes[name]).error_kind == "other_account", name
+        assert RETAIL_TOOLS.call(yusuf, name, writes[name]).error_kind == "unknown_id", name
     assert ctx.pending is None and yusuf.pending is None
     assert state(lite, "#W6779827") == ("pending", 1, 49.0)
 
@@ -174,7 +174,9 @@ IDENTIFY = ("find_user_id_by_email", "find_user_id_by_name_zip")
 def replay(store: Store, actions: list[tuple[str, dict[str, Any]]]) -> list[bool]:
     """The actions as a shopper's conversation would run them: confirmed writes, and the user
     an identification tool found adopted by the caller (the tools only return the id)."""
-    ctx = ToolContext(store=store)
+    typed = tuple(" ".join(str(v) for v in arguments.values())
+                  for name, arguments in actions if name in IDENTIFY)  # the shopper said them
+    ctx = ToolContext(store=store, shopper_typed=typed)
     oks = []
     for name, arguments in actions:
         result = execute_confirmed(ctx, name, arguments)
@@ -185,7 +187,7 @@ def replay(store: Store, actions: list[tuple[str, dict[str, Any]]]) -> list[bool
 
 
 def test_identification_alone_identifies_nobody(lite: Store) -> None:
-    ctx = ToolContext(store=lite)
+    ctx = ToolContext(store=lite, shopper_typed=("ethan.lopez8943@example.com",))
     found = execute_confirmed(ctx, "find_user_id_by_email",
                               {"email": "ethan.lopez8943@example.com"})
     assert (found.ok, found.data, ctx.session_user_id) == (True, ETHAN, None)

@@ -78,19 +78,50 @@ def test_item_id_lists_are_normalised(raw: object) -> None:
 
 
 def test_identification_by_email_and_by_name_zip(shop: Store) -> None:
-    ctx = ToolContext(store=shop)
+    ctx = ToolContext(store=shop, shopper_typed=("hi", "it's Yusuf.Rossi7301@example.com."))
     found = call(ctx, "find_user_id_by_email", email="  Yusuf.Rossi7301@EXAMPLE.com ")
     assert (found.ok, found.content, found.data) == (True, "yusuf_rossi_9620",
                                                      "yusuf_rossi_9620")
     assert ctx.session_user_id is None  # found, not adopted: the conversation decides
-    again = ToolContext(store=shop)
+    again = ToolContext(store=shop, shopper_typed=("I'm Yúsuf Rossi, zip 19122",))
     by_name = call(again, "find_user_id_by_name_zip", first_name=" yúsuf", last_name="ROSSI",
                    zip=19122)
     assert (by_name.content, by_name.data, again.session_user_id) == (
         "yusuf_rossi_9620", "yusuf_rossi_9620", None)
-    missing = call(ToolContext(store=shop), "find_user_id_by_name_zip", first_name="Yusuf",
-                   last_name="Rossi", zip="19123")
+    missing = call(ToolContext(store=shop, shopper_typed=("Yusuf Rossi 19123",)),
+                   "find_user_id_by_name_zip", first_name="Yusuf", last_name="Rossi",
+                   zip="19123")
     assert (missing.ok, missing.error_kind) == (False, "unknown_id")
+
+
+def test_identification_needs_what_the_shopper_typed(shop: Store) -> None:
+    """The model's arguments alone identify nobody, and a refusal is no oracle: an existing
+    customer the shopper did not type, one who does not exist, and another customer than the
+    conversation's get the same words."""
+    untyped = call(ToolContext(store=shop, shopper_typed=("cancel my order",)),
+                   "find_user_id_by_email", email="yusuf.rossi7301@example.com")
+    absent = call(ToolContext(store=shop, shopper_typed=("nobody.here1@example.com",)),
+                  "find_user_id_by_email", email="nobody.here1@example.com")
+    signed_in = ToolContext(store=shop, session_user_id="ethan_lopez_6291",
+                            shopper_typed=("yusuf.rossi7301@example.com",))
+    other = call(signed_in, "find_user_id_by_email", email="yusuf.rossi7301@example.com")
+    assert untyped.error_kind == absent.error_kind == other.error_kind == "unknown_id"
+    assert untyped.content == other.content == (
+        "Error: no customer of this conversation matches the email yusuf.rossi7301@example.com;"
+        " ask the shopper to type their own email, or their first name, last name and zip code")
+    assert absent.content == untyped.content.replace("yusuf.rossi7301", "nobody.here1")
+    # part of an address is not the address; a name typed without its zip is not enough
+    partial = ToolContext(store=shop, shopper_typed=("xyusuf.rossi7301@example.com.au",
+                                                     "Yusuf Rossi here"))
+    assert not call(partial, "find_user_id_by_email", email="yusuf.rossi7301@example.com").ok
+    assert not call(partial, "find_user_id_by_name_zip", first_name="Yusuf", last_name="Rossi",
+                    zip="19122").ok
+    # the shop vouched for this customer: no credentials needed, and only for them
+    vouched = ToolContext(store=shop, vouched_user_id="yusuf_rossi_9620")
+    assert call(vouched, "find_user_id_by_email", email="yusuf.rossi7301@example.com").ok
+    assert not call(vouched, "find_user_id_by_email", email="ethan.lopez8943@example.com").ok
+    operator = ToolContext(store=shop, operator=True)
+    assert call(operator, "find_user_id_by_email", email="ethan.lopez8943@example.com").ok
 
 
 def test_account_data_needs_identification(shop: Store) -> None:
@@ -123,28 +154,36 @@ def test_results_have_tau2s_shape(shop: Store, original: dict[str, Any]) -> None
     assert list(types) == sorted(types) and len(types) == 50
 
 
-def test_other_customers_are_refused(shop: Store) -> None:
-    ctx = ToolContext(store=shop)
+def test_other_customers_are_refused_like_unknown_ids(shop: Store) -> None:
+    ctx = ToolContext(store=shop, shopper_typed=("yusuf.rossi7301@example.com",
+                                                 "Ethan Lopez 43275"))
     found = call(ctx, "find_user_id_by_email", email="yusuf.rossi7301@example.com")
     ctx.session_user_id = found.data  # adopted, as the conversation does with typed credentials
     other_order = call(ctx, "get_order_details", order_id="#W6779827")  # ethan_lopez_6291's
+    no_order = call(ctx, "get_order_details", order_id="#W0000001")
     assert (other_order.error_kind, other_order.content) == (
-        "other_account",
-        "Error: this order belongs to another account; I can only help the signed-in customer. "
-        "Tell the shopper you can only share or change their own orders (this is no reason to "
-        "transfer them)")
-    assert call(ctx, "get_user_details", user_id="ethan_lopez_6291").error_kind == "other_account"
+        "unknown_id",
+        "Error: order #W6779827 is not one of the signed-in customer's orders; ask the shopper "
+        "to check the number (order ids look like '#W0000000'), or list their orders with "
+        "get_user_details (this is no reason to transfer them)")
+    assert no_order.content == other_order.content.replace("#W6779827", "#W0000001")
+    other_user = call(ctx, "get_user_details", user_id="ethan_lopez_6291")
+    no_user = call(ctx, "get_user_details", user_id="nobody_0000")
+    assert other_user.error_kind == no_user.error_kind == "unknown_id"
+    assert no_user.content == other_user.content.replace("ethan_lopez_6291", "nobody_0000")
     second = call(ctx, "find_user_id_by_name_zip", first_name="Ethan", last_name="Lopez",
                   zip="43275")
-    assert second.error_kind == "other_account" and "ethan" not in second.content
+    assert second.error_kind == "unknown_id" and "ethan_lopez" not in second.content
     assert ctx.session_user_id == "yusuf_rossi_9620"
+    ctx.shopper_typed += ("Yusuf Rossi, 19122",)
     assert call(ctx, "find_user_id_by_name_zip", first_name="Yusuf", last_name="Rossi",
                 zip="19122").ok
 
 
 def test_unknown_ids_say_what_to_do(shop: Store) -> None:
     ctx = ToolContext(store=shop, session_user_id="yusuf_rossi_9620")
-    assert call(ctx, "get_order_details", order_id="#W0000001").content == (
+    assert call(ToolContext(store=shop, operator=True), "get_order_details",
+                order_id="#W0000001").content == (
         "Error: unknown order id #W0000001; ask the shopper to check it (order ids look like "
         "'#W0000000'), or look it up in get_user_details")
     assert call(ctx, "get_product_details", product_id="4202497723").content == (

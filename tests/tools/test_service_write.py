@@ -262,13 +262,14 @@ def test_modify_user_address(shop: Store, tmp_path: Path, original: dict[str, An
     new = {"address1": "9 Pine Rd", "address2": "Apt 2", "city": "Boston", "state": "MA",
            "country": "USA", "zip": "02108"}
     assert refused(shop, AVA, "modify_user_address", user_id=ETHAN,
-                   **new).error_kind == "other_account"
+                   **new).error_kind == "unknown_id"
     assert confirmed(shop, AVA, "modify_user_address", user_id=AVA, **new).ok
     db = exported(shop, tmp_path)
     assert db["users"][AVA]["address"] == {"address1": "9 Pine Rd", "address2": "Apt 2",
                                            "city": "Boston", "country": "USA", "state": "MA",
                                            "zip": "02108"}
     assert db["orders"] == original["orders"]
-    found = RETAIL_TOOLS.call(ToolContext(store=shop), "find_user_id_by_name_zip",
+    found = RETAIL_TOOLS.call(ToolContext(store=shop, shopper_typed=("Ava Nguyen 02108",)),
+                              "find_user_id_by_name_zip",
                               {"first_name": "Ava", "last_name": "Nguyen", "zip": "02108"})
     assert found.content == AVA
