@@ -8,7 +8,10 @@ from typing import Annotated
 
 import typer
 
+from store.errors import ImportRejected
 from store.importers.catalog import import_catalog
+from store.importers.catalog_read import FORMATS
+from store.importers.columns import ColumnMap
 from store.importers.tau2 import export_tau2, import_tau2
 from ui.cli_common import JsonOpt, emit_json, err, errors, store_of
 
@@ -19,17 +22,50 @@ export_app = typer.Typer(help="Export data from the store.", no_args_is_help=Tru
 @import_app.command("catalog")
 def import_catalog_cmd(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="CSV, JSONL or Parquet.")
-    ],
+    file: Annotated[Path, typer.Argument(
+        exists=True, dir_okay=False,
+        help="A Shopify product CSV export, a Merchant Center feed (TSV or XML), an ACP product "
+        "feed (JSONL or CSV), or a CSV/JSONL/Parquet in Aisle's columns; .gz is fine.",
+    )],
+    maps: Annotated[list[str] | None, typer.Option(
+        "--map", metavar="SOURCE=TARGET",
+        help="Read the file's column SOURCE as the catalog column TARGET (e.g. --map "
+        "name=title, --map subcategory=attr.subcategory, --map notes=- to drop); repeatable.",
+    )] = None,
+    map_file: Annotated[Path | None, typer.Option(
+        "--map-file", exists=True, dir_okay=False,
+        help="A TOML file whose [columns] table maps SOURCE = \"TARGET\".",
+    )] = None,
+    fmt: Annotated[str, typer.Option(
+        "--format", help=f"One of {', '.join(FORMATS)}; auto finds it from the file.",
+    )] = "auto",
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Delete products and variants that are in the store but not in the file.",
+    )] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import a product catalog; any invalid row rejects the whole file (nothing is committed)."""
+    """Import a product catalog; any invalid row rejects the whole file (nothing is committed).
+
+    Columns Aisle does not model are ignored with a warning; a re-import changes only the
+    products whose data changed. Run `aisle index` afterwards to update the search index.
+    """
     with errors():
-        report = import_catalog(store_of(ctx), file, progress=not as_json)
+        if fmt not in FORMATS:
+            raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+        try:
+            mapping = ColumnMap.parse(maps or [], map_file)
+            report = import_catalog(store_of(ctx), file, progress=not as_json, mapping=mapping,
+                                    fmt=fmt, prune=prune)
+        except ImportRejected as exc:
+            if as_json:
+                emit_json(exc.as_json())
+                raise typer.Exit(1) from None
+            raise
         if as_json:
             emit_json(asdict(report))
         else:
+            for warning in report.warnings:
+                err.print(f"[yellow]warning:[/] {warning}", highlight=False)
             err.print(report.summary())
 
 

@@ -1,4 +1,5 @@
-"""Importing a product catalog file (CSV, JSONL or Parquet): validate every row, then upsert.
+"""Importing a product catalog file (any format ``catalog_read`` reads): validate every row,
+then upsert.
 
 One row per purchasable variant (``Item``); product-level columns repeat on each row of the same
 ``product_id``. The whole file is checked before anything is written: each value
@@ -13,8 +14,13 @@ the file does not have at all keeps the stored value of existing rows (a file wi
 ``rating_avg`` does not reset ratings). ``Product.price`` is the lowest price among the
 product's variants, stored ones included.
 
-Not here: deleting anything. Products and variants in the store but absent from the file are
-left as they are; remove them on purpose, not by omission.
+Products and variants in the store but absent from the file are left as they are, unless the
+caller asks to ``prune``: then they are deleted in the same transaction (with the reviews of the
+deleted products), so the store holds exactly the file's catalog. Orders keep their lines,
+which copy the name, price and options they were bought with.
+
+Not here: reading formats (``catalog_read``), the search index (``aisle index`` re-embeds only
+products whose text changed, by content hash).
 """
 
 from __future__ import annotations
@@ -24,43 +30,58 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import delete, func, select
+from sqlmodel import Session, col
 from tqdm import tqdm
 
 from store.db import Store
 from store.errors import ImportRejected, RowProblem
-from store.importers.catalog_read import (
+from store.importers.catalog_file import CatalogFile
+from store.importers.catalog_read import read_catalog
+from store.importers.catalog_rows import CatalogRow, parse_row
+from store.importers.columns import (
     ATTR_PREFIX,
+    LINK_COLUMNS,
     OPT_PREFIX,
     PRODUCT_COLUMNS,
-    CatalogFile,
-    read_catalog,
+    ColumnMap,
 )
-from store.importers.catalog_rows import CatalogRow, parse_row
+from store.importers.feed_values import item_id_for, short
 from store.importers.upsert import ImportReport, Row, apply, diff, load_by, note_source, same
-from store.models import Item, Product, utcnow
+from store.models import Item, Product, Review, utcnow
 
 
-def import_catalog(store: Store, path: Path, progress: bool = False) -> ImportReport:
+def import_catalog(
+    store: Store,
+    path: Path,
+    progress: bool = False,
+    *,
+    mapping: ColumnMap | None = None,
+    fmt: str = "auto",
+    prune: bool = False,
+) -> ImportReport:
     """Validate ``path`` completely, then upsert its products and variants in one transaction.
 
-    Raises ``ImportRejected`` listing every problem (``file:line: field: message``) when any row
-    is invalid; the store is then unchanged. Products already in the store but absent from the
-    file are left alone.
+    ``fmt`` names the format (``auto``: found from the file; see ``catalog_read``), ``mapping``
+    the shop's column names for a plain file. Raises ``ImportRejected`` (``HeaderRejected``
+    for the header) listing every problem (``file:line: field: message``) when anything is
+    invalid; the store is then unchanged. With ``prune``, products and variants absent from
+    the file are deleted; otherwise they are left alone.
     """
     started = time.perf_counter()
-    catalog = read_catalog(path)
+    catalog = read_catalog(path, mapping, fmt)
     rows, problems = _parse(catalog, progress)
     given = _given_fields(catalog.columns)
-    problems += _cross_row_problems(catalog.name, rows, given)
-    report = ImportReport(file=str(path))
+    problems += _cross_row_problems(catalog, rows, given)
+    report = ImportReport(file=str(path), format=catalog.format, warnings=list(catalog.notes))
     with store.session() as session:
         existing_items = _existing_items(session, rows)
         problems += _ownership_problems(catalog.name, rows, existing_items)
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.line))
-        _write(session, rows, given, existing_items, report)
+        _write(session, rows, given, existing_items, report, prune)
+        if prune:
+            _prune(session, rows, report)
         note_source(session, f"catalog:{path.name}")
     report.seconds = time.perf_counter() - started
     return report
@@ -71,7 +92,7 @@ def _parse(catalog: CatalogFile, progress: bool) -> tuple[list[CatalogRow], list
     rows: list[CatalogRow] = []
     for raw in tqdm(catalog.rows, desc="checking rows", unit="row", disable=not progress):
         row, row_problems = parse_row(raw, catalog.name, catalog.text_cells)
-        problems += row_problems
+        problems += [catalog.problem(p.line, p.field, p.message) for p in row_problems]
         if row is not None:  # invalid rows too: duplicates and conflicts are still found
             rows.append(row)
     if not catalog.rows and not problems:
@@ -82,7 +103,7 @@ def _parse(catalog: CatalogFile, progress: bool) -> tuple[list[CatalogRow], list
 def _given_fields(columns: list[str]) -> set[str]:
     """Product and Item columns this file sets (others keep their stored values)."""
     given = {c for c in columns if c in PRODUCT_COLUMNS or c == "available"}
-    if any(c.startswith(ATTR_PREFIX) for c in columns):
+    if any(c.startswith(ATTR_PREFIX) or c in LINK_COLUMNS for c in columns):
         given.add("attributes")
     if any(c == "options" or c.startswith(OPT_PREFIX) for c in columns):
         given.add("options")
@@ -98,7 +119,9 @@ def _by_product(rows: list[CatalogRow]) -> dict[str, list[CatalogRow]]:
     return groups
 
 
-def _cross_row_problems(name: str, rows: list[CatalogRow], given: set[str]) -> list[RowProblem]:
+def _cross_row_problems(
+    catalog: CatalogFile, rows: list[CatalogRow], given: set[str]
+) -> list[RowProblem]:
     problems: list[RowProblem] = []
     compared = [f for f in PRODUCT_COLUMNS if f in given]
     for product_id, group in _by_product(rows).items():
@@ -106,9 +129,11 @@ def _cross_row_problems(name: str, rows: list[CatalogRow], given: set[str]) -> l
             group[0].item_id = product_id  # a product sold in one variant needs no item id
         lines = ", ".join(str(r.line) for r in group)
         for row in group:
-            if row.item_id is None:
-                problems.append(RowProblem(
-                    name, row.line, "item_id", f"required because product {product_id!r} has "
+            if row.item_id is None and catalog.generated_ids:
+                row.item_id = item_id_for(product_id, row.options or {})
+            elif row.item_id is None:
+                problems.append(catalog.problem(
+                    row.line, "item_id", f"required because product {product_id!r} has "
                     f"{len(group)} rows (lines {lines}); give each row its own item id",
                 ))
         first = group[0]
@@ -119,23 +144,36 @@ def _cross_row_problems(name: str, rows: list[CatalogRow], given: set[str]) -> l
                                                     first.product["category"]):
                     continue  # follows the category, whose conflict is already reported
                 if here is not None and there is not None and not same(there, here):
-                    problems.append(RowProblem(
-                        name, row.line, f, f"{here!r} differs from {there!r} on line "
+                    problems.append(catalog.problem(
+                        row.line, f, f"{short(here)} differs from {short(there)} on line "
                         f"{first.line} for product {product_id!r}; product fields must be the "
-                        "same on every row of a product",
+                        "same on every row of a product" + _same_title(catalog),
                     ))
     seen: dict[str, int] = {}
     for row in rows:
         if row.item_id is None:
             continue
-        if row.item_id in seen:
-            problems.append(RowProblem(
-                name, row.line, "item_id", f"{row.item_id!r} is also on line "
-                f"{seen[row.item_id]}; every row needs its own item id",
+        if row.item_id in seen and catalog.generated_ids:
+            problems.append(catalog.problem(
+                row.line, "title", f"same product as line {seen[row.item_id]}: the same "
+                "brand, title and options give the same generated ids; make the titles differ "
+                "or add a product_id column",
+            ))
+        elif row.item_id in seen:
+            problems.append(catalog.problem(
+                row.line, "item_id", f"{row.item_id!r} is also on line {seen[row.item_id]}; "
+                "every row needs its own item id",
             ))
         else:
             seen[row.item_id] = row.line
     return problems
+
+
+def _same_title(catalog: CatalogFile) -> str:
+    if not catalog.generated_ids:
+        return ""
+    return (" (the file has no product_id column, so rows with the same brand and title are one"
+            " product; add ids, or make the titles differ)")
 
 
 def _existing_items(session: Session, rows: list[CatalogRow]) -> dict[str, Row]:
@@ -167,6 +205,7 @@ def _write(
     given: set[str],
     existing_items: dict[str, Row],
     report: ImportReport,
+    prune: bool = False,
 ) -> None:
     now = utcnow()
     groups = _by_product(rows)
@@ -177,7 +216,7 @@ def _write(
     in_file = {r.item_id for r in rows}
     stored_prices: dict[str, list[float]] = defaultdict(list)
     for item in existing_items.values():
-        if item["item_id"] not in in_file:
+        if item["item_id"] not in in_file and not prune:  # pruned variants do not count
             stored_prices[item["product_id"]].append(item["price"])
     for product_id, group in groups.items():
         prices = [r.price for r in group] + stored_prices[product_id]
@@ -206,6 +245,24 @@ def _write(
     report.products_unchanged = products.unchanged
     report.items_added, report.items_updated = len(items.inserts), len(items.updates)
     report.items_unchanged = items.unchanged
+
+
+def _prune(session: Session, rows: list[CatalogRow], report: ImportReport) -> None:
+    """Delete stored products absent from the file (their variants and reviews too) and stored
+    variants of the file's products that the file no longer lists."""
+    products = {r.product_id for r in rows}
+    items = {r.item_id for r in rows if r.item_id}
+    stored_products = set(session.scalars(select(col(Product.product_id))))
+    gone = sorted(stored_products - products)
+    stale = [i for i in session.scalars(select(col(Item.item_id))) if i not in items]
+    report.items_removed = len(stale)
+    report.products_removed = len(gone)
+    for start in range(0, len(stale), 2_000):
+        session.execute(delete(Item).where(col(Item.item_id).in_(stale[start:start + 2_000])))
+    for start in range(0, len(gone), 2_000):
+        chunk = gone[start:start + 2_000]
+        session.execute(delete(Review).where(col(Review.product_id).in_(chunk)))
+        session.execute(delete(Product).where(col(Product.product_id).in_(chunk)))
 
 
 def _next_product_seq(session: Session) -> int:

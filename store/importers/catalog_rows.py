@@ -5,6 +5,10 @@ A row becomes a ``CatalogRow`` (product-level fields, then the variant's own fie
 ``description`` and ``category`` empty, ``product_type`` = the category's last segment,
 ``available`` true, ratings 0, attributes and options empty.
 
+Product links and image addresses (``link``, ``image_link``) have no column of their own in
+``store.models``: they are kept in ``attributes["links"]`` as ``{"url": ..., "image": ...}``, a
+dict, which the vocabulary does not read as a facet.
+
 Value rules that differ by format: CSV cells are text, so an ``attr.<name>`` cell that reads as a
 JSON number or boolean (``8``, ``2.5``, ``true``) is stored as that number or boolean, anything
 else as text; JSONL and Parquet values keep their type. Option values are always text (a number
@@ -23,7 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.errors import RowProblem
-from store.importers.catalog_read import ATTR_PREFIX, OPT_PREFIX, RawRow
+from store.importers.catalog_file import RawRow
+from store.importers.columns import ATTR_PREFIX, OPT_PREFIX
+from store.importers.feed_values import short
 
 MAX_ID = 64  # the key columns' max_length in store.models
 _TRUE = {"true", "1", "yes"}
@@ -85,6 +91,9 @@ def parse_row(
             problems,
         ),
     }
+    links = {k: take(c, _link) for k, c in (("url", "link"), ("image", "image_link"))}
+    if any(links.values()) and isinstance(product["attributes"], dict):
+        product["attributes"]["links"] = {k: v for k, v in links.items() if v}
     price = take("price", _price)
     available = take("available", _available)
     options = _merged(raw, file, "options", OPT_PREFIX, _option, _option, problems)
@@ -128,8 +137,7 @@ def _merged(
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short(value)
 
 
 def _required_id(value: Any) -> str:
@@ -177,6 +185,15 @@ def _category(value: Any) -> str:
         raise _Bad(f"must be a path like 'Home > Kitchen > Kettles' without empty parts, "
                    f"got {_shown(value)}")
     return " > ".join(segments)
+
+
+def _link(value: Any) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not text.startswith(("http://", "https://", "/")):
+        raise _Bad(f"must be a web address starting with https://, got {_shown(value)}")
+    return text
 
 
 def _number(value: Any, ok: Callable[[float], bool], expected: str) -> float:

@@ -31,9 +31,11 @@ class ImportReport:
     """What an import did. Counts are rows of each kind; ``seconds`` is wall time."""
 
     file: str
+    format: str = ""  # the catalog format read (aisle, shopify, merchant, acp); tau2: ""
     products_added: int = 0
     products_updated: int = 0
     products_unchanged: int = 0
+    products_removed: int = 0
     items_added: int = 0
     items_updated: int = 0
     items_unchanged: int = 0
@@ -45,6 +47,7 @@ class ImportReport:
     orders_updated: int = 0
     orders_unchanged: int = 0
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # columns ignored, ids generated, ...
 
     @property
     def changed(self) -> bool:
@@ -52,7 +55,7 @@ class ImportReport:
             getattr(self, f"{kind}_{what}")
             for kind in ("products", "items", "users", "orders")
             for what in ("added", "updated")
-        ) or bool(self.items_removed)
+        ) or bool(self.items_removed or self.products_removed)
 
     def summary(self) -> str:
         parts = []
@@ -62,10 +65,13 @@ class ImportReport:
             )
             if added or updated or kept:
                 parts.append(f"{kind}: {added} added, {updated} updated, {kept} unchanged")
+        if self.products_removed:
+            parts.append(f"{self.products_removed} product(s) removed")
         if self.items_removed:
             parts.append(f"{self.items_removed} variant(s) removed")
         body = "; ".join(parts) if parts else "no rows"
-        return f"imported {self.file} in {self.seconds:.2f}s: {body}"
+        kind = f" ({self.format})" if self.format else ""
+        return f"imported {self.file}{kind} in {self.seconds:.2f}s: {body}"
 
 
 @dataclass

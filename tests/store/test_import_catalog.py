@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from store.db import Store
-from store.errors import ImportRejected
+from store.errors import HeaderRejected, ImportRejected
 from store.importers.catalog import import_catalog
 from store.models import Item, Product, ShopMeta
 
@@ -161,9 +161,6 @@ JSONL_PROBLEMS = [
     "catalog_bad.jsonl:1: price: must be a number >= 0, got 'abc'",
     "catalog_bad.jsonl:2: brand: 'Pacelin' differs from 'Paceline' on line 1 for product "
     "'RS-100'; product fields must be the same on every row of a product",
-    "catalog_bad.jsonl:3: prise: unknown column (did you mean 'price'?); allowed columns: "
-    "product_id, item_id, title, brand, category, product_type, description, rating_avg, "
-    "rating_count, attributes, price, available, options, attr.<name>, opt.<name>",
     "catalog_bad.jsonl:4: row: must be a JSON object, got list",
     "catalog_bad.jsonl:5: row: not valid JSON (Expecting ',' delimiter at column 85); each line "
     "must be one JSON object",
@@ -223,19 +220,33 @@ def test_rejected_file_lists_every_problem_and_commits_nothing(
 
 def test_header_problems_are_reported_before_rows(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "typo.csv"
-    path.write_text("product_id,Title,prize\nP1,Lamp,abc\n")
-    with pytest.raises(ImportRejected) as caught:
+    path.write_text("product_id,Title,prize,subcategory\nP1,Lamp,abc,Desk\n")
+    with pytest.raises(HeaderRejected) as caught:
         import_catalog(sqlite_store, path)
-    assert [(p.line, p.field) for p in caught.value.problems] == [
-        (1, "Title"), (1, "prize"), (1, "title"), (1, "price")]
-    assert "did you mean 'title'?" in caught.value.problems[0].message
-    assert "did you mean 'price'?" in caught.value.problems[1].message
+    assert [str(p) for p in caught.value.problems] == [
+        "typo.csv:1: price: missing required column; the file has 'prize': rename it or add "
+        "--map 'prize=price'"]
+    assert "Fix the header" in str(caught.value)
+
+
+def test_unknown_columns_are_ignored_with_a_warning_and_no_misleading_hint(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "extra.csv"
+    path.write_text("product_id,Title,price,subcategory,prise\nP1,Lamp,12,Desk,13\n")
+    report = import_catalog(sqlite_store, path)
+    assert report.products_added == 1
+    assert report.warnings == [
+        "read column 'Title' as title",
+        "ignored column(s) Aisle does not model: 'subcategory', 'prise' (did you mean 'price'? "
+        "then --map 'prise=price'); keep one as an attribute with --map 'COLUMN=attr.NAME'",
+    ]
 
 
 def test_unsupported_and_empty_files(sqlite_store: Store, tmp_path: Path) -> None:
     xlsx = tmp_path / "catalog.xlsx"
     shutil.copy(DATA / "catalog_ok.csv", xlsx)
-    with pytest.raises(ImportRejected, match=r"use \.csv, \.jsonl \(or \.ndjson\) or \.parquet"):
+    with pytest.raises(ImportRejected, match=r"use \.csv, \.tsv, \.jsonl \(or \.ndjson\), \.xml"):
         import_catalog(sqlite_store, xlsx)
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n")
