@@ -25,6 +25,7 @@ from retrieval.search import ProductSearcher
 from store.models import Event, User
 from tools.vocabulary import CatalogVocabulary
 from ui.api import TurnGate, create_app
+from ui.api.identity import sign_identity
 from ui.runtime import Runtime
 
 pytestmark = pytest.mark.anyio
@@ -34,6 +35,12 @@ pytestmark = pytest.mark.anyio
 GREETING = ("Hi! I can find products for you and say why they fit, or help with an order or a "
             "question about our policies. What are you looking for?")
 MODEL_TEXT = "Happy to help with that."
+SECRET = "the-shop-and-aisle-share-this-secret"
+
+
+def signed_in(user_id: str, secret: str = SECRET, seconds: int = 900) -> dict[str, str]:
+    """The header a shop's site sends for its logged-in shopper."""
+    return {"X-Aisle-Identity": sign_identity(secret, user_id, seconds)}
 
 
 def brain(request: ChatRequest) -> Reply:
@@ -51,7 +58,8 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
     from store.demo.types import DemoConfig
 
     data_dir: Path = tmp_path_factory.mktemp("api-shop")
-    runtime = Runtime(Settings(data_dir=data_dir, rate_limit_per_minute=0))
+    runtime = Runtime(Settings(data_dir=data_dir, rate_limit_per_minute=0,
+                               identity_secret=SECRET))
     generate_demo(runtime.store, DemoConfig(products=300, users=30, seed=5))
     embedder = HashEmbedder()
     runtime.product_index.sync(runtime.store, embedder)
@@ -74,8 +82,8 @@ async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def new_session(http: httpx.AsyncClient, **body: Any) -> str:
-    response = await http.post("/api/v1/sessions", json=body)
+async def new_session(http: httpx.AsyncClient, headers: dict[str, str] | None = None) -> str:
+    response = await http.post("/api/v1/sessions", headers=headers)
     assert response.status_code == 201, response.text
     return str(response.json()["session_id"])
 
@@ -116,17 +124,36 @@ async def test_a_turn_as_json_and_the_transcript(client: httpx.AsyncClient) -> N
     assert transcript["turns"][1]["reply"] == reply
 
 
-async def test_signed_in_session_and_unknown_user(client: httpx.AsyncClient,
-                                                  runtime: Runtime) -> None:
+async def test_the_shopper_comes_from_a_signed_identity_token(
+        client: httpx.AsyncClient, runtime: Runtime) -> None:
     with runtime.store.session() as s:
-        user_id = s.exec(select(User.user_id)).first()
-    session_id = await new_session(client, user_id=user_id)
-    assert (await client.get(f"/api/v1/sessions/{session_id}")).json()["user_id"] == user_id
-    missing = await client.post("/api/v1/sessions", json={"user_id": "nobody_123"})
-    assert missing.status_code == 404
-    assert missing.json() == {"error": {"type": "not_found_error",
-                                        "message": "unknown user 'nobody_123'; "
-                                                   "sign in with an existing user id"}}
+        first, second = s.exec(select(User.user_id).limit(2)).all()
+    session_id = await new_session(client, signed_in(first))
+    assert (await client.get(f"/api/v1/sessions/{session_id}")).json()["user_id"] == first
+
+    bare = await client.post("/api/v1/sessions", json={"user_id": first})
+    assert bare.status_code == 422 and "X-Aisle-Identity" in bare.json()["error"]["message"]
+    refused = {
+        "expired": signed_in(first, seconds=-120),
+        "forged": signed_in(first, secret="not-the-secret-the-shop-was-given"),
+        "unknown": signed_in("nobody_123"),
+        "garbage": {"X-Aisle-Identity": "not.a.token"},
+    }
+    for why, headers in refused.items():
+        response = await client.post("/api/v1/sessions", headers=headers)
+        assert response.status_code == 401, why
+        assert response.json()["error"]["type"] == "authentication_error"
+    assert "expired" in (await client.post("/api/v1/sessions", headers=refused["expired"])
+                         ).json()["error"]["message"]
+
+    # a guest who logs in on the shop's site mid-conversation; then nobody else
+    guest = await new_session(client)
+    url = f"/api/v1/sessions/{guest}/messages"
+    assert (await client.post(url, json={"message": "hi"}, headers=signed_in(first))
+            ).status_code == 200
+    assert (await client.get(f"/api/v1/sessions/{guest}")).json()["user_id"] == first
+    other = await client.post(url, json={"message": "hi"}, headers=signed_in(second))
+    assert other.status_code == 409 and other.json()["error"]["type"] == "conflict_error"
 
 
 @pytest.mark.parametrize("how", ["query", "accept"])
@@ -173,8 +200,8 @@ async def test_errors_are_one_json_shape(client: httpx.AsyncClient) -> None:
 async def test_feedback_becomes_behaviour_events(client: httpx.AsyncClient,
                                                  runtime: Runtime) -> None:
     with runtime.store.session() as s:
-        user_id = s.exec(select(User.user_id)).first()
-    session_id = await new_session(client, user_id=user_id)
+        user_id = s.exec(select(User.user_id).limit(1)).one()
+    session_id = await new_session(client, signed_in(user_id))
     turn = await client.post(f"/api/v1/sessions/{session_id}/messages",
                              json={"message": "running shoes under $100"})
     product_id = turn.json()["reply"]["products"][0]["product_id"]
@@ -198,6 +225,9 @@ async def test_feedback_becomes_behaviour_events(client: httpx.AsyncClient,
     bad = await client.post(url, json={"thumbs": "up", "product_id": "no-such"})
     assert bad.status_code == 404 and "no-such" in bad.json()["error"]["message"]
     assert (await client.post(url, json={"thumbs": "meh", "turn": 0})).status_code == 422
+    huge = await client.post(url, json={"thumbs": "up", "turn": 10**20})
+    assert huge.status_code == 422 and "turn" in huge.json()["error"]["message"]
+    assert (await client.post(url, json={"thumbs": "up", "turn": 2**62})).status_code == 422
 
 
 async def test_health_docs_and_widget(client: httpx.AsyncClient) -> None:

@@ -1,6 +1,7 @@
 """The official ``openai`` client against ``/v1`` served by uvicorn on a free loopback port:
 models, completions streaming and not, the session a request continues (transcript
-checkpoint, ``user`` field, ``X-Aisle-Session`` header), errors; and the Markdown rendering."""
+checkpoint, ``X-Aisle-Session`` header; the ``user`` field joins nothing, a vouched shopper's
+checkpoint is theirs), errors; and the Markdown rendering."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
+from sqlmodel import select
 
 from assistant.agent import Assistant
 from assistant.deps import Deps
@@ -23,8 +25,9 @@ from retrieval.search import ProductSearcher
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
 from store.errors import AisleError
-from store.models import Conversation
+from store.models import Conversation, User
 from ui.api import create_app
+from ui.api.identity import sign_identity
 from ui.api.openai_compat import remainder, reply_markdown
 from ui.cli_serve import bind, running
 from ui.runtime import Runtime
@@ -145,7 +148,7 @@ def test_a_resent_transcript_continues_its_conversation(
     assert seeded[1].content == "Something we never said."  # seeded from the client's text
 
 
-def test_user_field_and_session_header_pick_the_session(
+def test_the_user_field_joins_nothing_and_the_header_picks_the_session(
     client: openai.OpenAI, runtime: Runtime
 ) -> None:
     def session_of(**kw: object) -> str:
@@ -153,13 +156,43 @@ def test_user_field_and_session_header_pick_the_session(
             model="aisle", messages=[{"role": "user", "content": "hi"}], **kw)
         return str(raw.headers["x-aisle-session"])
 
-    assert session_of(user="shopper-7") == session_of(user="shopper-7")
-    assert session_of(user="shopper-7") != session_of(user="shopper-8")
+    # an end-user id anyone can send: two clients with the same one share nothing
+    assert session_of(user="shopper-7") != session_of(user="shopper-7")
     base = str(client.base_url).removesuffix("v1/")
     made = httpx.post(f"{base}api/v1/sessions").json()["session_id"]
     assert session_of(extra_headers={"X-Aisle-Session": made}) == made
     turns = httpx.get(f"{base}api/v1/sessions/{made}").json()["turns"]
     assert [t["message"] for t in turns] == ["hi"]
+
+
+def test_a_vouched_shopper_is_no_one_elses_checkpoint(tmp_path: Path) -> None:
+    secret = "the-shop-and-aisle-share-this-secret"
+    runtime = Runtime(Settings(data_dir=tmp_path, rate_limit_per_minute=0,
+                               identity_secret=secret))
+    generate_demo(runtime.store, DemoConfig(products=100, users=10, seed=3))
+    with runtime.store.session() as s:
+        user_id = s.exec(select(User.user_id)).first()
+    assert user_id is not None
+    bot = Assistant(Deps(store=runtime.store, llm=ScriptedChat(greeter)))
+    with running(create_app(runtime, assistant=bot)) as url:
+        shop = openai.OpenAI(base_url=f"{url}v1", api_key="x", max_retries=0,
+                             default_headers={"X-Aisle-Identity": sign_identity(secret, user_id)})
+        stranger = openai.OpenAI(base_url=f"{url}v1", api_key="x", max_retries=0)
+        first = [{"role": "user", "content": "hello there"}]
+        raw = shop.chat.completions.with_raw_response.create(
+            model="aisle", messages=first)  # type: ignore[arg-type]
+        assert state_of(runtime, raw.headers["x-aisle-session"]).identity.user_id == user_id
+        reply = raw.parse().choices[0].message.content
+        # the same, guessable transcript without the token starts from nobody's state
+        again = [*first, {"role": "assistant", "content": reply},
+                 {"role": "user", "content": "hi"}]
+        theirs = stranger.chat.completions.with_raw_response.create(
+            model="aisle", messages=again)  # type: ignore[arg-type]
+        assert state_of(runtime, theirs.headers["x-aisle-session"]).identity.user_id is None
+        ours = shop.chat.completions.with_raw_response.create(
+            model="aisle", messages=again)  # type: ignore[arg-type]
+        assert state_of(runtime, ours.headers["x-aisle-session"]).identity.user_id == user_id
+    runtime.store.dispose()
 
 
 def test_errors_reach_the_client_as_openai_errors(client: openai.OpenAI) -> None:

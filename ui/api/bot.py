@@ -1,7 +1,7 @@
 """The bot API a shop embeds: sessions, messages (a JSON reply or server-sent events) and
 feedback, under ``/api/v1``.
 
-    POST /api/v1/sessions                      {"user_id"?} -> the new session
+    POST /api/v1/sessions                      {} -> the new session
     GET  /api/v1/sessions/{id}                 the session and its turns
     POST /api/v1/sessions/{id}/messages        {"message"} -> {"session_id", "turn", "reply"}
          ... with Accept: text/event-stream or ?stream=true: the turn as server-sent events
@@ -11,6 +11,11 @@ Events are ``assistant.events`` in their wire form (``to_dict``), one per SSE me
 their ``type``: ``step_started``, ``step_finished``, ``text``, and last ``reply`` (with the turn's
 position added as ``turn``). A failure after the stream started is an ``error`` event with the
 usual ``{"error": {...}}`` body. The ``reply`` event's text is authoritative (``replaces_text``).
+
+The shopper is who the ``X-Aisle-Identity`` token vouches for (``ui.api.identity``), on the
+request that creates the session or on any later one (a guest who logs in on the shop's site
+mid-conversation); a session already signed in as someone else answers 409. Without a token the
+session is a guest's, who may identify by typing credentials in the chat.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Annotated, Any, Literal
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlmodel import func, select
 
 from assistant.events import Final, TurnEvent
@@ -30,8 +35,8 @@ from assistant.reply import Reply
 from store.db import Store
 from store.models import Turn
 from ui.api.errors import as_api_error, error_body
-from ui.api.feedback import record_feedback
-from ui.api.security import Caller
+from ui.api.feedback import MAX_TURN, record_feedback
+from ui.api.security import CONTROL, Caller
 from ui.api.services import ApiServices, caller, services
 from ui.api.sessions import SessionOut, create_session, read_session, require_session
 from ui.api.turns import run_turn, stream_turn
@@ -45,15 +50,30 @@ ServicesDep = Annotated[ApiServices, Depends(services)]
 
 
 class NewSession(BaseModel):
-    user_id: str | None = Field(
-        default=None,
-        max_length=64,
-        description="The signed-in shopper, as the embedding site vouches; omit for a guest.",
-    )
+    """Nothing to send: the shopper comes from the ``X-Aisle-Identity`` token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bare_user_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "user_id" in data:
+            raise ValueError("a bare user_id signs nobody in: send the shop's signed identity "
+                             "token as the X-Aisle-Identity header")
+        return data
 
 
 class MessageIn(BaseModel):
     message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+    @field_validator("message")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the message is blank")
+        if CONTROL.search(value):
+            raise ValueError("the message contains control characters")
+        return value
 
 
 class MessageOut(BaseModel):
@@ -64,7 +84,8 @@ class MessageOut(BaseModel):
 
 class FeedbackIn(BaseModel):
     thumbs: Literal["up", "down"]
-    turn: int | None = Field(default=None, ge=0, description="The rated reply's turn.")
+    turn: int | None = Field(default=None, ge=0, le=MAX_TURN,
+                             description="The rated reply's turn.")
     product_id: str | None = Field(default=None, max_length=64)
     item_id: str | None = Field(default=None, max_length=64)
 
@@ -77,8 +98,8 @@ class FeedbackOut(BaseModel):
 def new_session(
     who: CallerDep, aisle: ServicesDep, body: NewSession | None = None
 ) -> SessionOut:
-    """Start a conversation, optionally signed in as a shopper of the shop."""
-    return create_session(aisle.store, who.scope, body.user_id if body else None)
+    """Start a conversation, signed in as the shopper an identity token vouches for, if any."""
+    return create_session(aisle.store, who.scope, who.shopper)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut)
@@ -104,7 +125,7 @@ async def post_message(
     await anyio.to_thread.run_sync(require_session, aisle.store, who.scope, session_id)
 
     def events() -> Iterator[TurnEvent]:
-        return aisle.assistant.stream(body.message, session_id=session_id)
+        return aisle.assistant.stream(body.message, session_id=session_id, user_id=who.shopper)
 
     if stream or "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(

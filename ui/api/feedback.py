@@ -18,6 +18,8 @@ from store.db import Store
 from store.errors import AisleError, NotFound
 from store.models import Conversation, Event, EventKind, Item, Product, Turn
 
+MAX_TURN = 1_000_000  # far beyond any conversation; a bigger number never reaches SQL
+
 
 def record_feedback(
     store: Store,
@@ -36,6 +38,8 @@ def record_feedback(
         raise AisleError("feedback value must be 1 (thumbs up) or -1 (thumbs down)")
     if turn is None and product_id is None:
         raise AisleError("feedback needs a turn (a reply) or a product_id to rate")
+    if turn is not None and not 0 <= turn <= MAX_TURN:
+        raise AisleError(f"turn must be between 0 and {MAX_TURN}")
     with store.session() as session:
         conversation = session.get(Conversation, session_id)
         if conversation is None:

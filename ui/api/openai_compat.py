@@ -3,10 +3,13 @@ them, so any OpenAI client or chat widget can use Aisle as a model named ``aisle
 
 The agent answers the last user message; its own system prompt, tools and the conversation state
 in the store replace the client's system message and sampling options, which are accepted and
-ignored. The conversation is, in order of precedence: the bot-API session named by the
-``X-Aisle-Session`` header; the ongoing session of the request's ``user`` (an end-user id);
-else the checkpoint of the transcript the client sent (``ui.api.sessions``). The response's
-``X-Aisle-Session`` header names the session the turn ran in.
+ignored. The conversation is the session the server issued and the client names in the
+``X-Aisle-Session`` header (it must belong to the caller's key), else the checkpoint of the
+transcript the client sent, under the caller's key and vouched shopper (``ui.api.sessions``).
+The response's ``X-Aisle-Session`` header names the session the turn ran in. The ``user``
+field is accepted and ignored: an end-user id anyone can send joins no conversation. The
+shopper is the one an ``X-Aisle-Identity`` token vouches for (``ui.api.identity``), or whoever
+identifies in the chat.
 
 The content is the reply as Markdown (text, then the product cards the text does not already
 name, with their reasons, then options and sources); the typed reply rides along as the
@@ -31,9 +34,9 @@ from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEv
 from assistant.reply import Reply
 from assistant.state import ChatLine
 from ui.api.errors import ApiError, NotFoundError, as_api_error, error_body
-from ui.api.security import Caller
+from ui.api.security import CONTROL, Caller
 from ui.api.services import ApiServices, caller, services
-from ui.api.sessions import require_session, save_checkpoint, session_from_checkpoint, user_session
+from ui.api.sessions import require_session, save_checkpoint, session_from_checkpoint
 from ui.api.turns import run_turn, stream_turn
 
 MODEL = "aisle"
@@ -52,8 +55,11 @@ class ChatMessageIn(BaseModel):
     @property
     def text(self) -> str:
         if isinstance(self.content, list):  # content parts: keep the text ones
-            return "".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
-        return self.content or ""
+            text = "".join(str(p.get("text", "")) for p in self.content
+                           if p.get("type") == "text")
+        else:
+            text = self.content or ""
+        return CONTROL.sub("", text)
 
 
 class ChatCompletionIn(BaseModel):
@@ -62,7 +68,7 @@ class ChatCompletionIn(BaseModel):
     model: str
     messages: list[ChatMessageIn] = Field(min_length=1)
     stream: bool = False
-    user: str | None = Field(default=None, max_length=256)
+    user: str | None = Field(default=None, max_length=256)  # accepted, ignored (docstring)
 
 
 @router.get("/models")
@@ -98,27 +104,26 @@ async def chat_completions(
         if m.role in ("user", "assistant") and m.text.strip()
     ]
     history_lines = 2 * aisle.assistant.deps.limits.history_turns
-    store, scope = aisle.store, who.scope
+    store, scope, shopper = aisle.store, who.scope, who.shopper
     checkpoint = False
     if x_aisle_session:
         await anyio.to_thread.run_sync(require_session, store, scope, x_aisle_session)
         session_id = x_aisle_session
-    elif body.user:
-        session_id = await anyio.to_thread.run_sync(user_session, store, scope, body.user)
     else:
         session_id = await anyio.to_thread.run_sync(
-            session_from_checkpoint, store, scope, prior, history_lines
+            session_from_checkpoint, store, scope, shopper, prior, history_lines
         )
         checkpoint = True
 
     def events() -> Iterator[TurnEvent]:
-        return aisle.assistant.stream(message, session_id=session_id)
+        return aisle.assistant.stream(message, session_id=session_id, user_id=shopper)
 
     async def remember(content: str) -> None:
         if checkpoint:
             transcript = [*prior, ChatLine(role="user", content=message),
                           ChatLine(role="assistant", content=content)]
-            await anyio.to_thread.run_sync(save_checkpoint, store, scope, session_id, transcript)
+            await anyio.to_thread.run_sync(save_checkpoint, store, scope, shopper, session_id,
+                                           transcript)
 
     headers = {"X-Aisle-Session": session_id}
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"

@@ -21,6 +21,7 @@ With ``AISLE_REDIS_URL`` the counts are shared by every replica.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ from ui.api.keys import KeyInfo, any_active_key, verify_key
 from ui.api.ratelimit import Rate, RateLimiter
 
 API_PREFIXES = ("/api/", "/v1/")
+# Control characters are no text (tabs and newlines are): NUL breaks PostgreSQL's text columns.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The web chat sends its whole chat history with every event (Gradio's Chatbot value), cards
 # included: its bodies may be larger than an API message, but still bounded.
 WEB_MAX_BYTES = 1_048_576

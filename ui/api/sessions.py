@@ -1,18 +1,21 @@
 """Sessions as the HTTP API sees them: created per caller, read back as transcripts, and the
-session an OpenAI-protocol request belongs to.
+session an OpenAI-protocol request belongs to (never chosen by the OpenAI ``user`` field).
 
 Every session id starts with its caller's scope (``k<key prefix>-`` or ``pub-``), so a key can
 only reach the sessions it made. All state is in the store (``Conversation`` and ``Turn`` rows):
 any replica serves any session.
 
 OpenAI clients are stateless: they resend the whole transcript each time. Without an explicit
-session (header or ``user`` field), a request continues from a *checkpoint*: the state saved
-under a hash of the transcript the client sends back (the caller's scope, then every user and
-assistant message, whitespace-normalised). Each turn runs in a fresh session that starts from
-the checkpoint, and leaves a new checkpoint under the transcript that now includes its reply.
-Two clients share a checkpoint only by sending the same transcript, which holds everything the
-state was built from, so nothing leaks between conversations. A transcript with no checkpoint
-(edited history, another server) starts a session seeded with its text as history.
+session (the ``X-Aisle-Session`` header), a request continues from a *checkpoint*: the state
+saved under a hash of the caller's scope, the shopper an identity token vouched for (if any)
+and the transcript the client sends back (every user and assistant message,
+whitespace-normalised). Each turn runs in a fresh session that starts from the checkpoint, and
+leaves a new checkpoint under the transcript that now includes its reply. Two clients share a
+checkpoint only by sending the same transcript under the same key and the same vouched shopper;
+the transcript holds everything else the state was built from (credentials typed in the chat
+included), so a guessable transcript ("hi", then our greeting) never reaches a signed-in
+shopper's state. A transcript with no checkpoint (edited history, another server) starts a
+session seeded with its text as history.
 """
 
 from __future__ import annotations
@@ -77,33 +80,26 @@ def read_session(store: Store, scope: str, session_id: str) -> SessionOut:
                for t in turns])
 
 
-def user_session(store: Store, scope: str, user: str) -> str:
-    """The one ongoing session of an OpenAI ``user`` value (an end-user id), created on first
-    use. The value is hashed: it names the session, it does not sign anyone in."""
-    digest = hashlib.sha256(f"{scope}\n{user}".encode()).hexdigest()[:32]
-    session_id = f"{scope}-u{digest}"
-    conversation.ensure_session(store, session_id)
-    return session_id
-
-
-def checkpoint_id(scope: str, transcript: Sequence[ChatLine]) -> str:
+def checkpoint_id(scope: str, shopper: str | None, transcript: Sequence[ChatLine]) -> str:
     lines = [[line.role, " ".join(line.content.split())] for line in transcript]
-    digest = hashlib.sha256(json.dumps([scope, lines]).encode()).hexdigest()[:40]
+    digest = hashlib.sha256(json.dumps([scope, shopper, lines]).encode()).hexdigest()[:40]
     return f"{scope}-t{digest}"
 
 
 def session_from_checkpoint(
-    store: Store, scope: str, prior: Sequence[ChatLine], history_lines: int
+    store: Store, scope: str, shopper: str | None, prior: Sequence[ChatLine],
+    history_lines: int
 ) -> str:
     """A fresh session holding the state the client's ``prior`` transcript led to."""
     session_id = f"{scope}-{uuid.uuid4().hex}"
-    key = checkpoint_id(scope, prior) if prior else None
+    key = checkpoint_id(scope, shopper, prior) if prior else None
     conversation.fork_session(store, key, session_id, list(prior)[-history_lines:])
     return session_id
 
 
 def save_checkpoint(
-    store: Store, scope: str, session_id: str, transcript: Sequence[ChatLine]
+    store: Store, scope: str, shopper: str | None, session_id: str,
+    transcript: Sequence[ChatLine]
 ) -> None:
     """Record ``session_id``'s state as where ``transcript`` (ending in our reply) leads."""
-    conversation.copy_state(store, session_id, checkpoint_id(scope, transcript))
+    conversation.copy_state(store, session_id, checkpoint_id(scope, shopper, transcript))

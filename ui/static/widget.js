@@ -1,12 +1,16 @@
 /* Aisle chat widget: a floating shopping assistant for any page, talking to Aisle's bot API.
  *
  * Embed with one tag (the script reads its own data attributes):
- *   <script src="https://aisle.example/widget.js" data-key="aisle_..." data-user="u123"
+ *   <script src="https://aisle.example/widget.js" data-key="aisle_..." data-identity="eyJ..."
  *           data-title="Ask our shop" defer></script>
- * data-api  the Aisle server (default: where the script came from)
- * data-key  an API key (`aisle keys create NAME`); the site's origin must be in
- *           AISLE_CORS_ORIGINS when the page is on another origin
- * data-user the signed-in shopper's id, when the site vouches for one (omit for guests)
+ * data-api      the Aisle server (default: where the script came from)
+ * data-key      an API key (`aisle keys create NAME`); the site's origin must be in
+ *               AISLE_CORS_ORIGINS when the page is on another origin
+ * data-identity the signed-in shopper, as a short-lived token the site's server signs with
+ *               AISLE_IDENTITY_SECRET (a JWT: sub, exp, aud "aisle"); omit for guests, who
+ *               can still identify in the chat. Sent as X-Aisle-Identity with every request
+ *               and read each time, so the site may replace it (tag.dataset.identity = ...)
+ *               when it signs a fresh one.
  *
  * Replies stream as server-sent events: tool steps show as a status line, grounded text as it
  * comes, then the typed reply: product cards with reasons, options as buttons, Confirm/Cancel
@@ -18,8 +22,9 @@
   const tag = document.currentScript;
   const data = (tag && tag.dataset) || {};
   const api = (data.api || (tag && tag.src ? new URL(tag.src, location.href).origin : "")).replace(/\/$/, "");
-  const cfg = { api: api, key: data.key || "", user: data.user || "", title: data.title || "Shop assistant" };
-  const storeKey = "aisle-session:" + cfg.api + ":" + cfg.user;
+  const cfg = { api: api, key: data.key || "", title: data.title || "Shop assistant" };
+  const identity = () => data.identity || "";
+  const storeKey = "aisle-session:" + cfg.api + ":" + subject(identity());
   let sessionId = sessionStorage.getItem(storeKey);
   let busy = false;
 
@@ -77,7 +82,17 @@
   function headers(extra) {
     const h = Object.assign({ "Content-Type": "application/json" }, extra || {});
     if (cfg.key) h["Authorization"] = "Bearer " + cfg.key;
+    if (identity()) h["X-Aisle-Identity"] = identity();
     return h;
+  }
+
+  // Whose session this tab keeps (guest or a shopper): the token's subject, read without
+  // checking the signature (the server checks it); only to keep their sessions apart.
+  function subject(token) {
+    try {
+      const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return String(JSON.parse(atob(part)).sub || "");
+    } catch (e) { return ""; }
   }
 
   async function failure(response) {
@@ -94,7 +109,7 @@
 
   async function ensureSession() {
     if (sessionId) return sessionId;
-    const response = await post("/api/v1/sessions", cfg.user ? { user_id: cfg.user } : {});
+    const response = await post("/api/v1/sessions", {});
     sessionId = (await response.json()).session_id;
     sessionStorage.setItem(storeKey, sessionId);
     return sessionId;
