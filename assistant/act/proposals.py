@@ -1,11 +1,14 @@
 """Proposing a write, confirming it, declining it: the write tools' stored proposals.
 
-``propose`` runs a write tool (which only checks and proposes) and stores the
-``ConfirmationRequest`` it returns as the conversation's pending proposal, bound to its exact
-arguments. The shopper sees the act in words ("cancel order #W1234567"), the items by title and
-options, payment methods by their display names, and two options: "Yes, cancel order
-#W1234567" and "Keep my order". ``confirm`` executes the stored proposal once; its id joins the
-executed ones and what it did is kept, so a second yes says it is already done.
+``propose`` runs a write tool (which only checks, proposes and stores the proposal in the
+database, bound to this conversation) and keeps the ``ConfirmationRequest`` it returns as the
+conversation's pending proposal. The shopper sees the act in words ("cancel order #W1234567"),
+the items by title and options, payment methods by their display names, and two options: "Yes,
+cancel order #W1234567" and "Keep my order". ``confirm`` executes the stored proposal once (the
+database consumes it, ``tools.confirmations``); a yes to a proposal already consumed, by a
+second yes, a replayed transcript, another replica or before a crash, applies nothing and says
+what was done. What was done is kept in the state too, so a later "did you cancel it?" is
+answered without a write.
 
 Not here: the flows that lead to a proposal (``assistant.act.service``).
 """
@@ -17,7 +20,7 @@ import time
 from typing import Any
 
 from assistant.act.env import TurnEnv
-from assistant.act.orders import line_label
+from assistant.act.orders import line_label, listing_titles
 from assistant.act.steps import Events
 from assistant.outcomes import (
     AlreadyDone,
@@ -28,11 +31,12 @@ from assistant.outcomes import (
     Refused,
 )
 from assistant.state import Choice, OpenQuestion
-from store.models import Item, OrderItem, PaymentMethod
+from store.models import Item, OrderItem, PaymentMethod, ProposalStatus
+from tools import confirmations
 from tools import service_read as read
 from tools.base import ConfirmationRequest, Tool
 from tools.policy import REFUND_DAYS
-from tools.service import RETAIL_TOOLS
+from tools.service import confirm as confirm_write
 from tools.service_change import address_text, method_name, method_text
 
 # action -> (what it does, the yes label, the no label); {order} is the order number
@@ -89,9 +93,14 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
             payments = [p for p in order.payment_history or []
                         if p.get("transaction_type") == "payment"]
     by_item = {li.item_id: li for li in lines}
+    titles = listing_titles(env.deps.store, lines)  # as the order list names them
+
+    def named(li: OrderItem) -> str:
+        return (titles.get(li.product_id) or li.name) + _options(li.options)
+
     methods = read.user_methods(ctx)
     if request.action == "cancel_pending_order":
-        out += [f"{li.name}" + _options(li.options) for li in lines]
+        out += [named(li) for li in lines]
         out.append(f"Reason: {args['reason']}")
         for paid in payments:
             method = methods.get(str(paid["payment_method_id"]))
@@ -104,7 +113,7 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
         line = by_item.get(old)
         if line is None:
             continue
-        text = f"{line.name}" + _options(line.options)
+        text = named(line)
         new_ids = args.get("new_item_ids") or []
         index = list(args["item_ids"]).index(old)
         if index < len(new_ids):
@@ -151,21 +160,23 @@ def confirm(env: TurnEnv) -> Events[Outcome]:
     assert pending is not None
     ctx = env.shop_context()
     started = time.perf_counter()
-    result = RETAIL_TOOLS.confirm(ctx, pending)
+    result = confirm_write(ctx, pending)
     ms = round((time.perf_counter() - started) * 1000, 1)
     yield from env.steps.note(pending.action, pending.arguments, result, ms)
     state.pending = None
     state.question = None
     state.request = None
-    if not result.ok:
+    already = result.error_kind == "already_done"
+    if not result.ok and not already:
         return Refused("failed", "That could not be completed: " +
                        _refusal_text(result.error or "the change failed").lower())
-    what = shopper_safe(result.content.split("\n", 1)[0].strip(), read.user_methods(ctx))
-    state.executed = [*state.executed, pending.request_id]
-    state.done = {**state.done, pending.request_id: what}
-    state.last_done = pending.request_id
+    done = str(result.data or "") if already else result.content
+    what = shopper_safe(done.split("\n", 1)[0].strip(), read.user_methods(ctx))
+    state.executed = [*state.executed, pending.key]
+    state.done = {**state.done, pending.key: what}
+    state.last_done = pending.key
     state.last_action = pending.action
-    return Done(what)
+    return AlreadyDone(what) if already else Done(what)
 
 
 def decline(env: TurnEnv) -> Outcome:
@@ -173,6 +184,8 @@ def decline(env: TurnEnv) -> Outcome:
     env.state.pending = None
     env.state.question = None
     env.state.request = None
+    if pending is not None:
+        confirmations.settle(env.deps.store, pending.request_id, ProposalStatus.DECLINED)
     what = _WORDS[pending.action][0].format(order=pending.arguments.get("order_id", "")) \
         if pending is not None and pending.action in _WORDS else ""
     return Declined(what)

@@ -24,6 +24,8 @@ from dataclasses import replace
 from assistant.policy.acts import Act, AskCategory, NotCarried, Search
 from assistant.proposal import Proposal
 from assistant.reading import Reading, ShopWords
+from assistant.reading.shop import words_of
+from assistant.reading.wishes import OCCASIONS, RECIPIENTS, ROOMS
 from assistant.state import ConversationState
 from tools.constraints import Constraints, merge_constraints
 from tools.shop_arguments import arguments_to_constraints
@@ -83,11 +85,16 @@ def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
         return Search(constraints, _words(r, proposal), r.wishes,
                       may_ask=_bare(r, state, constraints), attribute=hint)
     if r.vague or (r.product_request and not r.catalog_words):
+        if shown and not r.help_choose and not set(words_of(r.fixed)) & FOR_WHOM:
+            return None  # "something more luxurious?" is about the list: not a new search
         return AskCategory(r.fixed, r.rooms)
     if r.product_request and r.catalog_words:
         constraints = merge_constraints(Constraints(), model, parsed)
         return Search(constraints, _words(r, proposal), r.wishes, may_ask=True)
     return None
+
+
+FOR_WHOM = RECIPIENTS | OCCASIONS | ROOMS  # "a gift for my dad" starts over, list or not
 
 
 def _words(r: Reading, proposal: Proposal | None) -> str:

@@ -13,8 +13,9 @@ import re
 from assistant.reading.identifiers import EMAIL
 from assistant.reading.shop import LEXICON, ShopWords, words_of
 from assistant.reading.wishes import FAMOUS_BRANDS, famous_brands_in, wish_phrases
+from retrieval.documents import norm_key
 from tools.constraints import ParsedConstraints, parse_constraints
-from tools.vocabulary import norm_key, noun_forms
+from tools.vocabulary import noun_forms
 
 _NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+){0,2})")
 _BY_BRAND = re.compile(r"\b(?:by|from|made\s+by|brand)\s+([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+)?)")

@@ -75,11 +75,13 @@ _THE_ONE = r"(?:one|option|pair|model|item|of\s+(?:the|those|these)\s+(?:two|2|b
 # "a cheaper option" asks for more; "the cheaper option" points at one on screen
 _NOT_THE = r"(?<!\ba\s)(?<!\ban\s)(?<!\bany\s)(?<!\bsome\s)(?<!\banother\s)"
 _PICK: dict[Refine, re.Pattern[str]] = {
-    "cheaper": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:cheaper|cheapest|less\s+expensive|least\s+expensive|"
+    "cheaper": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:cheaper|cheapest|less\s+expensive|"
+                          rf"least\s+expensive|"
                           rf"lower[\s-]priced|more\s+affordable)\s+{_THE_ONE}\b|"
                           r"\bwhichever\s+(?:one\s+)?(?:is|costs)\s+(?:cheaper|less)\b|"
                           r"\bthe\s+one\s+that\s+(?:costs|is)\s+(?:less|cheaper)\b", re.I),
-    "dearer": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:pricier|priciest|more\s+expensive|most\s+expensive|"
+    "dearer": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:pricier|priciest|more\s+expensive|"
+                         rf"most\s+expensive|"
                          rf"higher[\s-]priced|premium)\s+{_THE_ONE}\b", re.I),
     "better_rated": re.compile(rf"{_NOT_THE}\b(?:the\s+)?(?:better|best|higher|highest|top)"
                                rf"[\s-]rated\s+"
@@ -98,13 +100,18 @@ _REFINE: dict[Refine, re.Pattern[str]] = {
                          r"step\s+up|too\s+(?:basic|cheap)|upgrade|money\s+(?:isn'?t|is\s+not)\s+"
                          r"(?:an?\s+|the\s+)?(?:issue|problem|object)|costlier|splurge|"
                          r"(?:don'?t|do\s+not)\s+mind\s+(?:paying|spending)(?:\s+more)?|"
-                         r"higher[\s-]quality|better[\s-]made|top[\s-]tier|high[\s-]quality)\b",
+                         r"higher[\s-]quality|better[\s-]made|top[\s-]tier|high[\s-]quality|"
+                         r"luxurious|(?:bigger|larger|higher)\s+budget|go\s+higher|"
+                         r"higher\s+price(?:\s+(?:range|point|bracket))?|step\s+it\s+up|"
+                         r"costs?\s+more|cheap[\s-]looking|(?<!too\s)(?<!less\s)(?<!not\s)"
+                         r"(?<!so\s)expensive\s+(?:ones|options|models|stuff|ones?))\b",
                          re.I),
     "better_rated": re.compile(r"\b((?:better|higher|best|highest|top)[\s-](?:rated|reviewed)|"
                                r"better\s+(?:ratings?|reviews?)|higher\s+(?:ratings?|stars)|"
                                r"more\s+stars|rated\s+(?:better|higher)|(?:good|great|nice|"
                                r"strong|high)\s+(?:ratings?|reviews|scores?)|well[\s-](?:rated|"
-                               r"reviewed)|highly[\s-]rated|better\s+ones|rated?\s+(?:well|highly|"
+                               r"reviewed)|highly[\s-]rated|better\s+ones|(?:anything|something)\s+better|"
+                               r"rated?\s+(?:well|highly|"
                                r"better)|(?:people|customers|buyers|reviewers)\s+(?:like|love|"
                                r"prefer|rate)|most\s+popular|best\s+reviewed)\b", re.I),
     "other_brand": re.compile(r"\b(not\s+(?:that|this|the\s+same)\s+brand|(?:other|another|"
