@@ -91,7 +91,7 @@ class Assistant:
         if working.pending is not None and not isinstance(act, Confirm | Decline | Reask):
             # a yes must answer the proposal at once, else it lapses; asking it again keeps it
             working.pending = None
-        env = TurnEnv(deps, words, reading, working, Steps())
+        env = TurnEnv(deps, words, reading, working, Steps(), session_id)
         streamed: list[str] = []
         outcome = yield from self._act(act, env, streamed, reading.language)
         composed = respond(outcome, reading.language, env.steps.trace,

@@ -1,5 +1,5 @@
-"""The shop's tables: catalog, customers, behaviour, orders, help center, conversations, labels,
-API keys.
+"""The shop's tables: catalog, customers, behaviour, orders, help center, conversations, write
+proposals, labels, API keys.
 
 Every table is a SQLModel class; JSON-shaped fields (attributes, options, addresses, payment
 history) are stored as JSON columns so the tau2-bench layout round-trips exactly. Columns that
@@ -55,6 +55,16 @@ class PaymentSource(StrEnum):
     CREDIT_CARD = "credit_card"
     PAYPAL = "paypal"
     GIFT_CARD = "gift_card"
+
+
+class ProposalStatus(StrEnum):
+    """A write proposal's life: waiting, then exactly one of the others, once."""
+
+    PROPOSED = "proposed"
+    DONE = "done"
+    FAILED = "failed"
+    DECLINED = "declined"
+    SUPERSEDED = "superseded"
 
 
 class Split(StrEnum):
@@ -225,6 +235,26 @@ class Turn(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class WriteProposal(SQLModel, table=True):
+    """A customer-service write shown to the shopper, under a server-issued id with its exact
+    arguments (``key`` hashes the action and arguments). ``status`` leaves ``proposed`` once,
+    by a conditional update, so a yes is consumed once across processes and replays; a done
+    proposal's ``outcome`` (what the write did) commits in the write's own transaction, so a
+    retried yes after a crash can say what happened. Rows stay for the record."""
+
+    proposal_id: str = Field(primary_key=True, max_length=32)
+    conversation_id: str | None = Field(default=None, index=True, max_length=64)
+    user_id: str | None = Field(default=None, index=True, max_length=64)
+    action: str = Field(max_length=64)
+    arguments: dict[str, Any] | None = _json()
+    key: str = Field(index=True, max_length=64)
+    summary: str = ""
+    status: str = Field(default=ProposalStatus.PROPOSED, index=True, max_length=16)
+    outcome: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
 class LabelledQuery(SQLModel, table=True):
     """A graded relevance judgement: 2 exact, 1 partial, 0 irrelevant (ESCI-style grades)."""
 
@@ -289,6 +319,7 @@ ALL_TABLES: tuple[type[SQLModel], ...] = (
     HelpArticle,
     Conversation,
     Turn,
+    WriteProposal,
     LabelledQuery,
     ShopMeta,
     HiddenTruth,

@@ -9,12 +9,15 @@ half-described. ``Tool.call`` validates the arguments with that model; a bad arg
 ``Refusal`` raised by the tool, comes back as an observation the model can correct.
 
 Write tools (``@tool(write=True)``) do not act when they are called: they check everything
-and return a ``Proposed`` change; the call returns a ``ConfirmationRequest`` bound to the exact
-normalised arguments (its ``data``), which the conversation stores as its pending proposal.
-``ToolSet.confirm`` executes the stored proposal after the shopper's yes; the caller records its
-id as executed, so it runs once. ``ToolSet.execute_confirmed`` is the operator path (replays)
-that runs the same checks and write without the conversation step. Both re-check against the
-current data. Tools never change the context they are given: what they found is their result.
+and return a ``Proposed`` change; the call stores it (``tools.confirmations``) under a
+server-issued id with the exact normalised arguments, and returns that ``ConfirmationRequest``
+(its ``data``), which the conversation keeps as its pending proposal. ``ToolSet.confirm``
+executes the stored proposal after the shopper's yes: it checks again against the current data,
+then consumes the stored proposal and writes in one transaction, so a second yes, a replayed
+transcript or a yes in another process applies nothing and gets what the first one did
+(``AlreadyDone``). ``ToolSet.execute_confirmed`` is the operator path (replays) that runs the
+same checks and write without the conversation step. Tools never change the context they are
+given: what they found is their result.
 
 Not here: any particular tool (``tools.service``), the agent, or persistence of the
 conversation (``assistant.state``, ``assistant.conversation``).
@@ -31,9 +34,12 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from sqlmodel import Session
 
 from store.db import Store
-from tools.errors import BadArgument, NotConfirmed, Refusal, ToolDefinitionError
+from store.models import ProposalStatus
+from tools import confirmations
+from tools.errors import AlreadyDone, BadArgument, NotConfirmed, Refusal, ToolDefinitionError
 
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Examples?|Notes?):\s*$")
 _ARG = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
@@ -88,13 +94,14 @@ class ToolResult:
 
     @classmethod
     def refused(cls, refusal: Refusal) -> ToolResult:
-        return cls(ok=False, content=f"Error: {refusal.message}", error=refusal.message,
-                   error_kind=refusal.kind)
+        return cls(ok=False, content=f"Error: {refusal.message}", data=refusal.data,
+                   error=refusal.message, error_kind=refusal.kind)
 
 
 class ConfirmationRequest(BaseModel):
-    """A write waiting for the shopper's explicit yes, bound to its exact arguments: the id is
-    a hash of the action and its normalised arguments, so changed arguments are another request."""
+    """A write waiting for the shopper's explicit yes: the stored proposal's server-issued id,
+    its exact arguments and what the shopper was shown. ``key`` hashes the action and the
+    normalised arguments, so changed arguments are another request."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -108,13 +115,18 @@ class ConfirmationRequest(BaseModel):
         canonical = json.dumps({"action": action, "arguments": arguments}, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
+    @property
+    def key(self) -> str:
+        return self.key_for(self.action, self.arguments)
+
 
 @dataclass
 class ToolContext:
     """What every tool receives first. ``session_user_id`` is the conversation's identified
     customer: set by code from a signed-in session or from credentials the shopper typed,
     never from an argument the model chose. ``pending`` is the proposal waiting for a yes and
-    ``executed`` the ids of proposals already carried out (both from the stored conversation).
+    ``executed`` the keys of proposals already carried out (both from the stored conversation);
+    ``conversation_id`` binds proposals to the conversation that may confirm them.
     ``operator`` (replays, admin scripts) lifts the account guards; the model can never set
     it.
 
@@ -128,17 +140,25 @@ class ToolContext:
     operator: bool = False
     pending: ConfirmationRequest | None = None
     executed: set[str] = field(default_factory=set)
+    conversation_id: str | None = None
     shopper_typed: tuple[str, ...] = ()
     vouched_user_id: str | None = None
 
 
 @dataclass(frozen=True)
 class Proposed:
-    """A checked write that has not happened: what to show the shopper, and how to apply it.
-    ``apply`` must re-assert its preconditions in the write itself (conditional update)."""
+    """A checked write that has not happened: what to show the shopper, and how to write it in
+    a given session (the caller's transaction, which also consumes the stored proposal).
+    ``write`` must re-assert its preconditions in the write itself (conditional update) and
+    raise a ``Refusal`` when they no longer hold, which rolls the transaction back."""
 
     summary: str
-    apply: Callable[[ToolContext], ToolResult]
+    write: Callable[[Session], ToolResult]
+
+    def apply(self, ctx: ToolContext) -> ToolResult:
+        """Write in a transaction of its own (the operator path)."""
+        with ctx.store.session() as session:
+            return self.write(session)
 
 
 @dataclass(frozen=True)
@@ -190,12 +210,14 @@ class Tool:
                 return ToolResult.success(self.fn(ctx, **args))
             proposal = self._propose(ctx, args)
             normalised = self._jsonable(args)
-            request = ConfirmationRequest(
-                request_id=ConfirmationRequest.key_for(self.name, normalised),
-                action=self.name, arguments=normalised, summary=proposal.summary)
-            if request.request_id in ctx.executed:
+            request = ConfirmationRequest(request_id=confirmations.new_id(), action=self.name,
+                                          arguments=normalised, summary=proposal.summary)
+            if request.key in ctx.executed:
                 raise NotConfirmed("this exact change was already made in this conversation; "
                                    "nothing to do")
+            confirmations.record(ctx.store, request.request_id, request.action,
+                                 request.arguments, request.key, request.summary,
+                                 ctx.conversation_id, ctx.session_user_id)
             return ToolResult(ok=True, data=request, content=(
                 "Not done yet. Show the shopper these details and ask for an explicit yes:\n"
                 f"{proposal.summary}"))
@@ -312,24 +334,63 @@ class ToolSet:
             return ToolResult.refused(refusal)
 
     def confirm(self, ctx: ToolContext, request: str | ConfirmationRequest) -> ToolResult:
-        """Execute the pending proposal (``ctx.pending``) after the shopper's yes: only when
-        ``request`` is it (by id, or the same action and arguments) and it was not executed
-        before. The caller stores the outcome: the proposal is consumed either way, and its id
-        joins the executed ones when the result is ok."""
+        """Execute the pending proposal (``ctx.pending``) after the shopper's yes, once.
+
+        ``request`` (an id, or the request with its arguments) must be the pending proposal,
+        stored for this conversation and customer with the same arguments. The write is
+        checked again against the current data, then the stored proposal is consumed and the
+        write applied in one transaction. A proposal already consumed (by a second yes, a
+        replay, another process, or before a crash) applies nothing: the result is an
+        ``already_done`` refusal whose ``data`` is what the write did. A failed write closes
+        the proposal with its reason. The caller records the key as executed."""
         try:
-            key = request if isinstance(request, str) else ConfirmationRequest.key_for(
-                request.action, request.arguments)
-            if key in ctx.executed:
-                raise NotConfirmed("this request was already carried out; nothing was changed "
-                                   "again")
-            pending = ctx.pending
-            if pending is None or key != pending.request_id:
-                raise NotConfirmed("this does not match the change waiting for confirmation; "
-                                   "nothing was changed. Propose the change again and ask the "
-                                   "shopper to confirm it")
-            return self._execute(ctx, self._get(pending.action), pending.arguments)
+            pending = self._pending(ctx, request)
+            found = self._get(pending.action)
+            args = found.validate(pending.arguments)
+            try:
+                proposal = found._propose(ctx, args)  # checks again against current data
+                with ctx.store.session() as session:
+                    if not confirmations.claim(session, pending.request_id):
+                        raise NotConfirmed("this proposal is no longer waiting for a yes")
+                    result = proposal.write(session)
+                    confirmations.record_outcome(session, pending.request_id, result.content)
+                return result
+            except Refusal as refusal:
+                self._already_done(ctx, pending.request_id)  # another yes won meanwhile
+                confirmations.settle(ctx.store, pending.request_id, ProposalStatus.FAILED,
+                                     refusal.message)
+                raise
         except Refusal as refusal:
             return ToolResult.refused(refusal)
+
+    @staticmethod
+    def _pending(ctx: ToolContext, request: str | ConfirmationRequest) -> ConfirmationRequest:
+        """The pending proposal ``request`` names, as stored; a refusal otherwise."""
+        pending = ctx.pending
+        request_id = request if isinstance(request, str) else request.request_id
+        mismatch = NotConfirmed("this does not match the change waiting for confirmation; "
+                                "nothing was changed. Propose the change again and ask the "
+                                "shopper to confirm it")
+        if pending is None or request_id != pending.request_id or (
+                isinstance(request, ConfirmationRequest) and request.key != pending.key):
+            raise mismatch
+        row = confirmations.find(ctx.store, pending.request_id)
+        if row is None or row.key != pending.key or row.action != pending.action or \
+                row.conversation_id != ctx.conversation_id or \
+                (row.user_id != ctx.session_user_id and not ctx.operator):
+            raise mismatch
+        ToolSet._already_done(ctx, pending.request_id)
+        if row.status != ProposalStatus.PROPOSED:
+            reason = f": {row.outcome}" if row.outcome else ""
+            raise NotConfirmed(f"this proposal is {row.status}{reason}; nothing was changed")
+        return pending
+
+    @staticmethod
+    def _already_done(ctx: ToolContext, request_id: str) -> None:
+        row = confirmations.find(ctx.store, request_id)
+        if row is not None and row.status == ProposalStatus.DONE:
+            raise AlreadyDone("this change was already made; nothing was changed again",
+                              data=row.outcome or "")
 
     def execute_confirmed(self, ctx: ToolContext, name: str,
                           arguments: dict[str, Any] | str | None) -> ToolResult:

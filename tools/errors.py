@@ -19,12 +19,17 @@ They never escape ``Tool.call``; ``kind`` lets code (the agent, tests) tell them
      ├── NotAuthenticated   account data before the customer is identified
      ├── PolicyViolation    a status, reason, balance or option rule says no
      ├── Conflict           the row changed between the check and the write; nothing was applied
-     └── NotConfirmed       a confirmation that does not match the pending request, or a replay
+     ├── NotConfirmed       a confirmation that does not match the pending request, or one
+     │                      that was declined, superseded or failed
+     └── AlreadyDone        a yes to a write already carried out (a second yes, a replay, a
+                            retry after a crash); ``data`` is what the write did
 
 Not here: the store's own errors (``store.errors``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from store.errors import AisleError
 
@@ -42,9 +47,10 @@ class Refusal(Exception):
 
     kind = "refused"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, data: Any = None) -> None:
         super().__init__(message)
         self.message = message
+        self.data = data
 
 
 class BadArgument(Refusal):
@@ -69,3 +75,7 @@ class Conflict(Refusal):
 
 class NotConfirmed(Refusal):
     kind = "not_confirmed"
+
+
+class AlreadyDone(Refusal):
+    kind = "already_done"

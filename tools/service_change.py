@@ -1,11 +1,12 @@
 """A checked customer-service change, and how it is written: conditionally, in one transaction.
 
 A write tool computes an ``OrderChange`` (or ``AddressChange``) from what it read: the new
-column values, gift card balances and order lines. Applying it is a conditional UPDATE of the
-order on the status and ``updated_at`` it was checked against (so two processes confirming the
-same request cannot both apply it, and nothing applies if the order moved on), then conditional
-updates of each gift card on the balance it was checked against, then the changed lines; any
-row that does not match rolls the whole change back and the model is told nothing was applied.
+column values, gift card balances and order lines. Writing it, in the caller's transaction
+(which also consumes the stored proposal), is a conditional UPDATE of the order on the status
+and ``updated_at`` it was checked against (so two processes confirming the same request cannot
+both apply it, and nothing applies if the order moved on), then conditional updates of each
+gift card on the balance it was checked against, then the changed lines; any row that does not
+match rolls the whole change back and the model is told nothing was applied.
 
 Also here: pairing old and new items as tau2 does, and how amounts, payment methods and order
 lines are described to the shopper.
@@ -20,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from store.models import Order, OrderItem, PaymentMethod, User, utcnow
 from tools import policy
@@ -56,36 +57,36 @@ class OrderChange:
     cards: tuple[CardUpdate, ...] = ()
     lines: tuple[LineUpdate, ...] = ()
 
-    def apply(self, ctx: ToolContext) -> ToolResult:
+    def write(self, session: Session) -> ToolResult:
+        """Apply in ``session``'s transaction; a ``Conflict`` leaves it to be rolled back."""
         stale = Conflict(f"order {self.order_id} changed since it was checked; nothing was "
                          "applied. Look it up again with get_order_details")
-        with ctx.store.session() as session:
+        written = session.execute(
+            update(Order)
+            .where(col(Order.order_id) == self.order_id,
+                   col(Order.status) == self.status_before,
+                   col(Order.updated_at) == self.version)
+            .values(**self.values, updated_at=utcnow()))
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            raise stale
+        for card in self.cards:
             written = session.execute(
-                update(Order)
-                .where(col(Order.order_id) == self.order_id,
-                       col(Order.status) == self.status_before,
-                       col(Order.updated_at) == self.version)
-                .values(**self.values, updated_at=utcnow()))
+                update(PaymentMethod)
+                .where(col(PaymentMethod.id) == card.method_id,
+                       col(PaymentMethod.balance) == card.before)
+                .values(balance=card.after))
+            if written.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict(f"the balance of gift card {card.method_id} changed since it "
+                               "was checked; nothing was applied. Check it again")
+        for line in self.lines:
+            written = session.execute(
+                update(OrderItem)
+                .where(col(OrderItem.id) == line.line_id,
+                       col(OrderItem.item_id) == line.item_id_before)
+                .values(item_id=line.item_id, price=line.price, options=line.options))
             if written.rowcount != 1:  # type: ignore[attr-defined]
                 raise stale
-            for card in self.cards:
-                written = session.execute(
-                    update(PaymentMethod)
-                    .where(col(PaymentMethod.id) == card.method_id,
-                           col(PaymentMethod.balance) == card.before)
-                    .values(balance=card.after))
-                if written.rowcount != 1:  # type: ignore[attr-defined]
-                    raise Conflict(f"the balance of gift card {card.method_id} changed since it "
-                                   "was checked; nothing was applied. Check it again")
-            for line in self.lines:
-                written = session.execute(
-                    update(OrderItem)
-                    .where(col(OrderItem.id) == line.line_id,
-                           col(OrderItem.item_id) == line.item_id_before)
-                    .values(item_id=line.item_id, price=line.price, options=line.options))
-                if written.rowcount != 1:  # type: ignore[attr-defined]
-                    raise stale
-            order, lines = load_order(session, self.order_id)
+        order, lines = load_order(session, self.order_id)
         return ToolResult.success(order_out(order, lines), note=self.done)
 
 
@@ -95,13 +96,12 @@ class AddressChange:
     address: dict[str, Any]
     done: str
 
-    def apply(self, ctx: ToolContext) -> ToolResult:
-        with ctx.store.session() as session:
-            written = session.execute(
-                update(User).where(col(User.user_id) == self.user_id)
-                .values(address=self.address, zip=self.address["zip"]))
-            if written.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict(f"user {self.user_id} no longer exists; nothing was applied")
+    def write(self, session: Session) -> ToolResult:
+        written = session.execute(
+            update(User).where(col(User.user_id) == self.user_id)
+            .values(address=self.address, zip=self.address["zip"]))
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(f"user {self.user_id} no longer exists; nothing was applied")
         return ToolResult.success({"user_id": self.user_id, "address": self.address},
                                   note=self.done)
 

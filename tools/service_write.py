@@ -90,9 +90,9 @@ def cancel_pending_order(ctx: ToolContext, order_id: OrderId, reason: CancelReas
     return Proposed(
         summary=(f"Cancel order {order.order_id} ({len(lines)} items):\n{items}\n"
                  f"Reason: {reason}. Refund: {back}."),
-        apply=_change(order, {"status": OrderStatus.CANCELLED.value, "cancel_reason": reason,
+        write=_change(order, {"status": OrderStatus.CANCELLED.value, "cancel_reason": reason,
                               "payment_history": history + refunds},
-                      f"Order {order.order_id} is cancelled. Refund: {back}.", balances).apply)
+                      f"Order {order.order_id} is cancelled. Refund: {back}.", balances).write)
 
 
 @tool(write=True)
@@ -118,8 +118,8 @@ def modify_pending_order_address(ctx: ToolContext, order_id: OrderId, address1: 
     return Proposed(
         summary=(f"Ship order {order.order_id} to {address_text(address)} instead of "
                  f"{address_text(order.address or {})}."),
-        apply=_change(order, {"address": address},
-                      f"Order {order.order_id} now ships to {address_text(address)}.").apply)
+        write=_change(order, {"address": address},
+                      f"Order {order.order_id} now ships to {address_text(address)}.").write)
 
 
 @tool(write=True)
@@ -158,10 +158,10 @@ def modify_pending_order_payment(ctx: ToolContext, order_id: OrderId,
         summary=(f"Pay order {order.order_id} ({money(amount)}) with "
                  f"{method_text(new, balances.now.get(new.id))} "
                  f"instead of {method_text(methods[old_id])}. Refund: {back}."),
-        apply=_change(order, {"payment_history": [
+        write=_change(order, {"payment_history": [
             *history, _payment("payment", amount, new.id), _payment("refund", amount, old_id)]},
                       f"Order {order.order_id} is now paid with {new.id}. Refund: {back}.",
-                      balances).apply)
+                      balances).write)
 
 
 @tool(write=True)
@@ -198,10 +198,10 @@ def modify_pending_order_items(ctx: ToolContext, order_id: OrderId, item_ids: Id
     return Proposed(
         summary=(f"Change items of order {order.order_id}:\n" + "\n".join(pairs)
                  + f"\nPrice difference: {money_text}. {_ONCE}"),
-        apply=_change(order, {"status": OrderStatus.PENDING_ITEM_MODIFIED.value,
+        write=_change(order, {"status": OrderStatus.PENDING_ITEM_MODIFIED.value,
                               "payment_history": [*(order.payment_history or []), entry]},
                       f"Items of order {order.order_id} changed; {money_text}.", balances,
-                      tuple(updates.values())).apply)
+                      tuple(updates.values())).write)
 
 
 @tool(write=True)
@@ -236,11 +236,12 @@ def return_delivered_order_items(ctx: ToolContext, order_id: OrderId, item_ids: 
         summary=(f"Return from order {order.order_id}:\n{items}\nRefund: {money(total)} to "
                  f"{method_text(method)} once the return is processed. The shopper gets an "
                  "email explaining how to send the items back."),
-        apply=_change(order, {"status": OrderStatus.RETURN_REQUESTED.value,
+        write=_change(order, {"status": OrderStatus.RETURN_REQUESTED.value,
                               "return_items": sorted(item_ids),
                               "return_payment_method_id": method.id},
                       f"Return requested for order {order.order_id}; an email with return "
-                      f"instructions is on its way. Refund: {money(total)} to {method.id}.").apply)
+                      f"instructions is on its way. Refund: {money(total)} to {method.id}."
+                      ).write)
 
 
 @tool(write=True)
@@ -274,13 +275,13 @@ def exchange_delivered_order_items(ctx: ToolContext, order_id: OrderId, item_ids
         summary=(f"Exchange items of order {order.order_id}:\n" + "\n".join(pairs)
                  + f"\nPrice difference: {money_text}. The shopper gets an email explaining how "
                  f"to send the items back; no new order is needed. {_ONCE}"),
-        apply=_change(order, {"status": OrderStatus.EXCHANGE_REQUESTED.value,
+        write=_change(order, {"status": OrderStatus.EXCHANGE_REQUESTED.value,
                               "exchange_items": sorted(item_ids),
                               "exchange_new_items": sorted(new_item_ids),
                               "exchange_payment_method_id": method.id,
                               "exchange_price_difference": diff},
                       f"Exchange requested for order {order.order_id}; {money_text}. An email "
-                      "with return instructions is on its way.").apply)
+                      "with return instructions is on its way.").write)
 
 
 @tool(write=True)
@@ -306,5 +307,5 @@ def modify_user_address(ctx: ToolContext, user_id: Code, address1: Text, address
         summary=(f"Change the default address of {user.first_name} {user.last_name} "
                  f"({user.user_id}) from {address_text(user.address or {})} to "
                  f"{address_text(address)}."),
-        apply=AddressChange(user.user_id, address,
-                            f"The default address is now {address_text(address)}.").apply)
+        write=AddressChange(user.user_id, address,
+                            f"The default address is now {address_text(address)}.").write)

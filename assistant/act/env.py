@@ -27,6 +27,7 @@ class TurnEnv:
     reading: Reading
     state: ConversationState  # the turn's working copy
     steps: Steps
+    session_id: str | None = None  # the conversation: write proposals are bound to it
 
     def shop_context(self) -> ShopContext:
         state = self.state
@@ -35,6 +36,7 @@ class TurnEnv:
             session_user_id=state.identity.user_id,
             pending=state.pending,
             executed=set(state.executed),
+            conversation_id=self.session_id,
             searcher=self.deps.searcher,
             help_searcher=self.deps.help_searcher,
             ranker=self.deps.ranker,

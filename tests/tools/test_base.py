@@ -6,8 +6,11 @@ an executed id, as the conversation does."""
 from __future__ import annotations
 
 import pytest
+from sqlmodel import Session
 
 from store.db import Store
+from store.models import ProposalStatus
+from tools import confirmations
 from tools.base import (
     ConfirmationRequest,
     Proposed,
@@ -144,11 +147,11 @@ def _toy_tools(counter: Counter) -> ToolSet:
         if label == "forbidden":
             raise PolicyViolation("that label is not allowed")
 
-        def apply(ctx: ToolContext) -> ToolResult:
+        def write(session: Session) -> ToolResult:
             counter.applied.append(label)
-            return ToolResult.success({"label": label})
+            return ToolResult.success({"label": label}, note=f"The label is {label}.")
 
-        return Proposed(summary=f"Set the label to {label}.", apply=apply)
+        return Proposed(summary=f"Set the label to {label}.", write=write)
 
     return ToolSet([lookup, set_label])
 
@@ -156,37 +159,74 @@ def _toy_tools(counter: Counter) -> ToolSet:
 def test_write_is_proposed_then_confirmed_once(sqlite_store: Store) -> None:
     counter = Counter()
     tools = _toy_tools(counter)
-    ctx = ToolContext(store=sqlite_store)
+    ctx = ToolContext(store=sqlite_store, conversation_id="c1")
     proposed = tools.call(ctx, "set_label", {"label": "blue"})
     assert proposed.ok and counter.applied == []
     request = proposed.data
     assert isinstance(request, ConfirmationRequest)
-    assert ctx.pending is None  # the proposal is the result; the caller stores it
+    assert ctx.pending is None  # the proposal is the result; the caller keeps it
     assert request.arguments == {"label": "blue"}
-    assert request.request_id == ConfirmationRequest.key_for("set_label", {"label": "blue"})
+    assert request.key == ConfirmationRequest.key_for("set_label", {"label": "blue"})
+    assert len(request.request_id) == 32 and request.request_id != request.key  # issued
     assert proposed.content.endswith("Set the label to blue.")
+    row = confirmations.find(sqlite_store, request.request_id)
+    assert row is not None and (row.status, row.conversation_id, row.arguments) == (
+        "proposed", "c1", {"label": "blue"})
 
-    assert tools.confirm(ctx, request).error_kind == "not_confirmed"  # nothing stored yet
-    ctx.pending = request  # as the conversation stores it
+    assert tools.confirm(ctx, request).error_kind == "not_confirmed"  # not pending here
+    ctx.pending = request  # as the conversation keeps it
     changed = request.model_copy(update={"arguments": {"label": "red"}})
     refused = tools.confirm(ctx, changed)
     assert refused.error_kind == "not_confirmed" and counter.applied == []
 
     done = tools.confirm(ctx, request.request_id)
     assert done.ok and done.data == {"label": "blue"} and counter.applied == ["blue"]
-    ctx.executed.add(request.request_id)  # the caller records it, so it runs once
-    again = tools.confirm(ctx, request)
-    assert (again.error_kind, again.error) == (
-        "not_confirmed", "this request was already carried out; nothing was changed again")
+    again = tools.confirm(ctx, request)  # the caller did not even record it: the store did
+    assert (again.error_kind, again.error, again.data) == (
+        "already_done", "this change was already made; nothing was changed again",
+        'The label is blue.\n{"label": "blue"}')
     assert counter.applied == ["blue"]
+    ctx.executed.add(request.key)  # the caller records it, so the same change is not re-proposed
     reproposed = tools.call(ctx, "set_label", {"label": "blue"})
     assert reproposed.error_kind == "not_confirmed" and reproposed.data is None
+
+
+def test_a_proposal_is_confirmed_only_in_its_conversation(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    request = tools.call(ToolContext(store=sqlite_store, conversation_id="c1",
+                                     session_user_id="u1"), "set_label", {"label": "blue"}).data
+    for other in (ToolContext(store=sqlite_store, conversation_id="c2", session_user_id="u1",
+                              pending=request),
+                  ToolContext(store=sqlite_store, conversation_id="c1", session_user_id="u2",
+                              pending=request),
+                  ToolContext(store=sqlite_store, session_user_id="u1", pending=request)):
+        assert tools.confirm(other, request).error_kind == "not_confirmed"
+    assert counter.applied == []
+
+
+def test_a_newer_or_declined_proposal_is_not_confirmed(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    ctx = ToolContext(store=sqlite_store, conversation_id="c1")
+    first = tools.call(ctx, "set_label", {"label": "blue"}).data
+    tools.call(ctx, "set_label", {"label": "red"})  # supersedes the first in this conversation
+    ctx.pending = first
+    stale = tools.confirm(ctx, first)
+    assert (stale.error_kind, stale.error) == (
+        "not_confirmed", "this proposal is superseded; nothing was changed")
+    third = tools.call(ctx, "set_label", {"label": "green"}).data
+    assert confirmations.settle(sqlite_store, third.request_id, ProposalStatus.DECLINED)
+    ctx.pending = third
+    assert tools.confirm(ctx, third).error == "this proposal is declined; nothing was changed"
+    assert counter.applied == []
 
 
 def test_confirm_does_not_change_the_context(sqlite_store: Store) -> None:
     counter = Counter()
     tools = _toy_tools(counter)
-    request = tools.call(ToolContext(store=sqlite_store), "set_label", {"label": "blue"}).data
+    request = tools.call(ToolContext(store=sqlite_store, session_user_id="u1"), "set_label",
+                         {"label": "blue"}).data
     ctx = ToolContext(store=sqlite_store, session_user_id="u1", pending=request)
     assert tools.confirm(ctx, request).ok and counter.applied == ["blue"]
     assert (ctx.pending, ctx.executed, ctx.session_user_id) == (request, set(), "u1")
@@ -220,7 +260,7 @@ def test_operator_path_skips_conversation_but_not_idempotency(sqlite_store: Stor
 
 
 def test_a_stored_proposal_is_confirmed_in_a_later_context(sqlite_store: Store) -> None:
-    """The proposal survives as JSON (the conversation stores it between turns)."""
+    """The proposal survives as JSON (the conversation keeps it between turns)."""
     counter = Counter()
     tools = _toy_tools(counter)
     proposed = tools.call(ToolContext(store=sqlite_store, session_user_id="u1"), "set_label",

@@ -8,6 +8,7 @@ executed id as the conversation (``assistant.act.proposals``) does."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlmodel import col, select
 
 from store.db import Store
 from store.importers.tau2 import import_tau2
-from store.models import Order, OrderItem, PaymentMethod
+from store.models import Order, OrderItem, PaymentMethod, WriteProposal
 from tools.base import ConfirmationRequest, Proposed, ToolContext
 from tools.errors import Conflict
 from tools.service import RETAIL_TOOLS, confirm, execute_confirmed
@@ -81,9 +82,10 @@ def test_repeated_or_changed_confirmation_applies_nothing(shop: Store) -> None:
     assert confirm(ctx, "someone-elses-id").error_kind == "not_confirmed"
     assert state(shop, "#W6779827") == ("pending", 1, 49.0)
     assert confirm(ctx, request).ok
-    ctx.executed.add(request.request_id)  # the caller records what ran
-    replay = confirm(ctx, request)
-    assert (replay.ok, replay.error_kind) == (False, "not_confirmed")
+    replay = confirm(ctx, request)  # the stored proposal is consumed: nothing to record here
+    assert (replay.ok, replay.error_kind) == (False, "already_done")
+    assert str(replay.data).startswith("Order #W6779827 is cancelled. Refund: $4,079.45 back "
+                                       "to gift card gift_card_7219486")
     assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
 
 
@@ -163,6 +165,79 @@ def test_writes_are_refused_without_identification(lite: Store) -> None:
         assert RETAIL_TOOLS.call(yusuf, name, writes[name]).error_kind == "unknown_id", name
     assert ctx.pending is None and yusuf.pending is None
     assert state(lite, "#W6779827") == ("pending", 1, 49.0)
+
+
+# --- one yes, one write: across contexts, threads, processes and crashes -------------------
+
+
+def _proposed(store: Store) -> ToolContext:
+    """Ethan's conversation "c1" with the cancellation waiting for a yes."""
+    ctx = ToolContext(store=store, session_user_id=ETHAN, conversation_id="c1")
+    ctx.pending = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL).data
+    assert isinstance(ctx.pending, ConfirmationRequest)
+    return ctx
+
+
+def _yes(store: Store, pending: ConfirmationRequest) -> Any:
+    """A yes from a fresh context: another request, replica or a restored conversation."""
+    ctx = ToolContext(store=Store(store.url), session_user_id=ETHAN, conversation_id="c1",
+                      pending=pending)
+    try:
+        return confirm(ctx, pending)
+    finally:
+        ctx.store.dispose()
+
+
+def test_a_second_yes_applies_nothing_and_says_what_was_done(shop: Store) -> None:
+    ctx = _proposed(shop)
+    assert ctx.pending is not None
+    first, second = _yes(shop, ctx.pending), _yes(shop, ctx.pending)
+    assert first.ok and (second.ok, second.error_kind) == (False, "already_done")
+    assert str(second.data).splitlines()[0] == first.content.splitlines()[0] == (
+        "Order #W6779827 is cancelled. Refund: $4,079.45 back to gift card gift_card_7219486 "
+        "(balance $49.00 -> $4,128.45) immediately.")
+    assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)  # refunded once
+
+
+def test_eight_parallel_yeses_apply_once(shop: Store) -> None:
+    ctx = _proposed(shop)
+    assert ctx.pending is not None
+    pending = ctx.pending
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: _yes(shop, pending), range(8)))
+    assert sorted((r.ok, r.error_kind) for r in results) == \
+        [(False, "already_done")] * 7 + [(True, None)]
+    assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
+    with shop.session() as session:
+        row = session.get(WriteProposal, pending.request_id)
+        assert row is not None and row.status == "done"
+        assert (row.outcome or "").startswith("Order #W6779827 is cancelled.")
+
+
+def test_a_retried_yes_after_a_crash_reports_the_committed_write(shop: Store) -> None:
+    """The write committed, the process died before the reply and before the conversation was
+    saved: the restored conversation still has the proposal pending, and the retried yes
+    says what was done instead of "order is 'cancelled'"."""
+    ctx = _proposed(shop)
+    restored = ConfirmationRequest.model_validate_json(ctx.pending.model_dump_json())  # type: ignore[union-attr]
+    assert confirm(ctx, restored).ok  # ...and then the process was killed
+    retried = _yes(shop, restored)
+    assert retried.error_kind == "already_done"
+    assert str(retried.data).startswith("Order #W6779827 is cancelled.")
+    assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
+
+
+def test_a_failed_write_is_closed_with_its_reason(lite: Store) -> None:
+    ctx = _proposed(lite)
+    assert ctx.pending is not None
+    assert execute_confirmed(ToolContext(store=lite, operator=True), "cancel_pending_order",
+                             CANCEL).ok  # an operator cancelled it meanwhile
+    late = confirm(ctx, ctx.pending)
+    assert late.error_kind == "policy" and "is 'cancelled'" in late.content
+    again = confirm(ctx, ctx.pending)
+    assert again.error_kind == "not_confirmed" and again.error is not None
+    assert again.error.startswith("this proposal is failed: order #W6779827 is 'cancelled'")
+    assert state(lite, "#W6779827") == ("cancelled", 2, 4128.45)  # refunded once
 
 
 # --- replays of gold action sequences ---------------------------------------------------------
