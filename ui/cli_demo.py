@@ -65,7 +65,8 @@ def demo(
     when missing, then serve the shopping chat, the bot API and the widget."""
     with errors():
         started = time.monotonic()
-        runtime = Runtime(settings_of(ctx))
+        # Demo mode: the web chat offers the demo shop's shoppers to sign in as.
+        runtime = Runtime(settings_of(ctx).model_copy(update={"demo": True}))
         _build_shop(runtime, products, users)
         _index(runtime)
         _sample_search(runtime)

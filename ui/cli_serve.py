@@ -104,6 +104,11 @@ def serve(
             f"[yellow]warning:[/] listening on {host} without any API key: anyone who can "
             "reach this port can use the bot API. Create one with `aisle keys create NAME`."
         )
+    if not _is_loopback(host) and settings.demo:
+        err.print(
+            f"[yellow]warning:[/] demo mode on {host}: whoever reaches the web chat can sign in "
+            "as any demo shopper. Serve a real shop with `aisle serve`."
+        )
 
     def ready() -> None:
         lines = [f"Aisle is serving at {url}"]

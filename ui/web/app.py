@@ -13,6 +13,11 @@ extra shoppers wait in Gradio's queue and see their place in it (at most ``QUEUE
 later ones are told to retry). Feedback, sign-in and the status line only touch the store: they
 get their own small limits and never wait for a turn.
 
+Whose account a conversation is: the shopper identifies by typing credentials in the chat. In
+demo mode (``settings.demo``, ``aisle demo``) a "Shopping as" picker also signs in as one of the
+demo shop's shoppers; it exists only there, and signing in takes only the ids it lists. Who may
+use the chat at all is decided in front of it (``ui.api.signin``: the API keys, when on).
+
 The header names the shop (``views.shop_identity``); what ranks and which LLM answers sit in a
 closed "About" panel, refreshed every ``STATUS_SECONDS`` (the ranker may swap in mid-session).
 The example buttons are laid out once for every prompt the shop can offer; signing in, and
@@ -53,9 +58,10 @@ GUEST = ""
 PLACEHOLDER = (
     "### Hi, I'm Aisle, the shop's assistant\n"
     "Tell me what you are looking for, and I'll find products that fit and say why. "
-    "I can also help with orders, returns and the shop's policies.\n\n"
-    "Sign in as a demo shopper on the right for personal picks and order help."
+    "I can also help with orders, returns and the shop's policies."
 )
+DEMO_PLACEHOLDER = (PLACEHOLDER + "\n\n"
+                    "Sign in as a demo shopper on the right for personal picks and order help.")
 # Soft, in the neutral Source Sans the Gradio package ships (no font download at run time).
 THEME = gr.themes.Soft(
     primary_hue="teal",
@@ -88,7 +94,9 @@ def build_ui(
     """The chat for ``runtime``'s shop; see the module docstring for ``assistant``/``gate``."""
     controller = ChatController(runtime, assistant, gate)
     shop = shop_identity(runtime.store)
-    shoppers = demo_shoppers(runtime.store)
+    demo_mode = runtime.settings.demo
+    shoppers = demo_shoppers(runtime.store) if demo_mode else []  # the picker's, in demo mode
+    listed = {user_id for _, user_id in shoppers}
     discovery = discovery_prompts(runtime.store)
     service = [*ORDER_PROMPTS, *help_prompts(runtime.store)]  # one button each, shown or not
     turn_limits: dict[str, Any] = {
@@ -108,7 +116,8 @@ def build_ui(
                 # No autoscroll: the page script shows the start of each turn (ui.web.style).
                 chatbot = gr.Chatbot(
                     elem_id="aisle-chat", height="68vh", min_height=420, show_label=False,
-                    placeholder=PLACEHOLDER, buttons=["copy"], feedback_options=("Like", "Dislike"),
+                    placeholder=DEMO_PLACEHOLDER if demo_mode else PLACEHOLDER,
+                    buttons=["copy"], feedback_options=("Like", "Dislike"),
                     autoscroll=False,
                 )
                 box = gr.Textbox(
@@ -120,7 +129,7 @@ def build_ui(
                     choices=[("Guest", GUEST), *shoppers], value=GUEST, label="Shopping as",
                     elem_id="aisle-who",
                     info="Demo shoppers have orders and a shopping history.",
-                )
+                ) if demo_mode else None
                 new = gr.Button("New conversation", variant="secondary")
                 gr.HTML(side_title("Find products"), visible=bool(discovery))
                 tries = [gr.Button(p, size="sm") for p in discovery]
@@ -152,10 +161,12 @@ def build_ui(
                         title="Thanks!")
 
         def sign_in(user_id: str | None) -> Outputs:
+            if user_id and user_id not in listed:  # demo mode's listed shoppers, and only then
+                raise gr.Error("Pick a shopper from the list.")
             return [], "", WebSession.fresh(user_id or None)
 
-        def show_examples(user_id: str | None) -> list[Any]:
-            heading, shown = service_for(user_id or None)
+        def show_examples(state: WebSession | None) -> list[Any]:
+            heading, shown = service_for(controller.shopper(state))
             return [gr.update(value=side_title(heading), visible=bool(heading)),
                     *(gr.update(visible=show) for show in shown)]
 
@@ -180,21 +191,22 @@ def build_ui(
         for turn in turns:
             turn.then(None, None, None, js=SHOW_TURN_JS, api_visibility="private")
             # A turn may have cancelled the shopper's last pending order.
-            turn.then(show_examples, [who], [service_title, *service_buttons],
+            turn.then(show_examples, [session], [service_title, *service_buttons],
                       api_visibility="private", concurrency_limit=STORE_EVENTS)
         chatbot.like(on_like, [session], None, api_visibility="private",
                      concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
         bridge.click(on_product, [session], None, api_visibility="private",
                      concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
-        who.change(sign_in, [who], [chatbot, box, session], api_name="sign_in",
-                   concurrency_limit=STORE_EVENTS)
-        who.change(show_examples, [who], [service_title, *service_buttons],
-                   api_visibility="private", concurrency_limit=STORE_EVENTS)
+        if who is not None:
+            who.change(sign_in, [who], [chatbot, box, session], api_name="sign_in",
+                       concurrency_limit=STORE_EVENTS
+                       ).then(show_examples, [session], [service_title, *service_buttons],
+                              api_visibility="private", concurrency_limit=STORE_EVENTS)
         new.click(new_conversation, [session], [chatbot, box, session],
                   api_name="new_conversation", concurrency_limit=STORE_EVENTS)
         timer.tick(refresh_status, None, status, api_visibility="private",
                    concurrency_limit=None)
-        for event in (who.change, new.click):
+        for event in (new.click,) if who is None else (who.change, new.click):
             event(refresh_status, None, status, api_visibility="private",
                   concurrency_limit=None)
     return demo.queue(max_size=QUEUE_SIZE)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import anyio.to_thread
 
+from assistant import conversation
 from assistant.agent import Assistant
 from assistant.events import Final, TurnEvent
 from assistant.llm import LlamaCppChat, OpenAICompatibleChat
@@ -83,6 +84,16 @@ class ChatController:
             if self._assistant is None:
                 self._assistant = self.runtime.assistant()
             return self._assistant
+
+    def shopper(self, session: WebSession | None) -> str | None:
+        """Whose account this tab's conversation is: the demo shopper it signed in as, else
+        whoever identified in the chat (the stored conversation knows)."""
+        if session is None:
+            return None
+        if session.user_id:
+            return session.user_id
+        row = conversation.get_session(self.store, session.session_id)
+        return row.user_id if row is not None else None
 
     # --- a turn ---------------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ class WebShop:
 @pytest.fixture(scope="session")
 def web_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebShop]:
     root = tmp_path_factory.mktemp("web-shop")
-    settings = Settings(data_dir=root)
+    settings = Settings(data_dir=root, demo=True)  # the tests sign in with the demo picker
     store = open_store(sqlite_url(settings.sqlite_path))
     generate_demo(store, DemoConfig(products=200, users=20, seed=5))
     embedder, client = HashEmbedder(), open_chroma(settings.chroma_path)
