@@ -89,10 +89,12 @@ def import_catalog(
 
 def _parse(catalog: CatalogFile, progress: bool) -> tuple[list[CatalogRow], list[RowProblem]]:
     problems = list(catalog.problems)
+    reported = {(p.line, p.field) for p in problems}  # the reader already said what is wrong
     rows: list[CatalogRow] = []
     for raw in tqdm(catalog.rows, desc="checking rows", unit="row", disable=not progress):
         row, row_problems = parse_row(raw, catalog.name, catalog.text_cells)
-        problems += [catalog.problem(p.line, p.field, p.message) for p in row_problems]
+        problems += [p for p in (catalog.problem(p.line, p.field, p.message)
+                                 for p in row_problems) if (p.line, p.field) not in reported]
         if row is not None:  # invalid rows too: duplicates and conflicts are still found
             rows.append(row)
     if not catalog.rows and not problems:
@@ -143,11 +145,13 @@ def _cross_row_problems(
                 if f == "product_type" and not same(row.product["category"],
                                                     first.product["category"]):
                     continue  # follows the category, whose conflict is already reported
+                if f == "attributes":  # a variant's own link or image is no conflict
+                    here, there = _without_links(here), _without_links(there)
                 if here is not None and there is not None and not same(there, here):
                     problems.append(catalog.problem(
-                        row.line, f, f"{short(here)} differs from {short(there)} on line "
-                        f"{first.line} for product {product_id!r}; product fields must be the "
-                        "same on every row of a product" + _same_title(catalog),
+                        row.line, f, f"{_difference(here, there)} on line {first.line} for "
+                        f"product {product_id!r}; product fields must be the same on every row "
+                        "of a product" + _same_title(catalog),
                     ))
     seen: dict[str, int] = {}
     for row in rows:
@@ -167,6 +171,21 @@ def _cross_row_problems(
         else:
             seen[row.item_id] = row.line
     return problems
+
+
+def _without_links(attributes: Any) -> Any:
+    if isinstance(attributes, dict) and "links" in attributes:
+        return {k: v for k, v in attributes.items() if k != "links"}
+    return attributes
+
+
+def _difference(here: Any, there: Any) -> str:
+    """What differs, in short: the first differing key of two attribute dicts, else both values."""
+    if isinstance(here, dict) and isinstance(there, dict):
+        for key in [*there, *(k for k in here if k not in there)]:
+            if not same(there.get(key), here.get(key)):
+                return (f"{key!r} is {short(here.get(key))} here but {short(there.get(key))}")
+    return f"{short(here)} differs from {short(there)}"
 
 
 def _same_title(catalog: CatalogFile) -> str:

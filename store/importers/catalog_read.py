@@ -110,9 +110,9 @@ def _reject(name: str, line: int, field_name: str, message: str) -> NoReturn:
 
 def _catalog(name: str, resolved: Resolved, rows: list[RawRow], problems: list[RowProblem],
              text_cells: bool = False) -> CatalogFile:
-    columns = list(resolved.rename.values())
+    columns = resolved.targets()
     catalog = CatalogFile(name, columns, rows, problems, text_cells, notes=resolved.notes,
-                          fields={v: k for k, v in resolved.rename.items()})
+                          fields=resolved.sources())
     if "product_id" not in columns:
         _generate_ids(catalog)
     return catalog
@@ -128,10 +128,6 @@ def _generate_ids(catalog: CatalogFile) -> None:
         if isinstance(title, str) and title.strip():
             row.values["product_id"] = product_id_for(brand if isinstance(brand, str) else "",
                                                       title)
-
-
-def _rows_of(rename: dict[str, str], values: dict[str, Any]) -> dict[str, Any]:
-    return {rename[k]: v for k, v in values.items() if k in rename}
 
 
 def _read_csv(path: Path, name: str, mapping: ColumnMap) -> CatalogFile:
@@ -162,7 +158,7 @@ def _read_delimited(handle: IO[str], name: str, mapping: ColumnMap, delimiter: s
             ))
             continue
         values = {h: (c.strip() or None) for h, c in zip(header, cells, strict=False)}
-        rows.append(RawRow(line, _rows_of(resolved.rename, values)))
+        rows.append(RawRow(line, resolved.row(values)))
     return _catalog(name, resolved, rows, problems, text_cells=True)
 
 
@@ -198,7 +194,7 @@ def _read_jsonl(path: Path, name: str, mapping: ColumnMap) -> CatalogFile:
         # a JSONL file has no header line: each key is reported on the first line that has it
         raise HeaderRejected([RowProblem(p.file, keys.get(p.field, p.line), p.field, p.message)
                               for p in exc.problems]) from None
-    rows = [RawRow(line, _rows_of(resolved.rename, obj)) for line, obj in objects]
+    rows = [RawRow(line, resolved.row(obj)) for line, obj in objects]
     return _catalog(name, resolved, rows, problems)
 
 
@@ -212,7 +208,7 @@ def _read_parquet(path: Path, name: str, mapping: ColumnMap) -> CatalogFile:
         _reject(name, 0, "file", f"not a readable Parquet file: {exc}")
     resolved = resolve(name, list(table.column_names), mapping, 0)
     rows = [
-        RawRow(index, _rows_of(resolved.rename, {k: _from_arrow(v) for k, v in record.items()}))
+        RawRow(index, resolved.row({k: _from_arrow(v) for k, v in record.items()}))
         for index, record in enumerate(table.to_pylist(), start=1)
     ]
     return _catalog(name, resolved, rows, [])

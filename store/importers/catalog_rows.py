@@ -5,6 +5,8 @@ A row becomes a ``CatalogRow`` (product-level fields, then the variant's own fie
 ``description`` and ``category`` empty, ``product_type`` = the category's last segment,
 ``available`` true, ratings 0, attributes and options empty.
 
+A description written in HTML becomes its visible text (tags dropped, entities decoded).
+
 Product links and image addresses (``link``, ``image_link``) have no column of their own in
 ``store.models``: they are kept in ``attributes["links"]`` as ``{"url": ..., "image": ...}``, a
 dict, which the vocabulary does not read as a facet.
@@ -29,11 +31,11 @@ from typing import Any
 from store.errors import RowProblem
 from store.importers.catalog_file import RawRow
 from store.importers.columns import ATTR_PREFIX, OPT_PREFIX
-from store.importers.feed_values import short
+from store.importers.feed_values import html_to_text, short
 
 MAX_ID = 64  # the key columns' max_length in store.models
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
+_TRUE = {"true", "1", "yes", "y"}
+_FALSE = {"false", "0", "no", "n"}
 
 
 class _Bad(ValueError):
@@ -83,7 +85,7 @@ def parse_row(
         "category": category,
         "category_leaf": leaf,
         "product_type": product_type,
-        "description": take("description", _text),
+        "description": html_to_text(take("description", _text) or ""),
         "rating_avg": take("rating_avg", _rating),
         "rating_count": take("rating_count", _count),
         "attributes": _merged(
@@ -236,7 +238,7 @@ def _available(value: Any) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
-    raise _Bad(f"must be one of true/false/1/0/yes/no, got {_shown(value)}")
+    raise _Bad(f"must be one of true/false/1/0/yes/no/y/n, got {_shown(value)}")
 
 
 def _json_object(value: Any) -> dict[str, Any]:

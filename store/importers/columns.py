@@ -5,6 +5,8 @@ A plain catalog file (CSV, JSONL, Parquet in Aisle's own columns) is read throug
 (``[columns]`` table, ``SOURCE = "TARGET"``). Each file column is resolved in this order:
 
 1. the mapping (a target of ``""`` or ``"-"`` drops the column without a warning);
+   Several columns mapped to ``category`` are joined, in file order, into one path
+   (``dept`` and ``sub dept`` -> ``Notebooks > Journals``);
 2. a catalog column spelled the same, ignoring case, spaces and dashes (``Product ID``);
 3. a well-known synonym, when the file lacks the catalog column itself (``id`` -> product_id,
    ``name`` -> title, ``url`` -> link, ``image`` -> image_link, ``vendor`` -> brand; see
@@ -28,6 +30,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from store.errors import HeaderRejected, RowProblem
 
@@ -134,6 +137,24 @@ class Resolved:
 
     rename: dict[str, str]
     notes: list[str]
+    joined: dict[str, list[str]] = field(default_factory=dict)  # category <- dept, sub dept
+
+    def row(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A row of the file (file column -> value) in catalog columns."""
+        out = {self.rename[k]: v for k, v in values.items() if k in self.rename}
+        for target, sources in self.joined.items():
+            parts = [str(values[s]).strip() for s in sources if values.get(s) not in (None, "")]
+            out[target] = " > ".join(parts) or None
+        return out
+
+    def targets(self) -> list[str]:
+        return [*self.rename.values(), *self.joined]
+
+    def sources(self) -> dict[str, str]:
+        """Catalog column -> the file's column(s), for problems."""
+        out = {v: k for k, v in self.rename.items()}
+        out.update((t, " + ".join(s)) for t, s in self.joined.items())
+        return out
 
 
 def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Resolved:
@@ -143,6 +164,7 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
     rename: dict[str, str] = {}
     notes: list[str] = []
     ignored: list[str] = []
+    joined: dict[str, list[str]] = {}
     taken: dict[str, str] = {}
     seen: set[str] = set()
     direct = {_folded(c) for c in header if _folded(c) in COLUMNS or is_target(c)}
@@ -158,6 +180,9 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
             ignored.append(f"{column!r}{hint}")
             continue
         if target in DROP:
+            continue
+        if target == "category" and target in taken:
+            joined.setdefault(target, [taken[target]]).append(column)
             continue
         if target in taken:
             problems.append(RowProblem(name, line, column, f"read as {target} like "
@@ -179,7 +204,10 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
     if "product_id" not in taken:
         notes.append("no product_id column: ids are made from each row's brand and title "
                      "(see the import docs); map an id column with --map COLUMN=product_id")
-    return Resolved(rename, notes)
+    for sources in joined.values():
+        for source in sources:
+            rename.pop(source, None)
+    return Resolved(rename, notes, joined)
 
 
 def _target(column: str, mapping: ColumnMap, direct: set[str]) -> str | None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
-_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+_TAG = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _MONEY = re.compile(
     r"^\s*(?:(?P<pre>[A-Z]{3})\s*)?[$€£]?\s*(?P<num>\d+(?:[.,]\d{1,2})?)\s*(?P<post>[A-Z]{3})?\s*$"
 )
@@ -44,7 +44,7 @@ def short(value: Any, limit: int = 60) -> str:
 def html_to_text(value: str) -> str:
     """Visible text of an HTML fragment (tags dropped, entities decoded, blocks spaced); text
     without tags comes back as it was."""
-    if not _TAG.search(value) and "&" not in value:
+    if not _TAG.search(value):
         return value.strip()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)

@@ -9,8 +9,9 @@ Both describe one purchasable item per record with much the same fields, so one 
   (``Merino Tee - Navy / M`` and ``... / L`` -> ``Merino Tee - Navy``), else the first title;
   description (HTML made text), brand and ratings come from the group's first record;
 - ``price`` (``15.00 USD``) is the price, ``sale_price`` wins when given; every price of a file
-  must be in one currency; ``availability`` (``in_stock``, ``out_of_stock``, ``preorder``,
-  ``backorder``), else ACP's ``inventory_quantity`` > 0, says whether it can be bought;
+  must be in one currency (the one most prices use); ``availability`` (``in_stock``,
+  ``out_of_stock``, ``preorder``, ``backorder``), else ACP's ``inventory_quantity`` > 0, says
+  whether it can be bought;
 - the category is the shop's own ``product_type`` path, else ``product_category`` (ACP) or
   ``google_product_category`` when it is a path (a bare taxonomy number is no path);
 - ``color``, ``size``, ``material``, ``pattern``, ``gender``, ``age_group``, ``size_type``,
@@ -28,7 +29,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
@@ -39,7 +40,7 @@ from defusedxml.sax import make_parser
 from store.errors import HeaderRejected, ImportRejected, RowProblem
 from store.importers.catalog_file import CatalogFile, RawRow, open_text, plain_suffix
 from store.importers.columns import closest
-from store.importers.feed_values import availability, category_path, html_to_text, money
+from store.importers.feed_values import availability, category_path, html_to_text, money, short
 
 ALIASES = {"item_id": "id", "group_id": "item_group_id", "url": "link",
            "is_eligible_search": "enable_search", "is_eligible_checkout": "enable_checkout"}
@@ -188,9 +189,10 @@ def _catalog(name: str, fmt: str, records: list[Record], problems: list[RowProbl
             continue
         group = values.get("item_group_id") or values.get("id")
         groups[str(group) if group is not None else f"line {line}"].append((line, values))
-    currency: list[str] = []
+    currency: list[tuple[int, str, str, str]] = []
     for product_id, group in groups.items():
         _group(catalog, product_id, group, currency)
+    _one_currency(catalog, currency)
     return catalog
 
 
@@ -208,8 +210,8 @@ def _missing(column: str, keys: dict[str, int]) -> str:
     return f"missing required feed field{hint}"
 
 
-def _group(catalog: CatalogFile, product_id: str, group: list[Record], currency: list[str]
-           ) -> None:
+def _group(catalog: CatalogFile, product_id: str, group: list[Record],
+           currency: list[tuple[int, str, str, str]]) -> None:
     head = group[0][1]
     varying = {f for f in FACETS if len({str(v.get(f)) for _, v in group}) > 1}
     attributes: dict[str, Any] = {f: head[f] for f in (*FACETS, "condition")
@@ -267,8 +269,9 @@ def _shared_title(titles: list[Any]) -> Any:
     return prefix if len(prefix) >= 3 else texts[0]
 
 
-def _price(catalog: CatalogFile, line: int, values: dict[str, Any], currency: list[str]
-           ) -> Any:
+def _price(catalog: CatalogFile, line: int, values: dict[str, Any],
+           currency: list[tuple[int, str, str, str]]) -> Any:
+    """The amount as text; its currency is noted in ``currency`` for ``_one_currency``."""
     column = "sale_price" if values.get("sale_price") else "price"
     raw = values.get(column)
     if raw is None or isinstance(raw, int | float):
@@ -278,13 +281,23 @@ def _price(catalog: CatalogFile, line: int, values: dict[str, Any], currency: li
     except ValueError as exc:
         catalog.problems.append(RowProblem(catalog.name, line, column, str(exc)))
         return None
-    if unit and not currency:
-        currency.append(unit)
-    elif unit and unit != currency[0]:
-        catalog.problems.append(RowProblem(catalog.name, line, column, f"{raw!r} is in {unit} "
-                                           f"but the feed's prices are in {currency[0]}; "
-                                           "import one currency per shop"))
+    if unit:
+        currency.append((line, column, str(raw), unit))
     return amount
+
+
+def _one_currency(catalog: CatalogFile, currency: list[tuple[int, str, str, str]]) -> None:
+    """The feed's currency is the one most of its prices use; a price in another is a problem
+    (the store keeps amounts, not currencies)."""
+    counts = Counter(unit for *_, unit in currency)
+    if len(counts) < 2:
+        return
+    main = counts.most_common(1)[0][0]
+    for line, column, raw, unit in currency:
+        if unit != main:
+            catalog.problems.append(RowProblem(
+                catalog.name, line, column, f"{short(raw)} is in {unit} but the feed's prices are"
+                f" in {main}; import one currency per shop"))
 
 
 def _available(catalog: CatalogFile, line: int, values: dict[str, Any]) -> bool | None:

@@ -142,7 +142,7 @@ def test_columns_the_file_lacks_keep_stored_values(store: Store, tmp_path: Path)
 
 CSV_PROBLEMS = [
     "catalog_bad.csv:2: price: must be a number >= 0, got 'abc'",
-    "catalog_bad.csv:3: available: must be one of true/false/1/0/yes/no, got 'maybe'",
+    "catalog_bad.csv:3: available: must be one of true/false/1/0/yes/no/y/n, got 'maybe'",
     "catalog_bad.csv:3: title: 'Trailrunner 3' differs from 'Trailrunner 2' on line 2 for product"
     " 'RS-100'; product fields must be the same on every row of a product",
     "catalog_bad.csv:4: rating_avg: must be a number from 0 to 5, got '7'",

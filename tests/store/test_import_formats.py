@@ -1,0 +1,252 @@
+"""Catalog formats a shop already has (eval/data/shops/formats): each fixture imports as it is,
+lands as the exact rows below, re-imports as unchanged, and a broken copy is rejected with the
+documented problems while the store stays as it was."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from store.db import Store
+from store.errors import ImportRejected
+from store.importers.catalog import import_catalog
+from store.importers.columns import ColumnMap
+from store.models import Item, Product
+
+FORMATS = Path(__file__).resolve().parents[2] / "eval" / "data" / "shops" / "formats"
+SHOPIFY = FORMATS / "shopify_fernwood.csv"
+MERCHANT_TSV = FORMATS / "merchant_larkspur.tsv"
+MERCHANT_XML = FORMATS / "merchant_pawsandpines.xml"
+ACP = FORMATS / "acp_voltline.jsonl"
+PLAIN = FORMATS / "plain_inkwell.csv"
+PLAIN_MAP = ColumnMap.parse([], FORMATS / "plain_inkwell.map.toml")
+
+
+def _products(store: Store) -> dict[str, Product]:
+    with store.session() as s:
+        return {p.product_id: p for p in s.scalars(select(Product))}
+
+
+def _items(store: Store, product_id: str) -> list[tuple[str, dict[str, str], float, bool]]:
+    with store.session() as s:
+        rows = s.scalars(select(Item).where(Item.product_id == product_id).order_by("seq"))
+        return [(i.item_id, dict(i.options or {}), i.price, i.available) for i in rows]
+
+
+def _snapshot(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with store.session() as s:
+        products = s.execute(select(*Product.__table__.columns).order_by("product_id"))  # type: ignore[attr-defined]
+        items = s.execute(select(*Item.__table__.columns).order_by("item_id"))  # type: ignore[attr-defined]
+        return [tuple(r) for r in products], [tuple(r) for r in items]
+
+
+@pytest.mark.parametrize(
+    ("path", "mapping", "fmt", "products", "items"),
+    [
+        (SHOPIFY, None, "shopify", 31, 123),
+        (MERCHANT_TSV, None, "merchant", 27, 65),
+        (MERCHANT_XML, None, "merchant", 25, 60),
+        (ACP, None, "acp", 29, 57),
+        (PLAIN, PLAIN_MAP, "aisle", 33, 49),
+    ],
+    ids=["shopify", "merchant-tsv", "merchant-xml", "acp-jsonl", "plain-mapped"],
+)
+def test_each_fixture_imports_as_it_is_and_reimports_unchanged(
+    sqlite_store: Store, path: Path, mapping: ColumnMap | None, fmt: str, products: int, items: int
+) -> None:
+    report = import_catalog(sqlite_store, path, mapping=mapping)
+    assert report.format == fmt
+    assert (report.products_added, report.items_added) == (products, items)
+    before = _snapshot(sqlite_store)
+    again = import_catalog(sqlite_store, path, mapping=mapping)
+    assert not again.changed
+    assert (again.products_unchanged, again.items_unchanged) == (products, items)
+    assert _snapshot(sqlite_store) == before
+
+
+def test_shopify_handles_variants_html_images_and_drafts(sqlite_store: Store) -> None:
+    report = import_catalog(sqlite_store, SHOPIFY)
+    shop = _products(sqlite_store)
+    tee = shop["merino-crew-tee"]
+    assert (tee.title, tee.brand, tee.category, tee.product_type, tee.price) == (
+        "Merino Crew Tee", "Fernwood Supply", "Apparel & Accessories > Clothing > Shirts & Tops",
+        "T-Shirts", 58.0)
+    assert tee.description == ("A 150 gsm merino jersey tee that stays fresh for days on the "
+                               "trail. 100% merino wool Flatlock seams")
+    assert tee.attributes == {
+        "tags": ["merino", "base layer", "travel"], "gender": "male", "age_group": "adult",
+        "condition": "new", "color": ["charcoal", "navy", "oat"], "fabric": "Merino wool",
+        "links": {"image": "https://cdn.shopify.com/s/files/1/0612/4471/files/"
+                  "merino-crew-tee-1.jpg?v=1715"},
+    }
+    tee_items = _items(sqlite_store, "merino-crew-tee")
+    assert len(tee_items) == 12
+    assert tee_items[:2] == [("FW-MCT-01", {"color": "Charcoal", "size": "S"}, 58.0, False),
+                             ("FW-MCT-02", {"color": "Charcoal", "size": "M"}, 58.0, True)]
+    assert tee_items[3][1:3] == ({"color": "Charcoal", "size": "XL"}, 68.0)
+    # "Title / Default Title" is no option; a blank SKU gets the handle and a hash of the options
+    assert _items(sqlite_store, "titanium-spork")[0][:2] == ("FW-TS-01", {})
+    assert [i[:2] for i in _items(sqlite_store, "hiking-cap")] == [
+        ("hiking-cap-606f9a", {"color": "Sand"}), ("hiking-cap-086e7a", {"color": "Navy"})]
+    # the draft is kept but cannot be bought; inventory policy "continue" sells at 0
+    assert [i[3] for i in _items(sqlite_store, "draft-wind-shirt")] == [False]
+    assert all(i[3] for i in _items(sqlite_store, "alpine-beanie"))
+    assert "1 draft, archived or unpublished product(s) imported with every variant " \
+        "unavailable" in report.warnings
+    assert report.warnings[0].startswith("ignored 21 Shopify column(s) Aisle does not model: "
+                                         "Option1 Linked To, ")
+
+
+def test_merchant_tsv_groups_variants_and_reads_prices_and_paths(sqlite_store: Store) -> None:
+    report = import_catalog(sqlite_store, MERCHANT_TSV)
+    assert report.warnings == ["ignored 6 Merchant Center field(s) Aisle does not model: gtin, "
+                               "mpn, shipping, shipping_weight, custom_label_0, identifier_exists"]
+    shop = _products(sqlite_store)
+    duvet = shop["LH-1000"]
+    assert (duvet.title, duvet.category, duvet.category_leaf, duvet.price) == (
+        "Stonewashed Linen Duvet Cover", "Home > Bedding > Duvet Covers", "Duvet Covers", 129.0)
+    assert duvet.attributes == {"material": "linen", "condition": "new", "links": {
+        "url": "https://www.larkspurhome.example/products/linen-duvet-cover?variant=LH-1000-01",
+        "image": "https://www.larkspurhome.example/cdn/images/linen-duvet-cover-white.jpg",
+        "images": ["https://www.larkspurhome.example/cdn/images/linen-duvet-cover-detail.jpg"]}}
+    assert _items(sqlite_store, "LH-1000")[2] == (
+        "LH-1000-03", {"color": "White", "size": "King"}, 149.0, True)
+    # no product_type: the Google category path; a sale price wins; HTML made text
+    assert shop["LH-1003"].category == ("Home & Garden > Bathroom Accessories > Bath Mats & Rugs")
+    assert [i[2] for i in _items(sqlite_store, "LH-1016")] == [95.2, 95.2]
+    assert shop["LH-1004"].description.startswith("Pre-seasoned cast iron. Works on induction")
+    assert _items(sqlite_store, "LH-1020")[0][3] is True  # preorder can be bought
+
+
+def test_merchant_xml_reads_rss_items(sqlite_store: Store) -> None:
+    import_catalog(sqlite_store, MERCHANT_XML)
+    shop = _products(sqlite_store)
+    bed = shop["PP200"]
+    assert (bed.title, bed.brand, bed.category) == (
+        "Orthopedic Dog Bed", "Pawsandpines", "Pet Supplies > Dogs > Beds")
+    assert bed.description == ("Memory foam base with a removable, washable cover. "
+                               "Non-slip bottom.")
+    assert bed.attributes is not None and bed.attributes["links"]["images"] == [
+        "https://shop.pawsandpines.example/media/orthopedic-dog-bed-2.jpg",
+        "https://shop.pawsandpines.example/media/orthopedic-dog-bed-3.jpg"]
+    assert _items(sqlite_store, "PP205") == [
+        ("PP205_1", {"size": "2 kg"}, 24.0, True), ("PP205_2", {"size": "6 kg"}, 32.0, True),
+        ("PP205_3", {"size": "12 kg"}, 46.0, False)]
+    # no product_type: the Google category path (a bare taxonomy number would be skipped)
+    assert shop["PP205"].category == ("Animals & Pet Supplies > Pet Supplies > Dog Supplies > "
+                                      "Dog Food")
+    assert shop["PP213"].description == ""
+
+
+def test_acp_feed_gzipped_or_not(sqlite_store: Store, tmp_path: Path) -> None:
+    zipped = tmp_path / "voltline.jsonl.gz"
+    zipped.write_bytes(gzip.compress(ACP.read_bytes()))
+    report = import_catalog(sqlite_store, zipped)
+    assert report.format == "acp"
+    assert "left out 1 record(s) with enable_search false (lines 58)" in report.warnings
+    shop = _products(sqlite_store)
+    assert "VL3290" not in shop and "VL-legacy-mp3" not in shop
+    keyboard = shop["VL-mech-keyboard"]
+    assert (keyboard.title, keyboard.category, keyboard.rating_avg, keyboard.rating_count) == (
+        "Tactile Mechanical Keyboard", "Electronics > Computer Accessories > Keyboards", 4.8, 87)
+    assert [i[:2] for i in _items(sqlite_store, "VL-mech-keyboard")] == [
+        ("VL3130", {"color": "Black", "size": "US"}), ("VL3131", {"color": "Black", "size": "UK"}),
+        ("VL3132", {"color": "White", "size": "US"}), ("VL3133", {"color": "White", "size": "UK"})]
+    assert _items(sqlite_store, "VL3190") == [("VL3190", {}, 22.0, False)]  # quantity 0
+    assert import_catalog(sqlite_store, ACP).changed is False
+
+
+def test_plain_file_with_a_mapping_file(sqlite_store: Store) -> None:
+    report = import_catalog(sqlite_store, PLAIN, mapping=PLAIN_MAP)
+    assert report.warnings == ["read column 'product name' as title"]
+    ink = _products(sqlite_store)["INK-50"]
+    assert (ink.title, ink.brand, ink.category, ink.product_type) == (
+        "Fountain Pen Ink 50 ml", "Nibworks", "Ink > Bottled Ink", "Bottled Ink")
+    assert ink.attributes == {"weight_g": 240, "links": {
+        "url": "https://inkwell-paper.example/shop/ink-50",
+        "image": "https://inkwell-paper.example/images/ink-50-midnight.jpg"}}
+    assert [i[:2] for i in _items(sqlite_store, "INK-50")] == [
+        ("INK-50-MID", {"colour": "Midnight"}), ("INK-50-EME", {"colour": "Emerald"}),
+        ("INK-50-OXB", {"colour": "Oxblood"}), ("INK-50-SEP", {"colour": "Sepia"})]
+    journal = _products(sqlite_store)["JR-LEATHER"]
+    assert journal.description == ("Full-grain leather cover that ages beautifully; refillable "
+                                   "inserts.")
+
+
+# --- broken copies: the documented problems, nothing committed -----------------------------
+
+
+def _broken(tmp_path: Path, source: Path, edits: list[tuple[str, str]], name: str = "") -> Path:
+    text = source.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / (name or f"broken_{source.name}")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BROKEN = {
+    "shopify": (SHOPIFY, None, [
+        (",FW-MCT-02,680,shopify,25,deny,manual,58.00,", ",FW-MCT-02,680,shopify,25,deny,manual,"
+         "58 dollars,"),
+        ("shopify,18,deny,manual,36.00", "shopify,lots,deny,manual,36.00"),
+    ], [
+        "broken_shopify_fernwood.csv:3: Variant Price: must be a number >= 0, got '58 dollars'",
+        "broken_shopify_fernwood.csv:82: Variant Inventory Qty: must be a whole number, "
+        "got 'lots'",
+    ]),
+    "merchant-tsv": (MERCHANT_TSV, None, [
+        ("\t129.00 USD\t", "\t129,00 EUR\t"),
+        ("\tin_stock\t", "\tmaybe\t"),
+    ], [
+        "broken_merchant_larkspur.tsv:2: availability: must be in_stock, out_of_stock, preorder "
+        "or backorder, got 'maybe'",
+        "broken_merchant_larkspur.tsv:2: price: '129,00 EUR' is in EUR but the feed's prices are "
+        "in USD; import one currency per shop",
+    ]),
+    "merchant-xml": (MERCHANT_XML, None, [
+        ("<g:price>79.00 GBP</g:price>", "<g:price>free</g:price>"),
+    ], [
+        "broken_merchant_pawsandpines.xml:7: price: must be a price like '15.00 USD' or "
+        "'15.00', got 'free'",
+    ]),
+    "acp-jsonl": (ACP, None, [
+        ('"price": "79.00 USD"', '"price": "79.00 USD",,'),
+        ('"product_review_rating": 4.8', '"product_review_rating": 48'),
+    ], [
+        "broken_acp_voltline.jsonl:4: row: not valid JSON (Expecting property name enclosed in "
+        "double quotes at column 298); one JSON object a line",
+        "broken_acp_voltline.jsonl:11: product_review_rating: must be a number from 0 to 5, "
+        "got 48",
+    ]),
+    "plain-mapped": (PLAIN, PLAIN_MAP, [
+        ("A5 Lined Notebook", "A5 Lined Notebook " + "very long title " * 40),
+        ("INK-50-EME,Fountain Pen Ink 50 ml,14.00", "INK-50-EME,Fountain Pen Ink 50ml,14.00"),
+    ], [
+        "broken_plain_inkwell.csv:7: product name: 'A5 Lined Notebook' differs from 'A5 Lined "
+        "Notebook very long title very long title very l... on line 6 for product 'NB-A5-LINED';"
+        " product fields must be the same on every row of a product",
+        "broken_plain_inkwell.csv:32: product name: 'Fountain Pen Ink 50ml' differs from "
+        "'Fountain Pen Ink 50 ml' on line 31 for product 'INK-50'; product fields must be the "
+        "same on every row of a product",
+    ]),
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_broken_copy_is_rejected_with_its_problems_and_commits_nothing(
+    store: Store, tmp_path: Path, kind: str
+) -> None:
+    source, mapping, edits, expected = BROKEN[kind]
+    import_catalog(store, source, mapping=mapping)
+    before = _snapshot(store)
+    broken = _broken(tmp_path, source, edits)
+    with pytest.raises(ImportRejected) as caught:
+        import_catalog(store, broken, mapping=mapping)
+    assert [str(p) for p in caught.value.problems] == expected
+    assert all(len(p.message) < 300 for p in caught.value.problems)  # short excerpts
+    assert _snapshot(store) == before
