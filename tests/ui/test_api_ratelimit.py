@@ -1,0 +1,140 @@
+"""Rate limits shared through Redis (``AISLE_REDIS_URL``): two apps over one shop count against
+the same windows, in process and as two ``aisle serve`` processes (slow); a Redis that stops
+answering leaves each process counting alone instead of refusing requests. Skipped, saying why,
+without a Redis at 127.0.0.1:6379 (override with AISLE_TEST_REDIS_URL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from assistant.agent import Assistant
+from assistant.deps import Deps
+from assistant.llm.scripted import ScriptedChat
+from assistant.settings import Settings
+from ui.api import create_app
+from ui.api.keys import create_key
+from ui.api.ratelimit import Rate, RateLimiter
+from ui.runtime import Runtime
+
+REDIS_URL = os.environ.get("AISLE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> str:
+    if not RateLimiter(REDIS_URL).check():
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    return REDIS_URL
+
+
+def replica(data_dir: Path, **settings: Any) -> tuple[Runtime, FastAPI]:
+    runtime = Runtime(Settings(data_dir=data_dir, **settings))
+    greeter = Assistant(Deps(store=runtime.store, llm=ScriptedChat(lambda _: "Hello!")))
+    return runtime, create_app(runtime, assistant=greeter)
+
+
+def test_two_replicas_share_one_limit(tmp_path: Path, redis_url: str) -> None:
+    settings = {"redis_url": redis_url, "rate_limit_per_minute": 6, "rate_limit_burst": 3,
+                "api_keys": "required", "auth_failures_per_minute": 4}
+    first, app_a = replica(tmp_path, **settings)
+    second, app_b = replica(tmp_path, **settings)  # the same shop: the same namespace
+    key, _ = create_key(first.store, "shop-a")
+    with TestClient(app_a) as a, TestClient(app_b) as b:
+        ok = {"Authorization": f"Bearer {key}"}
+        codes = [client.get("/v1/models", headers=ok).status_code
+                 for client in (a, b, a, b)]
+        assert codes == [200, 200, 200, 429]  # one replica alone would allow 3 more
+        bad = {"Authorization": "Bearer aisle_00000000_nope"}
+        failures = [client.get("/v1/models", headers=bad).status_code
+                    for client in (a, b, a, b, a)]
+        assert failures == [401, 401, 401, 401, 429]
+    other, app_c = replica(tmp_path / "other-shop", **settings)
+    key_c, _ = create_key(other.store, "shop-c")
+    with TestClient(app_c) as c:  # another shop on the same Redis counts alone
+        assert c.get("/v1/models", headers={"Authorization": f"Bearer {key_c}"}
+                     ).status_code == 200
+    for runtime in (first, second, other):
+        runtime.store.dispose()
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_silent_redis_leaves_each_process_counting_alone(caplog: Any) -> None:
+    limiter = RateLimiter(f"redis://127.0.0.1:{_closed_port()}/0", namespace="t")
+    assert not limiter.check()
+    rate = Rate(per_minute=6, burst=2)
+    with caplog.at_level("WARNING", logger="aisle.api"):
+        assert [limiter.hit("a", rate) for _ in range(2)] == [0.0, 0.0]
+        assert limiter.hit("a", rate) > 0  # still limited, in memory
+    assert "counting in this process" in caplog.text
+
+
+@pytest.fixture
+def two_servers(tmp_path: Path, redis_url: str) -> Iterator[tuple[list[str], str]]:
+    """Two ``aisle serve --no-ui`` processes over one data dir and one Redis; their URLs and
+    an API key."""
+    env = {**os.environ, "AISLE_DATA_DIR": str(tmp_path), "AISLE_REDIS_URL": redis_url,
+           "AISLE_API_KEYS": "required", "AISLE_RATE_LIMIT_PER_MINUTE": "6",
+           "AISLE_RATE_LIMIT_BURST": "3", "AISLE_AUTH_FAILURES_PER_MINUTE": "4",
+           # an LLM server nobody asks: /v1/models and the limits need no model
+           "AISLE_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+    aisle = [sys.executable, "-m", "ui.cli"]
+    made = subprocess.run([*aisle, "keys", "create", "replicas", "--json"], env=env,
+                          capture_output=True, text=True, check=True)
+    key = json.loads(made.stdout)["key"]
+    servers, urls = [], []
+    try:
+        for _ in range(2):
+            port = _closed_port()  # free now; the server binds it next
+            servers.append(subprocess.Popen(
+                [*aisle, "serve", "--no-ui", "--port", str(port)], env=env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            urls.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 180
+        for url in urls:
+            while True:
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"aisle serve at {url} did not start")
+                time.sleep(0.5)
+        yield urls, key
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+@pytest.mark.slow
+def test_two_aisle_serve_processes_share_one_limit(two_servers: tuple[list[str], str]) -> None:
+    (a, b), key = two_servers
+    ok = {"Authorization": f"Bearer {key}"}
+    codes = [httpx.get(f"{url}/v1/models", headers=ok).status_code for url in (a, b, a, b)]
+    assert codes == [200, 200, 200, 429]
+    bad = {"Authorization": "Bearer aisle_00000000_nope"}
+    failures = [httpx.get(f"{url}/v1/models", headers=bad).status_code
+                for url in (a, b, a, b, a)]
+    assert failures == [401, 401, 401, 401, 429]
