@@ -3,12 +3,12 @@
 ``read_catalog`` finds the format from the file itself (gzip by its first bytes, then the
 extension and the header), unless the caller names it:
 
-- ``shopify``: a CSV whose header has ``Handle`` and ``Variant Price``
+- ``shopify``: a CSV whose header has ``Handle`` and ``Variant ...`` or ``Body (HTML)`` columns
   (``store.importers.shopify``);
 - ``acp``: an Agentic Commerce Protocol product feed, CSV/TSV or JSONL, recognised by its
   eligibility flags (``enable_search`` / ``is_eligible_search``, ``..._checkout``);
 - ``merchant``: a Google Merchant Center feed, an RSS/Atom XML file or a TSV/CSV with ``id``,
-  ``price`` and a Merchant field (``availability``, ``link``, ``image_link``,
+  ``title`` and a Merchant field (``availability``, ``link``, ``image_link``,
   ``item_group_id``, ``google_product_category``) (both in ``store.importers.feeds``);
 - ``aisle``: anything else, a CSV, JSONL or Parquet in Aisle's own columns, or the shop's own
   columns read through a ``ColumnMap`` (``--map``); giving a mapping means this format.
@@ -95,11 +95,11 @@ def _detect(path: Path, suffix: str) -> str:
             keys = set()
         return "acp" if keys & ACP_FLAGS else "aisle"
     header = {h.strip().strip('"') for h in first.replace("\t", ",").split(",")}
-    if {"Handle", "Variant Price"} <= header:
+    if "Handle" in header and any(h.startswith(("Variant ", "Body (HTML)")) for h in header):
         return "shopify"
     if header & ACP_FLAGS:
         return "acp"
-    if {"id", "price"} <= header and header & MERCHANT_FIELDS:
+    if {"id", "title"} <= header and header & MERCHANT_FIELDS:
         return "merchant"
     return "aisle"
 

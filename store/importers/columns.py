@@ -79,10 +79,11 @@ def closest(column: str, candidates: tuple[str, ...] = COLUMNS) -> str | None:
     """The candidate ``column`` looks like a misspelling of, if any. A name that contains a
     candidate or is contained in it (``subcategory``, ``cat``) is another thing, not a typo."""
     folded = _folded(column)
-    for match in difflib.get_close_matches(folded, candidates, n=3, cutoff=0.75):
+    by_fold = {_folded(c): c for c in candidates}
+    for match in difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.75):
         if match in folded or folded in match or abs(len(match) - len(folded)) > 2:
             continue
-        return match
+        return by_fold[match]
     return None
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from store.db import Store
-from store.errors import ImportRejected
+from store.errors import HeaderRejected, ImportRejected
 from store.importers.catalog import import_catalog
 from store.importers.columns import ColumnMap
 from store.models import Item, Product
@@ -250,3 +250,173 @@ def test_broken_copy_is_rejected_with_its_problems_and_commits_nothing(
     assert [str(p) for p in caught.value.problems] == expected
     assert all(len(p.message) < 300 for p in caught.value.problems)  # short excerpts
     assert _snapshot(store) == before
+
+
+# --- header problems: reported as such, with the file's look-alike column ------------------
+
+
+HEADERS = {
+    "shopify": (SHOPIFY, None, ("Variant Price", "Variant Prise"), [
+        "broken_shopify_fernwood.csv:1: Variant Price: missing required Shopify column; the file "
+        "has 'Variant Prise': rename it to 'Variant Price'"]),
+    "merchant-tsv": (MERCHANT_TSV, None, ("\tprice\t", "\tcost\t"), [
+        "broken_merchant_larkspur.tsv:1: price: missing required feed field"]),
+    "plain-unmapped": (PLAIN, ColumnMap(), ("parent_sku", "parent_sku"), [
+        "broken_plain_inkwell.csv:1: price: missing required column; map the column that holds "
+        "it with --map COLUMN=price (unused columns: 'parent_sku', 'retail price (EUR)', 'dept', "
+        "'sub dept', 'maker', 'long description', 'colour', 'web url')"]),
+}
+
+
+@pytest.mark.parametrize("kind", list(HEADERS))
+def test_header_problem_is_a_header_rejection(sqlite_store: Store, tmp_path: Path, kind: str
+                                              ) -> None:
+    source, mapping, edit, expected = HEADERS[kind]
+    broken = _broken(tmp_path, source, [edit])
+    with pytest.raises(HeaderRejected) as caught:
+        import_catalog(sqlite_store, broken, mapping=mapping)
+    assert [str(p) for p in caught.value.problems] == expected
+    assert "Fix the header" in str(caught.value)
+    assert _products(sqlite_store) == {}
+
+
+def test_acp_feed_without_prices_is_a_header_problem_and_one_record_without_id_a_row_problem(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    nameless = tmp_path / "feed.jsonl"
+    nameless.write_text('{"id": "A1", "title": "Cable", "prize": "5.00 USD", '
+                        '"enable_search": "true"}\n')
+    with pytest.raises(HeaderRejected) as caught:
+        import_catalog(sqlite_store, nameless)
+    assert [str(p) for p in caught.value.problems] == [
+        "feed.jsonl:1: price: missing required feed field; the file has 'prize': rename it to "
+        "'price'"]
+    broken = _broken(tmp_path, ACP, [('{"id": "VL3000", ', "{")])
+    with pytest.raises(ImportRejected) as row:
+        import_catalog(sqlite_store, broken)
+    assert not isinstance(row.value, HeaderRejected)
+    assert [str(p) for p in row.value.problems] == [
+        "broken_acp_voltline.jsonl:1: id: required because product 'VL-anc-over-ear' has 3 rows"
+        " (lines 1, 2, 3); give each row its own item id"]
+    assert _products(sqlite_store) == {}
+
+
+# --- re-importing a changed feed, --prune ---------------------------------------------------
+
+
+def test_changed_feed_updates_only_what_changed_and_prune_removes_the_rest(
+    store: Store, tmp_path: Path
+) -> None:
+    import_catalog(store, MERCHANT_TSV)
+    before = {p.product_id: p.updated_at for p in _products(store).values()}
+    lines = MERCHANT_TSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = "".join(
+        (line.replace("\t49.00 USD\t", "\t44.00 USD\t") if line.startswith("LH-1004\t")
+         else line)  # the skillet's price
+        for line in lines if not line.startswith("LH-1008\t")  # the bread knife is gone
+    )
+    feed = tmp_path / "merchant_larkspur.tsv"
+    feed.write_text(changed, encoding="utf-8")
+
+    kept = import_catalog(store, feed)  # without --prune the knife stays
+    assert (kept.products_updated, kept.products_unchanged, kept.products_removed) == (1, 25, 0)
+    assert (kept.items_updated, kept.items_unchanged, kept.items_removed) == (1, 63, 0)
+    after = _products(store)
+    assert after["LH-1004"].price == 44.0 and after["LH-1004"].updated_at > before["LH-1004"]
+    assert all(after[p].updated_at == before[p] for p in before if p != "LH-1004")
+    assert "LH-1008" in after
+
+    pruned = import_catalog(store, feed, prune=True)
+    assert (pruned.products_removed, pruned.items_removed, pruned.products_unchanged) == (1, 1, 26)
+    assert "1 product(s) removed" in pruned.summary()
+    assert "LH-1008" not in _products(store) and _items(store, "LH-1008") == []
+    again = import_catalog(store, feed, prune=True)
+    assert not again.changed
+
+
+def test_prune_drops_variants_the_feed_no_longer_lists_and_reprices(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    import_catalog(sqlite_store, MERCHANT_TSV)
+    text = MERCHANT_TSV.read_text(encoding="utf-8")
+    feed = tmp_path / "feed.tsv"
+    # the dutch oven's 3.8 L variants (the cheaper ones) are no longer sold
+    feed.write_text("".join(line for line in text.splitlines(keepends=True)
+                            if not (line.startswith("LH-1005-") and "\t3.8 L\t" in line)))
+    report = import_catalog(sqlite_store, feed, prune=True)
+    assert (report.items_removed, report.products_removed) == (3, 0)
+    # one size left: it no longer tells the variants apart, so it is the product's attribute
+    assert [i[1] for i in _items(sqlite_store, "LH-1005")] == [
+        {"color": "Cherry Red"}, {"color": "Slate"}, {"color": "Cream"}]
+    oven = _products(sqlite_store)["LH-1005"]
+    assert oven.price == 179.0 and oven.attributes is not None
+    assert oven.attributes["size"] == "5.2 L"
+
+
+# --- a file with no ids: stable ids from brand and title ------------------------------------
+
+
+def test_file_without_ids_gets_stable_ids_and_links(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "fashion.csv"
+    long = "A soft cotton tee. " * 60
+    path.write_text(
+        "name,category,subcategory,price,description,url,image\n"
+        f"Linen shirt,Men,Shirts,45,\"{long}\",https://shop.example/p/linen-shirt,"
+        "https://shop.example/i/linen-shirt.jpg\n"
+        "Wrap dress,Women,Dresses,60,<p>Midi <b>wrap</b> dress.</p>,,\n",
+        encoding="utf-8")
+    report = import_catalog(sqlite_store, path)
+    assert report.warnings == [
+        "read column 'name' as title", "read column 'url' as link",
+        "read column 'image' as image_link",
+        "ignored column(s) Aisle does not model: 'subcategory'; keep one as an attribute with "
+        "--map 'COLUMN=attr.NAME'",
+        "no product_id column: ids are made from each row's brand and title (see the import "
+        "docs); map an id column with --map COLUMN=product_id",
+    ]
+    shop = _products(sqlite_store)
+    assert len(shop) == 2
+    shirt = next(p for p in shop.values() if p.title == "Linen shirt")
+    assert shirt.product_id == _expected_id("", "Linen shirt")
+    assert shirt.attributes == {"links": {"url": "https://shop.example/p/linen-shirt",
+                                          "image": "https://shop.example/i/linen-shirt.jpg"}}
+    dress = next(p for p in shop.values() if p.title == "Wrap dress")
+    assert (dress.description, dress.category) == ("Midi wrap dress.", "Women")
+    assert not import_catalog(sqlite_store, path).changed  # the same ids again
+
+    mapped = import_catalog(sqlite_store, path, mapping=ColumnMap.parse(
+        ["category=category", "subcategory=category"]))
+    assert (mapped.products_updated, mapped.products_unchanged) == (2, 0)
+    assert _products(sqlite_store)[shirt.product_id].category == "Men > Shirts"
+
+    twice = tmp_path / "twice.csv"
+    twice.write_text(f"name,price,description\nLinen shirt,45,{long}\nLinen shirt,40,{long}x\n")
+    with pytest.raises(ImportRejected) as caught:
+        import_catalog(sqlite_store, twice)
+    shown = "'A soft cotton tee. A soft cotton tee. A soft cotton tee...."
+    assert [str(p) for p in caught.value.problems] == [
+        f"twice.csv:3: description: {shown} differs from {shown} on line 2 for product "
+        f"{_expected_id('', 'Linen shirt')!r}; product fields must be the same on every row of a"
+        " product (the file has no product_id column, so rows with the same brand and title are"
+        " one product; add ids, or make the titles differ)",
+        "twice.csv:3: name: same product as line 2: the same brand, title and options give the "
+        "same generated ids; make the titles differ or add a product_id column",
+    ]
+
+
+def _expected_id(brand: str, title: str) -> str:
+    import hashlib
+
+    return "p" + hashlib.sha1(f"{brand.lower()}\n{title.lower()}".encode()).hexdigest()[:12]
+
+
+def test_mapping_problems_are_reported_before_reading(tmp_path: Path) -> None:
+    with pytest.raises(HeaderRejected) as caught:
+        ColumnMap.parse(["name=titel", "oops", "sku=product_id"])
+    assert [str(p) for p in caught.value.problems] == [
+        "--map:0: oops: write SOURCE=TARGET, e.g. --map name=title",
+        "--map:0: name: cannot map to 'titel' (did you mean 'title'?); targets: product_id, "
+        "item_id, title, brand, category, product_type, description, rating_avg, rating_count, "
+        "attributes, price, available, options, link, image_link, attr.<name>, opt.<name>, or "
+        "'-' to drop",
+    ]
