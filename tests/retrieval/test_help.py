@@ -8,10 +8,14 @@ from retrieval.errors import IndexNotReady, QueryError
 from retrieval.help import (
     HelpFound,
     HelpIndex,
+    HelpNotFound,
     HelpPassage,
+    HelpScoring,
     HelpSearcher,
     chunk_article,
+    content_stems,
     split_passages,
+    stem,
 )
 from store.db import Store
 from store.models import HelpArticle
@@ -109,3 +113,33 @@ def test_help_errors(shop: Store, help_index: HelpIndex, embedder: HashEmbedder)
     with pytest.raises(QueryError):
         searcher.search_help("  ")
     assert len(_found(searcher.search_help("refund " * 500, k=1))) == 1
+
+
+@pytest.mark.parametrize(
+    ("words", "stem_"),
+    [(("shipping", "shipped", "ship", "ships"), "ship"),
+     (("cancelled", "cancellation", "cancel"), "cancel"),
+     (("payment", "pay", "paying"), "pay"),
+     (("refunds", "refund", "refunded"), "refund")],
+)
+def test_stem_joins_a_words_forms(words: tuple[str, ...], stem_: str) -> None:
+    assert {stem(w) for w in words} == {stem_}
+
+
+def test_content_stems_skip_the_shape_of_a_question_and_words_every_policy_uses() -> None:
+    assert content_stems("Can you tell me how I return my order?") == {stem("return")}
+    assert content_stems("what about my item?") == set()
+
+
+def test_a_question_no_passage_shares_a_word_with_is_not_found(
+    help_searcher: HelpSearcher,
+) -> None:
+    result = help_searcher.search_help("is there a restocking fee?", k=3)
+    assert isinstance(result, HelpNotFound), result
+    assert "restock" in result.reason and len(result.nearest) == 3  # kept for the trace
+    nothing = help_searcher.search_help("can you tell me about it?", k=3)
+    assert isinstance(nothing, HelpNotFound) and "nothing to look up" in nothing.reason
+    # the same question is answered with the rule off, so it is the rule that refused it
+    loose = HelpSearcher(help_searcher.store, help_searcher.index, help_searcher.embedder,
+                         HelpScoring(shared_word=False))
+    assert isinstance(loose.search_help("is there a restocking fee?", k=3), HelpFound)
