@@ -151,6 +151,13 @@ def test_bodies_are_bounded_and_errors_are_ours_on_every_path(shop: Path) -> Non
             assert missing.json()["error"]["type"] == "not_found_error"
             assert "/docs" in missing.json()["error"]["message"]
         assert http.post("/api/v1/x/y").status_code == 404
+        # the web chat's own errors in our shape, Gradio's detail kept for its page
+        invalid = http.post("/gradio_api/queue/join", json={})
+        assert invalid.status_code == 422
+        assert invalid.json()["error"]["type"] == "invalid_request_error"
+        assert isinstance(invalid.json()["detail"], list)
+        unknown = http.get("/gradio_api/file=/etc/passwd")
+        assert unknown.status_code >= 400 and set(unknown.json()) >= {"error"}
     runtime.store.dispose()
 
 

@@ -38,6 +38,7 @@ from ui.api.security import BodyLimit, ScopedCORS, caller_dependency
 from ui.api.services import ApiServices, services
 from ui.api.signin import install_signin
 from ui.api.turns import TurnGate
+from ui.api.web_errors import WebErrors
 
 log = logging.getLogger("aisle.api")
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"  # ui/static
@@ -110,6 +111,7 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     if with_ui:
         install_signin(app, settings, store, limiter)
+        app.add_middleware(WebErrors)
         _mount_ui(app, runtime, app.state.aisle)
     # Added last, so it wraps everything: even a 413 carries the CORS headers.
     app.add_middleware(ScopedCORS, origins=settings.cors_origins)
