@@ -40,6 +40,7 @@ from store.db import Store
 from store.models import ProposalStatus
 from tools import confirmations
 from tools.errors import AlreadyDone, BadArgument, NotConfirmed, Refusal, ToolDefinitionError
+from tools.fields import check_json_text, check_shape
 
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Examples?|Notes?):\s*$")
 _ARG = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
@@ -176,8 +177,10 @@ class Tool:
                              "parameters": parameters}}
 
     def validate(self, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
-        """Validated, normalised arguments, or ``BadArgument`` naming each problem."""
+        """Validated, normalised arguments, or ``BadArgument`` naming each problem (the
+        arguments' size and shape first, ``tools.fields``)."""
         if isinstance(arguments, str):
+            check_json_text(arguments)
             try:
                 arguments = json.loads(arguments or "{}")
             except json.JSONDecodeError as exc:
@@ -185,6 +188,7 @@ class Tool:
                                   "object of argument names to values") from exc
         if not isinstance(arguments, dict):
             raise BadArgument("arguments must be a JSON object of argument names to values")
+        check_shape(arguments)
         try:
             model = self.arguments.model_validate(arguments)
         except ValidationError as exc:
@@ -197,7 +201,7 @@ class Tool:
         if error["type"] == "extra_forbidden":
             return f"{where}: unknown argument; {self.name} takes {', '.join(fields)}"
         hint = fields[str(error["loc"][0])].description if error["loc"] else None
-        got = "" if error["type"] == "missing" else f" (got {error.get('input')!r})"
+        got = "" if error["type"] == "missing" else f" (got {_shown(error.get('input'))})"
         expected = f"; expected: {hint}" if hint else ""
         return f"{where}: {error['msg']}{got}{expected}"
 
@@ -232,6 +236,12 @@ class Tool:
 
     def _jsonable(self, args: dict[str, Any]) -> dict[str, Any]:
         return self.arguments.model_validate(args).model_dump(mode="json")
+
+
+def _shown(value: Any) -> str:
+    """A rejected value as the model is told it: short, whatever was sent."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
 
 
 def _strip_titles(schema: Any) -> Any:

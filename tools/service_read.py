@@ -21,7 +21,7 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 from sqlmodel import Session, col, func, select
 
 from store.importers.tau2_schema import Tau2Order, Tau2Product, Tau2User, Variant
@@ -29,6 +29,7 @@ from store.models import Item, Order, OrderItem, PaymentMethod, Product, User
 from tools import policy
 from tools.base import ToolContext, tool
 from tools.errors import UnknownId
+from tools.fields import at_most, single_line
 from tools.identity import (
     fold,
     may_identify,
@@ -78,11 +79,12 @@ def _id_list(value: object) -> object:
     return value
 
 
-OrderId = Annotated[str, BeforeValidator(normalise_order_id)]
-Code = Annotated[str, BeforeValidator(_compact)]
-Text = Annotated[str, BeforeValidator(_trimmed)]
-Email = Annotated[str, BeforeValidator(_email)]
-IdList = Annotated[list[Code], BeforeValidator(_id_list)]
+# Each field's characters and length are checked after normalising (``tools.fields``).
+OrderId = Annotated[str, BeforeValidator(normalise_order_id), AfterValidator(single_line(64))]
+Code = Annotated[str, BeforeValidator(_compact), AfterValidator(single_line(64))]
+Text = Annotated[str, BeforeValidator(_trimmed), AfterValidator(single_line(120))]
+Email = Annotated[str, BeforeValidator(_email), AfterValidator(single_line(254))]
+IdList = Annotated[list[Code], BeforeValidator(_id_list), AfterValidator(at_most(50))]
 
 
 # --- loading ---------------------------------------------------------------------------------

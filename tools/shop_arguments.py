@@ -15,10 +15,11 @@ import json
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from retrieval.documents import norm_key
 from tools.constraints import Constraints, ParsedConstraints, parse_constraints
+from tools.fields import at_most, price, rating
 from tools.phrases import amount
 from tools.vocabulary import CatalogVocabulary
 
@@ -60,8 +61,9 @@ def _mapping(value: object) -> object:
     return value
 
 
-Names = Annotated[list[str], BeforeValidator(_names)]
-Money = Annotated[float, BeforeValidator(_money)]
+Names = Annotated[list[str], BeforeValidator(_names), AfterValidator(at_most(20))]
+Money = Annotated[float, BeforeValidator(_money), AfterValidator(price)]
+Rating = Annotated[float, AfterValidator(rating)]
 AttributeMap = Annotated[dict[str, str | list[str]], BeforeValidator(_mapping)]
 
 

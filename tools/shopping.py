@@ -41,6 +41,7 @@ from tools.shop_arguments import (
     AttributeMap,
     Money,
     Names,
+    Rating,
     arguments_to_constraints,
     fill_from_query,
     overruled,
@@ -200,7 +201,7 @@ def search_products(
     brands: Names | None = None,
     price_min: Money | None = None,
     price_max: Money | None = None,
-    min_rating: float | None = None,
+    min_rating: Rating | None = None,
     in_stock: bool | None = None,
     attributes: AttributeMap | None = None,
 ) -> ToolResult:

@@ -99,7 +99,7 @@ def loads_lenient(raw: str) -> Any:
     for candidate in candidates:
         try:
             return json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than the parser's stack
             continue
     for candidate in candidates:
         try:
