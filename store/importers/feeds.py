@@ -35,6 +35,7 @@ from typing import Any
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 
+from defusedxml import DefusedXmlException
 from defusedxml.sax import make_parser
 
 from store.errors import HeaderRejected, ImportRejected, RowProblem
@@ -105,6 +106,10 @@ def read_feed_xml(path: Path, name: str) -> CatalogFile:
     except SAXParseException as exc:
         raise ImportRejected([RowProblem(name, exc.getLineNumber() or 0, "file", f"not well-formed "
                                          f"XML: {exc.getMessage()}")]) from None
+    except DefusedXmlException as exc:  # entity expansion, external entities, DTDs
+        line = handler.where()
+        raise ImportRejected([RowProblem(name, line, "file", f"refused: the XML {exc}; a product"
+                                         " feed needs no DTD or entities, remove them")]) from None
     return _catalog(name, "merchant", handler.records, [])
 
 
@@ -124,12 +129,16 @@ class _Items(ContentHandler):
     def setDocumentLocator(self, locator: Any) -> None:
         self._where = locator
 
+    def where(self) -> int:
+        """The line the parser is on (0 before it started)."""
+        return int(self._where.getLineNumber() or 0) if self._where else 0
+
     def startElement(self, name: str, attrs: Any) -> None:
         local = name.rsplit(":", 1)[-1]
         if self._item is None:
             if local in ("item", "entry"):
                 self._item, self._depth = {}, 0
-                self.records.append((self._where.getLineNumber() if self._where else 0, self._item))
+                self.records.append((self.where(), self._item))
             return
         self._depth += 1
         if self._depth == 1:

@@ -5,6 +5,7 @@ documented problems while the store stays as it was."""
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,66 @@ def test_mapping_problems_are_reported_before_reading(tmp_path: Path) -> None:
         "attributes, price, available, options, link, image_link, attr.<name>, opt.<name>, or "
         "'-' to drop",
     ]
+
+
+# --- the same formats in their other shapes -------------------------------------------------
+
+
+def test_acp_feed_as_csv_lands_as_the_jsonl_does(sqlite_store: Store, tmp_path: Path) -> None:
+    import csv
+
+    records = [json.loads(line) for line in ACP.read_text(encoding="utf-8").splitlines()]
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    path = tmp_path / "voltline.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(records)
+    report = import_catalog(sqlite_store, path)
+    assert (report.format, report.products_added, report.items_added) == ("acp", 29, 57)
+    assert import_catalog(sqlite_store, ACP).changed is False  # the JSONL: the same rows
+
+
+def test_merchant_atom_feed(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "atom.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:g="http://base.google.com/ns/1.0">\n<title>Shop</title>\n<entry>\n'
+        "<g:id>K1</g:id>\n<title>Glass Kettle</title>\n"
+        '<link href="https://shop.example/k1"/>\n<g:price>39.00 EUR</g:price>\n'
+        "<g:availability>out of stock</g:availability>\n"
+        "<g:google_product_category>1234</g:google_product_category>\n</entry>\n</feed>\n")
+    import_catalog(sqlite_store, path)
+    kettle = _products(sqlite_store)["K1"]
+    assert (kettle.title, kettle.category, kettle.attributes) == (
+        "Glass Kettle", "", {"links": {"url": "https://shop.example/k1"}})
+    assert _items(sqlite_store, "K1") == [("K1", {}, 39.0, False)]
+
+
+def test_unsafe_or_broken_xml_is_refused(sqlite_store: Store, tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY a "aaaa">\n]>\n'
+                    "<rss><channel><item><g:id>1</g:id><title>&a;</title></item></channel></rss>")
+    with pytest.raises(ImportRejected) as caught:
+        import_catalog(sqlite_store, bomb)
+    assert caught.value.problems[0].message.startswith("refused: the XML EntitiesForbidden")
+    broken = _broken(tmp_path, MERCHANT_XML, [("</item>", "</itm>")])
+    with pytest.raises(ImportRejected) as bad:
+        import_catalog(sqlite_store, broken)
+    assert [str(p) for p in bad.value.problems] == [
+        "broken_merchant_pawsandpines.xml:25: file: not well-formed XML: mismatched tag"]
+    assert _products(sqlite_store) == {}
+
+
+def test_parquet_with_a_mapping(sqlite_store: Store, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "export.parquet"
+    pq.write_table(pa.table({"code": ["L1", "L2"], "name": ["Desk Lamp", "Floor Lamp"],
+                             "eur": [25.0, 80.0], "notes": ["x", None]}), path)
+    report = import_catalog(sqlite_store, path, mapping=ColumnMap.parse(
+        ["code=product_id", "eur=price", "notes=-"]))
+    assert report.warnings == ["read column 'name' as title"]
+    assert {p.product_id: p.price for p in _products(sqlite_store).values()} == {
+        "L1": 25.0, "L2": 80.0}
