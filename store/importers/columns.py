@@ -15,7 +15,8 @@ A plain catalog file (CSV, JSONL, Parquet in Aisle's own columns) is read throug
    the name looks like a misspelling of it (``prise``: price), never when it merely contains it
    (``subcategory`` is not ``category``).
 
-A missing required column (``title``, ``price``) is a header problem that names the file's
+A mapping that names a column the file lacks is a warning (a mapping file may serve several
+exports). A missing required column (``title``, ``price``) is a header problem that names the file's
 column that looks like it, if any, and how to map it. ``product_id`` is not required: a file
 without ids gets stable ones (``store.importers.catalog_ids``).
 
@@ -197,6 +198,11 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
     for target in REQUIRED:
         if target not in taken:
             problems.append(_missing(name, line, target, header, set(rename)))
+    for source in mapping.pairs:
+        if source not in seen:
+            near = closest(source, tuple(header)) if header else None
+            hint = f" (the file has {near!r})" if near else ""
+            notes.append(f"the mapping names {source!r}, which the file does not have{hint}")
     if ignored:
         notes.append(f"ignored column(s) Aisle does not model: {', '.join(ignored)}; keep one as "
                      "an attribute with --map 'COLUMN=attr.NAME'")

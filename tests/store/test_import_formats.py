@@ -482,5 +482,13 @@ def test_parquet_with_a_mapping(sqlite_store: Store, tmp_path: Path) -> None:
     report = import_catalog(sqlite_store, path, mapping=ColumnMap.parse(
         ["code=product_id", "eur=price", "notes=-"]))
     assert report.warnings == ["read column 'name' as title"]
+    renamed = tmp_path / "renamed.parquet"
+    pq.write_table(pa.table({"code": ["L1"], "name": ["Desk Lamp"], "euro": [25.0]}), renamed)
+    again = import_catalog(sqlite_store, renamed, mapping=ColumnMap.parse(
+        ["code=product_id", "euro=price", "eur_=-", "notes=-"]))
+    assert again.warnings == [
+        "read column 'name' as title",
+        "the mapping names 'eur_', which the file does not have (the file has 'euro')",
+        "the mapping names 'notes', which the file does not have"]
     assert {p.product_id: p.price for p in _products(sqlite_store).values()} == {
         "L1": 25.0, "L2": 80.0}
