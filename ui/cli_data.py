@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from store.errors import ImportRejected
 from store.importers.catalog import import_catalog
@@ -34,7 +35,7 @@ def import_catalog_cmd(
     )] = None,
     map_file: Annotated[Path | None, typer.Option(
         "--map-file", exists=True, dir_okay=False,
-        help="A TOML file whose [columns] table maps SOURCE = \"TARGET\".",
+        help="A TOML mapping file: a 'columns' table of SOURCE = \"TARGET\" lines.",
     )] = None,
     fmt: Annotated[str, typer.Option(
         "--format", help=f"One of {', '.join(FORMATS)}; auto finds it from the file.",
@@ -65,7 +66,7 @@ def import_catalog_cmd(
             emit_json(asdict(report))
         else:
             for warning in report.warnings:
-                err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+                err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
             err.print(report.summary())
 
 
