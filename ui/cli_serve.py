@@ -1,4 +1,5 @@
-"""``aisle serve`` and ``aisle keys``: run the web app, and manage the bot API's keys.
+"""``aisle serve`` and ``aisle keys``: run the web app, manage the API keys, and sign a test
+identity token (``aisle keys identity-token USER``) as a shop's server would.
 
 ``serve(runtime, host, port)`` is what ``aisle serve`` and ``aisle demo`` call: it builds the
 app (``ui.api.create_app``), binds the socket first (so a busy port is a clear error, not a
@@ -24,6 +25,7 @@ from assistant.agent import Assistant
 from store.errors import AisleError
 from ui.api import TurnGate, create_app
 from ui.api.app import RuntimeLike
+from ui.api.identity import MAX_LIFETIME, sign_identity
 from ui.api.keys import any_active_key, create_key, list_keys, revoke_key
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
 from ui.runtime import Runtime
@@ -218,3 +220,27 @@ def keys_revoke(
             emit_json(info.to_dict())
         else:
             err.print(f"Revoked key {info.prefix} ({info.name}).", highlight=False)
+
+
+@keys_app.command("identity-token")
+def keys_identity_token(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(help="The shopper's user id in this shop.")],
+    seconds: Annotated[int, typer.Option(min=1, max=MAX_LIFETIME,
+                                         help="How long the token is valid.")] = 900,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sign an identity token for USER_ID with AISLE_IDENTITY_SECRET, as the shop's server
+    does for its logged-in shopper: to try the widget (/widget?identity=...) and /v1."""
+    with errors():
+        settings = settings_of(ctx)
+        if settings.identity_secret is None:
+            raise AisleError("AISLE_IDENTITY_SECRET is not set: set it to the secret (32+ "
+                             "characters) the shop's server signs identity tokens with")
+        token = sign_identity(settings.identity_secret.get_secret_value(), user_id, seconds)
+        if as_json:
+            emit_json({"token": token, "user_id": user_id, "seconds": seconds})
+            return
+        typer.echo(token)
+        err.print(f"Send it as the X-Aisle-Identity header (valid {seconds} s).",
+                  highlight=False)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from fastapi import FastAPI
 from sqlmodel import select
@@ -22,9 +24,10 @@ from assistant.deps import Deps
 from assistant.llm.scripted import ScriptedChat
 from assistant.settings import Settings
 from store.errors import AisleError, NotFound
-from store.models import ApiKey
+from store.models import ApiKey, User
 from ui.api import create_app
 from ui.api.errors import as_api_error
+from ui.api.identity import IdentityVerifier, InvalidIdentity, sign_identity
 from ui.api.keys import create_key, list_keys, revoke_key, verify_key
 from ui.api.ratelimit import Rate, RateLimiter
 from ui.cli import app as cli
@@ -233,3 +236,41 @@ def test_keys_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert revoked.exit_code == 0 and json.loads(revoked.stdout)["active"] is False
     unknown = runner.invoke(cli, ["keys", "revoke", "00000000"])
     assert unknown.exit_code == 1 and "aisle keys list" in unknown.stderr
+
+
+def test_identity_tokens_as_a_shops_server_signs_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "s" * 40
+    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["keys", "identity-token", "u1"])
+    assert missing.exit_code == 1 and "AISLE_IDENTITY_SECRET" in missing.stderr
+    monkeypatch.setenv("AISLE_IDENTITY_SECRET", secret)
+    made = runner.invoke(cli, ["keys", "identity-token", "u1", "--seconds", "60", "--json"])
+    token = json.loads(made.stdout)["token"]
+    claims = jwt.decode(token, secret, algorithms=["HS256"], audience="aisle")
+    assert claims["sub"] == "u1" and claims["exp"] - claims["iat"] == 60
+
+    runtime = make_runtime(tmp_path / "shop")
+    with runtime.store.session() as s:
+        s.add(User(user_id="u1", first_name="Ada", last_name="L", email="a@x.example"))
+    verifier = IdentityVerifier(secret, runtime.store)
+    assert verifier.shopper(token) == "u1"
+    forever = jwt.encode({"sub": "u1", "aud": "aisle", "exp": time.time() + 10 * 86400},
+                         secret, algorithm="HS256")
+    other_audience = jwt.encode({"sub": "u1", "aud": "billing", "exp": time.time() + 60},
+                                secret, algorithm="HS256")
+    no_expiry = jwt.encode({"sub": "u1", "aud": "aisle"}, secret, algorithm="HS256")
+    unsigned = jwt.encode({"sub": "u1", "aud": "aisle", "exp": time.time() + 60}, None,
+                          algorithm="none")
+    for bad, why in [(forever, "lives longer"), (other_audience, "Audience"),
+                     (no_expiry, "exp"), (unsigned, "alg value is not allowed"),
+                     (sign_identity(secret, "ghost"), "no user")]:
+        with pytest.raises(InvalidIdentity, match=why):
+            verifier.shopper(bad)
+    with pytest.raises(InvalidIdentity, match="accepts no identity tokens"):
+        IdentityVerifier(None, runtime.store).shopper(token)
+    runtime.store.dispose()
