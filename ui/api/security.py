@@ -114,9 +114,10 @@ def caller_dependency(
         address = request.client.host if request.client else "unknown"
         key: KeyInfo | None = None
         token = request.headers.get(IDENTITY_HEADER)
-        if keys_needed(settings, store) or token:
-            failures.check(address)
-        if keys_needed(settings, store):
+        needed = keys_needed(settings, store)
+        if needed or token:
+            failures.check(address)  # an address past its failures is not checked at all
+        if needed:
             presented = presented_key(request.headers)
             key = verify_key(store, presented) if presented else None
             if key is None:
