@@ -386,10 +386,13 @@ class ToolSet:
             raise mismatch
         row = confirmations.find(ctx.store, pending.request_id)
         if row is None or row.key != pending.key or row.action != pending.action or \
-                row.conversation_id != ctx.conversation_id or \
                 (row.user_id != ctx.session_user_id and not ctx.operator):
             raise mismatch
+        # A replayed transcript (a conversation forked from a checkpoint) is told what was
+        # done; only the proposal's own conversation may consume it.
         ToolSet._already_done(ctx, pending.request_id)
+        if row.conversation_id != ctx.conversation_id:
+            raise mismatch
         if row.status != ProposalStatus.PROPOSED:
             reason = f": {row.outcome}" if row.outcome else ""
             raise NotConfirmed(f"this proposal is {row.status}{reason}; nothing was changed")

@@ -203,6 +203,13 @@ def test_a_proposal_is_confirmed_only_in_its_conversation(sqlite_store: Store) -
                   ToolContext(store=sqlite_store, session_user_id="u1", pending=request)):
         assert tools.confirm(other, request).error_kind == "not_confirmed"
     assert counter.applied == []
+    own = ToolContext(store=sqlite_store, conversation_id="c1", session_user_id="u1",
+                      pending=request)
+    assert tools.confirm(own, request).ok
+    replayed = ToolContext(store=sqlite_store, conversation_id="c2", session_user_id="u1",
+                           pending=request)  # a conversation forked from a checkpoint
+    assert tools.confirm(replayed, request).error_kind == "already_done"
+    assert counter.applied == ["blue"]
 
 
 def test_a_newer_or_declined_proposal_is_not_confirmed(sqlite_store: Store) -> None:
