@@ -55,8 +55,9 @@ class ImportRejected(StoreError):
         shown = "\n".join(str(p) for p in problems[:max_shown])
         more = len(problems) - max_shown
         tail = f"\n... and {more} more" if more > 0 else ""
+        what = "the file" if problems and all(p.field == "file" for p in problems) else self.what
         super().__init__(
-            f"{len(problems)} problem(s); nothing was imported. Fix {self.what} and re-run:\n"
+            f"{len(problems)} problem(s); nothing was imported. Fix {what} and re-run:\n"
             f"{shown}{tail}"
         )
 

@@ -464,6 +464,7 @@ def test_unsafe_or_broken_xml_is_refused(sqlite_store: Store, tmp_path: Path) ->
     with pytest.raises(ImportRejected) as caught:
         import_catalog(sqlite_store, bomb)
     assert caught.value.problems[0].message.startswith("refused: the XML EntitiesForbidden")
+    assert "Fix the file and re-run" in str(caught.value)
     broken = _broken(tmp_path, MERCHANT_XML, [("</item>", "</itm>")])
     with pytest.raises(ImportRejected) as bad:
         import_catalog(sqlite_store, broken)
