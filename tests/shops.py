@@ -19,6 +19,11 @@ The files have the shapes of small public catalogs, one row per variant:
   ``opt.color``, ``opt.capacity`` and ``attr.*`` columns; 28 products have a variant out of
   stock and another in stock, and one (1024) is out of stock in every variant.
 
+The folder ``formats/`` holds one shop per export format a shop already has (``FORMAT_SHOPS``:
+Shopify CSV, Merchant Center TSV and XML, ACP JSONL, and a plain CSV that needs its TOML
+mapping, ``plain_inkwell.map.toml``); ``build_fixture_shop(path, workdir, mapping)`` imports
+them the way ``aisle import catalog`` does.
+
 Not here: help articles, users and orders (these shops have none), or any LLM.
 """
 
@@ -32,12 +37,21 @@ from retrieval.index import ProductIndex, open_chroma
 from retrieval.search import ProductSearcher
 from store.db import Store, open_store, sqlite_url
 from store.importers import ImportReport, import_catalog
+from store.importers.columns import ColumnMap
 from tools.vocabulary import CatalogVocabulary
 
 SHOPS_DIR = Path(__file__).resolve().parents[1] / "eval" / "data" / "shops"
 OUTDOOR_GEAR = SHOPS_DIR / "outdoor_gear.csv"
 FASHION = SHOPS_DIR / "fashion.csv"
 HOME_KITCHEN = SHOPS_DIR / "home_kitchen.csv"
+FORMATS_DIR = SHOPS_DIR / "formats"
+FORMAT_SHOPS = {  # name -> (file, mapping file or None)
+    "shopify": (FORMATS_DIR / "shopify_fernwood.csv", None),
+    "merchant_tsv": (FORMATS_DIR / "merchant_larkspur.tsv", None),
+    "merchant_xml": (FORMATS_DIR / "merchant_pawsandpines.xml", None),
+    "acp": (FORMATS_DIR / "acp_voltline.jsonl", None),
+    "plain": (FORMATS_DIR / "plain_inkwell.csv", FORMATS_DIR / "plain_inkwell.map.toml"),
+}
 
 
 @dataclass
@@ -53,8 +67,9 @@ class FixtureShop:
         self.store.dispose()
 
 
-def build_fixture_shop(path: Path, workdir: Path) -> FixtureShop:
-    """Import ``path`` into ``workdir/shop.db`` and index it in ``workdir/chroma``.
+def build_fixture_shop(path: Path, workdir: Path, mapping: Path | None = None) -> FixtureShop:
+    """Import ``path`` (read through the TOML column ``mapping`` when given) into
+    ``workdir/shop.db`` and index it in ``workdir/chroma``.
 
     ``workdir`` should be empty (a pytest ``tmp_path``); an import problem raises
     ``ImportRejected`` listing every bad row, as the command line would print them.
@@ -62,7 +77,8 @@ def build_fixture_shop(path: Path, workdir: Path) -> FixtureShop:
     workdir.mkdir(parents=True, exist_ok=True)
     store = open_store(sqlite_url(workdir / "shop.db"))
     try:
-        report = import_catalog(store, path)
+        columns = ColumnMap.parse([], mapping) if mapping is not None else None
+        report = import_catalog(store, path, mapping=columns)
         embedder = HashEmbedder()
         index = ProductIndex(open_chroma(workdir / "chroma"))
         index.sync(store, embedder)

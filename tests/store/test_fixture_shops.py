@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR, FixtureShop, build_fixture_shop
+from shops import (
+    FASHION,
+    FORMAT_SHOPS,
+    HOME_KITCHEN,
+    OUTDOOR_GEAR,
+    FixtureShop,
+    build_fixture_shop,
+)
 
 from retrieval.documents import ProductRecord, load_product_records
 from retrieval.filters import ProductFilter
@@ -58,6 +65,18 @@ def test_each_file_imports_cleanly_and_is_fully_indexed(
         again = import_catalog(shop.store, path)
         assert not again.changed
         assert (again.products_unchanged, again.items_unchanged) == (products, items)
+    finally:
+        shop.close()
+
+
+@pytest.mark.parametrize("name", list(FORMAT_SHOPS))
+def test_each_format_shop_builds_and_is_fully_indexed(name: str, tmp_path: Path) -> None:
+    path, mapping = FORMAT_SHOPS[name]
+    shop = build_fixture_shop(path, tmp_path, mapping)
+    try:
+        added = shop.report.products_added
+        assert 20 <= added <= 300
+        assert (shop.searcher.indexed, shop.searcher.missing_vectors) == (added, 0)
     finally:
         shop.close()
 
