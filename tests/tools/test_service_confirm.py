@@ -8,6 +8,8 @@ executed id as the conversation (``assistant.act.proposals``) does."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -212,6 +214,35 @@ def test_eight_parallel_yeses_apply_once(shop: Store) -> None:
         row = session.get(WriteProposal, pending.request_id)
         assert row is not None and row.status == "done"
         assert (row.outcome or "").startswith("Order #W6779827 is cancelled.")
+
+
+_YES_IN_A_PROCESS = """
+import json, sys
+from store.db import Store
+from tools.base import ConfirmationRequest, ToolContext
+from tools.service import confirm
+pending = ConfirmationRequest.model_validate_json(sys.argv[2])
+ctx = ToolContext(store=Store(sys.argv[1]), session_user_id=sys.argv[3], conversation_id="c1",
+                  pending=pending)
+sys.stdin.readline()  # start together
+result = confirm(ctx, pending)
+print(json.dumps([result.ok, result.error_kind]))
+"""
+
+
+def test_yeses_from_four_processes_apply_once(shop: Store) -> None:
+    """Four replicas receive the same yes (a retried request, a replayed transcript)."""
+    ctx = _proposed(shop)
+    assert ctx.pending is not None
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([sys.executable, "-c", _YES_IN_A_PROCESS, shop.url,
+                               ctx.pending.model_dump_json(), ETHAN], cwd=root,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    outputs = [p.communicate("go\n", timeout=120)[0] for p in procs]
+    assert sorted(tuple(json.loads(out.strip().splitlines()[-1])) for out in outputs) == \
+        [(False, "already_done")] * 3 + [(True, None)]
+    assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
 
 
 def test_a_retried_yes_after_a_crash_reports_the_committed_write(shop: Store) -> None:
