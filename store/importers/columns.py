@@ -10,10 +10,11 @@ A plain catalog file (CSV, JSONL, Parquet in Aisle's own columns) is read throug
 2. a catalog column spelled the same, ignoring case, spaces and dashes (``Product ID``);
 3. a well-known synonym, when the file lacks the catalog column itself (``id`` -> product_id,
    ``name`` -> title, ``url`` -> link, ``image`` -> image_link, ``vendor`` -> brand; see
-   ``SYNONYMS``), reported as a note so the shop can see how it was read;
+   ``SYNONYMS``), reported as a note so the shop can see how it was read; a ``subcategory``
+   column is read as the second level of the category path (``Women > Dresses``);
 4. otherwise the column is ignored with a warning, naming the closest catalog column only when
    the name looks like a misspelling of it (``prise``: price), never when it merely contains it
-   (``subcategory`` is not ``category``).
+   (``price_band`` is not ``price``).
 
 A mapping that names a column the file lacks is a warning (a mapping file may serve several
 exports). A missing required column (``title``, ``price``) is a header problem that names the file's
@@ -62,6 +63,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "rating_avg": ("rating", "stars", "average_rating"),
     "rating_count": ("reviews", "review_count", "num_reviews"),
 }
+SUBCATEGORY = ("subcategory", "sub_category", "subcat")
 ALLOWED_TEXT = ", ".join(COLUMNS) + f", {ATTR_PREFIX}<name>, {OPT_PREFIX}<name>"
 
 
@@ -78,7 +80,7 @@ def _folded(name: str) -> str:
 
 def closest(column: str, candidates: tuple[str, ...] = COLUMNS) -> str | None:
     """The candidate ``column`` looks like a misspelling of, if any. A name that contains a
-    candidate or is contained in it (``subcategory``, ``cat``) is another thing, not a typo."""
+    candidate or is contained in it (``price_band``, ``cat``) is another thing, not a typo."""
     folded = _folded(column)
     by_fold = {_folded(c): c for c in candidates}
     for match in difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.75):
@@ -185,6 +187,8 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
             continue
         if target == "category" and target in taken:
             joined.setdefault(target, [taken[target]]).append(column)
+            if column not in mapping.pairs:
+                notes.append(f"read column {column!r} as the next level of category")
             continue
         if target in taken:
             problems.append(RowProblem(name, line, column, f"read as {target} like "
@@ -212,6 +216,7 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
         notes.append("no product_id column: ids are made from each row's brand and title "
                      "(see the import docs); map an id column with --map COLUMN=product_id")
     for sources in joined.values():
+        sources.sort(key=lambda c: _folded(c) in SUBCATEGORY)  # a subcategory comes second
         for source in sources:
             rename.pop(source, None)
     return Resolved(rename, notes, joined)
@@ -225,6 +230,8 @@ def _target(column: str, mapping: ColumnMap, direct: set[str]) -> str | None:
     folded = _folded(column)
     if folded in COLUMNS:
         return folded
+    if folded in SUBCATEGORY:
+        return "category"  # joined after the category column (see resolve)
     for target, names in SYNONYMS.items():
         if folded in names and target not in direct:
             return target

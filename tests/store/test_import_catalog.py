@@ -220,7 +220,7 @@ def test_rejected_file_lists_every_problem_and_commits_nothing(
 
 def test_header_problems_are_reported_before_rows(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "typo.csv"
-    path.write_text("product_id,Title,prize,subcategory\nP1,Lamp,abc,Desk\n")
+    path.write_text("product_id,Title,prize,price_band\nP1,Lamp,abc,Desk\n")
     with pytest.raises(HeaderRejected) as caught:
         import_catalog(sqlite_store, path)
     assert [str(p) for p in caught.value.problems] == [
@@ -233,12 +233,13 @@ def test_unknown_columns_are_ignored_with_a_warning_and_no_misleading_hint(
     sqlite_store: Store, tmp_path: Path
 ) -> None:
     path = tmp_path / "extra.csv"
-    path.write_text("product_id,Title,price,subcategory,prise\nP1,Lamp,12,Desk,13\n")
+    path.write_text("product_id,Title,price,price_band,prise,subcategory\nP1,Lamp,12,low,13,Desk\n")
     report = import_catalog(sqlite_store, path)
     assert report.products_added == 1
     assert report.warnings == [
         "read column 'Title' as title",
-        "ignored column(s) Aisle does not model: 'subcategory', 'prise' (did you mean 'price'? "
+        "read column 'subcategory' as category",
+        "ignored column(s) Aisle does not model: 'price_band', 'prise' (did you mean 'price'? "
         "then --map 'prise=price'); keep one as an attribute with --map 'COLUMN=attr.NAME'",
     ]
 

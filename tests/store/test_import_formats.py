@@ -368,27 +368,25 @@ def test_file_without_ids_gets_stable_ids_and_links(sqlite_store: Store, tmp_pat
         encoding="utf-8")
     report = import_catalog(sqlite_store, path)
     assert report.warnings == [
-        "read column 'name' as title", "read column 'url' as link",
-        "read column 'image' as image_link",
-        "ignored column(s) Aisle does not model: 'subcategory'; keep one as an attribute with "
-        "--map 'COLUMN=attr.NAME'",
+        "read column 'name' as title", "read column 'subcategory' as the next level of category",
+        "read column 'url' as link", "read column 'image' as image_link",
         "no product_id column: ids are made from each row's brand and title (see the import "
         "docs); map an id column with --map COLUMN=product_id",
     ]
     shop = _products(sqlite_store)
     assert len(shop) == 2
     shirt = next(p for p in shop.values() if p.title == "Linen shirt")
-    assert shirt.product_id == _expected_id("", "Linen shirt")
+    assert (shirt.product_id, shirt.category, shirt.category_leaf) == (
+        _expected_id("", "Linen shirt"), "Men > Shirts", "Shirts")
     assert shirt.attributes == {"links": {"url": "https://shop.example/p/linen-shirt",
                                           "image": "https://shop.example/i/linen-shirt.jpg"}}
     dress = next(p for p in shop.values() if p.title == "Wrap dress")
-    assert (dress.description, dress.category) == ("Midi wrap dress.", "Women")
+    assert (dress.description, dress.category) == ("Midi wrap dress.", "Women > Dresses")
     assert not import_catalog(sqlite_store, path).changed  # the same ids again
 
-    mapped = import_catalog(sqlite_store, path, mapping=ColumnMap.parse(
-        ["category=category", "subcategory=category"]))
-    assert (mapped.products_updated, mapped.products_unchanged) == (2, 0)
-    assert _products(sqlite_store)[shirt.product_id].category == "Men > Shirts"
+    flat = import_catalog(sqlite_store, path, mapping=ColumnMap.parse(["subcategory=-"]))
+    assert (flat.products_updated, flat.products_unchanged) == (2, 0)
+    assert _products(sqlite_store)[shirt.product_id].category == "Men"
 
     twice = tmp_path / "twice.csv"
     twice.write_text(f"name,price,description\nLinen shirt,45,{long}\nLinen shirt,40,{long}x\n")
