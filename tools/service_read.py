@@ -183,8 +183,9 @@ def item_out(item: Item) -> Variant:
 
 @tool
 def find_user_id_by_email(ctx: ToolContext, email: Email) -> str:
-    """Find the customer's user id by email, to identify them for this conversation. Try this
-    first; use find_user_id_by_name_zip only if the email is not found or not remembered.
+    """Find the customer's user id by the email the shopper typed in this conversation, to
+    identify them. Try this first; use find_user_id_by_name_zip only if the email is not found
+    or not remembered.
 
     Args:
         email: The customer's email, such as 'something@example.com'.
@@ -199,8 +200,9 @@ def find_user_id_by_email(ctx: ToolContext, email: Email) -> str:
 
 @tool
 def find_user_id_by_name_zip(ctx: ToolContext, first_name: Text, last_name: Text, zip: Code) -> str:
-    """Find the customer's user id by first name, last name and zip code, to identify them for
-    this conversation. Use it only when the email is not found or not remembered.
+    """Find the customer's user id by the first name, last name and zip code the shopper typed
+    in this conversation, to identify them. Use it only when the email is not found or not
+    remembered.
 
     Args:
         first_name: The customer's first name, such as 'John'.
