@@ -11,7 +11,8 @@ Qty``), and rows with only ``Image Src`` add more images. How it lands in the ca
   option means the product has no options;
 - ``Body (HTML)`` becomes plain text; ``Product Category`` (Shopify's taxonomy path, ``A > B``)
   is the category, else ``Type``; ``Type`` is the product type;
-- a variant is available when Shopify does not track its stock, when it sells out of stock
+- a variant is available when Shopify does not track its stock (or the export has no
+  ``Variant Inventory Qty`` column), when it sells out of stock
   (``Variant Inventory Policy`` = ``continue``), or when ``Variant Inventory Qty`` > 0; a draft
   or archived product (``Status``, or ``Published`` = false) is kept with every variant
   unavailable;
@@ -79,7 +80,7 @@ def read_shopify(path: Path, name: str) -> CatalogFile:
         groups[values["Handle"]].append((line, values))
     hidden = 0
     for handle_name, group in groups.items():
-        hidden += _product(catalog, handle_name, group, attrs)
+        hidden += _product(catalog, handle_name, group, attrs, "Variant Inventory Qty" in header)
     if hidden:
         catalog.notes.append(f"{hidden} draft, archived or unpublished product(s) imported with "
                              "every variant unavailable")
@@ -109,7 +110,7 @@ def _check_header(name: str, header: list[str]) -> dict[str, str]:
 
 
 def _product(catalog: CatalogFile, handle: str, group: list[tuple[int, dict[str, str]]],
-             attrs: dict[str, str]) -> int:
+             attrs: dict[str, str], counted: bool) -> int:
     """Append the handle's variant rows; returns 1 when the product is not for sale."""
     head = next((v for _, v in group if "Title" in v), group[0][1])
     names = {n: head.get(f"Option{n} Name", "") for n in "123"}
@@ -142,13 +143,15 @@ def _product(catalog: CatalogFile, handle: str, group: list[tuple[int, dict[str,
         catalog.rows.append(RawRow(line, {
             **product, "options": options, "price": values.get("Variant Price"),
             "item_id": values.get("Variant SKU") or item_id_for(handle, options),
-            "available": False if hidden else _available(catalog, line, values),
+            "available": False if hidden else _available(catalog, line, values, counted),
         }))
     return int(hidden)
 
 
-def _available(catalog: CatalogFile, line: int, values: dict[str, str]) -> bool | None:
-    if not values.get("Variant Inventory Tracker") and "Variant Inventory Qty" not in values:
+def _available(catalog: CatalogFile, line: int, values: dict[str, str], counted: bool
+               ) -> bool | None:
+    """``counted``: the export has a ``Variant Inventory Qty`` column (newer exports may not)."""
+    if not counted or not values.get("Variant Inventory Tracker"):
         return True
     if values.get("Variant Inventory Policy", "").lower() == "continue":
         return True

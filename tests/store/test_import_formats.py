@@ -491,3 +491,18 @@ def test_parquet_with_a_mapping(sqlite_store: Store, tmp_path: Path) -> None:
         "the mapping names 'notes', which the file does not have"]
     assert {p.product_id: p.price for p in _products(sqlite_store).values()} == {
         "L1": 25.0, "L2": 80.0}
+
+
+def test_shopify_export_without_quantities_counts_everything_available(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "products_export.csv"
+    path.write_text(
+        "Handle,Title,Body (HTML),Vendor,Option1 Name,Option1 Value,Variant SKU,"
+        "Variant Inventory Tracker,Variant Price,Status\n"
+        "mug,Mug,<p>Stoneware &amp; glaze</p>,Claybird,Colour,White,MUG-W,shopify,12.00,active\n"
+        "mug,,,,,Blue,MUG-B,shopify,12.00,\n", encoding="utf-8")
+    import_catalog(sqlite_store, path)
+    assert _items(sqlite_store, "mug") == [("MUG-W", {"colour": "White"}, 12.0, True),
+                                           ("MUG-B", {"colour": "Blue"}, 12.0, True)]
+    assert _products(sqlite_store)["mug"].description == "Stoneware & glaze"
