@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -97,9 +98,10 @@ def _detect(path: Path, suffix: str) -> str:
     header = {h.strip().strip('"') for h in first.replace("\t", ",").split(",")}
     if "Handle" in header and any(h.startswith(("Variant ", "Body (HTML)")) for h in header):
         return "shopify"
-    if header & ACP_FLAGS:
+    folded = {re.sub(r"\s+", "_", h.lower().removeprefix("g:")) for h in header}
+    if folded & ACP_FLAGS:
         return "acp"
-    if {"id", "title"} <= header and header & MERCHANT_FIELDS:
+    if {"id", "title"} <= folded and folded & MERCHANT_FIELDS:
         return "merchant"
     return "aisle"
 

@@ -1,7 +1,8 @@
 """Reading product feeds: Google Merchant Center (TSV/CSV or RSS/Atom XML) and the Agentic
 Commerce Protocol product feed (JSONL or CSV/TSV), gzipped or not.
 
-Both describe one purchasable item per record with much the same fields, so one mapping serves:
+Both describe one purchasable item per record with much the same fields, so one mapping serves
+(field names are matched ignoring case, a ``g:`` prefix, and spaces for underscores):
 
 - ``id`` (ACP also ``item_id``) is the variant id; ``item_group_id`` (ACP also ``group_id``)
   the product id, and a record without a group is a product of its own (product id = ``id``);
@@ -171,7 +172,7 @@ def _catalog(name: str, fmt: str, records: list[Record], problems: list[RowProbl
     keys: dict[str, int] = {}
     clean: list[Record] = []
     for line, record in records:
-        values = {ALIASES.get(k.strip(), k.strip()): _cell(v) for k, v in record.items()}
+        values = {_key(k): _cell(v) for k, v in record.items()}
         for key in values:
             keys.setdefault(key, line)
         clean.append((line, {k: v for k, v in values.items() if v is not None}))
@@ -203,6 +204,12 @@ def _catalog(name: str, fmt: str, records: list[Record], problems: list[RowProbl
         _group(catalog, product_id, group, currency)
     _one_currency(catalog, currency)
     return catalog
+
+
+def _key(name: str) -> str:
+    """A feed field's name as this module knows it: ``g:Item Group ID`` -> ``item_group_id``."""
+    key = re.sub(r"\s+", "_", name.strip().lower().removeprefix("g:"))
+    return ALIASES.get(key, key)
 
 
 def _cell(value: Any) -> Any:

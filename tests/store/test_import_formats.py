@@ -506,3 +506,14 @@ def test_shopify_export_without_quantities_counts_everything_available(
     assert _items(sqlite_store, "mug") == [("MUG-W", {"colour": "White"}, 12.0, True),
                                            ("MUG-B", {"colour": "Blue"}, 12.0, True)]
     assert _products(sqlite_store)["mug"].description == "Stoneware & glaze"
+
+
+def test_merchant_field_names_in_any_case_with_spaces(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "feed.txt"
+    path.write_text("ID\tTitle\tPrice\tItem Group ID\tAvailability\tColor\n"
+                    "T1\tTee - Red\t10.00 USD\tT\tin stock\tRed\n"
+                    "T2\tTee - Blue\t10.00 USD\tT\tout of stock\tBlue\n", encoding="utf-8")
+    report = import_catalog(sqlite_store, path)
+    assert report.format == "merchant" and _products(sqlite_store)["T"].title == "Tee"
+    assert _items(sqlite_store, "T") == [("T1", {"color": "Red"}, 10.0, True),
+                                         ("T2", {"color": "Blue"}, 10.0, False)]
