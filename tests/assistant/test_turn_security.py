@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -237,3 +238,17 @@ def test_a_replayed_conversation_applies_nothing(demo: Shop, bot: Bot) -> None:
     replayed = assistant.chat("yes", "replay", SHOPPER)
     assert replayed.text.startswith(f"That's already done: Order {order_id} is cancelled.")
     assert _payments(demo, order_id) == payments
+
+
+def test_eight_yeses_at_once_in_one_conversation_cancel_once(demo: Shop, bot: Bot) -> None:
+    """A double-clicked button, a retrying client and a replayed request, all at once."""
+    order_id = _pending_order(demo, SHOPPER)
+    assistant = bot(demo)
+    assistant.chat("I want to cancel my pending order", "many", SHOPPER)
+    assert assistant.chat("I ordered it by mistake", "many", SHOPPER).kind == "confirmation"
+    payments = _payments(demo, order_id)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda _: bot(demo).chat("yes", "many", SHOPPER), range(8)))
+    said = sorted(r.text.split(":")[0].split(".")[0] for r in replies)
+    assert said == ["Done"] + ["That's already done"] * 7
+    assert _payments(demo, order_id) == payments + 1
