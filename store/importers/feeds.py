@@ -189,21 +189,30 @@ def _catalog(name: str, fmt: str, records: list[Record], problems: list[RowProbl
     if ignored:
         catalog.notes.append(f"ignored {len(ignored)} {label} field(s) Aisle does not model: "
                              + ", ".join(ignored))
-    hidden = [r for r in clean if str(r[1].get("enable_search", "true")).lower() == "false"]
+    hidden = [line for line, values in clean if not _searchable(values)]
     if hidden:
         catalog.notes.append(f"left out {len(hidden)} record(s) with enable_search false "
-                             f"(lines {', '.join(str(line) for line, _ in hidden[:10])})")
+                             f"(lines {', '.join(str(line) for line in hidden[:10])})")
     groups: dict[str, list[Record]] = defaultdict(list)
     for line, values in clean:
-        if str(values.get("enable_search", "true")).lower() == "false":
+        if not _searchable(values):
             continue
-        group = values.get("item_group_id") or values.get("id")
-        groups[str(group) if group is not None else f"line {line}"].append((line, values))
+        if values.get("id") is None:
+            catalog.problems.append(RowProblem(name, line, "id", "required; every item needs "
+                                               "its own id"))
+            continue
+        group = values.get("item_group_id") or values["id"]
+        groups[str(group)].append((line, values))
     currency: list[tuple[int, str, str, str]] = []
     for product_id, group in groups.items():
         _group(catalog, product_id, group, currency)
     _one_currency(catalog, currency)
     return catalog
+
+
+def _searchable(values: dict[str, Any]) -> bool:
+    """ACP's flag: false means the shop does not want the item surfaced."""
+    return str(values.get("enable_search", "true")).lower() != "false"
 
 
 def _key(name: str) -> str:

@@ -297,8 +297,7 @@ def test_acp_feed_without_prices_is_a_header_problem_and_one_record_without_id_a
         import_catalog(sqlite_store, broken)
     assert not isinstance(row.value, HeaderRejected)
     assert [str(p) for p in row.value.problems] == [
-        "broken_acp_voltline.jsonl:1: id: required because product 'VL-anc-over-ear' has 3 rows"
-        " (lines 1, 2, 3); give each row its own item id"]
+        "broken_acp_voltline.jsonl:1: id: required; every item needs its own id"]
     assert _products(sqlite_store) == {}
 
 
