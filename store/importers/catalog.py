@@ -15,9 +15,9 @@ the file does not have at all keeps the stored value of existing rows (a file wi
 product's variants, stored ones included.
 
 Products and variants in the store but absent from the file are left as they are, unless the
-caller asks to ``prune``: then they are deleted in the same transaction (with the reviews of the
-deleted products), so the store holds exactly the file's catalog. Orders keep their lines,
-which copy the name, price and options they were bought with.
+caller asks to ``prune``: then they are deleted in the same transaction (with the reviews and
+relevance labels of the deleted products), so the store holds exactly the file's catalog.
+Orders keep their lines, which copy the name, price and options they were bought with.
 
 Not here: reading formats (``catalog_read``), the search index (``aisle index`` re-embeds only
 products whose text changed, by content hash).
@@ -48,7 +48,7 @@ from store.importers.columns import (
 )
 from store.importers.feed_values import item_id_for, short
 from store.importers.upsert import ImportReport, Row, apply, diff, load_by, note_source, same
-from store.models import Item, Product, Review, utcnow
+from store.models import Item, LabelledQuery, Product, Review, utcnow
 
 
 def import_catalog(
@@ -267,8 +267,8 @@ def _write(
 
 
 def _prune(session: Session, rows: list[CatalogRow], report: ImportReport) -> None:
-    """Delete stored products absent from the file (their variants and reviews too) and stored
-    variants of the file's products that the file no longer lists."""
+    """Delete stored products absent from the file (their variants, reviews and relevance labels
+    too) and stored variants of the file's products that the file no longer lists."""
     products = {r.product_id for r in rows}
     items = {r.item_id for r in rows if r.item_id}
     stored_products = set(session.scalars(select(col(Product.product_id))))
@@ -281,6 +281,7 @@ def _prune(session: Session, rows: list[CatalogRow], report: ImportReport) -> No
     for start in range(0, len(gone), 2_000):
         chunk = gone[start:start + 2_000]
         session.execute(delete(Review).where(col(Review.product_id).in_(chunk)))
+        session.execute(delete(LabelledQuery).where(col(LabelledQuery.product_id).in_(chunk)))
         session.execute(delete(Product).where(col(Product.product_id).in_(chunk)))
 
 

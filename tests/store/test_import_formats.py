@@ -15,7 +15,7 @@ from store.db import Store
 from store.errors import HeaderRejected, ImportRejected
 from store.importers.catalog import import_catalog
 from store.importers.columns import ColumnMap
-from store.models import Item, Product
+from store.models import Item, LabelledQuery, Product, Review
 
 FORMATS = Path(__file__).resolve().parents[2] / "eval" / "data" / "shops" / "formats"
 SHOPIFY = FORMATS / "shopify_fernwood.csv"
@@ -326,10 +326,17 @@ def test_changed_feed_updates_only_what_changed_and_prune_removes_the_rest(
     assert all(after[p].updated_at == before[p] for p in before if p != "LH-1004")
     assert "LH-1008" in after
 
+    with store.session() as s:  # rows that point at the knife go with it
+        s.add(Review(product_id="LH-1008", rating=5, text="Cuts sourdough cleanly."))
+        s.add(LabelledQuery(query_id="q1", query="bread knife", product_id="LH-1008",
+                            relevance=2, split="test"))
     pruned = import_catalog(store, feed, prune=True)
     assert (pruned.products_removed, pruned.items_removed, pruned.products_unchanged) == (1, 1, 26)
     assert "1 product(s) removed" in pruned.summary()
     assert "LH-1008" not in _products(store) and _items(store, "LH-1008") == []
+    with store.session() as s:
+        assert s.scalars(select(Review)).all() == []
+        assert s.scalars(select(LabelledQuery)).all() == []
     again = import_catalog(store, feed, prune=True)
     assert not again.changed
 
