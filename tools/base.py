@@ -126,8 +126,9 @@ class ToolContext:
     """What every tool receives first. ``session_user_id`` is the conversation's identified
     customer: set by code from a signed-in session or from credentials the shopper typed,
     never from an argument the model chose. ``pending`` is the proposal waiting for a yes and
-    ``executed`` the keys of proposals already carried out (both from the stored conversation);
-    ``conversation_id`` binds proposals to the conversation that may confirm them.
+    ``executed`` the keys of proposals already carried out (both from the stored conversation,
+    never from a client); ``conversation_id`` is recorded with each proposal (a newer one
+    supersedes it there).
     ``operator`` (replays, admin scripts) lifts the account guards; the model can never set
     it.
 
@@ -347,7 +348,10 @@ class ToolSet:
         """Execute the pending proposal (``ctx.pending``) after the shopper's yes, once.
 
         ``request`` (an id, or the request with its arguments) must be the pending proposal,
-        stored for this conversation and customer with the same arguments. The write is
+        stored for this customer with the same arguments. The pending proposal comes only from
+        the stored conversation state, so a conversation that holds it is this conversation or
+        one continued from its checkpoint (a stateless OpenAI client's next turn); the store,
+        not the conversation, makes it run once. The write is
         checked again against the current data, then the stored proposal is consumed and the
         write applied in one transaction. A proposal already consumed (by a second yes, a
         replay, another process, or before a crash) applies nothing: the result is an
@@ -388,11 +392,7 @@ class ToolSet:
         if row is None or row.key != pending.key or row.action != pending.action or \
                 (row.user_id != ctx.session_user_id and not ctx.operator):
             raise mismatch
-        # A replayed transcript (a conversation forked from a checkpoint) is told what was
-        # done; only the proposal's own conversation may consume it.
         ToolSet._already_done(ctx, pending.request_id)
-        if row.conversation_id != ctx.conversation_id:
-            raise mismatch
         if row.status != ProposalStatus.PROPOSED:
             reason = f": {row.outcome}" if row.outcome else ""
             raise NotConfirmed(f"this proposal is {row.status}{reason}; nothing was changed")

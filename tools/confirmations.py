@@ -3,10 +3,12 @@ yes once, settling a proposal that failed or was declined.
 
 A proposal is stored when a write tool proposes it, under a server-issued id, with its exact
 arguments, its conversation and its customer; a newer proposal in the same conversation
-supersedes the older one. A yes is consumed by one conditional UPDATE (``status`` from
-``proposed`` to ``done``) in the same transaction as the write itself and the record of what
-the write did: two processes, eight threads or a replayed transcript can consume it once, and
-after a crash the row says whether the write committed and what it did.
+supersedes the older one. Only the customer it was made for can confirm it, and only from a
+conversation state that holds it (``tools.base.ToolSet.confirm``). A yes is consumed by one
+conditional UPDATE (``status`` from ``proposed`` to ``done``) in the same transaction as the
+write itself and the record of what the write did: two processes, eight threads or a replayed
+transcript can consume it once, and after a crash the row says whether the write committed and
+what it did.
 
 Not here: checking or applying the write (``tools.base.ToolSet.confirm``, the write tools).
 """

@@ -224,17 +224,21 @@ def test_a_yes_retried_after_a_lost_reply_says_what_was_done(
     assert _payments(demo, order_id) == payments + 1
 
 
-def test_a_replayed_conversation_applies_nothing(demo: Shop, bot: Bot) -> None:
-    """A checkpoint of the conversation taken while the proposal waited, confirmed after the
-    original: the replay is told what was done."""
+def test_a_stateless_client_confirms_once_and_its_replay_applies_nothing(
+        demo: Shop, bot: Bot) -> None:
+    """As /v1 serves a client that resends the transcript: each turn runs in a fresh session
+    continued from the checkpoint of the transcript so far. The yes confirms; the same
+    transcript sent again (a replay) is told what was done."""
     order_id = _pending_order(demo, SHOPPER)
     assistant = bot(demo)
-    assistant.chat("I want to cancel my pending order", "orig", SHOPPER)
-    assistant.chat("I ordered it by mistake", "orig", SHOPPER)
-    conversation.copy_state(demo.store, "orig", "replay")
-    assert assistant.chat("yes", "orig", SHOPPER).text.startswith(
+    assistant.chat("I want to cancel my pending order", "turn1", SHOPPER)
+    assert assistant.chat("I ordered it by mistake", "turn1", SHOPPER).kind == "confirmation"
+    conversation.copy_state(demo.store, "turn1", "checkpoint")
+    conversation.fork_session(demo.store, "checkpoint", "turn2", [])
+    assert assistant.chat("yes", "turn2", SHOPPER).text.startswith(
         f"Done. Order {order_id} is cancelled.")
     payments = _payments(demo, order_id)
+    conversation.fork_session(demo.store, "checkpoint", "replay", [])
     replayed = assistant.chat("yes", "replay", SHOPPER)
     assert replayed.text.startswith(f"That's already done: Order {order_id} is cancelled.")
     assert _payments(demo, order_id) == payments

@@ -191,23 +191,22 @@ def test_write_is_proposed_then_confirmed_once(sqlite_store: Store) -> None:
     assert reproposed.error_kind == "not_confirmed" and reproposed.data is None
 
 
-def test_a_proposal_is_confirmed_only_in_its_conversation(sqlite_store: Store) -> None:
+def test_a_proposal_is_confirmed_by_its_customer_once(sqlite_store: Store) -> None:
     counter = Counter()
     tools = _toy_tools(counter)
     request = tools.call(ToolContext(store=sqlite_store, conversation_id="c1",
                                      session_user_id="u1"), "set_label", {"label": "blue"}).data
-    for other in (ToolContext(store=sqlite_store, conversation_id="c2", session_user_id="u1",
+    for other in (ToolContext(store=sqlite_store, conversation_id="c1", session_user_id="u2",
                               pending=request),
-                  ToolContext(store=sqlite_store, conversation_id="c1", session_user_id="u2",
-                              pending=request),
-                  ToolContext(store=sqlite_store, session_user_id="u1", pending=request)):
+                  ToolContext(store=sqlite_store, conversation_id="c1", pending=request)):
         assert tools.confirm(other, request).error_kind == "not_confirmed"
     assert counter.applied == []
-    own = ToolContext(store=sqlite_store, conversation_id="c1", session_user_id="u1",
-                      pending=request)
-    assert tools.confirm(own, request).ok
-    replayed = ToolContext(store=sqlite_store, conversation_id="c2", session_user_id="u1",
-                           pending=request)  # a conversation forked from a checkpoint
+    # a stateless client's next turn runs in a session continued from the checkpoint
+    continued = ToolContext(store=sqlite_store, conversation_id="c2", session_user_id="u1",
+                            pending=request)
+    assert tools.confirm(continued, request).ok
+    replayed = ToolContext(store=sqlite_store, conversation_id="c3", session_user_id="u1",
+                           pending=request)  # the same transcript sent again
     assert tools.confirm(replayed, request).error_kind == "already_done"
     assert counter.applied == ["blue"]
 
