@@ -237,6 +237,7 @@ async def test_health_docs_and_widget(client: httpx.AsyncClient) -> None:
     assert health["ranker"] == {"state": "retrieval order", "trained": False}
     assert health["llm"] == {"backend": "ScriptedChat", "model": "scripted"}
     assert health["turns"]["concurrency"] == 1  # the embedded model: one turn at a time
+    assert health["rate_limits"] == {"storage": "memory", "ok": True}
     schema = (await client.get("/openapi.json")).json()
     assert "/api/v1/sessions/{session_id}/messages" in schema["paths"]
     assert "/v1/chat/completions" in schema["paths"]

@@ -56,6 +56,7 @@ def test_two_replicas_share_one_limit(tmp_path: Path, redis_url: str) -> None:
         codes = [client.get("/v1/models", headers=ok).status_code
                  for client in (a, b, a, b)]
         assert codes == [200, 200, 200, 429]  # one replica alone would allow 3 more
+        assert a.get("/healthz").json()["rate_limits"] == {"storage": "redis", "ok": True}
         bad = {"Authorization": "Bearer aisle_00000000_nope"}
         failures = [client.get("/v1/models", headers=bad).status_code
                     for client in (a, b, a, b, a)]
@@ -75,7 +76,8 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_a_silent_redis_leaves_each_process_counting_alone(caplog: Any) -> None:
+def test_a_silent_redis_leaves_each_process_counting_alone(tmp_path: Path, caplog: Any
+                                                          ) -> None:
     limiter = RateLimiter(f"redis://127.0.0.1:{_closed_port()}/0", namespace="t")
     assert not limiter.check()
     rate = Rate(per_minute=6, burst=2)
@@ -83,6 +85,13 @@ def test_a_silent_redis_leaves_each_process_counting_alone(caplog: Any) -> None:
         assert [limiter.hit("a", rate) for _ in range(2)] == [0.0, 0.0]
         assert limiter.hit("a", rate) > 0  # still limited, in memory
     assert "counting in this process" in caplog.text
+    runtime, app = replica(tmp_path, redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
+    with TestClient(app) as http:
+        health = http.get("/healthz")
+        assert health.status_code == 200  # no outage for a silent Redis, but it says so
+        assert health.json()["rate_limits"] == {"storage": "redis", "ok": False}
+        assert http.post("/api/v1/sessions").status_code == 201
+    runtime.store.dispose()
 
 
 @pytest.fixture

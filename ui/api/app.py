@@ -96,6 +96,7 @@ def create_app(
         assistant=assistant or runtime.assistant(),
         gate=gate or TurnGate(settings.turn_concurrency, settings.turn_queue_seconds),
         authenticate=caller_dependency(settings, store, limiter, verifier),
+        limiter=limiter,
     )
     app.state.runtime = runtime
     install_error_handlers(app)
@@ -144,6 +145,9 @@ def healthz(request: Request) -> JSONResponse:
     }
     body["llm"] = {"backend": type(deps.llm).__name__, "model": getattr(deps.llm, "model", None)}
     body["turns"] = {"concurrency": aisle.gate.limit, "queue_seconds": aisle.gate.wait_seconds}
+    # Redis down is no outage (each process then counts alone), so it never makes this a 503.
+    body["rate_limits"] = {"storage": "redis" if aisle.limiter.shared else "memory",
+                           "ok": aisle.limiter.check()}
     return JSONResponse(body, status_code=200 if body["store"]["ok"] else 503)
 
 

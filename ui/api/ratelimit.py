@@ -66,7 +66,10 @@ class RateLimiter:
 
     @staticmethod
     def _storage(url: str) -> Storage:
-        storage = storage_from_string(url)
+        # A Redis that stops answering must cost a request a second at most, not hang it.
+        options = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0} \
+            if url.startswith(("redis://", "rediss://")) else {}
+        storage = storage_from_string(url, **options)
         assert isinstance(storage, Storage)  # a synchronous URL scheme (redis://, memory://)
         return storage
 

@@ -1,5 +1,6 @@
 """What the API's routes share, kept on ``app.state`` (one per app, nothing module-global): the
-settings, the store, the assistant, the turn gate and the authenticating dependency.
+settings, the store, the assistant, the turn gate, the authenticating dependency and the
+rate limiter.
 
 Routers are plain module-level ``APIRouter`` objects; they reach these through ``services`` and
 ``caller``, so several apps (tests, replicas in one process) never share state.
@@ -15,6 +16,7 @@ from fastapi import Request
 from assistant.agent import Assistant
 from assistant.settings import Settings
 from store.db import Store
+from ui.api.ratelimit import RateLimiter
 from ui.api.security import Caller
 from ui.api.turns import TurnGate
 
@@ -26,6 +28,7 @@ class ApiServices:
     assistant: Assistant  # swap ``assistant.deps.ranker`` in place to switch rankers live
     gate: TurnGate
     authenticate: Callable[[Request], Caller]
+    limiter: RateLimiter
 
 
 def services(request: Request) -> ApiServices:
