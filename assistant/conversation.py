@@ -4,8 +4,8 @@ them goes through here.
 A conversation row holds the ``ConversationState`` (``assistant.state``) as JSON; a turn row
 holds the shopper's message and the reply. Nothing lives in process memory between turns, so
 any API replica can serve any session. Besides the agent's own load and save, the API starts
-sessions (signed in or not), finds the one ongoing session of an OpenAI ``user`` value, and
-keeps checkpoints for stateless OpenAI clients (``ui.api.sessions`` decides their names).
+sessions (signed in as the shopper the shop vouched for, or not) and keeps checkpoints for
+stateless OpenAI clients (``ui.api.sessions`` decides their names).
 
 Not here: deciding anything about the state (``assistant.policy``, ``assistant.act``).
 """
@@ -78,14 +78,6 @@ def start_session(store: Store, session_id: str, user_id: str | None = None,
         session.refresh(row)
         session.expunge(row)
         return row
-
-
-def ensure_session(store: Store, session_id: str) -> None:
-    """Create an empty session row unless one exists."""
-    with store.session() as session:
-        if session.get(Conversation, session_id) is None:
-            session.add(Conversation(session_id=session_id,
-                                     state=ConversationState().model_dump(mode="json")))
 
 
 def get_session(store: Store, session_id: str) -> Conversation | None:
