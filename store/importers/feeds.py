@@ -9,7 +9,8 @@ Both describe one purchasable item per record with much the same fields, so one 
 - the product's title is ACP's ``item_group_title``, else the words the group's titles share
   (``Merino Tee - Navy / M`` and ``... / L`` -> ``Merino Tee - Navy``), else the first title;
   description (HTML made text), brand and ratings come from the group's first record;
-- ``price`` (``15.00 USD``) is the price, ``sale_price`` wins when given; every price of a file
+- ``price`` (``15.00 USD``) is the price, ``sale_price`` wins when given (and, with a
+  ``sale_price_effective_date``, while today is within it); every price of a file
   must be in one currency (the one most prices use); ``availability`` (``in_stock``,
   ``out_of_stock``, ``preorder``, ``backorder``), else ACP's ``inventory_quantity`` > 0, says
   whether it can be bought;
@@ -31,6 +32,7 @@ import csv
 import json
 import re
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
@@ -52,6 +54,7 @@ USED = {"id", "item_group_id", "item_group_title", "title", "description", "link
         "additional_image_link", "price", "sale_price", "availability", "inventory_quantity",
         "brand", "product_type", "product_category", "google_product_category",
         "product_review_rating", "product_review_count", "condition", "enable_search",
+        "sale_price_effective_date",
         "enable_checkout", *FACETS}
 REQUIRED = ("id", "title", "price")
 FIELDS = {"item_id": "id", "product_id": "item_group_id", "rating_avg": "product_review_rating",
@@ -297,7 +300,8 @@ def _shared_title(titles: list[Any]) -> Any:
 def _price(catalog: CatalogFile, line: int, values: dict[str, Any],
            currency: list[tuple[int, str, str, str]]) -> Any:
     """The amount as text; its currency is noted in ``currency`` for ``_one_currency``."""
-    column = "sale_price" if values.get("sale_price") else "price"
+    column = "sale_price" if values.get("sale_price") and _on_sale(catalog, line, values) \
+        else "price"
     raw = values.get(column)
     if raw is None or isinstance(raw, int | float):
         return raw
@@ -309,6 +313,25 @@ def _price(catalog: CatalogFile, line: int, values: dict[str, Any],
     if unit:
         currency.append((line, column, str(raw), unit))
     return amount
+
+
+def _on_sale(catalog: CatalogFile, line: int, values: dict[str, Any]) -> bool:
+    """No ``sale_price_effective_date`` (``start/end``, ISO 8601) or today within it."""
+    period = values.get("sale_price_effective_date")
+    if not isinstance(period, str):
+        return True
+    start, _, end = period.partition("/")
+    try:
+        bounds = [datetime.fromisoformat(b.strip()) for b in (start, end)]
+    except ValueError:
+        catalog.problems.append(RowProblem(
+            catalog.name, line, "sale_price_effective_date", "must be two ISO 8601 dates "
+            "joined by '/', e.g. 2026-11-01T00:00-0800/2026-11-30T23:59-0800, got "
+            f"{short(period)}"))
+        return False
+    now = datetime.now(UTC)
+    begin, finish = (b if b.tzinfo else b.replace(tzinfo=UTC) for b in bounds)
+    return begin <= now <= finish
 
 
 def _one_currency(catalog: CatalogFile, currency: list[tuple[int, str, str, str]]) -> None:

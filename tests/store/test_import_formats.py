@@ -523,3 +523,23 @@ def test_merchant_field_names_in_any_case_with_spaces(sqlite_store: Store, tmp_p
     assert report.format == "merchant" and _products(sqlite_store)["T"].title == "Tee"
     assert _items(sqlite_store, "T") == [("T1", {"color": "Red"}, 10.0, True),
                                          ("T2", {"color": "Blue"}, 10.0, False)]
+
+
+def test_sale_price_counts_only_within_its_dates(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "feed.tsv"
+    path.write_text(
+        "id\ttitle\tprice\tsale_price\tsale_price_effective_date\tavailability\n"
+        "A\tPast sale\t20.00 USD\t15.00 USD\t2020-01-01T00:00-0800/2020-02-01T00:00-0800\t"
+        "in_stock\n"
+        "B\tOpen sale\t20.00 USD\t15.00 USD\t2020-01-01T00:00Z/2999-01-01T00:00Z\tin_stock\n"
+        "C\tNo dates\t20.00 USD\t12.00 USD\t\tin_stock\n"
+        "D\tBad dates\t20.00 USD\t12.00 USD\tsoon\tin_stock\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_catalog(sqlite_store, path)
+    assert [str(p) for p in caught.value.problems] == [
+        "feed.tsv:5: sale_price_effective_date: must be two ISO 8601 dates joined by '/', e.g. "
+        "2026-11-01T00:00-0800/2026-11-30T23:59-0800, got 'soon'"]
+    path.write_text("\n".join(path.read_text().splitlines()[:4]) + "\n", encoding="utf-8")
+    import_catalog(sqlite_store, path)
+    assert {p.product_id: p.price for p in _products(sqlite_store).values()} == {
+        "A": 20.0, "B": 15.0, "C": 12.0}
