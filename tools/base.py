@@ -239,6 +239,11 @@ class Tool:
         return self.arguments.model_validate(args).model_dump(mode="json")
 
 
+def _already_done(outcome: str | None) -> AlreadyDone:
+    return AlreadyDone("this change was already made; nothing was changed again",
+                       data=outcome or "")
+
+
 def _shown(value: Any) -> str:
     """A rejected value as the model is told it: short, whatever was sent."""
     text = repr(value)
@@ -351,12 +356,12 @@ class ToolSet:
         stored for this customer with the same arguments. The pending proposal comes only from
         the stored conversation state, so a conversation that holds it is this conversation or
         one continued from its checkpoint (a stateless OpenAI client's next turn); the store,
-        not the conversation, makes it run once. The write is
-        checked again against the current data, then the stored proposal is consumed and the
-        write applied in one transaction. A proposal already consumed (by a second yes, a
-        replay, another process, or before a crash) applies nothing: the result is an
-        ``already_done`` refusal whose ``data`` is what the write did. A failed write closes
-        the proposal with its reason. The caller records the key as executed."""
+        not the conversation, makes it run once. The write is checked again against the
+        current data, then the stored proposal is consumed and the write applied in one
+        transaction. A proposal already consumed (by a second yes, a replay, another process,
+        or before a crash) applies nothing: the result is an ``already_done`` refusal whose
+        ``data`` is what the write did. A failed write closes the proposal with its reason.
+        The caller records the key as executed."""
         try:
             pending = self._pending(ctx, request)
             found = self._get(pending.action)
@@ -370,7 +375,9 @@ class ToolSet:
                     confirmations.record_outcome(session, pending.request_id, result.content)
                 return result
             except Refusal as refusal:
-                self._already_done(ctx, pending.request_id)  # another yes won meanwhile
+                now = confirmations.find(ctx.store, pending.request_id)
+                if now is not None and now.status == ProposalStatus.DONE:
+                    raise _already_done(now.outcome) from refusal  # another yes won meanwhile
                 confirmations.settle(ctx.store, pending.request_id, ProposalStatus.FAILED,
                                      refusal.message)
                 raise
@@ -392,18 +399,12 @@ class ToolSet:
         if row is None or row.key != pending.key or row.action != pending.action or \
                 (row.user_id != ctx.session_user_id and not ctx.operator):
             raise mismatch
-        ToolSet._already_done(ctx, pending.request_id)
+        if row.status == ProposalStatus.DONE:
+            raise _already_done(row.outcome)
         if row.status != ProposalStatus.PROPOSED:
             reason = f": {row.outcome}" if row.outcome else ""
             raise NotConfirmed(f"this proposal is {row.status}{reason}; nothing was changed")
         return pending
-
-    @staticmethod
-    def _already_done(ctx: ToolContext, request_id: str) -> None:
-        row = confirmations.find(ctx.store, request_id)
-        if row is not None and row.status == ProposalStatus.DONE:
-            raise AlreadyDone("this change was already made; nothing was changed again",
-                              data=row.outcome or "")
 
     def execute_confirmed(self, ctx: ToolContext, name: str,
                           arguments: dict[str, Any] | str | None) -> ToolResult:
