@@ -8,7 +8,8 @@
   price of a variant meeting them (a suggested item must itself meet them);
 - ``echo``: the text restates the shopper's message: a run of 6+ of its words (the slot
   values it was phrased with do not count), or >= 80% of its content words when it has at
-  least ``ECHO_MIN_WORDS`` of them and they are at least half of the reply's own;
+  least ``ECHO_MIN_WORDS`` of them and they are at least half of the reply's own (an option
+  the shopper clicked is the assistant's own words, so it is not checked);
 - ``promise``: the text promises a future act ("I'll search", "let me find", "please wait");
 - ``prompt_text``: a run of 8+ words of the system prompt or of a tool's description or
   argument descriptions, or a tool's name (names with an underscore: "calculate" is a word);

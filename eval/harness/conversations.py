@@ -103,8 +103,10 @@ class _Conversation:
     said: list[str]
     error: str | None = None
 
-    def send(self, message: str, spec: Turn) -> tuple[Reply | None, Snapshot | None,
-                                                       Snapshot | None]:
+    def send(self, message: str, spec: Turn, clicked: bool = False
+             ) -> tuple[Reply | None, Snapshot | None, Snapshot | None]:
+        """Send ``message``; ``clicked``: it is an option the assistant offered, whose words
+        are the assistant's own, so repeating them is no echo."""
         before = snapshot(self.store) if self.flow.db else None
         reply, record = drive(self.assistant, message, self.session_id, self.case.user_id,
                               len(self.records) + 1)
@@ -114,7 +116,7 @@ class _Conversation:
             self.error = record.error
             return None, before, after
         self.said.append(message)
-        found = turn_checks(reply, message, " ".join(self.said), self.facts,
+        found = turn_checks(reply, "" if clicked else message, " ".join(self.said), self.facts,
                             constraints_of(spec.constraints, self.case.slots), self.prompt,
                             self.case.slots.texts().values())
         self.note(record, found)
@@ -143,14 +145,14 @@ class _Conversation:
                 attribute = last.question.attribute
             else:
                 message = self.case.messages[spec.key]
-            reply, before, after = self.send(message, spec)
+            reply, before, after = self.send(message, spec, clicked is not None)
             if reply is not None and spec.show_me and reply.kind == "question":
                 reply, _, after = self.send(JUST_SHOW_ME, spec)
             for _ in range(spec.click_through):
                 if reply is None or reply.question is None or not reply.question.options \
                         or reply.kind != "question":
                     break
-                reply, _, after = self.send(reply.question.options[0], spec)
+                reply, _, after = self.send(reply.question.options[0], spec, clicked=True)
             if reply is None:
                 return
             found = spec.expect(Ctx(self.facts, self.case.slots, reply, list(earlier), clicked,
