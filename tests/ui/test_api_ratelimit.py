@@ -1,5 +1,6 @@
 """Rate limits shared through Redis (``AISLE_REDIS_URL``): two apps over one shop count against
-the same windows, in process and as two ``aisle serve`` processes (slow); a Redis that stops
+the same windows, in process and as two ``aisle serve`` processes over PostgreSQL, which also
+carry one conversation between them (slow); a Redis that stops
 answering leaves each process counting alone instead of refusing requests. Skipped, saying why,
 without a Redis at 127.0.0.1:6379 (override with AISLE_TEST_REDIS_URL)."""
 
@@ -17,16 +18,19 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.testclient import TestClient
 
 from assistant.agent import Assistant
 from assistant.deps import Deps
 from assistant.llm.scripted import ScriptedChat
 from assistant.settings import Settings
+from store.db import Store
 from ui.api import create_app
 from ui.api.keys import create_key
 from ui.api.ratelimit import Rate, RateLimiter
+from ui.cli_serve import running
 from ui.runtime import Runtime
 
 REDIS_URL = os.environ.get("AISLE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -95,24 +99,57 @@ def test_a_silent_redis_leaves_each_process_counting_alone(tmp_path: Path, caplo
 
 
 @pytest.fixture
-def two_servers(tmp_path: Path, redis_url: str) -> Iterator[tuple[list[str], str]]:
-    """Two ``aisle serve --no-ui`` processes over one data dir and one Redis; their URLs and
-    an API key."""
-    env = {**os.environ, "AISLE_DATA_DIR": str(tmp_path), "AISLE_REDIS_URL": redis_url,
+def llm_url() -> Iterator[str]:
+    with running(llm_stub()) as url:
+        yield url
+
+
+def llm_stub() -> FastAPI:
+    """An OpenAI-compatible LLM that always says the same short sentence (streaming or not)."""
+    stub = FastAPI()
+    said = "Happy to help with that."
+
+    @stub.post("/v1/chat/completions")
+    async def complete(request: Request) -> Response:
+        body = await request.json()
+        if not body.get("stream"):
+            return JSONResponse({
+                "id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": said}}]})
+        chunk = {"id": "stub", "object": "chat.completion.chunk", "created": 0,
+                 "model": "stub", "choices": [{"index": 0, "finish_reason": "stop",
+                                               "delta": {"role": "assistant", "content": said}}]}
+        return Response(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n",
+                        media_type="text/event-stream")
+
+    return stub
+
+
+@pytest.fixture
+def two_servers(tmp_path: Path, redis_url: str, postgres_store: Store, llm_url: str
+                ) -> Iterator[tuple[list[str], list[str]]]:
+    """Two ``aisle serve --no-ui`` processes over one PostgreSQL database and one Redis (each
+    with its own data dir: nothing else is shared); their URLs and two API keys, one at the
+    server's rate and one with room to spare."""
+    env = {**os.environ, "AISLE_DATABASE_URL": postgres_store.url, "AISLE_REDIS_URL": redis_url,
            "AISLE_API_KEYS": "required", "AISLE_RATE_LIMIT_PER_MINUTE": "6",
            "AISLE_RATE_LIMIT_BURST": "3", "AISLE_AUTH_FAILURES_PER_MINUTE": "4",
-           # an LLM server nobody asks: /v1/models and the limits need no model
-           "AISLE_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+           "AISLE_LLM_BASE_URL": f"{llm_url}v1"}
     aisle = [sys.executable, "-m", "ui.cli"]
-    made = subprocess.run([*aisle, "keys", "create", "replicas", "--json"], env=env,
-                          capture_output=True, text=True, check=True)
-    key = json.loads(made.stdout)["key"]
+    keys = []
+    for name, rate in (("limited", []), ("roomy", ["--rate", "600"])):
+        made = subprocess.run([*aisle, "keys", "create", name, "--json", *rate],
+                              env={**env, "AISLE_DATA_DIR": str(tmp_path / "cli")},
+                              capture_output=True, text=True, check=True)
+        keys.append(json.loads(made.stdout)["key"])
     servers, urls = [], []
     try:
-        for _ in range(2):
+        for n in range(2):
             port = _closed_port()  # free now; the server binds it next
             servers.append(subprocess.Popen(
-                [*aisle, "serve", "--no-ui", "--port", str(port)], env=env,
+                [*aisle, "serve", "--no-ui", "--port", str(port)],
+                env={**env, "AISLE_DATA_DIR": str(tmp_path / f"replica-{n}")},
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             urls.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + 180
@@ -126,7 +163,7 @@ def two_servers(tmp_path: Path, redis_url: str) -> Iterator[tuple[list[str], str
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"aisle serve at {url} did not start")
                 time.sleep(0.5)
-        yield urls, key
+        yield urls, keys
     finally:
         for server in servers:
             server.terminate()
@@ -138,9 +175,18 @@ def two_servers(tmp_path: Path, redis_url: str) -> Iterator[tuple[list[str], str
 
 
 @pytest.mark.slow
-def test_two_aisle_serve_processes_share_one_limit(two_servers: tuple[list[str], str]) -> None:
-    (a, b), key = two_servers
-    ok = {"Authorization": f"Bearer {key}"}
+def test_two_aisle_serve_processes_share_one_limit(
+        two_servers: tuple[list[str], list[str]]) -> None:
+    (a, b), (limited, roomy) = two_servers
+    # one conversation across both: started on one, a turn on the other, read on the first
+    room = {"Authorization": f"Bearer {roomy}"}
+    session_id = httpx.post(f"{a}/api/v1/sessions", headers=room).json()["session_id"]
+    turn = httpx.post(f"{b}/api/v1/sessions/{session_id}/messages", headers=room,
+                      json={"message": "hi"}, timeout=60)
+    assert turn.status_code == 200, turn.text
+    transcript = httpx.get(f"{a}/api/v1/sessions/{session_id}", headers=room).json()
+    assert [t["message"] for t in transcript["turns"]] == ["hi"]
+    ok = {"Authorization": f"Bearer {limited}"}
     codes = [httpx.get(f"{url}/v1/models", headers=ok).status_code for url in (a, b, a, b)]
     assert codes == [200, 200, 200, 429]
     bad = {"Authorization": "Bearer aisle_00000000_nope"}
