@@ -94,6 +94,14 @@ def test_a_turn_streams_and_the_tab_remembers_it(shop: Any) -> None:
     assert leaves == {"Yoga Mats"}
 
 
+def test_an_overlong_message_runs_no_turn(shop: Any) -> None:
+    chat = controller(shop, [])
+    (history, box, session), = run(chat, "yoga mats " * 1000)
+    assert "longer than 4,000 characters" in history[-1]["content"] and len(box) == 4000
+    assert session.turns == 0
+    assert run(chat, "\x00\x07 ")[-1][0] == []  # control characters are no message
+
+
 def test_feedback_is_stored_only_for_what_the_tab_showed(shop: Any) -> None:
     store = shop[0]
     chat = controller(shop, [])

@@ -31,8 +31,10 @@ from assistant.llm.weights import DEFAULT_MODEL
 from assistant.reply import Reply
 from store.db import Store
 from store.errors import AisleError
+from ui.api.bot import MAX_MESSAGE_CHARS
 from ui.api.errors import ServerBusy
 from ui.api.feedback import record_feedback
+from ui.api.security import CONTROL
 from ui.api.turns import TurnGate, stream_turn
 from ui.runtime import Runtime
 from ui.web.chat import Message, ReplyExtras, TurnMessages, error_message
@@ -42,6 +44,8 @@ log = logging.getLogger("aisle.web")
 
 BUSY = "The assistant is busy with other shoppers right now. Please try again in a moment."
 FAILED = "Sorry, something went wrong on our side and I could not answer. Please try again."
+TOO_LONG = (f"That message is longer than {MAX_MESSAGE_CHARS:,} characters; please say it "
+            "in fewer words.")
 THINKING: Message = {"role": "assistant", "content": "Reading your message…",
                      "metadata": {"title": "Thinking", "status": "pending"}}
 
@@ -103,9 +107,12 @@ class ChatController:
         """Yield (chat history, text box value, session) as the turn streams."""
         session = session or WebSession.fresh()
         history = list(history or [])
-        text = (message or "").strip()
+        text = CONTROL.sub("", message or "").strip()
         if not text:
             yield history, "", session
+            return
+        if len(text) > MAX_MESSAGE_CHARS:  # the bot API's bound: no turn reads a whole book
+            yield [*history, error_message(TOO_LONG)], text[:MAX_MESSAGE_CHARS], session
             return
         history.append({"role": "user", "content": text})
         start, turn = len(history), TurnMessages()
