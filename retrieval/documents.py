@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from store.db import Store
+from store.importers.columns import LINKS
 from store.models import Item, Product
 
 MetadataValue = str | int | float | bool | list[str]
@@ -91,8 +92,9 @@ class ProductRecord:
     price: float
     rating_avg: float
     rating_count: int
-    attributes: Mapping[str, Any]
+    attributes: Mapping[str, Any]  # the facets; the links are apart (``links``)
     items: tuple[ItemRecord, ...] = ()
+    links: Mapping[str, Any] = field(default_factory=dict)  # "url", "image", "images"
 
     def option_values(self) -> dict[str, list[str]]:
         """Option name -> the values offered across variants, in first-seen order."""
@@ -169,8 +171,9 @@ def load_product_records(
             price=float(r.price),
             rating_avg=float(r.rating_avg or 0.0),
             rating_count=int(r.rating_count or 0),
-            attributes=r.attributes or {},
+            attributes={k: v for k, v in (r.attributes or {}).items() if k != LINKS},
             items=tuple(items.get(r.product_id, ())),
+            links=(r.attributes or {}).get(LINKS) or {},
         )
         for r in prows
     ]

@@ -47,7 +47,10 @@ PRODUCT_COLUMNS = (
     "attributes",
 )
 ITEM_COLUMNS = ("item_id", "price", "available", "options")
-LINK_COLUMNS = ("link", "image_link")  # kept in attributes["links"] (see catalog_rows)
+LINK_COLUMNS = ("link", "image_link")  # kept in attributes[LINKS] (see catalog_rows)
+# The attribute holding a product's page and image URLs: no facet (retrieval.documents keeps it
+# out of filters, search text and questions).
+LINKS = "links"
 COLUMNS = ("product_id", *ITEM_COLUMNS[:1], *PRODUCT_COLUMNS, *ITEM_COLUMNS[1:], *LINK_COLUMNS)
 REQUIRED = ("title", "price")
 ATTR_PREFIX = "attr."
