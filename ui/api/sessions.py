@@ -66,7 +66,8 @@ def require_session(store: Store, scope: str, session_id: str) -> Conversation:
     """The caller's session, or 404 (also for another caller's session: no probing)."""
     row = conversation.get_session(store, session_id)
     if row is None or not session_id.startswith(f"{scope}-"):
-        raise NotFoundError(f"no session {session_id!r}; create one with POST /api/v1/sessions")
+        raise NotFoundError(
+            f"no session {session_id[:80]!r}; create one with POST /api/v1/sessions")
     return row
 
 
