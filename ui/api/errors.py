@@ -2,10 +2,12 @@
 every failure, so a shop's widget (or an OpenAI client, which reads the same shape) can show
 the message as it is.
 
-    ApiError                 status and type chosen by the raiser
+    ApiError                 status and type chosen by the raiser (401 for an identity token
+     │                            that vouches for no one: expired, forged, another audience)
      ├── Unauthorized        401  missing, unknown or revoked API key
-     ├── NotFoundError       404  unknown session, user, product, turn or model
-     ├── RateLimited         429  with Retry-After (seconds)
+     ├── NotFoundError       404  unknown session, user, product, turn, model or path
+     ├── RateLimited         429  with Retry-After (seconds); also past the failed
+     │                            authentications an address may make
      └── ServerBusy          503  every turn slot stayed busy for turn_queue_seconds
 
 Aisle's own errors map by kind: ``SessionUserMismatch`` is 409 (the session belongs to another
