@@ -188,7 +188,7 @@ async def test_cors_allowlist(tmp_path: Path) -> None:
     runtime = make_runtime(tmp_path, cors_origins="https://shop.example, https://b.example/")
     assert runtime.settings.cors_origins == ["https://shop.example", "https://b.example"]
     preflight = {"Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization,content-type"}
+                 "Access-Control-Request-Headers": "authorization,content-type,x-aisle-identity"}
     async with await client_for(make_app(runtime)) as http:
         allowed = await http.options("/api/v1/sessions",
                                      headers={"Origin": "https://shop.example", **preflight})
