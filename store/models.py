@@ -65,6 +65,7 @@ class ProposalStatus(StrEnum):
     FAILED = "failed"
     DECLINED = "declined"
     SUPERSEDED = "superseded"
+    EXPIRED = "expired"
 
 
 class Split(StrEnum):

@@ -401,6 +401,12 @@ class ToolSet:
             raise mismatch
         if row.status == ProposalStatus.DONE:
             raise _already_done(row.outcome)
+        if row.status == ProposalStatus.PROPOSED and confirmations.expired(row):
+            confirmations.settle(ctx.store, row.proposal_id, ProposalStatus.EXPIRED)
+            minutes = int(confirmations.PROPOSAL_TTL.total_seconds() // 60)
+            raise NotConfirmed(f"this proposal expired after {minutes} minutes; nothing was "
+                               "changed. Propose the change again and ask the shopper to "
+                               "confirm it")
         if row.status != ProposalStatus.PROPOSED:
             reason = f": {row.outcome}" if row.outcome else ""
             raise NotConfirmed(f"this proposal is {row.status}{reason}; nothing was changed")

@@ -8,7 +8,8 @@ conversation state that holds it (``tools.base.ToolSet.confirm``). A yes is cons
 conditional UPDATE (``status`` from ``proposed`` to ``done``) in the same transaction as the
 write itself and the record of what the write did: two processes, eight threads or a replayed
 transcript can consume it once, and after a crash the row says whether the write committed and
-what it did.
+what it did. A proposal waits ``PROPOSAL_TTL`` at most: an old transcript or checkpoint cannot
+confirm a change the shopper saw long ago.
 
 Not here: checking or applying the write (``tools.base.ToolSet.confirm``, the write tools).
 """
@@ -16,6 +17,7 @@ Not here: checking or applying the write (``tools.base.ToolSet.confirm``, the wr
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -23,6 +25,14 @@ from sqlmodel import Session, col
 
 from store.db import Store
 from store.models import ProposalStatus, WriteProposal, utcnow
+
+PROPOSAL_TTL = timedelta(minutes=30)
+
+
+def expired(row: WriteProposal) -> bool:
+    """A proposal older than ``PROPOSAL_TTL`` (checked before it is consumed)."""
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return utcnow() - created > PROPOSAL_TTL
 
 
 def new_id() -> str:

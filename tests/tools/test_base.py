@@ -5,11 +5,13 @@ an executed id, as the conversation does."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import Session
 
 from store.db import Store
-from store.models import ProposalStatus
+from store.models import ProposalStatus, WriteProposal, utcnow
 from tools import confirmations
 from tools.base import (
     ConfirmationRequest,
@@ -225,6 +227,26 @@ def test_a_newer_or_declined_proposal_is_not_confirmed(sqlite_store: Store) -> N
     assert confirmations.settle(sqlite_store, third.request_id, ProposalStatus.DECLINED)
     ctx.pending = third
     assert tools.confirm(ctx, third).error == "this proposal is declined; nothing was changed"
+    assert counter.applied == []
+
+
+def test_a_proposal_expires(sqlite_store: Store) -> None:
+    counter = Counter()
+    tools = _toy_tools(counter)
+    ctx = ToolContext(store=sqlite_store)
+    ctx.pending = tools.call(ctx, "set_label", {"label": "blue"}).data
+    assert ctx.pending is not None
+    with sqlite_store.session() as session:
+        row = session.get(WriteProposal, ctx.pending.request_id)
+        assert row is not None
+        row.created_at = utcnow() - confirmations.PROPOSAL_TTL - timedelta(seconds=1)
+        session.add(row)
+    late = tools.confirm(ctx, ctx.pending)
+    assert (late.error_kind, late.error) == (
+        "not_confirmed", "this proposal expired after 30 minutes; nothing was changed. "
+        "Propose the change again and ask the shopper to confirm it")
+    assert tools.confirm(ctx, ctx.pending).error == "this proposal is expired; nothing was " \
+        "changed"
     assert counter.applied == []
 
 
