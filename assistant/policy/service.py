@@ -2,7 +2,9 @@
 slots the shopper's own words (or an option they clicked) fill.
 
 A request opens when the words ask for one ("cancel my pending order", "where is #W1234567")
-or the model proposed a service tool and the words say nothing else. Slots are filled from
+or the model proposed a service tool, the words say nothing else and they are about orders or
+the account at all (``_SERVICE_CUE``): a model steered by text planted in a review cannot open
+the shopper's account on "what do reviewers say about it?". Slots are filled from
 what the shopper typed: order numbers, a cancellation reason, an address. The model's
 arguments fill a slot only when they repeat what the shopper typed (an order number from the
 message or the list on screen, an address whose street, city and zip are in the message):
@@ -36,6 +38,12 @@ _TOOL_INTENTS: tuple[tuple[Tool, ServiceIntent], ...] = (
     (read.get_order_details, "status"),
     (read.get_user_details, "account"),
 )
+# Words without which a model's service proposal opens nothing.
+_SERVICE_CUE = re.compile(r"\b(orders?|ordered|package|parcel|deliver\w*|ship\w*|track\w*|"
+                          r"arriv\w*|account|profile|refund\w*|return\w*|exchang\w*|"
+                          r"cancel\w*|address|payment|pay|paid|card|bought|purchas\w*|"
+                          r"charged?|receipt|sign(?:ed)?\s+in|log(?:ged)?\s+in|email|zip)\b",
+                          re.I)
 _MISTAKE = re.compile(r"\b(mistake|mistaken|by accident|accidental\w*|wrong (item|order)|"
                       r"didn'?t mean|ordered (it )?twice|duplicate)\b", re.I)
 _NOT_NEEDED = re.compile(r"\b(no longer need|don'?t need|do not need|not needed|changed my mind|"
@@ -87,7 +95,8 @@ def service(r: Reading, state: ConversationState, proposal: Proposal | None,
     """The service step this message asks for, or None when it is not about orders."""
     request = state.request
     intent = r.service
-    if intent is None and not (r.names_products or r.help or r.product_request):
+    if intent is None and not (r.names_products or r.help or r.product_request) and \
+            _SERVICE_CUE.search(r.text):
         intent = intent_of(proposal)
     if intent is None and request is None:
         if r.email or r.name_zip:

@@ -182,6 +182,21 @@ def test_the_planted_help_article_does_reach_the_model(planted: Shop, bot: Bot) 
     assert model.saw_planted
 
 
+def test_a_models_proposal_alone_opens_no_account_on_a_product_question(
+        planted: Shop, bot: Bot) -> None:
+    """Steered by the planted review, the model proposes the shopper's own account on "what do
+    reviewers say about it?": the words are not about orders or the account, so nothing opens."""
+    model = Obedient([call("get_user_details", user_id=SHOPPER)])
+    assistant = bot(planted, ScriptedChat(model), consult="always")
+    assistant.chat("show me mechanical keyboards", "own", SHOPPER)
+    reply = assistant.chat("what do reviewers say about it?", "own", SHOPPER)
+    assert model.asked >= 1
+    assert not reply.text.startswith("Your account"), reply.text
+    assert all(step.tool != "get_user_details" for step in reply.trace), reply.trace
+    asked = assistant.chat("what's my account and address?", "own", SHOPPER)
+    assert asked.text.startswith("Your account"), asked.text  # asked in words: it opens
+
+
 # --- one write per yes, at the level of a turn -----------------------------------------------
 
 
