@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from store.db import Store
+from store.facets import FROM_TEXT
 from store.importers.columns import LINKS
 from store.models import Item, Product
 
@@ -95,6 +96,7 @@ class ProductRecord:
     attributes: Mapping[str, Any]  # the facets; the links are apart (``links``)
     items: tuple[ItemRecord, ...] = ()
     links: Mapping[str, Any] = field(default_factory=dict)  # "url", "image", "images"
+    from_text: frozenset[str] = frozenset()  # attribute keys read from text (store.facets)
 
     def option_values(self) -> dict[str, list[str]]:
         """Option name -> the values offered across variants, in first-seen order."""
@@ -171,12 +173,27 @@ def load_product_records(
             price=float(r.price),
             rating_avg=float(r.rating_avg or 0.0),
             rating_count=int(r.rating_count or 0),
-            attributes={k: v for k, v in (r.attributes or {}).items() if k != LINKS},
+            attributes=_facets(r.attributes or {}),
             items=tuple(items.get(r.product_id, ())),
             links=(r.attributes or {}).get(LINKS) or {},
+            from_text=_from_text(r.attributes or {}),
         )
         for r in prows
     ]
+
+
+def _facets(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The shop's attributes over the facets read from text (the shop's value wins)."""
+    derived = stored.get(FROM_TEXT)
+    own = {k: v for k, v in stored.items() if k not in (LINKS, FROM_TEXT)}
+    return {**derived, **own} if isinstance(derived, dict) else own
+
+
+def _from_text(stored: Mapping[str, Any]) -> frozenset[str]:
+    derived = stored.get(FROM_TEXT)
+    if not isinstance(derived, dict):
+        return frozenset()
+    return frozenset(k for k in derived if k not in stored)
 
 
 def product_text(record: ProductRecord) -> str:

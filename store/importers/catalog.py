@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from store.db import Store
 from store.errors import ImportRejected, RowProblem
+from store.facets import FROM_TEXT
 from store.importers.catalog_file import CatalogFile
 from store.importers.catalog_read import read_catalog
 from store.importers.catalog_rows import CatalogRow, parse_row
@@ -247,6 +248,8 @@ def _write(
             "product_id": product_id, **group[0].product, "price": min(prices),
             "seq": seq, "updated_at": now,
         })
+        if "attributes" in given and product_id in stored:
+            _keep_facets_from_text(product_rows[-1], stored[product_id])
         for position, row in enumerate(group):
             item_rows.append({
                 "item_id": row.item_id, "product_id": product_id, "options": row.options,
@@ -264,6 +267,14 @@ def _write(
     report.products_unchanged = products.unchanged
     report.items_added, report.items_updated = len(items.inserts), len(items.updates)
     report.items_unchanged = items.unchanged
+
+
+def _keep_facets_from_text(row: Row, stored: Row) -> None:
+    """The facets ``aisle facets`` read from the text stay through a re-import (the shop's
+    file never holds them); an unchanged file then changes nothing."""
+    kept = (stored.get("attributes") or {}).get(FROM_TEXT)
+    if kept is not None:
+        row["attributes"] = {**(row.get("attributes") or {}), FROM_TEXT: kept}
 
 
 def _prune(session: Session, rows: list[CatalogRow], report: ImportReport) -> None:
