@@ -36,6 +36,7 @@ from retrieval.embedder import HashEmbedder
 from retrieval.index import ProductIndex, open_chroma
 from retrieval.search import ProductSearcher
 from store.db import Store, open_store, sqlite_url
+from store.facets import derive_facets
 from store.importers import ImportReport, import_catalog
 from store.importers.columns import ColumnMap
 from tools.vocabulary import CatalogVocabulary
@@ -67,9 +68,12 @@ class FixtureShop:
         self.store.dispose()
 
 
-def build_fixture_shop(path: Path, workdir: Path, mapping: Path | None = None) -> FixtureShop:
+def build_fixture_shop(path: Path, workdir: Path, mapping: Path | None = None, *,
+                       facets: bool = False) -> FixtureShop:
     """Import ``path`` (read through the TOML column ``mapping`` when given) into
-    ``workdir/shop.db`` and index it in ``workdir/chroma``.
+    ``workdir/shop.db`` and index it in ``workdir/chroma``; with ``facets``, read the
+    products' facets from their text first (``store.facets.derive_facets``, as
+    ``aisle import catalog`` does).
 
     ``workdir`` should be empty (a pytest ``tmp_path``); an import problem raises
     ``ImportRejected`` listing every bad row, as the command line would print them.
@@ -79,6 +83,8 @@ def build_fixture_shop(path: Path, workdir: Path, mapping: Path | None = None) -
     try:
         columns = ColumnMap.parse([], mapping) if mapping is not None else None
         report = import_catalog(store, path, mapping=columns)
+        if facets:
+            derive_facets(store)
         embedder = HashEmbedder()
         index = ProductIndex(open_chroma(workdir / "chroma"))
         index.sync(store, embedder)
