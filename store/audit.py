@@ -4,7 +4,8 @@ assistant with their data.
 ``run_audit`` profiles every table (row count; null and empty rate of every column, taken from the
 SQLModel metadata) and looks for what makes answers wrong: duplicate products, absurd prices,
 products without reviews or attributes, references to rows that do not exist, stale data and
-impossible ratings. ``parse_fail_on`` turns ``--fail-on`` into ``Thresholds`` for pipelines.
+impossible ratings, and reports facet coverage per category (``store.audit_facets``).
+``parse_fail_on`` turns ``--fail-on`` into ``Thresholds`` for pipelines.
 
 It only reads, through one connection, and works the same on SQLite and PostgreSQL. It judges
 rows, not meaning: a wrong but plausible price or a mislabelled category passes.
@@ -27,12 +28,14 @@ from store.audit_checks import (
     table_of,
     without_reviews,
 )
+from store.audit_facets import facet_coverage
 from store.audit_python import duplicate_products, foreign_payments, price_outliers
 from store.audit_report import (
     AuditReport,
     DanglingExample,
     DanglingRelation,
     DuplicateGroup,
+    FacetCoverage,
     FieldProfile,
     IdSample,
     PriceOutlier,
@@ -49,6 +52,7 @@ __all__ = [
     "DanglingExample",
     "DanglingRelation",
     "DuplicateGroup",
+    "FacetCoverage",
     "FieldProfile",
     "IdSample",
     "PriceOutlier",
@@ -93,6 +97,7 @@ def _audit(conn: Connection, now: datetime, stale_after_days: int) -> AuditRepor
         dangling=[dangling(conn, ref) for ref in references()] + [foreign_payments(conn)],
         stale=_staleness(conn, now, stale_after_days),
         ratings=_ratings(conn),
+        facet_coverage=facet_coverage(conn),
     )
 
 

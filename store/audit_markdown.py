@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 CLEAN = "No problems found."
 _SHOWN = 10
+_CATEGORIES = 30  # facet coverage rows shown, largest categories first
 
 
 def render_markdown(r: AuditReport) -> str:
@@ -25,6 +26,7 @@ def render_markdown(r: AuditReport) -> str:
         _outliers(r),
         _share("Products without reviews", r, r.without_reviews),
         _share("Products without attributes", r, r.without_attributes),
+        _facets(r),
         _dangling(r),
         _stale(r),
         _sanity(r),
@@ -142,6 +144,25 @@ def _share(title: str, r: AuditReport, sample: IdSample) -> str:
         f"## {title}\n\n{sample.count:,} of {r.products:,} products ({_pct(r.rate(sample))}): "
         f"{_ids(sample)}"
     )
+
+
+def _facets(r: AuditReport) -> str:
+    head = (
+        "## Facet coverage\n\nPer category, products with facets a filter or a clarifying "
+        "question can use (the shop's attributes and options, or read from titles and "
+        "descriptions by `aisle facets`), and how many products have each."
+    )
+    if not r.facet_coverage:
+        return f"{head}\n\nNo products."
+    lines = ["| category | products | with facets | from text | facets |",
+             "|---|---:|---:|---:|---|"]
+    for c in r.facet_coverage[:_CATEGORIES]:
+        keys = ", ".join(f"{_cell(k)} {n}" for k, n in c.facets.items()) or "none"
+        lines.append(f"| {_cell(c.category) or '(none)'} | {c.products:,} | "
+                     f"{c.with_facets:,} ({_pct(c.rate)}) | {c.from_text:,} | {keys} |")
+    hidden = len(r.facet_coverage) - _CATEGORIES
+    more = f"\n\n... and {hidden:,} more categories; `--json` lists them all." if hidden > 0 else ""
+    return head + "\n\n" + "\n".join(lines) + more
 
 
 def _dangling(r: AuditReport) -> str:

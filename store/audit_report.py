@@ -8,7 +8,7 @@ are ``store.audit_thresholds``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -109,6 +109,22 @@ class RatingSanity:
 
 
 @dataclass(frozen=True)
+class FacetCoverage:
+    """One category's facets: products with any (the shop's or read from text), products with
+    one read from text, and per facet key how many products have it."""
+
+    category: str
+    products: int
+    with_facets: int
+    from_text: int
+    facets: dict[str, int]
+
+    @property
+    def rate(self) -> float:
+        return self.with_facets / self.products if self.products else 0.0
+
+
+@dataclass(frozen=True)
 class AuditReport:
     generated_at: datetime
     tables: list[TableProfile]
@@ -120,6 +136,7 @@ class AuditReport:
     dangling: list[DanglingRelation]  # every checked relation, clean ones with count 0
     stale: Staleness
     ratings: RatingSanity
+    facet_coverage: list[FacetCoverage] = field(default_factory=list)  # per category
 
     def table(self, name: str) -> TableProfile:
         for profile in self.tables:

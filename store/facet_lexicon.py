@@ -1,4 +1,5 @@
-"""The curated words ``store.facets`` reads facets with: colours, materials, fits, audiences.
+"""The curated words ``store.facets`` reads facets with: colours, patterns, materials, fits and
+audiences.
 
 Each lexicon maps a phrase as it is written (lower case, words) to the values it stands for:
 the phrase itself and, for shades and special fibres, the family a shopper may ask for
@@ -50,10 +51,18 @@ MATERIALS: dict[str, tuple[str, ...]] = {
 PART_NOUNS = frozenset({
     "sole", "soles", "trim", "trims", "handle", "handles", "lining", "grip", "grips", "tip",
     "tips", "button", "buttons", "collar", "cuffs", "strap", "straps", "fill", "insole",
-    "panel", "element", "clean", "lid", "pullers", "puller", "zip", "chain", "lenses", "lens",
+    "panel", "element", "clean", "lid", "pullers", "puller", "chain", "lenses", "lens",
 })
 # "down" is a material only in a title or as "goose down"; elsewhere it is "down to 0°C"
 DOWN_WORD = "down"
+
+# pattern -> its value ("stripe" and "striped" are one)
+PATTERNS: dict[str, str] = {
+    "leopard print": "leopard print", "polka dot": "polka dot", "polka dots": "polka dot",
+    "striped": "striped", "stripes": "striped", "stripe": "striped", "gingham": "gingham",
+    "floral": "floral", "tartan": "tartan", "plaid": "plaid", "camo": "camo",
+    "camouflage": "camo", "houndstooth": "houndstooth", "paisley": "paisley",
+}
 
 FITS = frozenset({"slim", "regular", "relaxed", "oversized", "skinny", "straight", "tapered",
                   "boxy", "tailored", "loose"})

@@ -7,6 +7,7 @@ plain Python, the same way every time:
 
 - ``color``: the shades a title names (else the description, leaving out colours of parts such
   as "dark green lenses"), each with its family ("forest green" is also "green");
+- ``pattern``: prints such as "leopard print", "polka dot", "striped", "gingham";
 - ``material``: fibres and materials, not those of a part ("crepe sole", "leather handles");
 - ``fit``: "slim fit", "relaxed fit"; ``size``: letter sizes ("Sizes XS-XL", "S, M, L and XL")
   and "one size"; ``audience``: women's, men's, kids, unisex (also from a category path segment
@@ -44,6 +45,7 @@ from store.facet_lexicon import (
     MATERIALS,
     NUMBER_WORDS,
     PART_NOUNS,
+    PATTERNS,
 )
 from store.models import Item, Product
 
@@ -54,6 +56,7 @@ Facets = dict[str, FacetValue]
 # a facet is not read from text when the shop gives one of these keys (normalised)
 SHOP_KEYS: dict[str, frozenset[str]] = {
     "color": frozenset({"color", "colour", "colors", "colours", "color_pattern"}),
+    "pattern": frozenset({"pattern", "print", "color_pattern"}),
     "material": frozenset({"material", "materials", "fabric"}),
     "fit": frozenset({"fit"}),
     "size": frozenset({"size", "sizes"}),
@@ -150,6 +153,15 @@ def colours(title: str, description: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def patterns(title: str, description: str) -> list[str]:
+    """Prints and patterns ("leopard print", "polka dot"), not a part's ("tartan lining")."""
+    found: list[str] = []
+    for toks in (_tokens(title), _tokens(_without_care(description))):
+        found += [PATTERNS[phrase] for _, end, phrase in _phrases(toks, PATTERNS)
+                  if not _part_follows(toks, end, PART_NOUNS)]
+    return list(dict.fromkeys(found))
+
+
 def materials(title: str, description: str) -> list[str]:
     found: list[str] = []
     title_toks = _tokens(title)
@@ -227,6 +239,7 @@ def extract_facets(title: str, description: str = "", category: str = "") -> Fac
     out: Facets = {}
     found: dict[str, Any] = {
         "color": colours(title, description),
+        "pattern": patterns(title, description),
         "material": materials(title, description),
         "fit": fit(description),
         "size": sizes(description),
