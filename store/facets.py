@@ -100,6 +100,14 @@ class FacetReport:
     with_facets: int = 0
     by_facet: dict[str, int] = field(default_factory=dict)
 
+    def summary(self) -> str:
+        """One line for people: "facets from text: 35 products read, 24 with facets (persons 6,
+        ...), 24 changed"."""
+        keys = ", ".join(f"{k} {n}" for k, n in sorted(self.by_facet.items(),
+                                                       key=lambda kv: (-kv[1], kv[0])))
+        return (f"facets from text: {self.products} products read, {self.with_facets} with "
+                f"facets ({keys or 'none'}), {self.changed} changed")
+
 
 def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("-", " "))

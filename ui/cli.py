@@ -33,6 +33,7 @@ app = typer.Typer(
 )
 app.add_typer(cli_data.import_app, name="import")
 app.add_typer(cli_data.export_app, name="export")
+app.command("facets")(cli_data.facets_cmd)
 app.command()(cli_replay.replay)
 app.command()(cli_chat.chat)
 app.command("llm-server")(cli_llm.llm_server)

@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from store.errors import ImportRejected
+from store.facets import derive_facets
 from store.importers.catalog import import_catalog
 from store.importers.catalog_read import FORMATS
 from store.importers.columns import ColumnMap
@@ -43,31 +44,55 @@ def import_catalog_cmd(
     prune: Annotated[bool, typer.Option(
         "--prune", help="Delete products and variants that are in the store but not in the file.",
     )] = False,
+    facets: Annotated[bool, typer.Option(
+        "--facets/--no-facets", help="Then read facets from the products' titles and "
+        "descriptions, as `aisle facets` does.",
+    )] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a product catalog; any invalid row rejects the whole file (nothing is committed).
 
     Columns Aisle does not model are ignored with a warning; a re-import changes only the
-    products whose data changed. Run `aisle index` afterwards to update the search index.
+    products whose data changed. Facets the file does not give (colour, size, material,
+    capacity, ...) are then read from the text. Run `aisle index` afterwards to update the
+    search index.
     """
     with errors():
         if fmt not in FORMATS:
             raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
         try:
             mapping = ColumnMap.parse(maps or [], map_file)
-            report = import_catalog(store_of(ctx), file, progress=not as_json, mapping=mapping,
+            store = store_of(ctx)
+            report = import_catalog(store, file, progress=not as_json, mapping=mapping,
                                     fmt=fmt, prune=prune)
         except ImportRejected as exc:
             if as_json:
                 emit_json(exc.as_json())
                 raise typer.Exit(1) from None
             raise
+        facet_report = derive_facets(store) if facets else None
         if as_json:
-            emit_json(asdict(report))
+            emit_json(asdict(report) | ({"facets": asdict(facet_report)} if facet_report else {}))
         else:
             for warning in report.warnings:
                 err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
             err.print(report.summary())
+            if facet_report is not None:
+                err.print(facet_report.summary(), highlight=False)
+
+
+def facets_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Read each product's facets (colour, pattern, material, fit, size, audience, litres,
+    persons) from its title and description, where the shop's own data does not give them.
+
+    Deterministic and quick; rewrites only products whose facets changed. `aisle import
+    catalog` runs it for you; run `aisle index` afterwards to update the search index."""
+    with errors():
+        report = derive_facets(store_of(ctx))
+        if as_json:
+            emit_json(asdict(report))
+        else:
+            err.print(report.summary(), highlight=False)
 
 
 @import_app.command("tau2")

@@ -79,3 +79,21 @@ def test_rejected_rows_print_a_json_error_and_commit_nothing(data_dir: Path, tmp
     assert json.loads(out)["products"] == 0
     code, _, err = run("import", "catalog", str(bad))
     assert code == 1 and "bad.csv:3: price: must be a number >= 0, got 'abc'" in err
+
+
+def test_import_reads_facets_from_text_and_aisle_facets_reruns(data_dir: Path) -> None:
+    outdoor = FORMATS.parent / "outdoor_gear.csv"
+    code, out, err = run("import", "catalog", str(outdoor))
+    assert code == 0, err
+    assert "facets from text: 35 products read, 24 with facets" in err
+    code, out, err = run("import", "catalog", str(outdoor), "--json")
+    report = json.loads(out)
+    assert (report["products_unchanged"], report["facets"]["changed"]) == (35, 0)
+    assert report["facets"]["by_facet"]["persons"] == 6
+    code, out, err = run("facets", "--json")
+    assert code == 0, err
+    assert json.loads(out)["changed"] == 0
+    code, out, _ = run("audit", "--json")
+    tents = next(c for c in json.loads(out)["facet_coverage"]
+                 if c["category"] == "Outdoors > Camping > Tents")
+    assert (tents["with_facets"], tents["from_text"], tents["facets"]) == (6, 6, {"persons": 6})
