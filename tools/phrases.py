@@ -47,7 +47,9 @@ _MAX_CUE = (r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|n
             r"limit|max))?\s*(?:down\s+)?to|(?:go|come|get)\s+down\s+to|"
             r"(?:limit|cap|ceiling)(?:\s+is)?(?:\s+(?:now|only|just))*\s*[:=-]?|"
             r"(?:(?:do\s+not|don'?t|dont|won'?t|wont|can'?t|cannot|not)\s+(?:want\s+to\s+|wanna\s+)?"
-            r"(?:spend|pay|go)\s+(?:more\s+than|over|above|beyond))|"
+            r"(?:spend|pay|go|cost|be|run|be\s+priced)\s+(?:more\s+than|over|above|beyond))|"
+            r"(?:doesn'?t|does\s+not|shouldn'?t|should\s+not|mustn'?t|must\s+not)\s+"
+            r"(?:cost|be|run|go)\s+(?:more\s+than|over|above|beyond)|"
             r"nothing\s+(?:above|over|more\s+than|pricier\s+than|that\s+costs?\s+more\s+than)|"
             r"spend\s+(?:up\s+to\s+)?")
 _MIN_CUE = (r"over|above|more\s+than|at\s+least|no\s+less\s+than|min(?:imum)?(?:\s+of)?|"
@@ -60,6 +62,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"\b(?:between)\s+{A}\s*(?:and|-|–|—|to)\s*{B}", re.I)),
     ("range", re.compile(rf"\bfrom\s+{A}\s*(?:to|-|–|—)\s*{B}", re.I)),
     ("range?", re.compile(rf"(?<![\w.]){A}\s*(?:-|–|—|to)\s*{B}", re.I)),
+    # "around $100 or less" / "around $100 max": a cap, the approximation notwithstanding
+    ("max", re.compile(rf"(?<!\w)(?:{_AROUND_CUE})\s*{A}\s*(?:or\s+(?:less|under|below|"
+                       rf"cheaper|lower)|max(?:imum)?|tops|at\s+most)\b", re.I)),
     ("around", re.compile(rf"(?<!\w)(?:{_AROUND_CUE})\s*{A}", re.I)),
     ("around", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+so|ish)\b", re.I)),
     ("max", re.compile(rf"(?:(?<!\w)(?:{_MAX_CUE}))\s*{A}", re.I)),
