@@ -1,9 +1,12 @@
 """What the retrieval layer knows about a product: one text to embed and one metadata record.
 
-``load_product_records`` reads products with their variants in two bulk queries; a
-``ProductDoc`` is derived from each: the text (title, brand, category, key attributes, the
-option values on offer, description) and flat metadata for filtering, all values normalised
-(lower case, trimmed) so equality is case-insensitive. ``content_hash`` covers both, and drives
+``load_product_records`` reads products with their variants in two bulk queries; a record's
+``attributes`` are the shop's own over the facets read from its text (``store.facets``, kept
+under ``attributes["from_text"]``; ``from_text`` names the keys that came from there), and its
+page and image URLs are apart (``links``). A ``ProductDoc`` is derived from each: the text
+(title, brand, category, key attributes, the option values on offer, description) and flat
+metadata for filtering, all values normalised (lower case, trimmed) so equality is
+case-insensitive. ``content_hash`` covers both, and drives
 incremental sync: a changed price re-writes the metadata, a changed text re-embeds.
 
 Not here: storing the docs (``retrieval.index``), evaluating filters (``retrieval.filters``).
