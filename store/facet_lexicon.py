@@ -45,13 +45,21 @@ MATERIALS: dict[str, tuple[str, ...]] = {
     "carbon": ("carbon",), "mesh": ("mesh",), "modal": ("modal",),
     "stainless steel": ("stainless steel",), "cast iron": ("cast iron",),
     "bamboo": ("bamboo",), "ceramic": ("ceramic",), "glass": ("glass",),
+    "stainless": ("stainless steel",), "steel": ("steel",), "stoneware": ("stoneware",),
+    "porcelain": ("porcelain",), "oak": ("oak", "wood"), "walnut": ("walnut", "wood"),
+    "wood": ("wood",), "wooden": ("wood",), "brass": ("brass",), "copper": ("copper",),
+    "rattan": ("rattan",), "seagrass": ("seagrass",), "jute": ("jute",), "coir": ("coir",),
+    "silicone": ("silicone",), "rubber": ("rubber",), "plastic": ("plastic",),
+    "marble": ("marble",), "velvet": ("velvet",), "fleece": ("fleece",),
+    "corduroy": ("corduroy",), "tweed": ("tweed",),
 }
 # A material named just before one of these is a part's, not the product's ("crepe sole",
 # "leather handles", "synthetic fill", "leather clean only").
 PART_NOUNS = frozenset({
     "sole", "soles", "trim", "trims", "handle", "handles", "lining", "grip", "grips", "tip",
     "tips", "button", "buttons", "collar", "cuffs", "strap", "straps", "fill", "insole",
-    "panel", "element", "clean", "lid", "pullers", "puller", "chain", "lenses", "lens",
+    "panel", "element", "clean", "lid", "lids", "pullers", "puller", "chain", "lenses", "lens",
+    "shade", "shades", "filter", "filters", "back",
 })
 # "down" is a material only in a title or as "goose down"; elsewhere it is "down to 0°C"
 DOWN_WORD = "down"
