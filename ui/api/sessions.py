@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 
 from assistant import conversation
 from assistant.conversation import UnknownShopper
@@ -102,5 +103,12 @@ def save_checkpoint(
     store: Store, scope: str, shopper: str | None, session_id: str,
     transcript: Sequence[ChatLine]
 ) -> None:
-    """Record ``session_id``'s state as where ``transcript`` (ending in our reply) leads."""
-    conversation.copy_state(store, session_id, checkpoint_id(scope, shopper, transcript))
+    """Record ``session_id``'s state as where ``transcript`` (ending in our reply) leads.
+    Requests that send the same transcript at once (a client retrying, a replay) race to
+    create the same checkpoint: the loser finds the row made and updates it instead of
+    answering 500."""
+    target = checkpoint_id(scope, shopper, transcript)
+    try:
+        conversation.copy_state(store, session_id, target)
+    except IntegrityError:
+        conversation.copy_state(store, session_id, target)
