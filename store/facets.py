@@ -31,9 +31,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from store.db import Store
 from store.facet_lexicon import (
@@ -109,21 +110,30 @@ class FacetReport:
                 f"facets ({keys or 'none'}), {self.changed} changed")
 
 
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower().replace("-", " "))
+@lru_cache(maxsize=64)  # one product's text is read by every facet in turn
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text.lower().replace("-", " ")))
 
 
-def _phrases(toks: list[str], lexicon: Iterable[str]) -> list[tuple[int, int, str]]:
+@dataclass(frozen=True)
+class _Index:
+    """A lexicon's phrases as word tuples, longest first, for ``_phrases``."""
+
+    lengths: tuple[int, ...]
+    phrases: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, lexicon: Iterable[str]) -> _Index:
+        phrases = frozenset(tuple(p.replace("-", " ").split()) for p in lexicon)
+        return cls(tuple(sorted({len(p) for p in phrases}, reverse=True)), phrases)
+
+
+def _phrases(toks: tuple[str, ...], index: _Index) -> list[tuple[int, int, str]]:
     """Longest lexicon phrases in ``toks``, left to right: (start, end, phrase)."""
-    by_len: dict[int, set[tuple[str, ...]]] = {}
-    for phrase in lexicon:
-        words = tuple(phrase.replace("-", " ").split())
-        by_len.setdefault(len(words), set()).add(words)
-    lengths = sorted(by_len, reverse=True)
     out, i = [], 0
     while i < len(toks):
-        for n in lengths:
-            if tuple(toks[i:i + n]) in by_len[n]:
+        for n in index.lengths:
+            if tuple(toks[i:i + n]) in index.phrases:
                 out.append((i, i + n, " ".join(toks[i:i + n])))
                 i += n
                 break
@@ -132,7 +142,16 @@ def _phrases(toks: list[str], lexicon: Iterable[str]) -> list[tuple[int, int, st
     return out
 
 
-def _part_follows(toks: list[str], end: int, parts: frozenset[str], reach: int = 2) -> bool:
+_COLOUR_INDEX = _Index.of(COLOURS)
+_PATTERN_INDEX = _Index.of(PATTERNS)
+_MATERIAL_INDEX = _Index.of(MATERIALS)
+_AUDIENCE_OF = {" ".join(p.replace("-", " ").split()): value
+                for value, phrases in AUDIENCES.items() for p in phrases}
+_AUDIENCE_INDEX = _Index.of(_AUDIENCE_OF)
+AUDIENCES_SEGMENT = {p: v for p, v in _AUDIENCE_OF.items() if " " not in p}  # "Women > Dresses"
+
+
+def _part_follows(toks: tuple[str, ...], end: int, parts: frozenset[str], reach: int = 2) -> bool:
     """A part noun within ``reach`` words after ``end``, before any punctuation."""
     for tok in toks[end:end + reach]:
         if not tok[0].isalnum():
@@ -142,6 +161,7 @@ def _part_follows(toks: list[str], end: int, parts: frozenset[str], reach: int =
     return False
 
 
+@lru_cache(maxsize=64)
 def _without_care(description: str) -> str:
     """The description without care sentences ("Specialist leather clean only.")."""
     sentences = re.split(r"(?<=[.;])\s+", description)
@@ -153,7 +173,7 @@ def colours(title: str, description: str) -> list[str]:
     found: list[str] = []
     for text, parts in ((title, frozenset[str]()), (_without_care(description), _COLOUR_PARTS)):
         toks = _tokens(text)
-        for _, end, phrase in _phrases(toks, COLOURS):
+        for _, end, phrase in _phrases(toks, _COLOUR_INDEX):
             if not _part_follows(toks, end, parts):
                 found += [phrase, COLOURS[phrase]]
         if found:
@@ -165,7 +185,7 @@ def patterns(title: str, description: str) -> list[str]:
     """Prints and patterns ("leopard print", "polka dot"), not a part's ("tartan lining")."""
     found: list[str] = []
     for toks in (_tokens(title), _tokens(_without_care(description))):
-        found += [PATTERNS[phrase] for _, end, phrase in _phrases(toks, PATTERNS)
+        found += [PATTERNS[phrase] for _, end, phrase in _phrases(toks, _PATTERN_INDEX)
                   if not _part_follows(toks, end, PART_NOUNS)]
     return list(dict.fromkeys(found))
 
@@ -176,7 +196,7 @@ def materials(title: str, description: str) -> list[str]:
     if DOWN_WORD in title_toks:
         found.append("down")
     for toks in (title_toks, _tokens(_without_care(description))):
-        for _, end, phrase in _phrases(toks, MATERIALS):
+        for _, end, phrase in _phrases(toks, _MATERIAL_INDEX):
             if not _part_follows(toks, end, PART_NOUNS):
                 found += MATERIALS[phrase]
     if "faux leather" in found and "leather" in found:
@@ -185,15 +205,11 @@ def materials(title: str, description: str) -> list[str]:
 
 
 def audiences(title: str, description: str, category: str) -> list[str]:
-    found: list[str] = []
-    segments = [s.strip().lower() for s in category.split(">")]
+    found = {AUDIENCES_SEGMENT[seg] for seg in (s.strip().lower() for s in category.split(">"))
+             if seg in AUDIENCES_SEGMENT}
     toks = _tokens(f"{title} . {_without_care(description)}")
-    for value, phrases in AUDIENCES.items():
-        for phrase in phrases:
-            if phrase in segments or _phrases(toks, [phrase]):
-                found.append(value)
-                break
-    return found
+    found |= {_AUDIENCE_OF[phrase] for _, _, phrase in _phrases(toks, _AUDIENCE_INDEX)}
+    return [value for value in AUDIENCES if value in found]
 
 
 def fit(description: str) -> str | None:
@@ -299,6 +315,7 @@ def derive_facets(store: Store) -> FacetReport:
         rows = session.execute(select(p.product_id, p.title, p.description, p.category,
                                       p.category_leaf, p.attributes)).all()
         given: dict[str, set[str]] = {}
+        changed: list[dict[str, Any]] = []
         for pid, _, _, category, leaf, attributes in rows:
             given.setdefault(leaf or category or "", set()).update(
                 shop_facets(attributes or {}, options.get(pid, ())))
@@ -316,7 +333,11 @@ def derive_facets(store: Store) -> FacetReport:
                 attributes[FROM_TEXT] = facets
             else:
                 attributes.pop(FROM_TEXT, None)
+            changed.append({"pid": pid, "attrs": attributes})
+        if changed:  # one executemany, not a statement per product
             session.execute(update(Product.__table__)  # type: ignore[attr-defined]
-                            .where(p.product_id == pid).values(attributes=attributes))
-            report.changed += 1
+                            .where(p.product_id == bindparam("pid"))
+                            .values(attributes=bindparam("attrs", type_=p.attributes.type)),
+                            changed)
+        report.changed = len(changed)
     return report
