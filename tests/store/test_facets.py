@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 
 import pytest
-from shops import SHOPS_DIR
+from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR, SHOPS_DIR
 
+from retrieval.documents import load_product_records
+from store.audit import run_audit
+from store.db import Store
 from store.facets import (
     FROM_TEXT,
     derive_facets,
@@ -23,6 +25,7 @@ from store.facets import (
     facets_for,
     shop_facets,
 )
+from store.importers import import_catalog
 
 Triple = tuple[str, str, str]
 
@@ -115,73 +118,55 @@ def test_a_facet_the_shop_gives_is_not_read_from_text() -> None:
     assert facets_for("Black tee", "For women.", "", given) == {"color": ["black"]}
 
 
-def test_derive_facets_writes_them_beneath_the_shop_s_attributes(tmp_path: Path) -> None:
-    from shops import HOME_KITCHEN, OUTDOOR_GEAR
-
-    from retrieval.documents import load_product_records
-    from store.db import open_store, sqlite_url
-    from store.importers import import_catalog
-
-    store = open_store(sqlite_url(tmp_path / "shop.db"))
-    try:
-        import_catalog(store, OUTDOOR_GEAR)
-        import_catalog(store, HOME_KITCHEN)
-        report = derive_facets(store)
-        assert report.products == 96
-        assert report.changed == report.with_facets
-        assert derive_facets(store).changed == 0  # a second run writes nothing
-        records = {r.product_id: r for r in load_product_records(store)}
-        tent = records["OG-1005"]
-        assert tent.attributes["persons"] == 4
-        assert FROM_TEXT not in tent.attributes
-        assert tent.from_text == frozenset({"persons"})
-        # home & kitchen gives material and colour itself: none is read from its text
-        for pid, record in records.items():
-            if not pid.startswith("OG-"):
-                assert not ({"material", "color"} & record.from_text), pid
-        # a re-import of the same file changes nothing and keeps the facets
-        again = import_catalog(store, OUTDOOR_GEAR)
-        assert again.products_updated == 0
-        assert load_product_records(store, ["OG-1005"])[0].attributes["persons"] == 4
-    finally:
-        store.dispose()
+def test_derive_facets_writes_them_beneath_the_shop_s_attributes(store: Store) -> None:
+    """On SQLite and PostgreSQL (``store``)."""
+    import_catalog(store, OUTDOOR_GEAR)
+    import_catalog(store, HOME_KITCHEN)
+    report = derive_facets(store)
+    assert report.products == 96
+    assert report.changed == report.with_facets
+    assert derive_facets(store).changed == 0  # a second run writes nothing
+    records = {r.product_id: r for r in load_product_records(store)}
+    tent = records["OG-1005"]
+    assert tent.attributes["persons"] == 4
+    assert FROM_TEXT not in tent.attributes
+    assert tent.from_text == frozenset({"persons"})
+    # home & kitchen gives material and colour itself: none is read from its text
+    for pid, record in records.items():
+        if not pid.startswith("OG-"):
+            assert not ({"material", "color"} & record.from_text), pid
+    # a re-import of the same file changes nothing and keeps the facets
+    again = import_catalog(store, OUTDOOR_GEAR)
+    assert again.products_updated == 0
+    assert load_product_records(store, ["OG-1005"])[0].attributes["persons"] == 4
 
 
-def test_audit_reports_facet_coverage_per_category(tmp_path: Path) -> None:
-    from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR
-
-    from store.audit import run_audit
-    from store.db import open_store, sqlite_url
-    from store.importers import import_catalog
-
-    store = open_store(sqlite_url(tmp_path / "shop.db"))
-    try:
-        for path in (OUTDOOR_GEAR, FASHION, HOME_KITCHEN):
-            import_catalog(store, path)
-        before = {c.category: c for c in run_audit(store).facet_coverage}
-        assert before["Outdoors > Camping > Tents"].with_facets == 0
-        assert before["Women > Dresses"].with_facets == 0
-        kettles = before["Home & Kitchen > Kitchen Appliances > Kettles"]
-        assert kettles.from_text == 0 and kettles.with_facets == kettles.products
-        derive_facets(store)
-        report = run_audit(store)
-        after = {c.category: c for c in report.facet_coverage}
-        tents = after["Outdoors > Camping > Tents"]
-        assert (tents.products, tents.with_facets, tents.from_text) == (6, 6, 6)
-        assert tents.facets == {"persons": 6}
-        dresses = after["Women > Dresses"]
-        assert (dresses.products, dresses.with_facets) == (30, 30)
-        assert {k: dresses.facets[k] for k in ("audience", "color", "pattern", "material")} == {
-            "audience": 30, "color": 23, "pattern": 8, "material": 29}
-        # the shop gives kettles a material, colours and watts, but no capacity: litres
-        # are read from their titles ("Glass Kettle 1.7 L")
-        kettles = after["Home & Kitchen > Kitchen Appliances > Kettles"]
-        assert kettles.from_text == 5 and kettles.facets["capacity_l"] == 5
-        largest = [c.category for c in report.facet_coverage][:2]
-        assert largest == ["Women > Dresses", "Women > Tops"]
-        md = report.to_markdown()
-        assert "## Facet coverage" in md
-        assert "| Outdoors > Camping > Tents | 6 | 6 (100.0%) | 6 | persons 6 |" in md
-        assert report.to_dict()["facet_coverage"][0]["category"] == "Women > Dresses"
-    finally:
-        store.dispose()
+def test_audit_reports_facet_coverage_per_category(store: Store) -> None:
+    """On SQLite and PostgreSQL (``store``)."""
+    for path in (OUTDOOR_GEAR, FASHION, HOME_KITCHEN):
+        import_catalog(store, path)
+    before = {c.category: c for c in run_audit(store).facet_coverage}
+    assert before["Outdoors > Camping > Tents"].with_facets == 0
+    assert before["Women > Dresses"].with_facets == 0
+    kettles = before["Home & Kitchen > Kitchen Appliances > Kettles"]
+    assert kettles.from_text == 0 and kettles.with_facets == kettles.products
+    derive_facets(store)
+    report = run_audit(store)
+    after = {c.category: c for c in report.facet_coverage}
+    tents = after["Outdoors > Camping > Tents"]
+    assert (tents.products, tents.with_facets, tents.from_text) == (6, 6, 6)
+    assert tents.facets == {"persons": 6}
+    dresses = after["Women > Dresses"]
+    assert (dresses.products, dresses.with_facets) == (30, 30)
+    assert {k: dresses.facets[k] for k in ("audience", "color", "pattern", "material")} == {
+        "audience": 30, "color": 23, "pattern": 8, "material": 29}
+    # the shop gives kettles a material, colours and watts, but no capacity: litres
+    # are read from their titles ("Glass Kettle 1.7 L")
+    kettles = after["Home & Kitchen > Kitchen Appliances > Kettles"]
+    assert kettles.from_text == 5 and kettles.facets["capacity_l"] == 5
+    largest = [c.category for c in report.facet_coverage][:2]
+    assert largest == ["Women > Dresses", "Women > Tops"]
+    md = report.to_markdown()
+    assert "## Facet coverage" in md
+    assert "| Outdoors > Camping > Tents | 6 | 6 (100.0%) | 6 | persons 6 |" in md
+    assert report.to_dict()["facet_coverage"][0]["category"] == "Women > Dresses"
