@@ -15,6 +15,7 @@ from eval.cli_turn import bench_turn_cmd
 from eval.harness.commands import register as register_harness
 from eval.help_eval import QUESTIONS, SPLITS, evaluate_help, load_questions
 from eval.retrieval_eval import evaluate_retrieval
+from eval.security.command import security
 from retrieval.help import HelpSearcher
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of
 from ui.runtime import Runtime
@@ -25,6 +26,7 @@ bench_app = typer.Typer(
 )
 register_harness(eval_app)  # dialogue, service, latency, smoke, all, compare
 eval_app.command("ranker")(eval_ranker)
+eval_app.command("security")(security)
 bench_app.command("ranker")(bench_ranker_cmd)
 bench_app.command("turn")(bench_turn_cmd)
 
