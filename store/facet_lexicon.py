@@ -53,13 +53,13 @@ MATERIALS: dict[str, tuple[str, ...]] = {
     "marble": ("marble",), "velvet": ("velvet",), "fleece": ("fleece",),
     "corduroy": ("corduroy",), "tweed": ("tweed",),
 }
-# A material named just before one of these is a part's, not the product's ("crepe sole",
-# "leather handles", "synthetic fill", "leather clean only").
+# In a description, a material named just before one of these is a part's, not the product's
+# ("crepe sole", "leather handles", "synthetic fill", "fleece-lined", "leather clean only").
 PART_NOUNS = frozenset({
     "sole", "soles", "trim", "trims", "handle", "handles", "lining", "grip", "grips", "tip",
     "tips", "button", "buttons", "collar", "cuffs", "strap", "straps", "fill", "insole",
     "panel", "element", "clean", "lid", "lids", "pullers", "puller", "chain", "lenses", "lens",
-    "shade", "shades", "filter", "filters", "back",
+    "shade", "shades", "filter", "filters", "back", "lined", "ring", "nib", "buckle",
 })
 # "down" is a material only in a title or as "goose down"; elsewhere it is "down to 0°C"
 DOWN_WORD = "down"

@@ -195,9 +195,11 @@ def materials(title: str, description: str) -> list[str]:
     title_toks = _tokens(title)
     if DOWN_WORD in title_toks:
         found.append("down")
-    for toks in (title_toks, _tokens(_without_care(description))):
+    # in a title the noun after a material is the product ("Linen Lamp Shade")
+    for toks, parts in ((title_toks, frozenset[str]()),
+                        (_tokens(_without_care(description)), PART_NOUNS)):
         for _, end, phrase in _phrases(toks, _MATERIAL_INDEX):
-            if not _part_follows(toks, end, PART_NOUNS):
+            if not _part_follows(toks, end, parts):
                 found += MATERIALS[phrase]
     if "faux leather" in found and "leather" in found:
         found = [m for m in found if m != "leather"]
