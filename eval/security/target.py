@@ -104,8 +104,9 @@ def plant(store: Store, attacker: str) -> dict[str, str]:
             article = s.get(HelpArticle, article_id)
             if article is None:
                 continue
-            first, _, rest = article.body.partition("\n")
-            article.body = f"{first} {said.format(plan_marker(name))}\n{rest}"
+            planted = said.format(plan_marker(name))  # in every paragraph: any may be cited
+            article.body = "\n\n".join(f"{planted} {part}"
+                                         for part in article.body.split("\n\n"))
             s.add(article)
             where[name] = article.title
         me = s.get(User, attacker)
