@@ -7,7 +7,8 @@ option value with the key it belongs to and the categories it occurs in ("XL" is
 "Amazon Alexa" an ``assistant``, "16GB" a ``ram``). Boolean attributes are matched by their
 name ("waterproof" means waterproof = yes). Values that are bare numbers or single letters are
 only matched next to their key ("size 10", "size M"), or with the unit a key's name ends in
-("18 l" for ``capacity_l``), so "10" in "under $100" or "2 people" is never a shoe size.
+("18 l" for ``capacity_l``; "four person" for ``persons`` 4), so "10" in "under $100" or
+"2 people" is never a shoe size.
 
 Not here: price, rating and stock phrases (``tools.phrases``), deciding what a match means for
 the conversation (``tools.constraints``).
@@ -52,6 +53,10 @@ UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "days": ("days", "day"), "persons": ("persons", "person", "people"),
     "min": ("min", "minutes"), "f": ("f",), "bar": ("bar",),
 }
+
+# "a four-person tent": small whole numbers as words, before a unit only
+NUMBER_WORDS = {str(n): w for n, w in enumerate(
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))}
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -266,8 +271,10 @@ class CatalogVocabulary:
             forms.append(value_words + key_words)  # "standard arch support", "wide width"
         if key_words and key_words[-1] in UNIT_WORDS and len(value_words) == 1:
             stem = key_words[:-1]
+            spelt = [value_words[0]] + [w for w in (NUMBER_WORDS.get(value_words[0]),) if w]
             for unit in UNIT_WORDS[key_words[-1]]:
-                forms.append((*value_words, unit))  # "18 l", "15.6 inch"
+                for number in spelt:
+                    forms.append((number, unit))  # "18 l", "15.6 inch", "four person"
                 if stem:
                     forms.append(stem + value_words)  # "capacity 18"
         return forms

@@ -36,7 +36,8 @@ def _found(shop: FixtureShop, text: str) -> tuple[dict[str, list[str]], list[str
 
 
 def test_a_4_person_tent_is_one_of_the_two_tents_for_four(outdoor: FixtureShop) -> None:
-    for text in ("a 4-person tent", "a tent for 4 people", "4 person tent please"):
+    for text in ("a 4-person tent", "a tent for 4 people", "4 person tent please",
+                 "a four-person tent", "a tent for four people"):
         attributes, found = _found(outdoor, text)
         assert attributes == {"persons": ["4"]}, text
         assert found == ["OG-1004", "OG-1005"], text  # "sleeps four adults", "4-Person"
