@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from eval.bench_load import bench_load_cmd
 from eval.bench_retrieval import bench_retrieval
 from eval.cli_ranker import bench_ranker_cmd, eval_ranker
 from eval.cli_turn import bench_turn_cmd
@@ -29,6 +30,7 @@ eval_app.command("ranker")(eval_ranker)
 eval_app.command("security")(security)
 bench_app.command("ranker")(bench_ranker_cmd)
 bench_app.command("turn")(bench_turn_cmd)
+bench_app.command("load")(bench_load_cmd)
 
 
 @eval_app.command("retrieval")
