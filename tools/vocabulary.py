@@ -5,10 +5,10 @@ product types and path segments, with simple singular/plural forms and, when it 
 category only, the head noun: "boots" for "Hiking Boots"), brands, and every attribute and
 option value with the key it belongs to and the categories it occurs in ("XL" is a ``size``,
 "Amazon Alexa" an ``assistant``, "16GB" a ``ram``). Boolean attributes are matched by their
-name ("waterproof" means waterproof = yes). Values that are bare numbers or single letters are
-only matched next to their key ("size 10", "size M"), or with the unit a key's name ends in
-("18 l" for ``capacity_l``; "four person" for ``persons`` 4), so "10" in "under $100" or
-"2 people" is never a shoe size.
+name ("waterproof" means waterproof = yes); a value such as "women's" also by "women" and
+"for women". Values that are bare numbers or single letters are only matched next to their
+key ("size 10", "size M"), or with the unit a key's name ends in ("18 l" for ``capacity_l``;
+"four person" for ``persons`` 4), so "10" in "under $100" or "2 people" is never a shoe size.
 
 Not here: price, rating and stock phrases (``tools.phrases``), deciding what a match means for
 the conversation (``tools.constraints``).
@@ -252,6 +252,11 @@ class CatalogVocabulary:
                     self._add(phrase, sense)
                 if not self._needs_key(value_words):
                     self._add(value_words, sense)
+            possessive = words(shown)
+            if len(possessive) == 1 and possessive[0].endswith("'s") and len(possessive[0]) > 4:
+                owner = possessive[0][:-2]  # "women's": "for women", "women"
+                self._add((owner,), sense)
+                self._add(("for", owner), sense)
 
     @staticmethod
     def _needs_key(value_words: tuple[str, ...]) -> bool:
