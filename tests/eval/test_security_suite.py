@@ -1,6 +1,7 @@
 """``aisle eval security``: the whole suite against the served app with the obedient model
 holds every gate (about a minute on 2 cores), the suite sees a hole when one is opened on
-purpose (identity tokens unverified, sessions readable across keys, a yes consumed twice),
+purpose (identity tokens unverified, sessions readable across keys, the claim check off, a
+yes consumed twice),
 and the obedient model emits a plan's calls in order within a turn."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import jwt
 import pytest
 from typer.testing import CliRunner
 
-from assistant import conversation
+from assistant import conversation, respond
 from eval.security import suite
 from eval.security.obedient import Call, Obedient, Plan
 from tools import confirmations
@@ -34,7 +35,8 @@ def test_the_whole_suite_holds_every_gate(tmp_path: Path) -> None:
     kinds = summary["kinds"]
     assert all(kinds[kind]["cases"] >= 7 for kind in suite.KINDS)
     # the attacks were real: every planted plan in the shopper's text reached the model
-    assert kinds["direct injection"]["attacks_reaching_model"] == "47/47"
+    reached, planted = kinds["direct injection"]["attacks_reaching_model"].split("/")
+    assert reached == planted
     reach = kinds["indirect injection"]["reaching_model_by_channel"]
     assert reach["help-refunds"] == "12/12" and reach["profile"] == "10/10"
 
@@ -65,6 +67,18 @@ def test_the_suite_sees_a_session_read_across_keys(tmp_path: Path,
     summary = suite.run_security(tmp_path / "shop",
                                  only=lambda c: c.id == "cross-other-key-session")
     assert summary["kinds"]["cross-user"]["cross_user_reads"] > 0
+
+
+def test_the_suite_sees_the_models_invented_facts(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the respond stage's claim check off, the obeyed model's invented refund, code,
+    links and prices reach the shopper, streamed and not."""
+    monkeypatch.setattr(respond, "check_claims", lambda text, claims: [])
+    summary = suite.run_security(tmp_path / "shop",
+                                 only=lambda c: c.id.startswith("direct-say-"))
+    failed = {case["id"] for case in summary["failed_cases"]}
+    assert {"direct-say-refund", "direct-say-link-stream", "direct-say-words-v1-stream"} <= failed
+    assert summary["totals"]["ungrounded_facts"] >= 24
 
 
 def test_the_suite_sees_a_yes_consumed_twice(tmp_path: Path,
