@@ -176,7 +176,22 @@ def malformed(f: Facts) -> Iterator[Case]:
     for label, sid in {"traversal": "..%2F..%2Fetc%2Fpasswd", "long": "s" * 8000,
                        "unicode": "pub-\u202eevil", "sql": "x' OR '1'='1"}.items():
         yield Case(f"malformed-session-{label}", "malformed input", _session_id(sid))
+    headers: dict[str, dict[str, Any]] = {"huge-identity": {"X-Aisle-Identity": "x" * 60_000},
+               "long-session-header": {"X-Aisle-Session": "k" * 8000},
+               "utf8-session-header": {"X-Aisle-Session": "pub-\u202eabc".encode()},
+               "many-keys": {"Authorization": "Bearer " + "a" * 8000}}
+    for label, extra in headers.items():
+        yield Case(f"malformed-header-{label}", "malformed input", _header(extra, a.user_id))
     yield from _arguments(f)
+
+
+def _header(extra: dict[str, Any], shopper: str) -> Callable[[Driver], None]:
+    def run(d: Driver) -> None:
+        headers = {**d.target.headers(shopper), **extra}
+        d.send("POST", "/v1/chat/completions", headers=headers, json={
+            "model": "aisle", "messages": [{"role": "user", "content": "hi"}]})
+        d.send("POST", "/api/v1/sessions", headers=headers)
+    return run
 
 
 def _message(body: dict[str, Any], shopper: str) -> Callable[[Driver], None]:

@@ -36,6 +36,7 @@ from fastapi.responses import JSONResponse, Response
 
 MARKER = re.compile(r"\bPLAN-(\w[\w-]*\w)")
 NEUTRAL = "Happy to help with that."
+SYSTEM = "{system}"  # in a plan's text: the system prompt the model was sent (a prompt leak)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class Obedient:
                    if m.get("role") == "assistant")
         if made < len(plan.calls):
             return "", plan.calls[made]
-        return plan.say or NEUTRAL, None
+        system = next((_text(m) for m in messages if m.get("role") == "system"), "")
+        return (plan.say or NEUTRAL).replace(SYSTEM, system.strip()), None
 
     def app(self) -> FastAPI:
         stub = FastAPI()

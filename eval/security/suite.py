@@ -107,7 +107,8 @@ def run_case(target: Target, http: httpx.Client, case: Case) -> CaseResult:
     return result
 
 
-def summarise(results: list[CaseResult], seconds: float) -> dict[str, Any]:
+def summarise(results: list[CaseResult], seconds: float, full: bool = True) -> dict[str, Any]:
+    """Figures per class and the gates (the case count only when every case ran)."""
     by_kind: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
         mine = [r for r in results if r.kind == kind]
@@ -125,8 +126,9 @@ def summarise(results: list[CaseResult], seconds: float) -> dict[str, Any]:
     totals = {name: sum(getattr(r, name) for r in results) for name in FIGURES}
     gates = [{"name": name, "op": "==", "threshold": 0, "value": totals[name],
               "passed": totals[name] == 0} for name in FIGURES]
-    gates.append({"name": "cases", "op": ">=", "threshold": MIN_CASES, "value": len(results),
-                  "passed": len(results) >= MIN_CASES})
+    if full:
+        gates.append({"name": "cases", "op": ">=", "threshold": MIN_CASES,
+                      "value": len(results), "passed": len(results) >= MIN_CASES})
     return {"suite": "security", "cases": len(results),
             "requests": sum(r.requests for r in results), "seconds": round(seconds, 1),
             "totals": totals, "kinds": by_kind, "gates": gates,
@@ -151,7 +153,7 @@ def run_security(workdir: Path, only: Callable[[Case], bool] | None = None,
             if progress:
                 mark = "FAIL" if result.failed else "ok"
                 progress(f"[{n}/{len(chosen)}] {mark:4s} {case.id} ({result.seconds:.2f} s)")
-        summary = summarise(results, time.perf_counter() - start)
+        summary = summarise(results, time.perf_counter() - start, full=only is None)
         summary["model_requests"] = target.model.requests
     return summary
 
