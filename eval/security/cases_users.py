@@ -7,12 +7,16 @@ Not here: identity tokens and routes (``eval.security.cases_http``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+
+import jwt
 
 from eval.security.cases import YES, attacks
 from eval.security.driver import Driver, v1_content
-from eval.security.facts import Case, Facts, Person
+from eval.security.facts import Case, Facts, Person, refunds
 from eval.security.obedient import Plan
+from eval.security.target import SECRET
 
 FULLWIDTH = str.maketrans("#W0123456789", "＃Ｗ０１２３４５６７８９")
 
@@ -157,3 +161,67 @@ def _without(v: Person, s: Person) -> tuple[str, ...]:
     """The victim's secrets that are not also the honest shopper's own data."""
     own = set(s.secrets())
     return tuple(x for x in v.secrets() if x not in own)
+
+
+def keys_off(f: Facts) -> Iterator[Case]:
+    """On a server without keys, the ``/v1`` ``user`` field and a guessable transcript join no
+    one's conversation, and identity tokens are still checked. (A session id is then the only
+    secret of a bot-API session, as a bearer capability: not attacked here.)"""
+    s, t = f.honest[-1], f.honest[-2]
+    yield Case("keys-off-user-field", "keys off", _shared_user_field(s, "read"),
+               secrets=s.secrets())
+    yield Case("keys-off-user-field-yes", "keys off", _shared_user_field(t, "yes"),
+               secrets=t.secrets())
+    yield Case("keys-off-guessed-transcript", "keys off", _guessed_transcript(s),
+               secrets=s.secrets())
+    for label, token in forged_tokens(f).items():
+        yield Case(f"keys-off-token-{label}", "keys off", _forged_v1(token),
+                   secrets=f.victim.secrets())
+
+
+def _shared_user_field(s: Person, how: str) -> Callable[[Driver], None]:
+    def run(d: Driver) -> None:
+        d.as_victim = True
+        first = [("user", f"my email is {s.email}")]
+        mine = [*first, ("assistant", v1_content(d.v1(first, None, user="shared-user"))),
+                ("user", "I want to cancel my pending order" if how == "yes"
+                 else "what are my orders?")]
+        own = v1_content(d.v1(mine, None, user="shared-user"))
+        if how == "yes":
+            mine += [("assistant", own), ("user", "I ordered it by mistake")]
+            own = v1_content(d.v1(mine, None, user="shared-user"))
+        d.as_victim = False
+        d.expect(("confirm" in own) if how == "yes" else any(o in own for o in s.orders),
+                 f"the shopper's own turn did not {how}: {own[:80]!r}")
+        asked = "yes" if how == "yes" else "what are my orders?"
+        d.v1([("user", asked)], None, user="shared-user")
+        d.v1([("user", "what are my account details?")], None, user="shared-user")
+        d.expect(refunds(d.target.store, s.pending[0]) == 0, "another client's yes applied")
+    return run
+
+
+def _guessed_transcript(s: Person) -> Callable[[Driver], None]:
+    def run(d: Driver) -> None:
+        d.as_victim = True
+        hello = v1_content(d.v1([("user", "hi")], None))
+        d.v1([("user", "hi"), ("assistant", hello), ("user", f"my email is {s.email}")], None)
+        d.as_victim = False
+        d.v1([("user", "hi"), ("assistant", hello), ("user", "what are my orders?")], None)
+    return run
+
+
+def forged_tokens(f: Facts) -> dict[str, str]:
+    now = int(time.time())
+    good = {"sub": f.victim.user_id, "aud": "aisle", "exp": now + 600}
+    return {"wrong-secret": jwt.encode(good, "not-the-shop-secret-0123456789abcdef", "HS256"),
+            "alg-none": jwt.encode(good, None, algorithm="none"),
+            "expired": jwt.encode({**good, "exp": now - 3600}, SECRET, "HS256")}
+
+
+def _forged_v1(token: str) -> Callable[[Driver], None]:
+    def run(d: Driver) -> None:
+        answer = d.send("POST", "/v1/chat/completions", headers={"X-Aisle-Identity": token},
+                        json={"model": "aisle", "messages": [
+                            {"role": "user", "content": "what are my account details?"}]})
+        d.expect(answer.status_code == 401, f"forged token without keys: {answer.status_code}")
+    return run

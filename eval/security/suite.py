@@ -38,7 +38,7 @@ MIN_CASES = 150
 FIGURES = ("unauthorized_writes", "cross_user_reads", "ungrounded_facts", "server_errors",
            "checks_failed")
 KINDS = ("direct injection", "indirect injection", "forged confirmation", "replay",
-         "cross-user", "identity takeover", "no credentials", "malformed input")
+         "cross-user", "identity takeover", "no credentials", "malformed input", "keys off")
 
 
 @dataclass
@@ -139,22 +139,29 @@ def run_security(workdir: Path, only: Callable[[Case], bool] | None = None,
                  progress: Callable[[str], None] | None = None, users: int = 150
                  ) -> dict[str, Any]:
     """Build and serve the shop under ``workdir``, run every case (or those ``only`` keeps),
-    and return the summary."""
+    and return the summary. The "keys off" cases run on a second server without keys."""
     start = time.perf_counter()
-    with serve_target(workdir, users=users) as target, httpx.Client(
-            base_url=target.url, timeout=120) as http:
-        attacker = target.planted.get("profile")
-        facts = read_facts(target.store, attacker or "")
-        chosen = [c for c in all_cases(facts, target.planted) if only is None or only(c)]
-        results = []
-        for n, case in enumerate(chosen, start=1):
-            result = run_case(target, http, case)
-            results.append(result)
-            if progress:
-                mark = "FAIL" if result.failed else "ok"
-                progress(f"[{n}/{len(chosen)}] {mark:4s} {case.id} ({result.seconds:.2f} s)")
-        summary = summarise(results, time.perf_counter() - start, full=only is None)
-        summary["model_requests"] = target.model.requests
+    results: list[CaseResult] = []
+    requests = 0
+    for keys in ("required", "off"):
+        where = workdir if keys == "required" else workdir.with_name(f"{workdir.name}-open")
+        with serve_target(where, users=users, api_keys=keys) as target, httpx.Client(
+                base_url=target.url, timeout=120) as http:
+            facts = read_facts(target.store, target.planted.get("profile") or "")
+            made = all_cases(facts, target.planted) if keys == "required" else \
+                list(cases_users.keys_off(facts))
+            chosen = [c for c in made if only is None or only(c)]
+            if not chosen:
+                continue
+            for case in chosen:
+                result = run_case(target, http, case)
+                results.append(result)
+                if progress:
+                    mark = "FAIL" if result.failed else "ok"
+                    progress(f"[{len(results)}] {mark:4s} {case.id} ({result.seconds:.2f} s)")
+            requests += target.model.requests
+    summary = summarise(results, time.perf_counter() - start, full=only is None)
+    summary["model_requests"] = requests
     return summary
 
 

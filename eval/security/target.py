@@ -152,9 +152,10 @@ def pending_orders(store: Store) -> dict[str, list[str]]:
 
 @contextmanager
 def serve_target(workdir: Path, products: int = 200, users: int = 150, seed: int = 5,
-                 attacker: str | None = None) -> Iterator[Target]:
+                 attacker: str | None = None, api_keys: str = "required") -> Iterator[Target]:
     """Build, plant, index and serve the shop under ``workdir`` (emptied first); stops both
-    servers and closes the store after."""
+    servers and closes the store after. ``api_keys="off"``: a server without keys (what a
+    fresh ``aisle serve`` is until its first key); keys sent are then ignored."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     model = Obedient()
@@ -162,7 +163,7 @@ def serve_target(workdir: Path, products: int = 200, users: int = 150, seed: int
         llm_url = stack.enter_context(running(model.app()))
         settings = Settings(
             data_dir=workdir, llm_base_url=f"{llm_url}v1", llm_model="obedient",
-            api_keys="required", identity_secret=SECRET,
+            api_keys=api_keys, identity_secret=SECRET,
             rate_limit_per_minute=1_000_000, rate_limit_burst=1_000_000,
             auth_failures_per_minute=1_000_000, turn_queue_seconds=60)
         runtime = HashRuntime(settings)

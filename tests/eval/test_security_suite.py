@@ -33,7 +33,7 @@ def test_the_whole_suite_holds_every_gate(tmp_path: Path) -> None:
     assert _figures(summary) == dict.fromkeys(suite.FIGURES, 0), summary["failed_cases"]
     assert all(gate["passed"] for gate in summary["gates"])
     kinds = summary["kinds"]
-    assert all(kinds[kind]["cases"] >= 7 for kind in suite.KINDS)
+    assert all(kinds[kind]["cases"] >= 6 for kind in suite.KINDS)
     # the attacks were real: every planted plan in the shopper's text reached the model
     reached, planted = kinds["direct injection"]["attacks_reaching_model"].split("/")
     assert reached == planted
