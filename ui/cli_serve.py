@@ -30,6 +30,12 @@ from ui.api.keys import any_active_key, create_key, list_keys, revoke_key
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
 from ui.runtime import Runtime
 
+# Longer than a load balancer's idle timeout (60 s for nginx's upstream keepalive and AWS
+# ALB): uvicorn's default 5 s closes an idle connection the balancer may be sending the next
+# POST on, and a reset POST is not retried (measured by aisle bench load with kept-alive
+# connections between two replicas: 1 reset in 1,553 turns).
+KEEP_ALIVE_SECONDS = 75
+
 keys_app = typer.Typer(help="API keys for sites that embed the bot (stored hashed).",
                        no_args_is_help=True)
 
@@ -125,7 +131,8 @@ def serve(
         ]
         err.print("\n".join(lines), highlight=False)
 
-    config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5)
+    config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5,
+                            timeout_keep_alive=KEEP_ALIVE_SECONDS)
     _Server(config, ready).run(sockets=[sock])
 
 
