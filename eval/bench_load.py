@@ -79,10 +79,9 @@ def _talk(session: Session, urls: list[str], key: str, until: float, start_at: i
     if session.shopper:
         headers["X-Aisle-Identity"] = sign_identity(SECRET, session.shopper, 3600)
     replicas = itertools.cycle(urls[start_at % len(urls):] + urls[:start_at % len(urls)])
-    # A fresh connection per request: a kept-alive one idle past uvicorn's keep-alive (one
-    # slow turn on the other replica) may be closed just as the next request is sent on it,
-    # a reset the client cannot retry safely (measured: 1 in 1,553 turns).
-    with httpx.Client(timeout=180, limits=httpx.Limits(max_keepalive_connections=0)) as http:
+    # Kept-alive connections, as a balancer keeps them: idle while the other replica answers
+    # (seconds under load), which the server must outlast (``ui.cli_serve.KEEP_ALIVE_SECONDS``).
+    with httpx.Client(timeout=180) as http:
         try:
             made = http.post(f"{next(replicas)}/api/v1/sessions", headers=headers)
             made.raise_for_status()
