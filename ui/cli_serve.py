@@ -140,7 +140,8 @@ def serve(
 def running(app: object, host: str = "127.0.0.1", timeout: float = 30.0) -> Iterator[str]:
     """Serve ``app`` on a free port of ``host`` in a thread; yields its base URL, stops after."""
     sock = bind(host, 0)
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)  # type: ignore[arg-type]
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2,  # type: ignore[arg-type]
+                            timeout_keep_alive=KEEP_ALIVE_SECONDS)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
