@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 AROUND = 0.15  # "around $100" allows 85..115
 HIGHLY_RATED = 4.0
 
-_AMOUNT = (r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
-           r"(?:\s?(?:dollars?|bucks|usd)\b|\$)?")
+_AMOUNT = (r"(?:[$€£]\s?|\b(?:usd|us\$)\s?)?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
+           r"(?:(?:\s?|-)(?:dollars?|bucks|usd)\b|\$)?")
 # a number followed by one of these is a quantity, not a price
 _UNIT = (r"(?!\s?-?\s?(?:g|kg|lbs?|oz|mm|cm|inch(?:es)?|gb|tb|mb|mah|w|watts?|hz|mp|hours?|"
          r"hrs?|h|days?|min(?:utes)?|l|liters?|litres?|ml|stars?|person|people|cups?|pieces?|"
@@ -82,8 +82,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        rf"and\s+(?:up|above|over|higher)|plus\b|\+)", re.I)),
 ]
 # an amount with its currency that no cue above explained ("$100 headphones", "100 bucks?")
-_LOOSE_MONEY = re.compile(rf"(?<![\w.])(?P<a>[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?k\b)?|"
-                          rf"\d[\d,]*(?:\.\d+)?(?:\s?k)?\s?(?:dollars?|bucks|usd)\b){_UNIT}", re.I)
+_LOOSE_MONEY = re.compile(rf"(?<![\w.])(?P<a>(?:[$€£]\s?|\b(?:usd|us\$)\s?)\d[\d,]*(?:\.\d+)?"
+                          rf"(?:\s?k\b)?|\d[\d,]*(?:\.\d+)?(?:\s?k)?(?:\s?|-)(?:dollars?|bucks|usd)\b)"
+                          rf"{_UNIT}", re.I)
 _HAS_CURRENCY = re.compile(r"[$€£]|dollar|bucks|usd", re.I)
 _RATING = r"(?P<n>[1-5](?:\.\d)?)"
 _RATING_PATTERNS = [
@@ -101,7 +102,7 @@ _STOCK = re.compile(r"\bin[\s-]stock\b|\bavailable\s+(?:right\s+)?(?:now|today|i
 
 def amount(text: str) -> float:
     """ "$1,200" -> 1200.0, "1.5k" -> 1500.0, "80 dollars" -> 80.0."""
-    cleaned = re.sub(r"(?i)dollars?|bucks|usd|[$€£,\s]", "", text)
+    cleaned = re.sub(r"(?i)dollars?|bucks|usd|us|[$€£,\s-]", "", text)
     thousands = cleaned.lower().endswith("k")
     value = float(cleaned.rstrip("kK"))
     return value * 1000 if thousands else value

@@ -89,7 +89,8 @@ def test_running_shoes_under_100_in_size_10() -> None:
     # a negated "more than" is a cap; an approximate amount "or less" is a cap too
     ("shoes that don't cost more than $175", None, 175), ("it shouldn't be over $60", None, 60),
     ("one that won't cost more than $30", None, 30), ("around $175 or cheaper", None, 175),
-    ("about $80 max", None, 80),
+    ("about $80 max", None, 80), ("shoes under USD 175", None, 175),
+    ("a 175-dollar budget for shoes", None, 175), ("a 60-dollar tent", None, 60),
     # an amount with its currency and no cue is a cap; one with a cue keeps the cue's meaning
     ("$100 headphones", None, 100), ("is there one for 80 bucks?", None, 80),
     ("a 60 dollar tent", None, 60), ("over $50, say $80", 50, None),
