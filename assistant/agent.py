@@ -61,16 +61,18 @@ class Assistant:
         if isinstance(self.deps.llm, Prefills):
             self.deps.llm.prefill_later([Message.system(self.system_prompt)], self.schemas)
 
-    def chat(self, message: str, session_id: str | None = None, user_id: str | None = None
-             ) -> Reply:
+    def chat(
+        self, message: str, session_id: str | None = None, user_id: str | None = None
+    ) -> Reply:
         """One turn. ``user_id`` is the signed-in shopper from the session, never the model."""
         for event in self.stream(message, session_id, user_id):
             if isinstance(event, Final):
                 return event.reply
         raise AssertionError("a turn always ends with a Final event")  # pragma: no cover
 
-    def stream(self, message: str, session_id: str | None = None, user_id: str | None = None
-               ) -> Iterator[TurnEvent]:
+    def stream(
+        self, message: str, session_id: str | None = None, user_id: str | None = None
+    ) -> Iterator[TurnEvent]:
         """One turn as events (module docstring)."""
         session_id = session_id or uuid.uuid4().hex
         deps = self.deps
@@ -78,10 +80,14 @@ class Assistant:
         words = deps.shop_words()
         yield StepStarted(READ_STEP, {})
         started = time.perf_counter()
-        reading = read(message, words, question=state.question,
-                       shown=min(len(state.shopping.candidates), 5),
-                       context_category=state.shopping.constraints.category,
-                       language_before=state.language)
+        reading = read(
+            message,
+            words,
+            question=state.question,
+            shown=min(len(state.shopping.candidates), 5),
+            context_category=state.shopping.constraints.category,
+            language_before=state.language,
+        )
         yield StepFinished(READ_STEP, {}, _ms(started), True, "")
         proposal = None
         if deps.limits.consult == "always" or needs_model(reading, state, words):
@@ -94,40 +100,54 @@ class Assistant:
         env = TurnEnv(deps, words, reading, working, Steps(), session_id)
         streamed: list[str] = []
         outcome = yield from self._act(act, env, streamed, reading.language)
-        composed = respond(outcome, reading.language, env.steps.trace,
-                           self._claims(reading, outcome, env))
+        composed = respond(
+            outcome, reading.language, env.steps.trace, self._claims(reading, outcome, env)
+        )
         reply = composed.reply
         shown = "\n".join(streamed)
-        rest = composed.pieces[len(streamed):] if reply.text.startswith(shown) else \
-            composed.pieces
+        rest = composed.pieces[len(streamed) :] if reply.text.startswith(shown) else composed.pieces
         for piece in rest:
             yield TextDelta(piece + "\n")
         working.language = reading.language
-        working.history = [*working.history, ChatLine(role="user", content=message),
-                           ChatLine(role="assistant", content=reply.text[:HISTORY_CHARS])
-                           ][-2 * deps.limits.history_turns:]
+        working.history = [
+            *working.history,
+            ChatLine(role="user", content=message),
+            ChatLine(role="assistant", content=reply.text[:HISTORY_CHARS]),
+        ][-2 * deps.limits.history_turns :]
         conversation.save_turn(deps.store, session_id, working, message, reply)
         if deps.limits.prefill_between_turns and isinstance(deps.llm, Prefills):
             # While the shopper reads, the model evaluates the next turn's prompt start.
-            deps.llm.prefill_later(prompt(self.system_prompt, working.history, "")[:-1],
-                                   self.schemas)
-        yield Final(reply=reply, session_id=session_id,
-                    replaces_text=bool(streamed) and not reply.text.startswith(shown))
+            deps.llm.prefill_later(
+                prompt(self.system_prompt, working.history, "")[:-1], self.schemas
+            )
+        yield Final(
+            reply=reply,
+            session_id=session_id,
+            replaces_text=bool(streamed) and not reply.text.startswith(shown),
+        )
 
-    def _propose(self, state: ConversationState, message: str
-                 ) -> Generator[TurnEvent, None, Proposal]:
+    def _propose(
+        self, state: ConversationState, message: str
+    ) -> Generator[TurnEvent, None, Proposal]:
         yield StepStarted(MODEL_STEP, {})
         started = time.perf_counter()
         messages = prompt(self.system_prompt, state.history, message)
-        proposal: Proposal = propose(self.deps.llm, self.deps.tools, messages,
-                                     self.deps.limits.max_tokens)
+        proposal: Proposal = propose(
+            self.deps.llm, self.deps.tools, messages, self.deps.limits.max_tokens
+        )
         summary = proposal.name or ("text" if proposal.text else proposal.error or "nothing")
-        yield StepFinished(MODEL_STEP, dict(proposal.arguments), _ms(started),
-                           proposal.error is None, f"proposed: {summary}")
+        yield StepFinished(
+            MODEL_STEP,
+            dict(proposal.arguments),
+            _ms(started),
+            proposal.error is None,
+            f"proposed: {summary}",
+        )
         return proposal
 
-    def _act(self, act: Act, env: TurnEnv, streamed: list[str], lang: str
-             ) -> Generator[TurnEvent, None, Outcome]:
+    def _act(
+        self, act: Act, env: TurnEnv, streamed: list[str], lang: str
+    ) -> Generator[TurnEvent, None, Outcome]:
         work = run(act, env)
         try:
             event = next(work)
@@ -151,7 +171,8 @@ class Assistant:
             tool_names=tools.names(),
             facts=GroundingFacts.build((), env.words.vocab),
             observed="",
-            actions_done=False)
+            actions_done=False,
+        )
 
 
 def _ms(started: float) -> float:

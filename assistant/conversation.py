@@ -41,13 +41,15 @@ def load_state(store: Store, session_id: str, user_id: str | None) -> Conversati
         known = state.identity.user_id
         if known is not None and known != user_id:
             raise SessionUserMismatch(
-                f"session {session_id} belongs to another user; start a new session")
+                f"session {session_id} belongs to another user; start a new session"
+            )
         state.identity = Identity(user_id=user_id, source="shop")
     return state
 
 
-def save_turn(store: Store, session_id: str, state: ConversationState, message: str,
-              reply: Reply) -> int:
+def save_turn(
+    store: Store, session_id: str, state: ConversationState, message: str, reply: Reply
+) -> int:
     """Store the new state and the turn; returns the turn's position in the session."""
     with store.session() as session:
         row = session.get(Conversation, session_id) or Conversation(session_id=session_id)
@@ -62,17 +64,21 @@ def save_turn(store: Store, session_id: str, state: ConversationState, message: 
         return seq
 
 
-def start_session(store: Store, session_id: str, user_id: str | None = None,
-                  history: Sequence[ChatLine] = ()) -> Conversation:
+def start_session(
+    store: Store, session_id: str, user_id: str | None = None, history: Sequence[ChatLine] = ()
+) -> Conversation:
     """A new session row: signed in as ``user_id`` (the caller vouches) and seeded with
     ``history`` (text only) when given."""
-    state = ConversationState(identity=Identity(user_id=user_id, source="shop")
-                              if user_id else Identity(), history=list(history))
+    state = ConversationState(
+        identity=Identity(user_id=user_id, source="shop") if user_id else Identity(),
+        history=list(history),
+    )
     with store.session() as session:
         if user_id is not None and session.get(User, user_id) is None:
             raise UnknownShopper(f"unknown user {user_id!r}; sign in with an existing user id")
-        row = Conversation(session_id=session_id, user_id=user_id,
-                           state=state.model_dump(mode="json"))
+        row = Conversation(
+            session_id=session_id, user_id=user_id, state=state.model_dump(mode="json")
+        )
         session.add(row)
         session.flush()
         session.refresh(row)
@@ -90,8 +96,9 @@ def get_session(store: Store, session_id: str) -> Conversation | None:
 
 def turns_of(store: Store, session_id: str) -> list[Turn]:
     with store.session() as session:
-        rows = session.exec(select(Turn).where(Turn.session_id == session_id)
-                            .order_by(col(Turn.seq))).all()
+        rows = session.exec(
+            select(Turn).where(Turn.session_id == session_id).order_by(col(Turn.seq))
+        ).all()
         for row in rows:
             session.expunge(row)
         return list(rows)
@@ -116,8 +123,9 @@ def copy_state(store: Store, source_id: str, target_id: str) -> None:
         session.add(row)
 
 
-def fork_session(store: Store, checkpoint_id: str | None, session_id: str,
-                 history: Sequence[ChatLine]) -> None:
+def fork_session(
+    store: Store, checkpoint_id: str | None, session_id: str, history: Sequence[ChatLine]
+) -> None:
     """A new session starting from the state under ``checkpoint_id``, or, with no such
     checkpoint, from ``history`` as text."""
     with store.session() as session:
@@ -126,5 +134,10 @@ def fork_session(store: Store, checkpoint_id: str | None, session_id: str,
             state = ConversationState.restore(checkpoint.state)
         else:
             state = ConversationState(history=list(history))
-        session.add(Conversation(session_id=session_id, user_id=state.identity.user_id,
-                                 state=state.model_dump(mode="json")))
+        session.add(
+            Conversation(
+                session_id=session_id,
+                user_id=state.identity.user_id,
+                state=state.model_dump(mode="json"),
+            )
+        )

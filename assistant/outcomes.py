@@ -37,8 +37,18 @@ class Found:
 class Asked:
     question: OpenQuestion
     search: SearchOutcome | None = None  # the candidates the question splits
-    topic: Literal["attribute", "category", "department", "order", "reason", "items",
-                   "variant", "payment", "not_sold", "again"] = "attribute"
+    topic: Literal[
+        "attribute",
+        "category",
+        "department",
+        "order",
+        "reason",
+        "items",
+        "variant",
+        "payment",
+        "not_sold",
+        "again",
+    ] = "attribute"
     unknown_brands: tuple[str, ...] = ()
 
 
@@ -165,6 +175,24 @@ class Chat:
     suggestions: tuple[str, ...] = field(default_factory=tuple)
 
 
-Outcome = (Found | Asked | NothingFits | NotSold | Compared | Described | OrdersListed
-           | OrderShown | AccountShown | ConfirmationAsked | Done | AlreadyDone | Declined
-           | Refused | IdentityNeeded | AddressNeeded | HelpAnswered | HandedOff | Chat)
+Outcome = (
+    Found
+    | Asked
+    | NothingFits
+    | NotSold
+    | Compared
+    | Described
+    | OrdersListed
+    | OrderShown
+    | AccountShown
+    | ConfirmationAsked
+    | Done
+    | AlreadyDone
+    | Declined
+    | Refused
+    | IdentityNeeded
+    | AddressNeeded
+    | HelpAnswered
+    | HandedOff
+    | Chat
+)

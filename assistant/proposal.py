@@ -54,8 +54,9 @@ def prompt(system: str, history: Sequence[ChatLine], message: str) -> list[Messa
     return [Message.system(system), *said, Message.user(message)]
 
 
-def propose(llm: ChatModel, tools: ToolSet, messages: list[Message],
-            max_tokens: int = MAX_TOKENS) -> Proposal:
+def propose(
+    llm: ChatModel, tools: ToolSet, messages: list[Message], max_tokens: int = MAX_TOKENS
+) -> Proposal:
     """Ask ``llm`` for one proposal (see the module docstring)."""
     seconds = 0.0
     error: str | None = None
@@ -75,8 +76,7 @@ def propose(llm: ChatModel, tools: ToolSet, messages: list[Message],
                 return Proposal(tool, tool.validate(call.arguments), seconds=seconds)
             except BadArgument as exc:
                 error = exc.message
-        messages = [*messages, Message.assistant("", [call]),
-                    Message.tool(call, f"Error: {error}")]
+        messages = [*messages, Message.assistant("", [call]), Message.tool(call, f"Error: {error}")]
     return Proposal(error=error, seconds=seconds)
 
 
@@ -86,5 +86,7 @@ def _calls(completion: Completion, messages: list[Message]) -> tuple[list[ToolCa
     if not calls:
         parsed = parse_tool_calls(completion.text)
         calls, text = list(parsed.tool_calls), parsed.text
-    return [c if c.id else ToolCall(c.name, c.arguments, call_id(messages, i))
-            for i, c in enumerate(calls)], text
+    return [
+        c if c.id else ToolCall(c.name, c.arguments, call_id(messages, i))
+        for i, c in enumerate(calls)
+    ], text

@@ -31,10 +31,23 @@ from tools.base import ConfirmationRequest
 from tools.constraints import Constraints
 from tools.shop_context import ShoppingState
 
-ChoiceKind = Literal["value", "category", "budget", "relax", "show", "order", "reason", "items",
-                     "variant", "payment", "yes", "no"]
-QuestionKind = Literal["attribute", "category", "relax", "order", "reason", "items", "variant",
-                       "payment", "confirm"]
+ChoiceKind = Literal[
+    "value",
+    "category",
+    "budget",
+    "relax",
+    "show",
+    "order",
+    "reason",
+    "items",
+    "variant",
+    "payment",
+    "yes",
+    "no",
+]
+QuestionKind = Literal[
+    "attribute", "category", "relax", "order", "reason", "items", "variant", "payment", "confirm"
+]
 
 
 class Choice(BaseModel):

@@ -54,8 +54,14 @@ from ui.cli_common import JsonOpt, emit_json, err, errors
 from ui.cli_serve import running
 from ui.runtime import Runtime
 
-CYCLE = ("show me running shoes", "any is fine", "under $150", "tell me more about the first one",
-         "what are my orders?", "how long do refunds take?")
+CYCLE = (
+    "show me running shoes",
+    "any is fine",
+    "under $150",
+    "tell me more about the first one",
+    "what are my orders?",
+    "how long do refunds take?",
+)
 
 
 @dataclass
@@ -78,7 +84,7 @@ def _talk(session: Session, urls: list[str], key: str, until: float, start_at: i
     headers = {"Authorization": f"Bearer {key}"}
     if session.shopper:
         headers["X-Aisle-Identity"] = sign_identity(SECRET, session.shopper, 3600)
-    replicas = itertools.cycle(urls[start_at % len(urls):] + urls[:start_at % len(urls)])
+    replicas = itertools.cycle(urls[start_at % len(urls) :] + urls[: start_at % len(urls)])
     # Kept-alive connections, as a balancer keeps them: idle while the other replica answers
     # (seconds under load), which the server must outlast (``ui.cli_serve.KEEP_ALIVE_SECONDS``).
     with httpx.Client(timeout=180) as http:
@@ -94,8 +100,11 @@ def _talk(session: Session, urls: list[str], key: str, until: float, start_at: i
                 return
             began = time.perf_counter()
             try:
-                answer = http.post(f"{next(replicas)}/api/v1/sessions/{session.session_id}"
-                                   "/messages", headers=headers, json={"message": message})
+                answer = http.post(
+                    f"{next(replicas)}/api/v1/sessions/{session.session_id}/messages",
+                    headers=headers,
+                    json={"message": message},
+                )
             except httpx.HTTPError as exc:
                 session.errors.append(f"{type(exc).__name__}: {exc}"[:200])
                 continue
@@ -109,15 +118,24 @@ def _talk(session: Session, urls: list[str], key: str, until: float, start_at: i
 def _lost(session: Session, url: str, key: str) -> int:
     if not session.session_id:
         return 0
-    read = httpx.get(f"{url}/api/v1/sessions/{session.session_id}",
-                     headers={"Authorization": f"Bearer {key}"}, timeout=60)
+    read = httpx.get(
+        f"{url}/api/v1/sessions/{session.session_id}",
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=60,
+    )
     stored = len(read.json().get("turns", [])) if read.status_code == 200 else 0
     return max(0, session.ok_turns - stored)
 
 
-def bench_load(workdir: Path, sessions: int = 10, seconds: float = 30.0, replicas: int = 2,
-               products: int = 200, users: int = 60, processes: bool = False
-               ) -> dict[str, Any]:
+def bench_load(
+    workdir: Path,
+    sessions: int = 10,
+    seconds: float = 30.0,
+    replicas: int = 2,
+    products: int = 200,
+    users: int = 60,
+    processes: bool = False,
+) -> dict[str, Any]:
     """Run the load and return the report (see the module docstring). ``processes``: each
     replica is an ``aisle serve --no-ui`` process (the MiniLM embedder, loaded by each)."""
     shutil.rmtree(workdir, ignore_errors=True)
@@ -126,9 +144,15 @@ def bench_load(workdir: Path, sessions: int = 10, seconds: float = 30.0, replica
     with ExitStack() as stack:
         llm_url = stack.enter_context(running(model.app()))
         settings = Settings(
-            data_dir=workdir, llm_base_url=f"{llm_url}v1", llm_model="scripted",
-            api_keys="required", identity_secret=SECRET, rate_limit_per_minute=1_000_000,
-            rate_limit_burst=1_000_000, auth_failures_per_minute=1_000_000)
+            data_dir=workdir,
+            llm_base_url=f"{llm_url}v1",
+            llm_model="scripted",
+            api_keys="required",
+            identity_secret=SECRET,
+            rate_limit_per_minute=1_000_000,
+            rate_limit_burst=1_000_000,
+            auth_failures_per_minute=1_000_000,
+        )
         first = Runtime(settings) if processes else HashRuntime(settings)
         store = first.store
         stack.callback(store.dispose)
@@ -144,23 +168,34 @@ def bench_load(workdir: Path, sessions: int = 10, seconds: float = 30.0, replica
             others = [HashRuntime(settings) for _ in range(replicas - 1)]
             for other in others:
                 stack.callback(other.store.dispose)
-            urls = [stack.enter_context(running(create_app(r))).rstrip("/")
-                    for r in [first, *others]]
+            urls = [
+                stack.enter_context(running(create_app(r))).rstrip("/") for r in [first, *others]
+            ]
         report = _drive(urls, key, shoppers, sessions, seconds)
-    return {"bench": "load", "sessions": sessions, "seconds": seconds, "replicas": replicas,
-            "replica_kind": "aisle serve processes" if processes else "apps in this process",
-            "model": "scripted stub (OpenAI protocol, loopback)", **report,
-            "model_requests": model.requests}
+    return {
+        "bench": "load",
+        "sessions": sessions,
+        "seconds": seconds,
+        "replicas": replicas,
+        "replica_kind": "aisle serve processes" if processes else "apps in this process",
+        "model": "scripted stub (OpenAI protocol, loopback)",
+        **report,
+        "model_requests": model.requests,
+    }
 
 
-def _drive(urls: list[str], key: str, shoppers: list[str], sessions: int, seconds: float
-           ) -> dict[str, Any]:
+def _drive(
+    urls: list[str], key: str, shoppers: list[str], sessions: int, seconds: float
+) -> dict[str, Any]:
     # every other session is a signed-in shopper, the rest guests
-    talkers = [Session(shoppers[n % len(shoppers)] if n % 2 == 0 else None)
-               for n in range(sessions)]
+    talkers = [
+        Session(shoppers[n % len(shoppers)] if n % 2 == 0 else None) for n in range(sessions)
+    ]
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=_talk, args=(t, urls, key, until, n), daemon=True)
-               for n, t in enumerate(talkers)]
+    threads = [
+        threading.Thread(target=_talk, args=(t, urls, key, until, n), daemon=True)
+        for n, t in enumerate(talkers)
+    ]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -172,11 +207,16 @@ def _drive(urls: list[str], key: str, shoppers: list[str], sessions: int, second
     errors = [e for t in talkers for e in t.errors]
     turns = sum(t.ok_turns for t in talkers)
     return {
-        "turns": turns, "turns_per_second": round(turns / elapsed, 2) if elapsed else None,
-        "turn_seconds": {"p50": _round(statistics.median(times) if times else None),
-                         "p95": _round(_percentile(times, 0.95)),
-                         "max": _round(max(times) if times else None)},
-        "errors": len(errors), "lost_turns": lost, "first_errors": errors[:5],
+        "turns": turns,
+        "turns_per_second": round(turns / elapsed, 2) if elapsed else None,
+        "turn_seconds": {
+            "p50": _round(statistics.median(times) if times else None),
+            "p95": _round(_percentile(times, 0.95)),
+            "max": _round(max(times) if times else None),
+        },
+        "errors": len(errors),
+        "lost_turns": lost,
+        "first_errors": errors[:5],
     }
 
 
@@ -184,11 +224,17 @@ def _drive(urls: list[str], key: str, shoppers: list[str], sessions: int, second
 def serve_processes(settings: Settings, replicas: int) -> Iterator[list[str]]:
     """``aisle serve --no-ui`` processes on loopback over ``settings``' database, each with its
     own data dir holding a copy of the index; their URLs once each answers /healthz."""
-    env = {**os.environ, "AISLE_DATABASE_URL": settings.effective_database_url,
-           "AISLE_LLM_BASE_URL": settings.llm_base_url or "", "AISLE_LLM_MODEL": "scripted",
-           "AISLE_API_KEYS": "required", "AISLE_IDENTITY_SECRET": SECRET,
-           "AISLE_RATE_LIMIT_PER_MINUTE": "1000000", "AISLE_RATE_LIMIT_BURST": "1000000",
-           "AISLE_AUTH_FAILURES_PER_MINUTE": "1000000"}
+    env = {
+        **os.environ,
+        "AISLE_DATABASE_URL": settings.effective_database_url,
+        "AISLE_LLM_BASE_URL": settings.llm_base_url or "",
+        "AISLE_LLM_MODEL": "scripted",
+        "AISLE_API_KEYS": "required",
+        "AISLE_IDENTITY_SECRET": SECRET,
+        "AISLE_RATE_LIMIT_PER_MINUTE": "1000000",
+        "AISLE_RATE_LIMIT_BURST": "1000000",
+        "AISLE_AUTH_FAILURES_PER_MINUTE": "1000000",
+    }
     servers: list[subprocess.Popen[bytes]] = []
     urls = []
     try:
@@ -198,10 +244,14 @@ def serve_processes(settings: Settings, replicas: int) -> Iterator[list[str]]:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
                 port = probe.getsockname()[1]
-            servers.append(subprocess.Popen(
-                [sys.executable, "-m", "ui.cli", "serve", "--no-ui", "--port", str(port)],
-                env={**env, "AISLE_DATA_DIR": str(data_dir)},
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "ui.cli", "serve", "--no-ui", "--port", str(port)],
+                    env={**env, "AISLE_DATA_DIR": str(data_dir)},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             urls.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + 300
         for url in urls:
@@ -232,30 +282,36 @@ def _round(value: float | None) -> float | None:
 
 
 def bench_load_cmd(
-    sessions: Annotated[int, typer.Option(min=1, max=500, help="Shoppers talking at once.")]
-    = 10,
+    sessions: Annotated[int, typer.Option(min=1, max=500, help="Shoppers talking at once.")] = 10,
     seconds: Annotated[float, typer.Option(min=1, max=3600, help="How long they talk.")] = 30,
-    replicas: Annotated[int, typer.Option(min=1, max=2, help="App replicas (one database).")]
-    = 2,
-    processes: Annotated[bool, typer.Option(
-        "--processes", help="Each replica an `aisle serve` process (default: apps in this "
-        "process).")] = False,
+    replicas: Annotated[int, typer.Option(min=1, max=2, help="App replicas (one database).")] = 2,
+    processes: Annotated[
+        bool,
+        typer.Option(
+            "--processes",
+            help="Each replica an `aisle serve` process (default: apps in this process).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """N concurrent sessions for T seconds against one or two replicas on loopback, with the
     scripted stub model: p50/p95 turn time, errors and lost turns (exit 2 if any)."""
     with errors(), tempfile.TemporaryDirectory(prefix="aisle-load-") as scratch:
-        report = bench_load(Path(scratch) / "shop", sessions, seconds, replicas,
-                            processes=processes)
+        report = bench_load(
+            Path(scratch) / "shop", sessions, seconds, replicas, processes=processes
+        )
     if as_json:
         emit_json(report)
     else:
         t = report["turn_seconds"]
-        err.print(f"load: {sessions} sessions x {seconds:g} s on {replicas} replica(s) "
-                  f"({report['replica_kind']}): "
-                  f"{report['turns']} turns ({report['turns_per_second']}/s), turn p50 "
-                  f"{t['p50']} s, p95 {t['p95']} s, max {t['max']} s; errors "
-                  f"{report['errors']}, lost turns {report['lost_turns']}", highlight=False)
+        err.print(
+            f"load: {sessions} sessions x {seconds:g} s on {replicas} replica(s) "
+            f"({report['replica_kind']}): "
+            f"{report['turns']} turns ({report['turns_per_second']}/s), turn p50 "
+            f"{t['p50']} s, p95 {t['p95']} s, max {t['max']} s; errors "
+            f"{report['errors']}, lost turns {report['lost_turns']}",
+            highlight=False,
+        )
         for line in report["first_errors"]:
             err.print(f"  {line}", highlight=False, markup=False)
     if report["errors"] or report["lost_turns"]:

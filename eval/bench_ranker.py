@@ -75,12 +75,18 @@ class RankerBenchReport:
 
     @property
     def gates(self) -> dict[str, bool]:
-        return {"latency_at_most_half": self.latency_ratio <= MAX_RATIO,
-                "ndcg_loss_at_most_0_005": self.ndcg_loss <= MAX_NDCG_LOSS}
+        return {
+            "latency_at_most_half": self.latency_ratio <= MAX_RATIO,
+            "ndcg_loss_at_most_0_005": self.ndcg_loss <= MAX_NDCG_LOSS,
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "latency_ratio": self.latency_ratio,
-                "ndcg_loss": self.ndcg_loss, "gates": self.gates}
+        return {
+            **asdict(self),
+            "latency_ratio": self.latency_ratio,
+            "ndcg_loss": self.ndcg_loss,
+            "gates": self.gates,
+        }
 
 
 def _ms(seconds: list[float]) -> tuple[float, float]:
@@ -88,10 +94,18 @@ def _ms(seconds: list[float]) -> tuple[float, float]:
     return round(statistics.median(ms), 1), round(ms[int(0.95 * (len(ms) - 1))], 1)
 
 
-def bench_ranker(ranker_dir: Path, store: Store, *, source: CandidateSource | None = None,
-                 queries: int = 10, candidates: int = 50, repeats: int = 3, threads: int = 2,
-                 progress: bool = True, quality_queries: int | None = None
-                 ) -> RankerBenchReport:
+def bench_ranker(
+    ranker_dir: Path,
+    store: Store,
+    *,
+    source: CandidateSource | None = None,
+    queries: int = 10,
+    candidates: int = 50,
+    repeats: int = 3,
+    threads: int = 2,
+    progress: bool = True,
+    quality_queries: int | None = None,
+) -> RankerBenchReport:
     """The figures in the module docstring; ``quality_queries`` cuts the test queries the
     nDCG@10 comparison uses (default: all of them)."""
     import torch
@@ -103,18 +117,24 @@ def bench_ranker(ranker_dir: Path, store: Store, *, source: CandidateSource | No
     records = {r.product_id: r for r in load_product_records(store)}
     texts = {pid: ranker_text(r) for pid, r in records.items()}
     source = source or BM25Source(list(records.values()))
-    judged = [q for q in load_judged_queries(store, "test")
-              if any(g > 0 for g in q.judgements.values())]
+    judged = [
+        q for q in load_judged_queries(store, "test") if any(g > 0 for g in q.judgements.values())
+    ]
     if not judged:
-        raise RankerError("the shop has no labelled TEST queries with a relevant product; "
-                          "import labels or generate the demo shop (`aisle init-demo`)")
-    timed = [(q.query, [texts[p] for p in source.top(q.query, candidates)])
-             for q in judged[:queries]]
+        raise RankerError(
+            "the shop has no labelled TEST queries with a relevant product; "
+            "import labels or generate the demo shop (`aisle init-demo`)"
+        )
+    timed = [
+        (q.query, [texts[p] for p in source.top(q.query, candidates)]) for q in judged[:queries]
+    ]
     timed = [(q, t) for q, t in timed if t]
     with tempfile.TemporaryDirectory(prefix="aisle-ranker-onnx-") as scratch:
         kind, fast = best_optimised(ranker.model, Path(scratch), threads)
         scorers: dict[str, PairScorer] = {
-            "fp32": lambda pairs: score_many(ranker.model, pairs), "optimised": fast}
+            "fp32": lambda pairs: score_many(ranker.model, pairs),
+            "optimised": fast,
+        }
         for q, t in timed[:1]:  # warm-up: first calls allocate and pick kernels
             for scorer in scorers.values():
                 scorer([(q, x) for x in t])
@@ -126,16 +146,27 @@ def bench_ranker(ranker_dir: Path, store: Store, *, source: CandidateSource | No
                 t0 = time.perf_counter()
                 scorer(pairs)
                 seconds[name].append(time.perf_counter() - t0)
-        lists = candidate_lists(judged[:quality_queries], source, depth=candidates,
-                                progress=progress)
+        lists = candidate_lists(
+            judged[:quality_queries], source, depth=candidates, progress=progress
+        )
         weight = ranker.retrieval_weight  # score what ``Ranker.rerank`` orders by
-        quality = {name: system_scores(lists, [blend(s, range(len(s)), weight) for s in
-                                               score_lists(scorer, lists, texts)]).ndcg_at_10
-                   for name, scorer in scorers.items()}
+        quality = {
+            name: system_scores(
+                lists, [blend(s, range(len(s)), weight) for s in score_lists(scorer, lists, texts)]
+            ).ndcg_at_10
+            for name, scorer in scorers.items()
+        }
     results = {name: VariantResult(*_ms(seconds[name]), quality[name]) for name in seconds}
     return RankerBenchReport(
-        ranker_dir=str(ranker_dir), source=source.name, optimised_kind=kind,
-        queries=len(timed), candidates=candidates, repeats=repeats, threads=threads,
-        fp32=results["fp32"], optimised=results["optimised"],
+        ranker_dir=str(ranker_dir),
+        source=source.name,
+        optimised_kind=kind,
+        queries=len(timed),
+        candidates=candidates,
+        repeats=repeats,
+        threads=threads,
+        fp32=results["fp32"],
+        optimised=results["optimised"],
         load_average=(round(load_start, 2), round(os.getloadavg()[0], 2)),
-        seconds=round(time.perf_counter() - started, 1))
+        seconds=round(time.perf_counter() - started, 1),
+    )

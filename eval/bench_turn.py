@@ -34,9 +34,15 @@ from eval.harness.driver import TurnRecord
 FULL_P50_GOAL_S, FULL_P95_GOAL_S, NON_LLM_P50_GOAL_MS = 8.0, 20.0, 250.0
 MODEL_STEP, READ_STEP = "choose_action", "read_message"
 STAGES = ("read", "retrieval", "ranking", "service", "other")
-_STAGE_OF = {READ_STEP: "read", "search_products": "retrieval", "rank_products": "ranking",
-             "ask_clarifying_question": "ranking", "compare_products": "retrieval",
-             "get_product_details": "retrieval", "search_help_center": "retrieval"}
+_STAGE_OF = {
+    READ_STEP: "read",
+    "search_products": "retrieval",
+    "rank_products": "ranking",
+    "ask_clarifying_question": "ranking",
+    "compare_products": "retrieval",
+    "get_product_details": "retrieval",
+    "search_help_center": "retrieval",
+}
 
 
 @dataclass(frozen=True)
@@ -88,13 +94,23 @@ def percentile(values: Sequence[float], q: float) -> float:
 def _spread(values: Sequence[float], digits: int) -> dict[str, float]:
     if not values:
         return {}
-    return {"p50": round(statistics.median(values), digits),
-            "p95": round(percentile(values, 0.95), digits), "max": round(max(values), digits)}
+    return {
+        "p50": round(statistics.median(values), digits),
+        "p95": round(percentile(values, 0.95), digits),
+        "max": round(max(values), digits),
+    }
 
 
-def timing_report(records: Sequence[TurnRecord], *, model: str, consult: str, ranker: str,
-                  conversations: int, load_before: list[float],
-                  pass_rate: float | None) -> TurnBenchReport:
+def timing_report(
+    records: Sequence[TurnRecord],
+    *,
+    model: str,
+    consult: str,
+    ranker: str,
+    conversations: int,
+    load_before: list[float],
+    pass_rate: float | None,
+) -> TurnBenchReport:
     """The figures of the module docstring from the turns' records."""
     timings = [TurnTiming.of(r) for r in records if r.error is None]
     if not timings:
@@ -105,18 +121,30 @@ def timing_report(records: Sequence[TurnRecord], *, model: str, consult: str, ra
     full_p50, full_p95 = statistics.median(full), percentile(full, 0.95)
     non_llm_p50 = statistics.median(non_llm)
     return TurnBenchReport(
-        model=model, consult=consult, ranker=ranker, conversations=conversations,
+        model=model,
+        consult=consult,
+        ranker=ranker,
+        conversations=conversations,
         turns=len(timings),
         load_avg={"before": load_before, "after": [round(x, 2) for x in os.getloadavg()]},
-        full_s=_spread(full, 2), non_llm_ms=_spread(non_llm, 1),
-        consulted={"turns": len(asked), "share": round(len(asked) / len(timings), 3),
-                   "model_s": _spread([t.model_s for t in asked], 2),
-                   "full_s": _spread([t.full_s for t in asked], 2)},
-        stages_ms_p50={s: round(statistics.median(t.stages_ms[s] for t in timings), 1)
-                       for s in STAGES},
+        full_s=_spread(full, 2),
+        non_llm_ms=_spread(non_llm, 1),
+        consulted={
+            "turns": len(asked),
+            "share": round(len(asked) / len(timings), 3),
+            "model_s": _spread([t.model_s for t in asked], 2),
+            "full_s": _spread([t.full_s for t in asked], 2),
+        },
+        stages_ms_p50={
+            s: round(statistics.median(t.stages_ms[s] for t in timings), 1) for s in STAGES
+        },
         pass_rate=pass_rate,
-        goals={"full_p50_s": FULL_P50_GOAL_S, "full_p95_s": FULL_P95_GOAL_S,
-               "non_llm_p50_ms": NON_LLM_P50_GOAL_MS,
-               "full_p50_met": full_p50 <= FULL_P50_GOAL_S,
-               "full_p95_met": full_p95 <= FULL_P95_GOAL_S,
-               "non_llm_p50_met": non_llm_p50 <= NON_LLM_P50_GOAL_MS})
+        goals={
+            "full_p50_s": FULL_P50_GOAL_S,
+            "full_p95_s": FULL_P95_GOAL_S,
+            "non_llm_p50_ms": NON_LLM_P50_GOAL_MS,
+            "full_p50_met": full_p50 <= FULL_P50_GOAL_S,
+            "full_p95_met": full_p95 <= FULL_P95_GOAL_S,
+            "non_llm_p50_met": non_llm_p50 <= NON_LLM_P50_GOAL_MS,
+        },
+    )

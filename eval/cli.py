@@ -78,8 +78,9 @@ def eval_help(
         cases = load_questions(questions, [split] if split else SPLITS)
         served = runtime.help_searcher()
         # the same scores with the "no article answers this" rule off: what the rule trades
-        answers_all = HelpSearcher(served.store, served.index, served.embedder,
-                                   replace(served.scoring, shared_word=False))
+        answers_all = HelpSearcher(
+            served.store, served.index, served.embedder, replace(served.scoring, shared_word=False)
+        )
         report = evaluate_help({"served": served, "no-refusal": answers_all}, cases)
         if as_json:
             emit_json(report.to_dict())
@@ -90,7 +91,8 @@ def eval_help(
                     f"{name:10s} {part:4s} {s.answerable} answerable: hit@1 {s.hit_at_1:.3f}  "
                     f"hit@3 {s.hit_at_3:.3f}  wrongly refused {s.wrongly_refused:.3f};  "
                     f"{s.unanswerable} with no article: refused {s.none_refused:.3f}",
-                    highlight=False)
+                    highlight=False,
+                )
 
 
 @bench_app.command("retrieval")

@@ -30,16 +30,29 @@ def bench_turn_cmd(
     ctx: typer.Context,
     cases: Annotated[int, typer.Option(min=1, help="Conversations per flow.")] = 2,
     bank: Annotated[str, typer.Option(help="Phrasing bank: dev, test or a TOML file.")] = "dev",
-    flows: Annotated[str | None, typer.Option(help="Comma-separated flow ids (default: all).")
-                     ] = None,
-    shops: Annotated[str | None, typer.Option(
-        help="Comma-separated shops: demo, tau2, outdoor, fashion, home (default: all).")] = None,
-    consult: Annotated[str, typer.Option(
-        help="When the model is asked: when_unsure (as the embedded model runs) or always.")
-                       ] = "when_unsure",
-    llm: Annotated[bool, typer.Option(
-        "--llm/--no-llm", help="The settings' chat model (embedded, or AISLE_LLM_BASE_URL's "
-        "server); --no-llm: the scripted policy, for the non-LLM part alone.")] = True,
+    flows: Annotated[
+        str | None, typer.Option(help="Comma-separated flow ids (default: all).")
+    ] = None,
+    shops: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated shops: demo, tau2, outdoor, fashion, home (default: all)."
+        ),
+    ] = None,
+    consult: Annotated[
+        str,
+        typer.Option(
+            help="When the model is asked: when_unsure (as the embedded model runs) or always."
+        ),
+    ] = "when_unsure",
+    llm: Annotated[
+        bool,
+        typer.Option(
+            "--llm/--no-llm",
+            help="The settings' chat model (embedded, or AISLE_LLM_BASE_URL's "
+            "server); --no-llm: the scripted policy, for the non-LLM part alone.",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Turn latency over the conversation suite's turns: full turn p50/p95 (goals 8 s / 20 s),
@@ -53,19 +66,25 @@ def bench_turn_cmd(
         folder = Path(tempfile.mkdtemp(prefix="aisle-bench-turn-"))
         try:
             writer = RunWriter(folder, {"suite": "bench-turn", "model": model.model})
-            env = build_env(runtime, model, folder / "work", default_tau2(),
-                            progress=not as_json)
+            env = build_env(runtime, model, folder / "work", default_tau2(), progress=not as_json)
             env.progress = not as_json
             env.limits = Limits(consult=_consult(consult))
-            env.shops.update(conversation_shops(DEFAULT_SHOPS_DIR, default_tau2(),
-                                                folder / "work", lambda: runtime.embedder))
+            env.shops.update(
+                conversation_shops(
+                    DEFAULT_SHOPS_DIR, default_tau2(), folder / "work", lambda: runtime.embedder
+                )
+            )
             options = ConversationOptions(_split(flows), _split(shops), cases, 1, 11)
             summary = run_conversations(env, writer, load_bank(bank, FLOWS), options)
             report = timing_report(
-                writer.turns, model=model.model, consult=consult, ranker=runtime.ranker_state,
+                writer.turns,
+                model=model.model,
+                consult=consult,
+                ranker=runtime.ranker_state,
                 conversations=summary["conversations"]["overall"]["conversations"],
                 load_before=load_before,
-                pass_rate=summary["conversations"]["overall"]["pass_rate"])
+                pass_rate=summary["conversations"]["overall"]["pass_rate"],
+            )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         if as_json:

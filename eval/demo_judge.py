@@ -61,16 +61,23 @@ def demo_judge(store: Store) -> DemoJudge | None:
         return None
     with store.engine.connect() as conn:
         n = int(conn.execute(select(func.count()).select_from(Product)).scalar_one())
-        stored = {(q, p): g for q, p, g in conn.execute(select(  # type: ignore[call-overload]
-            LabelledQuery.query, LabelledQuery.product_id, LabelledQuery.relevance))}
+        stored = {
+            (q, p): g
+            for q, p, g in conn.execute(
+                select(  # type: ignore[call-overload]
+                    LabelledQuery.query, LabelledQuery.product_id, LabelledQuery.relevance
+                )
+            )
+        }
     config = DemoConfig(products=n, seed=int(meta["seed"]))
     catalog = generate_catalog(config)
     specs = {s.text: s for s in build_queries(config, catalog)}
     rebuilt = {(s.text, p): g for s in specs.values() for p, g in s.judgements}
     if rebuilt != stored:
         return None
-    judge = DemoJudge(specs, {p.product_id: p for p in catalog.products},
-                      items_by_product(catalog.items))
+    judge = DemoJudge(
+        specs, {p.product_id: p for p in catalog.products}, items_by_product(catalog.items)
+    )
     # The stored rows were graded from the same rule: every judged grade must come out again.
     if any(judge.grade(q, p) != g for (q, p), g in stored.items()):
         return None

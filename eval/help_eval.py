@@ -67,17 +67,24 @@ class HelpScores:
 
     def to_dict(self, with_misses: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "answerable": self.answerable, "unanswerable": self.unanswerable,
-            "hit_at_1": round(self.hit_at_1, 4), "hit_at_3": round(self.hit_at_3, 4),
+            "answerable": self.answerable,
+            "unanswerable": self.unanswerable,
+            "hit_at_1": round(self.hit_at_1, 4),
+            "hit_at_3": round(self.hit_at_3, 4),
             "wrongly_refused": round(self.wrongly_refused, 4),
             "none_refused": round(self.none_refused, 4),
             "ranked_hit_at_1": round(self.ranked_hit_at_1, 4),
         }
         if with_misses:
             out["misses"] = [
-                {"query": m.question.query, "expected": sorted(m.question.articles) or [NONE],
-                 "got": NONE if m.refused else m.articles[0],
-                 "ranked": list(m.articles)} for m in self.misses]
+                {
+                    "query": m.question.query,
+                    "expected": sorted(m.question.articles) or [NONE],
+                    "got": NONE if m.refused else m.articles[0],
+                    "ranked": list(m.articles),
+                }
+                for m in self.misses
+            ]
         return out
 
 
@@ -89,9 +96,13 @@ class HelpEvalReport:
     scores: dict[str, dict[str, HelpScores]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"questions": self.questions,
-                "searchers": {name: {split: s.to_dict() for split, s in by_split.items()}
-                              for name, by_split in self.scores.items()}}
+        return {
+            "questions": self.questions,
+            "searchers": {
+                name: {split: s.to_dict() for split, s in by_split.items()}
+                for name, by_split in self.scores.items()
+            },
+        }
 
 
 def load_questions(path: Path = QUESTIONS, splits: Sequence[str] = SPLITS) -> list[HelpQuestion]:
@@ -129,23 +140,30 @@ def score(answers: Sequence[Answered]) -> HelpScores:
         return 0.0 if a.refused else hit_at_k(a.articles, set(a.question.articles), k)
 
     return HelpScores(
-        answerable=len(yes), unanswerable=len(no),
-        hit_at_1=mean([hit(a, 1) for a in yes]), hit_at_3=mean([hit(a, 3) for a in yes]),
+        answerable=len(yes),
+        unanswerable=len(no),
+        hit_at_1=mean([hit(a, 1) for a in yes]),
+        hit_at_3=mean([hit(a, 3) for a in yes]),
         wrongly_refused=mean([float(a.refused) for a in yes]),
         none_refused=mean([float(a.refused) for a in no]),
         ranked_hit_at_1=mean([hit_at_k(a.articles, set(a.question.articles), 1) for a in yes]),
-        misses=tuple(a for a in answers if not a.right))
+        misses=tuple(a for a in answers if not a.right),
+    )
 
 
-def evaluate_help(searchers: dict[str, HelpSearcher], questions: Sequence[HelpQuestion]
-                  ) -> HelpEvalReport:
+def evaluate_help(
+    searchers: dict[str, HelpSearcher], questions: Sequence[HelpQuestion]
+) -> HelpEvalReport:
     """Every searcher on every question, scored per split."""
     splits = list(dict.fromkeys(q.split for q in questions))
     for searcher in searchers.values():
         check_labels(questions, {c.article_id for c in searcher.chunks})
     scores = {
-        name: {split: score([answer(searcher, q) for q in questions if q.split == split])
-               for split in splits}
-        for name, searcher in searchers.items()}
+        name: {
+            split: score([answer(searcher, q) for q in questions if q.split == split])
+            for split in splits
+        }
+        for name, searcher in searchers.items()
+    }
     counts = {split: sum(q.split == split for q in questions) for split in splits}
     return HelpEvalReport(counts, scores)

@@ -139,9 +139,11 @@ class RankerEvalReport:
     @property
     def prior_cost(self) -> dict[str, float]:
         """nDCG@10 (the gate's reading) each system loses with the rating prior."""
-        pairs = {"retrieval": (self.retrieval, self.retrieval_prior),
-                 "finetuned": (self.finetuned, self.finetuned_prior),
-                 "served": (self.served, self.served_prior)}
+        pairs = {
+            "retrieval": (self.retrieval, self.retrieval_prior),
+            "finetuned": (self.finetuned, self.finetuned_prior),
+            "served": (self.served, self.served_prior),
+        }
         return {name: round(self.gated(a) - self.gated(b), 4) for name, (a, b) in pairs.items()}
 
     @property
@@ -158,35 +160,45 @@ class RankerEvalReport:
         return bool(p) and p["hit_rate_personalised"] > p["hit_rate_plain"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "gate_reading": self.gate_reading,
-                "gain_over_retrieval": self.gain_over_retrieval,
-                "beats_retrieval_by_0_05": self.beats_retrieval,
-                "prior_cost": self.prior_cost,
-                "prior_within_budget_0_005": self.prior_within_budget,
-                "personalisation_helps": self.personalisation_helps}
+        return {
+            **asdict(self),
+            "gate_reading": self.gate_reading,
+            "gain_over_retrieval": self.gain_over_retrieval,
+            "beats_retrieval_by_0_05": self.beats_retrieval,
+            "prior_cost": self.prior_cost,
+            "prior_within_budget_0_005": self.prior_within_budget,
+            "personalisation_helps": self.personalisation_helps,
+        }
 
 
-def candidate_lists(queries: Sequence[JudgedQuery], source: CandidateSource, depth: int = 50,
-                    deep: int = 200, progress: bool = False,
-                    judge: Grader | None = None,
-                    append_judged: bool = True) -> list[CandidateList]:
+def candidate_lists(
+    queries: Sequence[JudgedQuery],
+    source: CandidateSource,
+    depth: int = 50,
+    deep: int = 200,
+    progress: bool = False,
+    judge: Grader | None = None,
+    append_judged: bool = True,
+) -> list[CandidateList]:
     out = []
     for q in tqdm(queries, desc="candidates", disable=not progress):
         top = source.top(q.query, depth)
         extra: list[str] = []
         if append_judged:
             rank = {p: i for i, p in enumerate(source.top(q.query, deep))}
-            extra = sorted(set(q.judgements) - set(top),
-                           key=lambda p: (rank.get(p, len(rank)), p))
+            extra = sorted(set(q.judgements) - set(top), key=lambda p: (rank.get(p, len(rank)), p))
         ids = tuple(top) + tuple(extra)
         complete = judge.grades(q.query, ids) if judge else None
         out.append(CandidateList(q, ids, len(top), complete))
     return out
 
 
-def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] | None,
-                  k: int = 10, records: dict[str, ProductRecord] | None = None
-                  ) -> SystemScores:
+def system_scores(
+    lists: Sequence[CandidateList],
+    scores: Sequence[np.ndarray] | None,
+    k: int = 10,
+    records: dict[str, ProductRecord] | None = None,
+) -> SystemScores:
     """nDCG@k of ordering each list by ``scores`` (None: keep the retrieval order); with
     ``records``, the rating symptom too (module docstring)."""
     condensed, zero, complete, hidden, top3 = [], [], [], [], []
@@ -208,34 +220,51 @@ def system_scores(lists: Sequence[CandidateList], scores: Sequence[np.ndarray] |
             wrong, total = inverted_pairs(ordered)
             inverted, pairs = inverted + wrong, pairs + total
     full = len(complete) == len(lists) and bool(lists)
-    return SystemScores(round(mean(condensed), 4), round(mean(zero), 4),
-                        round(mean(complete), 4) if full else None,
-                        round(mean(hidden), 2) if full else None,
-                        round(mean(top3), 4) if records is not None else None,
-                        round(inverted / pairs, 4) if records is not None and pairs else None)
+    return SystemScores(
+        round(mean(condensed), 4),
+        round(mean(zero), 4),
+        round(mean(complete), 4) if full else None,
+        round(mean(hidden), 2) if full else None,
+        round(mean(top3), 4) if records is not None else None,
+        round(inverted / pairs, 4) if records is not None and pairs else None,
+    )
 
 
-def with_prior(prior: RatingPrior, lists: Sequence[CandidateList],
-               scores: Sequence[np.ndarray], records: dict[str, ProductRecord]
-               ) -> list[np.ndarray]:
+def with_prior(
+    prior: RatingPrior,
+    lists: Sequence[CandidateList],
+    scores: Sequence[np.ndarray],
+    records: dict[str, ProductRecord],
+) -> list[np.ndarray]:
     """``scores`` as ``prior`` changes them (see ``RatingPrior.apply``)."""
-    return [prior.apply(s, [records[p] for p in c.product_ids])
-            for c, s in zip(lists, scores, strict=True)]
+    return [
+        prior.apply(s, [records[p] for p in c.product_ids])
+        for c, s in zip(lists, scores, strict=True)
+    ]
 
 
-def score_lists(scorer: PairScorer, lists: Sequence[CandidateList],
-                texts: dict[str, str]) -> list[np.ndarray]:
+def score_lists(
+    scorer: PairScorer, lists: Sequence[CandidateList], texts: dict[str, str]
+) -> list[np.ndarray]:
     """Cross-encoder logits for every candidate list, one list per call as serving scores
     them: with int8 weights a pair's logit depends on the batch it is in (ONNX Runtime scales
     the activations per batch), so pairs of other queries must not share its batches."""
     return [scorer([(c.query.query, texts[p]) for p in c.product_ids]) for c in lists]
 
 
-def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource | None = None,
-                    depth: int | None = None, deep: int = 200, progress: bool = True,
-                    threads: int | None = None, complete: bool = True,
-                    max_queries: int | None = None,
-                    max_cases: int | None = None) -> RankerEvalReport:
+def evaluate_ranker(
+    store: Store,
+    ranker_dir: Path,
+    *,
+    source: CandidateSource | None = None,
+    depth: int | None = None,
+    deep: int = 200,
+    progress: bool = True,
+    threads: int | None = None,
+    complete: bool = True,
+    max_queries: int | None = None,
+    max_cases: int | None = None,
+) -> RankerEvalReport:
     """The figures in the module docstring; ``source`` defaults to BM25 over product texts
     (pass ``SearcherSource(searcher)`` for the hybrid search the assistant uses);
     ``complete`` adds the every-candidate-judged reading when the shop is the demo's;
@@ -251,17 +280,20 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
     records = {r.product_id: r for r in load_product_records(store)}
     texts = {pid: ranker_text(r) for pid, r in records.items()}
     source = source or BM25Source(list(records.values()))
-    queries = [q for q in load_judged_queries(store, "test")
-               if any(g > 0 for g in q.judgements.values())][:max_queries]
+    queries = [
+        q for q in load_judged_queries(store, "test") if any(g > 0 for g in q.judgements.values())
+    ][:max_queries]
     if not queries:
-        raise RankerError("the shop has no labelled TEST queries with a relevant product; "
-                          "import labels or generate the demo shop (`aisle init-demo`)")
+        raise RankerError(
+            "the shop has no labelled TEST queries with a relevant product; "
+            "import labels or generate the demo shop (`aisle init-demo`)"
+        )
     judge = demo_judge(store) if complete else None
     labels_complete = judgements_complete(store)
-    lists = candidate_lists(queries, source, depth, deep, progress, judge,
-                            append_judged=not labels_complete)
-    base = load_base(int(ranker.manifest.get("max_seq_length", config.max_seq_length)),
-                     config.seed)
+    lists = candidate_lists(
+        queries, source, depth, deep, progress, judge, append_judged=not labels_complete
+    )
+    base = load_base(int(ranker.manifest.get("max_seq_length", config.max_seq_length)), config.seed)
     tuned = score_lists(lambda p: score_many(ranker.model, p), lists, texts)
     weight = ranker.retrieval_weight
     served = score_lists(ranker.scorer, lists, texts) if ranker.scorer else tuned
@@ -274,25 +306,43 @@ def evaluate_ranker(store: Store, ranker_dir: Path, *, source: CandidateSource |
     if ranker.personaliser is not None:
         _, cases = split_users(held_out_purchases(store), config.eval_user_share, config.seed)
         cases = cases[:max_cases]
-        cases_lists = case_lists(store, cases, records, texts, source, config.personaliser_depth,
-                                 lambda p: score_many(ranker.model, p), progress)
+        cases_lists = case_lists(
+            store,
+            cases,
+            records,
+            texts,
+            source,
+            config.personaliser_depth,
+            lambda p: score_many(ranker.model, p),
+            progress,
+        )
         personal = case_report(cases_lists, ranker.personaliser, weight).to_dict()
     return RankerEvalReport(
-        ranker_dir=str(ranker_dir), source=source.name, test_queries=len(lists), depth=depth,
+        ranker_dir=str(ranker_dir),
+        source=source.name,
+        test_queries=len(lists),
+        depth=depth,
         mean_candidates=round(mean([len(c.product_ids) for c in lists]), 1),
         mean_judged_added=round(mean([len(c.product_ids) - c.retrieved for c in lists]), 1),
-        complete_judgements=judge is not None, labels_complete=labels_complete,
+        complete_judgements=judge is not None,
+        labels_complete=labels_complete,
         retrieval=system_scores(lists, None, records=records),
         base=system_scores(lists, score_lists(lambda p: score_many(base, p), lists, texts)),
         finetuned_cross_encoder=system_scores(lists, tuned),
         finetuned=system_scores(lists, finetuned, records=records),
         retrieval_weight=weight,
-        served=system_scores(lists, blended, records=records), served_backend=ranker.backend,
-        retrieval_prior=system_scores(lists, with_prior(fallback, lists, order, records),
-                                      records=records),
-        finetuned_prior=system_scores(lists, with_prior(prior, lists, finetuned, records),
-                                      records=records),
-        served_prior=system_scores(lists, with_prior(prior, lists, blended, records),
-                                   records=records),
+        served=system_scores(lists, blended, records=records),
+        served_backend=ranker.backend,
+        retrieval_prior=system_scores(
+            lists, with_prior(fallback, lists, order, records), records=records
+        ),
+        finetuned_prior=system_scores(
+            lists, with_prior(prior, lists, finetuned, records), records=records
+        ),
+        served_prior=system_scores(
+            lists, with_prior(prior, lists, blended, records), records=records
+        ),
         rating_prior={"ranker": prior.to_dict(), "retrieval_order": fallback.to_dict()},
-        personalisation=personal, seconds=round(time.perf_counter() - started, 1))
+        personalisation=personal,
+        seconds=round(time.perf_counter() - started, 1),
+    )

@@ -37,7 +37,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 # Words that say nothing about what is asked: function words, the shape of a question
 # ("can you tell me how"), and words every help article uses ("order", "item").
-_STOP = frozenset("""
+_STOP = frozenset(
+    """
 a about all also am an and any anything are as at be been being but by can cannot could did
 didn do does doesn doing don done for from get getting got had has have having he her here
 hey hi him his how i if in into is isn it its just know let like many may me might mine
@@ -45,11 +46,34 @@ much must my need needed no not of ok okay on one or our ours please really said
 she should so some something still such tell thank thanks that the their them then there
 these they this to us want wanted was way we were what when where which who whom whose why
 will with won would you your yours
-""".split())
-_GENERIC = ("order", "item", "product", "thing", "shop", "help", "question", "work", "happen",
-            "mean")
-_SUFFIXES = ("ications", "ication", "ations", "ation", "ing", "ment", "ed", "er", "ly", "able",
-             "y", "e")
+""".split()
+)
+_GENERIC = (
+    "order",
+    "item",
+    "product",
+    "thing",
+    "shop",
+    "help",
+    "question",
+    "work",
+    "happen",
+    "mean",
+)
+_SUFFIXES = (
+    "ications",
+    "ication",
+    "ations",
+    "ation",
+    "ing",
+    "ment",
+    "ed",
+    "er",
+    "ly",
+    "able",
+    "y",
+    "e",
+)
 
 
 @dataclass(frozen=True)
@@ -263,7 +287,10 @@ class HelpSearcher:
     articles or the index change."""
 
     def __init__(
-        self, store: Store, index: HelpIndex, embedder: Embedder,
+        self,
+        store: Store,
+        index: HelpIndex,
+        embedder: Embedder,
         scoring: HelpScoring = HelpScoring(),
     ) -> None:
         self.store = store
@@ -317,6 +344,7 @@ class HelpSearcher:
             if not asked & self.words[int(order[0])]:
                 return HelpNotFound(
                     f"the best passage ({passages[0].article_id}) has none of the question's "
-                    f"words ({', '.join(sorted(asked))})", passages,
+                    f"words ({', '.join(sorted(asked))})",
+                    passages,
                 )
         return HelpFound(passages)

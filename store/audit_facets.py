@@ -44,8 +44,9 @@ def facet_coverage(conn: Connection) -> list[FacetCoverage]:
     with_facets: dict[str, int] = defaultdict(int)
     from_text: dict[str, int] = defaultdict(int)
     keys: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = select(product.product_id, product.category, product.category_leaf,
-                  product.attributes).execution_options(**_STREAM)
+    rows = select(
+        product.product_id, product.category, product.category_leaf, product.attributes
+    ).execution_options(**_STREAM)
     for pid, category, leaf, attributes in conn.execute(rows):
         name = category or leaf or ""
         attrs: dict[str, Any] = dict(attributes or {})
@@ -59,8 +60,15 @@ def facet_coverage(conn: Connection) -> list[FacetCoverage]:
         for key in own | text:
             keys[name][key] += 1
     return sorted(
-        (FacetCoverage(name, n, with_facets[name], from_text[name],
-                       dict(sorted(keys[name].items(), key=lambda kv: (-kv[1], kv[0]))))
-         for name, n in products.items()),
+        (
+            FacetCoverage(
+                name,
+                n,
+                with_facets[name],
+                from_text[name],
+                dict(sorted(keys[name].items(), key=lambda kv: (-kv[1], kv[0]))),
+            )
+            for name, n in products.items()
+        ),
         key=lambda c: (-c.products, c.category),
     )

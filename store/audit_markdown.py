@@ -154,12 +154,16 @@ def _facets(r: AuditReport) -> str:
     )
     if not r.facet_coverage:
         return f"{head}\n\nNo products."
-    lines = ["| category | products | with facets | from text | facets |",
-             "|---|---:|---:|---:|---|"]
+    lines = [
+        "| category | products | with facets | from text | facets |",
+        "|---|---:|---:|---:|---|",
+    ]
     for c in r.facet_coverage[:_CATEGORIES]:
         keys = ", ".join(f"{_cell(k)} {n}" for k, n in c.facets.items()) or "none"
-        lines.append(f"| {_cell(c.category) or '(none)'} | {c.products:,} | "
-                     f"{c.with_facets:,} ({_pct(c.rate)}) | {c.from_text:,} | {keys} |")
+        lines.append(
+            f"| {_cell(c.category) or '(none)'} | {c.products:,} | "
+            f"{c.with_facets:,} ({_pct(c.rate)}) | {c.from_text:,} | {keys} |"
+        )
     hidden = len(r.facet_coverage) - _CATEGORIES
     more = f"\n\n... and {hidden:,} more categories; `--json` lists them all." if hidden > 0 else ""
     return head + "\n\n" + "\n".join(lines) + more

@@ -64,8 +64,13 @@ class ImportRejected(StoreError):
     def as_json(self) -> dict[str, Any]:
         """The error as ``--json`` prints it: kind, message and every problem."""
         kind = "header" if isinstance(self, HeaderRejected) else "rows"
-        return {"error": "import_rejected", "kind": kind, "committed": False,
-                "problems": [asdict(p) for p in self.problems], "message": str(self)}
+        return {
+            "error": "import_rejected",
+            "kind": kind,
+            "committed": False,
+            "problems": [asdict(p) for p in self.problems],
+            "message": str(self),
+        }
 
 
 class HeaderRejected(ImportRejected):

@@ -71,23 +71,30 @@ _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]*)?|[.;:!?()]")
 _CARE = re.compile(r"^\s*(?:machine|hand|cool|dry|wipe|specialist|wash)\b", re.I)
 _COLOUR_PARTS = PART_NOUNS | {"night", "mode", "beam", "light", "lamp", "led", "leds"}
 _LITRE = r"(?:l|litres?|liters?)"
-_CAPACITY = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(?:\+\d+)?\s?-?\s?{_LITRE}\b(?P<after>[^.;]*)",
-                       re.I)
+_CAPACITY = re.compile(
+    rf"(?<![\d.])(\d+(?:\.\d+)?)(?:\+\d+)?\s?-?\s?{_LITRE}\b(?P<after>[^.;]*)", re.I
+)
 _LAYERS = re.compile(r"(\d+(?:\.\d+)?)\s?-?\s?layer", re.I)
-_NOT_CAPACITY = re.compile(r"^\s*(?:a|per)\s+min|^\s*(?:\w+\s+){0,2}?(?:stuff\s+sack|pouch|"
-                           r"extension|bottle)", re.I)
+_NOT_CAPACITY = re.compile(
+    r"^\s*(?:a|per)\s+min|^\s*(?:\w+\s+){0,2}?(?:stuff\s+sack|pouch|"
+    r"extension|bottle)",
+    re.I,
+)
 _NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
 _PERSONS = (
     re.compile(rf"\b{_NUM}[\s-](?:person|persons|people|man)\b", re.I),
     re.compile(rf"\bsleeps\s+(?:up\s+to\s+)?{_NUM}\b", re.I),
-    re.compile(rf"\bfor\s+(?:up\s+to\s+)?{_NUM}\s+(?:hikers|campers|people|adults|persons)\b",
-               re.I),
+    re.compile(
+        rf"\bfor\s+(?:up\s+to\s+)?{_NUM}\s+(?:hikers|campers|people|adults|persons)\b", re.I
+    ),
     re.compile(rf"\b{_NUM}\s+(?:hikers|campers)\b", re.I),
 )
 _SIZE = "|".join(sorted(LETTER_SIZES, key=len, reverse=True))
 _SIZE_RANGE = re.compile(rf"\bsizes?\s+({_SIZE})\s*(?:-|–|to)\s*({_SIZE})\b", re.I)
-_SIZE_LIST = re.compile(rf"\b(?i:available\s+in|sizes?)\s+((?:(?:{_SIZE}),\s*)+(?:{_SIZE})"
-                        rf"(?:,?\s+(?:and|or)\s+(?:{_SIZE}))?)\b")
+_SIZE_LIST = re.compile(
+    rf"\b(?i:available\s+in|sizes?)\s+((?:(?:{_SIZE}),\s*)+(?:{_SIZE})"
+    rf"(?:,?\s+(?:and|or)\s+(?:{_SIZE}))?)\b"
+)
 _ONE_SIZE = re.compile(r"\bone\s+size\b", re.I)
 _FIT = re.compile(r"\b(" + "|".join(FITS) + r")(?:,\s*\w+)?[\s-]fit\b(\.?)", re.I)
 
@@ -104,10 +111,13 @@ class FacetReport:
     def summary(self) -> str:
         """One line for people: "facets from text: 35 products read, 24 with facets (persons 6,
         ...), 24 changed"."""
-        keys = ", ".join(f"{k} {n}" for k, n in sorted(self.by_facet.items(),
-                                                       key=lambda kv: (-kv[1], kv[0])))
-        return (f"facets from text: {self.products} products read, {self.with_facets} with "
-                f"facets ({keys or 'none'}), {self.changed} changed")
+        keys = ", ".join(
+            f"{k} {n}" for k, n in sorted(self.by_facet.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        return (
+            f"facets from text: {self.products} products read, {self.with_facets} with "
+            f"facets ({keys or 'none'}), {self.changed} changed"
+        )
 
 
 @lru_cache(maxsize=64)  # one product's text is read by every facet in turn
@@ -133,8 +143,8 @@ def _phrases(toks: tuple[str, ...], index: _Index) -> list[tuple[int, int, str]]
     out, i = [], 0
     while i < len(toks):
         for n in index.lengths:
-            if tuple(toks[i:i + n]) in index.phrases:
-                out.append((i, i + n, " ".join(toks[i:i + n])))
+            if tuple(toks[i : i + n]) in index.phrases:
+                out.append((i, i + n, " ".join(toks[i : i + n])))
                 i += n
                 break
         else:
@@ -145,15 +155,18 @@ def _phrases(toks: tuple[str, ...], index: _Index) -> list[tuple[int, int, str]]
 _COLOUR_INDEX = _Index.of(COLOURS)
 _PATTERN_INDEX = _Index.of(PATTERNS)
 _MATERIAL_INDEX = _Index.of(MATERIALS)
-_AUDIENCE_OF = {" ".join(p.replace("-", " ").split()): value
-                for value, phrases in AUDIENCES.items() for p in phrases}
+_AUDIENCE_OF = {
+    " ".join(p.replace("-", " ").split()): value
+    for value, phrases in AUDIENCES.items()
+    for p in phrases
+}
 _AUDIENCE_INDEX = _Index.of(_AUDIENCE_OF)
 AUDIENCES_SEGMENT = {p: v for p, v in _AUDIENCE_OF.items() if " " not in p}  # "Women > Dresses"
 
 
 def _part_follows(toks: tuple[str, ...], end: int, parts: frozenset[str], reach: int = 2) -> bool:
     """A part noun within ``reach`` words after ``end``, before any punctuation."""
-    for tok in toks[end:end + reach]:
+    for tok in toks[end : end + reach]:
         if not tok[0].isalnum():
             return False
         if tok in parts:
@@ -185,8 +198,11 @@ def patterns(title: str, description: str) -> list[str]:
     """Prints and patterns ("leopard print", "polka dot"), not a part's ("tartan lining")."""
     found: list[str] = []
     for toks in (_tokens(title), _tokens(_without_care(description))):
-        found += [PATTERNS[phrase] for _, end, phrase in _phrases(toks, _PATTERN_INDEX)
-                  if not _part_follows(toks, end, PART_NOUNS)]
+        found += [
+            PATTERNS[phrase]
+            for _, end, phrase in _phrases(toks, _PATTERN_INDEX)
+            if not _part_follows(toks, end, PART_NOUNS)
+        ]
     return list(dict.fromkeys(found))
 
 
@@ -196,8 +212,10 @@ def materials(title: str, description: str) -> list[str]:
     if DOWN_WORD in title_toks:
         found.append("down")
     # in a title the noun after a material is the product ("Linen Lamp Shade")
-    for toks, parts in ((title_toks, frozenset[str]()),
-                        (_tokens(_without_care(description)), PART_NOUNS)):
+    for toks, parts in (
+        (title_toks, frozenset[str]()),
+        (_tokens(_without_care(description)), PART_NOUNS),
+    ):
         for _, end, phrase in _phrases(toks, _MATERIAL_INDEX):
             if not _part_follows(toks, end, parts):
                 found += MATERIALS[phrase]
@@ -207,8 +225,11 @@ def materials(title: str, description: str) -> list[str]:
 
 
 def audiences(title: str, description: str, category: str) -> list[str]:
-    found = {AUDIENCES_SEGMENT[seg] for seg in (s.strip().lower() for s in category.split(">"))
-             if seg in AUDIENCES_SEGMENT}
+    found = {
+        AUDIENCES_SEGMENT[seg]
+        for seg in (s.strip().lower() for s in category.split(">"))
+        if seg in AUDIENCES_SEGMENT
+    }
     toks = _tokens(f"{title} . {_without_care(description)}")
     found |= {_AUDIENCE_OF[phrase] for _, _, phrase in _phrases(toks, _AUDIENCE_INDEX)}
     return [value for value in AUDIENCES if value in found]
@@ -226,7 +247,7 @@ def sizes(description: str) -> list[str]:
     found: list[str] = []
     for m in _SIZE_RANGE.finditer(description):
         low, high = LETTER_SIZES.index(m[1].upper()), LETTER_SIZES.index(m[2].upper())
-        found += LETTER_SIZES[low:high + 1]
+        found += LETTER_SIZES[low : high + 1]
     for m in _SIZE_LIST.finditer(description):
         found += [s for s in re.split(r",\s*|\s+(?:and|or)\s+", m[1]) if s in LETTER_SIZES]
     if _ONE_SIZE.search(description):
@@ -294,12 +315,10 @@ def shop_facets(attributes: Mapping[str, Any], option_keys: Iterable[str]) -> se
     return {facet for facet, names in SHOP_KEYS.items() if given & names}
 
 
-def facets_for(title: str, description: str, category: str,
-               given: Iterable[str] = ()) -> Facets:
+def facets_for(title: str, description: str, category: str, given: Iterable[str] = ()) -> Facets:
     """The facets to store from text: those not in ``given`` (what the shop gives itself)."""
     skip = set(given)
-    return {k: v for k, v in extract_facets(title, description, category).items()
-            if k not in skip}
+    return {k: v for k, v in extract_facets(title, description, category).items() if k not in skip}
 
 
 def derive_facets(store: Store) -> FacetReport:
@@ -314,17 +333,20 @@ def derive_facets(store: Store) -> FacetReport:
         options: dict[str, set[str]] = {}
         for pid, opts in session.execute(select(it.product_id, it.options)):
             options.setdefault(pid, set()).update((opts or {}).keys())
-        rows = session.execute(select(p.product_id, p.title, p.description, p.category,
-                                      p.category_leaf, p.attributes)).all()
+        rows = session.execute(
+            select(p.product_id, p.title, p.description, p.category, p.category_leaf, p.attributes)
+        ).all()
         given: dict[str, set[str]] = {}
         changed: list[dict[str, Any]] = []
         for pid, _, _, category, leaf, attributes in rows:
             given.setdefault(leaf or category or "", set()).update(
-                shop_facets(attributes or {}, options.get(pid, ())))
+                shop_facets(attributes or {}, options.get(pid, ()))
+            )
         for pid, title, description, category, leaf, attributes in rows:
             attributes = dict(attributes or {})
-            facets = facets_for(title or "", description or "", category or "",
-                                given[leaf or category or ""])
+            facets = facets_for(
+                title or "", description or "", category or "", given[leaf or category or ""]
+            )
             report.products += 1
             report.with_facets += bool(facets)
             for key in facets:
@@ -337,9 +359,11 @@ def derive_facets(store: Store) -> FacetReport:
                 attributes.pop(FROM_TEXT, None)
             changed.append({"pid": pid, "attrs": attributes})
         if changed:  # one executemany, not a statement per product
-            session.execute(update(Product.__table__)  # type: ignore[attr-defined]
-                            .where(p.product_id == bindparam("pid"))
-                            .values(attributes=bindparam("attrs", type_=p.attributes.type)),
-                            changed)
+            session.execute(
+                update(Product.__table__)  # type: ignore[attr-defined]
+                .where(p.product_id == bindparam("pid"))
+                .values(attributes=bindparam("attrs", type_=p.attributes.type)),
+                changed,
+            )
         report.changed = len(changed)
     return report

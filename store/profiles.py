@@ -106,7 +106,7 @@ class _Vocabulary:
     def mentions(self, text: str) -> tuple[list[str], list[str]]:
         # Look up every 1-4 word run of the query: cheap for any vocabulary size.
         words = re.findall(r"[a-z0-9'&-]+", text.lower())
-        grams = {" ".join(words[i:i + n]) for n in range(1, 5) for i in range(len(words))}
+        grams = {" ".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words))}
         leaves = sorted({self.leaves[g] for g in grams if g in self.leaves})
         brands = sorted({self.brands[g] for g in grams if g in self.brands})
         return leaves, brands
@@ -151,8 +151,14 @@ def _band(prices: Sequence[float]) -> PriceBand:
     return PriceBand(low=round(low, 2), high=round(high, 2))
 
 
-def _profile(user_id: str, rows: list[_Row], now: datetime | None, vocab: _Vocabulary,
-             order_count: int, reviews: list[str]) -> UserProfile:
+def _profile(
+    user_id: str,
+    rows: list[_Row],
+    now: datetime | None,
+    vocab: _Vocabulary,
+    order_count: int,
+    reviews: list[str],
+) -> UserProfile:
     as_of = _aware(now) if now else max((r.ts for r in rows), default=None)
     categories: dict[str, float] = defaultdict(float)
     brands: dict[str, float] = defaultdict(float)
@@ -185,8 +191,11 @@ def _profile(user_id: str, rows: list[_Row], now: datetime | None, vocab: _Vocab
         # Keep values close to the favourite: a second shoe size yes, a one-off colour no.
         top = ranked[0][1]
         preferred[name] = [v for v, x in ranked[:MAX_OPTION_VALUES] if x >= 0.25 * top and x > 0]
-    searches = [r.query for r in sorted(rows, key=lambda r: r.ts, reverse=True)
-                if r.kind == EventKind.SEARCH and r.query]
+    searches = [
+        r.query
+        for r in sorted(rows, key=lambda r: r.ts, reverse=True)
+        if r.kind == EventKind.SEARCH and r.query
+    ]
     aspects: Counter[tuple[str, int]] = Counter()
     for text in reviews:
         aspects.update((m.aspect, m.sentiment) for m in mine_aspects(text))
@@ -221,20 +230,19 @@ def _vocabulary(session: Session) -> _Vocabulary:
             leaves[name] = leaf
             leaves.setdefault(name[:-1] if name.endswith("s") else name, leaf)
     brands = {
-        b.lower(): b
-        for b in session.exec(select(Product.brand).distinct())
-        if b and len(b) > 1
+        b.lower(): b for b in session.exec(select(Product.brand).distinct()) if b and len(b) > 1
     }
     return _Vocabulary(leaves, brands)
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[list[str]]:
     for start in range(0, len(ids), _CHUNK):
-        yield list(ids[start:start + _CHUNK])
+        yield list(ids[start : start + _CHUNK])
 
 
-def build_profiles(session: Session, user_ids: Iterable[str],
-                   now: datetime | None = None) -> dict[str, UserProfile]:
+def build_profiles(
+    session: Session, user_ids: Iterable[str], now: datetime | None = None
+) -> dict[str, UserProfile]:
     """Profiles for many users in a few queries per 500 users; unknown ids raise NotFound."""
     ids = list(dict.fromkeys(user_ids))
     rows: dict[str, list[_Row]] = defaultdict(list)
@@ -244,23 +252,35 @@ def build_profiles(session: Session, user_ids: Iterable[str],
     for chunk in _chunks(ids):
         known.update(session.exec(select(User.user_id).where(col(User.user_id).in_(chunk))))
         events = (
-            sa_select(col(Event.user_id), col(Event.kind), col(Event.query), col(Event.value),
-                      col(Event.ts), col(Product.category_leaf), col(Product.brand),
-                      func.coalesce(col(Item.price), col(Product.price)), col(Item.options))
+            sa_select(
+                col(Event.user_id),
+                col(Event.kind),
+                col(Event.query),
+                col(Event.value),
+                col(Event.ts),
+                col(Product.category_leaf),
+                col(Product.brand),
+                func.coalesce(col(Item.price), col(Product.price)),
+                col(Item.options),
+            )
             .outerjoin(Product, col(Product.product_id) == col(Event.product_id))
             .outerjoin(Item, col(Item.item_id) == col(Event.item_id))
             .where(col(Event.user_id).in_(chunk))
         )
         # Wider than sqlmodel's typed select; the session's connection runs it in its transaction.
-        for uid, kind, query, value, ts, leaf, brand, price, opts in (
-            session.connection().execute(events)
+        for uid, kind, query, value, ts, leaf, brand, price, opts in session.connection().execute(
+            events
         ):
             rows[uid].append(_Row(kind, query, value, _aware(ts), leaf, brand, price, opts))
-        counted = (select(Order.user_id, func.count()).where(col(Order.user_id).in_(chunk))
-                   .group_by(col(Order.user_id)))
+        counted = (
+            select(Order.user_id, func.count())
+            .where(col(Order.user_id).in_(chunk))
+            .group_by(col(Order.user_id))
+        )
         orders.update({uid: n for uid, n in session.exec(counted)})
         texts = select(Review.user_id, Review.title, Review.text).where(
-            col(Review.user_id).in_(chunk))
+            col(Review.user_id).in_(chunk)
+        )
         for uid, title, text in session.exec(texts):
             if uid is not None:  # always, given the IN filter; the column is nullable
                 reviews[uid].append(f"{title}. {text}" if title else text)

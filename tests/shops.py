@@ -68,8 +68,9 @@ class FixtureShop:
         self.store.dispose()
 
 
-def build_fixture_shop(path: Path, workdir: Path, mapping: Path | None = None, *,
-                       facets: bool = False) -> FixtureShop:
+def build_fixture_shop(
+    path: Path, workdir: Path, mapping: Path | None = None, *, facets: bool = False
+) -> FixtureShop:
     """Import ``path`` (read through the TOML column ``mapping`` when given) into
     ``workdir/shop.db`` and index it in ``workdir/chroma``; with ``facets``, read the
     products' facets from their text first (``store.facets.derive_facets``, as

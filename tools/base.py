@@ -95,8 +95,13 @@ class ToolResult:
 
     @classmethod
     def refused(cls, refusal: Refusal) -> ToolResult:
-        return cls(ok=False, content=f"Error: {refusal.message}", data=refusal.data,
-                   error=refusal.message, error_kind=refusal.kind)
+        return cls(
+            ok=False,
+            content=f"Error: {refusal.message}",
+            data=refusal.data,
+            error=refusal.message,
+            error_kind=refusal.kind,
+        )
 
 
 class ConfirmationRequest(BaseModel):
@@ -173,9 +178,14 @@ class Tool:
 
     def schema(self) -> dict[str, Any]:
         parameters = _strip_titles(self.arguments.model_json_schema())
-        return {"type": "function",
-                "function": {"name": self.name, "description": self.description,
-                             "parameters": parameters}}
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": parameters,
+            },
+        }
 
     def validate(self, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
         """Validated, normalised arguments, or ``BadArgument`` naming each problem (the
@@ -185,8 +195,10 @@ class Tool:
             try:
                 arguments = json.loads(arguments or "{}")
             except json.JSONDecodeError as exc:
-                raise BadArgument(f"arguments are not valid JSON ({exc.msg}); send a JSON "
-                                  "object of argument names to values") from exc
+                raise BadArgument(
+                    f"arguments are not valid JSON ({exc.msg}); send a JSON "
+                    "object of argument names to values"
+                ) from exc
         if not isinstance(arguments, dict):
             raise BadArgument("arguments must be a JSON object of argument names to values")
         check_shape(arguments)
@@ -215,17 +227,34 @@ class Tool:
                 return ToolResult.success(self.fn(ctx, **args))
             proposal = self._propose(ctx, args)
             normalised = self._jsonable(args)
-            request = ConfirmationRequest(request_id=confirmations.new_id(), action=self.name,
-                                          arguments=normalised, summary=proposal.summary)
+            request = ConfirmationRequest(
+                request_id=confirmations.new_id(),
+                action=self.name,
+                arguments=normalised,
+                summary=proposal.summary,
+            )
             if request.key in ctx.executed:
-                raise NotConfirmed("this exact change was already made in this conversation; "
-                                   "nothing to do")
-            confirmations.record(ctx.store, request.request_id, request.action,
-                                 request.arguments, request.key, request.summary,
-                                 ctx.conversation_id, ctx.session_user_id)
-            return ToolResult(ok=True, data=request, content=(
-                "Not done yet. Show the shopper these details and ask for an explicit yes:\n"
-                f"{proposal.summary}"))
+                raise NotConfirmed(
+                    "this exact change was already made in this conversation; nothing to do"
+                )
+            confirmations.record(
+                ctx.store,
+                request.request_id,
+                request.action,
+                request.arguments,
+                request.key,
+                request.summary,
+                ctx.conversation_id,
+                ctx.session_user_id,
+            )
+            return ToolResult(
+                ok=True,
+                data=request,
+                content=(
+                    "Not done yet. Show the shopper these details and ask for an explicit yes:\n"
+                    f"{proposal.summary}"
+                ),
+            )
         except Refusal as refusal:
             return ToolResult.refused(refusal)
 
@@ -240,8 +269,9 @@ class Tool:
 
 
 def _already_done(outcome: str | None) -> AlreadyDone:
-    return AlreadyDone("this change was already made; nothing was changed again",
-                       data=outcome or "")
+    return AlreadyDone(
+        "this change was already made; nothing was changed again", data=outcome or ""
+    )
 
 
 def _shown(value: Any) -> str:
@@ -284,8 +314,9 @@ def tool(fn: Callable[..., Any] | None = None, /, *, write: bool = False) -> Any
 def _build(fn: Callable[..., Any], write: bool) -> Tool:
     where = f"{fn.__module__}.{fn.__qualname__}"
     if not (fn.__doc__ or "").strip():
-        raise ToolDefinitionError(f"{where}: tool has no docstring; describe what it does and "
-                                  "each argument under 'Args:'")
+        raise ToolDefinitionError(
+            f"{where}: tool has no docstring; describe what it does and each argument under 'Args:'"
+        )
     description, described = parse_docstring(fn.__doc__ or "")
     params = list(inspect.signature(fn).parameters.values())
     if not params or params[0].name != "ctx":
@@ -301,14 +332,17 @@ def _build(fn: Callable[..., Any], write: bool) -> Tool:
         if p.name not in hints:
             raise ToolDefinitionError(f"{where}: argument '{p.name}' has no type hint")
         if not described.get(p.name):
-            raise ToolDefinitionError(f"{where}: argument '{p.name}' has no description; add "
-                                      f"'{p.name}: ...' under 'Args:' in the docstring")
+            raise ToolDefinitionError(
+                f"{where}: argument '{p.name}' has no description; add "
+                f"'{p.name}: ...' under 'Args:' in the docstring"
+            )
         default = ... if p.default is p.empty else p.default
         fields[p.name] = (hints[p.name], Field(default, description=described[p.name]))
     if extra := sorted(set(described) - {p.name for p in params}):
         raise ToolDefinitionError(f"{where}: the docstring describes unknown arguments {extra}")
-    model = create_model(f"{fn.__name__}_arguments",
-                         __config__=ConfigDict(extra="forbid"), **fields)
+    model = create_model(
+        f"{fn.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields
+    )
     return Tool(name=fn.__name__, description=description, fn=fn, arguments=model, write=write)
 
 
@@ -342,8 +376,9 @@ class ToolSet:
             raise BadArgument(f"there is no tool {name!r}; the tools are {', '.join(self._tools)}")
         return self._tools[name]
 
-    def call(self, ctx: ToolContext, name: str,
-             arguments: dict[str, Any] | str | None) -> ToolResult:
+    def call(
+        self, ctx: ToolContext, name: str, arguments: dict[str, Any] | str | None
+    ) -> ToolResult:
         try:
             return self._get(name).call(ctx, arguments)
         except Refusal as refusal:
@@ -378,8 +413,9 @@ class ToolSet:
                 now = confirmations.find(ctx.store, pending.request_id)
                 if now is not None and now.status == ProposalStatus.DONE:
                     raise _already_done(now.outcome) from refusal  # another yes won meanwhile
-                confirmations.settle(ctx.store, pending.request_id, ProposalStatus.FAILED,
-                                     refusal.message)
+                confirmations.settle(
+                    ctx.store, pending.request_id, ProposalStatus.FAILED, refusal.message
+                )
                 raise
         except Refusal as refusal:
             return ToolResult.refused(refusal)
@@ -389,31 +425,43 @@ class ToolSet:
         """The pending proposal ``request`` names, as stored; a refusal otherwise."""
         pending = ctx.pending
         request_id = request if isinstance(request, str) else request.request_id
-        mismatch = NotConfirmed("this does not match the change waiting for confirmation; "
-                                "nothing was changed. Propose the change again and ask the "
-                                "shopper to confirm it")
-        if pending is None or request_id != pending.request_id or (
-                isinstance(request, ConfirmationRequest) and request.key != pending.key):
+        mismatch = NotConfirmed(
+            "this does not match the change waiting for confirmation; "
+            "nothing was changed. Propose the change again and ask the "
+            "shopper to confirm it"
+        )
+        if (
+            pending is None
+            or request_id != pending.request_id
+            or (isinstance(request, ConfirmationRequest) and request.key != pending.key)
+        ):
             raise mismatch
         row = confirmations.find(ctx.store, pending.request_id)
-        if row is None or row.key != pending.key or row.action != pending.action or \
-                (row.user_id != ctx.session_user_id and not ctx.operator):
+        if (
+            row is None
+            or row.key != pending.key
+            or row.action != pending.action
+            or (row.user_id != ctx.session_user_id and not ctx.operator)
+        ):
             raise mismatch
         if row.status == ProposalStatus.DONE:
             raise _already_done(row.outcome)
         if row.status == ProposalStatus.PROPOSED and confirmations.expired(row):
             confirmations.settle(ctx.store, row.proposal_id, ProposalStatus.EXPIRED)
             minutes = int(confirmations.PROPOSAL_TTL.total_seconds() // 60)
-            raise NotConfirmed(f"this proposal expired after {minutes} minutes; nothing was "
-                               "changed. Propose the change again and ask the shopper to "
-                               "confirm it")
+            raise NotConfirmed(
+                f"this proposal expired after {minutes} minutes; nothing was "
+                "changed. Propose the change again and ask the shopper to "
+                "confirm it"
+            )
         if row.status != ProposalStatus.PROPOSED:
             reason = f": {row.outcome}" if row.outcome else ""
             raise NotConfirmed(f"this proposal is {row.status}{reason}; nothing was changed")
         return pending
 
-    def execute_confirmed(self, ctx: ToolContext, name: str,
-                          arguments: dict[str, Any] | str | None) -> ToolResult:
+    def execute_confirmed(
+        self, ctx: ToolContext, name: str, arguments: dict[str, Any] | str | None
+    ) -> ToolResult:
         """The operator path: same validation, checks and conditional write, no conversation
         step. Reads simply run; a write identical to one already executed applies nothing."""
         try:
@@ -422,14 +470,18 @@ class ToolSet:
                 return found.call(ctx, arguments)
             result = self._execute(ctx, found, arguments)
             if result.ok:  # the operator's own context: a repeat in one replay applies nothing
-                ctx.executed.add(ConfirmationRequest.key_for(
-                    found.name, found._jsonable(found.validate(arguments))))
+                ctx.executed.add(
+                    ConfirmationRequest.key_for(
+                        found.name, found._jsonable(found.validate(arguments))
+                    )
+                )
             return result
         except Refusal as refusal:
             return ToolResult.refused(refusal)
 
-    def _execute(self, ctx: ToolContext, found: Tool,
-                 arguments: dict[str, Any] | str | None) -> ToolResult:
+    def _execute(
+        self, ctx: ToolContext, found: Tool, arguments: dict[str, Any] | str | None
+    ) -> ToolResult:
         args = found.validate(arguments)
         key = ConfirmationRequest.key_for(found.name, found._jsonable(args))
         if key in ctx.executed:

@@ -82,8 +82,7 @@ def violations(record: ProductRecord, constraints: Constraints) -> list[str]:
         problems.append(f"brand {record.brand} was not asked for")
     if brand in {norm_value(b) for b in constraints.exclude_brands}:
         problems.append(f"brand {record.brand} is excluded")
-    if constraints.min_rating is not None and \
-            record.rating_avg < constraints.min_rating - _EPS:
+    if constraints.min_rating is not None and record.rating_avg < constraints.min_rating - _EPS:
         problems.append(f"rated {record.rating_avg:g}, under {constraints.min_rating:g}")
     if not matching_items(record, constraints):
         per_item = [item_problems(record, i, constraints) for i in _variants(record)]

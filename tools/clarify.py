@@ -34,8 +34,11 @@ MAX_OPTIONS = 5
 MAX_ATTRIBUTE_VALUES = 8  # more distinct values on a product attribute: a measurement, not a choice
 TITLE_SHARE = 0.5  # an attribute named in this share of titles is what sellers lead with
 TITLE_BONUS = 1.25  # its gain counts this much more
-_STOP = re.compile(r"\b(?:stop|no\s+more|don'?t|do\s+not|quit)\s+(?:asking|ask|questions?)\b|"
-                   r"\bjust\s+(?:show|recommend|give|tell)\b|\bno\s+questions\b", re.I)
+_STOP = re.compile(
+    r"\b(?:stop|no\s+more|don'?t|do\s+not|quit)\s+(?:asking|ask|questions?)\b|"
+    r"\bjust\s+(?:show|recommend|give|tell)\b|\bno\s+questions\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,9 @@ def wants_no_questions(text: str) -> bool:
 def _columns(candidates: Sequence[ProductRecord]) -> dict[str, _Column]:
     columns: dict[str, _Column] = {}
     for i, record in enumerate(candidates):
-        pairs: list[tuple[str, object, bool]] = [(k, v, False) for k, v in
-                                                 record.attributes.items()]
+        pairs: list[tuple[str, object, bool]] = [
+            (k, v, False) for k, v in record.attributes.items()
+        ]
         pairs += [(k, v, True) for k, vs in record.option_values().items() for v in vs]
         for key, value, is_option in pairs:
             col = columns.setdefault(norm_key(key), _Column(key))
@@ -119,8 +123,31 @@ def _question(col: _Column, gain: float) -> Question:
     return Question(col.key, text, options, round(gain, 4), shown)
 
 
-_UNITS = frozenset({"lb", "lbs", "g", "kg", "mm", "cm", "in", "inch", "gb", "tb", "w", "mah",
-                    "hz", "l", "ml", "oz", "mp", "v", "db", "h", "min"})
+_UNITS = frozenset(
+    {
+        "lb",
+        "lbs",
+        "g",
+        "kg",
+        "mm",
+        "cm",
+        "in",
+        "inch",
+        "gb",
+        "tb",
+        "w",
+        "mah",
+        "hz",
+        "l",
+        "ml",
+        "oz",
+        "mp",
+        "v",
+        "db",
+        "h",
+        "min",
+    }
+)
 
 
 def label(key: str) -> str:
@@ -134,6 +161,7 @@ def label(key: str) -> str:
 def _is_measurement(col: _Column) -> bool:
     """An attribute whose values are all numbers (weight, drop, capacity): a shopper gives
     a range for those, so a question listing exact values is not asked."""
+
     def numeric(text: str) -> bool:
         try:
             float(text)
@@ -149,13 +177,18 @@ def with_variants(candidates: Sequence[ProductRecord]) -> list[ProductRecord]:
     fewer than ``MIN_CANDIDATES`` products (see the module docstring)."""
     if len(candidates) >= MIN_CANDIDATES:
         return list(candidates)
-    variants = [replace(r, items=(item,)) for r in candidates for item in r.items
-                if item.available and item.options]
+    variants = [
+        replace(r, items=(item,))
+        for r in candidates
+        for item in r.items
+        if item.available and item.options
+    ]
     return variants if len(variants) > len(candidates) else list(candidates)
 
 
-def question_for(candidates: Sequence[ProductRecord], key: str,
-                 min_gain: float = MIN_GAIN) -> Question | None:
+def question_for(
+    candidates: Sequence[ProductRecord], key: str, min_gain: float = MIN_GAIN
+) -> Question | None:
     """The question about ``key`` when it splits the candidates by at least ``min_gain``."""
     expanded = with_variants(candidates)
     col = _columns(expanded).get(norm_key(key))
@@ -166,8 +199,12 @@ def question_for(candidates: Sequence[ProductRecord], key: str,
     return _question(col, gain) if gain >= min_gain else None
 
 
-def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: set[str],
-                  min_gain: float = MIN_GAIN) -> Question | None:
+def best_question(
+    candidates: Sequence[ProductRecord],
+    fixed: set[str],
+    asked: set[str],
+    min_gain: float = MIN_GAIN,
+) -> Question | None:
     """The question with the highest information gain among keys neither fixed nor asked
     (names compared normalised); None when candidates are few or nothing splits them.
     Product attributes come before variant options: what kind of product (over-ear or in-ear)
@@ -191,8 +228,9 @@ def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: s
         score = gain * (TITLE_BONUS if _in_titles(col, expanded) else 1.0)
         if col.is_option not in best or (score, key) > best[col.is_option]:
             best[col.is_option] = (score, key)
-    chosen = best.get(False) if not variants and False in best else best.get(True) or \
-        best.get(False)
+    chosen = (
+        best.get(False) if not variants and False in best else best.get(True) or best.get(False)
+    )
     if chosen is None:
         return None
     col = columns[chosen[1]]
@@ -202,8 +240,10 @@ def best_question(candidates: Sequence[ProductRecord], fixed: set[str], asked: s
 def _in_titles(col: _Column, candidates: Sequence[ProductRecord]) -> bool:
     """Most candidates' titles name their value of this attribute ("Over-Ear Headphones"):
     the sellers' own sign that it is what tells these products apart."""
+
     def named(record: ProductRecord, values: set[str]) -> bool:
         title = record.title.lower().replace("-", " ")
         return any(v.replace("-", " ") in title for v in values if len(v) > 2)
+
     hits = sum(named(r, vs) for r, vs in zip(candidates, col.per_candidate, strict=False) if vs)
     return hits >= TITLE_SHARE * len(candidates)

@@ -40,20 +40,39 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def record(store: Store, proposal_id: str, action: str, arguments: dict[str, Any], key: str,
-           summary: str, conversation_id: str | None, user_id: str | None) -> None:
+def record(
+    store: Store,
+    proposal_id: str,
+    action: str,
+    arguments: dict[str, Any],
+    key: str,
+    summary: str,
+    conversation_id: str | None,
+    user_id: str | None,
+) -> None:
     """Store a new proposal; an older one still waiting in the same conversation is
     superseded (a conversation has one proposal waiting for a yes)."""
     with store.session() as session:
         if conversation_id is not None:
             session.execute(
                 update(WriteProposal)
-                .where(col(WriteProposal.conversation_id) == conversation_id,
-                       col(WriteProposal.status) == ProposalStatus.PROPOSED.value)
-                .values(status=ProposalStatus.SUPERSEDED.value, decided_at=utcnow()))
-        session.add(WriteProposal(proposal_id=proposal_id, conversation_id=conversation_id,
-                                  user_id=user_id, action=action, arguments=arguments, key=key,
-                                  summary=summary))
+                .where(
+                    col(WriteProposal.conversation_id) == conversation_id,
+                    col(WriteProposal.status) == ProposalStatus.PROPOSED.value,
+                )
+                .values(status=ProposalStatus.SUPERSEDED.value, decided_at=utcnow())
+            )
+        session.add(
+            WriteProposal(
+                proposal_id=proposal_id,
+                conversation_id=conversation_id,
+                user_id=user_id,
+                action=action,
+                arguments=arguments,
+                key=key,
+                summary=summary,
+            )
+        )
 
 
 def find(store: Store, proposal_id: str) -> WriteProposal | None:
@@ -70,17 +89,22 @@ def claim(session: Session, proposal_id: str) -> bool:
     transaction a writer from its start, so concurrent claims queue instead of failing)."""
     written = session.execute(
         update(WriteProposal)
-        .where(col(WriteProposal.proposal_id) == proposal_id,
-               col(WriteProposal.status) == ProposalStatus.PROPOSED.value)
-        .values(status=ProposalStatus.DONE.value, decided_at=utcnow()))
+        .where(
+            col(WriteProposal.proposal_id) == proposal_id,
+            col(WriteProposal.status) == ProposalStatus.PROPOSED.value,
+        )
+        .values(status=ProposalStatus.DONE.value, decided_at=utcnow())
+    )
     return written.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
 def record_outcome(session: Session, proposal_id: str, outcome: str) -> None:
     """What the claimed write did, in the write's transaction."""
-    session.execute(update(WriteProposal)
-                    .where(col(WriteProposal.proposal_id) == proposal_id)
-                    .values(outcome=outcome))
+    session.execute(
+        update(WriteProposal)
+        .where(col(WriteProposal.proposal_id) == proposal_id)
+        .values(outcome=outcome)
+    )
 
 
 def settle(store: Store, proposal_id: str, status: ProposalStatus, outcome: str = "") -> bool:
@@ -88,7 +112,10 @@ def settle(store: Store, proposal_id: str, status: ProposalStatus, outcome: str 
     with store.session() as session:
         written = session.execute(
             update(WriteProposal)
-            .where(col(WriteProposal.proposal_id) == proposal_id,
-                   col(WriteProposal.status) == ProposalStatus.PROPOSED.value)
-            .values(status=status.value, outcome=outcome or None, decided_at=utcnow()))
+            .where(
+                col(WriteProposal.proposal_id) == proposal_id,
+                col(WriteProposal.status) == ProposalStatus.PROPOSED.value,
+            )
+            .values(status=status.value, outcome=outcome or None, decided_at=utcnow())
+        )
         return written.rowcount == 1  # type: ignore[attr-defined, no-any-return]

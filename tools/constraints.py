@@ -26,12 +26,50 @@ from tools.phrases import parse_phrases
 from tools.vocabulary import CatalogVocabulary, Match, Sense, tokens
 from tools.vocabulary import words as split_words
 
-_NEGATORS = frozenset({"not", "no", "non", "except", "excluding", "exclude", "without", "avoid",
-                       "avoiding", "never", "nothing", "isn't", "aren't", "hate", "dislike",
-                       "skip", "than"})
+_NEGATORS = frozenset(
+    {
+        "not",
+        "no",
+        "non",
+        "except",
+        "excluding",
+        "exclude",
+        "without",
+        "avoid",
+        "avoiding",
+        "never",
+        "nothing",
+        "isn't",
+        "aren't",
+        "hate",
+        "dislike",
+        "skip",
+        "than",
+    }
+)
 # Words that may stand between a negator and the brand: "not a big fan of Acme".
-_BETWEEN = frozenset({"a", "an", "the", "big", "huge", "fan", "fans", "of", "really", "any",
-                      "more", "that", "from", "by", "brand", "anything", "made", "items"})
+_BETWEEN = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "big",
+        "huge",
+        "fan",
+        "fans",
+        "of",
+        "really",
+        "any",
+        "more",
+        "that",
+        "from",
+        "by",
+        "brand",
+        "anything",
+        "made",
+        "items",
+    }
+)
 _NEG_PAIRS = frozenset({("anything", "but"), ("other", "than"), ("rather", "than")})
 _FILLERS = frozenset({"from", "by", "the", "any", "a", "made"})
 _LIST_GLUE = frozenset({"or", "nor", "and"})
@@ -42,9 +80,18 @@ _PRICE_FREE = re.compile(
     r"\b(?:price|money|cost|budget)\s+(?:is\s+no|isn'?t\s+an?|is\s+not\s+an?)\s+"
     r"(?:object|issue|problem|concern)\b|\bregardless\s+of\s+(?:the\s+)?(?:price|cost)\b|"
     r"\b(?:forget|ignore|drop|remove|never\s*mind)\s+(?:about\s+)?(?:the\s+|my\s+)?"
-    r"(?:budget|price|cost)(?:\s+(?:cap|limit))?\b|\bno\s+(?:budget|price\s+limit)\b", re.I)
-_SAID_KEYS = ("category", "brands", "exclude_brands", "price_min", "price_max", "min_rating",
-              "in_stock")
+    r"(?:budget|price|cost)(?:\s+(?:cap|limit))?\b|\bno\s+(?:budget|price\s+limit)\b",
+    re.I,
+)
+_SAID_KEYS = (
+    "category",
+    "brands",
+    "exclude_brands",
+    "price_min",
+    "price_max",
+    "min_rating",
+    "in_stock",
+)
 _AMBIGUOUS_SHARE = 2 / 3  # one key must hold this share of a shared value's products
 
 
@@ -109,18 +156,25 @@ class ParsedConstraints:
 
     @property
     def said(self) -> set[str]:
-        values = {"category": self.category, "brands": self.brands or None,
-                  "exclude_brands": self.exclude_brands or None, "price_min": self.price_min,
-                  "price_max": self.price_max, "min_rating": self.min_rating,
-                  "in_stock": self.in_stock}
+        values = {
+            "category": self.category,
+            "brands": self.brands or None,
+            "exclude_brands": self.exclude_brands or None,
+            "price_min": self.price_min,
+            "price_max": self.price_max,
+            "min_rating": self.min_rating,
+            "in_stock": self.in_stock,
+        }
         return {k for k, v in values.items() if v is not None} | {
-            f"attributes.{norm_key(k)}" for k in self.attributes}
+            f"attributes.{norm_key(k)}" for k in self.attributes
+        }
 
 
 def _negated(toks: list[str], start: int) -> bool:
     i = start - 1
-    while i >= 0 and ((toks[i] in _FILLERS and start - i <= 2) or
-                      (toks[i] in _BETWEEN and start - i <= 5)):
+    while i >= 0 and (
+        (toks[i] in _FILLERS and start - i <= 2) or (toks[i] in _BETWEEN and start - i <= 5)
+    ):
         i -= 1
     if i < 0:
         return False
@@ -154,9 +208,12 @@ def _pick_category(matches: list[Match]) -> tuple[str | None, Match | None, bool
 def _cleared(toks: list[str], vocab: CatalogVocabulary) -> set[str]:
     out: set[str] = set()
     for i, tok in enumerate(toks):
-        nxt = toks[i + 1:i + 4]
-        if tok in _ANY or (tok == "care" and i > 0 and toks[i - 1] in ("don't", "dont", "not")) \
-                or (tok == "preference" and i > 0 and toks[i - 1] == "no"):
+        nxt = toks[i + 1 : i + 4]
+        if (
+            tok in _ANY
+            or (tok == "care" and i > 0 and toks[i - 1] in ("don't", "dont", "not"))
+            or (tok == "preference" and i > 0 and toks[i - 1] == "no")
+        ):
             if not nxt:
                 continue
             if nxt[0] in ("brand", "brands") or nxt[:2] in (["about", "brand"], ["on", "brand"]):
@@ -165,22 +222,28 @@ def _cleared(toks: list[str], vocab: CatalogVocabulary) -> set[str]:
                 out.add("price")
             else:
                 for n in (3, 2, 1):
-                    key = vocab.resolve_key("_".join(w for w in nxt[:n] if w not in
-                                                     ("about", "on", "for", "the")))
+                    key = vocab.resolve_key(
+                        "_".join(w for w in nxt[:n] if w not in ("about", "on", "for", "the"))
+                    )
                     if key:
                         out.add(f"attributes.{norm_key(key)}")
                         break
     return out
 
 
-def parse_constraints(text: str, vocab: CatalogVocabulary,
-                      context_category: str | None = None) -> ParsedConstraints:
+def parse_constraints(
+    text: str, vocab: CatalogVocabulary, context_category: str | None = None
+) -> ParsedConstraints:
     """The constraints a shopper's own words state, against the catalog's vocabulary. A value
     word is read in the category the message names, else in ``context_category`` (the
     conversation's): "max" is a cushioning only where running shoes are being discussed."""
     phrases = parse_phrases(text)
-    out = ParsedConstraints(price_min=phrases.price_min, price_max=phrases.price_max,
-                            min_rating=phrases.min_rating, in_stock=phrases.in_stock)
+    out = ParsedConstraints(
+        price_min=phrases.price_min,
+        price_max=phrases.price_max,
+        min_rating=phrases.min_rating,
+        in_stock=phrases.in_stock,
+    )
     toks = [t for t, _, _ in tokens(phrases.rest)]
     matches = vocab.match(toks)
     out.category, category_match, out.category_by_head = _pick_category(matches)
@@ -191,7 +254,7 @@ def parse_constraints(text: str, vocab: CatalogVocabulary,
             continue
         brand = next((s for s in m.senses if s.kind == "brand"), None)
         if brand is not None:
-            glue = set(toks[last_excluded:m.start]) <= _LIST_GLUE if last_excluded >= 0 else False
+            glue = set(toks[last_excluded : m.start]) <= _LIST_GLUE if last_excluded >= 0 else False
             if _negated(toks, m.start) or glue:
                 out.exclude_brands.append(brand.name)
                 last_excluded = m.end
@@ -201,9 +264,10 @@ def parse_constraints(text: str, vocab: CatalogVocabulary,
         sense = _pick_value(m.senses, leaves)
         if sense is None:
             # another category word ("boots" after "hiking boots") says nothing more
-            if any(s.kind == "value" for s in m.senses) and \
-                    not any(s.kind == "category" for s in m.senses):
-                out.unresolved.append(" ".join(toks[m.start:m.end]))
+            if any(s.kind == "value" for s in m.senses) and not any(
+                s.kind == "category" for s in m.senses
+            ):
+                out.unresolved.append(" ".join(toks[m.start : m.end]))
             continue
         key = norm_key(sense.name)
         value = sense.value
@@ -227,8 +291,9 @@ def parse_constraints(text: str, vocab: CatalogVocabulary,
     return out
 
 
-def _continue_list(toks: list[str], end: int, key: str, vocab: CatalogVocabulary,
-                   chosen: list[str]) -> None:
+def _continue_list(
+    toks: list[str], end: int, key: str, vocab: CatalogVocabulary, chosen: list[str]
+) -> None:
     """ "size 10 or 10.5": bare values right after a keyed one belong to the same key."""
     i = end
     while i + 1 < len(toks) and toks[i] in _LIST_GLUE:
@@ -244,8 +309,9 @@ def _norm(text: str | None) -> str:
     return " ".join(split_words(text or ""))
 
 
-def merge_constraints(previous: Constraints | None, llm_args: Constraints | None,
-                      parsed: ParsedConstraints) -> Constraints:
+def merge_constraints(
+    previous: Constraints | None, llm_args: Constraints | None, parsed: ParsedConstraints
+) -> Constraints:
     """This turn's constraints: earlier turns, then the model's arguments where the shopper has
     not spoken, then the shopper's own words, which always win. Naming a different category
     (the shopper, or the model when the shopper never named one) starts over."""

@@ -33,8 +33,7 @@ from store.profiles import UserProfile, build_profile
 from tools.checks import matching_items
 from tools.constraints import Constraints
 
-ReasonKind = Literal["constraint", "profile", "rating", "reviews", "mention", "stock",
-                     "differs"]
+ReasonKind = Literal["constraint", "profile", "rating", "reviews", "mention", "stock", "differs"]
 FactValue = str | float | int
 MIN_MENTIONS = 2  # an aspect needs this many reviews saying so to be "reviewers praise"
 FEW_REVIEWS = 5  # a rating from fewer reviews is said to be from few
@@ -88,9 +87,11 @@ def review_summaries(store: Store, product_ids: Sequence[str]) -> dict[str, list
     """Aspect summaries of each product's stored reviews, in one query."""
     texts: dict[str, list[str]] = defaultdict(list)
     with store.session() as session:
-        rows = session.exec(select(Review.product_id, Review.title, Review.text)
-                            .where(col(Review.product_id).in_(list(product_ids)))
-                            .order_by(col(Review.id))).all()
+        rows = session.exec(
+            select(Review.product_id, Review.title, Review.text)
+            .where(col(Review.product_id).in_(list(product_ids)))
+            .order_by(col(Review.id))
+        ).all()
     for pid, title, text in rows:
         texts[pid].append(f"{title}. {text}" if title else text)
     return {pid: summarize_aspects(texts.get(pid, [])) for pid in product_ids}
@@ -106,71 +107,114 @@ def _label(key: str) -> str:
 
 def _offered(record: ProductRecord, key: str, items: Sequence[object]) -> set[str]:
     nkey = norm_key(key)
-    have = {v for k, val in record.attributes.items() if norm_key(k) == nkey
-            for v in value_list(val)}
+    have = {
+        v for k, val in record.attributes.items() if norm_key(k) == nkey for v in value_list(val)
+    }
     for item in items:
         options = getattr(item, "options", {})
-        have.update(v for k, val in options.items() if norm_key(k) == nkey
-                    for v in value_list(val))
+        have.update(v for k, val in options.items() if norm_key(k) == nkey for v in value_list(val))
     return have
 
 
-def _constraint_reasons(record: ProductRecord, c: Constraints, price: float,
-                        items: Sequence[object]) -> list[Reason]:
+def _constraint_reasons(
+    record: ProductRecord, c: Constraints, price: float, items: Sequence[object]
+) -> list[Reason]:
     out: list[Reason] = []
     if c.price_max is not None and c.price_min is not None:
-        out.append(Reason("constraint", f"within your {_money(c.price_min)}-"
-                          f"{_money(c.price_max)} range: {_money(price)}",
-                          {"price": price, "price_min": c.price_min, "price_max": c.price_max}))
+        out.append(
+            Reason(
+                "constraint",
+                f"within your {_money(c.price_min)}-{_money(c.price_max)} range: {_money(price)}",
+                {"price": price, "price_min": c.price_min, "price_max": c.price_max},
+            )
+        )
     elif c.price_max is not None:
-        out.append(Reason("constraint", f"under your {_money(c.price_max)} cap: {_money(price)}",
-                          {"price": price, "price_max": c.price_max}))
+        out.append(
+            Reason(
+                "constraint",
+                f"under your {_money(c.price_max)} cap: {_money(price)}",
+                {"price": price, "price_max": c.price_max},
+            )
+        )
     elif c.price_min is not None:
-        out.append(Reason("constraint", f"over your {_money(c.price_min)} minimum: "
-                          f"{_money(price)}", {"price": price, "price_min": c.price_min}))
+        out.append(
+            Reason(
+                "constraint",
+                f"over your {_money(c.price_min)} minimum: {_money(price)}",
+                {"price": price, "price_min": c.price_min},
+            )
+        )
     if c.brands:
-        out.append(Reason("constraint", f"by {record.brand}, as you asked",
-                          {"brand": record.brand}))
+        out.append(
+            Reason("constraint", f"by {record.brand}, as you asked", {"brand": record.brand})
+        )
     for key, wanted in c.attributes.items():
         have = _offered(record, key, items)
         hits = [w for w in wanted if norm_value(w) in have]
         if not hits:
             continue
-        text = (f"{_label(key)}, as you asked" if hits == ["yes"]
-                else f"{_label(key)} {' or '.join(hits)}, as you asked")
+        text = (
+            f"{_label(key)}, as you asked"
+            if hits == ["yes"]
+            else f"{_label(key)} {' or '.join(hits)}, as you asked"
+        )
         out.append(Reason("constraint", text, {"attribute": key, "value": ", ".join(hits)}))
     if c.min_rating is not None:
-        out.append(Reason("constraint", f"rated {record.rating_avg:.1f}, at or above your "
-                          f"{c.min_rating:g}-star minimum",
-                          {"rating": round(record.rating_avg, 1), "min_rating": c.min_rating}))
+        out.append(
+            Reason(
+                "constraint",
+                f"rated {record.rating_avg:.1f}, at or above your {c.min_rating:g}-star minimum",
+                {"rating": round(record.rating_avg, 1), "min_rating": c.min_rating},
+            )
+        )
     if c.in_stock:
         out.append(Reason("constraint", "in stock", {"in_stock": "yes"}))
     return out
 
 
-def _profile_reasons(record: ProductRecord, facts: ProfileFacts, price: float,
-                     items: Sequence[object]) -> list[Reason]:
+def _profile_reasons(
+    record: ProductRecord, facts: ProfileFacts, price: float, items: Sequence[object]
+) -> list[Reason]:
     out: list[Reason] = []
     profile = facts.profile
     bought = facts.brand_purchases.get(record.brand, 0)
     if bought:
         times = _TIMES.get(bought, f"{bought} times")
-        out.append(Reason("profile", f"you bought {record.brand} {times} before",
-                          {"brand": record.brand, "purchases": bought}))
+        out.append(
+            Reason(
+                "profile",
+                f"you bought {record.brand} {times} before",
+                {"brand": record.brand, "purchases": bought},
+            )
+        )
     elif record.brand and record.brand in [b for b, _ in profile.brands[:3]]:
-        out.append(Reason("profile", f"{record.brand} is one of the brands you look at most",
-                          {"brand": record.brand}))
+        out.append(
+            Reason(
+                "profile",
+                f"{record.brand} is one of the brands you look at most",
+                {"brand": record.brand},
+            )
+        )
     for key, preferred in profile.preferred_options.items():
         have = _offered(record, key, items)
         usual = [p for p in preferred if norm_value(p) in have]
         if usual:
-            out.append(Reason("profile", f"in your usual {_label(key)} {usual[0]}",
-                              {"attribute": key, "value": usual[0]}))
+            out.append(
+                Reason(
+                    "profile",
+                    f"in your usual {_label(key)} {usual[0]}",
+                    {"attribute": key, "value": usual[0]},
+                )
+            )
     band = profile.category_price_bands.get(record.category_leaf) or profile.price_band
     if band is not None and band.low <= price <= band.high:
-        out.append(Reason("profile", f"in your usual price range ({_money(band.low)}-"
-                          f"{_money(band.high)})",
-                          {"price": price, "band_low": band.low, "band_high": band.high}))
+        out.append(
+            Reason(
+                "profile",
+                f"in your usual price range ({_money(band.low)}-{_money(band.high)})",
+                {"price": price, "band_low": band.low, "band_high": band.high},
+            )
+        )
     return out
 
 
@@ -179,13 +223,23 @@ def _review_reasons(summary: Sequence[AspectSummary]) -> list[Reason]:
     praised = [a for a in summary if a.positive >= MIN_MENTIONS and a.positive > a.negative][:2]
     if praised:
         names = " and ".join(a.aspect for a in praised)
-        out.append(Reason("reviews", f"reviewers praise the {names}",
-                          {"aspects": names, "mentions": sum(a.positive for a in praised)}))
+        out.append(
+            Reason(
+                "reviews",
+                f"reviewers praise the {names}",
+                {"aspects": names, "mentions": sum(a.positive for a in praised)},
+            )
+        )
     complaints = [a for a in summary if a.negative >= MIN_MENTIONS and a.negative >= a.positive]
     if complaints:
         a = complaints[0]
-        out.append(Reason("reviews", f"some mention problems with the {a.aspect} "
-                          f"({a.negative} reviews)", {"aspects": a.aspect, "mentions": a.negative}))
+        out.append(
+            Reason(
+                "reviews",
+                f"some mention problems with the {a.aspect} ({a.negative} reviews)",
+                {"aspects": a.aspect, "mentions": a.negative},
+            )
+        )
     return out
 
 
@@ -198,8 +252,11 @@ def _mention_reasons(record: ProductRecord, wishes: Sequence[str]) -> list[Reaso
         said = wish.lower().strip()
         words = r"[\s-]+".join(re.escape(w) for w in said.split())
         if said and re.search(rf"(?<![\w-]){words}(?![\w-])", text):
-            out.append(Reason("mention", f"its description mentions \u201c{wish}\u201d",
-                              {"mentions": wish}))
+            out.append(
+                Reason(
+                    "mention", f"its description mentions \u201c{wish}\u201d", {"mentions": wish}
+                )
+            )
     return out
 
 
@@ -210,23 +267,28 @@ def _rating_reason(record: ProductRecord) -> list[Reason]:
     noun = "review" if n == 1 else "reviews"
     facts: dict[str, FactValue] = {"rating": round(record.rating_avg, 1), "rating_count": n}
     if n < FEW_REVIEWS:
-        return [Reason("rating", f"{record.rating_avg:.1f} stars, from only {n} {noun} so far",
-                       facts)]
+        return [
+            Reason("rating", f"{record.rating_avg:.1f} stars, from only {n} {noun} so far", facts)
+        ]
     return [Reason("rating", f"{record.rating_avg:.1f} stars from {n} {noun}", facts)]
 
 
-def reasons_for(record: ProductRecord, constraints: Constraints,
-                profile: ProfileFacts | UserProfile | None,
-                reviews_summary: Sequence[AspectSummary] | None,
-                wishes: Sequence[str] = ()) -> list[Reason]:
+def reasons_for(
+    record: ProductRecord,
+    constraints: Constraints,
+    profile: ProfileFacts | UserProfile | None,
+    reviews_summary: Sequence[AspectSummary] | None,
+    wishes: Sequence[str] = (),
+) -> list[Reason]:
     """Every reason the facts support, constraints first, then stock, profile, rating,
     reviews and mentions of unchecked wishes. Prices are those of the suggested variant."""
     items = matching_items(record, constraints)
     price = items[0].price if items else record.price
     out = _constraint_reasons(record, constraints, price, items) if items else []
     if items and record.items and not items[0].available:
-        text = "out of stock right now" + (" in the options you asked for"
-                                           if constraints.attributes else "")
+        text = "out of stock right now" + (
+            " in the options you asked for" if constraints.attributes else ""
+        )
         out.append(Reason("stock", text, {"in_stock": "no"}))
     if isinstance(profile, UserProfile):
         profile = ProfileFacts(profile)
@@ -238,18 +300,26 @@ def reasons_for(record: ProductRecord, constraints: Constraints,
     return out
 
 
-def recommend(record: ProductRecord, constraints: Constraints,
-              profile: ProfileFacts | UserProfile | None, candidate: Candidate | None,
-              reviews_summary: Sequence[AspectSummary] | None,
-              wishes: Sequence[str] = ()) -> Recommendation:
+def recommend(
+    record: ProductRecord,
+    constraints: Constraints,
+    profile: ProfileFacts | UserProfile | None,
+    candidate: Candidate | None,
+    reviews_summary: Sequence[AspectSummary] | None,
+    wishes: Sequence[str] = (),
+) -> Recommendation:
     items = matching_items(record, constraints)
     best = items[0] if items else None
     return Recommendation(
-        product_id=record.product_id, title=record.title, brand=record.brand,
+        product_id=record.product_id,
+        title=record.title,
+        brand=record.brand,
         price=best.price if best else record.price,
         item_id=(best.item_id or None) if best else None,
-        rating=round(record.rating_avg, 1), rating_count=record.rating_count,
-        reasons=tuple(reasons_for(record, constraints, profile, reviews_summary, wishes)))
+        rating=round(record.rating_avg, 1),
+        rating_count=record.rating_count,
+        reasons=tuple(reasons_for(record, constraints, profile, reviews_summary, wishes)),
+    )
 
 
 def set_apart(recs: Sequence[Recommendation]) -> list[Recommendation]:
@@ -261,20 +331,31 @@ def set_apart(recs: Sequence[Recommendation]) -> list[Recommendation]:
     prices = [r.price for r in recs]
     cheapest = min(recs, key=lambda r: r.price)
     if prices.count(cheapest.price) == 1:
-        extra[cheapest.product_id].append(Reason("differs", "the cheapest of these",
-                                                 {"price": cheapest.price}))
+        extra[cheapest.product_id].append(
+            Reason("differs", "the cheapest of these", {"price": cheapest.price})
+        )
     rated = [r for r in recs if r.rating_count >= MIN_SET_APART_REVIEWS]
     if rated:
         best = max(rated, key=lambda r: (r.rating, r.rating_count))
         if [r.rating for r in rated].count(best.rating) == 1:
-            extra[best.product_id].append(Reason(
-                "differs", "the best rated of these",
-                {"rating": best.rating, "rating_count": best.rating_count}))
+            extra[best.product_id].append(
+                Reason(
+                    "differs",
+                    "the best rated of these",
+                    {"rating": best.rating, "rating_count": best.rating_count},
+                )
+            )
     most = max(recs, key=lambda r: r.rating_count)
     counts = [r.rating_count for r in recs]
-    if most.rating_count >= MIN_SET_APART_REVIEWS and counts.count(most.rating_count) == 1 \
-            and not extra.get(most.product_id):
-        extra[most.product_id].append(Reason("differs", "the most reviewed of these",
-                                             {"rating_count": most.rating_count}))
-    return [replace(r, reasons=(*r.reasons, *extra[r.product_id])) if extra.get(r.product_id)
-            else r for r in recs]
+    if (
+        most.rating_count >= MIN_SET_APART_REVIEWS
+        and counts.count(most.rating_count) == 1
+        and not extra.get(most.product_id)
+    ):
+        extra[most.product_id].append(
+            Reason("differs", "the most reviewed of these", {"rating_count": most.rating_count})
+        )
+    return [
+        replace(r, reasons=(*r.reasons, *extra[r.product_id])) if extra.get(r.product_id) else r
+        for r in recs
+    ]

@@ -42,8 +42,10 @@ def check_json_text(text: str) -> None:
     """Refuse arguments text that is too long or nests too deep, before parsing it (a parser
     recurses once per level)."""
     if len(text) > MAX_ARGUMENTS_CHARS:
-        raise BadArgument(f"the arguments are {len(text):,} characters long; the limit is "
-                          f"{MAX_ARGUMENTS_CHARS:,}. Send only the arguments the tool takes")
+        raise BadArgument(
+            f"the arguments are {len(text):,} characters long; the limit is "
+            f"{MAX_ARGUMENTS_CHARS:,}. Send only the arguments the tool takes"
+        )
     depth, in_string, escaped = 0, False, False
     for char in text:
         if in_string:
@@ -73,8 +75,10 @@ def check_shape(arguments: object) -> None:
         value, depth, name = stack.pop()
         seen += 1
         if seen > MAX_VALUES:
-            raise BadArgument(f"the arguments hold more than {MAX_VALUES} values; send only the "
-                              "arguments the tool takes")
+            raise BadArgument(
+                f"the arguments hold more than {MAX_VALUES} values; send only the "
+                "arguments the tool takes"
+            )
         where = f"{name}: " if name else ""
         if isinstance(value, dict):
             if depth >= MAX_DEPTH:
@@ -91,26 +95,39 @@ def check_shape(arguments: object) -> None:
             continue
         elif isinstance(value, int):
             if abs(value) > MAX_INTEGER:
-                raise BadArgument(f"{where}the number {_short(value)} is out of range; numbers "
-                                  f"are between -{MAX_INTEGER} and {MAX_INTEGER}")
+                raise BadArgument(
+                    f"{where}the number {_short(value)} is out of range; numbers "
+                    f"are between -{MAX_INTEGER} and {MAX_INTEGER}"
+                )
         elif isinstance(value, float) and not math.isfinite(value):
             raise BadArgument(f"{where}{value} is not a number; send a finite number")
 
 
 def _check_string(value: str, where: str) -> None:
     if len(value) > MAX_STRING:
-        raise BadArgument(f"{where}a text argument is {len(value):,} characters long; the limit "
-                          f"is {MAX_STRING:,}")
-    bad = next((c for c in value if c not in _FREE_TEXT_CONTROLS
-                and unicodedata.category(c) in ("Cc", "Cs")), None)
+        raise BadArgument(
+            f"{where}a text argument is {len(value):,} characters long; the limit is {MAX_STRING:,}"
+        )
+    bad = next(
+        (
+            c
+            for c in value
+            if c not in _FREE_TEXT_CONTROLS and unicodedata.category(c) in ("Cc", "Cs")
+        ),
+        None,
+    )
     if bad is not None:
-        raise BadArgument(f"{where}a text argument contains the control character "
-                          f"U+{ord(bad):04X}; send plain text")
+        raise BadArgument(
+            f"{where}a text argument contains the control character "
+            f"U+{ord(bad):04X}; send plain text"
+        )
 
 
 def _too_deep() -> BadArgument:
-    return BadArgument(f"the arguments nest deeper than {MAX_DEPTH} levels; send a flat JSON "
-                       "object of argument names to values")
+    return BadArgument(
+        f"the arguments nest deeper than {MAX_DEPTH} levels; send a flat JSON "
+        "object of argument names to values"
+    )
 
 
 def _short(value: object) -> str:
@@ -127,8 +144,10 @@ def single_line(max_chars: int) -> Callable[[str], str]:
             raise ValueError(f"at most {max_chars} characters (got {len(value):,})")
         bad = next((c for c in value if unicodedata.category(c) in _BAD_CATEGORIES), None)
         if bad is not None:
-            raise ValueError(f"contains the invisible or control character U+{ord(bad):04X}; "
-                             "use plain letters, digits and punctuation")
+            raise ValueError(
+                f"contains the invisible or control character U+{ord(bad):04X}; "
+                "use plain letters, digits and punctuation"
+            )
         return value
 
     return check
@@ -136,8 +155,7 @@ def single_line(max_chars: int) -> Callable[[str], str]:
 
 def price(value: float) -> float:
     if not math.isfinite(value) or not 0 <= value <= MAX_PRICE:
-        raise ValueError(f"a price is a number of dollars from 0 to {MAX_PRICE:,.0f}, such as "
-                         "100")
+        raise ValueError(f"a price is a number of dollars from 0 to {MAX_PRICE:,.0f}, such as 100")
     return value
 
 

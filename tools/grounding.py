@@ -21,30 +21,139 @@ from dataclasses import dataclass, field
 from tools.explain import Recommendation
 from tools.vocabulary import CatalogVocabulary, tokens, words
 
-_MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)|"
-                    r"(\d[\d,]*(?:\.\d{1,2})?)\s?(?:dollars|usd|bucks)", re.I)
+_MONEY = re.compile(
+    r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)|"
+    r"(\d[\d,]*(?:\.\d{1,2})?)\s?(?:dollars|usd|bucks)",
+    re.I,
+)
 _APPROX = re.compile(r"(?:about|around|roughly|approximately|~|under|nearly|almost)\s*$", re.I)
-_RATING = re.compile(r"(?:rated|rating of|average of)\s*(\d(?:\.\d{1,2})?)|"
-                     r"(\d(?:\.\d{1,2})?)\s?(?:-?\s?stars?|★|/\s?5\b|out of 5)", re.I)
-_COUNT = re.compile(r"(\d[\d,]*)\s+(?:customer\s+|verified\s+)?(?:reviews?|ratings|reviewers)\b",
-                    re.I)
+_RATING = re.compile(
+    r"(?:rated|rating of|average of)\s*(\d(?:\.\d{1,2})?)|"
+    r"(\d(?:\.\d{1,2})?)\s?(?:-?\s?stars?|★|/\s?5\b|out of 5)",
+    re.I,
+)
+_COUNT = re.compile(
+    r"(\d[\d,]*)\s+(?:customer\s+|verified\s+)?(?:reviews?|ratings|reviewers)\b", re.I
+)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-_RUN = re.compile(r"(?:[A-Z][\w'’&-]*|\d[\w-]*(?:\.\d+)*)"
-                  r"(?:[ \t]+(?:[A-Z][\w'’&-]*|\d[\w-]*(?:\.\d+)*))+")
+_RUN = re.compile(
+    r"(?:[A-Z][\w'’&-]*|\d[\w-]*(?:\.\d+)*)"
+    r"(?:[ \t]+(?:[A-Z][\w'’&-]*|\d[\w-]*(?:\.\d+)*))+"
+)
 _ID_LIKE = re.compile(r"(?<![\w.$])\d{7,}(?![\w.])")
 # capitalised words any reply uses; they never make a phrase a product name
-_COMMON = frozenset({
-    "i", "i'm", "i'd", "i've", "i'll", "the", "a", "an", "this", "that", "these", "those", "it",
-    "it's", "its", "here", "here's", "there", "both", "each", "our", "your", "you", "you'll", "my",
-    "we", "if", "for", "with", "and", "or", "but", "also", "note", "yes", "no", "sure", "great",
-    "good", "best", "top", "option", "options", "pick", "picks", "choice", "price", "prices",
-    "rating", "ratings", "review", "reviews", "stars", "why", "what", "which", "would", "do",
-    "does", "is", "are", "can", "let", "me", "please", "thanks", "thank", "happy", "hi", "hello",
-    "all", "some", "any", "one", "two", "three", "four", "five", "first", "second", "third",
-    "last", "cheaper", "cheapest", "recommended", "recommendation", "recommendations", "budget",
-    "size", "color", "colour", "in", "on", "at", "of", "to", "by", "from", "as", "not", "only",
-    "just", "how", "about", "more", "less", "under", "over"
-})
+_COMMON = frozenset(
+    {
+        "i",
+        "i'm",
+        "i'd",
+        "i've",
+        "i'll",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "it's",
+        "its",
+        "here",
+        "here's",
+        "there",
+        "both",
+        "each",
+        "our",
+        "your",
+        "you",
+        "you'll",
+        "my",
+        "we",
+        "if",
+        "for",
+        "with",
+        "and",
+        "or",
+        "but",
+        "also",
+        "note",
+        "yes",
+        "no",
+        "sure",
+        "great",
+        "good",
+        "best",
+        "top",
+        "option",
+        "options",
+        "pick",
+        "picks",
+        "choice",
+        "price",
+        "prices",
+        "rating",
+        "ratings",
+        "review",
+        "reviews",
+        "stars",
+        "why",
+        "what",
+        "which",
+        "would",
+        "do",
+        "does",
+        "is",
+        "are",
+        "can",
+        "let",
+        "me",
+        "please",
+        "thanks",
+        "thank",
+        "happy",
+        "hi",
+        "hello",
+        "all",
+        "some",
+        "any",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "first",
+        "second",
+        "third",
+        "last",
+        "cheaper",
+        "cheapest",
+        "recommended",
+        "recommendation",
+        "recommendations",
+        "budget",
+        "size",
+        "color",
+        "colour",
+        "in",
+        "on",
+        "at",
+        "of",
+        "to",
+        "by",
+        "from",
+        "as",
+        "not",
+        "only",
+        "just",
+        "how",
+        "about",
+        "more",
+        "less",
+        "under",
+        "over",
+    }
+)
 _SMALL_ORDINALS = 10  # list numbering and "two options" are always fine
 
 
@@ -69,15 +178,25 @@ class GroundingFacts:
     known_words: frozenset[str] = frozenset()  # category, attribute and value words
 
     @classmethod
-    def build(cls, products: Iterable[ProductFact], vocab: CatalogVocabulary | None = None,
-              prices: Iterable[float] = (), numbers: Iterable[float] = ()) -> GroundingFacts:
+    def build(
+        cls,
+        products: Iterable[ProductFact],
+        vocab: CatalogVocabulary | None = None,
+        prices: Iterable[float] = (),
+        numbers: Iterable[float] = (),
+    ) -> GroundingFacts:
         if vocab is None:
             return cls(tuple(products), frozenset(prices), frozenset(numbers))
         # a title that is also a category name ("T-Shirt") is a word, not a product name
         titles = frozenset(t for t in vocab.titles if words(t) not in vocab.nouns)
-        return cls(tuple(products), frozenset(prices), frozenset(numbers),
-                   catalog_brands=frozenset(vocab.brands), catalog_titles=titles,
-                   known_words=frozenset(w for p in vocab.phrases for w in p))
+        return cls(
+            tuple(products),
+            frozenset(prices),
+            frozenset(numbers),
+            catalog_brands=frozenset(vocab.brands),
+            catalog_titles=titles,
+            known_words=frozenset(w for p in vocab.phrases for w in p),
+        )
 
 
 @dataclass(frozen=True)
@@ -91,8 +210,9 @@ def numbers_in(text: str) -> set[float]:
     return {float(m.group().replace(",", "")) for m in _NUMBER.finditer(text)}
 
 
-def fact_from_recommendation(rec: Recommendation,
-                             extra_numbers: Iterable[float] = ()) -> ProductFact:
+def fact_from_recommendation(
+    rec: Recommendation, extra_numbers: Iterable[float] = ()
+) -> ProductFact:
     numbers = set(extra_numbers)
     prices = [rec.price]
     for reason in rec.reasons:
@@ -101,8 +221,15 @@ def fact_from_recommendation(rec: Recommendation,
             numbers.update(found)
             if "price" in key or "band" in key:
                 prices.extend(found)
-    return ProductFact(rec.product_id, rec.title, rec.brand, tuple(dict.fromkeys(prices)),
-                       rec.rating, rec.rating_count, frozenset(numbers))
+    return ProductFact(
+        rec.product_id,
+        rec.title,
+        rec.brand,
+        tuple(dict.fromkeys(prices)),
+        rec.rating,
+        rec.rating_count,
+        frozenset(numbers),
+    )
 
 
 def _near(value: float, allowed: Iterable[float], tolerance: float = 0.005) -> bool:
@@ -120,8 +247,7 @@ def _strip_known_titles(text: str, facts: GroundingFacts) -> str:
     for p in sorted(facts.products, key=lambda p: -len(p.title)):
         for needle in (p.title, p.product_id):
             if needle:
-                text = re.sub(re.escape(needle), lambda m: " " * len(m.group()), text,
-                              flags=re.I)
+                text = re.sub(re.escape(needle), lambda m: " " * len(m.group()), text, flags=re.I)
     return text
 
 
@@ -136,8 +262,9 @@ def _product_problems(text: str, facts: GroundingFacts) -> list[str]:
     for title in sorted(facts.catalog_titles):
         if title not in lower:  # a cheap test first: catalogs have many titles
             continue
-        if re.search(rf"(?<!\w){re.escape(title)}(?!\w)", lower) and \
-                not any(_contains(t, words(title)) for t in allowed_titles):
+        if re.search(rf"(?<!\w){re.escape(title)}(?!\w)", lower) and not any(
+            _contains(t, words(title)) for t in allowed_titles
+        ):
             problems.append(f"names {title!r}, which is not among the results")
     title_words = {w for t in allowed_titles for w in t}
     known = facts.known_words | title_words | allowed_brands | _COMMON
@@ -150,10 +277,13 @@ def _product_problems(text: str, facts: GroundingFacts) -> list[str]:
         run = [w for w, _, _ in spans]
         if not run or any(_contains(t, tuple(run)) for t in allowed_titles):
             continue
-        phrase = m.group()[spans[0][1]:spans[-1][2]]
+        phrase = m.group()[spans[0][1] : spans[-1][2]]
         # digits count as unknown only when no returned title has them ("Glide 3" vs "Glide 2")
-        unknown = [w for w in run if w not in _COMMON and (
-            w not in title_words if _is_number(w) else w not in known)]
+        unknown = [
+            w
+            for w in run
+            if w not in _COMMON and (w not in title_words if _is_number(w) else w not in known)
+        ]
         model_number = any(_is_number(w) for w in unknown)
         branded = bool(set(run) & allowed_brands)
         if unknown and (model_number or branded or len(unknown) >= 2):
@@ -171,7 +301,7 @@ def _is_number(word: str) -> bool:
 
 def _contains(title: tuple[str, ...], run: tuple[str, ...]) -> bool:
     n = len(run)
-    return any(title[i:i + n] == run for i in range(len(title) - n + 1))
+    return any(title[i : i + n] == run for i in range(len(title) - n + 1))
 
 
 def check_grounding(reply_text: str, facts: GroundingFacts) -> GroundingResult:
@@ -185,7 +315,7 @@ def check_grounding(reply_text: str, facts: GroundingFacts) -> GroundingResult:
     used: list[tuple[int, int]] = []
     for m in _MONEY.finditer(text):
         value = float((m.group(1) or m.group(2)).replace(",", ""))
-        approx = bool(_APPROX.search(text[:m.start()]))
+        approx = bool(_APPROX.search(text[: m.start()]))
         if not (_near(value, prices) or (approx and any(abs(value - p) < 1 for p in prices))):
             problems.append(f"states the price ${value:,.2f}, which no tool returned")
         used.append(m.span())
@@ -210,8 +340,9 @@ def check_grounding(reply_text: str, facts: GroundingFacts) -> GroundingResult:
     return GroundingResult(not problems, tuple(dict.fromkeys(problems)))
 
 
-def fallback_text(products_with_reasons: Sequence[Recommendation],
-                  intro: str = "Here is what I found:") -> str:
+def fallback_text(
+    products_with_reasons: Sequence[Recommendation], intro: str = "Here is what I found:"
+) -> str:
     """The reply made of facts only: each product, its price and its reasons."""
     if not products_with_reasons:
         return "I could not find products that match; tell me which requirement to relax."

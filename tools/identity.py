@@ -52,8 +52,10 @@ def typed_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip_code: 
     names = (fold(first_name), fold(last_name))
     if not all(names) or not zip_code:
         return False
-    return all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", said) for n in names) and \
-        re.search(rf"(?<!\d){re.escape(zip_code)}(?!\d)", said) is not None
+    return (
+        all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", said) for n in names)
+        and re.search(rf"(?<!\d){re.escape(zip_code)}(?!\d)", said) is not None
+    )
 
 
 def may_identify(ctx: ToolContext, user_id: str, typed: bool) -> bool:
@@ -67,25 +69,34 @@ def may_identify(ctx: ToolContext, user_id: str, typed: bool) -> bool:
 
 def owns(ctx: ToolContext, owner_user_id: str) -> bool:
     """The identified customer (or an operator) may see this account's data."""
-    return ctx.operator or (ctx.session_user_id is not None
-                            and owner_user_id == ctx.session_user_id)
+    return ctx.operator or (
+        ctx.session_user_id is not None and owner_user_id == ctx.session_user_id
+    )
 
 
 def no_email_match(email: str) -> str:
-    return (f"no customer of this conversation matches the email {email}; ask the shopper to "
-            "type their own email, or their first name, last name and zip code")
+    return (
+        f"no customer of this conversation matches the email {email}; ask the shopper to "
+        "type their own email, or their first name, last name and zip code"
+    )
 
 
 def no_name_zip_match(first_name: str, last_name: str, zip_code: str) -> str:
-    return (f"no customer of this conversation matches {first_name} {last_name} with zip "
-            f"{zip_code}; ask the shopper to type their own name and zip code, or their email")
+    return (
+        f"no customer of this conversation matches {first_name} {last_name} with zip "
+        f"{zip_code}; ask the shopper to type their own name and zip code, or their email"
+    )
 
 
 def not_theirs(what: str, ident: str) -> str:
     """The refusal for an id that does not exist and for one of another customer alike."""
     if what == "order":
-        return (f"order {ident} is not one of the signed-in customer's orders; ask the shopper "
-                "to check the number (order ids look like '#W0000000'), or list their orders "
-                "with get_user_details (this is no reason to transfer them)")
-    return (f"{what} {ident} is not the signed-in customer's; use the customer's own user id "
-            "from find_user_id_by_email or find_user_id_by_name_zip")
+        return (
+            f"order {ident} is not one of the signed-in customer's orders; ask the shopper "
+            "to check the number (order ids look like '#W0000000'), or list their orders "
+            "with get_user_details (this is no reason to transfer them)"
+        )
+    return (
+        f"{what} {ident} is not the signed-in customer's; use the customer's own user id "
+        "from find_user_id_by_email or find_user_id_by_name_zip"
+    )

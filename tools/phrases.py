@@ -29,33 +29,43 @@ from dataclasses import dataclass, field
 AROUND = 0.15  # "around $100" allows 85..115
 HIGHLY_RATED = 4.0
 
-_AMOUNT = (r"(?:[$€£]\s?|\b(?:usd|us\$)\s?)?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
-           r"(?:(?:\s?|-)(?:dollars?|bucks|usd)\b|\$)?")
+_AMOUNT = (
+    r"(?:[$€£]\s?|\b(?:usd|us\$)\s?)?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
+    r"(?:(?:\s?|-)(?:dollars?|bucks|usd)\b|\$)?"
+)
 # a number followed by one of these is a quantity, not a price
-_UNIT = (r"(?!\s?-?\s?(?:g|kg|lbs?|oz|mm|cm|inch(?:es)?|gb|tb|mb|mah|w|watts?|hz|mp|hours?|"
-         r"hrs?|h|days?|min(?:utes)?|l|liters?|litres?|ml|stars?|person|people|cups?|pieces?|"
-         r"pcs?|ft|feet|years?|months?|rpm|bar|dpi|lumens?|psi|v|p|mph|seasons?|sizes?|"
-         r"percent|x)\b|\s?[%\"'])")
+_UNIT = (
+    r"(?!\s?-?\s?(?:g|kg|lbs?|oz|mm|cm|inch(?:es)?|gb|tb|mb|mah|w|watts?|hz|mp|hours?|"
+    r"hrs?|h|days?|min(?:utes)?|l|liters?|litres?|ml|stars?|person|people|cups?|pieces?|"
+    r"pcs?|ft|feet|years?|months?|rpm|bar|dpi|lumens?|psi|v|p|mph|seasons?|sizes?|"
+    r"percent|x)\b|\s?[%\"'])"
+)
 A = rf"(?P<a>{_AMOUNT}){_UNIT}"
 B = rf"(?P<b>{_AMOUNT}){_UNIT}"
-_MAX_CUE = (r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
-            r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|sub|"
-            r"max(?:imum)?(?:\s+of)?\s*[:=]?|budget(?:\s+is|\s+of)?(?:\s+(?:now|only|just))*\s*[:=-]?|<=?|"
-            r"can\s+you\s+do|let'?s\s+say|how\s+about|what\s+about|keep\s+it\s+(?:to|at)|"
-            r"cap\s+(?:it\s+)?at|budget'?s(?:\s+(?:now|only|just))*|stay\s+(?:under|below|within)|"
-            r"(?:lower|reduce|drop|bring|cut|change|set|make)\s+(?:it|that|the\s+(?:price|budget|cap|"
-            r"limit|max))?\s*(?:down\s+)?to|(?:go|come|get)\s+down\s+to|"
-            r"(?:limit|cap|ceiling)(?:\s+is)?(?:\s+(?:now|only|just))*\s*[:=-]?|"
-            r"(?:(?:do\s+not|don'?t|dont|won'?t|wont|can'?t|cannot|not)\s+(?:want\s+to\s+|wanna\s+)?"
-            r"(?:spend|pay|go|cost|be|run|be\s+priced)\s+(?:more\s+than|over|above|beyond))|"
-            r"(?:doesn'?t|does\s+not|shouldn'?t|should\s+not|mustn'?t|must\s+not)\s+"
-            r"(?:cost|be|run|go)\s+(?:more\s+than|over|above|beyond)|"
-            r"nothing\s+(?:above|over|more\s+than|pricier\s+than|that\s+costs?\s+more\s+than)|"
-            r"spend\s+(?:up\s+to\s+)?")
-_MIN_CUE = (r"over|above|more\s+than|at\s+least|no\s+less\s+than|min(?:imum)?(?:\s+of)?|"
-            r"starting\s+at|from|>=?|pricier\s+than|more\s+expensive\s+than")
-_AROUND_CUE = (r"around|(?<!how\s)(?<!what\s)about|roughly|approximately|approx\.?|~|close\s+to|"
-               r"in\s+the\s+region\s+of")
+_MAX_CUE = (
+    r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
+    r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|sub|"
+    r"max(?:imum)?(?:\s+of)?\s*[:=]?|budget(?:\s+is|\s+of)?(?:\s+(?:now|only|just))*\s*[:=-]?|<=?|"
+    r"can\s+you\s+do|let'?s\s+say|how\s+about|what\s+about|keep\s+it\s+(?:to|at)|"
+    r"cap\s+(?:it\s+)?at|budget'?s(?:\s+(?:now|only|just))*|stay\s+(?:under|below|within)|"
+    r"(?:lower|reduce|drop|bring|cut|change|set|make)\s+(?:it|that|the\s+(?:price|budget|cap|"
+    r"limit|max))?\s*(?:down\s+)?to|(?:go|come|get)\s+down\s+to|"
+    r"(?:limit|cap|ceiling)(?:\s+is)?(?:\s+(?:now|only|just))*\s*[:=-]?|"
+    r"(?:(?:do\s+not|don'?t|dont|won'?t|wont|can'?t|cannot|not)\s+(?:want\s+to\s+|wanna\s+)?"
+    r"(?:spend|pay|go|cost|be|run|be\s+priced)\s+(?:more\s+than|over|above|beyond))|"
+    r"(?:doesn'?t|does\s+not|shouldn'?t|should\s+not|mustn'?t|must\s+not)\s+"
+    r"(?:cost|be|run|go)\s+(?:more\s+than|over|above|beyond)|"
+    r"nothing\s+(?:above|over|more\s+than|pricier\s+than|that\s+costs?\s+more\s+than)|"
+    r"spend\s+(?:up\s+to\s+)?"
+)
+_MIN_CUE = (
+    r"over|above|more\s+than|at\s+least|no\s+less\s+than|min(?:imum)?(?:\s+of)?|"
+    r"starting\s+at|from|>=?|pricier\s+than|more\s+expensive\s+than"
+)
+_AROUND_CUE = (
+    r"around|(?<!how\s)(?<!what\s)about|roughly|approximately|approx\.?|~|close\s+to|"
+    r"in\s+the\s+region\s+of"
+)
 _PRICE_WORDS = r"price|prices|priced|cost|costs|budget|spend|pay|range"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -63,41 +73,85 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"\bfrom\s+{A}\s*(?:to|-|–|—)\s*{B}", re.I)),
     ("range?", re.compile(rf"(?<![\w.]){A}\s*(?:-|–|—|to)\s*{B}", re.I)),
     # "around $100 or less" / "around $100 max": a cap, the approximation notwithstanding
-    ("max", re.compile(rf"(?<!\w)(?:{_AROUND_CUE})\s*{A}\s*(?:or\s+(?:less|under|below|"
-                       rf"cheaper|lower)|max(?:imum)?|tops|at\s+most)\b", re.I)),
+    (
+        "max",
+        re.compile(
+            rf"(?<!\w)(?:{_AROUND_CUE})\s*{A}\s*(?:or\s+(?:less|under|below|"
+            rf"cheaper|lower)|max(?:imum)?|tops|at\s+most)\b",
+            re.I,
+        ),
+    ),
     ("around", re.compile(rf"(?<!\w)(?:{_AROUND_CUE})\s*{A}", re.I)),
     ("around", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+so|ish)\b", re.I)),
     ("max", re.compile(rf"(?:(?<!\w)(?:{_MAX_CUE}))\s*{A}", re.I)),
-    ("max", re.compile(r"\b(?:i\s+(?:only\s+)?have|i'?ve\s+(?:only\s+)?got|i\s+got|only\s+have|"
-                       r"have\s+only|got\s+only)\s+(?:about\s+|around\s+)?"
-                       r"(?P<a>[$€£]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:dollars?|"
-                       r"bucks|usd)\b|\d{2,}(?:\.\d+)?(?=\s*(?:$|[.,;!?]|to\s+spend)))", re.I)),
-    ("max", re.compile(rf"(?<![\w.]){A}\s+is\s+(?:my|the|our)\s+(?:new\s+)?(?:budget|limit|max"
-                       rf"(?:imum)?|cap|ceiling)\b", re.I)),
-    ("max", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:less|under|below|cheaper)|"
-                       rf"and\s+(?:under|below|less)|max(?:imum)?|tops|at\s+most|budget)\b",
-                       re.I)),
+    (
+        "max",
+        re.compile(
+            r"\b(?:i\s+(?:only\s+)?have|i'?ve\s+(?:only\s+)?got|i\s+got|only\s+have|"
+            r"have\s+only|got\s+only)\s+(?:about\s+|around\s+)?"
+            r"(?P<a>[$€£]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:dollars?|"
+            r"bucks|usd)\b|\d{2,}(?:\.\d+)?(?=\s*(?:$|[.,;!?]|to\s+spend)))",
+            re.I,
+        ),
+    ),
+    (
+        "max",
+        re.compile(
+            rf"(?<![\w.]){A}\s+is\s+(?:my|the|our)\s+(?:new\s+)?(?:budget|limit|max"
+            rf"(?:imum)?|cap|ceiling)\b",
+            re.I,
+        ),
+    ),
+    (
+        "max",
+        re.compile(
+            rf"(?<![\w.]){A}\s*(?:or\s+(?:less|under|below|cheaper)|"
+            rf"and\s+(?:under|below|less)|max(?:imum)?|tops|at\s+most|budget)\b",
+            re.I,
+        ),
+    ),
     ("min", re.compile(rf"(?:(?<!\w)(?:{_MIN_CUE}))\s*{A}", re.I)),
-    ("min", re.compile(rf"(?<![\w.]){A}\s*(?:or\s+(?:more|above|over|higher)|"
-                       rf"and\s+(?:up|above|over|higher)|plus\b|\+)", re.I)),
+    (
+        "min",
+        re.compile(
+            rf"(?<![\w.]){A}\s*(?:or\s+(?:more|above|over|higher)|"
+            rf"and\s+(?:up|above|over|higher)|plus\b|\+)",
+            re.I,
+        ),
+    ),
 ]
 # an amount with its currency that no cue above explained ("$100 headphones", "100 bucks?")
-_LOOSE_MONEY = re.compile(rf"(?<![\w.])(?P<a>(?:[$€£]\s?|\b(?:usd|us\$)\s?)\d[\d,]*(?:\.\d+)?"
-                          rf"(?:\s?k\b)?|\d[\d,]*(?:\.\d+)?(?:\s?k)?(?:\s?|-)(?:dollars?|bucks|usd)\b)"
-                          rf"{_UNIT}", re.I)
+_LOOSE_MONEY = re.compile(
+    rf"(?<![\w.])(?P<a>(?:[$€£]\s?|\b(?:usd|us\$)\s?)\d[\d,]*(?:\.\d+)?"
+    rf"(?:\s?k\b)?|\d[\d,]*(?:\.\d+)?(?:\s?k)?(?:\s?|-)(?:dollars?|bucks|usd)\b)"
+    rf"{_UNIT}",
+    re.I,
+)
 _HAS_CURRENCY = re.compile(r"[$€£]|dollar|bucks|usd", re.I)
 _RATING = r"(?P<n>[1-5](?:\.\d)?)"
 _RATING_PATTERNS = [
-    re.compile(rf"(?<![\w.$]){_RATING}\s*\+?\s*-?\s*stars?\b(?:\s*(?:and\s+(?:up|above|higher|"
-               rf"over)|or\s+(?:more|higher|better|above|up)|\+|plus))?", re.I),
-    re.compile(rf"\b(?:rated|ratings?)\s*(?:of\s+)?(?:at\s+least|above|over|>=?|of)?\s*{_RATING}"
-               rf"(?![\d.])\s*(?:\+|plus\b|/\s*5\b|out\s+of\s+5\b|or\s+(?:more|higher|better|above)"
-               rf"|and\s+(?:up|above|higher))?", re.I),
+    re.compile(
+        rf"(?<![\w.$]){_RATING}\s*\+?\s*-?\s*stars?\b(?:\s*(?:and\s+(?:up|above|higher|"
+        rf"over)|or\s+(?:more|higher|better|above|up)|\+|plus))?",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:rated|ratings?)\s*(?:of\s+)?(?:at\s+least|above|over|>=?|of)?\s*{_RATING}"
+        rf"(?![\d.])\s*(?:\+|plus\b|/\s*5\b|out\s+of\s+5\b|or\s+(?:more|higher|better|above)"
+        rf"|and\s+(?:up|above|higher))?",
+        re.I,
+    ),
 ]
-_HIGHLY = re.compile(r"\b(?:highly|top|well|best)[\s-]rated\b|\bwell[\s-]reviewed\b|"
-                     r"\b(?:good|great|excellent|strong)\s+(?:ratings?|reviews)\b", re.I)
-_STOCK = re.compile(r"\bin[\s-]stock\b|\bavailable\s+(?:right\s+)?(?:now|today|immediately)\b|"
-                    r"\bready\s+to\s+ship\b|\bships?\s+(?:now|today|immediately)\b", re.I)
+_HIGHLY = re.compile(
+    r"\b(?:highly|top|well|best)[\s-]rated\b|\bwell[\s-]reviewed\b|"
+    r"\b(?:good|great|excellent|strong)\s+(?:ratings?|reviews)\b",
+    re.I,
+)
+_STOCK = re.compile(
+    r"\bin[\s-]stock\b|\bavailable\s+(?:right\s+)?(?:now|today|immediately)\b|"
+    r"\bready\s+to\s+ship\b|\bships?\s+(?:now|today|immediately)\b",
+    re.I,
+)
 
 
 def amount(text: str) -> float:
@@ -119,8 +173,12 @@ class PhraseParse:
 
     @property
     def said(self) -> set[str]:
-        fields = {"price_min": self.price_min, "price_max": self.price_max,
-                  "min_rating": self.min_rating, "in_stock": self.in_stock}
+        fields = {
+            "price_min": self.price_min,
+            "price_max": self.price_max,
+            "min_rating": self.min_rating,
+            "in_stock": self.in_stock,
+        }
         return {k for k, v in fields.items() if v is not None}
 
 
@@ -132,11 +190,18 @@ def _free(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
     return all(end <= s or start >= e for s, e, _ in spans)
 
 
-_SMALL = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_SMALL = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if w != "_"
+}
 _NUMBER_WORD = "|".join([*_SMALL, *_TENS, "hundred", "thousand", "a", "and"])
 _NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_WORD})[\s-]+)*(?:{_NUMBER_WORD})\b", re.I)
 
@@ -172,6 +237,7 @@ def _number_value(run: str) -> int | None:
 def numbers_as_digits(text: str) -> str:
     """Number words of ten and more as digits ("under ninety dollars" -> "under 90 dollars");
     "one" and "two" stay words (the cheaper one, two people)."""
+
     def digits(m: re.Match[str]) -> str:
         # "fifty and ninety" is two numbers; "a hundred and fifty" is one
         parts = re.split(r"(?<!hundred)(?<!thousand)(\s+and\s+)", m.group(0), flags=re.I)
@@ -180,6 +246,7 @@ def numbers_as_digits(text: str) -> str:
             value = None if part.strip().lower() == "and" else _number_value(part)
             out.append(part if value is None else str(value))
         return "".join(out)
+
     return _NUMBER_RUN.sub(digits, text)
 
 
@@ -240,7 +307,7 @@ def _bounds(kind: str, m: re.Match[str], text: str) -> tuple[float | None, float
     if kind in ("range", "range?"):
         b = amount(m.group("b"))
         if kind == "range?" and not _HAS_CURRENCY.search(m.group()):
-            before = text[max(0, m.start() - 30):m.start()]
+            before = text[max(0, m.start() - 30) : m.start()]
             if not re.search(rf"\b(?:{_PRICE_WORDS})\b", before, re.I):
                 return None, None  # "sizes 9-10" or "2-4 people" are not prices
         return (min(a, b), max(a, b))

@@ -49,15 +49,19 @@ def require_status(order_id: str, status: str, allowed: Collection[str], action:
 
 def require_pending_like(order_id: str, status: str, action: str) -> None:
     if not is_pending(status):
-        raise PolicyViolation(f"order {order_id} is {status!r}; only pending orders can be "
-                              f"{action}. Tell the shopper; nothing was changed")
+        raise PolicyViolation(
+            f"order {order_id} is {status!r}; only pending orders can be "
+            f"{action}. Tell the shopper; nothing was changed"
+        )
 
 
 def require_items_in_order(order_id: str, order_item_ids: list[str], item_ids: list[str]) -> None:
     """Every listed item is in the order, as many times as it is listed (duplicates count)."""
     if not item_ids:
-        raise PolicyViolation("item_ids is empty; list the item ids to change, as many times as "
-                              "the shopper has that item")
+        raise PolicyViolation(
+            "item_ids is empty; list the item ids to change, as many times as "
+            "the shopper has that item"
+        )
     have, want = Counter(order_item_ids), Counter(item_ids)
     missing = [i for i, n in want.items() if n > have[i]]
     if missing:
@@ -76,12 +80,15 @@ def require_pairs(item_ids: list[str], new_item_ids: list[str], distinct: bool) 
     if distinct:
         same = [i for i, n in zip(item_ids, new_item_ids, strict=True) if i == n]
         if same:
-            raise PolicyViolation(f"item {same[0]} would be replaced by itself; the new item "
-                                  "must be a different option of the same product")
+            raise PolicyViolation(
+                f"item {same[0]} would be replaced by itself; the new item "
+                "must be a different option of the same product"
+            )
 
 
-def require_same_product_available(item_id: str, product_id: str, new: Item | None,
-                                   new_item_id: str) -> Item:
+def require_same_product_available(
+    item_id: str, product_id: str, new: Item | None, new_item_id: str
+) -> Item:
     if new is None or new.product_id != product_id:
         raise PolicyViolation(
             f"item {new_item_id} is not a variant of the same product as item {item_id} "
@@ -89,8 +96,9 @@ def require_same_product_available(item_id: str, product_id: str, new: Item | No
             "product. Use get_product_details to see its variants"
         )
     if not new.available:
-        raise PolicyViolation(f"item {new_item_id} is not available; offer the shopper another "
-                              "available option")
+        raise PolicyViolation(
+            f"item {new_item_id} is not available; offer the shopper another available option"
+        )
     return new
 
 

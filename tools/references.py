@@ -17,11 +17,24 @@ from retrieval.documents import norm_value
 from tools.shop_context import Shown
 
 SHOWN = 5  # comparatives and descriptions refer to the products the shopper saw
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4, "fifth": 5, "5th": 5}
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+}
 _POSITION = re.compile(r"\b(?:number|no\.?|option|item|#)\s*(\d{1,2})\b|#(\d{1,2})\b", re.I)
-_CHEAP = re.compile(r"\b(?:cheap(?:er|est)|least\s+expensive|less\s+expensive|lower[\s-]priced|"
-                    r"more\s+affordable|most\s+affordable)\b", re.I)
+_CHEAP = re.compile(
+    r"\b(?:cheap(?:er|est)|least\s+expensive|less\s+expensive|lower[\s-]priced|"
+    r"more\s+affordable|most\s+affordable)\b",
+    re.I,
+)
 _DEAR = re.compile(r"\b(?:pricier|priciest|(?:more|most)\s+expensive|higher[\s-]priced)\b", re.I)
 _RATED = re.compile(r"\b(?:best|better|highest|higher|top)[\s-]rated\b", re.I)
 _DEICTIC = re.compile(r"\b(?:it|that\s+one|this\s+one|that|this)\b", re.I)
@@ -45,12 +58,16 @@ def resolve_reference(text: str, last_candidates: Sequence[Shown]) -> str | None
     if ordinal is None and (m := _POSITION.search(lower)):
         ordinal = int(m.group(1) or m.group(2))
     if ordinal is not None:
-        return last_candidates[ordinal - 1].product_id if ordinal <= len(last_candidates) \
-            else None
+        return last_candidates[ordinal - 1].product_id if ordinal <= len(last_candidates) else None
     shown = list(last_candidates[:SHOWN])
     subset = [c for c in shown if c.brand and _mentions(lower, c.brand)] or shown
-    by_value = [c for c in subset if any(_mentions(lower, v) for vs in c.options.values()
-                                         for v in vs if len(norm_value(v)) > 1)]
+    by_value = [
+        c
+        for c in subset
+        if any(
+            _mentions(lower, v) for vs in c.options.values() for v in vs if len(norm_value(v)) > 1
+        )
+    ]
     subset = by_value or subset
     narrowed = len(subset) < len(shown)
     if _CHEAP.search(lower):

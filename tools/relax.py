@@ -49,8 +49,9 @@ def _bisect(lo: int, hi: int, ok: Callable[[int], bool]) -> int:
     return hi
 
 
-def relaxations(table: FilterTable, constraints: Constraints,
-                vocab: CatalogVocabulary | None = None) -> list[Relaxation]:
+def relaxations(
+    table: FilterTable, constraints: Constraints, vocab: CatalogVocabulary | None = None
+) -> list[Relaxation]:
     """Single-constraint relaxations that give at least one product, best first."""
 
     def count(c: Constraints) -> int:
@@ -64,68 +65,118 @@ def relaxations(table: FilterTable, constraints: Constraints,
     if cap is not None and count(changed(price_max=None)):
         # the cap that brings back the cheapest product one can buy now, when there is one
         stock = not constraints.in_stock and count(changed(price_max=None, in_stock=True)) > 0
-        cents = _bisect(round(cap * 100), _CEILING_CENTS,
-                        lambda c: count(changed(price_max=c / 100, in_stock=stock)) > 0)
+        cents = _bisect(
+            round(cap * 100),
+            _CEILING_CENTS,
+            lambda c: count(changed(price_max=c / 100, in_stock=stock)) > 0,
+        )
         new = changed(price_max=cents / 100)
         n = count(new)
-        out.append(Relaxation("price_max", f"raise the price cap from ${cap:,.2f} to "
-                              f"${cents / 100:,.2f} ({_products(n)})", n, new,
-                              cents / 100 <= cap * (1 + SMALL_PRICE_MOVE)))
+        out.append(
+            Relaxation(
+                "price_max",
+                f"raise the price cap from ${cap:,.2f} to ${cents / 100:,.2f} ({_products(n)})",
+                n,
+                new,
+                cents / 100 <= cap * (1 + SMALL_PRICE_MOVE),
+            )
+        )
         uncapped = changed(price_max=None)
         m = count(uncapped)
         if m > n:  # the cheapest one above the cap, or every price
-            out.append(Relaxation("price_cap", f"drop the price cap ({_products(m)})", m,
-                                  uncapped))
+            out.append(Relaxation("price_cap", f"drop the price cap ({_products(m)})", m, uncapped))
     floor = constraints.price_min
     if floor is not None and count(changed(price_min=None)):
-        cents = -_bisect(-round(floor * 100), 0,
-                         lambda c: count(changed(price_min=-c / 100)) > 0)
+        cents = -_bisect(-round(floor * 100), 0, lambda c: count(changed(price_min=-c / 100)) > 0)
         new = changed(price_min=cents / 100)
         n = count(new)
-        out.append(Relaxation("price_min", f"lower the price floor from ${floor:,.2f} to "
-                              f"${cents / 100:,.2f} ({_products(n)})", n, new,
-                              cents / 100 >= floor * (1 - SMALL_PRICE_MOVE)))
+        out.append(
+            Relaxation(
+                "price_min",
+                f"lower the price floor from ${floor:,.2f} to ${cents / 100:,.2f} ({_products(n)})",
+                n,
+                new,
+                cents / 100 >= floor * (1 - SMALL_PRICE_MOVE),
+            )
+        )
     rating = constraints.min_rating
     if rating is not None and count(changed(min_rating=None)):
-        tenths = -_bisect(-round(rating * 10), 0,
-                          lambda t: count(changed(min_rating=-t / 10)) > 0)
+        tenths = -_bisect(-round(rating * 10), 0, lambda t: count(changed(min_rating=-t / 10)) > 0)
         new = changed(min_rating=tenths / 10)
         n = count(new)
-        out.append(Relaxation("min_rating", f"accept a rating of {tenths / 10:g} instead of "
-                              f"{rating:g} ({_products(n)})", n, new))
+        out.append(
+            Relaxation(
+                "min_rating",
+                f"accept a rating of {tenths / 10:g} instead of {rating:g} ({_products(n)})",
+                n,
+                new,
+            )
+        )
     drops: list[tuple[str, str, Constraints]] = []
     if constraints.category:
-        drops.append(("category", f"search beyond {constraints.category}",
-                      changed(category=None)))
+        drops.append(("category", f"search beyond {constraints.category}", changed(category=None)))
     if constraints.brands:
-        drops.append(("brands", f"allow brands other than {' or '.join(constraints.brands)}",
-                      changed(brands=[])))
+        drops.append(
+            (
+                "brands",
+                f"allow brands other than {' or '.join(constraints.brands)}",
+                changed(brands=[]),
+            )
+        )
     if constraints.exclude_brands:
-        drops.append(("exclude_brands", f"allow {', '.join(constraints.exclude_brands)} again",
-                      changed(exclude_brands=[])))
+        drops.append(
+            (
+                "exclude_brands",
+                f"allow {', '.join(constraints.exclude_brands)} again",
+                changed(exclude_brands=[]),
+            )
+        )
     for key, values in constraints.attributes.items():
         rest = {k: v for k, v in constraints.attributes.items() if k != key}
-        drops.append((f"attributes.{key}", f"drop {key.replace('_', ' ')} {' or '.join(values)}",
-                      changed(attributes=rest)))
+        drops.append(
+            (
+                f"attributes.{key}",
+                f"drop {key.replace('_', ' ')} {' or '.join(values)}",
+                changed(attributes=rest),
+            )
+        )
     if constraints.in_stock:
-        drops.append(("in_stock", "include items that are out of stock right now",
-                      changed(in_stock=False)))
+        drops.append(
+            ("in_stock", "include items that are out of stock right now", changed(in_stock=False))
+        )
     for name, text, relaxed in drops:
         n = count(relaxed)
         if n:
             out.append(Relaxation(name, f"{text} ({_products(n)})", n, relaxed))
-    if not out and constraints.category and constraints != Constraints(
-            category=constraints.category):
+    if (
+        not out
+        and constraints.category
+        and constraints != Constraints(category=constraints.category)
+    ):
         # no single change is enough: offer the category with nothing else
         bare = Constraints(category=constraints.category)
         n = count(bare)
         if n:
-            out.append(Relaxation("all", f"drop every requirement but the category "
-                                  f"{constraints.category} ({_products(n)})", n, bare))
+            out.append(
+                Relaxation(
+                    "all",
+                    f"drop every requirement but the category "
+                    f"{constraints.category} ({_products(n)})",
+                    n,
+                    bare,
+                )
+            )
     # Small price moves first (they keep every other wish), dropping the category last (it
     # changes what the shopper is looking for), else the change that unlocks the most.
     moves = ("price_max", "price_cap", "price_min", "min_rating")
     order = {id(r): i for i, r in enumerate(out)}
-    out.sort(key=lambda r: (not r.small, r.field == "category", r.field not in moves,
-                            order[id(r)] if r.field in moves else -r.matches, r.field))
+    out.sort(
+        key=lambda r: (
+            not r.small,
+            r.field == "category",
+            r.field not in moves,
+            order[id(r)] if r.field in moves else -r.matches,
+            r.field,
+        )
+    )
     return out[:MAX_SUGGESTIONS]

@@ -25,25 +25,33 @@ from tools.errors import BadArgument
 MAX_EXPRESSION = 200  # a longer "calculation" is not arithmetic a shopper needs
 
 _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
 }
 _UNARY: dict[type[ast.unaryop], Callable[[float], float]] = {
-    ast.UAdd: operator.pos, ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.USub: operator.neg,
 }
 
 
 def _evaluate(node: ast.AST) -> float:
     if isinstance(node, ast.Expression):
         return _evaluate(node.body)
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) \
-            and not isinstance(node.value, bool):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
         return float(node.value)
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         return _BINARY[type(node.op)](_evaluate(node.left), _evaluate(node.right))
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         return _UNARY[type(node.op)](_evaluate(node.operand))
-    raise BadArgument("only numbers, + - * /, and parentheses are allowed, such as "
-                      "'(19.99 + 5) * 2'")
+    raise BadArgument(
+        "only numbers, + - * /, and parentheses are allowed, such as '(19.99 + 5) * 2'"
+    )
 
 
 @tool
@@ -60,8 +68,9 @@ def calculate(ctx: ToolContext, expression: str) -> str:
     try:
         value = _evaluate(ast.parse(text, mode="eval"))
     except SyntaxError as exc:
-        raise BadArgument(f"{expression!r} is not an arithmetic expression; use numbers, "
-                          "+ - * / and parentheses") from exc
+        raise BadArgument(
+            f"{expression!r} is not an arithmetic expression; use numbers, + - * / and parentheses"
+        ) from exc
     except ZeroDivisionError as exc:
         raise BadArgument("division by zero") from exc
     return str(round(value, 2))
@@ -79,24 +88,26 @@ def transfer_to_human_agents(ctx: ToolContext, summary: str) -> str:
     return "Transfer successful"
 
 
-RETAIL_TOOLS = ToolSet([
-    read.find_user_id_by_email,
-    read.find_user_id_by_name_zip,
-    read.get_user_details,
-    read.get_order_details,
-    read.get_product_details,
-    read.get_item_details,
-    read.list_all_product_types,
-    write.cancel_pending_order,
-    write.modify_pending_order_address,
-    write.modify_pending_order_payment,
-    write.modify_pending_order_items,
-    write.return_delivered_order_items,
-    write.exchange_delivered_order_items,
-    write.modify_user_address,
-    calculate,
-    transfer_to_human_agents,
-])
+RETAIL_TOOLS = ToolSet(
+    [
+        read.find_user_id_by_email,
+        read.find_user_id_by_name_zip,
+        read.get_user_details,
+        read.get_order_details,
+        read.get_product_details,
+        read.get_item_details,
+        read.list_all_product_types,
+        write.cancel_pending_order,
+        write.modify_pending_order_address,
+        write.modify_pending_order_payment,
+        write.modify_pending_order_items,
+        write.return_delivered_order_items,
+        write.exchange_delivered_order_items,
+        write.modify_user_address,
+        calculate,
+        transfer_to_human_agents,
+    ]
+)
 
 
 def confirm(ctx: ToolContext, request: str | ConfirmationRequest) -> ToolResult:

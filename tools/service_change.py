@@ -59,31 +59,43 @@ class OrderChange:
 
     def write(self, session: Session) -> ToolResult:
         """Apply in ``session``'s transaction; a ``Conflict`` leaves it to be rolled back."""
-        stale = Conflict(f"order {self.order_id} changed since it was checked; nothing was "
-                         "applied. Look it up again with get_order_details")
+        stale = Conflict(
+            f"order {self.order_id} changed since it was checked; nothing was "
+            "applied. Look it up again with get_order_details"
+        )
         written = session.execute(
             update(Order)
-            .where(col(Order.order_id) == self.order_id,
-                   col(Order.status) == self.status_before,
-                   col(Order.updated_at) == self.version)
-            .values(**self.values, updated_at=utcnow()))
+            .where(
+                col(Order.order_id) == self.order_id,
+                col(Order.status) == self.status_before,
+                col(Order.updated_at) == self.version,
+            )
+            .values(**self.values, updated_at=utcnow())
+        )
         if written.rowcount != 1:  # type: ignore[attr-defined]
             raise stale
         for card in self.cards:
             written = session.execute(
                 update(PaymentMethod)
-                .where(col(PaymentMethod.id) == card.method_id,
-                       col(PaymentMethod.balance) == card.before)
-                .values(balance=card.after))
+                .where(
+                    col(PaymentMethod.id) == card.method_id,
+                    col(PaymentMethod.balance) == card.before,
+                )
+                .values(balance=card.after)
+            )
             if written.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict(f"the balance of gift card {card.method_id} changed since it "
-                               "was checked; nothing was applied. Check it again")
+                raise Conflict(
+                    f"the balance of gift card {card.method_id} changed since it "
+                    "was checked; nothing was applied. Check it again"
+                )
         for line in self.lines:
             written = session.execute(
                 update(OrderItem)
-                .where(col(OrderItem.id) == line.line_id,
-                       col(OrderItem.item_id) == line.item_id_before)
-                .values(item_id=line.item_id, price=line.price, options=line.options))
+                .where(
+                    col(OrderItem.id) == line.line_id, col(OrderItem.item_id) == line.item_id_before
+                )
+                .values(item_id=line.item_id, price=line.price, options=line.options)
+            )
             if written.rowcount != 1:  # type: ignore[attr-defined]
                 raise stale
         order, lines = load_order(session, self.order_id)
@@ -98,12 +110,15 @@ class AddressChange:
 
     def write(self, session: Session) -> ToolResult:
         written = session.execute(
-            update(User).where(col(User.user_id) == self.user_id)
-            .values(address=self.address, zip=self.address["zip"]))
+            update(User)
+            .where(col(User.user_id) == self.user_id)
+            .values(address=self.address, zip=self.address["zip"])
+        )
         if written.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(f"user {self.user_id} no longer exists; nothing was applied")
-        return ToolResult.success({"user_id": self.user_id, "address": self.address},
-                                  note=self.done)
+        return ToolResult.success(
+            {"user_id": self.user_id, "address": self.address}, note=self.done
+        )
 
 
 @dataclass
@@ -120,8 +135,9 @@ class Balances:
             self.now[method_id] = round(start + amount, 2)
 
     def updates(self) -> tuple[CardUpdate, ...]:
-        return tuple(CardUpdate(m, self.methods[m].balance or 0.0, after)
-                     for m, after in self.now.items())
+        return tuple(
+            CardUpdate(m, self.methods[m].balance or 0.0, after) for m, after in self.now.items()
+        )
 
 
 def money(amount: float) -> str:
@@ -129,8 +145,9 @@ def money(amount: float) -> str:
 
 
 def address_text(address: dict[str, Any]) -> str:
-    parts = [address.get(k, "") for k in ("address1", "address2", "city", "state", "zip",
-                                           "country")]
+    parts = [
+        address.get(k, "") for k in ("address1", "address2", "city", "state", "zip", "country")
+    ]
     return ", ".join(p for p in parts if p)
 
 
@@ -172,8 +189,13 @@ def line_text(line: OrderItem) -> str:
     return f"{line.name} ({options}), item {line.item_id}, {money(line.price)}"
 
 
-def item_swaps(ctx: ToolContext, order: Order, lines: list[OrderItem], item_ids: list[str],
-               new_item_ids: list[str]) -> tuple[float, list[str], dict[int, LineUpdate]]:
+def item_swaps(
+    ctx: ToolContext,
+    order: Order,
+    lines: list[OrderItem],
+    item_ids: list[str],
+    new_item_ids: list[str],
+) -> tuple[float, list[str], dict[int, LineUpdate]]:
     """Price difference (tau2's unrounded sum), shopper-readable pairs, and the line updates
     (each pair takes the first line that currently holds the old item, as tau2 does)."""
     policy.require_items_in_order(order.order_id, [li.item_id for li in lines], item_ids)
@@ -184,12 +206,15 @@ def item_swaps(ctx: ToolContext, order: Order, lines: list[OrderItem], item_ids:
     with ctx.store.session() as session:
         for old_id, new_id in zip(item_ids, new_item_ids, strict=True):
             line = next(li for li in lines if li.item_id == old_id)
-            new = policy.require_same_product_available(old_id, line.product_id,
-                                                        load_item(session, new_id), new_id)
+            new = policy.require_same_product_available(
+                old_id, line.product_id, load_item(session, new_id), new_id
+            )
             diff += new.price - line.price
-            pairs.append(f"- {line_text(line)} -> item {new.item_id} ("
-                         + ", ".join(f"{k}: {v}" for k, v in (new.options or {}).items())
-                         + f"), {money(new.price)}")
+            pairs.append(
+                f"- {line_text(line)} -> item {new.item_id} ("
+                + ", ".join(f"{k}: {v}" for k, v in (new.options or {}).items())
+                + f"), {money(new.price)}"
+            )
             target = next(i for i, held in current.items() if held == old_id)
             current[target] = new_id
             before = next(li.item_id for li in lines if li.id == target)

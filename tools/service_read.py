@@ -93,33 +93,47 @@ IdList = Annotated[list[Code], BeforeValidator(_id_list), AfterValidator(at_most
 def load_order(session: Session, order_id: str) -> tuple[Order, list[OrderItem]]:
     order = session.get(Order, order_id)
     if order is None:
-        raise UnknownId(f"unknown order id {order_id}; ask the shopper to check it (order ids "
-                        "look like '#W0000000'), or look it up in get_user_details")
-    lines = session.exec(select(OrderItem).where(OrderItem.order_id == order_id)
-                         .order_by(col(OrderItem.seq), col(OrderItem.id))).all()
+        raise UnknownId(
+            f"unknown order id {order_id}; ask the shopper to check it (order ids "
+            "look like '#W0000000'), or look it up in get_user_details"
+        )
+    lines = session.exec(
+        select(OrderItem)
+        .where(OrderItem.order_id == order_id)
+        .order_by(col(OrderItem.seq), col(OrderItem.id))
+    ).all()
     return order, list(lines)
 
 
 def load_user(session: Session, user_id: str) -> User:
-    user = session.get(User, user_id) or session.exec(
-        select(User).where(func.lower(User.user_id) == user_id.lower())).first()
+    user = (
+        session.get(User, user_id)
+        or session.exec(select(User).where(func.lower(User.user_id) == user_id.lower())).first()
+    )
     if user is None:
-        raise UnknownId(f"unknown user id {user_id}; identify the customer with "
-                        "find_user_id_by_email or find_user_id_by_name_zip")
+        raise UnknownId(
+            f"unknown user id {user_id}; identify the customer with "
+            "find_user_id_by_email or find_user_id_by_name_zip"
+        )
     return user
 
 
 def load_methods(session: Session, user_id: str) -> dict[str, PaymentMethod]:
-    rows = session.exec(select(PaymentMethod).where(PaymentMethod.user_id == user_id)
-                        .order_by(col(PaymentMethod.seq), col(PaymentMethod.id))).all()
+    rows = session.exec(
+        select(PaymentMethod)
+        .where(PaymentMethod.user_id == user_id)
+        .order_by(col(PaymentMethod.seq), col(PaymentMethod.id))
+    ).all()
     return {m.id: m for m in rows}
 
 
 def load_method(session: Session, user_id: str, method_id: str) -> PaymentMethod:
     method = load_methods(session, user_id).get(method_id)
     if method is None:
-        raise UnknownId(f"payment method {method_id} is not one of the customer's; use an id "
-                        "from get_user_details (such as 'credit_card_0000000')")
+        raise UnknownId(
+            f"payment method {method_id} is not one of the customer's; use an id "
+            "from get_user_details (such as 'credit_card_0000000')"
+        )
     return method
 
 
@@ -144,8 +158,10 @@ def owned_user(ctx: ToolContext, session: Session, user_id: str) -> User:
     policy.require_identified(ctx)
     if ctx.operator:
         return load_user(session, user_id)
-    user = session.get(User, user_id) or session.exec(
-        select(User).where(func.lower(User.user_id) == user_id.lower())).first()
+    user = (
+        session.get(User, user_id)
+        or session.exec(select(User).where(func.lower(User.user_id) == user_id.lower())).first()
+    )
     if user is None or not _owns(ctx, user.user_id):
         raise UnknownId(not_theirs("user id", user_id))
     return user
@@ -160,22 +176,43 @@ def _options(options: dict[str, Any] | None) -> dict[str, str]:
 
 def order_out(order: Order, lines: list[OrderItem]) -> Tau2Order:
     data: dict[str, Any] = {
-        "order_id": order.order_id, "user_id": order.user_id, "address": order.address,
-        "items": [{"name": li.name, "product_id": li.product_id, "item_id": li.item_id,
-                   "price": float(li.price), "options": _options(li.options)} for li in lines],
-        "status": order.status, "fulfillments": order.fulfillments or [],
+        "order_id": order.order_id,
+        "user_id": order.user_id,
+        "address": order.address,
+        "items": [
+            {
+                "name": li.name,
+                "product_id": li.product_id,
+                "item_id": li.item_id,
+                "price": float(li.price),
+                "options": _options(li.options),
+            }
+            for li in lines
+        ],
+        "status": order.status,
+        "fulfillments": order.fulfillments or [],
         "payment_history": order.payment_history or [],
     }
-    for name in ("cancel_reason", "exchange_items", "exchange_new_items",
-                 "exchange_payment_method_id", "exchange_price_difference", "return_items",
-                 "return_payment_method_id"):
+    for name in (
+        "cancel_reason",
+        "exchange_items",
+        "exchange_new_items",
+        "exchange_payment_method_id",
+        "exchange_price_difference",
+        "return_items",
+        "return_payment_method_id",
+    ):
         data[name] = getattr(order, name)
     return Tau2Order.model_validate(data)
 
 
 def item_out(item: Item) -> Variant:
-    return Variant(item_id=item.item_id, options=_options(item.options),
-                   available=item.available, price=float(item.price))
+    return Variant(
+        item_id=item.item_id,
+        options=_options(item.options),
+        available=item.available,
+        price=float(item.price),
+    )
 
 
 # --- tools -----------------------------------------------------------------------------------
@@ -191,8 +228,11 @@ def find_user_id_by_email(ctx: ToolContext, email: Email) -> str:
         email: The customer's email, such as 'something@example.com'.
     """
     with ctx.store.session() as session:
-        found = session.exec(select(User.user_id).where(func.lower(User.email) == email)
-                             .order_by(col(User.seq), col(User.user_id))).first()
+        found = session.exec(
+            select(User.user_id)
+            .where(func.lower(User.email) == email)
+            .order_by(col(User.seq), col(User.user_id))
+        ).first()
     if found is None or not may_identify(ctx, found, typed_email(ctx, email)):
         raise UnknownId(no_email_match(email))
     return found
@@ -210,11 +250,13 @@ def find_user_id_by_name_zip(ctx: ToolContext, first_name: Text, last_name: Text
         zip: The customer's zip code, such as '12345'.
     """
     with ctx.store.session() as session:
-        users = session.exec(select(User).where(User.zip == zip)
-                             .order_by(col(User.seq), col(User.user_id))).all()
+        users = session.exec(
+            select(User).where(User.zip == zip).order_by(col(User.seq), col(User.user_id))
+        ).all()
     wanted = (fold(first_name), fold(last_name))
-    found = next((u.user_id for u in users if (fold(u.first_name), fold(u.last_name)) == wanted),
-                 None)
+    found = next(
+        (u.user_id for u in users if (fold(u.first_name), fold(u.last_name)) == wanted), None
+    )
     typed = typed_name_zip(ctx, first_name, last_name, zip)
     if found is None or not may_identify(ctx, found, typed):
         raise UnknownId(no_name_zip_match(first_name, last_name, zip))
@@ -232,17 +274,30 @@ def get_user_details(ctx: ToolContext, user_id: Code) -> Tau2User:
     with ctx.store.session() as session:
         user = owned_user(ctx, session, user_id)
         methods = load_methods(session, user.user_id)
-        orders = session.exec(select(Order.order_id).where(Order.user_id == user.user_id)
-                              .order_by(col(Order.seq), col(Order.order_id))).all()
-    return Tau2User.model_validate({
-        "user_id": user.user_id,
-        "name": {"first_name": user.first_name, "last_name": user.last_name},
-        "address": user.address, "email": user.email,
-        "payment_methods": {m.id: {"source": m.source, "id": m.id, "brand": m.brand,
-                                   "last_four": m.last_four, "balance": m.balance}
-                            for m in methods.values()},
-        "orders": list(orders),
-    })
+        orders = session.exec(
+            select(Order.order_id)
+            .where(Order.user_id == user.user_id)
+            .order_by(col(Order.seq), col(Order.order_id))
+        ).all()
+    return Tau2User.model_validate(
+        {
+            "user_id": user.user_id,
+            "name": {"first_name": user.first_name, "last_name": user.last_name},
+            "address": user.address,
+            "email": user.email,
+            "payment_methods": {
+                m.id: {
+                    "source": m.source,
+                    "id": m.id,
+                    "brand": m.brand,
+                    "last_four": m.last_four,
+                    "balance": m.balance,
+                }
+                for m in methods.values()
+            },
+            "orders": list(orders),
+        }
+    )
 
 
 @tool
@@ -268,14 +323,24 @@ def get_product_details(ctx: ToolContext, product_id: Code) -> Tau2Product:
     with ctx.store.session() as session:
         product = session.get(Product, product_id)
         if product is None:
-            hint = " (that is an item id; use get_item_details)" if load_item(
-                session, product_id) else ""
-            raise UnknownId(f"unknown product id {product_id}{hint}; list_all_product_types "
-                            "gives product ids")
-        items = session.exec(select(Item).where(Item.product_id == product_id)
-                             .order_by(col(Item.seq), col(Item.item_id))).all()
-    return Tau2Product(name=product.title, product_id=product.product_id,
-                       variants={i.item_id: item_out(i) for i in items})
+            hint = (
+                " (that is an item id; use get_item_details)"
+                if load_item(session, product_id)
+                else ""
+            )
+            raise UnknownId(
+                f"unknown product id {product_id}{hint}; list_all_product_types gives product ids"
+            )
+        items = session.exec(
+            select(Item)
+            .where(Item.product_id == product_id)
+            .order_by(col(Item.seq), col(Item.item_id))
+        ).all()
+    return Tau2Product(
+        name=product.title,
+        product_id=product.product_id,
+        variants={i.item_id: item_out(i) for i in items},
+    )
 
 
 @tool
@@ -288,8 +353,11 @@ def get_item_details(ctx: ToolContext, item_id: Code) -> Variant:
     with ctx.store.session() as session:
         item = load_item(session, item_id)
         if item is None:
-            hint = " (that is a product id; use get_product_details)" if session.get(
-                Product, item_id) else ""
+            hint = (
+                " (that is a product id; use get_product_details)"
+                if session.get(Product, item_id)
+                else ""
+            )
             raise UnknownId(f"unknown item id {item_id}{hint}")
     return item_out(item)
 
@@ -316,12 +384,21 @@ def user_orders(ctx: ToolContext) -> list[tuple[Order, list[OrderItem]]]:
     the shop's own order)."""
     policy.require_identified(ctx)
     with ctx.store.session() as session:
-        orders = session.exec(select(Order).where(Order.user_id == ctx.session_user_id)
-                              .order_by(col(Order.created_at).desc(), col(Order.seq).desc())
-                              ).all()
+        orders = session.exec(
+            select(Order)
+            .where(Order.user_id == ctx.session_user_id)
+            .order_by(col(Order.created_at).desc(), col(Order.seq).desc())
+        ).all()
         ids = [o.order_id for o in orders]
-        lines = session.exec(select(OrderItem).where(col(OrderItem.order_id).in_(ids))
-                             .order_by(col(OrderItem.seq), col(OrderItem.id))).all() if ids else []
+        lines = (
+            session.exec(
+                select(OrderItem)
+                .where(col(OrderItem.order_id).in_(ids))
+                .order_by(col(OrderItem.seq), col(OrderItem.id))
+            ).all()
+            if ids
+            else []
+        )
     by_order: dict[str, list[OrderItem]] = {}
     for line in lines:
         by_order.setdefault(line.order_id, []).append(line)

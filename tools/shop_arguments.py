@@ -81,8 +81,9 @@ def arguments_to_constraints(
     notes: list[str] = []
     found_category = None
     if category:
-        found_category = vocab.resolve_category(category) or parse_constraints(
-            category, vocab).category
+        found_category = (
+            vocab.resolve_category(category) or parse_constraints(category, vocab).category
+        )
         if found_category is None:
             notes.append(f"no category {category!r} in this shop; searched by words instead")
     kept_brands: list[str] = []
@@ -124,9 +125,14 @@ def arguments_to_constraints(
         notes.append(f"min_rating {rating:g} is outside 0-5; ignored")
         rating = None
     constraints = Constraints(
-        category=found_category, brands=kept_brands, attributes={k: v for k, v in attrs.items()
-                                                                  if v},
-        price_min=low, price_max=high, min_rating=rating, in_stock=bool(in_stock))
+        category=found_category,
+        brands=kept_brands,
+        attributes={k: v for k, v in attrs.items() if v},
+        price_min=low,
+        price_max=high,
+        min_rating=rating,
+        in_stock=bool(in_stock),
+    )
     return constraints, notes
 
 
@@ -138,8 +144,7 @@ def overruled(llm: Constraints, merged: Constraints) -> list[str]:
         if sent is not None and sent != kept:
             notes.append(f"kept the shopper's {name} {kept!r} (you sent {sent!r})")
     if llm.brands and set(llm.brands) - set(merged.brands):
-        notes.append(f"kept the shopper's brands {merged.brands or 'any'} (you sent "
-                     f"{llm.brands})")
+        notes.append(f"kept the shopper's brands {merged.brands or 'any'} (you sent {llm.brands})")
     merged_keys = {norm_key(k): v for k, v in merged.attributes.items()}
     for key, values in llm.attributes.items():
         kept_values = merged_keys.get(norm_key(key))
@@ -148,8 +153,9 @@ def overruled(llm: Constraints, merged: Constraints) -> list[str]:
     return notes
 
 
-def fill_from_query(llm: Constraints, query: ParsedConstraints,
-                    attributes: bool = True) -> Constraints:
+def fill_from_query(
+    llm: Constraints, query: ParsedConstraints, attributes: bool = True
+) -> Constraints:
     """The model's arguments, completed by what its own query text states ("running shoes
     under 100" with no price_max). Still the model's: the shopper's words override them.
     Option and attribute words the model adds to its query ("trail running shoes" when the

@@ -37,8 +37,9 @@ class Ranked(Protocol):
 class RerankerLike(Protocol):
     """What search needs of a ranker (``retrieval.ranker.Reranker`` fits)."""
 
-    def rerank(self, query: str, candidates: Sequence[ProductRecord],
-               profile: UserProfile | None = None) -> Sequence[Ranked]: ...
+    def rerank(
+        self, query: str, candidates: Sequence[ProductRecord], profile: UserProfile | None = None
+    ) -> Sequence[Ranked]: ...
 
 
 class Shown(BaseModel):

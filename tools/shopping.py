@@ -49,9 +49,21 @@ from tools.shop_arguments import (
 from tools.shop_context import ShopContext, Shown
 from tools.shopping_info import compare_products, lookup_profile, search_help_center
 
-__all__ = ["SHOPPING_TOOLS", "Retrieved", "SearchOutcome", "ask_clarifying_question",
-           "compare_products", "find_products", "lookup_profile", "merged_constraints", "rank",
-           "retrieve", "search_help_center", "search_products", "shown_for"]
+__all__ = [
+    "SHOPPING_TOOLS",
+    "Retrieved",
+    "SearchOutcome",
+    "ask_clarifying_question",
+    "compare_products",
+    "find_products",
+    "lookup_profile",
+    "merged_constraints",
+    "rank",
+    "retrieve",
+    "search_help_center",
+    "search_products",
+    "shown_for",
+]
 
 CANDIDATES = 50  # kept in the conversation for follow-ups, clarification and references
 TOP = 5  # shown to the shopper
@@ -74,8 +86,11 @@ class SearchOutcome:
         lines = [f"Constraints: {self.constraints.describe()}."]
         lines += [f"Note: {n}." for n in self.notes]
         if not self.recommendations:
-            lines.append("No product fits all of these. Nearest options:" if self.relaxations
-                         else "No product fits, even with one constraint relaxed.")
+            lines.append(
+                "No product fits all of these. Nearest options:"
+                if self.relaxations
+                else "No product fits, even with one constraint relaxed."
+            )
             lines += [f"- {r.text}" for r in self.relaxations]
             return "\n".join(lines)
         lines.insert(0, f"{self.total} products match; the best {len(self.recommendations)}:")
@@ -86,8 +101,10 @@ class SearchOutcome:
 
 def _searcher(ctx: ShopContext) -> ProductSearcher:
     if ctx.searcher is None:
-        raise Refusal("product search is not available right now; tell the shopper and offer "
-                      "to help with something else")
+        raise Refusal(
+            "product search is not available right now; tell the shopper and offer "
+            "to help with something else"
+        )
     return ctx.searcher
 
 
@@ -98,8 +115,12 @@ def _profile(ctx: ShopContext) -> ProfileFacts | None:
         return None  # a session user the shop does not know: search without a profile
 
 
-def _rank(ctx: ShopContext, query: str, pairs: list[tuple[Candidate, ProductRecord]],
-          profile: ProfileFacts | None) -> list[tuple[Candidate, ProductRecord]]:
+def _rank(
+    ctx: ShopContext,
+    query: str,
+    pairs: list[tuple[Candidate, ProductRecord]],
+    profile: ProfileFacts | None,
+) -> list[tuple[Candidate, ProductRecord]]:
     if ctx.ranker is None or len(pairs) < 2:
         return pairs  # without a ranker, retrieval order stands
     order = ctx.ranker.rerank(query, [r for _, r in pairs], profile.profile if profile else None)
@@ -107,8 +128,9 @@ def _rank(ctx: ShopContext, query: str, pairs: list[tuple[Candidate, ProductReco
     return sorted(pairs, key=lambda p: position.get(p[1].product_id, len(position)))
 
 
-def shown_for(record: ProductRecord, constraints: Constraints,
-              hit: Candidate | None = None) -> Shown:
+def shown_for(
+    record: ProductRecord, constraints: Constraints, hit: Candidate | None = None
+) -> Shown:
     """A product as the conversation remembers it, with the variant to suggest: one that
     meets the constraints, in stock whenever one that does is."""
     items = matching_items(record, constraints)
@@ -118,14 +140,20 @@ def shown_for(record: ProductRecord, constraints: Constraints,
             if str(value) not in options.setdefault(key, []):
                 options[key].append(str(value))
     best = items[0] if items else None
-    return Shown(product_id=record.product_id, title=record.title, brand=record.brand,
-                 price=best.price if best else record.price,
-                 item_id=(best.item_id or None) if best else None,
-                 rating=round(record.rating_avg, 2), rating_count=record.rating_count,
-                 options=options, category=record.category_leaf or record.product_type,
-                 in_stock=bool(best and best.available) or not record.items,
-                 keyword_rank=hit.bm25_rank if hit else None,
-                 semantic_rank=hit.dense_rank if hit else None)
+    return Shown(
+        product_id=record.product_id,
+        title=record.title,
+        brand=record.brand,
+        price=best.price if best else record.price,
+        item_id=(best.item_id or None) if best else None,
+        rating=round(record.rating_avg, 2),
+        rating_count=record.rating_count,
+        options=options,
+        category=record.category_leaf or record.product_type,
+        in_stock=bool(best and best.available) or not record.items,
+        keyword_rank=hit.bm25_rank if hit else None,
+        semantic_rank=hit.dense_rank if hit else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -141,23 +169,32 @@ class Retrieved:
     notes: tuple[str, ...] = ()
 
 
-def retrieve(ctx: ShopContext, text: str, constraints: Constraints,
-             wishes: Sequence[str] = (), notes: Sequence[str] = ()) -> Retrieved:
+def retrieve(
+    ctx: ShopContext,
+    text: str,
+    constraints: Constraints,
+    wishes: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> Retrieved:
     """Hybrid retrieval under ``constraints`` (hard filters), every hit re-checked."""
     searcher, vocab = _searcher(ctx), ctx.vocabulary()
-    words = " ".join(dict.fromkeys([text.strip(), *wishes])).strip() or \
-        (constraints.category or "")
+    words = " ".join(dict.fromkeys([text.strip(), *wishes])).strip() or (constraints.category or "")
     if not words:
         raise BadArgument("query is empty; pass what the shopper is looking for")
     flt = to_filter(constraints, vocab)
     total = int(searcher.filters.mask(flt).sum())
     hits = searcher.search(words, flt, k=CANDIDATES) if total else []
-    records = {r.product_id: r for r in load_product_records(ctx.store,
-                                                             [h.product_id for h in hits])}
-    fitting = [(h, records[h.product_id]) for h in hits
-               if h.product_id in records and not violations(records[h.product_id], constraints)]
-    return Retrieved(words, constraints, total, fitting, len(hits) - len(fitting),
-                     tuple(wishes), tuple(notes))
+    records = {
+        r.product_id: r for r in load_product_records(ctx.store, [h.product_id for h in hits])
+    }
+    fitting = [
+        (h, records[h.product_id])
+        for h in hits
+        if h.product_id in records and not violations(records[h.product_id], constraints)
+    ]
+    return Retrieved(
+        words, constraints, total, fitting, len(hits) - len(fitting), tuple(wishes), tuple(notes)
+    )
 
 
 def rank(ctx: ShopContext, found: Retrieved) -> SearchOutcome:
@@ -165,29 +202,55 @@ def rank(ctx: ShopContext, found: Retrieved) -> SearchOutcome:
     with reasons, or the nearest relaxations when nothing fits."""
     if not found.fitting:
         options = relaxations(_searcher(ctx).filters, found.constraints, ctx.vocabulary())
-        return SearchOutcome(found.words, found.constraints, 0, [], [], options,
-                             list(found.notes), found.rejected, found.wishes)
+        return SearchOutcome(
+            found.words,
+            found.constraints,
+            0,
+            [],
+            [],
+            options,
+            list(found.notes),
+            found.rejected,
+            found.wishes,
+        )
     profile = _profile(ctx)
     ranked = _rank(ctx, found.words, found.fitting, profile)
     candidates = [shown_for(r, found.constraints, h) for h, r in ranked]
     top = ranked[:TOP]
     summaries = review_summaries(ctx.store, [r.product_id for _, r in top])
-    recs = [recommend(r, found.constraints, profile, h, summaries[r.product_id], found.wishes)
-            for h, r in top]
-    return SearchOutcome(found.words, found.constraints, found.total, candidates,
-                         set_apart(recs), [], list(found.notes), found.rejected, found.wishes)
+    recs = [
+        recommend(r, found.constraints, profile, h, summaries[r.product_id], found.wishes)
+        for h, r in top
+    ]
+    return SearchOutcome(
+        found.words,
+        found.constraints,
+        found.total,
+        candidates,
+        set_apart(recs),
+        [],
+        list(found.notes),
+        found.rejected,
+        found.wishes,
+    )
 
 
-def find_products(ctx: ShopContext, text: str, constraints: Constraints,
-                  wishes: Sequence[str] = (), notes: Sequence[str] = ()) -> SearchOutcome:
+def find_products(
+    ctx: ShopContext,
+    text: str,
+    constraints: Constraints,
+    wishes: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> SearchOutcome:
     """Search the catalog for ``text`` under ``constraints`` (hard), ranked with the shopper's
     profile; ``wishes`` are words the catalog cannot filter on, used for ranking and named in
     reasons only where a product's own text mentions them."""
     return rank(ctx, retrieve(ctx, text, constraints, wishes, notes))
 
 
-def merged_constraints(ctx: ShopContext, parsed: ParsedConstraints,
-                       model: Constraints | None = None) -> Constraints:
+def merged_constraints(
+    ctx: ShopContext, parsed: ParsedConstraints, model: Constraints | None = None
+) -> Constraints:
     """The conversation's constraints, then the model's where the shopper has not spoken,
     then the shopper's own words (``tools.constraints.merge_constraints``)."""
     return merge_constraints(ctx.shopping.constraints, model, parsed)
@@ -220,12 +283,13 @@ def search_products(
     """
     vocab = ctx.vocabulary()
     context = ctx.shopping.constraints.category
-    parsed = (parse_constraints(ctx.message, vocab, context)
-              if ctx.message else ParsedConstraints())
-    llm, notes = arguments_to_constraints(vocab, category, brands, price_min, price_max,
-                                          min_rating, in_stock, attributes)
-    llm = fill_from_query(llm, parse_constraints(query, vocab, llm.category or context),
-                          attributes=not ctx.message)
+    parsed = parse_constraints(ctx.message, vocab, context) if ctx.message else ParsedConstraints()
+    llm, notes = arguments_to_constraints(
+        vocab, category, brands, price_min, price_max, min_rating, in_stock, attributes
+    )
+    llm = fill_from_query(
+        llm, parse_constraints(query, vocab, llm.category or context), attributes=not ctx.message
+    )
     merged = merged_constraints(ctx, parsed, llm)
     notes += overruled(llm, merged)
     text = query.strip() or ctx.message.strip()
@@ -233,8 +297,13 @@ def search_products(
     return ToolResult(ok=True, content=outcome.model_text(), data=outcome)
 
 
-def clarifying_question(ctx: ShopContext, candidates: Sequence[Shown], constraints: Constraints,
-                        asked: Sequence[str], attribute: str | None = None) -> Question | None:
+def clarifying_question(
+    ctx: ShopContext,
+    candidates: Sequence[Shown],
+    constraints: Constraints,
+    asked: Sequence[str],
+    attribute: str | None = None,
+) -> Question | None:
     """The question that best splits ``candidates`` (``tools.clarify``), about ``attribute``
     when that one splits them well; None when no question is worth asking."""
     records = load_product_records(ctx.store, [c.product_id for c in candidates])
@@ -257,24 +326,35 @@ def ask_clarifying_question(ctx: ShopContext, attribute: str | None = None) -> T
     """
     shopping = ctx.shopping
     if shopping.stop_asking:
-        return ToolResult(ok=True, content="The shopper asked for no more questions; recommend "
-                          "from the current results.")
+        return ToolResult(
+            ok=True,
+            content="The shopper asked for no more questions; recommend from the current results.",
+        )
     if not shopping.candidates:
         raise BadArgument("there are no search results to narrow; call search_products first")
-    question = clarifying_question(ctx, shopping.candidates, shopping.constraints,
-                                   shopping.asked, attribute)
+    question = clarifying_question(
+        ctx, shopping.candidates, shopping.constraints, shopping.asked, attribute
+    )
     if question is None:
-        return ToolResult(ok=True, content=f"No question needed: the {len(shopping.candidates)} "
-                          "results do not differ much on anything the shopper has not said; "
-                          "recommend them.")
-    return ToolResult(ok=True, data=question, content=(
-        f'Ask the shopper: "{question.text}" Options: {" | ".join(question.options)}'))
+        return ToolResult(
+            ok=True,
+            content=f"No question needed: the {len(shopping.candidates)} "
+            "results do not differ much on anything the shopper has not said; "
+            "recommend them.",
+        )
+    return ToolResult(
+        ok=True,
+        data=question,
+        content=(f'Ask the shopper: "{question.text}" Options: {" | ".join(question.options)}'),
+    )
 
 
-SHOPPING_TOOLS = ToolSet([
-    search_products,
-    ask_clarifying_question,
-    compare_products,
-    lookup_profile,
-    search_help_center,
-])
+SHOPPING_TOOLS = ToolSet(
+    [
+        search_products,
+        ask_clarifying_question,
+        compare_products,
+        lookup_profile,
+        search_help_center,
+    ]
+)

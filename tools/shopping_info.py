@@ -44,13 +44,16 @@ def lookup_profile(ctx: ShopContext) -> ToolResult:
     """Summarise what the signed-in shopper usually buys (categories, brands, sizes, price
     range). Only for the shopper of this conversation; it needs no arguments."""
     if ctx.session_user_id is None:
-        raise NotAuthenticated("no shopper is signed in to this conversation, so there is no "
-                               "profile; recommend without one and never ask for a user id")
+        raise NotAuthenticated(
+            "no shopper is signed in to this conversation, so there is no "
+            "profile; recommend without one and never ask for a user id"
+        )
     try:
         facts = ctx.shopper()
     except NotFound as exc:
-        raise UnknownId("the signed-in shopper has no record in this shop; recommend "
-                        "without a profile") from exc
+        raise UnknownId(
+            "the signed-in shopper has no record in this shop; recommend without a profile"
+        ) from exc
     assert facts is not None  # session_user_id is set
     return ToolResult(ok=True, data=facts, content=profile_text(facts))
 
@@ -61,9 +64,13 @@ def profile_text(facts: ProfileFacts) -> str:
     if p.categories:
         parts.append("shops most for " + ", ".join(c for c, _ in p.categories[:3]))
     if p.brands:
-        parts.append("brands: " + ", ".join(
-            f"{b} (bought {facts.brand_purchases[b]})" if facts.brand_purchases.get(b) else b
-            for b, _ in p.brands[:3]))
+        parts.append(
+            "brands: "
+            + ", ".join(
+                f"{b} (bought {facts.brand_purchases[b]})" if facts.brand_purchases.get(b) else b
+                for b, _ in p.brands[:3]
+            )
+        )
     if p.price_band:
         parts.append(f"usually pays ${p.price_band.low:,.2f}-${p.price_band.high:,.2f}")
     for key, values in p.preferred_options.items():
@@ -119,8 +126,15 @@ class Comparison:
             ("product", [p.title for p in ps]),
             ("brand", [p.brand or MISSING for p in ps]),
             ("price", [f"${p.price:,.2f}" for p in ps]),
-            ("rating", [f"{p.rating:.1f} ({p.rating_count} reviews)" if p.rating_count
-                        else "no reviews yet" for p in ps]),
+            (
+                "rating",
+                [
+                    f"{p.rating:.1f} ({p.rating_count} reviews)"
+                    if p.rating_count
+                    else "no reviews yet"
+                    for p in ps
+                ],
+            ),
             *[(r.label, list(r.cells)) for r in self.rows],
             ("reviewers praise", [", ".join(p.praise) or MISSING for p in ps]),
             ("complaints", [", ".join(p.complaints) or MISSING for p in ps]),
@@ -151,21 +165,24 @@ def _rows(records: Sequence[ProductRecord]) -> list[Row]:
             opts = {norm_key(k): v for k, v in r.option_values().items()}.get(nkey)
             value = attr if attr is not None else opts
             values = value if isinstance(value, list) else ([] if value is None else [value])
-            cells.append(_cell(["yes" if v is True else "no" if v is False else v
-                                for v in values]))
+            cells.append(_cell(["yes" if v is True else "no" if v is False else v for v in values]))
         rows.append(Row(label(key), tuple(cells)))
     rows.sort(key=lambda r: (not r.shared, not r.differs))  # shared and differing first
     return rows[:MAX_ROWS]
 
 
 def _aspects(summary: Sequence[AspectSummary], praise: bool) -> tuple[str, ...]:
-    picked = [a.aspect for a in summary
-              if (a.positive > a.negative if praise else a.negative >= max(a.positive, 1))]
+    picked = [
+        a.aspect
+        for a in summary
+        if (a.positive > a.negative if praise else a.negative >= max(a.positive, 1))
+    ]
     return tuple(picked[:2])
 
 
-def comparison(store: Store, product_ids: Sequence[str],
-               constraints: Constraints | None = None) -> Comparison:
+def comparison(
+    store: Store, product_ids: Sequence[str], constraints: Constraints | None = None
+) -> Comparison:
     """The comparison of ``product_ids`` (existing ids, in order), prices those of the
     variant that meets ``constraints``."""
     by_id = {r.product_id: r for r in load_product_records(store, list(product_ids))}
@@ -175,10 +192,19 @@ def comparison(store: Store, product_ids: Sequence[str],
     for r in records:
         fits = matching_items(r, constraints or Constraints())
         best = fits[0] if fits else None
-        products.append(ComparedProduct(
-            r.product_id, r.title, r.brand, best.price if best else r.price,
-            (best.item_id or None) if best else None, round(r.rating_avg, 1), r.rating_count,
-            _aspects(summaries[r.product_id], True), _aspects(summaries[r.product_id], False)))
+        products.append(
+            ComparedProduct(
+                r.product_id,
+                r.title,
+                r.brand,
+                best.price if best else r.price,
+                (best.item_id or None) if best else None,
+                round(r.rating_avg, 1),
+                r.rating_count,
+                _aspects(summaries[r.product_id], True),
+                _aspects(summaries[r.product_id], False),
+            )
+        )
     return Comparison(tuple(products), tuple(_rows(records)))
 
 
@@ -195,8 +221,10 @@ def resolve_products(store: Store, refs: Sequence[str], shown: Sequence[Shown]) 
         found = found or (text if text in known else None) or resolve_reference(text, shown)
         if found is None:
             on_screen = min(len(shown), ON_SCREEN)
-            raise UnknownId(f"unknown product {ref!r}; use positions (1-{on_screen}) in the "
-                            "list on screen, or product ids from the last search results")
+            raise UnknownId(
+                f"unknown product {ref!r}; use positions (1-{on_screen}) in the "
+                "list on screen, or product ids from the last search results"
+            )
         if found not in out:
             out.append(found)
     return out
@@ -237,8 +265,11 @@ def search_help_center(ctx: ShopContext, query: str) -> ToolResult:
         raise Refusal("the help center is not available right now; offer a human agent")
     result = ctx.help_searcher.search_help(query, k=PASSAGES)
     if isinstance(result, HelpNotFound):
-        return ToolResult(ok=True, data=HelpAnswer(query, ()), content=(
-            "No help-center article answers this; offer a human agent."))
+        return ToolResult(
+            ok=True,
+            data=HelpAnswer(query, ()),
+            content=("No help-center article answers this; offer a human agent."),
+        )
     lines = []
     for p in result.passages:
         section = f" > {p.section}" if p.section else ""

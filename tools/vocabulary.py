@@ -29,34 +29,112 @@ SenseKind = Literal["category", "brand", "value"]
 MAX_PHRASE = 6
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?", re.IGNORECASE)
 # Words that say nothing on their own when they are a value ("standard" width, "none" backlight).
-GENERIC_VALUES = frozenset({
-    "none", "no", "yes", "true", "false", "n/a", "na", "other", "standard", "regular", "normal",
-    "default", "unknown", "basic", "a", "an", "the", "in", "on", "for", "with", "and", "or",
-    "it", "is", "to", "of", "up", "by", "i",
-})
+GENERIC_VALUES = frozenset(
+    {
+        "none",
+        "no",
+        "yes",
+        "true",
+        "false",
+        "n/a",
+        "na",
+        "other",
+        "standard",
+        "regular",
+        "normal",
+        "default",
+        "unknown",
+        "basic",
+        "a",
+        "an",
+        "the",
+        "in",
+        "on",
+        "for",
+        "with",
+        "and",
+        "or",
+        "it",
+        "is",
+        "to",
+        "of",
+        "up",
+        "by",
+        "i",
+    }
+)
 # Head nouns too vague to stand for a category ("sets" of Cookware Sets).
-GENERIC_HEADS = frozenset({
-    "set", "sets", "kit", "kits", "accessory", "accessories", "part", "parts", "supplies",
-    "item", "items", "product", "products", "goods", "equipment", "gear", "tools", "pack",
-    "packs", "things", "stuff",
-})
-_IRREGULAR = {"mice": "mouse", "knives": "knife", "shelves": "shelf", "men": "man",
-              "women": "woman", "children": "child", "feet": "foot", "teeth": "tooth",
-              "leaves": "leaf", "wolves": "wolf", "dice": "die"}
+GENERIC_HEADS = frozenset(
+    {
+        "set",
+        "sets",
+        "kit",
+        "kits",
+        "accessory",
+        "accessories",
+        "part",
+        "parts",
+        "supplies",
+        "item",
+        "items",
+        "product",
+        "products",
+        "goods",
+        "equipment",
+        "gear",
+        "tools",
+        "pack",
+        "packs",
+        "things",
+        "stuff",
+    }
+)
+_IRREGULAR = {
+    "mice": "mouse",
+    "knives": "knife",
+    "shelves": "shelf",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "feet": "foot",
+    "teeth": "tooth",
+    "leaves": "leaf",
+    "wolves": "wolf",
+    "dice": "die",
+}
 # A key named "capacity_l" holds litres: its numbers are matched with these spellings.
 UNIT_WORDS: dict[str, tuple[str, ...]] = {
-    "g": ("g", "grams"), "kg": ("kg", "kilograms"), "lb": ("lb", "lbs", "pounds"),
-    "oz": ("oz", "ounces"), "l": ("l", "liter", "litre", "liters", "litres"), "ml": ("ml",),
-    "mm": ("mm",), "cm": ("cm",), "in": ("in", "inch", "inches"), "gb": ("gb",), "tb": ("tb",),
-    "mah": ("mah",), "w": ("w", "watt", "watts"), "watts": ("w", "watt", "watts"),
-    "hz": ("hz",), "mp": ("mp", "megapixel"), "hours": ("hours", "hour", "hr", "h"),
-    "days": ("days", "day"), "persons": ("persons", "person", "people"),
-    "min": ("min", "minutes"), "f": ("f",), "bar": ("bar",),
+    "g": ("g", "grams"),
+    "kg": ("kg", "kilograms"),
+    "lb": ("lb", "lbs", "pounds"),
+    "oz": ("oz", "ounces"),
+    "l": ("l", "liter", "litre", "liters", "litres"),
+    "ml": ("ml",),
+    "mm": ("mm",),
+    "cm": ("cm",),
+    "in": ("in", "inch", "inches"),
+    "gb": ("gb",),
+    "tb": ("tb",),
+    "mah": ("mah",),
+    "w": ("w", "watt", "watts"),
+    "watts": ("w", "watt", "watts"),
+    "hz": ("hz",),
+    "mp": ("mp", "megapixel"),
+    "hours": ("hours", "hour", "hr", "h"),
+    "days": ("days", "day"),
+    "persons": ("persons", "person", "people"),
+    "min": ("min", "minutes"),
+    "f": ("f",),
+    "bar": ("bar",),
 }
 
 # "a four-person tent": small whole numbers as words, before a unit only
-NUMBER_WORDS = {str(n): w for n, w in enumerate(
-    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))}
+NUMBER_WORDS = {
+    str(n): w
+    for n, w in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+}
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -174,8 +252,7 @@ class CatalogVocabulary:
                     nouns.add(form)
                     self._add(form, Sense("category", name, categories=self.categories[name]))
             leaf_only = len(leaves[name]) == 1  # "outdoors" would stand for a department
-            if leaf_only and len(base) > 1 and len(base[-1]) >= 3 \
-                    and base[-1] not in GENERIC_HEADS:
+            if leaf_only and len(base) > 1 and len(base[-1]) >= 3 and base[-1] not in GENERIC_HEADS:
                 for form in phrase_forms(base[-1:]):
                     heads[form].add(name)
         for head, names in heads.items():
@@ -183,8 +260,9 @@ class CatalogVocabulary:
             if len(names) == 1 and head not in self.phrases:
                 (name,) = names
                 nouns.add(head)
-                self._add(head, Sense("category", name, categories=self.categories[name],
-                                      head=True))
+                self._add(
+                    head, Sense("category", name, categories=self.categories[name], head=True)
+                )
         self.nouns = frozenset(nouns)
 
     def _add_brands(self, records: Sequence[ProductRecord]) -> None:
@@ -269,8 +347,9 @@ class CatalogVocabulary:
         return False
 
     @staticmethod
-    def _keyed_forms(key_words: tuple[str, ...],
-                     value_words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    def _keyed_forms(
+        key_words: tuple[str, ...], value_words: tuple[str, ...]
+    ) -> list[tuple[str, ...]]:
         forms = [key_words + value_words]  # "size 10", "screen size 27 inch"
         if key_words:
             forms.append(value_words + key_words)  # "standard arch support", "wide width"
@@ -292,7 +371,7 @@ class CatalogVocabulary:
         i = 0
         while i < len(toks):
             for n in range(min(MAX_PHRASE, len(toks) - i), 0, -1):
-                senses = self.phrases.get(tuple(toks[i:i + n]))
+                senses = self.phrases.get(tuple(toks[i : i + n]))
                 if senses:
                     out.append(Match(i, i + n, tuple(senses)))
                     i += n

@@ -24,30 +24,56 @@ export_app = typer.Typer(help="Export data from the store.", no_args_is_help=Tru
 @import_app.command("catalog")
 def import_catalog_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(
-        exists=True, dir_okay=False,
-        help="A Shopify product CSV export, a Merchant Center feed (TSV or XML), an ACP product "
-        "feed (JSONL or CSV), or a CSV/JSONL/Parquet in Aisle's columns; .gz is fine.",
-    )],
-    maps: Annotated[list[str] | None, typer.Option(
-        "--map", metavar="SOURCE=TARGET",
-        help="Read the file's column SOURCE as the catalog column TARGET (e.g. --map "
-        "name=title, --map subcategory=attr.subcategory, --map notes=- to drop); repeatable.",
-    )] = None,
-    map_file: Annotated[Path | None, typer.Option(
-        "--map-file", exists=True, dir_okay=False,
-        help="A TOML mapping file: a 'columns' table of SOURCE = \"TARGET\" lines.",
-    )] = None,
-    fmt: Annotated[str, typer.Option(
-        "--format", help=f"One of {', '.join(FORMATS)}; auto finds it from the file.",
-    )] = "auto",
-    prune: Annotated[bool, typer.Option(
-        "--prune", help="Delete products and variants that are in the store but not in the file.",
-    )] = False,
-    facets: Annotated[bool, typer.Option(
-        "--facets/--no-facets", help="Then read facets from the products' titles and "
-        "descriptions, as `aisle facets` does.",
-    )] = True,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="A Shopify product CSV export, a Merchant Center feed (TSV or XML), "
+            "an ACP product feed (JSONL or CSV), or a CSV/JSONL/Parquet in Aisle's columns; "
+            ".gz is fine.",
+        ),
+    ],
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="SOURCE=TARGET",
+            help="Read the file's column SOURCE as the catalog column TARGET (e.g. --map "
+            "name=title, --map subcategory=attr.subcategory, --map notes=- to drop); repeatable.",
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map-file",
+            exists=True,
+            dir_okay=False,
+            help="A TOML mapping file: a 'columns' table of SOURCE = \"TARGET\" lines.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help=f"One of {', '.join(FORMATS)}; auto finds it from the file.",
+        ),
+    ] = "auto",
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Delete products and variants that are in the store but not in the file.",
+        ),
+    ] = False,
+    facets: Annotated[
+        bool,
+        typer.Option(
+            "--facets/--no-facets",
+            help="Then read facets from the products' titles and "
+            "descriptions, as `aisle facets` does.",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a product catalog; any invalid row rejects the whole file (nothing is committed).
@@ -63,8 +89,9 @@ def import_catalog_cmd(
         try:
             mapping = ColumnMap.parse(maps or [], map_file)
             store = store_of(ctx)
-            report = import_catalog(store, file, progress=not as_json, mapping=mapping,
-                                    fmt=fmt, prune=prune)
+            report = import_catalog(
+                store, file, progress=not as_json, mapping=mapping, fmt=fmt, prune=prune
+            )
         except ImportRejected as exc:
             if as_json:
                 emit_json(exc.as_json())

@@ -45,10 +45,10 @@ def demo(
     users: Annotated[
         int, typer.Option(min=10, max=50_000, help="Shoppers, when building the shop.")
     ] = 500,
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")]
-    = None,
-    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Port (default 7860).")]
-    = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Port (default 7860).")] = None,
     serve_app: Annotated[
         bool,
         typer.Option(
@@ -128,8 +128,9 @@ def _train(runtime: Runtime, progress: bool) -> None:
         return
     except Exception:  # a background thread must not die silently
         log.exception("ranker training failed")
-        err.print("[yellow]ranker:[/] training failed (see the log); search keeps the "
-                  "retrieval order.")
+        err.print(
+            "[yellow]ranker:[/] training failed (see the log); search keeps the retrieval order."
+        )
         return
     if ensured.trained:
         err.print(

@@ -74,8 +74,10 @@ def _gguf(settings: Settings, model: str | None) -> tuple[Path, str]:
     if model and model.endswith(".gguf"):
         path = Path(model).expanduser()
         if not path.is_file():
-            raise LLMServerError(f"no GGUF file at {path}; pass an existing file or one of "
-                                 f"the embedded models: {', '.join(_keys())}")
+            raise LLMServerError(
+                f"no GGUF file at {path}; pass an existing file or one of "
+                f"the embedded models: {', '.join(_keys())}"
+            )
         return path, path.stem
     spec = weights_spec(model) if model else DEFAULT_MODEL
     return ensure_gguf(spec, settings.models_dir / "llm"), spec.key
@@ -117,8 +119,10 @@ def llm_server(
             typer.echo(shlex.join(plan.command))
             _print_exports(plan)
             return
-        err.print(f"Starting the {plan.engine} server for {plan.served_model} on "
-                  f"{host}:{port} (base URL {plan.base_url}); loading the model...")
+        err.print(
+            f"Starting the {plan.engine} server for {plan.served_model} on "
+            f"{host}:{port} (base URL {plan.base_url}); loading the model..."
+        )
         _serve(plan, ready_timeout)
 
 
@@ -131,8 +135,10 @@ def _serve(plan: ServerPlan, ready_timeout: float) -> None:
         _print_exports(plan)
         err.print("Serving; Ctrl-C stops the server.")
         status = process.wait()
-        raise LLMServerError(f"the {plan.engine} server exited on its own with status {status}; "
-                             "its log above says why")
+        raise LLMServerError(
+            f"the {plan.engine} server exited on its own with status {status}; "
+            "its log above says why"
+        )
     except (KeyboardInterrupt, _Stop):
         err.print("Stopping the LLM server...")
     finally:

@@ -22,16 +22,24 @@ from ui.runtime import Runtime
 _LOSSES = ("bce", "lambda", "listnet")
 
 
-def config_from_options(max_minutes: float | None, epochs: int | None, max_pairs: int | None,
-                        loss: str | None, threads: int | None,
-                        personalise: bool) -> RankerConfig:
+def config_from_options(
+    max_minutes: float | None,
+    epochs: int | None,
+    max_pairs: int | None,
+    loss: str | None,
+    threads: int | None,
+    personalise: bool,
+) -> RankerConfig:
     """The default ``RankerConfig`` with the options a person gave on the command line."""
     if loss is not None and loss not in _LOSSES:
-        raise typer.BadParameter(f"{loss!r}; use one of {', '.join(_LOSSES)}",
-                                 param_hint="--loss")
+        raise typer.BadParameter(f"{loss!r}; use one of {', '.join(_LOSSES)}", param_hint="--loss")
     changes: dict[str, Any] = {"personalise": personalise}
-    for key, value in (("epochs", epochs), ("max_pairs", max_pairs), ("loss", loss),
-                       ("threads", threads)):
+    for key, value in (
+        ("epochs", epochs),
+        ("max_pairs", max_pairs),
+        ("loss", loss),
+        ("threads", threads),
+    ):
         if value is not None:
             changes[key] = value
     if max_minutes is not None:
@@ -43,9 +51,12 @@ def train_ranker(
     ctx: typer.Context,
     max_minutes: Annotated[
         float | None,
-        typer.Option(min=0.5, help="Wall-clock budget for the whole run, in minutes: the "
-                     "fine-tuning loop stops early enough to fit it, keeping the best model "
-                     "validated so far. Default: 9."),
+        typer.Option(
+            min=0.5,
+            help="Wall-clock budget for the whole run, in minutes: the "
+            "fine-tuning loop stops early enough to fit it, keeping the best model "
+            "validated so far. Default: 9.",
+        ),
     ] = None,
     epochs: Annotated[int | None, typer.Option(min=1, help="Passes over the pairs.")] = None,
     max_pairs: Annotated[
@@ -54,8 +65,11 @@ def train_ranker(
     loss: Annotated[str | None, typer.Option(help="bce, lambda or listnet.")] = None,
     threads: Annotated[int | None, typer.Option(min=1, help="Torch CPU threads.")] = None,
     personalise: Annotated[
-        bool, typer.Option("--personalise/--no-personalise",
-                           help="Learn the personalisation stage on held-out purchases.")
+        bool,
+        typer.Option(
+            "--personalise/--no-personalise",
+            help="Learn the personalisation stage on held-out purchases.",
+        ),
     ] = True,
     as_json: JsonOpt = False,
 ) -> None:
@@ -64,8 +78,11 @@ def train_ranker(
         config = config_from_options(max_minutes, epochs, max_pairs, loss, threads, personalise)
         runtime = Runtime(settings_of(ctx))
         source = runtime.candidate_source()
-        err.print(f"Training the ranker on {runtime.store.safe_url} (hard negatives from "
-                  f"{source.name} retrieval) into {runtime.ranker_dir}.", highlight=False)
+        err.print(
+            f"Training the ranker on {runtime.store.safe_url} (hard negatives from "
+            f"{source.name} retrieval) into {runtime.ranker_dir}.",
+            highlight=False,
+        )
         ensured = runtime.ensure_ranker(config, progress=True, retrain=True, source=source)
         report = ensured.report
         assert report is not None, "retrain=True always trains"
@@ -78,4 +95,6 @@ def train_ranker(
             f"untrained {report.valid_ndcg_base:.4f}, fine-tuned {report.valid_ndcg_best:.4f}, "
             f"blended {report.valid_ndcg_blended:.4f}.\n"
             f"Saved in {report.out_dir} (model card: model_card.md). "
-            "Measure it on the test queries with `aisle eval ranker`.", highlight=False)
+            "Measure it on the test queries with `aisle eval ranker`.",
+            highlight=False,
+        )

@@ -36,8 +36,9 @@ from ui.runtime import Runtime
 # connections between two replicas: 1 reset in 1,553 turns).
 KEEP_ALIVE_SECONDS = 75
 
-keys_app = typer.Typer(help="API keys for sites that embed the bot (stored hashed).",
-                       no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys for sites that embed the bot (stored hashed).", no_args_is_help=True
+)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -105,9 +106,7 @@ def serve(
         assistant.warm_up()  # the model reads its prompt now, not during the first question
     app = create_app(runtime, assistant=assistant, gate=gate, with_ui=with_ui)
     url = _url(sock)
-    if not _is_loopback(host) and settings.api_keys == "auto" and not any_active_key(
-        runtime.store
-    ):
+    if not _is_loopback(host) and settings.api_keys == "auto" and not any_active_key(runtime.store):
         err.print(
             f"[yellow]warning:[/] listening on {host} without any API key: anyone who can "
             "reach this port can use the bot API. Create one with `aisle keys create NAME`."
@@ -131,8 +130,9 @@ def serve(
         ]
         err.print("\n".join(lines), highlight=False)
 
-    config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5,
-                            timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    config = uvicorn.Config(
+        app, log_level=log_level, timeout_graceful_shutdown=5, timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )
     _Server(config, ready).run(sockets=[sock])
 
 
@@ -140,8 +140,12 @@ def serve(
 def running(app: object, host: str = "127.0.0.1", timeout: float = 30.0) -> Iterator[str]:
     """Serve ``app`` on a free port of ``host`` in a thread; yields its base URL, stops after."""
     sock = bind(host, 0)
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2,  # type: ignore[arg-type]
-                            timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -160,10 +164,10 @@ def running(app: object, host: str = "127.0.0.1", timeout: float = 30.0) -> Iter
 
 def serve_command(
     ctx: typer.Context,
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")]
-    = None,
-    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Port (default 7860).")]
-    = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Port (default 7860).")] = None,
     ui: Annotated[bool, typer.Option("--ui/--no-ui", help="Mount the Gradio chat at /.")] = True,
 ) -> None:
     """Serve the web UI, the bot API, the OpenAI-compatible endpoint and the widget."""
@@ -204,8 +208,10 @@ def keys_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             emit_json({"keys": [k.to_dict() for k in keys]})
             return
         if not keys:
-            err.print("No API keys yet: the bot API is open to callers that reach it "
-                      "(create one with `aisle keys create NAME`).")
+            err.print(
+                "No API keys yet: the bot API is open to callers that reach it "
+                "(create one with `aisle keys create NAME`)."
+            )
             return
         table = Table("prefix", "name", "rate/min", "created", "status")
         for k in keys:
@@ -234,8 +240,9 @@ def keys_revoke(
 def keys_identity_token(
     ctx: typer.Context,
     user_id: Annotated[str, typer.Argument(help="The shopper's user id in this shop.")],
-    seconds: Annotated[int, typer.Option(min=1, max=MAX_LIFETIME,
-                                         help="How long the token is valid.")] = 900,
+    seconds: Annotated[
+        int, typer.Option(min=1, max=MAX_LIFETIME, help="How long the token is valid.")
+    ] = 900,
     as_json: JsonOpt = False,
 ) -> None:
     """Sign an identity token for USER_ID with AISLE_IDENTITY_SECRET, as the shop's server
@@ -243,12 +250,13 @@ def keys_identity_token(
     with errors():
         settings = settings_of(ctx)
         if settings.identity_secret is None:
-            raise AisleError("AISLE_IDENTITY_SECRET is not set: set it to the secret (32+ "
-                             "characters) the shop's server signs identity tokens with")
+            raise AisleError(
+                "AISLE_IDENTITY_SECRET is not set: set it to the secret (32+ "
+                "characters) the shop's server signs identity tokens with"
+            )
         token = sign_identity(settings.identity_secret.get_secret_value(), user_id, seconds)
         if as_json:
             emit_json({"token": token, "user_id": user_id, "seconds": seconds})
             return
         typer.echo(token)
-        err.print(f"Send it as the X-Aisle-Identity header (valid {seconds} s).",
-                  highlight=False)
+        err.print(f"Send it as the X-Aisle-Identity header (valid {seconds} s).", highlight=False)

@@ -95,17 +95,27 @@ class Runtime:
                 return SearcherSource(searcher)
         return BM25Source(load_product_records(self.store))
 
-    def ensure_ranker(self, config: RankerConfig | None = None, progress: bool = True,
-                      retrain: bool = False, source: CandidateSource | None = None) -> Ensured:
+    def ensure_ranker(
+        self,
+        config: RankerConfig | None = None,
+        progress: bool = True,
+        retrain: bool = False,
+        source: CandidateSource | None = None,
+    ) -> Ensured:
         """Train the ranker unless a valid one for this shop exists (or ``retrain``), then
         serve with it: the running assistant's searches use it from the next one on."""
         reuse = not retrain and ranker_status(self.ranker_dir, self.store).usable
         current = self.ranker.current
         if reuse and isinstance(current, Ranker):  # already loaded and serving
             return Ensured(current, trained=False)
-        ensured = ensure_ranker(self.store, self.ranker_dir, config, progress=progress,
-                                source=None if reuse else source or self.candidate_source(),
-                                retrain=retrain)
+        ensured = ensure_ranker(
+            self.store,
+            self.ranker_dir,
+            config,
+            progress=progress,
+            source=None if reuse else source or self.candidate_source(),
+            retrain=retrain,
+        )
         self.ranker.swap(ensured.ranker)
         return ensured
 

@@ -92,7 +92,9 @@ def answering(question: str, passages: tuple[HelpPassage, ...]) -> tuple[str, ..
     asked = {w[:5] for w in _STEM.findall(question.lower())}
     best = passages[0]
     sentences = [s.strip() for s in _SENTENCE.split(" ".join(best.text.split())) if s.strip()]
-    scored = sorted(range(len(sentences)), key=lambda i: (
-        -len(asked & {w[:5] for w in _STEM.findall(sentences[i].lower())}), i))
+    scored = sorted(
+        range(len(sentences)),
+        key=lambda i: (-len(asked & {w[:5] for w in _STEM.findall(sentences[i].lower())}), i),
+    )
     chosen = sorted(scored[:ANSWER_SENTENCES])
     return tuple(sentences[i] for i in chosen)

@@ -56,26 +56,45 @@ def _arguments(act: Search) -> dict[str, Any]:
 def search(act: Search, env: TurnEnv) -> Events[Outcome]:
     ctx = env.shop_context()
     found = yield from env.steps.run(
-        "search_products", _arguments(act),
+        "search_products",
+        _arguments(act),
         lambda: retrieve(ctx, act.words, act.constraints, act.wishes),
-        lambda f: f"{f.total} products match" if f.fitting else "nothing fits")
+        lambda f: f"{f.total} products match" if f.fitting else "nothing fits",
+    )
     if found.fitting:
         yield Lead(found.total, found.constraints)
     outcome = yield from env.steps.run(
-        "rank_products", {"candidates": len(found.fitting)}, lambda: rank(ctx, found),
-        lambda o: f"the best {len(o.recommendations)}" if o.recommendations else
-        f"{len(o.relaxations)} relaxations")
+        "rank_products",
+        {"candidates": len(found.fitting)},
+        lambda: rank(ctx, found),
+        lambda o: (
+            f"the best {len(o.recommendations)}"
+            if o.recommendations
+            else f"{len(o.relaxations)} relaxations"
+        ),
+    )
     shopping = env.state.shopping
     new_topic = act.constraints.category != shopping.constraints.category
     parsed = env.reading.constraints
     stated = {} if new_topic else dict(shopping.stated)
-    stated.update({k: v for k, v in (("price_min", parsed.price_min),
-                                     ("price_max", parsed.price_max)) if v is not None})
-    env.state.shopping = shopping.model_copy(update={
-        "constraints": act.constraints, "candidates": outcome.candidates,
-        "query": act.words, "unchecked": list(act.wishes),
-        "asked": [] if new_topic else shopping.asked, "stated": stated,
-        "stop_asking": shopping.stop_asking or env.reading.stop_questions})
+    stated.update(
+        {
+            k: v
+            for k, v in (("price_min", parsed.price_min), ("price_max", parsed.price_max))
+            if v is not None
+        }
+    )
+    env.state.shopping = shopping.model_copy(
+        update={
+            "constraints": act.constraints,
+            "candidates": outcome.candidates,
+            "query": act.words,
+            "unchecked": list(act.wishes),
+            "asked": [] if new_topic else shopping.asked,
+            "stated": stated,
+            "stop_asking": shopping.stop_asking or env.reading.stop_questions,
+        }
+    )
     env.state.focus = []
     env.state.question = None
     if not outcome.recommendations:
@@ -95,26 +114,39 @@ def _ask(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Events[Asked | No
     if not act.constraints.category:
         spread = Counter(c.category for c in outcome.candidates[:SPREAD] if c.category)
         if len(spread) >= 2:
-            question = OpenQuestion(kind="category", key="category",
-                                    text="Which kind of product are you looking for?",
-                                    choices=[Choice(label=name, kind="category", value=name)
-                                             for name, _ in spread.most_common(MAX_OPTIONS)])
+            question = OpenQuestion(
+                kind="category",
+                key="category",
+                text="Which kind of product are you looking for?",
+                choices=[
+                    Choice(label=name, kind="category", value=name)
+                    for name, _ in spread.most_common(MAX_OPTIONS)
+                ],
+            )
             env.state.question = question
             return Asked(question, outcome, "category", act.unknown_brands)
     ctx = env.shop_context()
     shopping = env.state.shopping
     found = yield from env.steps.run(
-        "ask_clarifying_question", {"attribute": act.attribute} if act.attribute else {},
-        lambda: clarifying_question(ctx, outcome.candidates, act.constraints, shopping.asked,
-                                    act.attribute),
-        lambda q: q.text if q else "no question needed")
+        "ask_clarifying_question",
+        {"attribute": act.attribute} if act.attribute else {},
+        lambda: clarifying_question(
+            ctx, outcome.candidates, act.constraints, shopping.asked, act.attribute
+        ),
+        lambda q: q.text if q else "no question needed",
+    )
     if found is None:
         return None
     choices = [Choice(label=o, kind="value", key=found.key, value=o) for o in found.options]
-    question = OpenQuestion(kind="attribute", key=found.key, text=found.text,
-                            choices=[*choices, Choice(label=SHOW_ALL, kind="show")])
+    question = OpenQuestion(
+        kind="attribute",
+        key=found.key,
+        text=found.text,
+        choices=[*choices, Choice(label=SHOW_ALL, kind="show")],
+    )
     env.state.shopping = shopping.model_copy(
-        update={"asked": [*shopping.asked, norm_key(found.key)]})
+        update={"asked": [*shopping.asked, norm_key(found.key)]}
+    )
     env.state.question = question
     return Asked(question, outcome, "attribute", act.unknown_brands)
 
@@ -122,9 +154,14 @@ def _ask(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Events[Asked | No
 def _relax_question(options: list[Relaxation]) -> OpenQuestion | None:
     if not options:
         return None
-    return OpenQuestion(kind="relax", text="Shall I search with one of these changes?",
-                        choices=[Choice(label=_label(r), kind="relax", key=r.field,
-                                        constraints=r.constraints) for r in options])
+    return OpenQuestion(
+        kind="relax",
+        text="Shall I search with one of these changes?",
+        choices=[
+            Choice(label=_label(r), kind="relax", key=r.field, constraints=r.constraints)
+            for r in options
+        ],
+    )
 
 
 def _label(r: Relaxation) -> str:
@@ -138,23 +175,29 @@ def ask_category(act: AskCategory, env: TurnEnv) -> Events[Outcome]:
     word in a department's or category's name, then the categories search finds for the
     words), else the shop's departments."""
     words = env.words
-    named = list(words.departments.get(act.department or "", ())) or \
-        _named_by_rooms(act.rooms, env)
+    named = list(words.departments.get(act.department or "", ())) or _named_by_rooms(act.rooms, env)
     topic = "category"
     if not named and env.reading.catalog_words and env.deps.searcher is not None:
         hits = yield from env.steps.run(
-            "search_products", {"query": act.words},
-            lambda: env.deps.searcher.search(act.words, None, k=30) if env.deps.searcher
-            else [])
+            "search_products",
+            {"query": act.words},
+            lambda: env.deps.searcher.search(act.words, None, k=30) if env.deps.searcher else [],
+        )
         named = _categories_of(env, [h.product_id for h in hits])
     if not named:
         named = list(words.departments) if len(words.departments) >= 2 else list(words.leaves)
         topic = "department" if len(words.departments) >= 2 else "category"
-    text = f"Which of these in {act.department}?" if act.department else \
-        "What kind of thing are you looking for?"
-    question = OpenQuestion(kind="category", key="category", text=text,
-                            choices=[Choice(label=n, kind="category", value=n)
-                                     for n in named[:MAX_OPTIONS]])
+    text = (
+        f"Which of these in {act.department}?"
+        if act.department
+        else "What kind of thing are you looking for?"
+    )
+    question = OpenQuestion(
+        kind="category",
+        key="category",
+        text=text,
+        choices=[Choice(label=n, kind="category", value=n) for n in named[:MAX_OPTIONS]],
+    )
     env.state.question = question
     return Asked(question, None, topic)  # type: ignore[arg-type]
 
@@ -166,8 +209,9 @@ def _named_by_rooms(rooms: tuple[str, ...], env: TurnEnv) -> list[str]:
         for department, leaves in env.words.departments.items():
             if forms & set(words_of(department)):
                 out += [leaf for leaf in leaves if leaf not in out]
-        out += [leaf for leaf in env.words.leaves
-                if forms & set(words_of(leaf)) and leaf not in out]
+        out += [
+            leaf for leaf in env.words.leaves if forms & set(words_of(leaf)) and leaf not in out
+        ]
     return out
 
 
@@ -183,8 +227,8 @@ def not_carried(act: NotCarried, env: TurnEnv) -> Events[Outcome]:
     searcher = env.deps.searcher
     if searcher is not None:
         hits = yield from env.steps.run(
-            "search_products", {"query": act.thing},
-            lambda: searcher.search(act.thing, None, k=30))
+            "search_products", {"query": act.thing}, lambda: searcher.search(act.thing, None, k=30)
+        )
         # only listings that share a word with it are related; meaning alone is no relation
         # (a "kayak" is near water bottles in an embedding, not in a shop)
         named = _categories_of(env, [h.product_id for h in hits if h.bm25_rank is not None])[:3]
@@ -192,10 +236,16 @@ def not_carried(act: NotCarried, env: TurnEnv) -> Events[Outcome]:
     if not named:
         words = env.words
         named = list(words.departments) if len(words.departments) >= 2 else list(words.leaves)
-    question = OpenQuestion(kind="category", key="category",
-                            text="Would one of these help?",
-                            choices=[Choice(label=n, kind="category", value=n)
-                                     for n in named[:MAX_OPTIONS]]) if named else None
+    question = (
+        OpenQuestion(
+            kind="category",
+            key="category",
+            text="Would one of these help?",
+            choices=[Choice(label=n, kind="category", value=n) for n in named[:MAX_OPTIONS]],
+        )
+        if named
+        else None
+    )
     env.state.question = question
     return NotSold(act.thing, question, brand=act.brand, related=related)
 
@@ -203,8 +253,10 @@ def not_carried(act: NotCarried, env: TurnEnv) -> Events[Outcome]:
 def compare(act: Compare, env: TurnEnv) -> Events[Outcome]:
     constraints = env.state.shopping.constraints
     result = yield from env.steps.run(
-        "compare_products", {"product_ids": list(act.product_ids)},
-        lambda: comparison(env.deps.store, act.product_ids, constraints))
+        "compare_products",
+        {"product_ids": list(act.product_ids)},
+        lambda: comparison(env.deps.store, act.product_ids, constraints),
+    )
     env.state.focus = list(act.product_ids)
     env.state.question = None
     return Compared(result)
@@ -218,18 +270,27 @@ def describe(act: Describe, env: TurnEnv) -> Events[Outcome]:
         (record,) = load_product_records(env.deps.store, [act.product_id])
         summaries = review_summaries(env.deps.store, [act.product_id])
         profile = ctx.shopper() if ctx.session_user_id else None
-        rec = recommend(record, constraints, profile, None, summaries[act.product_id],
-                        env.state.shopping.unchecked)
-        attributes = tuple((k.replace("_", " "), _shown(v)) for k, v in
-                           list(record.attributes.items())[:6])
-        options = tuple((k.replace("_", " "), ", ".join(v[:6])) for k, v in
-                        record.option_values().items())
+        rec = recommend(
+            record,
+            constraints,
+            profile,
+            None,
+            summaries[act.product_id],
+            env.state.shopping.unchecked,
+        )
+        attributes = tuple(
+            (k.replace("_", " "), _shown(v)) for k, v in list(record.attributes.items())[:6]
+        )
+        options = tuple(
+            (k.replace("_", " "), ", ".join(v[:6])) for k, v in record.option_values().items()
+        )
         ids = [c.product_id for c in env.state.shopping.candidates]
         spot = ids.index(act.product_id) + 1 if act.product_id in ids else None
         return Described(rec, attributes + options, spot)
 
-    described = yield from env.steps.run("get_product_details",
-                                         {"product_id": act.product_id}, work)
+    described = yield from env.steps.run(
+        "get_product_details", {"product_id": act.product_id}, work
+    )
     env.state.focus = [act.product_id]
     env.state.question = None
     return described

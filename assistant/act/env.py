@@ -42,8 +42,10 @@ class TurnEnv:
             ranker=self.deps.ranker,
             vocab=self.words.vocab,
             message=self.reading.fixed,
-            shopper_typed=(*(line.content for line in state.history if line.role == "user"),
-                           self.reading.text),
+            shopper_typed=(
+                *(line.content for line in state.history if line.role == "user"),
+                self.reading.text,
+            ),
             vouched_user_id=state.identity.user_id if state.identity.source == "shop" else None,
             shopping=state.shopping,
         )

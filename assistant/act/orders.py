@@ -22,32 +22,54 @@ from tools.service_change import method_name
 CANCELLABLE = frozenset({"pending"})
 PENDING_LIKE = frozenset({"pending", "pending (item modified)"})
 DELIVERED = frozenset({"delivered"})
-ALLOWED = {"cancel": CANCELLABLE, "modify_address": PENDING_LIKE,
-           "modify_payment": PENDING_LIKE, "modify_items": CANCELLABLE,
-           "return": DELIVERED, "exchange": DELIVERED}
+ALLOWED = {
+    "cancel": CANCELLABLE,
+    "modify_address": PENDING_LIKE,
+    "modify_payment": PENDING_LIKE,
+    "modify_items": CANCELLABLE,
+    "return": DELIVERED,
+    "exchange": DELIVERED,
+}
 
 
-def order_view(order: Order, lines: Sequence[OrderItem],
-               titles: Mapping[str, str] | None = None) -> OrderView:
+def order_view(
+    order: Order, lines: Sequence[OrderItem], titles: Mapping[str, str] | None = None
+) -> OrderView:
     """The order as the shopper sees it; ``titles`` are the listings' titles by product id
     (an order line stores only its product's type, "Blenders")."""
     tracking = tuple(t for f in order.fulfillments or [] for t in f.get("tracking_id", []))
     named = titles or {}
     return OrderView(
-        order_id=order.order_id, status=order.status, placed=order.created_at,
-        lines=tuple(OrderLine(named.get(li.product_id) or li.name,
-                              tuple((k, str(v)) for k, v in (li.options or {}).items()),
-                              float(li.price), li.item_id, li.product_id, li.name)
-                    for li in lines),
-        total=round(sum(float(li.price) for li in lines), 2), tracking=tracking)
+        order_id=order.order_id,
+        status=order.status,
+        placed=order.created_at,
+        lines=tuple(
+            OrderLine(
+                named.get(li.product_id) or li.name,
+                tuple((k, str(v)) for k, v in (li.options or {}).items()),
+                float(li.price),
+                li.item_id,
+                li.product_id,
+                li.name,
+            )
+            for li in lines
+        ),
+        total=round(sum(float(li.price) for li in lines), 2),
+        tracking=tracking,
+    )
 
 
 def listing_titles(store: Store, lines: Sequence[OrderItem]) -> dict[str, str]:
     """Product id -> the listing's title, for the products of ``lines`` the shop still has."""
     ids = list({li.product_id for li in lines})
     with store.session() as session:
-        rows = session.exec(select(Product.product_id, Product.title)
-                            .where(col(Product.product_id).in_(ids))).all() if ids else []
+        rows = (
+            session.exec(
+                select(Product.product_id, Product.title).where(col(Product.product_id).in_(ids))
+            ).all()
+            if ids
+            else []
+        )
     return {pid: title for pid, title in rows if title}
 
 

@@ -41,20 +41,37 @@ from tools.service_change import address_text, method_name, method_text
 
 # action -> (what it does, the yes label, the no label); {order} is the order number
 _WORDS = {
-    "cancel_pending_order": ("cancel order {order}", "Yes, cancel order {order}",
-                             "Keep my order"),
-    "return_delivered_order_items": ("return items of order {order}",
-                                     "Yes, return them", "Don't return anything"),
-    "exchange_delivered_order_items": ("exchange items of order {order}",
-                                       "Yes, exchange them", "Keep my items"),
-    "modify_pending_order_items": ("change items of order {order}", "Yes, change the items",
-                                   "Keep the order as it is"),
-    "modify_pending_order_address": ("ship order {order} to a new address",
-                                     "Yes, change the address", "Keep the current address"),
-    "modify_pending_order_payment": ("pay for order {order} with another method",
-                                     "Yes, change the payment", "Keep the current payment"),
-    "modify_user_address": ("update your default address", "Yes, update my address",
-                            "Keep my address"),
+    "cancel_pending_order": ("cancel order {order}", "Yes, cancel order {order}", "Keep my order"),
+    "return_delivered_order_items": (
+        "return items of order {order}",
+        "Yes, return them",
+        "Don't return anything",
+    ),
+    "exchange_delivered_order_items": (
+        "exchange items of order {order}",
+        "Yes, exchange them",
+        "Keep my items",
+    ),
+    "modify_pending_order_items": (
+        "change items of order {order}",
+        "Yes, change the items",
+        "Keep the order as it is",
+    ),
+    "modify_pending_order_address": (
+        "ship order {order} to a new address",
+        "Yes, change the address",
+        "Keep the current address",
+    ),
+    "modify_pending_order_payment": (
+        "pay for order {order} with another method",
+        "Yes, change the payment",
+        "Keep the current payment",
+    ),
+    "modify_user_address": (
+        "update your default address",
+        "Yes, update my address",
+        "Keep my address",
+    ),
 }
 
 
@@ -67,8 +84,11 @@ def propose(env: TurnEnv, tool: Tool, arguments: dict[str, Any]) -> Events[Outco
     request = result.data
     what, yes, no = (w.format(order=arguments.get("order_id", "")) for w in _WORDS[tool.name])
     env.state.pending = request
-    question = OpenQuestion(kind="confirm", text="Shall I go ahead?",
-                            choices=[Choice(label=yes, kind="yes"), Choice(label=no, kind="no")])
+    question = OpenQuestion(
+        kind="confirm",
+        text="Shall I go ahead?",
+        choices=[Choice(label=yes, kind="yes"), Choice(label=no, kind="no")],
+    )
     env.state.question = question
     return ConfirmationAsked(request, what, _details(env, request), question)
 
@@ -90,8 +110,9 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
     if order_id:
         with env.deps.store.session() as session:
             order, lines = read.load_order(session, order_id)
-            payments = [p for p in order.payment_history or []
-                        if p.get("transaction_type") == "payment"]
+            payments = [
+                p for p in order.payment_history or [] if p.get("transaction_type") == "payment"
+            ]
     by_item = {li.item_id: li for li in lines}
     titles = listing_titles(env.deps.store, lines)  # as the order list names them
 
@@ -107,8 +128,9 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
             if method is None:
                 continue
             when = "at once" if method.source == "gift_card" else f"within {REFUND_DAYS}"
-            out.append(f"Refund: ${float(paid['amount']):,.2f} to your {method_name(method)}, "
-                       f"{when}")
+            out.append(
+                f"Refund: ${float(paid['amount']):,.2f} to your {method_name(method)}, {when}"
+            )
     for old in args.get("item_ids") or []:
         line = by_item.get(old)
         if line is None:
@@ -120,21 +142,26 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
             with env.deps.store.session() as session:
                 new = session.get(Item, new_ids[index])
             if new is not None:
-                text += f" \u2192 {_options(new.options).strip(' ()') or 'another option'}" \
-                        f" (${float(new.price):,.2f})"
+                text += (
+                    f" \u2192 {_options(new.options).strip(' ()') or 'another option'}"
+                    f" (${float(new.price):,.2f})"
+                )
         out.append(text)
     if any(k in args for k in ("address1", "city")):
         out.append(f"New address: {address_text(args)}")
     method_id = args.get("payment_method_id")
     if method_id in methods:
-        label = "Refund to" if request.action == "return_delivered_order_items" else \
-            "Payment method"
+        label = (
+            "Refund to" if request.action == "return_delivered_order_items" else "Payment method"
+        )
         out.append(f"{label}: {method_name(methods[method_id])}")
     return tuple(out)
 
 
-_METHOD_ID = re.compile(r"\s*\((?:credit_card|paypal|gift_card)_\w+\)|"
-                        r"(?<=gift card) gift_card_\w+|,? item \d{6,}")
+_METHOD_ID = re.compile(
+    r"\s*\((?:credit_card|paypal|gift_card)_\w+\)|"
+    r"(?<=gift card) gift_card_\w+|,? item \d{6,}"
+)
 
 
 def shopper_safe(text: str, methods: dict[str, PaymentMethod]) -> str:
@@ -168,8 +195,11 @@ def confirm(env: TurnEnv) -> Events[Outcome]:
     state.request = None
     already = result.error_kind == "already_done"
     if not result.ok and not already:
-        return Refused("failed", "That could not be completed: " +
-                       _refusal_text(result.error or "the change failed").lower())
+        return Refused(
+            "failed",
+            "That could not be completed: "
+            + _refusal_text(result.error or "the change failed").lower(),
+        )
     done = str(result.data or "") if already else result.content
     what = shopper_safe(done.split("\n", 1)[0].strip(), read.user_methods(ctx))
     state.executed = [*state.executed, pending.key]
@@ -186,8 +216,11 @@ def decline(env: TurnEnv) -> Outcome:
     env.state.request = None
     if pending is not None:
         confirmations.settle(env.deps.store, pending.request_id, ProposalStatus.DECLINED)
-    what = _WORDS[pending.action][0].format(order=pending.arguments.get("order_id", "")) \
-        if pending is not None and pending.action in _WORDS else ""
+    what = (
+        _WORDS[pending.action][0].format(order=pending.arguments.get("order_id", ""))
+        if pending is not None and pending.action in _WORDS
+        else ""
+    )
     return Declined(what)
 
 

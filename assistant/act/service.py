@@ -59,10 +59,11 @@ from tools.service_change import address_text, method_name
 
 RECENT = 3  # orders shown for "where is my order"
 LISTED = 5  # orders shown for "what did I order"
-REASONS = (("I no longer need it", "no longer needed"),
-           ("I ordered it by mistake", "ordered by mistake"))
+REASONS = (
+    ("I no longer need it", "no longer needed"),
+    ("I ordered it by mistake", "ordered by mistake"),
+)
 _ALL_ITEMS = "All items"
-
 
 
 def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
@@ -77,8 +78,9 @@ def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
     if request.intent == "account":
         env.state.request = None
         return _account(env)
-    orders = yield from env.steps.run("get_user_details", {"user_id": ctx.session_user_id},
-                                      lambda: read.user_orders(ctx))
+    orders = yield from env.steps.run(
+        "get_user_details", {"user_id": ctx.session_user_id}, lambda: read.user_orders(ctx)
+    )
     titles = listing_titles(env.deps.store, [li for _, lines in orders for li in lines])
     views = [order_view(o, lines, titles) for o, lines in orders]
     if len({o.created_at.replace(second=0, microsecond=0) for o, _ in orders}) == 1 < len(orders):
@@ -111,8 +113,11 @@ def _identify(env: TurnEnv) -> Events[Outcome | None]:
             return None
         return IdentityNeeded(failed=r.email)
     if r.name_zip:
-        args = {"first_name": r.name_zip.first_name, "last_name": r.name_zip.last_name,
-                "zip": r.name_zip.zip}
+        args = {
+            "first_name": r.name_zip.first_name,
+            "last_name": r.name_zip.last_name,
+            "zip": r.name_zip.zip,
+        }
         result = yield from env.steps.call(read.find_user_id_by_name_zip, ctx, args)
         if result.ok:
             env.state.identity = Identity(user_id=str(result.data), source="name_zip")
@@ -126,21 +131,27 @@ def _account(env: TurnEnv) -> AccountShown:
     methods = read.user_methods(ctx)
     with env.deps.store.session() as session:
         user = read.load_user(session, ctx.session_user_id or "")
-    return AccountShown(f"{user.first_name} {user.last_name}",
-                        tuple(method_name(m) for m in methods.values()),
-                        address_text(user.address or {}))
+    return AccountShown(
+        f"{user.first_name} {user.last_name}",
+        tuple(method_name(m) for m in methods.values()),
+        address_text(user.address or {}),
+    )
 
 
-def _choose_order(request: ServiceRequest, views: list[OrderView],
-                  env: TurnEnv) -> OrderView | Outcome:
+def _choose_order(
+    request: ServiceRequest, views: list[OrderView], env: TurnEnv
+) -> OrderView | Outcome:
     """The order the request is about, or what to say instead (see the module docstring)."""
     allowed = ALLOWED.get(request.intent)
     if request.order_id:
         view = next((v for v in views if v.order_id == request.order_id), None)
         if view is None:
             env.state.request = None
-            return Refused("not_found", f"I couldn't find order {request.order_id} on your "
-                           "account. Please check the number.")
+            return Refused(
+                "not_found",
+                f"I couldn't find order {request.order_id} on your "
+                "account. Please check the number.",
+            )
         if allowed is not None and view.status not in allowed:
             env.state.request = None
             return Refused("status", _status_refusal(request.intent, view))
@@ -160,8 +171,9 @@ def _choose_order(request: ServiceRequest, views: list[OrderView],
         return OrdersListed(tuple(views[:RECENT]), "none_fit", _wanted(request.intent))
     if len(fits) == 1 or request.scope == "recent":
         return fits[0]
-    question = OpenQuestion(kind="order", text="Which order do you mean?",
-                            choices=order_choices(fits[:LISTED]))
+    question = OpenQuestion(
+        kind="order", text="Which order do you mean?", choices=order_choices(fits[:LISTED])
+    )
     env.state.question = question
     return Asked(question, topic="order")
 
@@ -171,28 +183,50 @@ def _wanted(intent: str) -> str:
 
 
 def _status_refusal(intent: str, view: OrderView) -> str:
-    acts = {"cancel": "cancelled", "modify_address": "changed", "modify_payment": "changed",
-            "modify_items": "changed", "return": "returned", "exchange": "exchanged"}
+    acts = {
+        "cancel": "cancelled",
+        "modify_address": "changed",
+        "modify_payment": "changed",
+        "modify_items": "changed",
+        "return": "returned",
+        "exchange": "exchanged",
+    }
     need = "delivered" if intent in ("return", "exchange") else "pending"
-    return (f"Order {view.order_id} is {view.status}, so it can't be {acts[intent]}: only "
-            f"{need} orders can. Nothing was changed.")
+    return (
+        f"Order {view.order_id} is {view.status}, so it can't be {acts[intent]}: only "
+        f"{need} orders can. Nothing was changed."
+    )
 
 
-def _slots(request: ServiceRequest, order: Order, lines: list[OrderItem], view: OrderView,
-           env: TurnEnv) -> Events[Outcome]:
+def _slots(
+    request: ServiceRequest, order: Order, lines: list[OrderItem], view: OrderView, env: TurnEnv
+) -> Events[Outcome]:
     intent = request.intent
     if intent == "cancel":
         if request.reason is None:
-            return _ask(env, "reason", "Why would you like to cancel it?",
-                        [Choice(label=label, kind="reason", value=value)
-                         for label, value in REASONS])
-        return (yield from propose(env, write.cancel_pending_order,
-                                   {"order_id": order.order_id, "reason": request.reason}))
+            return _ask(
+                env,
+                "reason",
+                "Why would you like to cancel it?",
+                [Choice(label=label, kind="reason", value=value) for label, value in REASONS],
+            )
+        return (
+            yield from propose(
+                env,
+                write.cancel_pending_order,
+                {"order_id": order.order_id, "reason": request.reason},
+            )
+        )
     if intent == "modify_address":
         if request.address is None:
             return AddressNeeded(order.order_id)
-        return (yield from propose(env, write.modify_pending_order_address,
-                                   {"order_id": order.order_id, **request.address}))
+        return (
+            yield from propose(
+                env,
+                write.modify_pending_order_address,
+                {"order_id": order.order_id, **request.address},
+            )
+        )
     methods = read.user_methods(env.shop_context())
     if intent == "modify_payment":
         current = first_payment(order)
@@ -201,44 +235,84 @@ def _slots(request: ServiceRequest, order: Order, lines: list[OrderItem], view: 
         if chosen is None:
             if not others:
                 env.state.request = None
-                return Refused("policy", "There is no other payment method on your account "
-                               "to switch to.")
-            return _ask(env, "payment", "Which payment method should it use?",
-                        method_choices(others)) if len(others) > 1 else \
-                (yield from propose(env, write.modify_pending_order_payment,
-                                    {"order_id": order.order_id,
-                                     "payment_method_id": others[0].id}))
-        return (yield from propose(env, write.modify_pending_order_payment,
-                                   {"order_id": order.order_id, "payment_method_id": chosen}))
+                return Refused(
+                    "policy", "There is no other payment method on your account to switch to."
+                )
+            return (
+                _ask(env, "payment", "Which payment method should it use?", method_choices(others))
+                if len(others) > 1
+                else (
+                    yield from propose(
+                        env,
+                        write.modify_pending_order_payment,
+                        {"order_id": order.order_id, "payment_method_id": others[0].id},
+                    )
+                )
+            )
+        return (
+            yield from propose(
+                env,
+                write.modify_pending_order_payment,
+                {"order_id": order.order_id, "payment_method_id": chosen},
+            )
+        )
     items = request.item_ids or named_items(request.words, lines, view)
     if not items:
         if len(lines) == 1:
             items = [lines[0].item_id]
         else:
-            choices = [Choice(label=line_label(v), kind="items", value=v.item_id)
-                       for v in view.lines]
+            choices = [
+                Choice(label=line_label(v), kind="items", value=v.item_id) for v in view.lines
+            ]
             if intent == "return":
-                choices.append(Choice(label=_ALL_ITEMS, kind="items",
-                                      values=[li.item_id for li in lines]))
+                choices.append(
+                    Choice(label=_ALL_ITEMS, kind="items", values=[li.item_id for li in lines])
+                )
             return _ask(env, "items", "Which item do you mean?", choices)
     request.item_ids = items
     payment = payment_for(request, order, methods, intent)
     if intent == "return":
         if payment is None:
-            return _ask(env, "payment", "Where should the refund go?",
-                        method_choices(refund_methods(order, methods)))
-        return (yield from propose(env, write.return_delivered_order_items, {
-            "order_id": order.order_id, "item_ids": items, "payment_method_id": payment}))
+            return _ask(
+                env,
+                "payment",
+                "Where should the refund go?",
+                method_choices(refund_methods(order, methods)),
+            )
+        return (
+            yield from propose(
+                env,
+                write.return_delivered_order_items,
+                {"order_id": order.order_id, "item_ids": items, "payment_method_id": payment},
+            )
+        )
     new = yield from _new_items(request, lines, env)
     if not isinstance(new, list):
         return new
     if payment is None:
-        return _ask(env, "payment", "Which payment method should pay or receive the price "
-                    "difference?", method_choices(refund_methods(order, methods)))
-    tool = write.exchange_delivered_order_items if intent == "exchange" else \
-        write.modify_pending_order_items
-    return (yield from propose(env, tool, {"order_id": order.order_id, "item_ids": items,
-                                           "new_item_ids": new, "payment_method_id": payment}))
+        return _ask(
+            env,
+            "payment",
+            "Which payment method should pay or receive the price difference?",
+            method_choices(refund_methods(order, methods)),
+        )
+    tool = (
+        write.exchange_delivered_order_items
+        if intent == "exchange"
+        else write.modify_pending_order_items
+    )
+    return (
+        yield from propose(
+            env,
+            tool,
+            {
+                "order_id": order.order_id,
+                "item_ids": items,
+                "new_item_ids": new,
+                "payment_method_id": payment,
+            },
+        )
+    )
 
 
 def _ask(env: TurnEnv, kind: Any, text: str, choices: list[Choice]) -> Asked:
@@ -247,8 +321,9 @@ def _ask(env: TurnEnv, kind: Any, text: str, choices: list[Choice]) -> Asked:
     return Asked(question, topic=kind)
 
 
-def _new_items(request: ServiceRequest, lines: list[OrderItem],
-               env: TurnEnv) -> Events[list[str] | Asked | Refused]:
+def _new_items(
+    request: ServiceRequest, lines: list[OrderItem], env: TurnEnv
+) -> Events[list[str] | Asked | Refused]:
     """The new item id for each item to change: from the option values the words name,
     else a question listing the other available variants of the first one still open."""
     ctx = env.shop_context()
@@ -258,25 +333,32 @@ def _new_items(request: ServiceRequest, lines: list[OrderItem],
             out.append(request.new_item_ids[item_id])
             continue
         line = next(li for li in lines if li.item_id == item_id)
-        result = yield from env.steps.call(read.get_product_details, ctx,
-                                           {"product_id": line.product_id})
+        result = yield from env.steps.call(
+            read.get_product_details, ctx, {"product_id": line.product_id}
+        )
         if not result.ok:
             env.state.request = None
             return Refused("failed", f"I couldn't read the options of {line.name} just now.")
-        variants = [v for v in result.data.variants.values()
-                    if v.available and v.item_id != item_id]
+        variants = [
+            v for v in result.data.variants.values() if v.available and v.item_id != item_id
+        ]
         named = variant_named(request.words, line, variants)
         if named is not None:
             request.new_item_ids[item_id] = named
             out.append(named)
             continue
         current = {k: str(v) for k, v in (line.options or {}).items()}
-        choices = [Choice(label=variant_label(v.options, current, v.price), kind="variant",
-                          value=v.item_id) for v in variants[:8]]
+        choices = [
+            Choice(
+                label=variant_label(v.options, current, v.price), kind="variant", value=v.item_id
+            )
+            for v in variants[:8]
+        ]
         if not choices:
             env.state.request = None
-            return Refused("policy", f"There is no other available option of {line.name} "
-                           "to change to.")
+            return Refused(
+                "policy", f"There is no other available option of {line.name} to change to."
+            )
         return _ask(env, "variant", f"Which {line.name} would you like instead?", choices)
     return out
 
@@ -284,5 +366,10 @@ def _new_items(request: ServiceRequest, lines: list[OrderItem],
 def _user_address(request: ServiceRequest, env: TurnEnv) -> Events[Outcome]:
     if request.address is None:
         return AddressNeeded()
-    return (yield from propose(env, write.modify_user_address,
-                               {"user_id": env.state.identity.user_id, **request.address}))
+    return (
+        yield from propose(
+            env,
+            write.modify_user_address,
+            {"user_id": env.state.identity.user_id, **request.address},
+        )
+    )

@@ -23,16 +23,22 @@ from assistant.state import ServiceRequest
 from store.models import Order, OrderItem, PaymentMethod
 
 _ORIGINAL = re.compile(r"\b(original|same) (payment( method)?|card|method)\b", re.I)
-_SOURCES = (("gift_card", r"\bgift ?card\b"), ("paypal", r"\bpay ?pal\b"),
-            ("credit_card", r"\bcredit ?card\b|\b(visa|mastercard|amex)\b"))
+_SOURCES = (
+    ("gift_card", r"\bgift ?card\b"),
+    ("paypal", r"\bpay ?pal\b"),
+    ("credit_card", r"\bcredit ?card\b|\b(visa|mastercard|amex)\b"),
+)
 
 
 def named_items(words: str, lines: list[OrderItem], view: OrderView) -> list[str]:
     """The lines the words name, by their own name ("the Blenders") or their listing's title."""
     said = words.casefold()
     titles = {line.item_id: line.title.casefold() for line in view.lines}
-    return [li.item_id for li in lines if (li.name and li.name.casefold() in said)
-            or (titles.get(li.item_id) or "\0") in said]
+    return [
+        li.item_id
+        for li in lines
+        if (li.name and li.name.casefold() in said) or (titles.get(li.item_id) or "\0") in said
+    ]
 
 
 def refund_methods(order: Order, methods: dict[str, PaymentMethod]) -> list[PaymentMethod]:
@@ -47,8 +53,9 @@ def named_method(words: str, methods: list[PaymentMethod]) -> str | None:
     """The one method the words name: by its id, its last four digits, or its kind."""
     said = words.casefold()
     for method in methods:
-        if method.id.casefold() in said or (method.last_four and re.search(
-                rf"\b{re.escape(method.last_four)}\b", said)):
+        if method.id.casefold() in said or (
+            method.last_four and re.search(rf"\b{re.escape(method.last_four)}\b", said)
+        ):
             return method.id
     for source, pattern in _SOURCES:
         if re.search(pattern, words, re.I):
@@ -57,8 +64,9 @@ def named_method(words: str, methods: list[PaymentMethod]) -> str | None:
     return None
 
 
-def payment_for(request: ServiceRequest, order: Order, methods: dict[str, PaymentMethod],
-             intent: str) -> str | None:
+def payment_for(
+    request: ServiceRequest, order: Order, methods: dict[str, PaymentMethod], intent: str
+) -> str | None:
     if request.payment_method_id:
         return request.payment_method_id
     options = refund_methods(order, methods)

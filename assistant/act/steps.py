@@ -47,24 +47,31 @@ class Steps:
         yield self._finished(tool.name, arguments, started, result.ok, _summary(result.content))
         return result
 
-    def run(self, name: str, arguments: dict[str, Any], work: Callable[[], T],
-            summary: Callable[[T], str] = lambda _: "") -> Events[T]:
+    def run(
+        self,
+        name: str,
+        arguments: dict[str, Any],
+        work: Callable[[], T],
+        summary: Callable[[T], str] = lambda _: "",
+    ) -> Events[T]:
         yield StepStarted(name, arguments)
         started = time.perf_counter()
         result = work()
         yield self._finished(name, arguments, started, True, summary(result))
         return result
 
-    def note(self, name: str, arguments: dict[str, Any], result: ToolResult, ms: float
-             ) -> Events[None]:
+    def note(
+        self, name: str, arguments: dict[str, Any], result: ToolResult, ms: float
+    ) -> Events[None]:
         """Record a step that already ran (a confirmed write)."""
         yield StepStarted(name, arguments)
         step = TraceStep(tool=name, arguments=arguments, ms=ms, ok=result.ok)
         self.trace.append(step)
         yield StepFinished(name, arguments, ms, result.ok, _summary(result.content))
 
-    def _finished(self, name: str, arguments: dict[str, Any], started: float, ok: bool,
-                  summary: str) -> StepFinished:
+    def _finished(
+        self, name: str, arguments: dict[str, Any], started: float, ok: bool, summary: str
+    ) -> StepFinished:
         ms = round((time.perf_counter() - started) * 1000, 1)
         self.trace.append(TraceStep(tool=name, arguments=arguments, ms=ms, ok=ok))
         return StepFinished(name, arguments, ms, ok, summary[:160])

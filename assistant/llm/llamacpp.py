@@ -253,8 +253,7 @@ class LlamaCppChat:
         with self._using_model():
             return evaluate_prefix(self.llama, self._conversation_tokens(messages, tools))
 
-    def prefill_later(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()
-                      ) -> None:
+    def prefill_later(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()) -> None:
         """``prefill`` in a background thread, yielding to any turn that starts meanwhile
         (see the module docstring); ``wait_prefill`` waits for it."""
         if self.chat_format != "chatml-tools":
@@ -270,9 +269,12 @@ class LlamaCppChat:
                     return
                 self._wanted.clear()  # no turn is waiting (else ``_turns`` had moved)
                 try:
-                    done = evaluate_prefix_until(self.llama,
-                                                 self._conversation_tokens(messages, tools),
-                                                 self._wanted, PREFILL_CHUNK)
+                    done = evaluate_prefix_until(
+                        self.llama,
+                        self._conversation_tokens(messages, tools),
+                        self._wanted,
+                        PREFILL_CHUNK,
+                    )
                 except Exception as exc:  # an optimisation only: the next turn evaluates it
                     log.warning("background prefill failed (%s: %s)", type(exc).__name__, exc)
                     self.llama.reset()  # type: ignore[no-untyped-call]  # may hold part of a batch
@@ -298,8 +300,9 @@ class LlamaCppChat:
             thread.join(timeout)
         return self.last_prefill
 
-    def _conversation_tokens(self, messages: Sequence[Message], tools: Sequence[JSONObject]
-                             ) -> list[int]:
+    def _conversation_tokens(
+        self, messages: Sequence[Message], tools: Sequence[JSONObject]
+    ) -> list[int]:
         """The prompt of ``messages`` without the generation prompt (the shared prompt start
         loaded from disk first, on a cold context)."""
         schemas = [as_tool_schema(t) for t in tools]

@@ -74,8 +74,9 @@ def generate(
     cannot be decoded, its raw text)."""
     if isinstance(tool_choice, ForcedTool) and tools:
         # A forced call: no free start, the one tool's call under its grammar at once.
-        yield _constrained_call(llama, prompt, offered(tools, tool_choice), max_tokens,
-                                temperature, grammars, stop)
+        yield _constrained_call(
+            llama, prompt, offered(tools, tool_choice), max_tokens, temperature, grammars, stop
+        )
         return
     offer = bool(tools) and tool_choice == "auto"
     ban: dict[int, float] = {}

@@ -40,8 +40,10 @@ class PrefixCache:
         self.directory = directory
         self.keep = keep
         stat = Path(model_path).stat()
-        self._model_key = f"{Path(model_path).resolve()}|{stat.st_size}|{stat.st_mtime_ns}|" \
-                          f"{llama_cpp.__version__}"
+        self._model_key = (
+            f"{Path(model_path).resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
+            f"{llama_cpp.__version__}"
+        )
 
     def path_for(self, tokens: Sequence[int], n_ctx: int) -> Path:
         h = hashlib.sha256(f"{self._model_key}|{n_ctx}|".encode())
@@ -71,7 +73,8 @@ class PrefixCache:
         array = (llama_cpp.llama_token * len(tokens))(*tokens)
         try:
             written = llama_cpp.llama_state_seq_save_file(
-                llama._ctx.ctx, str(tmp).encode(), 0, array, len(tokens))
+                llama._ctx.ctx, str(tmp).encode(), 0, array, len(tokens)
+            )
             if written:
                 os.replace(tmp, path)
         except OSError:
@@ -81,9 +84,10 @@ class PrefixCache:
         self._prune()
 
     def _prune(self) -> None:
-        files = sorted(self.directory.glob("prefix-*.kv"), key=lambda p: p.stat().st_mtime,
-                       reverse=True)
-        for stale in files[self.keep:]:
+        files = sorted(
+            self.directory.glob("prefix-*.kv"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for stale in files[self.keep :]:
             stale.unlink(missing_ok=True)
 
 
@@ -103,8 +107,9 @@ def evaluate_prefix(llama: Any, tokens: Sequence[int]) -> int:
     return int(len(tokens) - common)
 
 
-def evaluate_prefix_until(llama: Any, tokens: Sequence[int], stop: threading.Event,
-                          chunk: int) -> tuple[int, bool]:
+def evaluate_prefix_until(
+    llama: Any, tokens: Sequence[int], stop: threading.Event, chunk: int
+) -> tuple[int, bool]:
     """``evaluate_prefix`` in steps of ``chunk`` tokens, stopping early once ``stop`` is set;
     (tokens evaluated, whether all were). The KV cache then holds a prefix of ``tokens``,
     which the next completion reuses as far as it matches."""
@@ -117,7 +122,7 @@ def evaluate_prefix_until(llama: Any, tokens: Sequence[int], stop: threading.Eve
     while done < len(tokens):
         if stop.is_set():
             break
-        llama.eval(list(tokens[done:done + chunk]))
+        llama.eval(list(tokens[done : done + chunk]))
         done = min(len(tokens), done + chunk)
     import llama_cpp
 
@@ -134,7 +139,8 @@ def _load(llama: Any, path: Path, tokens: Sequence[int]) -> bool:
     count = ctypes.c_size_t(0)
     llama.reset()
     read = llama_cpp.llama_state_seq_load_file(
-        llama._ctx.ctx, str(path).encode(), 0, out, capacity, ctypes.byref(count))
+        llama._ctx.ctx, str(path).encode(), 0, out, capacity, ctypes.byref(count)
+    )
     if not read or count.value != capacity or list(out) != list(tokens):
         llama.reset()
         llama._ctx.kv_cache_seq_rm(-1, 0, -1)

@@ -175,8 +175,9 @@ class Prefills(Protocol):
     """A model that can evaluate the conversation so far in the background, while the shopper
     reads the reply, so the next turn starts with it cached (the embedded model does)."""
 
-    def prefill_later(self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()
-                      ) -> None: ...
+    def prefill_later(
+        self, messages: Sequence[Message], tools: Sequence[JSONObject] = ()
+    ) -> None: ...
 
 
 def final(events: Iterator[StreamEvent]) -> Completion:

@@ -60,11 +60,15 @@ from tools.shopping import (
 __all__ = ["Act", "decide", "needs_model"]
 
 SHOWN = discovery_policy.SHOWN
-_WRITES = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
-           "exchange_delivered_order_items": "exchange",
-           "modify_pending_order_items": "modify_items",
-           "modify_pending_order_address": "modify_address",
-           "modify_pending_order_payment": "modify_payment", "modify_user_address": "user_address"}
+_WRITES = {
+    "cancel_pending_order": "cancel",
+    "return_delivered_order_items": "return",
+    "exchange_delivered_order_items": "exchange",
+    "modify_pending_order_items": "modify_items",
+    "modify_pending_order_address": "modify_address",
+    "modify_pending_order_payment": "modify_payment",
+    "modify_user_address": "user_address",
+}
 
 
 _BARE_CANCEL = re.compile(r"^\W*cancel(?:\s+(?:it|that|this|the\s+order))?\W*$", re.I)
@@ -76,26 +80,46 @@ def needs_model(r: Reading, state: ConversationState, shop: ShopWords) -> bool:
     act = decide(r, state, None, shop)
     if isinstance(act, Talk) and act.kind == "unclear":
         return True
-    return isinstance(act, Serve) and act.request.intent in ("modify_address", "user_address") \
-        and act.request.address is None and bool(r.text.strip()) and any(c.isdigit()
-                                                                         for c in r.text)
+    return (
+        isinstance(act, Serve)
+        and act.request.intent in ("modify_address", "user_address")
+        and act.request.address is None
+        and bool(r.text.strip())
+        and any(c.isdigit() for c in r.text)
+    )
 
 
-def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
-           shop: ShopWords) -> Act:
+def decide(r: Reading, state: ConversationState, proposal: Proposal | None, shop: ShopWords) -> Act:
     if state.pending is not None:
         if _BARE_CANCEL.match(r.text) and state.pending.action == "cancel_pending_order":
             return Reask()  # "cancel it" under "cancel order #W…?": a yes or a no? ask again
         # a no (or anything that takes the yes back) wins: nothing is written on a doubt
         if r.no or r.said_no or (r.choice is not None and r.choice.kind == "no"):
             return Decline()
-        if r.yes or (r.choice is not None and r.choice.kind == "yes") or (
-                r.said_yes and r.service is not None and
-                _WRITES.get(state.pending.action) == r.service):
+        if (
+            r.yes
+            or (r.choice is not None and r.choice.kind == "yes")
+            or (
+                r.said_yes
+                and r.service is not None
+                and _WRITES.get(state.pending.action) == r.service
+            )
+        ):
             return Confirm()  # "yes, cancel it" answers the cancellation it was asked about
-    elif state.last_done and state.question is None and (r.yes or (
-            r.said_yes and r.service is not None and not r.order_ids and
-            _WRITES.get(state.last_action or "") == r.service and not _ANOTHER.search(r.text))):
+    elif (
+        state.last_done
+        and state.question is None
+        and (
+            r.yes
+            or (
+                r.said_yes
+                and r.service is not None
+                and not r.order_ids
+                and _WRITES.get(state.last_action or "") == r.service
+                and not _ANOTHER.search(r.text)
+            )
+        )
+    ):
         return AlreadyDoneAct()  # a second "yes, cancel it" after the cancellation ran
     elif (r.yes or r.no) and state.question is None:
         return Talk("nothing_pending")
@@ -117,8 +141,12 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
     if r.stop_questions and state.shopping.candidates and not (r.refine or r.has_constraints):
         shopping = state.shopping
         return Search(shopping.constraints, shopping.query, tuple(shopping.unchecked))
-    about_service = (state.request is not None and service_policy.continues(r, state)) or \
-        r.service is not None or bool(r.order_ids) or bool(r.email or r.name_zip)
+    about_service = (
+        (state.request is not None and service_policy.continues(r, state))
+        or r.service is not None
+        or bool(r.order_ids)
+        or bool(r.email or r.name_zip)
+    )
     if about_service and (act := service_policy.service(r, state, proposal, shop)) is not None:
         return act
     if r.help:
@@ -130,8 +158,7 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None,
     return _proposed(r, state, proposal, shop)
 
 
-def _chosen(choice: Choice, r: Reading, state: ConversationState, shop: ShopWords
-            ) -> Act | None:
+def _chosen(choice: Choice, r: Reading, state: ConversationState, shop: ShopWords) -> Act | None:
     """What clicking (or typing) an option of the question on screen does."""
     shopping = state.shopping
     c = shopping.constraints
@@ -139,8 +166,11 @@ def _chosen(choice: Choice, r: Reading, state: ConversationState, shop: ShopWord
     if choice.kind == "value":
         attributes = {**c.attributes, choice.key: [choice.value]}
         said = sorted({*c.said, f"attributes.{choice.key}"})
-        return Search(c.model_copy(update={"attributes": attributes, "said": said}), words,
-                      tuple(shopping.unchecked))
+        return Search(
+            c.model_copy(update={"attributes": attributes, "said": said}),
+            words,
+            tuple(shopping.unchecked),
+        )
     if choice.kind == "category":
         if len(shop.departments.get(choice.value, ())) > 1:
             return AskCategory(choice.value, department=choice.value)
@@ -164,15 +194,22 @@ def _on_screen(r: Reading, state: ConversationState) -> Act | None:
     by_id = {s.product_id: s for s in state.shopping.candidates}
     focus = [by_id[p] for p in state.focus if p in by_id]
     if r.compare and not r.refine:
-        picked = [shown[p - 1] for p in r.positions] if r.positions else (
-            focus if len(focus) >= 2 else shown[:2])
+        picked = (
+            [shown[p - 1] for p in r.positions]
+            if r.positions
+            else (focus if len(focus) >= 2 else shown[:2])
+        )
         if len(picked) >= 2:
             return Compare(tuple(s.product_id for s in picked))
     if r.pick is not None:
         pool = focus if len(focus) >= 2 else shown
         return Describe(_picked(r.pick, pool).product_id)
-    if len(r.positions) == 1 and not r.has_constraints and not r.refine and (
-            r.details or len(r.fixed.split()) <= 6):
+    if (
+        len(r.positions) == 1
+        and not r.has_constraints
+        and not r.refine
+        and (r.details or len(r.fixed.split()) <= 6)
+    ):
         return Describe(shown[r.positions[0] - 1].product_id)
     if len(r.positions) >= 2 and not r.has_constraints and not r.refine:
         return Compare(tuple(shown[p - 1].product_id for p in r.positions))
@@ -187,8 +224,9 @@ def _picked(how: str, pool: list[Shown]) -> Shown:
     return max(pool, key=lambda s: (s.rating, s.rating_count, -pool.index(s)))
 
 
-def _proposed(r: Reading, state: ConversationState, proposal: Proposal | None,
-              shop: ShopWords) -> Act:
+def _proposed(
+    r: Reading, state: ConversationState, proposal: Proposal | None, shop: ShopWords
+) -> Act:
     """The model's proposal, where the words decided nothing (step 10). A search or question
     about the list on screen continues it (its constraints kept, as the shopper's refinements
     are); products are compared by their positions on screen."""
@@ -201,8 +239,12 @@ def _proposed(r: Reading, state: ConversationState, proposal: Proposal | None,
         model = discovery_policy.model_constraints(proposal, shop) or Constraints()
         query = str(proposal.arguments.get("query") or "")
         content = [w for w in re.findall(r"[a-z]{3,}", query.lower()) if w not in LEXICON]
-        if model.category or model.brands or model.attributes or any(
-                shop.sells_word(w) for w in content):
+        if (
+            model.category
+            or model.brands
+            or model.attributes
+            or any(shop.sells_word(w) for w in content)
+        ):
             same = not model.category or model.category == shopping.constraints.category
             previous = shopping.constraints if same else None
             constraints = merge_constraints(previous, model, r.constraints)
@@ -214,14 +256,18 @@ def _proposed(r: Reading, state: ConversationState, proposal: Proposal | None,
     shown = shopping.candidates[:SHOWN]
     if proposal.is_tool(compare_products) and len(shown) >= 2:
         refs = [str(x) for x in proposal.arguments.get("product_ids") or []]
-        ids = [s.product_id for i, s in enumerate(shown, 1) if str(i) in refs] or \
-            [s.product_id for s in shown if s.product_id in refs]
-        return Compare(tuple(ids[:4]) if len(ids) >= 2 else
-                       tuple(s.product_id for s in shown[:2]))
+        ids = [s.product_id for i, s in enumerate(shown, 1) if str(i) in refs] or [
+            s.product_id for s in shown if s.product_id in refs
+        ]
+        return Compare(tuple(ids[:4]) if len(ids) >= 2 else tuple(s.product_id for s in shown[:2]))
     if proposal.is_tool(ask_clarifying_question) and shopping.candidates:
-        return Search(shopping.constraints, shopping.query, tuple(shopping.unchecked),
-                      may_ask=not shopping.stop_asking,
-                      attribute=proposal.arguments.get("attribute"))
+        return Search(
+            shopping.constraints,
+            shopping.query,
+            tuple(shopping.unchecked),
+            may_ask=not shopping.stop_asking,
+            attribute=proposal.arguments.get("attribute"),
+        )
     if proposal.is_tool(search_help_center):
         return Help(r.text)
     if proposal.is_tool(service_tools.transfer_to_human_agents):

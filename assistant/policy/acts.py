@@ -95,5 +95,18 @@ class Talk:
     model_text: str = ""
 
 
-Act = (Search | AskCategory | NotCarried | Compare | Describe | Help | Serve | Confirm | Decline
-       | AlreadyDoneAct | Reask | Handoff | Talk)
+Act = (
+    Search
+    | AskCategory
+    | NotCarried
+    | Compare
+    | Describe
+    | Help
+    | Serve
+    | Confirm
+    | Decline
+    | AlreadyDoneAct
+    | Reask
+    | Handoff
+    | Talk
+)

@@ -42,48 +42,81 @@ def model_constraints(proposal: Proposal | None, shop: ShopWords) -> Constraints
         return None
     args = proposal.arguments
     constraints, _ = arguments_to_constraints(
-        shop.vocab, args.get("category"), args.get("brands"), args.get("price_min"),
-        args.get("price_max"), args.get("min_rating"), args.get("in_stock"),
-        args.get("attributes"))
+        shop.vocab,
+        args.get("category"),
+        args.get("brands"),
+        args.get("price_min"),
+        args.get("price_max"),
+        args.get("min_rating"),
+        args.get("in_stock"),
+        args.get("attributes"),
+    )
     return constraints
 
 
-def discovery(r: Reading, state: ConversationState, proposal: Proposal | None,
-              shop: ShopWords) -> Act | None:
+def discovery(
+    r: Reading, state: ConversationState, proposal: Proposal | None, shop: ShopWords
+) -> Act | None:
     shopping = state.shopping
     parsed = r.constraints
     shown = shopping.candidates[:SHOWN]
     previous = shopping.constraints
     # "other makers?" refines the list; "makers" is no request for Coffee Makers
-    same_topic = not parsed.category or parsed.category == previous.category or bool(
-        r.refine and parsed.category_by_head)
-    if shown and same_topic and (r.refine or r.instead or (
-            r.has_constraints and not parsed.category)):
+    same_topic = (
+        not parsed.category
+        or parsed.category == previous.category
+        or bool(r.refine and parsed.category_by_head)
+    )
+    if (
+        shown
+        and same_topic
+        and (r.refine or r.instead or (r.has_constraints and not parsed.category))
+    ):
         if parsed.category_by_head:
             r = replace(r, constraints=replace(parsed, category=None, category_by_head=False))
         return _refined(r, state, shown)
     model = model_constraints(proposal, shop)
-    hint = proposal.arguments.get("attribute") if proposal and proposal.is_tool(
-        ask_clarifying_question) else None
+    hint = (
+        proposal.arguments.get("attribute")
+        if proposal and proposal.is_tool(ask_clarifying_question)
+        else None
+    )
     names = bool(parsed.category or parsed.brands or parsed.exclude_brands)
     if len(shop.departments.get(parsed.category or "", ())) > 1 and not (
-            parsed.brands or parsed.attributes or parsed.price_max or parsed.price_min
-            or parsed.min_rating):
+        parsed.brands
+        or parsed.attributes
+        or parsed.price_max
+        or parsed.price_min
+        or parsed.min_rating
+    ):
         return AskCategory(r.fixed, department=parsed.category)  # "office": which of these?
-    if names or (parsed.attributes and not r.unknown_things) or (r.has_constraints and (
-            previous.category and not r.unknown_things)):
+    if (
+        names
+        or (parsed.attributes and not r.unknown_things)
+        or (r.has_constraints and (previous.category and not r.unknown_things))
+    ):
         constraints = merge_constraints(previous, model, parsed)
-        return Search(constraints, _words(r, proposal), r.wishes, may_ask=_bare(r, state,
-                                                                                constraints),
-                      attribute=hint, unknown_brands=r.unknown_brands)
+        return Search(
+            constraints,
+            _words(r, proposal),
+            r.wishes,
+            may_ask=_bare(r, state, constraints),
+            attribute=hint,
+            unknown_brands=r.unknown_brands,
+        )
     if r.unknown_brands:
         return NotCarried(r.unknown_brands[0], brand=True)
     if r.unknown_things and (r.product_request or r.vague):
         return NotCarried(r.unknown_things[0])
     if model is not None and (model.category or model.brands):
         constraints = merge_constraints(previous, model, parsed)
-        return Search(constraints, _words(r, proposal), r.wishes,
-                      may_ask=_bare(r, state, constraints), attribute=hint)
+        return Search(
+            constraints,
+            _words(r, proposal),
+            r.wishes,
+            may_ask=_bare(r, state, constraints),
+            attribute=hint,
+        )
     if r.vague or (r.product_request and not r.catalog_words):
         if shown and not r.help_choose and not set(words_of(r.fixed)) & FOR_WHOM:
             return None  # "something more luxurious?" is about the list: not a new search
@@ -111,8 +144,14 @@ def _bare(r: Reading, state: ConversationState, c: Constraints) -> bool:
     """A request that names little more than a category: worth one question first."""
     if r.stop_questions or state.shopping.stop_asking:
         return False
-    said = bool(c.brands or c.exclude_brands or c.attributes or c.price_max is not None
-                or c.price_min is not None or c.min_rating is not None)
+    said = bool(
+        c.brands
+        or c.exclude_brands
+        or c.attributes
+        or c.price_max is not None
+        or c.price_min is not None
+        or c.min_rating is not None
+    )
     return r.help_choose or not said
 
 
@@ -145,14 +184,24 @@ def _refined(r: Reading, state: ConversationState, shown: list[Shown]) -> Search
         said.add("min_rating")
     elif r.refine == "other_brand":
         excluded = _that_brand(state, shown)
-        c = c.model_copy(update={
-            "brands": [b for b in c.brands if b not in excluded],
-            "exclude_brands": list(dict.fromkeys([*c.exclude_brands, *excluded]))})
+        c = c.model_copy(
+            update={
+                "brands": [b for b in c.brands if b not in excluded],
+                "exclude_brands": list(dict.fromkeys([*c.exclude_brands, *excluded])),
+            }
+        )
         said.add("exclude_brands")
     c = c.model_copy(update={"said": sorted(said)})
     wishes = tuple(dict.fromkeys([*shopping.unchecked, *r.wishes]))
-    return Search(c, shopping.query or r.fixed, wishes, may_ask=False, refined=r.refine,
-                  baseline=baseline, excluded=excluded)
+    return Search(
+        c,
+        shopping.query or r.fixed,
+        wishes,
+        may_ask=False,
+        refined=r.refine,
+        baseline=baseline,
+        excluded=excluded,
+    )
 
 
 def _that_brand(state: ConversationState, shown: list[Shown]) -> tuple[str, ...]:

@@ -39,20 +39,30 @@ _TOOL_INTENTS: tuple[tuple[Tool, ServiceIntent], ...] = (
     (read.get_user_details, "account"),
 )
 # Words without which a model's service proposal opens nothing.
-_SERVICE_CUE = re.compile(r"\b(orders?|ordered|package|parcel|deliver\w*|ship\w*|track\w*|"
-                          r"arriv\w*|account|profile|refund\w*|return\w*|exchang\w*|"
-                          r"cancel\w*|address|payment|pay|paid|card|bought|purchas\w*|"
-                          r"charged?|receipt|sign(?:ed)?\s+in|log(?:ged)?\s+in|email|zip)\b",
-                          re.I)
-_MISTAKE = re.compile(r"\b(mistake|mistaken|by accident|accidental\w*|wrong (item|order)|"
-                      r"didn'?t mean|ordered (it )?twice|duplicate)\b", re.I)
-_NOT_NEEDED = re.compile(r"\b(no longer need|don'?t need|do not need|not needed|changed my mind|"
-                         r"don'?t want|do not want|no longer want|found (it )?(cheaper|elsewhere)"
-                         r"|not necessary)\b", re.I)
+_SERVICE_CUE = re.compile(
+    r"\b(orders?|ordered|package|parcel|deliver\w*|ship\w*|track\w*|"
+    r"arriv\w*|account|profile|refund\w*|return\w*|exchang\w*|"
+    r"cancel\w*|address|payment|pay|paid|card|bought|purchas\w*|"
+    r"charged?|receipt|sign(?:ed)?\s+in|log(?:ged)?\s+in|email|zip)\b",
+    re.I,
+)
+_MISTAKE = re.compile(
+    r"\b(mistake|mistaken|by accident|accidental\w*|wrong (item|order)|"
+    r"didn'?t mean|ordered (it )?twice|duplicate)\b",
+    re.I,
+)
+_NOT_NEEDED = re.compile(
+    r"\b(no longer need|don'?t need|do not need|not needed|changed my mind|"
+    r"don'?t want|do not want|no longer want|found (it )?(cheaper|elsewhere)"
+    r"|not necessary)\b",
+    re.I,
+)
 _ADDRESS = re.compile(
     r"(?P<address1>\d+[\w .'-]*?)\s*,\s*(?:(?P<address2>(?:apt|apartment|suite|unit|#)[\w .#-]*?)"
     r"\s*,\s*)?(?P<city>[A-Za-z .'-]+?)\s*,\s*(?P<state>[A-Za-z]{2})\s*,?\s*(?P<zip>\d{5})"
-    r"(?:\s*,\s*(?P<country>[A-Za-z .]+))?\s*\.?\s*$", re.I)
+    r"(?:\s*,\s*(?P<country>[A-Za-z .]+))?\s*\.?\s*$",
+    re.I,
+)
 
 
 def intent_of(proposal: Proposal | None) -> ServiceIntent | None:
@@ -79,24 +89,32 @@ def address_in(text: str, proposal: Proposal | None) -> dict[str, str] | None:
         found["country"] = found["country"] or "USA"
         found["state"] = found["state"].upper()
         return found
-    if proposal is None or proposal.tool not in (write.modify_pending_order_address,
-                                                 write.modify_user_address):
+    if proposal is None or proposal.tool not in (
+        write.modify_pending_order_address,
+        write.modify_user_address,
+    ):
         return None
-    args = {k: str(proposal.arguments.get(k) or "") for k in
-            ("address1", "address2", "city", "state", "country", "zip")}
+    args = {
+        k: str(proposal.arguments.get(k) or "")
+        for k in ("address1", "address2", "city", "state", "country", "zip")
+    }
     said = text.casefold()
     if all(args[k] and args[k].casefold() in said for k in ("address1", "city", "zip")):
         return args
     return None
 
 
-def service(r: Reading, state: ConversationState, proposal: Proposal | None,
-            shop: ShopWords) -> Act | None:
+def service(
+    r: Reading, state: ConversationState, proposal: Proposal | None, shop: ShopWords
+) -> Act | None:
     """The service step this message asks for, or None when it is not about orders."""
     request = state.request
     intent = r.service
-    if intent is None and not (r.names_products or r.help or r.product_request) and \
-            _SERVICE_CUE.search(r.text):
+    if (
+        intent is None
+        and not (r.names_products or r.help or r.product_request)
+        and _SERVICE_CUE.search(r.text)
+    ):
         intent = intent_of(proposal)
     if intent is None and request is None:
         if r.email or r.name_zip:
@@ -124,13 +142,18 @@ def continues(r: Reading, state: ConversationState) -> bool:
         return False
     if r.email or r.name_zip or r.order_ids or r.service:
         return True
-    if state.question is not None and state.question.kind in _FLOW_QUESTIONS and not (
-            r.asks_person or r.help or (r.product_request and r.names_products)):
+    if (
+        state.question is not None
+        and state.question.kind in _FLOW_QUESTIONS
+        and not (r.asks_person or r.help or (r.product_request and r.names_products))
+    ):
         return True
     if state.request.intent == "cancel" and reason_in(r.text):
         return True
-    return state.request.intent in ("modify_address", "user_address") and \
-        _ADDRESS.search(r.text) is not None
+    return (
+        state.request.intent in ("modify_address", "user_address")
+        and _ADDRESS.search(r.text) is not None
+    )
 
 
 def with_choice(choice: Choice, state: ConversationState) -> Serve | None:
@@ -153,20 +176,27 @@ def with_choice(choice: Choice, state: ConversationState) -> Serve | None:
     return Serve(request)
 
 
-def _filled(request: ServiceRequest, r: Reading, state: ConversationState,
-            proposal: Proposal | None, shop: ShopWords) -> ServiceRequest:
+def _filled(
+    request: ServiceRequest,
+    r: Reading,
+    state: ConversationState,
+    proposal: Proposal | None,
+    shop: ShopWords,
+) -> ServiceRequest:
     request.words = f"{request.words}\n{r.text}".strip()
     if r.order_ids:
         request.order_id = r.order_ids[0]
     elif proposal is not None and (proposed := proposal.arguments.get("order_id")):
-        listed = [c.value for c in state.question.choices if c.kind == "order"] \
-            if state.question else []
+        listed = (
+            [c.value for c in state.question.choices if c.kind == "order"] if state.question else []
+        )
         order_id = shop.order_ids.normalise(str(proposed))
         if order_id and order_id in (*listed, request.order_id):
             request.order_id = order_id
     if request.intent == "cancel" and (reason := reason_in(r.text)):
         request.reason = reason
     if request.intent in ("modify_address", "user_address") and (
-            address := address_in(r.text, proposal)):
+        address := address_in(r.text, proposal)
+    ):
         request.address = address
     return request

@@ -40,9 +40,14 @@ _REQUEST = re.compile(
     r"\b(need|want|wanna|looking\s+for|look(?:ing)?\s+(?:at|into)|find|buy|get|recommend|"
     r"suggest|show\s+me|shopping\s+for|searching\s+for|search\s+for|help\s+me\s+(?:choose|pick|"
     r"find|decide|select)|do\s+you\s+(?:have|sell|carry|stock)|got\s+any|any\s+good|i'?d\s+like|"
-    r"in\s+the\s+market\s+for|gift|present|ideas?\s+for|options\s+for|something\s+for)\b", re.I)
-_HELP_CHOOSE = re.compile(r"\bhelp\s+me\s+(?:choose|pick|decide|select)\b|"
-                          r"\bwhich\s+\w+\s+should\s+i\b|\bnot\s+sure\s+which\b", re.I)
+    r"in\s+the\s+market\s+for|gift|present|ideas?\s+for|options\s+for|something\s+for)\b",
+    re.I,
+)
+_HELP_CHOOSE = re.compile(
+    r"\bhelp\s+me\s+(?:choose|pick|decide|select)\b|"
+    r"\bwhich\s+\w+\s+should\s+i\b|\bnot\s+sure\s+which\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -90,31 +95,52 @@ class Reading:
     @property
     def has_constraints(self) -> bool:
         c = self.constraints
-        return self.names_products or bool(c.cleared) or any(
-            v is not None for v in (c.price_min, c.price_max, c.min_rating, c.in_stock))
+        return (
+            self.names_products
+            or bool(c.cleared)
+            or any(v is not None for v in (c.price_min, c.price_max, c.min_rating, c.in_stock))
+        )
 
 
-def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
-         shown: int = 0, context_category: str | None = None,
-         language_before: str = "en") -> Reading:
+def read(
+    text: str,
+    shop: ShopWords,
+    *,
+    question: OpenQuestion | None = None,
+    shown: int = 0,
+    context_category: str | None = None,
+    language_before: str = "en",
+) -> Reading:
     """Read ``text`` against the shop; ``question`` is the question on screen, ``shown`` how
     many products are on screen, ``context_category`` the category being discussed."""
     fixed = shop.speller.fix(text)
     spots = words.positions(fixed, shown)
-    parsed = parse_constraints(words.without_positions(fixed) if spots else fixed, shop.vocab,
-                               context_category)
+    parsed = parse_constraints(
+        words.without_positions(fixed) if spots else fixed, shop.vocab, context_category
+    )
     order_ids = shop.order_ids.find(text)
     wishes = unchecked(fixed, shop, parsed, context_category)
     things, catalog = content_words(fixed, shop, parsed)
     lower = {w for w in words_of(fixed)}
-    vague = bool(lower & (VAGUE | RECIPIENTS | OCCASIONS | ROOMS)) or \
-        _HELP_CHOOSE.search(fixed) is not None
+    vague = (
+        bool(lower & (VAGUE | RECIPIENTS | OCCASIONS | ROOMS))
+        or _HELP_CHOOSE.search(fixed) is not None
+    )
     names = bool(parsed.category or parsed.brands or parsed.attributes)
     # "ok, the cheaper one" picks a product; it answers no yes-or-no question
     intent = service.intent(fixed, bool(order_ids))
-    other = bool(words.pick(fixed) or words.refinement(fixed) or names or order_ids or spots
-                 or words.COMPARE.search(fixed) or intent or parsed.price_max
-                 or parsed.price_min or parsed.min_rating)
+    other = bool(
+        words.pick(fixed)
+        or words.refinement(fixed)
+        or names
+        or order_ids
+        or spots
+        or words.COMPARE.search(fixed)
+        or intent
+        or parsed.price_max
+        or parsed.price_min
+        or parsed.min_rating
+    )
     return Reading(
         text=text,
         fixed=fixed,
@@ -149,7 +175,8 @@ def read(text: str, shop: ShopWords, *, question: OpenQuestion | None = None,
         scope=service.scope(fixed),
         # "what's the warranty on electronics?" asks about the rules; "do you have headphones
         # with free shipping?" asks for headphones
-        help=service.help_question(fixed) and not order_ids and not (
-            names and _REQUEST.search(fixed)),
+        help=service.help_question(fixed)
+        and not order_ids
+        and not (names and _REQUEST.search(fixed)),
         choice=choice_in(text, question),
     )

@@ -27,10 +27,39 @@ _NAME_ZIPS = (
     re.compile(rf"(?:\bname\s+is|\bI\s*am|\bI'm|\bthis\s+is)\s+{_NAME}{_TAIL}", re.IGNORECASE),
     re.compile(rf"^\s*{_NAME}{_TAIL}", re.IGNORECASE),
 )
-_NOT_NAMES = frozenset({"looking", "trying", "here", "not", "sure", "a", "the", "calling",
-                        "writing", "interested", "wondering", "also", "just", "still", "my",
-                        "name", "is", "and", "zip", "code", "hi", "hello", "hey", "please",
-                        "order", "i", "im", "want", "need"})
+_NOT_NAMES = frozenset(
+    {
+        "looking",
+        "trying",
+        "here",
+        "not",
+        "sure",
+        "a",
+        "the",
+        "calling",
+        "writing",
+        "interested",
+        "wondering",
+        "also",
+        "just",
+        "still",
+        "my",
+        "name",
+        "is",
+        "and",
+        "zip",
+        "code",
+        "hi",
+        "hello",
+        "hey",
+        "please",
+        "order",
+        "i",
+        "im",
+        "want",
+        "need",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -82,15 +111,15 @@ class OrderIdFormat:
 
     def pattern(self) -> re.Pattern[str]:
         letters = re.escape(self._letters)
-        body = rf"#?\s?{letters}\s?(\d{{{self.digits}}})" if letters else \
-            rf"#\s?(\d{{{self.digits}}})"
+        body = (
+            rf"#?\s?{letters}\s?(\d{{{self.digits}}})" if letters else rf"#\s?(\d{{{self.digits}}})"
+        )
         bare = rf"\border\s+(?:number\s+|no\.?\s+|#\s?)?(\d{{{self.digits}}})"
         return re.compile(rf"(?<![\w#]){body}(?!\d)|{bare}(?!\d)", re.IGNORECASE)
 
     def find(self, text: str) -> tuple[str, ...]:
         """The order numbers ``text`` contains, in the shop's spelling, first seen first."""
-        found = [self.prefix + (m.group(1) or m.group(2))
-                 for m in self.pattern().finditer(text)]
+        found = [self.prefix + (m.group(1) or m.group(2)) for m in self.pattern().finditer(text)]
         return tuple(dict.fromkeys(found))
 
     def normalise(self, value: str) -> str | None:

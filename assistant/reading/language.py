@@ -12,11 +12,17 @@ from __future__ import annotations
 import re
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SPANISH = re.compile(r"[ñ¿¡]|\b(?:quiero|necesito|busco|hola|gracias|por favor|menos de|"
-                      r"dólares|pedido|dónde|cuánto|zapatos|para|una?|el|los|las|del|con|que|"
-                      r"mi|es|está)\b", re.IGNORECASE)
-_ENGLISH = re.compile(r"\b(?:the|a|an|i|my|for|with|and|is|are|want|need|looking|please|"
-                      r"order|what|where|how|do|you)\b", re.IGNORECASE)
+_SPANISH = re.compile(
+    r"[ñ¿¡]|\b(?:quiero|necesito|busco|hola|gracias|por favor|menos de|"
+    r"dólares|pedido|dónde|cuánto|zapatos|para|una?|el|los|las|del|con|que|"
+    r"mi|es|está)\b",
+    re.IGNORECASE,
+)
+_ENGLISH = re.compile(
+    r"\b(?:the|a|an|i|my|for|with|and|is|are|want|need|looking|please|"
+    r"order|what|where|how|do|you)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 

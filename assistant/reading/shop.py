@@ -39,7 +39,8 @@ _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]", re.I)
 MIN_CORRECTED = 4  # shorter words are left alone: too many near neighbours
 CLOSE = 0.85  # difflib ratio a correction needs ("dress" -> "desks" is 0.8: not corrected)
 # Words the readers' patterns use, so a typo of one is corrected towards it.
-_READER_WORDS = frozenset("""
+_READER_WORDS = frozenset(
+    """
 email mail zip code name number phone
 cheaper cheapest expensive pricier affordable rated reviewed reviews ratings compare
 comparison difference between first second third fourth fifth last order orders cancel
@@ -48,7 +49,8 @@ tracking address payment pending recent recently latest purchase purchases accou
 balance brand brands instead rather actually please thanks policy warranty delivery
 person human agent representative something recommend suggestion anything everything
 choose looking
-""".split())
+""".split()
+)
 
 
 def _pattern_words() -> set[str]:
@@ -62,8 +64,17 @@ def _pattern_words() -> set[str]:
     return {w for source in sources for w in re.findall(r"[a-z]{3,}", source)}
 
 
-LEXICON = frozenset(COMMON | VAGUE | RECIPIENTS | ROOMS | OCCASIONS | _READER_WORDS | WISH_WORDS
-                    | {w for b in FAMOUS_BRANDS for w in b.split()} | _pattern_words())
+LEXICON = frozenset(
+    COMMON
+    | VAGUE
+    | RECIPIENTS
+    | ROOMS
+    | OCCASIONS
+    | _READER_WORDS
+    | WISH_WORDS
+    | {w for b in FAMOUS_BRANDS for w in b.split()}
+    | _pattern_words()
+)
 
 
 def words_of(text: str) -> list[str]:
@@ -92,12 +103,18 @@ class Speller:
     def correct(self, word: str) -> str:
         """``word`` or the one known word close to it (see the module docstring)."""
         lower = word.lower()
-        if len(lower) < MIN_CORRECTED or not lower.isalpha() or lower in self.known \
-                or any(f in self.known for f in noun_forms(lower)):
+        if (
+            len(lower) < MIN_CORRECTED
+            or not lower.isalpha()
+            or lower in self.known
+            or any(f in self.known for f in noun_forms(lower))
+        ):
             return word
         # two letters swapped ("balck") is the commonest slip: a swap that makes one known
         # word beats difflib, which prefers "back" (a letter dropped) to "black"
-        swaps = {lower[:i] + lower[i + 1] + lower[i] + lower[i + 2:] for i in range(len(lower) - 1)}
+        swaps = {
+            lower[:i] + lower[i + 1] + lower[i] + lower[i + 2 :] for i in range(len(lower) - 1)
+        }
         swapped = sorted(w for w in swaps if w in self.known)
         if len(swapped) == 1:
             return swapped[0]
@@ -105,8 +122,11 @@ class Speller:
         close = difflib.get_close_matches(lower, pool, n=2, cutoff=CLOSE)
         if not close:
             return word
-        if len(close) == 2 and difflib.SequenceMatcher(None, lower, close[1]).ratio() == \
-                difflib.SequenceMatcher(None, lower, close[0]).ratio():
+        if (
+            len(close) == 2
+            and difflib.SequenceMatcher(None, lower, close[1]).ratio()
+            == difflib.SequenceMatcher(None, lower, close[0]).ratio()
+        ):
             return word  # two equally close words: not ours to choose
         return close[0]
 
@@ -138,15 +158,22 @@ class ShopWords:
         return cls.build(records, ids, vocab)
 
     @classmethod
-    def build(cls, records: Sequence[ProductRecord], order_ids: Iterable[str] = (),
-              vocab: CatalogVocabulary | None = None) -> ShopWords:
+    def build(
+        cls,
+        records: Sequence[ProductRecord],
+        order_ids: Iterable[str] = (),
+        vocab: CatalogVocabulary | None = None,
+    ) -> ShopWords:
         vocab = vocab or CatalogVocabulary.from_records(records)
         words: set[str] = set()
         departments: dict[str, list[str]] = defaultdict(list)
         leaves: list[str] = []
         for r in records:
-            words.update(listing_words(" ".join((r.title, r.description, r.brand, r.category,
-                                                 r.product_type))))
+            words.update(
+                listing_words(
+                    " ".join((r.title, r.description, r.brand, r.category, r.product_type))
+                )
+            )
             for key, value in r.attributes.items():
                 words.update(listing_words(f"{key.replace('_', ' ')} {value}"))
             for key, values in r.option_values().items():
@@ -157,11 +184,16 @@ class ShopWords:
             path = [s.strip() for s in r.category.split(">") if s.strip()]
             if len(path) > 1 and leaf not in departments[path[0]]:
                 departments[path[0]].append(leaf)
-        return cls(vocab, frozenset(words), {k: tuple(v) for k, v in departments.items()},
-                   tuple(leaves), OrderIdFormat.from_ids(order_ids), Speller(words | LEXICON))
+        return cls(
+            vocab,
+            frozenset(words),
+            {k: tuple(v) for k, v in departments.items()},
+            tuple(leaves),
+            OrderIdFormat.from_ids(order_ids),
+            Speller(words | LEXICON),
+        )
 
-    def values_with_word(self, word: str, leaves: frozenset[str] | None
-                         ) -> dict[str, list[str]]:
+    def values_with_word(self, word: str, leaves: frozenset[str] | None) -> dict[str, list[str]]:
         """Attribute values that contain ``word`` as one of their words ("blue" is in
         "Midnight Blue" and "Lagoon Blue"), by key, in the given categories (any when None)."""
         if self._word_values is None:

@@ -28,13 +28,16 @@ def unknown_brands(text: str, shop: ShopWords, parsed: ParsedConstraints) -> tup
     if parsed.category:
         names = [m.group(1) for m in _BY_BRAND.finditer(text)]
         for m in _NAME_RUN.finditer(text):
-            after = text[m.end():m.end() + 40].lower()
+            after = text[m.end() : m.end() + 40].lower()
             if any(after.lstrip().startswith(w) for w in _category_words(parsed.category)):
                 names.append(m.group(1))
         for name in names:
             words = words_of(name)
-            if words and not any(shop.sells_word(w) or w in LEXICON for w in words) and \
-                    name.lower() not in shop.vocab.brands:
+            if (
+                words
+                and not any(shop.sells_word(w) or w in LEXICON for w in words)
+                and name.lower() not in shop.vocab.brands
+            ):
                 found.append(name)
     return tuple(dict.fromkeys(found))
 
@@ -43,8 +46,9 @@ def _category_words(category: str) -> set[str]:
     return {f for w in words_of(category) for f in noun_forms(w)}
 
 
-def unchecked(text: str, shop: ShopWords, parsed: ParsedConstraints,
-               category: str | None) -> tuple[str, ...]:
+def unchecked(
+    text: str, shop: ShopWords, parsed: ParsedConstraints, category: str | None
+) -> tuple[str, ...]:
     """Wish phrases the catalog's vocabulary does not read as a constraint. A one-word wish
     that is a word of some values ("blue" of "Midnight Blue") becomes a constraint on those
     values (added to ``parsed``)."""
@@ -54,8 +58,11 @@ def unchecked(text: str, shop: ShopWords, parsed: ParsedConstraints,
         as_constraint = parse_constraints(phrase, shop.vocab, context)
         if as_constraint.attributes or as_constraint.category:
             continue
-        partial = shop.values_with_word(phrase, shop.vocab.leaves_for(context)) \
-            if " " not in phrase else {}
+        partial = (
+            shop.values_with_word(phrase, shop.vocab.leaves_for(context))
+            if " " not in phrase
+            else {}
+        )
         if len(partial) == 1:
             key, values = next(iter(partial.items()))
             if key not in parsed.attributes:
@@ -71,8 +78,7 @@ def unchecked(text: str, shop: ShopWords, parsed: ParsedConstraints,
     return tuple(dict.fromkeys(out))
 
 
-def _value_elsewhere(phrase: str, shop: ShopWords, category: str | None
-                     ) -> tuple[str, str] | None:
+def _value_elsewhere(phrase: str, shop: ShopWords, category: str | None) -> tuple[str, str] | None:
     """(key, value) when ``phrase`` is one whole value of a key the category's products
     have, though none of them has that value; None when ambiguous or unknown."""
     if category is None or " " in phrase:
@@ -81,15 +87,20 @@ def _value_elsewhere(phrase: str, shop: ShopWords, category: str | None
     if not leaves:
         return None
     keys = shop.keys_in(leaves)
-    found = {(shop.vocab.keys.get(norm_key(s.name), s.name), s.value)
-             for s in shop.vocab.phrases.get((phrase.lower(),), ())
-             if s.kind == "value"}
+    found = {
+        (shop.vocab.keys.get(norm_key(s.name), s.name), s.value)
+        for s in shop.vocab.phrases.get((phrase.lower(),), ())
+        if s.kind == "value"
+    }
     found = {(k, v) for k, v in found if k in keys}
     return next(iter(found)) if len(found) == 1 else None
 
 
-_OBJECT = re.compile(r"\b(?:a|an|some|any|the|buy|sell|sells|carry|stock|need|want|get|"
-                     r"for|of|new|cheap|good|nice)\s+$", re.I)
+_OBJECT = re.compile(
+    r"\b(?:a|an|some|any|the|buy|sell|sells|carry|stock|need|want|get|"
+    r"for|of|new|cheap|good|nice)\s+$",
+    re.I,
+)
 
 
 def _objects(text: str, things: list[list[str]]) -> tuple[str, ...]:
@@ -101,16 +112,18 @@ def _objects(text: str, things: list[list[str]]) -> tuple[str, ...]:
         phrase = " ".join(thing)
         at = lowered.find(phrase)
         bare = at == 0 and len(lowered.split()) <= 3  # "kayaks please"
-        before = lowered[max(0, at - 30):at]
+        before = lowered[max(0, at - 30) : at]
         # "a kayak", "a hot tub": a determiner or request verb, at most one word between
-        if at >= 0 and (_OBJECT.search(before) or _OBJECT.search(re.sub(r"\w+\s+$", "", before))
-                        or bare):
+        if at >= 0 and (
+            _OBJECT.search(before) or _OBJECT.search(re.sub(r"\w+\s+$", "", before)) or bare
+        ):
             out.append(phrase)
     return tuple(out)
 
 
-def content_words(text: str, shop: ShopWords, parsed: ParsedConstraints
-                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def content_words(
+    text: str, shop: ShopWords, parsed: ParsedConstraints
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(things the shop's listings never mention, standing where a product would; content
     words the listings do use). Adjacent unknown words form one thing ("lawn mower")."""
     brands = " ".join(famous_brands_in(text)).lower()
@@ -121,8 +134,14 @@ def content_words(text: str, shop: ShopWords, parsed: ParsedConstraints
     known: list[str] = []
     previous_unknown = False
     for word in words_of(text):
-        if word in skip or word in wish_words or len(word) < 3 or word in brands \
-                or any(f in skip for f in noun_forms(word)) or word in FAMOUS_BRANDS:
+        if (
+            word in skip
+            or word in wish_words
+            or len(word) < 3
+            or word in brands
+            or any(f in skip for f in noun_forms(word))
+            or word in FAMOUS_BRANDS
+        ):
             previous_unknown = False
             continue
         if shop.sells_word(word):

@@ -36,36 +36,159 @@ _PATTERNS = _words("""
 striped floral plaid checked polka dotted camo camouflage printed
 """)
 WISH_WORDS = _COLOURS | _MATERIALS | _PATTERNS
-_AUDIENCE = re.compile(r"\b(?:for\s+)?(men|women|kids|children|boys|girls|unisex|toddlers?|"
-                       r"babies|baby)(?:'s)?\b|\b(men's|women's|mens|womens|kid's|kids')\b",
-                       re.I)
+_AUDIENCE = re.compile(
+    r"\b(?:for\s+)?(men|women|kids|children|boys|girls|unisex|toddlers?|"
+    r"babies|baby)(?:'s)?\b|\b(men's|women's|mens|womens|kid's|kids')\b",
+    re.I,
+)
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 _N = r"(\d{1,2}|two|three|four|five|six|seven|eight)"
 _CAPACITY = re.compile(
     rf"\b(?:for|sleeps|sleeping|fits|seats)\s+(?:a\s+(?:family|group)\s+of\s+)?{_N}"
     r"(?:\s+(?:people|persons?|ppl|adults|guests|campers|of\s+us))?\b"
-    rf"|\b{_N}[\s-]?(?:person|people|ppl|man)\b", re.I)
-_WORD_LIST = re.compile(r"\b(" + "|".join(sorted(_COLOURS | _MATERIALS | _PATTERNS,
-                                                 key=len, reverse=True)) + r")\b", re.I)
+    rf"|\b{_N}[\s-]?(?:person|people|ppl|man)\b",
+    re.I,
+)
+_WORD_LIST = re.compile(
+    r"\b(" + "|".join(sorted(_COLOURS | _MATERIALS | _PATTERNS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
 
-FAMOUS_BRANDS = frozenset(b.lower() for b in (
-    "Nike", "Adidas", "Ray-Ban", "Rayban", "Oakley", "Apple", "Samsung", "Sony", "Bose", "Dell",
-    "HP", "Lenovo", "Asus", "Acer", "Microsoft", "Google", "Amazon", "Logitech", "Razer", "Puma",
-    "Reebok", "New Balance", "Under Armour", "Patagonia", "The North Face", "North Face",
-    "Columbia", "Levi's", "Levis", "Gucci", "Prada", "Zara", "H&M", "Uniqlo", "KitchenAid",
-    "Cuisinart", "Dyson", "Philips", "Braun", "Breville", "Nespresso", "Keurig", "Vitamix",
-    "Ninja", "Instant Pot", "Le Creuset", "Yeti", "Hydro Flask", "Coleman", "REI", "Osprey",
-    "Garmin", "Fitbit", "Canon", "Nikon", "GoPro", "JBL", "Beats", "Michael Kors", "Coach",
-    "Herman Miller", "Steelcase", "IKEA", "Lululemon", "Converse", "Vans", "Crocs",
-    "Timberland", "Merrell", "Salomon", "Asics", "Brooks", "Hoka", "Saucony", "Mizuno",
-    "Skechers", "Xiaomi", "Huawei", "OnePlus", "Motorola", "Nokia", "LG", "Panasonic",
-    "Sennheiser", "Shure", "Corsair", "SteelSeries", "Alienware", "MSI", "Chanel", "Dior",
-    "Versace", "Armani", "Burberry", "Ralph Lauren", "Tommy Hilfiger", "Calvin Klein",
-    "Guess", "Fossil", "Casio", "Rolex", "Seiko", "Swatch", "Tiffany", "Pandora", "Birkenstock",
-    "Dr. Martens", "Ugg", "Hunter", "Arc'teryx", "Marmot", "Mammut", "Black Diamond", "MSR",
-    "Jetboil", "Big Agnes", "Nemo", "Therm-a-Rest", "Smeg", "Miele", "Bosch", "Tefal",
-    "Oxo", "Lodge", "Zwilling", "Wusthof", "Pyrex", "Tupperware", "Stanley", "Contigo",
-))
+FAMOUS_BRANDS = frozenset(
+    b.lower()
+    for b in (
+        "Nike",
+        "Adidas",
+        "Ray-Ban",
+        "Rayban",
+        "Oakley",
+        "Apple",
+        "Samsung",
+        "Sony",
+        "Bose",
+        "Dell",
+        "HP",
+        "Lenovo",
+        "Asus",
+        "Acer",
+        "Microsoft",
+        "Google",
+        "Amazon",
+        "Logitech",
+        "Razer",
+        "Puma",
+        "Reebok",
+        "New Balance",
+        "Under Armour",
+        "Patagonia",
+        "The North Face",
+        "North Face",
+        "Columbia",
+        "Levi's",
+        "Levis",
+        "Gucci",
+        "Prada",
+        "Zara",
+        "H&M",
+        "Uniqlo",
+        "KitchenAid",
+        "Cuisinart",
+        "Dyson",
+        "Philips",
+        "Braun",
+        "Breville",
+        "Nespresso",
+        "Keurig",
+        "Vitamix",
+        "Ninja",
+        "Instant Pot",
+        "Le Creuset",
+        "Yeti",
+        "Hydro Flask",
+        "Coleman",
+        "REI",
+        "Osprey",
+        "Garmin",
+        "Fitbit",
+        "Canon",
+        "Nikon",
+        "GoPro",
+        "JBL",
+        "Beats",
+        "Michael Kors",
+        "Coach",
+        "Herman Miller",
+        "Steelcase",
+        "IKEA",
+        "Lululemon",
+        "Converse",
+        "Vans",
+        "Crocs",
+        "Timberland",
+        "Merrell",
+        "Salomon",
+        "Asics",
+        "Brooks",
+        "Hoka",
+        "Saucony",
+        "Mizuno",
+        "Skechers",
+        "Xiaomi",
+        "Huawei",
+        "OnePlus",
+        "Motorola",
+        "Nokia",
+        "LG",
+        "Panasonic",
+        "Sennheiser",
+        "Shure",
+        "Corsair",
+        "SteelSeries",
+        "Alienware",
+        "MSI",
+        "Chanel",
+        "Dior",
+        "Versace",
+        "Armani",
+        "Burberry",
+        "Ralph Lauren",
+        "Tommy Hilfiger",
+        "Calvin Klein",
+        "Guess",
+        "Fossil",
+        "Casio",
+        "Rolex",
+        "Seiko",
+        "Swatch",
+        "Tiffany",
+        "Pandora",
+        "Birkenstock",
+        "Dr. Martens",
+        "Ugg",
+        "Hunter",
+        "Arc'teryx",
+        "Marmot",
+        "Mammut",
+        "Black Diamond",
+        "MSR",
+        "Jetboil",
+        "Big Agnes",
+        "Nemo",
+        "Therm-a-Rest",
+        "Smeg",
+        "Miele",
+        "Bosch",
+        "Tefal",
+        "Oxo",
+        "Lodge",
+        "Zwilling",
+        "Wusthof",
+        "Pyrex",
+        "Tupperware",
+        "Stanley",
+        "Contigo",
+    )
+)
 VAGUE = _words("""
 gift gifts present presents something anything stuff things thing idea ideas surprise
 recommendation recommendations suggestion suggestions options option useful nice cool
@@ -125,7 +248,8 @@ def wish_phrases(text: str) -> list[tuple[int, int, str]]:
         number = _COUNTS.get(count.lower(), count)
         # "sleeps four", "a 4-person tent" and "for 4 ppl" are one wish: "for 4 people"
         if m.group(0).lower().startswith(("for", "sleep", "fits", "seats")) and not re.search(
-                r"people|person|ppl|adults|guests|campers|of us|sleep", m.group(0), re.I):
+            r"people|person|ppl|adults|guests|campers|of us|sleep", m.group(0), re.I
+        ):
             continue  # "for 2" alone is no capacity
         found.append((m.start(), m.end(), f"for {number} people"))
     for pattern in (_AUDIENCE, _WORD_LIST):
@@ -146,5 +270,5 @@ def famous_brands_in(text: str) -> list[str]:
     for brand in sorted(FAMOUS_BRANDS, key=len, reverse=True):
         m = re.search(rf"(?<![\w-]){re.escape(brand)}(?![\w-])", lowered)
         if m and not any(brand in seen.lower() for seen in out):
-            out.append(text[m.start() - 1:m.end() - 1])
+            out.append(text[m.start() - 1 : m.end() - 1])
     return out

@@ -51,8 +51,7 @@ class Composed:
     pieces: list[str]
 
 
-def respond(outcome: Outcome, lang: str, trace: list[TraceStep],
-            claims: ClaimContext) -> Composed:
+def respond(outcome: Outcome, lang: str, trace: list[TraceStep], claims: ClaimContext) -> Composed:
     kind: Kind = "answer"
     cards: list[ProductCard] = []
     question = None
@@ -74,8 +73,10 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep],
             kind, question = "question", d.question_out(outcome.question)
     elif isinstance(outcome, Compared):
         pieces = d.compared_text(outcome, lang)
-        cards = [ProductCard(product_id=p.product_id, item_id=p.item_id, title=p.title,
-                             price=p.price) for p in outcome.comparison.products]
+        cards = [
+            ProductCard(product_id=p.product_id, item_id=p.item_id, title=p.title, price=p.price)
+            for p in outcome.comparison.products
+        ]
     elif isinstance(outcome, Described):
         kind, pieces = "recommendations", d.described_text(outcome, lang)
         cards = [d.card(outcome.recommendation)]
@@ -87,8 +88,9 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep],
         pieces = s.account_text(outcome, lang)
     elif isinstance(outcome, ConfirmationAsked):
         kind, pieces = "confirmation", s.confirmation_text(outcome, lang)
-        confirmation = ConfirmationOut(action=outcome.request.action,
-                                       arguments=outcome.request.arguments)
+        confirmation = ConfirmationOut(
+            action=outcome.request.action, arguments=outcome.request.arguments
+        )
         question = d.question_out(outcome.question)
     elif isinstance(outcome, Done):
         pieces = [say(lang, "done", what=outcome.act), *outcome.details]
@@ -99,8 +101,11 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep],
     elif isinstance(outcome, Refused):
         pieces = [outcome.message]
     elif isinstance(outcome, IdentityNeeded):
-        pieces = [say(lang, "identify_failed", who=outcome.failed) if outcome.failed
-                  else say(lang, "identify")]
+        pieces = [
+            say(lang, "identify_failed", who=outcome.failed)
+            if outcome.failed
+            else say(lang, "identify")
+        ]
     elif isinstance(outcome, AddressNeeded):
         pieces = [say(lang, "address_needed")]
     elif isinstance(outcome, HelpAnswered):
@@ -111,8 +116,15 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep],
         assert isinstance(outcome, Chat)
         pieces = _chat(outcome, lang, claims)
     text = "\n".join(pieces)
-    reply = Reply(kind=kind, text=text, products=cards, question=question,
-                  confirmation=confirmation, citations=citations, trace=list(trace))
+    reply = Reply(
+        kind=kind,
+        text=text,
+        products=cards,
+        question=question,
+        confirmation=confirmation,
+        citations=citations,
+        trace=list(trace),
+    )
     return Composed(reply, pieces)
 
 

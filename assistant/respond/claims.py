@@ -32,27 +32,48 @@ _WORD = re.compile(r"[a-z0-9$€£¥']+")
 _PROMISE = re.compile(
     r"\b(i\s*(?:will|'ll|shall|am\s+going\s+to|'m\s+going\s+to)|let\s+me|please\s+(?:wait|hold)|"
     r"one\s+moment|give\s+me\s+a\s+(?:second|moment|minute)|i\s+am\s+(?:now\s+)?(?:looking|"
-    r"searching|checking)|i'?m\s+(?:now\s+)?(?:looking|searching|checking))\b", re.I)
+    r"searching|checking)|i'?m\s+(?:now\s+)?(?:looking|searching|checking))\b",
+    re.I,
+)
 _LINK = re.compile(r"https?://|www\.|\]\(|<a\s|!\[|\b[\w-]+\.(?:com|net|org|io|shop|co)\b", re.I)
 _CURRENCY = re.compile(r"[€£¥₹]|\b(?:euros?|pounds?|yen|gbp|eur|rupees?)\b", re.I)
-_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                 "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
-                 "sixty seventy eighty ninety hundred thousand").split()
-_MONEY_WORDS = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")(?:[\s-]+(?:and\s+)?(?:"
-                          + "|".join(_NUMBER_WORDS) + r"))*\s+(?:dollars?|bucks|cents?)\b", re.I)
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
+    "sixty seventy eighty ninety hundred thousand"
+).split()
+_MONEY_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(_NUMBER_WORDS)
+    + r")(?:[\s-]+(?:and\s+)?(?:"
+    + "|".join(_NUMBER_WORDS)
+    + r"))*\s+(?:dollars?|bucks|cents?)\b",
+    re.I,
+)
 _ACTION = re.compile(
     r"\b(?:refund|order|cancell?ation|return|exchange|address|payment|item|package)\b[^.!?]{0,40}"
     r"\b(?:has|have|was|were|is|are|been)\s+(?:now\s+|already\s+|successfully\s+)*"
     r"(?:issued|processed|cancell?ed|refunded|shipped|updated|changed|completed|approved|"
     r"submitted|placed|sent|initiated|confirmed)\b"
     r"|\bi(?:'ve|\s+have)\s+(?:already\s+|now\s+|just\s+)?(?:cancell?ed|refunded|issued|"
-    r"processed|updated|changed|returned|exchanged|placed|submitted)\b", re.I)
-_SELLS = re.compile(r"\bwe\s+(?:do\s+)?(?:sell|carry|stock|have|offer)\b|\b(?:in|out\s+of)\s+"
-                    r"stock\b|\bavailable\s+(?:now|in)\b", re.I)
-_CODE = re.compile(r"\b(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{4,}\b|\b(?:promo|discount|"
-                   r"coupon|voucher)\s+code\b", re.I)
-_STATE = re.compile(r"\b(?:pending|processed|processing|delivered|cancell?ed|shipped|in transit|"
-                    r"return requested|exchange requested)\b", re.I)
+    r"processed|updated|changed|returned|exchanged|placed|submitted)\b",
+    re.I,
+)
+_SELLS = re.compile(
+    r"\bwe\s+(?:do\s+)?(?:sell|carry|stock|have|offer)\b|\b(?:in|out\s+of)\s+"
+    r"stock\b|\bavailable\s+(?:now|in)\b",
+    re.I,
+)
+_CODE = re.compile(
+    r"\b(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{4,}\b|\b(?:promo|discount|"
+    r"coupon|voucher)\s+code\b",
+    re.I,
+)
+_STATE = re.compile(
+    r"\b(?:pending|processed|processing|delivered|cancell?ed|shipped|in transit|"
+    r"return requested|exchange requested)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +93,7 @@ def _words(text: str) -> list[str]:
 
 
 def _runs(words: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def echoes(text: str, message: str) -> bool:
@@ -103,7 +124,7 @@ def _sells_problems(text: str, facts: GroundingFacts) -> list[str]:
     found = {w for p in facts.products for w in _words(f"{p.title} {p.brand}")}
     forms = {w.rstrip("s") for w in found} | found
     for m in _SELLS.finditer(text):
-        said = [w for w in _words(text[m.end():m.end() + 80]) if len(w) > 3][:6]
+        said = [w for w in _words(text[m.end() : m.end() + 80]) if len(w) > 3][:6]
         if said and not any(w in forms or w.rstrip("s") in forms for w in said):
             return [f"says the shop sells {' '.join(said[:3])!r}, which no search found"]
     return []

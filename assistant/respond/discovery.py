@@ -64,20 +64,36 @@ def lead(search: SearchOutcome) -> str:
 
 
 def card(rec: Recommendation) -> ProductCard:
-    return ProductCard(product_id=rec.product_id, item_id=rec.item_id, title=rec.title,
-                       price=rec.price, reasons=[r.text for r in rec.reasons])
+    return ProductCard(
+        product_id=rec.product_id,
+        item_id=rec.item_id,
+        title=rec.title,
+        price=rec.price,
+        reasons=[r.text for r in rec.reasons],
+    )
 
 
 def _rating(stars: float, count: int, lang: str) -> str:
     if count <= 0:
         return say(lang, "no_reviews")
-    return say(lang, "rating", stars=f"{stars:.1f}", count=count,
-               reviews="review" if count == 1 else "reviews")
+    return say(
+        lang,
+        "rating",
+        stars=f"{stars:.1f}",
+        count=count,
+        reviews="review" if count == 1 else "reviews",
+    )
 
 
 def line(n: int, rec: Recommendation, lang: str) -> str:
-    return say(lang, "line", n=n, title=rec.title, price=money(rec.price),
-               rating=_rating(rec.rating, rec.rating_count, lang))
+    return say(
+        lang,
+        "line",
+        n=n,
+        title=rec.title,
+        price=money(rec.price),
+        rating=_rating(rec.rating, rec.rating_count, lang),
+    )
 
 
 def found_text(o: Found, lang: str) -> list[str]:
@@ -98,8 +114,11 @@ def found_text(o: Found, lang: str) -> list[str]:
     elif o.refined == "other_brand" and o.excluded:
         pieces.append(say(lang, "refined_other_brand", brands=" and ".join(o.excluded)))
     else:
-        pieces.append(say(lang, "found_top", shown=len(s.recommendations)) if
-                      len(s.recommendations) > 1 else say(lang, "found_one"))
+        pieces.append(
+            say(lang, "found_top", shown=len(s.recommendations))
+            if len(s.recommendations) > 1
+            else say(lang, "found_one")
+        )
     pieces += [line(n, rec, lang) for n, rec in enumerate(s.recommendations, start=1)]
     return pieces
 
@@ -121,15 +140,17 @@ def asked_text(o: Asked, lang: str) -> list[str]:
         return [say(lang, "ask_again"), *(f"- {label}" for label in q.labels())]
     if o.topic == "category":
         lead_in = [lead(o.search)] if o.search is not None else []
-        return [*lead_in, say(lang, "ask_category", question=q.text)] if not lead_in \
+        return (
+            [*lead_in, say(lang, "ask_category", question=q.text)]
+            if not lead_in
             else [*lead_in, q.text]
+        )
     return [q.text]
 
 
 def nothing_text(o: NothingFits, lang: str) -> list[str]:
     described = o.search.constraints.describe()
-    pieces = [say(lang, "nothing_fits", asked=described if described != "none"
-                  else o.search.query)]
+    pieces = [say(lang, "nothing_fits", asked=described if described != "none" else o.search.query)]
     if o.question is not None:
         pieces.append(say(lang, "nothing_fits_options"))
         pieces += [f"- {label}" for label in o.question.labels()]
@@ -163,21 +184,38 @@ def compared_text(o: Compared, lang: str) -> list[str]:
         a, b = ps
         if abs(a.price - b.price) >= 0.005:
             cheap, dear = (a, b) if a.price < b.price else (b, a)
-            pieces.append(say(lang, "cheaper_by", cheap=cheap.title, dear=dear.title,
-                              diff=money(dear.price - cheap.price), low=money(cheap.price),
-                              high=money(dear.price)))
+            pieces.append(
+                say(
+                    lang,
+                    "cheaper_by",
+                    cheap=cheap.title,
+                    dear=dear.title,
+                    diff=money(dear.price - cheap.price),
+                    low=money(cheap.price),
+                    high=money(dear.price),
+                )
+            )
         else:
             pieces.append(say(lang, "same_price", price=money(a.price)))
         if abs(a.rating - b.rating) >= 0.05 and a.rating_count and b.rating_count:
             hi, lo = (a, b) if a.rating > b.rating else (b, a)
-            pieces.append(say(lang, "rated_higher", better=hi.title, stars_a=f"{hi.rating:.1f}",
-                              count_a=hi.rating_count, stars_b=f"{lo.rating:.1f}",
-                              count_b=lo.rating_count))
+            pieces.append(
+                say(
+                    lang,
+                    "rated_higher",
+                    better=hi.title,
+                    stars_a=f"{hi.rating:.1f}",
+                    count_a=hi.rating_count,
+                    stars_b=f"{lo.rating:.1f}",
+                    count_b=lo.rating_count,
+                )
+            )
         elif a.rating_count and b.rating_count:
             pieces.append(say(lang, "same_rating", stars=f"{a.rating:.1f}"))
     else:
-        pieces += [f"{p.title}: {money(p.price)}" + _rating(p.rating, p.rating_count, lang)
-                   for p in ps]
+        pieces += [
+            f"{p.title}: {money(p.price)}" + _rating(p.rating, p.rating_count, lang) for p in ps
+        ]
     pieces += _rows(c, lang)
     names = short_names([p.title for p in ps])
     for p, name in zip(ps, names, strict=True):
@@ -191,8 +229,10 @@ def short_names(titles: list[str]) -> list[str]:
     that not every title shares ("Paceline Surge X" vs "Runvale Cadence Pro")."""
     split = [t.split() for t in titles]
     shared = set.intersection(*(set(w) for w in split)) if split else set()
-    names = [" ".join([w for w in words if w not in shared][:3]) or " ".join(words[:3])
-             for words in split]
+    names = [
+        " ".join([w for w in words if w not in shared][:3]) or " ".join(words[:3])
+        for words in split
+    ]
     return names if len(set(names)) == len(names) else titles
 
 
@@ -206,16 +246,27 @@ def _rows(c: Comparison, lang: str) -> list[str]:
         if row.differs and row.shared:
             cells = "; ".join(f"{n}: {v}" for n, v in zip(names, row.cells, strict=True))
             differing.append(say(lang, "differs_row", label=label(row.label), cells=cells))
-    shared = [say(lang, "both_row", label=label(row.label).lower(), value=row.cells[0])
-              for row in single if not row.differs and row.shared and row.cells[0] != "no"]
+    shared = [
+        say(lang, "both_row", label=label(row.label).lower(), value=row.cells[0])
+        for row in single
+        if not row.differs and row.shared and row.cells[0] != "no"
+    ]
     return differing[:3] + shared[:1]
 
 
 def described_text(o: Described, lang: str) -> list[str]:
     rec = o.recommendation
     ordinal = f"The {_ORDINAL[o.position]} one, " if o.position in _ORDINAL else ""
-    pieces = [say(lang, "described", ordinal=ordinal, title=rec.title, price=money(rec.price),
-                  rating=_rating(rec.rating, rec.rating_count, lang))]
+    pieces = [
+        say(
+            lang,
+            "described",
+            ordinal=ordinal,
+            title=rec.title,
+            price=money(rec.price),
+            rating=_rating(rec.rating, rec.rating_count, lang),
+        )
+    ]
     if o.attributes:
         facts = "; ".join(f"{k}: {v}" for k, v in o.attributes)
         pieces.append(say(lang, "described_facts", facts=facts[0].upper() + facts[1:]))

@@ -27,8 +27,14 @@ def _placed(view: OrderView, lang: str, key: str) -> str:
 
 
 def order_line(view: OrderView, lang: str) -> str:
-    return say(lang, "order_line", order_id=view.order_id,
-               placed=_placed(view, lang, "placed_line"), status=view.status, items=_items(view))
+    return say(
+        lang,
+        "order_line",
+        order_id=view.order_id,
+        placed=_placed(view, lang, "placed_line"),
+        status=view.status,
+        items=_items(view),
+    )
 
 
 def orders_text(o: OrdersListed, lang: str) -> list[str]:
@@ -46,20 +52,37 @@ def orders_text(o: OrdersListed, lang: str) -> list[str]:
 
 def order_text(o: OrderShown, lang: str) -> list[str]:
     v = o.order
-    pieces = [say(lang, "order_shown", order_id=v.order_id, placed=_placed(v, lang, "placed"),
-                  status=v.status),
-              say(lang, "order_items", items=_items(v)),
-              say(lang, "order_total", total=f"${v.total:,.2f}")]
+    pieces = [
+        say(
+            lang,
+            "order_shown",
+            order_id=v.order_id,
+            placed=_placed(v, lang, "placed"),
+            status=v.status,
+        ),
+        say(lang, "order_items", items=_items(v)),
+        say(lang, "order_total", total=f"${v.total:,.2f}"),
+    ]
     if v.tracking:
         pieces.append(say(lang, "order_tracking", tracking=", ".join(v.tracking)))
     return pieces
 
 
 def account_text(o: AccountShown, lang: str) -> list[str]:
-    return [say(lang, "account", name=o.name, methods=", ".join(o.methods) or "none",
-                address=o.address or "none")]
+    return [
+        say(
+            lang,
+            "account",
+            name=o.name,
+            methods=", ".join(o.methods) or "none",
+            address=o.address or "none",
+        )
+    ]
 
 
 def confirmation_text(o: ConfirmationAsked, lang: str) -> list[str]:
-    return [say(lang, "confirm", act=o.act), *(f"- {d}" for d in o.details),
-            say(lang, "confirm_ask")]
+    return [
+        say(lang, "confirm", act=o.act),
+        *(f"- {d}" for d in o.details),
+        say(lang, "confirm_ask"),
+    ]

@@ -22,11 +22,11 @@ EN: dict[str, str] = {
     "refined_other_brand": "Leaving out {brands}:",
     "unknown_brand": "We don't carry {brands}, so these are from the brands we do have.",
     "unchecked": "I couldn't check {wishes}: this shop's listings don't record it as a detail "
-                 "I can filter on, so I used it only to rank the results.",
+    "I can filter on, so I used it only to rank the results.",
     "nothing_fits": "Nothing in the shop fits all of that ({asked}).",
     "nothing_fits_options": "These changes would find something:",
     "nothing_fits_none": "Even with one requirement relaxed nothing fits. Which of them "
-                         "matters least to you?",
+    "matters least to you?",
     "not_sold": "Sorry, we don't sell {thing}.",
     "not_sold_brand": "Sorry, we don't carry {thing}.",
     "not_sold_options": "Here is what we do carry:",
@@ -47,21 +47,21 @@ EN: dict[str, str] = {
     "cheaper_by": "The {cheap} is {diff} cheaper than the {dear} ({low} vs {high}).",
     "same_price": "Both cost {price}.",
     "rated_higher": "The {better} is rated higher: {stars_a} stars from {count_a} reviews, "
-                    "against {stars_b} from {count_b}.",
+    "against {stars_b} from {count_b}.",
     "same_rating": "Both are rated {stars} stars.",
     "differs_row": "{label}: {cells}.",
     "both_row": "Both: {label} {value}.",
     "praise_row": "Reviewers praise the {title} for its {aspects}.",
     # service
     "identify": "To help with your orders, I need to know who you are: please tell me the "
-                "email on your account, or your first name, last name and zip code.",
+    "email on your account, or your first name, last name and zip code.",
     "identify_failed": "I couldn't find an account for {who}. Please check it, or tell me your "
-                       "first name, last name and zip code instead.",
+    "first name, last name and zip code instead.",
     "orders_recent": "Your most recent orders:",
     "orders_status": "Here are your most recent orders and where they stand:",
     "orders_none": "You have no orders yet.",
     "orders_none_fit": "None of your orders is {wanted}, so there is nothing to {act}. "
-                       "Your most recent orders:",
+    "Your most recent orders:",
     "order_line": "- {order_id}{placed}: {status}. {items}",
     "order_shown": "Order {order_id}{placed} is {status}.",
     "placed": ", placed {date},",
@@ -78,21 +78,21 @@ EN: dict[str, str] = {
     "already_done": "That's already done: {what}",
     "declined": "Okay, I haven't changed anything.",
     "address_needed": "What is the new address? Please write it like this: 123 Main St, "
-                      "Apt 4, Springfield, IL, 62704, USA.",
+    "Apt 4, Springfield, IL, 62704, USA.",
     # help, handoff, talk
     "help": "From our help center, \u201c{title}\u201d: {answer}",
     "help_none": "I couldn't find that in our help center. Would you like me to connect you "
-                 "with someone from our team?",
+    "with someone from our team?",
     "handoff": "I'm passing you to a person from our team, who will pick up this "
-               "conversation shortly.",
+    "conversation shortly.",
     "greeting": "Hi! I can find products for you and say why they fit, or help with an order "
-                "or a question about our policies. What are you looking for?",
+    "or a question about our policies. What are you looking for?",
     "thanks": "You're welcome! Is there anything else I can help with?",
     "nothing_pending": "There's nothing waiting for your confirmation right now. What can I "
-                       "help you with?",
+    "help you with?",
     "unclear": "Sorry, I'm not sure what you need. I can find products (for example "
-               "\u201crunning shoes under $90\u201d), help with an order, or answer a "
-               "question about our policies.",
+    "\u201crunning shoes under $90\u201d), help with an order, or answer a "
+    "question about our policies.",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"en": EN}

@@ -54,16 +54,20 @@ def bank_path(bank: str) -> Path:
 def load_bank(bank: str, flows: Sequence[Flow]) -> Bank:
     path = bank_path(bank)
     if not path.exists():
-        raise BankError(f"phrasing bank {path} does not exist"
-                        + (f"; the {bank} bank is not written yet" if bank in BANKS else ""))
+        raise BankError(
+            f"phrasing bank {path} does not exist"
+            + (f"; the {bank} bank is not written yet" if bank in BANKS else "")
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BankError(f"{path}: not valid TOML: {exc}") from exc
     problems = check_bank(data, flows)
     if problems:
-        raise BankError(f"{path}: {len(problems)} problem(s) with the phrasing bank:\n"
-                        + "\n".join(f"  {p}" for p in problems))
+        raise BankError(
+            f"{path}: {len(problems)} problem(s) with the phrasing bank:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
     phrasings = {f.id: {k: tuple(data[f.id][k]) for k in f.keys} for f in flows}
     return Bank(bank if bank in BANKS else path.stem, path, phrasings)
 
@@ -72,15 +76,21 @@ def check_bank(data: dict[str, Any], flows: Sequence[Flow]) -> list[str]:
     """Every problem of a parsed bank, as "[flow] key: what is wrong"."""
     problems: list[str] = []
     known = {f.id for f in flows}
-    problems += [f"[{name}]: no such flow (the flows are in eval/harness/flows.py)"
-                 for name in data if name not in known]
+    problems += [
+        f"[{name}]: no such flow (the flows are in eval/harness/flows.py)"
+        for name in data
+        if name not in known
+    ]
     for flow in flows:
         table = data.get(flow.id)
         if not isinstance(table, dict):
             problems.append(f"[{flow.id}]: missing (it needs {', '.join(flow.keys)})")
             continue
-        problems += [f"[{flow.id}] {key}: no such turn; the flow's turns are "
-                     f"{', '.join(flow.keys)}" for key in table if key not in flow.keys]
+        problems += [
+            f"[{flow.id}] {key}: no such turn; the flow's turns are {', '.join(flow.keys)}"
+            for key in table
+            if key not in flow.keys
+        ]
         for key in flow.keys:
             problems += _check_turn(flow, key, table.get(key))
     return problems
@@ -105,8 +115,10 @@ def _check_turn(flow: Flow, key: str, phrasings: Any) -> list[str]:
             continue
         bad = sorted(used - set(flow.slots))
         if bad:
-            problems.append(f"{where} #{n}: placeholder(s) {', '.join(f'{{{b}}}' for b in bad)}"
-                            f" not allowed here (allowed: {allowed}): {text!r}")
+            problems.append(
+                f"{where} #{n}: placeholder(s) {', '.join(f'{{{b}}}' for b in bad)}"
+                f" not allowed here (allowed: {allowed}): {text!r}"
+            )
     return problems
 
 
@@ -118,7 +130,9 @@ def placeholders(text: str) -> set[str]:
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:
-            raise ValueError(f"bad placeholder {{{name}{'!' + conversion if conversion else ''}"
-                             f"{':' + spec if spec else ''}}}")
+            raise ValueError(
+                f"bad placeholder {{{name}{'!' + conversion if conversion else ''}"
+                f"{':' + spec if spec else ''}}}"
+            )
         found.add(name)
     return found

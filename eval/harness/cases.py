@@ -66,8 +66,16 @@ class GoldAction(BaseModel):
 
 
 ServiceKind = Literal[
-    "lookup", "cancel", "return", "exchange", "modify_items", "address", "policy",
-    "cross_user", "refuse", "handoff",
+    "lookup",
+    "cancel",
+    "return",
+    "exchange",
+    "modify_items",
+    "address",
+    "policy",
+    "cross_user",
+    "refuse",
+    "handoff",
 ]
 
 

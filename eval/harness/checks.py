@@ -42,15 +42,19 @@ _PROMISE = re.compile(
     r"\b(?:i\s+will|i'?ll|i\s+shall|i\s+am\s+going\s+to|i'?m\s+going\s+to|let\s+me|"
     r"allow\s+me\s+to)\s+(?!know\b|need\b|be\b|have\b)\w+"
     r"|\bplease\s+wait\b|\bwait\s+while\b|\bone\s+moment\b|\bgive\s+me\s+a\s+"
-    r"(?:moment|second|minute|sec)\b|\bbear\s+with\s+me\b|\bhang\s+on\b", re.IGNORECASE)
-STOPWORDS = frozenset("""
+    r"(?:moment|second|minute|sec)\b|\bbear\s+with\s+me\b|\bhang\s+on\b",
+    re.IGNORECASE,
+)
+STOPWORDS = frozenset(
+    """
 a an the and or but if then so to of in on at by for with from into about as is are was were be
 been being am do does did have has had i me my mine we our us you your yours he him his she her
 they them their it its this that these those what which who whom whose when where why how can
 could would should will shall may might must not no yes please thanks thank hi hello hey just
 some any all one ones there here very really too also than more most much many few lot lots
 want need like looking look get find show tell give got im i'm i'd i'll id ill dont don't
-""".split())
+""".split()
+)
 
 
 def words(text: str) -> list[str]:
@@ -65,10 +69,13 @@ class PromptText:
         self.runs: set[tuple[str, ...]] = set()
         for text in texts:
             w = words(text)
-            self.runs.update(tuple(w[i:i + PROMPT_RUN]) for i in range(len(w) - PROMPT_RUN + 1))
+            self.runs.update(tuple(w[i : i + PROMPT_RUN]) for i in range(len(w) - PROMPT_RUN + 1))
         names = sorted(n for n in tool_names if "_" in n)
-        self._names = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b",
-                                 re.IGNORECASE) if names else None
+        self._names = (
+            re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
+            if names
+            else None
+        )
 
     @classmethod
     def of_assistant(cls, shop_name: str = "the shop") -> PromptText:
@@ -93,8 +100,8 @@ class PromptText:
             out += [f"tool name {m.group(1)!r}" for m in self._names.finditer(text)]
         w = words(text)
         for i in range(len(w) - PROMPT_RUN + 1):
-            if tuple(w[i:i + PROMPT_RUN]) in self.runs:
-                out.append(f"prompt words {' '.join(w[i:i + PROMPT_RUN])!r}")
+            if tuple(w[i : i + PROMPT_RUN]) in self.runs:
+                out.append(f"prompt words {' '.join(w[i : i + PROMPT_RUN])!r}")
                 break
         return out
 
@@ -102,9 +109,15 @@ class PromptText:
 # --- the every-turn checks --------------------------------------------------------------
 
 
-def turn_checks(reply: Reply, message: str, said: str, facts: ShopFacts,
-                constraints: Sequence[TargetConstraint], prompt: PromptText,
-                slot_words: Iterable[str]) -> list[Failure]:
+def turn_checks(
+    reply: Reply,
+    message: str,
+    said: str,
+    facts: ShopFacts,
+    constraints: Sequence[TargetConstraint],
+    prompt: PromptText,
+    slot_words: Iterable[str],
+) -> list[Failure]:
     """Every failure of the every-turn checks; ``said`` is all the shopper typed so far."""
     out = [Failure("invented", d) for d in invented(reply, facts, said)]
     out += [Failure("violating", d) for d in violations(reply.products, facts, constraints)]
@@ -123,14 +136,21 @@ def invented(reply: Reply, facts: ShopFacts, said: str = "") -> list[str]:
     for card in reply.products:
         record = truth.records.get(card.product_id)
         if record and card.item_id and card.item_id not in {i.item_id for i in record.items}:
-            found.append(f"card {card.product_id} suggests item {card.item_id}, not one of its "
-                         "variants")
+            found.append(
+                f"card {card.product_id} suggests item {card.item_id}, not one of its variants"
+            )
     known = set(truth.records) | truth.item_ids | facts.tracking_ids
-    found += [f"id {n} in the text is not in the shop" for n in _LONG_NUMBER.findall(reply.text)
-              if n not in known]
+    found += [
+        f"id {n} in the text is not in the shop"
+        for n in _LONG_NUMBER.findall(reply.text)
+        if n not in known
+    ]
     named = said.casefold()
-    found += [f"brand {b!r} is not sold here" for b in truth.foreign_brands
-              if b not in named and re.search(rf"\b{re.escape(b)}\b", reply.text, re.I)]
+    found += [
+        f"brand {b!r} is not sold here"
+        for b in truth.foreign_brands
+        if b not in named and re.search(rf"\b{re.escape(b)}\b", reply.text, re.I)
+    ]
     return found + unknown_titles(reply.text, facts)
 
 
@@ -150,8 +170,11 @@ def unknown_titles(text: str, facts: ShopFacts) -> list[str]:
             tail = [stem(w) for w in words(m.group(1))]
             if all(w in vocabulary for w in tail):
                 continue
-            while len(name) > 2 and not _starts_a_title(name, titles) and (
-                    name[-1].isdigit() or name[-1] in facts.value_words):
+            while (
+                len(name) > 2
+                and not _starts_a_title(name, titles)
+                and (name[-1].isdigit() or name[-1] in facts.value_words)
+            ):
                 name = name[:-1]
             if not _starts_a_title(name, titles):
                 out.append(f"{brand}{m.group(1)!s} in the text is no catalog title")
@@ -162,25 +185,31 @@ def _starts_a_title(name: list[str], titles: list[list[str]]) -> bool:
     """``name`` is a title with words left out, or a title followed by more words."""
     for title in titles:
         rest = iter(title)
-        if all(w in rest for w in name) or name[:len(title)] == title:
+        if all(w in rest for w in name) or name[: len(title)] == title:
             return True
     return False
 
 
-def violations(cards: Sequence[ProductCard], facts: ShopFacts,
-               constraints: Sequence[TargetConstraint]) -> list[str]:
+def violations(
+    cards: Sequence[ProductCard], facts: ShopFacts, constraints: Sequence[TargetConstraint]
+) -> list[str]:
     out: list[str] = []
     for card in cards:
         record = facts.record(card.product_id)
         if record is None:
             continue  # an invented card, counted there
-        out += [f"{card.title!r} {why}" for why in card_violations(card, record, facts,
-                                                                   constraints)]
+        out += [
+            f"{card.title!r} {why}" for why in card_violations(card, record, facts, constraints)
+        ]
     return out
 
 
-def card_violations(card: ProductCard, record: ProductRecord, facts: ShopFacts,
-                    constraints: Sequence[TargetConstraint]) -> list[str]:
+def card_violations(
+    card: ProductCard,
+    record: ProductRecord,
+    facts: ShopFacts,
+    constraints: Sequence[TargetConstraint],
+) -> list[str]:
     out: list[str] = []
     for c in constraints:
         if c.kind == "category" and not facts.in_category(record.product_id, str(c.value)):
@@ -197,10 +226,14 @@ def card_violations(card: ProductCard, record: ProductRecord, facts: ShopFacts,
         out.append(f"has no variant that is {wanted}")
     elif card.item_id and card.item_id not in {v.item_id for v in meeting}:
         out.append(f"suggests item {card.item_id}, which is not {wanted}")
-    elif not any(abs(v.price - card.price) < 0.005 for v in meeting
-                 if not card.item_id or v.item_id == card.item_id):
-        out.append(f"shows ${card.price:,.2f}, the price of no variant that is "
-                   f"{wanted or 'on sale'}")
+    elif not any(
+        abs(v.price - card.price) < 0.005
+        for v in meeting
+        if not card.item_id or v.item_id == card.item_id
+    ):
+        out.append(
+            f"shows ${card.price:,.2f}, the price of no variant that is {wanted or 'on sale'}"
+        )
     return out
 
 
@@ -210,8 +243,7 @@ def variant_meets(record: ProductRecord, item: ItemRecord, c: TargetConstraint) 
     return has_value(record, item, c.key, str(c.value))
 
 
-def has_value(record: ProductRecord, item: ItemRecord | None, key: str | None,
-              value: str) -> bool:
+def has_value(record: ProductRecord, item: ItemRecord | None, key: str | None, value: str) -> bool:
     """Whether the product's attribute ``key`` or the item's option ``key`` has ``value``
     (any key when ``key`` is None)."""
     wanted = norm_value(value)
@@ -234,8 +266,11 @@ def echo(text: str, message: str, slot_words: Iterable[str] = ()) -> str | None:
     present = own & content
     # restating: most of the message's content words, and the reply says little else (a
     # confirmation that lists items and amounts beside "cancel order" restates nothing)
-    if (len(content) >= ECHO_MIN_WORDS and len(present) >= ECHO_SHARE * len(content)
-            and len(present) >= len(own) / 2):
+    if (
+        len(content) >= ECHO_MIN_WORDS
+        and len(present) >= ECHO_SHARE * len(content)
+        and len(present) >= len(own) / 2
+    ):
         return f"repeats {len(present)} of the message's {len(content)} content words"
     return None
 

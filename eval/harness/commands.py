@@ -37,20 +37,30 @@ HELP = {
 }
 
 # Module-level option types: the annotations are evaluated in this module's namespace.
-OutOpt = Annotated[Path | None, typer.Option(
-    help="Run folder (default <data_dir>/eval-runs/<timestamp>-<suite>).")]
-TrialsOpt = Annotated[int | None, typer.Option(
-    min=1, max=8, help="Trials per case (default: the suite's size, above).")]
-CasesOpt = Annotated[int | None, typer.Option(
-    min=1, help="Cases per part (default: the suite's size, above).")]
+OutOpt = Annotated[
+    Path | None, typer.Option(help="Run folder (default <data_dir>/eval-runs/<timestamp>-<suite>).")
+]
+TrialsOpt = Annotated[
+    int | None,
+    typer.Option(min=1, max=8, help="Trials per case (default: the suite's size, above)."),
+]
+CasesOpt = Annotated[
+    int | None, typer.Option(min=1, help="Cases per part (default: the suite's size, above).")
+]
 TurnsOpt = Annotated[int, typer.Option(min=1, help="Most messages per conversation.")]
 SeedOpt = Annotated[int, typer.Option(help="Seed of the generated cases.")]
-ScriptedOpt = Annotated[bool, typer.Option(
-    "--scripted", help="Use the deterministic scripted policy model (CI), not the LLM.")]
-Tau2Opt = Annotated[Path | None, typer.Option(
-    help="tau2-bench retail folder (default ../shared/data/tau2-retail).")]
-NoGatesOpt = Annotated[bool, typer.Option(
-    "--no-gates", help="Report the gates without failing the command.")]
+ScriptedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--scripted", help="Use the deterministic scripted policy model (CI), not the LLM."
+    ),
+]
+Tau2Opt = Annotated[
+    Path | None, typer.Option(help="tau2-bench retail folder (default ../shared/data/tau2-retail).")
+]
+NoGatesOpt = Annotated[
+    bool, typer.Option("--no-gates", help="Report the gates without failing the command.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -65,8 +75,13 @@ def register(app: typer.Typer) -> None:
 
 def _git_revision() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=5, cwd=Path(__file__).parent)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+        )
         return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
@@ -88,8 +103,15 @@ def _suite_command(suite: str) -> Callable[..., None]:
         no_gates: NoGatesOpt = False,
     ) -> None:
         with errors():
-            code = run_command(ctx, suite, as_json, out, SuiteOptions(cases, trials, max_turns,
-                                                                      seed), scripted, tau2)
+            code = run_command(
+                ctx,
+                suite,
+                as_json,
+                out,
+                SuiteOptions(cases, trials, max_turns, seed),
+                scripted,
+                tau2,
+            )
         if code and not no_gates:
             raise typer.Exit(code)
 
@@ -97,17 +119,31 @@ def _suite_command(suite: str) -> Callable[..., None]:
     return command
 
 
-def run_command(ctx: typer.Context, suite: str, as_json: bool, out: Path | None,
-                options: SuiteOptions, scripted: bool, tau2: Path | None) -> int:
+def run_command(
+    ctx: typer.Context,
+    suite: str,
+    as_json: bool,
+    out: Path | None,
+    options: SuiteOptions,
+    scripted: bool,
+    tau2: Path | None,
+) -> int:
     """Run ``suite``; 2 when a gate failed, else 0."""
     runtime = Runtime(settings_of(ctx))
     folder = out or RunWriter.default_folder(runtime.settings.data_dir / "eval-runs", suite)
     llm = chat_model(runtime, scripted)
     meta: dict[str, Any] = {
-        "suite": suite, "model": llm.model, "scripted": scripted,
-        "llm_base_url": runtime.settings.llm_base_url, "git": _git_revision(),
-        "options": {"cases": options.cases, "trials": options.trials,
-                    "max_turns": options.max_turns, "seed": options.seed},
+        "suite": suite,
+        "model": llm.model,
+        "scripted": scripted,
+        "llm_base_url": runtime.settings.llm_base_url,
+        "git": _git_revision(),
+        "options": {
+            "cases": options.cases,
+            "trials": options.trials,
+            "max_turns": options.max_turns,
+            "seed": options.seed,
+        },
         "data_dir": str(runtime.settings.data_dir),
     }
     writer = RunWriter(folder, meta)
@@ -131,21 +167,27 @@ def run_command(ctx: typer.Context, suite: str, as_json: bool, out: Path | None,
 def _print_summary(summary: dict[str, Any], gates: list[GateResult]) -> None:
     d, s = summary.get("dialogue"), summary.get("service")
     if d:
-        err.print(f"dialogue: {d['tasks']} tasks x {d['trials']} trials, success "
-                  f"{_f(d['success_rate'])}, pass^k {d['pass_hat_k']}, invented "
-                  f"{d['invented_products']}, redundant questions {d['redundant_questions']}, "
-                  f"violations shown {d['violations_shown']}")
+        err.print(
+            f"dialogue: {d['tasks']} tasks x {d['trials']} trials, success "
+            f"{_f(d['success_rate'])}, pass^k {d['pass_hat_k']}, invented "
+            f"{d['invented_products']}, redundant questions {d['redundant_questions']}, "
+            f"violations shown {d['violations_shown']}"
+        )
     if s:
-        err.print(f"service: {s['scenarios']} scenarios, success {_f(s['success_rate'])}, DB "
-                  f"match {_f(s['db_state_match'])}, facts {_f(s['required_facts_rate'])}, "
-                  f"unconfirmed writes {s['unconfirmed_writes']}, cross-user "
-                  f"{s['cross_user_access']}, handoff {_f(s['handoff_correct'])}"
-                  + (f"; skipped {s['skipped_shops']}" if s.get("skipped_shops") else ""))
+        err.print(
+            f"service: {s['scenarios']} scenarios, success {_f(s['success_rate'])}, DB "
+            f"match {_f(s['db_state_match'])}, facts {_f(s['required_facts_rate'])}, "
+            f"unconfirmed writes {s['unconfirmed_writes']}, cross-user "
+            f"{s['cross_user_access']}, handoff {_f(s['handoff_correct'])}"
+            + (f"; skipped {s['skipped_shops']}" if s.get("skipped_shops") else "")
+        )
     lat = summary.get("latency_all_turns", {})
     if lat.get("turns"):
         t, f = lat["turn_seconds"], lat["first_text_seconds"]
-        err.print(f"latency: {lat['turns']} turns, p50 {_f(t['p50'])} s, p95 {_f(t['p95'])} s; "
-                  f"first text p50 {_f(f['p50'])} s")
+        err.print(
+            f"latency: {lat['turns']} turns, p50 {_f(t['p50'])} s, p95 {_f(t['p95'])} s; "
+            f"first text p50 {_f(f['p50'])} s"
+        )
     for extra in ("retrieval", "ranker"):
         if extra in summary:
             err.print(f"{extra}: {summary[extra]}", highlight=False)
@@ -162,22 +204,29 @@ def compare(
     ctx: typer.Context,
     run_a: Annotated[Path, typer.Argument(help="The baseline run folder.")],
     run_b: Annotated[Path, typer.Argument(help="The run folder to compare with it.")],
-    out: Annotated[Path | None, typer.Option(
-        help="Where to write the comparison (default <data_dir>/eval-runs/compare-A-vs-B).")
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write the comparison (default <data_dir>/eval-runs/compare-A-vs-B)."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Per-metric differences of paired cases with bootstrap 95% CIs, and which are real."""
     with errors():
         result = compare_runs(run_a, run_b)
-        folder = out or (settings_of(ctx).data_dir / "eval-runs"
-                         / f"compare-{run_a.name}-vs-{run_b.name}")
+        folder = out or (
+            settings_of(ctx).data_dir / "eval-runs" / f"compare-{run_a.name}-vs-{run_b.name}"
+        )
         _, page = write_comparison(result, folder)
         if as_json:
             emit_json({**result, "report": str(page)})
             return
         for r in result["metrics"]:
             verdict = ("improvement" if r["better"] else "regression") if r["real"] else "noise"
-            err.print(f"{r['suite']:9s} {r['metric']:20s} n={r['n']:3d} B-A {r['delta']:+.3f} "
-                      f"[{r['low']:+.3f}, {r['high']:+.3f}] {verdict}", highlight=False)
+            err.print(
+                f"{r['suite']:9s} {r['metric']:20s} n={r['n']:3d} B-A {r['delta']:+.3f} "
+                f"[{r['low']:+.3f}, {r['high']:+.3f}] {verdict}",
+                highlight=False,
+            )
         err.print(f"report: {page}")

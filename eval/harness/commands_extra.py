@@ -19,8 +19,9 @@ def extras_for(runtime: Runtime, suite: str) -> dict[str, Extra]:
         return {}
 
     def retrieval() -> dict[str, Any]:
-        return evaluate_retrieval(runtime.store, runtime.product_searcher(), "test",
-                                  progress=True).to_dict()
+        return evaluate_retrieval(
+            runtime.store, runtime.product_searcher(), "test", progress=True
+        ).to_dict()
 
     return {"retrieval": retrieval, "ranker": lambda: _ranker(runtime)}
 
@@ -36,5 +37,6 @@ def _ranker(runtime: Runtime) -> dict[str, Any]:
     if not status.usable:
         return {"skipped": status.reason}
     source = getattr(runtime, "candidate_source", None)
-    return evaluate_ranker(runtime.store, directory, source=source() if source else None,
-                           progress=True).to_dict()
+    return evaluate_ranker(
+        runtime.store, directory, source=source() if source else None, progress=True
+    ).to_dict()

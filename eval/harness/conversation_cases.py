@@ -42,8 +42,13 @@ class Skipped:
     reason: str
 
 
-def make_cases(flows: Sequence[Flow], shops: Mapping[str, ShopFacts | str], bank: Bank,
-               per_flow: int, seed: int) -> tuple[list[ConversationCase], list[Skipped]]:
+def make_cases(
+    flows: Sequence[Flow],
+    shops: Mapping[str, ShopFacts | str],
+    bank: Bank,
+    per_flow: int,
+    seed: int,
+) -> tuple[list[ConversationCase], list[Skipped]]:
     cases: list[ConversationCase] = []
     skipped: list[Skipped] = []
     for flow in flows:
@@ -54,8 +59,12 @@ def make_cases(flows: Sequence[Flow], shops: Mapping[str, ShopFacts | str], bank
                 skipped.append(Skipped(flow.id, name, facts))
                 continue
             order = _orders(flow, bank, facts, seed)
-            probe = fill(flow, facts, random.Random(f"{seed}|probe|{flow.id}|{name}"),
-                         bank.get(flow.id, "t1")[order["t1"][0]] if order.get("t1") else "")
+            probe = fill(
+                flow,
+                facts,
+                random.Random(f"{seed}|probe|{flow.id}|{name}"),
+                bank.get(flow.id, "t1")[order["t1"][0]] if order.get("t1") else "",
+            )
             if not all(order.values()):
                 skipped.append(Skipped(flow.id, name, "no phrasing of the bank fits this shop"))
             elif isinstance(probe, str):
@@ -79,15 +88,24 @@ def _orders(flow: Flow, bank: Bank, facts: ShopFacts, seed: int) -> dict[str, li
     out = {}
     for key in flow.keys:
         phrasings = bank.get(flow.id, key)
-        usable = [i for i, text in enumerate(phrasings)
-                  if key != "t1" or phrasing_fits(flow, facts, text)]
+        usable = [
+            i for i, text in enumerate(phrasings) if key != "t1" or phrasing_fits(flow, facts, text)
+        ]
         random.Random(f"{seed}|{flow.id}|{key}").shuffle(usable)
         out[key] = usable
     return out
 
 
-def _case(flow: Flow, shop: str, facts: ShopFacts, bank: Bank, order: dict[str, list[int]],
-          number: int, within_shop: int, seed: int) -> ConversationCase | str:
+def _case(
+    flow: Flow,
+    shop: str,
+    facts: ShopFacts,
+    bank: Bank,
+    order: dict[str, list[int]],
+    number: int,
+    within_shop: int,
+    seed: int,
+) -> ConversationCase | str:
     picked = {key: order[key][within_shop % len(order[key])] for key in flow.keys}
     first = bank.get(flow.id, "t1")[picked["t1"]] if "t1" in picked else ""
     slots = fill(flow, facts, random.Random(f"{seed}|{flow.id}|{shop}|{number}"), first)
@@ -102,6 +120,11 @@ def _case(flow: Flow, shop: str, facts: ShopFacts, bank: Bank, order: dict[str, 
         except KeyError as exc:
             return f"the slots of {flow.id} have no value for {exc} ({text!r})"
     return ConversationCase(
-        case_id=f"{flow.id}-{shop}-{number + 1:02d}", flow=flow.id, shop=shop,
-        user_id=slots.user_id if flow.signed_in else None, slots=slots, messages=messages,
-        phrasings=picked)
+        case_id=f"{flow.id}-{shop}-{number + 1:02d}",
+        flow=flow.id,
+        shop=shop,
+        user_id=slots.user_id if flow.signed_in else None,
+        slots=slots,
+        messages=messages,
+        phrasings=picked,
+    )

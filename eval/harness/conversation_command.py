@@ -42,16 +42,23 @@ from eval.harness.runtime_env import build_env, chat_model, default_tau2
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of
 from ui.runtime import Runtime
 
-BankOpt = Annotated[str, typer.Option(
-    help="Phrasing bank: dev (tuned on), test (held out) or a path to a TOML bank.")]
-FlowsOpt = Annotated[str | None, typer.Option(
-    help="Comma-separated flow ids (default: all 35).")]
-ShopsOpt = Annotated[str | None, typer.Option(
-    help="Comma-separated shops: demo, tau2, outdoor, fashion, home (default: all).")]
+BankOpt = Annotated[
+    str,
+    typer.Option(help="Phrasing bank: dev (tuned on), test (held out) or a path to a TOML bank."),
+]
+FlowsOpt = Annotated[str | None, typer.Option(help="Comma-separated flow ids (default: all 35).")]
+ShopsOpt = Annotated[
+    str | None,
+    typer.Option(help="Comma-separated shops: demo, tau2, outdoor, fashion, home (default: all)."),
+]
 ConvCasesOpt = Annotated[int, typer.Option(min=1, help="Conversations per flow.")]
 ConvTrialsOpt = Annotated[int, typer.Option(min=1, max=8, help="Trials per conversation.")]
-ShopsDirOpt = Annotated[Path, typer.Option(
-    help="Folder of the fixture catalogs outdoor_gear, fashion and home_kitchen (.csv).")]
+ShopsDirOpt = Annotated[
+    Path,
+    typer.Option(
+        help="Folder of the fixture catalogs outdoor_gear, fashion and home_kitchen (.csv)."
+    ),
+]
 
 
 def _f(value: float | None) -> str:
@@ -88,25 +95,48 @@ def conversations(
         raise typer.Exit(code)
 
 
-def _run(ctx: typer.Context, bank_name: str, options: ConversationOptions, as_json: bool,
-         out: Path | None, scripted: bool, tau2: Path | None, shops_dir: Path) -> int:
+def _run(
+    ctx: typer.Context,
+    bank_name: str,
+    options: ConversationOptions,
+    as_json: bool,
+    out: Path | None,
+    scripted: bool,
+    tau2: Path | None,
+    shops_dir: Path,
+) -> int:
     select_flows(options.flows)  # unknown flow ids fail before anything is built
     bank = load_bank(bank_name, FLOWS)
     runtime = Runtime(settings_of(ctx))
-    folder = out or RunWriter.default_folder(runtime.settings.data_dir / "eval-runs",
-                                             "conversations")
+    folder = out or RunWriter.default_folder(
+        runtime.settings.data_dir / "eval-runs", "conversations"
+    )
     llm = chat_model(runtime, scripted)
-    writer = RunWriter(folder, {
-        "suite": "conversations", "model": llm.model, "scripted": scripted,
-        "llm_base_url": runtime.settings.llm_base_url, "git": _git_revision(),
-        "options": {"bank": bank.name, "flows": options.flows, "shops": options.shops,
-                    "cases": options.cases, "trials": options.trials, "seed": options.seed,
-                    "shops_dir": str(shops_dir)},
-        "data_dir": str(runtime.settings.data_dir)})
+    writer = RunWriter(
+        folder,
+        {
+            "suite": "conversations",
+            "model": llm.model,
+            "scripted": scripted,
+            "llm_base_url": runtime.settings.llm_base_url,
+            "git": _git_revision(),
+            "options": {
+                "bank": bank.name,
+                "flows": options.flows,
+                "shops": options.shops,
+                "cases": options.cases,
+                "trials": options.trials,
+                "seed": options.seed,
+                "shops_dir": str(shops_dir),
+            },
+            "data_dir": str(runtime.settings.data_dir),
+        },
+    )
     work = folder / "work"
     env = build_env(runtime, llm, work, tau2 or default_tau2())
-    env.shops.update(conversation_shops(shops_dir, tau2 or default_tau2(), work,
-                                        lambda: runtime.embedder))
+    env.shops.update(
+        conversation_shops(shops_dir, tau2 or default_tau2(), work, lambda: runtime.embedder)
+    )
     try:
         summary = run_conversations(env, writer, bank, options)
     finally:
@@ -124,15 +154,20 @@ def _run(ctx: typer.Context, bank_name: str, options: ConversationOptions, as_js
 
 def print_summary(summary: dict[str, Any], gates: list[GateResult]) -> None:
     part = summary["conversations"]
-    err.print(f"conversations ({summary['bank']} bank), {part['trials']} trial(s):",
-              highlight=False)
+    err.print(
+        f"conversations ({summary['bank']} bank), {part['trials']} trial(s):", highlight=False
+    )
     for name, f in [*part["flows"].items(), ("overall", part["overall"])]:
         ks = " ".join(f"pass^{k} {_f(v)}" for k, v in f["pass_hat_k"].items())
         checks = ", ".join(f"{k} {n}" for k, n in list(f["failed_checks"].items())[:3])
-        err.print(f"  {name:22s} n={f['conversations']:3d} pass rate {_f(f['pass_rate']):5s} {ks}"
-                  f"  invented {f['invented']} violating {f['violating']} echo {f['echo']} "
-                  f"promise {f['promise']} prompt {f['prompt_text']}"
-                  + (f"; failed first: {checks}" if checks else ""), highlight=False, markup=False)
+        err.print(
+            f"  {name:22s} n={f['conversations']:3d} pass rate {_f(f['pass_rate']):5s} {ks}"
+            f"  invented {f['invented']} violating {f['violating']} echo {f['echo']} "
+            f"promise {f['promise']} prompt {f['prompt_text']}"
+            + (f"; failed first: {checks}" if checks else ""),
+            highlight=False,
+            markup=False,
+        )
     for s in part["skipped"]:
         err.print(f"  skipped {s['flow']} on {s['shop']}: {s['reason']}", highlight=False)
     for gate in gates:

@@ -48,18 +48,17 @@ def indexed_shop(name: str, db: Path, workdir: Path, embedder: Embedder) -> Shop
     help_index.sync(store, embedder)
     help_searcher = HelpSearcher(store, help_index, embedder) if help_index.count() else None
     template = copy_shop(db, workdir / f"{name}-template.db")
-    return ShopUnderTest(name, template, ProductSearcher(store, products, embedder),
-                         help_searcher)
+    return ShopUnderTest(name, template, ProductSearcher(store, products, embedder), help_searcher)
 
 
 def fixture_file(folder: Path, name: str) -> Path | None:
     stem = FIXTURES[name]
-    return next((folder / f"{stem}{s}" for s in SUFFIXES if (folder / f"{stem}{s}").exists()),
-                None)
+    return next((folder / f"{stem}{s}" for s in SUFFIXES if (folder / f"{stem}{s}").exists()), None)
 
 
-def fixture_factory(name: str, folder: Path, workdir: Path,
-                    embedder: Callable[[], Embedder]) -> Factory:
+def fixture_factory(
+    name: str, folder: Path, workdir: Path, embedder: Callable[[], Embedder]
+) -> Factory:
     def build() -> ShopUnderTest | str:
         source = fixture_file(folder, name)
         if source is None:
@@ -75,11 +74,11 @@ def fixture_factory(name: str, folder: Path, workdir: Path,
         finally:
             store.dispose()
         return indexed_shop(name, db, workdir, embedder())
+
     return build
 
 
-def tau2_factory(folder: Path | None, workdir: Path, embedder: Callable[[], Embedder]
-                 ) -> Factory:
+def tau2_factory(folder: Path | None, workdir: Path, embedder: Callable[[], Embedder]) -> Factory:
     def build() -> ShopUnderTest | str:
         if folder is None:
             return "tau2-bench retail data not found (give its folder with --tau2)"
@@ -94,11 +93,13 @@ def tau2_factory(folder: Path | None, workdir: Path, embedder: Callable[[], Embe
         finally:
             store.dispose()
         return indexed_shop("tau2", db, workdir, embedder())
+
     return build
 
 
-def conversation_shops(shops_dir: Path, tau2: Path | None, workdir: Path,
-                       embedder: Callable[[], Embedder]) -> dict[str, Factory]:
+def conversation_shops(
+    shops_dir: Path, tau2: Path | None, workdir: Path, embedder: Callable[[], Embedder]
+) -> dict[str, Factory]:
     """Factories for ``EvalEnv.shops``: tau2 (indexed) and the three fixture shops."""
     out = {"tau2": tau2_factory(tau2, workdir, embedder)}
     out.update({name: fixture_factory(name, shops_dir, workdir, embedder) for name in FIXTURES})

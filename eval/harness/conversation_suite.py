@@ -56,8 +56,7 @@ def select_flows(names: Sequence[str] | None) -> list[Flow]:
         return list(FLOWS)
     unknown = [n for n in names if n not in BY_ID]
     if unknown:
-        raise EvalError(f"unknown flow(s) {', '.join(unknown)}; the flows are "
-                        f"{', '.join(BY_ID)}")
+        raise EvalError(f"unknown flow(s) {', '.join(unknown)}; the flows are {', '.join(BY_ID)}")
     return [BY_ID[n] for n in names]
 
 
@@ -66,14 +65,16 @@ def shop_names(flows: Sequence[Flow], wanted: Sequence[str] | None) -> list[str]
     if wanted:
         known = {s for f in FLOWS for s in f.shops}
         if unknown := [s for s in wanted if s not in known]:
-            raise EvalError(f"unknown shop(s) {', '.join(unknown)}; the shops are "
-                            f"{', '.join(sorted(known))}")
+            raise EvalError(
+                f"unknown shop(s) {', '.join(unknown)}; the shops are {', '.join(sorted(known))}"
+            )
         names = [n for n in names if n in wanted]
     return names
 
 
-def run_conversations(env: EvalEnv, writer: RunWriter, bank: Bank,
-                      options: ConversationOptions) -> dict[str, Any]:
+def run_conversations(
+    env: EvalEnv, writer: RunWriter, bank: Bank, options: ConversationOptions
+) -> dict[str, Any]:
     flows = select_flows(options.flows)
     opened: dict[str, tuple[ShopUnderTest, ShopFacts]] = {}
     facts: dict[str, ShopFacts | str] = {}
@@ -96,24 +97,35 @@ def run_conversations(env: EvalEnv, writer: RunWriter, bank: Bank,
         facts.setdefault(name, "no chosen flow runs on it")
     cases, skipped = make_cases(flows, facts, bank, options.cases, options.seed)
     if not cases:
-        raise EvalError("no conversation to run: " + "; ".join(
-            f"{s.flow} on {s.shop}: {s.reason}" for s in skipped[:6]))
+        raise EvalError(
+            "no conversation to run: "
+            + "; ".join(f"{s.flow} on {s.shop}: {s.reason}" for s in skipped[:6])
+        )
     for case in cases:
         writer.case("conversations", case)
     for s in skipped:
         writer.invalid("conversations", f"{s.flow}@{s.shop}", s.reason)
-    summary: dict[str, Any] = {"suite": "conversations", "bank": bank.name,
-                               "bank_file": str(bank.path), "warm_up_seconds": env.warm_up()}
+    summary: dict[str, Any] = {
+        "suite": "conversations",
+        "bank": bank.name,
+        "bank_file": str(bank.path),
+        "warm_up_seconds": env.warm_up(),
+    }
     prompt = PromptText.of_assistant(shop_label)
     results: list[ConversationResult] = []
     prefix = f"eval-{writer.folder.name}"
-    with tqdm(total=len(cases) * options.trials, desc="conversations", unit="conversation",
-              disable=not env.progress) as bar:
+    with tqdm(
+        total=len(cases) * options.trials,
+        desc="conversations",
+        unit="conversation",
+        disable=not env.progress,
+    ) as bar:
         for trial in range(options.trials):
             for case in cases:
                 shop, shop_facts = opened[case.shop]
-                result, turns = run_case(env, shop, shop_facts, prompt, BY_ID[case.flow], case,
-                                         trial, prefix)
+                result, turns = run_case(
+                    env, shop, shop_facts, prompt, BY_ID[case.flow], case, trial, prefix
+                )
                 _done(writer, bar, results, result, turns)
     summary["conversations"] = summarise(results, cases, skipped, options.trials)
     summary["latency_all_turns"] = summarise_latency(writer.turns)
@@ -121,12 +133,19 @@ def run_conversations(env: EvalEnv, writer: RunWriter, bank: Bank,
     return summary
 
 
-def _done(writer: RunWriter, bar: tqdm[Any], results: list[ConversationResult],
-          result: ConversationResult, turns: list[TurnRecord]) -> None:
+def _done(
+    writer: RunWriter,
+    bar: tqdm[Any],
+    results: list[ConversationResult],
+    result: ConversationResult,
+    turns: list[TurnRecord],
+) -> None:
     results.append(result)
     writer.result(result, turns)
-    bar.set_postfix_str(f"{result.case_id} t{result.trial} "
-                        f"{'ok' if result.success else 'FAIL ' + str(result.failed_check)}")
+    bar.set_postfix_str(
+        f"{result.case_id} t{result.trial} "
+        f"{'ok' if result.success else 'FAIL ' + str(result.failed_check)}"
+    )
     bar.update()
 
 
@@ -135,19 +154,26 @@ def figures(results: Sequence[ConversationResult], trials: int) -> dict[str, Any
     for r in results:
         by_case[r.case_id].append(r.success)
     return {
-        "conversations": len(by_case), "runs": len(results),
+        "conversations": len(by_case),
+        "runs": len(results),
         "pass_rate": mean_or_none([float(r.success) for r in results]),
-        "pass_hat_k": {str(k): pass_hat_k(list(by_case.values()), k)
-                       for k in range(1, min(trials, MAX_K) + 1)},
+        "pass_hat_k": {
+            str(k): pass_hat_k(list(by_case.values()), k) for k in range(1, min(trials, MAX_K) + 1)
+        },
         **{k: sum(getattr(r, k) for r in results) for k in COUNTED},
         "errors": sum(1 for r in results if r.error),
-        "failed_checks": dict(Counter(r.failed_check for r in results
-                                      if r.failed_check).most_common()),
+        "failed_checks": dict(
+            Counter(r.failed_check for r in results if r.failed_check).most_common()
+        ),
     }
 
 
-def summarise(results: Sequence[ConversationResult], cases: Sequence[ConversationCase],
-              skipped: Sequence[Skipped], trials: int) -> dict[str, Any]:
+def summarise(
+    results: Sequence[ConversationResult],
+    cases: Sequence[ConversationCase],
+    skipped: Sequence[Skipped],
+    trials: int,
+) -> dict[str, Any]:
     by_flow: dict[str, list[ConversationResult]] = defaultdict(list)
     by_shop: dict[str, list[float]] = defaultdict(list)
     for r in results:
@@ -156,20 +182,30 @@ def summarise(results: Sequence[ConversationResult], cases: Sequence[Conversatio
     shops_of: dict[str, set[str]] = defaultdict(set)
     for case in cases:
         shops_of[case.flow].add(case.shop)
-    flows = {f.id: {**figures(by_flow[f.id], trials), "shops": sorted(shops_of[f.id])}
-             for f in FLOWS if f.id in by_flow}
-    return {"overall": figures(results, trials), "trials": trials, "flows": flows,
-            "shops": {k: mean_or_none(v) for k, v in sorted(by_shop.items())},
-            "skipped": [asdict(s) for s in skipped]}
+    flows = {
+        f.id: {**figures(by_flow[f.id], trials), "shops": sorted(shops_of[f.id])}
+        for f in FLOWS
+        if f.id in by_flow
+    }
+    return {
+        "overall": figures(results, trials),
+        "trials": trials,
+        "flows": flows,
+        "shops": {k: mean_or_none(v) for k, v in sorted(by_shop.items())},
+        "skipped": [asdict(s) for s in skipped],
+    }
 
 
 def conversation_gates(summary: dict[str, Any]) -> list[GateResult]:
     part = ("conversations",)
-    gates = [Gate(f"{flow} pass rate", (*part, "flows", flow, "pass_rate"), ">=", FLOW_GATE)
-             for flow in summary.get("conversations", {}).get("flows", {})]
+    gates = [
+        Gate(f"{flow} pass rate", (*part, "flows", flow, "pass_rate"), ">=", FLOW_GATE)
+        for flow in summary.get("conversations", {}).get("flows", {})
+    ]
     gates += [
-        Gate("conversations overall pass rate", (*part, "overall", "pass_rate"), ">=",
-             OVERALL_GATE),
+        Gate(
+            "conversations overall pass rate", (*part, "overall", "pass_rate"), ">=", OVERALL_GATE
+        ),
         Gate("invented products", (*part, "overall", "invented"), "==", 0),
         Gate("constraint-violating products shown", (*part, "overall", "violating"), "==", 0),
         Gate("prompt text shown", (*part, "overall", "prompt_text"), "==", 0),

@@ -64,26 +64,44 @@ class ConversationResult(BaseModel):
 
     def metrics(self) -> dict[str, float]:
         """Per-case numbers that ``compare`` pairs across runs."""
-        return {"success": float(self.success), "turns": float(self.turns),
-                "seconds": self.seconds, **{k: float(getattr(self, k)) for k in COUNTED}}
+        return {
+            "success": float(self.success),
+            "turns": float(self.turns),
+            "seconds": self.seconds,
+            **{k: float(getattr(self, k)) for k in COUNTED},
+        }
 
 
 def constraints_of(names: tuple[str, ...], slots: Slots) -> list[TargetConstraint]:
     out = []
     for name in names:
         if name == "category" and slots.category:
-            out.append(TargetConstraint(kind="category", key="category", value=slots.category,
-                                        disclosure="volunteered"))
+            out.append(
+                TargetConstraint(
+                    kind="category", key="category", value=slots.category, disclosure="volunteered"
+                )
+            )
         elif name in ("cap", "cap2") and getattr(slots, name) is not None:
-            out.append(TargetConstraint(kind="price_max", key="price",
-                                        value=float(getattr(slots, name)),
-                                        disclosure="volunteered"))
+            out.append(
+                TargetConstraint(
+                    kind="price_max",
+                    key="price",
+                    value=float(getattr(slots, name)),
+                    disclosure="volunteered",
+                )
+            )
         elif name == "value" and slots.value and slots.value_key:
-            out.append(TargetConstraint(kind="feature", key=slots.value_key, value=slots.value,
-                                        disclosure="volunteered"))
+            out.append(
+                TargetConstraint(
+                    kind="feature", key=slots.value_key, value=slots.value, disclosure="volunteered"
+                )
+            )
         elif name == "brand" and slots.brand:
-            out.append(TargetConstraint(kind="brand", key="brand", value=slots.brand,
-                                        disclosure="volunteered"))
+            out.append(
+                TargetConstraint(
+                    kind="brand", key="brand", value=slots.brand, disclosure="volunteered"
+                )
+            )
     return out
 
 
@@ -103,22 +121,30 @@ class _Conversation:
     said: list[str]
     error: str | None = None
 
-    def send(self, message: str, spec: Turn, clicked: bool = False
-             ) -> tuple[Reply | None, Snapshot | None, Snapshot | None]:
+    def send(
+        self, message: str, spec: Turn, clicked: bool = False
+    ) -> tuple[Reply | None, Snapshot | None, Snapshot | None]:
         """Send ``message``; ``clicked``: it is an option the assistant offered, whose words
         are the assistant's own, so repeating them is no echo."""
         before = snapshot(self.store) if self.flow.db else None
-        reply, record = drive(self.assistant, message, self.session_id, self.case.user_id,
-                              len(self.records) + 1)
+        reply, record = drive(
+            self.assistant, message, self.session_id, self.case.user_id, len(self.records) + 1
+        )
         after = snapshot(self.store) if self.flow.db else None
         self.records.append(record)
         if reply is None:
             self.error = record.error
             return None, before, after
         self.said.append(message)
-        found = turn_checks(reply, "" if clicked else message, " ".join(self.said), self.facts,
-                            constraints_of(spec.constraints, self.case.slots), self.prompt,
-                            self.case.slots.texts().values())
+        found = turn_checks(
+            reply,
+            "" if clicked else message,
+            " ".join(self.said),
+            self.facts,
+            constraints_of(spec.constraints, self.case.slots),
+            self.prompt,
+            self.case.slots.texts().values(),
+        )
         self.note(record, found)
         return reply, before, after
 
@@ -126,8 +152,7 @@ class _Conversation:
         found = [replace(f, turn=record.index) for f in found]
         self.failures += found
         if found:
-            record.notes.setdefault("failures", []).extend(
-                f"{f.check}: {f.detail}" for f in found)
+            record.notes.setdefault("failures", []).extend(f"{f.check}: {f.detail}" for f in found)
 
     def play(self) -> None:
         earlier: list[Reply] = []
@@ -137,8 +162,13 @@ class _Conversation:
             if spec.key is None:
                 options = last.question.options if last and last.question else []
                 if len(options) <= spec.click:
-                    self.failures.append(Failure("click", f"no option {spec.click + 1} to click"
-                                                 " on the reply before", len(self.records)))
+                    self.failures.append(
+                        Failure(
+                            "click",
+                            f"no option {spec.click + 1} to click on the reply before",
+                            len(self.records),
+                        )
+                    )
                     return
                 assert last is not None and last.question is not None
                 message = clicked = options[spec.click]
@@ -149,14 +179,32 @@ class _Conversation:
             if reply is not None and spec.show_me and reply.kind == "question":
                 reply, _, after = self.send(JUST_SHOW_ME, spec)
             for _ in range(spec.click_through):
-                if reply is None or reply.question is None or not reply.question.options \
-                        or reply.kind != "question":
+                if (
+                    reply is None
+                    or reply.question is None
+                    or not reply.question.options
+                    or reply.kind != "question"
+                ):
                     break
                 reply, _, after = self.send(reply.question.options[0], spec, clicked=True)
             if reply is None:
                 return
-            found = spec.expect(Ctx(self.facts, self.case.slots, reply, list(earlier), clicked,
-                                    attribute, before, after)) if spec.expect else []
+            found = (
+                spec.expect(
+                    Ctx(
+                        self.facts,
+                        self.case.slots,
+                        reply,
+                        list(earlier),
+                        clicked,
+                        attribute,
+                        before,
+                        after,
+                    )
+                )
+                if spec.expect
+                else []
+            )
             self.note(self.records[-1], found)
             earlier.append(reply)
             last = reply
@@ -164,14 +212,31 @@ class _Conversation:
                 return
 
 
-def run_case(env: EvalEnv, shop: ShopUnderTest, facts: ShopFacts, prompt: PromptText,
-             flow: Flow, case: ConversationCase, trial: int, session_prefix: str
-             ) -> tuple[ConversationResult, list[TurnRecord]]:
+def run_case(
+    env: EvalEnv,
+    shop: ShopUnderTest,
+    facts: ShopFacts,
+    prompt: PromptText,
+    flow: Flow,
+    case: ConversationCase,
+    trial: int,
+    session_prefix: str,
+) -> tuple[ConversationResult, list[TurnRecord]]:
     started = time.perf_counter()
     store, path = env.fresh_store(shop, f"conv-{case.case_id}")
     try:
-        talk = _Conversation(env.assistant(shop, store), store, flow, case, facts, prompt,
-                             f"{session_prefix}-{case.case_id}-t{trial}", [], [], [])
+        talk = _Conversation(
+            env.assistant(shop, store),
+            store,
+            flow,
+            case,
+            facts,
+            prompt,
+            f"{session_prefix}-{case.case_id}-t{trial}",
+            [],
+            [],
+            [],
+        )
         talk.play()
     finally:
         discard(store, path)
@@ -179,13 +244,20 @@ def run_case(env: EvalEnv, shop: ShopUnderTest, facts: ShopFacts, prompt: Prompt
     counts = {k: sum(1 for f in failures if f.check == k) for k in COUNTED}
     error = talk.error
     result = ConversationResult(
-        case_id=case.case_id, flow=flow.id, shop=case.shop, trial=trial,
+        case_id=case.case_id,
+        flow=flow.id,
+        shop=case.shop,
+        trial=trial,
         success=not failures and error is None,
-        failed_check="error" if error and not failures else (
-            failures[0].check if failures else None),
+        failed_check="error"
+        if error and not failures
+        else (failures[0].check if failures else None),
         failures=[FailureOut(check=f.check, turn=f.turn, detail=f.detail) for f in failures],
-        turns=len(talk.records), seconds=round(time.perf_counter() - started, 3), error=error,
-        **counts)
+        turns=len(talk.records),
+        seconds=round(time.perf_counter() - started, 3),
+        error=error,
+        **counts,
+    )
     return result, talk.records
 
 

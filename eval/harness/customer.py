@@ -19,11 +19,17 @@ from assistant.reply import ConfirmationOut, Reply
 from eval.harness.cases import GoldAction, ServiceScenario
 from tools.service_read import normalise_order_id
 
-WRITE_TOOLS = frozenset({
-    "cancel_pending_order", "modify_pending_order_address", "modify_pending_order_payment",
-    "modify_pending_order_items", "return_delivered_order_items",
-    "exchange_delivered_order_items", "modify_user_address",
-})
+WRITE_TOOLS = frozenset(
+    {
+        "cancel_pending_order",
+        "modify_pending_order_address",
+        "modify_pending_order_payment",
+        "modify_pending_order_items",
+        "return_delivered_order_items",
+        "exchange_delivered_order_items",
+        "modify_user_address",
+    }
+)
 _ASKS = (  # (answer key, what in the assistant's text asks for it)
     ("email", r"e-?mail|identify (you|yourself)|verify your|authenticat|who you are"),
     ("order_id", r"order (id|number)|which order"),
@@ -105,8 +111,15 @@ class Customer:
         return out
 
 
-_REQUEST = re.compile(r"\b(please (provide|give|share|tell|confirm)|could you|can you|i need)\b",
-                      re.IGNORECASE)
-_SAY = {"email": "My email is {}.", "order_id": "The order id is {}.", "reason": "{}.",
-        "item": "The {}.", "option": "The one with {}.", "payment": "Use {}.",
-        "address": "The new address is {}."}
+_REQUEST = re.compile(
+    r"\b(please (provide|give|share|tell|confirm)|could you|can you|i need)\b", re.IGNORECASE
+)
+_SAY = {
+    "email": "My email is {}.",
+    "order_id": "The order id is {}.",
+    "reason": "{}.",
+    "item": "The {}.",
+    "option": "The one with {}.",
+    "payment": "Use {}.",
+    "address": "The new address is {}.",
+}

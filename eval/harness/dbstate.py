@@ -28,8 +28,10 @@ from store.models import Order, OrderItem, PaymentMethod, User
 Snapshot = dict[str, dict[str, Any]]
 _IGNORED = {"updated_at"}
 _TABLES: tuple[tuple[str, Any, str], ...] = (
-    ("order", Order, "order_id"), ("order_item", OrderItem, "id"),
-    ("payment_method", PaymentMethod, "id"), ("user", User, "user_id"),
+    ("order", Order, "order_id"),
+    ("order_item", OrderItem, "id"),
+    ("payment_method", PaymentMethod, "id"),
+    ("user", User, "user_id"),
 )
 
 

@@ -52,15 +52,25 @@ class DialogueResult(BaseModel):
 
     def metrics(self) -> dict[str, float]:
         """Per-case numbers that ``compare`` pairs across runs."""
-        return {"success": float(self.success), "turns": float(self.turns),
-                "questions": float(self.questions),
-                "redundant_questions": float(self.redundant_questions),
-                "violations_shown": float(self.violations_shown),
-                "invented": float(self.invented), "seconds": self.seconds}
+        return {
+            "success": float(self.success),
+            "turns": float(self.turns),
+            "questions": float(self.questions),
+            "redundant_questions": float(self.redundant_questions),
+            "violations_shown": float(self.violations_shown),
+            "invented": float(self.invented),
+            "seconds": self.seconds,
+        }
 
 
-def run_task(assistant: Assistant, task: DialogueTask, truth: CatalogTruth, trial: int,
-             max_turns: int, session_prefix: str) -> tuple[DialogueResult, list[TurnRecord]]:
+def run_task(
+    assistant: Assistant,
+    task: DialogueTask,
+    truth: CatalogTruth,
+    trial: int,
+    max_turns: int,
+    session_prefix: str,
+) -> tuple[DialogueResult, list[TurnRecord]]:
     shopper = Shopper(task, truth, trial)
     session_id = f"{session_prefix}-{task.case_id}-t{trial}"
     turns: list[TurnRecord] = []
@@ -74,27 +84,46 @@ def run_task(assistant: Assistant, task: DialogueTask, truth: CatalogTruth, tria
         if reply is None:
             error = record.error
             break
-        made_up = truth.invented([Shown(c.product_id, c.title, c.price) for c in reply.products],
-                                 reply.text)
+        made_up = truth.invented(
+            [Shown(c.product_id, c.title, c.price) for c in reply.products], reply.text
+        )
         invented += made_up
         move = shopper.respond(reply)
         record.notes = {**move.notes, **({"invented": made_up} if made_up else {})}
         outcome, accepted, message = move.outcome, move.accepted, move.message
     success = (outcome == "accepted" and task.satisfiable) or (
-        outcome == "nothing_fits" and not task.satisfiable)
+        outcome == "nothing_fits" and not task.satisfiable
+    )
     result = DialogueResult(
-        case_id=task.case_id, trial=trial, success=success, satisfiable=task.satisfiable,
-        outcome=outcome, accepted=accepted, turns=len(turns),
-        turns_to_success=len(turns) if success else None, questions=shopper.questions,
-        redundant_questions=shopper.redundant, violations_shown=shopper.violations_shown,
-        false_nothing_fits=shopper.false_nothing, invented=len(invented),
-        invented_details=invented, seconds=round(time.perf_counter() - started, 3), error=error)
+        case_id=task.case_id,
+        trial=trial,
+        success=success,
+        satisfiable=task.satisfiable,
+        outcome=outcome,
+        accepted=accepted,
+        turns=len(turns),
+        turns_to_success=len(turns) if success else None,
+        questions=shopper.questions,
+        redundant_questions=shopper.redundant,
+        violations_shown=shopper.violations_shown,
+        false_nothing_fits=shopper.false_nothing,
+        invented=len(invented),
+        invented_details=invented,
+        seconds=round(time.perf_counter() - started, 3),
+        error=error,
+    )
     return result, turns
 
 
-def run_dialogue(make_assistant: Callable[[], Assistant], tasks: Sequence[DialogueTask],
-                 truth: CatalogTruth, trials: int, max_turns: int, session_prefix: str,
-                 on_case: Callable[[DialogueResult, list[TurnRecord]], None]) -> None:
+def run_dialogue(
+    make_assistant: Callable[[], Assistant],
+    tasks: Sequence[DialogueTask],
+    truth: CatalogTruth,
+    trials: int,
+    max_turns: int,
+    session_prefix: str,
+    on_case: Callable[[DialogueResult, list[TurnRecord]], None],
+) -> None:
     """Every task x trial, trial-major (all tasks once, then again), so an interrupted run
     still has pass^1 for every task."""
     assistant = make_assistant()
@@ -115,8 +144,7 @@ def summarise_dialogue(results: Sequence[DialogueResult]) -> dict[str, Any]:
         "trials": max((len(v) for v in by_task.values()), default=0),
         "runs": len(results),
         "success_rate": mean_or_none([float(r.success) for r in results]),
-        "pass_hat_k": {str(k): pass_hat_k(list(by_task.values()), k)
-                       for k in range(1, MAX_K + 1)},
+        "pass_hat_k": {str(k): pass_hat_k(list(by_task.values()), k) for k in range(1, MAX_K + 1)},
         "nothing_fits_success": mean_or_none([float(r.success) for r in nothing]),
         "turns_to_success": mean_or_none([float(r.turns) for r in won]),
         "questions_per_dialogue": mean_or_none([float(r.questions) for r in results]),

@@ -34,7 +34,9 @@ MIN_CATEGORY_SIZE = 12
 MAX_FITTING = 10  # a task fits at most this many products, else features are added
 # (volunteered, when asked, hidden) weights per kind of constraint
 _TELLING: dict[str, tuple[float, float, float]] = {
-    "price_max": (0.6, 0.25, 0.15), "brand": (0.6, 0.2, 0.2), "feature": (0.45, 0.35, 0.2),
+    "price_max": (0.6, 0.25, 0.15),
+    "brand": (0.6, 0.2, 0.2),
+    "feature": (0.45, 0.35, 0.2),
     "rating": (0.5, 0.2, 0.3),
 }
 _DISCLOSURES: tuple[Disclosure, ...] = ("volunteered", "when_asked", "hidden")
@@ -43,11 +45,17 @@ _DISCLOSURES: tuple[Disclosure, ...] = ("volunteered", "when_asked", "hidden")
 def load_personas(store: Store) -> list[dict[str, Any]]:
     """Demo users with their hidden preferences; plain users (no preferences) otherwise."""
     with store.session() as session:
-        truths = session.exec(select(HiddenTruth).where(HiddenTruth.entity == "user")
-                              .order_by(col(HiddenTruth.entity_id))).all()
+        truths = session.exec(
+            select(HiddenTruth)
+            .where(HiddenTruth.entity == "user")
+            .order_by(col(HiddenTruth.entity_id))
+        ).all()
         users = {u.user_id: u for u in session.exec(select(User).order_by(col(User.seq))).all()}
-    personas = [{"user_id": t.entity_id, "name": _name(users.get(t.entity_id)), **(t.data or {})}
-                for t in truths if t.entity_id in users]
+    personas = [
+        {"user_id": t.entity_id, "name": _name(users.get(t.entity_id)), **(t.data or {})}
+        for t in truths
+        if t.entity_id in users
+    ]
     return personas or [{"user_id": u.user_id, "name": _name(u)} for u in users.values()]
 
 
@@ -55,8 +63,9 @@ def _name(user: User | None) -> str:
     return f"{user.first_name} {user.last_name}" if user else ""
 
 
-def generate_tasks(store: Store, truth: CatalogTruth, count: int, seed: int = 11,
-                   infeasible_every: int = 5) -> list[DialogueTask]:
+def generate_tasks(
+    store: Store, truth: CatalogTruth, count: int, seed: int = 11, infeasible_every: int = 5
+) -> list[DialogueTask]:
     rng = random.Random(seed)
     personas = load_personas(store)
     shelves: dict[str, list[ProductRecord]] = defaultdict(list)
@@ -65,8 +74,10 @@ def generate_tasks(store: Store, truth: CatalogTruth, count: int, seed: int = 11
             shelves[record.category_leaf].append(record)
     leaves = sorted(leaf for leaf, shelf in shelves.items() if len(shelf) >= MIN_CATEGORY_SIZE)
     if not leaves:
-        raise ValueError(f"no category has {MIN_CATEGORY_SIZE}+ products with variants; the "
-                         "dialogue suite needs a catalog to shop from (try `aisle init-demo`)")
+        raise ValueError(
+            f"no category has {MIN_CATEGORY_SIZE}+ products with variants; the "
+            "dialogue suite needs a catalog to shop from (try `aisle init-demo`)"
+        )
     tasks: list[DialogueTask] = []
     attempts = 0
     while len(tasks) < count and attempts < count * 50:
@@ -85,11 +96,20 @@ def generate_tasks(store: Store, truth: CatalogTruth, count: int, seed: int = 11
         fitting = len(truth.fitting(constraints))
         if (fitting == 0) != infeasible:
             continue
-        tasks.append(DialogueTask(
-            case_id=f"d{len(tasks) + 1:03d}", user_id=persona.get("user_id"),
-            persona={k: persona[k] for k in ("name", "top_category", "fit", "sizes",
-                                            "price_sensitivity") if k in persona},
-            constraints=constraints, satisfiable=not infeasible, fitting=fitting))
+        tasks.append(
+            DialogueTask(
+                case_id=f"d{len(tasks) + 1:03d}",
+                user_id=persona.get("user_id"),
+                persona={
+                    k: persona[k]
+                    for k in ("name", "top_category", "fit", "sizes", "price_sensitivity")
+                    if k in persona
+                },
+                constraints=constraints,
+                satisfiable=not infeasible,
+                fitting=fitting,
+            )
+        )
     return tasks
 
 
@@ -97,8 +117,9 @@ def _tag(rng: random.Random, kind: str) -> Disclosure:
     return rng.choices(_DISCLOSURES, weights=_TELLING[kind])[0]
 
 
-def _constraint(kind: ConstraintKind, key: str, value: str | float,
-                disclosure: Disclosure) -> TargetConstraint:
+def _constraint(
+    kind: ConstraintKind, key: str, value: str | float, disclosure: Disclosure
+) -> TargetConstraint:
     return TargetConstraint(kind=kind, key=key, value=value, disclosure=disclosure)
 
 
@@ -128,8 +149,12 @@ def _pick_item(rng: random.Random, record: ProductRecord, persona: dict[str, Any
     return rng.choice(available or mine or list(record.items))
 
 
-def _tighten(rng: random.Random, truth: CatalogTruth, constraints: list[TargetConstraint],
-             spare: list[tuple[str, str]]) -> list[TargetConstraint]:
+def _tighten(
+    rng: random.Random,
+    truth: CatalogTruth,
+    constraints: list[TargetConstraint],
+    spare: list[tuple[str, str]],
+) -> list[TargetConstraint]:
     """Add the target's other features until at most ``MAX_FITTING`` products fit, so that
     showing a few popular products by luck rarely solves a task."""
     out = list(constraints)
@@ -140,8 +165,9 @@ def _tighten(rng: random.Random, truth: CatalogTruth, constraints: list[TargetCo
     return out
 
 
-def _satisfiable(rng: random.Random, shelf: Sequence[ProductRecord], persona: dict[str, Any]
-                 ) -> tuple[list[TargetConstraint], list[tuple[str, str]]]:
+def _satisfiable(
+    rng: random.Random, shelf: Sequence[ProductRecord], persona: dict[str, Any]
+) -> tuple[list[TargetConstraint], list[tuple[str, str]]]:
     """Constraints met by one real variant, and the variant's features not used yet."""
     fit = persona.get("fit")
     worn = [r for r in shelf if r.attributes.get("gender") in (None, "unisex", fit)]
@@ -164,8 +190,9 @@ def _satisfiable(rng: random.Random, shelf: Sequence[ProductRecord], persona: di
     return out, features[used:]
 
 
-def _infeasible(rng: random.Random, shelf: Sequence[ProductRecord],
-                persona: dict[str, Any]) -> list[TargetConstraint] | None:
+def _infeasible(
+    rng: random.Random, shelf: Sequence[ProductRecord], persona: dict[str, Any]
+) -> list[TargetConstraint] | None:
     leaf = shelf[0].category_leaf
     by_brand: dict[str, list[ProductRecord]] = defaultdict(list)
     for r in shelf:
@@ -179,15 +206,25 @@ def _infeasible(rng: random.Random, shelf: Sequence[ProductRecord],
     out = [_constraint("category", "category", leaf, "volunteered")]
     cap = nice_cap(cheapest)
     if cap < brand_cheapest:
-        out += [_constraint("brand", "brand", brand, rng.choice(("volunteered", "hidden"))),
-                _constraint("price_max", "price", cap, "volunteered")]
+        out += [
+            _constraint("brand", "brand", brand, rng.choice(("volunteered", "hidden"))),
+            _constraint("price_max", "price", cap, "volunteered"),
+        ]
         return out
     offered = {pair for r in by_brand[brand] for i in r.items for pair in features_of(r, i)}
-    elsewhere = [pair for r in shelf if r.brand != brand for i in r.items
-                 for pair in features_of(r, i) if pair not in offered]
+    elsewhere = [
+        pair
+        for r in shelf
+        if r.brand != brand
+        for i in r.items
+        for pair in features_of(r, i)
+        if pair not in offered
+    ]
     if not elsewhere:
         return None
     key, value = rng.choice(sorted(set(elsewhere)))
-    out += [_constraint("brand", "brand", brand, "volunteered"),
-            _constraint("feature", key, value, rng.choice(("volunteered", "hidden")))]
+    out += [
+        _constraint("brand", "brand", brand, "volunteered"),
+        _constraint("feature", key, value, rng.choice(("volunteered", "hidden"))),
+    ]
     return out

@@ -66,8 +66,10 @@ class Document:
                 headers, rows = data
                 out.append("| " + " | ".join(headers) + " |")
                 out.append("|" + "---|" * len(headers))
-                out += ["| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in r)
-                        + " |" for r in rows]
+                out += [
+                    "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in r) + " |"
+                    for r in rows
+                ]
                 out.append("")
             elif kind == "ul":
                 out += [f"- {item}" for item in data] + [""]
@@ -79,8 +81,10 @@ class Document:
 
     def html(self) -> str:
         e = html.escape
-        out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{e(self.title)}"
-               f"</title><style>{_CSS}</style></head><body><h1>{e(self.title)}</h1>"]
+        out = [
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{e(self.title)}"
+            f"</title><style>{_CSS}</style></head><body><h1>{e(self.title)}</h1>"
+        ]
         for kind, data in self.blocks:
             if kind == "h":
                 out.append(f"<h{data[0]}>{e(data[1])}</h{data[0]}>")
@@ -89,8 +93,9 @@ class Document:
             elif kind == "table":
                 headers, rows = data
                 head = "".join(f"<th>{e(h)}</th>" for h in headers)
-                body = "".join("<tr>" + "".join(f"<td{_cls(c)}>{e(c)}</td>" for c in r)
-                               + "</tr>" for r in rows)
+                body = "".join(
+                    "<tr>" + "".join(f"<td{_cls(c)}>{e(c)}</td>" for c in r) + "</tr>" for r in rows
+                )
                 out.append(f"<table><tr>{head}</tr>{body}</table>")
             elif kind == "ul":
                 out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in data) + "</ul>")

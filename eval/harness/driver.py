@@ -46,8 +46,9 @@ class TurnRecord(BaseModel):
         return sum(s.ms for s in self.steps)
 
 
-def drive(assistant: Assistant, message: str, session_id: str, user_id: str | None,
-          index: int) -> tuple[Reply | None, TurnRecord]:
+def drive(
+    assistant: Assistant, message: str, session_id: str, user_id: str | None, index: int
+) -> tuple[Reply | None, TurnRecord]:
     """One turn; the reply (None when the assistant failed) and its record."""
     started = time.perf_counter()
     first_text: float | None = None
@@ -60,15 +61,28 @@ def drive(assistant: Assistant, message: str, session_id: str, user_id: str | No
             if isinstance(event, TextDelta) and first_text is None and event.text.strip():
                 first_text = time.perf_counter() - started
             elif isinstance(event, StepFinished):
-                steps.append(StepRecord(tool=event.tool, arguments=event.arguments, ms=event.ms,
-                                        ok=event.ok, summary=event.summary))
+                steps.append(
+                    StepRecord(
+                        tool=event.tool,
+                        arguments=event.arguments,
+                        ms=event.ms,
+                        ok=event.ok,
+                        summary=event.summary,
+                    )
+                )
             elif isinstance(event, Final):
                 reply, replaces = event.reply, event.replaces_text
     except Exception as exc:  # any failure of the system under test is a result
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"
     seconds = time.perf_counter() - started
-    record = TurnRecord(index=index, message=message, reply=reply.to_dict() if reply else None,
-                        seconds=round(seconds, 3),
-                        first_text_s=round(first_text, 3) if first_text is not None else None,
-                        steps=steps, replaces_text=replaces, error=error)
+    record = TurnRecord(
+        index=index,
+        message=message,
+        reply=reply.to_dict() if reply else None,
+        seconds=round(seconds, 3),
+        first_text_s=round(first_text, 3) if first_text is not None else None,
+        steps=steps,
+        replaces_text=replaces,
+        error=error,
+    )
     return reply, record

@@ -88,8 +88,10 @@ class EvalEnv:
         as a running server would). Seconds it took."""
         started = time.perf_counter()
         deps = Deps(store=None, llm=self.llm)  # type: ignore[arg-type]  # never touched
-        messages = [Message.system(render("system", shop_name=deps.shop_name)),
-                    Message.user("Hello")]
+        messages = [
+            Message.system(render("system", shop_name=deps.shop_name)),
+            Message.user("Hello"),
+        ]
         self.llm.complete(messages, deps.tools.schemas(), "auto", max_tokens=1)
         return round(time.perf_counter() - started, 1)
 
@@ -100,10 +102,18 @@ class EvalEnv:
         return clone(shop.template, path), path
 
     def assistant(self, shop: ShopUnderTest, store: Store) -> Assistant:
-        return Assistant(Deps(store=store, llm=self.llm, searcher=shop.searcher,
-                              help_searcher=shop.help_searcher, vocab=shop.vocabulary(store),
-                              ranker=shop.ranker, limits=self.limits,
-                              words=shop.shop_words(store)))
+        return Assistant(
+            Deps(
+                store=store,
+                llm=self.llm,
+                searcher=shop.searcher,
+                help_searcher=shop.help_searcher,
+                vocab=shop.vocabulary(store),
+                ranker=shop.ranker,
+                limits=self.limits,
+                words=shop.shop_words(store),
+            )
+        )
 
 
 def ready(shop: ShopUnderTest) -> Callable[[], ShopUnderTest]:

@@ -24,11 +24,19 @@ ESCAPE = re.compile(  # options that stop asking rather than choose: "Show me al
     r"^\s*(any|anything|any of them|no preference|not sure|i'?m not sure|don'?t know|"
     r"doesn'?t matter|skip|something else|other|others|none of these|surprise me|"
     r"(just )?show (me )?(all|everything|anything|them|them all|all of them|some)|"
-    r"any is fine|either|whatever)\W*$", re.IGNORECASE)
-_AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)|\b(\d[\d,]*(?:\.\d{1,2})?)\s*"
-                     r"(?:dollars|bucks|usd)\b", re.IGNORECASE)
-_UNDER = re.compile(r"\b(under|below|less than|up to|at most|max|maximum|within|cheaper than)\b"
-                    r"|^\s*<", re.IGNORECASE)
+    r"any is fine|either|whatever)\W*$",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)|\b(\d[\d,]*(?:\.\d{1,2})?)\s*"
+    r"(?:dollars|bucks|usd)\b",
+    re.IGNORECASE,
+)
+_UNDER = re.compile(
+    r"\b(under|below|less than|up to|at most|max|maximum|within|cheaper than)\b"
+    r"|^\s*<",
+    re.IGNORECASE,
+)
 _OVER = re.compile(r"\b(over|above|more than|at least|from)\b|\+|^\s*>", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.!?;:\n])\s+")
 
@@ -44,8 +52,11 @@ def amounts(text: str) -> list[float]:
 
 def budget_range(option: str) -> tuple[float, float] | None:
     """The price range an option like "Under $50", "$50-$100" or "$200+" offers, else None."""
-    found = amounts(option) or [float(n) for n in re.findall(r"\b\d+\b", option)
-                                if re.search(r"\b(under|over|budget|price)\b", option, re.I)]
+    found = amounts(option) or [
+        float(n)
+        for n in re.findall(r"\b\d+\b", option)
+        if re.search(r"\b(under|over|budget|price)\b", option, re.I)
+    ]
     if not found:
         return None
     if len(found) >= 2:
@@ -85,8 +96,11 @@ def recommendations(c: Ctx, at_least: int = 1) -> list[Failure]:
     got = len(c.reply.products)
     if c.reply.kind == "recommendations" and got >= at_least:
         return []
-    return fail("kind", f"expected recommendations with at least {at_least} products, got "
-                        f"{c.reply.kind!r} with {got}")
+    return fail(
+        "kind",
+        f"expected recommendations with at least {at_least} products, got "
+        f"{c.reply.kind!r} with {got}",
+    )
 
 
 def no_cards(c: Ctx) -> list[Failure]:
@@ -95,8 +109,9 @@ def no_cards(c: Ctx) -> list[Failure]:
     return fail("cards", f"{len(c.reply.products)} products shown, expected none")
 
 
-def every_card(c: Ctx, test: Callable[[ProductCard, ProductRecord], bool],
-               what: str) -> list[Failure]:
+def every_card(
+    c: Ctx, test: Callable[[ProductCard, ProductRecord], bool], what: str
+) -> list[Failure]:
     """A "violating" failure for each card (of a catalog product) failing ``test``."""
     out = []
     for card in c.reply.products:
@@ -107,8 +122,9 @@ def every_card(c: Ctx, test: Callable[[ProductCard, ProductRecord], bool],
 
 
 def cards_in(c: Ctx, category: str) -> list[Failure]:
-    return every_card(c, lambda _, r: c.facts.in_category(r.product_id, category),
-                      f"is not in {category}")
+    return every_card(
+        c, lambda _, r: c.facts.in_category(r.product_id, category), f"is not in {category}"
+    )
 
 
 def show_category(c: Ctx) -> list[Failure]:
@@ -125,7 +141,8 @@ def suggested(card: ProductCard, record: ProductRecord) -> list[ItemRecord]:
 def card_has(card: ProductCard, record: ProductRecord, key: str | None, value: str) -> bool:
     """The product's attribute, or the suggested variant's option, has ``value``."""
     return has_value(record, None, key, value) or any(
-        has_value(record, item, key, value) for item in suggested(card, record))
+        has_value(record, item, key, value) for item in suggested(card, record)
+    )
 
 
 # --- options ----------------------------------------------------------------------------

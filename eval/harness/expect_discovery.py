@@ -36,20 +36,33 @@ NOT_SOLD = re.compile(
     r"\b(don'?t|do not|doesn'?t|does not|not|never|no longer|can'?t|cannot|couldn'?t)\b"
     r"[^.?!]{0,40}\b(carry|carries|carried|sell|sells|sold|stock|stocks|stocked|offer|offers|"
     r"have|has|find|found)\b|\bnot (available|sold|carried|stocked|offered)\b|\bno \w+"
-    r"( \w+)? (here|in (our|the|this) (shop|store|catalog))", re.IGNORECASE)
+    r"( \w+)? (here|in (our|the|this) (shop|store|catalog))",
+    re.IGNORECASE,
+)
 UNCHECKED = re.compile(
     r"\b(could ?n[o']t|can ?n[o']t|cannot|unable to|not able to|no way to|don'?t|do not|"
     r"doesn'?t|does not|isn'?t|is not|aren'?t|are not)\b[^.?!]{0,60}\b(check|verify|filter|"
     r"confirm|know|tell|listed|list|recorded|record|track|specified|stated|guarantee)"
     r"|\b(no|without) (data|information|details|attribute|filter)\b|\bnot (listed|recorded|"
-    r"specified|stated|checked|verified)\b", re.IGNORECASE)
-CLAIM = re.compile(r"as you asked|you asked for|you wanted|match(es|ing)? (your|what)|"
-                   r"fits? your|meets? your", re.IGNORECASE)
-CLAIM_FILLER = re.compile(r"matches your words|what you meant|everything you asked|"
-                          r"all you asked", re.IGNORECASE)
+    r"specified|stated|checked|verified)\b",
+    re.IGNORECASE,
+)
+CLAIM = re.compile(
+    r"as you asked|you asked for|you wanted|match(es|ing)? (your|what)|"
+    r"fits? your|meets? your",
+    re.IGNORECASE,
+)
+CLAIM_FILLER = re.compile(
+    r"matches your words|what you meant|everything you asked|"
+    r"all you asked",
+    re.IGNORECASE,
+)
 WISHES = {
-    "4 people": re.compile(r"\b(4|four)[\s-]*(people|persons?|man|men|berth|p)\b|"
-                           r"\bfor (4|four)\b", re.IGNORECASE),
+    "4 people": re.compile(
+        r"\b(4|four)[\s-]*(people|persons?|man|men|berth|p)\b|"
+        r"\bfor (4|four)\b",
+        re.IGNORECASE,
+    ),
     "black": re.compile(r"\bblack\b", re.IGNORECASE),
 }
 _BRAND_WORDS = re.compile(r"\b(that|this|the) brand\b", re.IGNORECASE)
@@ -77,19 +90,28 @@ def vague_recipient_t2(c: Ctx) -> list[Failure]:
     if c.reply.kind == "question" and c.reply.question is not None:
         scope = c.facts.category_name(clicked)
         values = set()
-        for leaf in ([scope] if scope in c.facts.by_leaf else
-                     sorted(c.facts.departments.get(scope or "", set()))):
+        for leaf in (
+            [scope]
+            if scope in c.facts.by_leaf
+            else sorted(c.facts.departments.get(scope or "", set()))
+        ):
             values |= {v for vs in c.facts.category_values(leaf).values() for v in vs}
-        bad = [o for o in real_options(c.reply.question.options)
-               if not (is_category(c.facts, o) or is_budget(o) or norm_value(o) in values)]
+        bad = [
+            o
+            for o in real_options(c.reply.question.options)
+            if not (is_category(c.facts, o) or is_budget(o) or norm_value(o) in values)
+        ]
         return fail("options", f"options {bad} are no category, budget or value") if bad else []
     out = recommendations(c)
     if (category := c.facts.category_name(clicked)) is not None:
         return out + cards_in(c, category)
     if (budget := budget_range(clicked)) is not None:
         low, high = budget
-        return out + every_card(c, lambda card, _: low - 0.005 <= card.price <= high + 0.005,
-                                f"is outside the clicked budget {clicked!r}")
+        return out + every_card(
+            c,
+            lambda card, _: low - 0.005 <= card.price <= high + 0.005,
+            f"is outside the clicked budget {clicked!r}",
+        )
     return out
 
 
@@ -99,8 +121,10 @@ def vague_room_t1(c: Ctx) -> list[Failure]:
         return out
     fitting = {c.facts.category_name(f) for f in c.slots.fitting}
     if not any(c.facts.category_name(o) in fitting for o in c.reply.question.options):
-        out += fail("options", f"no option is a category for the {c.slots.room} "
-                               f"({', '.join(c.slots.fitting[:6])}...)")
+        out += fail(
+            "options",
+            f"no option is a category for the {c.slots.room} ({', '.join(c.slots.fitting[:6])}...)",
+        )
     return out
 
 
@@ -120,12 +144,18 @@ def choose_question(c: Ctx) -> list[Failure]:
     key = norm_key(q.attribute)
     if key in _NOT_PRICE:
         if key == "brand" or splitting:
-            out += fail("question_attribute", f"asks about {q.attribute!r} although "
-                        f"{', '.join(splitting[:5])} split the {category}")
+            out += fail(
+                "question_attribute",
+                f"asks about {q.attribute!r} although "
+                f"{', '.join(splitting[:5])} split the {category}",
+            )
         return out
     if key not in values:
-        return fail("question_attribute", f"{q.attribute!r} is no attribute or option of "
-                                          f"{category} ({', '.join(sorted(values)[:8])})")
+        return fail(
+            "question_attribute",
+            f"{q.attribute!r} is no attribute or option of "
+            f"{category} ({', '.join(sorted(values)[:8])})",
+        )
     bad = [o for o in real_options(q.options) if norm_value(o) not in values[key]]
     if bad:
         out += fail("options", f"options {bad} are no {q.attribute} of {category}")
@@ -137,8 +167,11 @@ def clicked_value(c: Ctx) -> list[Failure]:
     out = recommendations(c) + cards_in(c, category)
     if ESCAPE.match(value):
         return out
-    return out + every_card(c, lambda card, r: card_has(card, r, c.clicked_attribute, value),
-                            f"does not have {c.clicked_attribute} {value!r}")
+    return out + every_card(
+        c,
+        lambda card, r: card_has(card, r, c.clicked_attribute, value),
+        f"does not have {c.clicked_attribute} {value!r}",
+    )
 
 
 def variant_question_t1(c: Ctx) -> list[Failure]:
@@ -150,8 +183,10 @@ def variant_question_t1(c: Ctx) -> list[Failure]:
     q = c.reply.question
     key = norm_key(q.attribute)
     if key not in offered:
-        return fail("question_attribute", f"{q.attribute!r} is none of the variant options "
-                                          f"{sorted(offered)} of {product.title}")
+        return fail(
+            "question_attribute",
+            f"{q.attribute!r} is none of the variant options {sorted(offered)} of {product.title}",
+        )
     bad = [o for o in real_options(q.options) if norm_value(o) not in offered[key]]
     return fail("options", f"options {bad} are no {q.attribute} of {product.title}") if bad else []
 
@@ -160,10 +195,18 @@ def variant_question_t2(c: Ctx) -> list[Failure]:
     value, key = c.clicked or "", c.clicked_attribute or ""
 
     def fits(card: object, record: object) -> bool:
-        items = [i for i in c.facts.by_leaf[c.slots.category or ""][0].items
-                 if i.item_id == getattr(card, "item_id", None)]
-        return any(norm_value(i.options.get(k)) == norm_value(value)
-                   for i in items for k in i.options if norm_key(k) == norm_key(key))
+        items = [
+            i
+            for i in c.facts.by_leaf[c.slots.category or ""][0].items
+            if i.item_id == getattr(card, "item_id", None)
+        ]
+        return any(
+            norm_value(i.options.get(k)) == norm_value(value)
+            for i in items
+            for k in i.options
+            if norm_key(k) == norm_key(key)
+        )
+
     return recommendations(c) + every_card(c, fits, f"suggests no variant with {key} {value!r}")
 
 
@@ -183,11 +226,19 @@ def not_sold_t1(c: Ctx) -> list[Failure]:
 def unknown_brand_t1(c: Ctx) -> list[Failure]:
     brand = c.slots.other_brand or ""
     named = re.compile(rf"\b{re.escape(brand)}\b|{_BRAND_WORDS.pattern}", re.IGNORECASE)
-    out = [] if says(c.reply.text, named, NOT_SOLD) else fail(
-        "not_sold", f"the text does not say {brand} is not carried")
+    out = (
+        []
+        if says(c.reply.text, named, NOT_SOLD)
+        else fail("not_sold", f"the text does not say {brand} is not carried")
+    )
     mentions = re.compile(rf"\b{re.escape(brand)}\b", re.IGNORECASE)
-    out += every_card(c, lambda card, _: not (mentions.search(card.title) or any(
-        mentions.search(r) for r in card.reasons)), f"claims the brand {brand}")
+    out += every_card(
+        c,
+        lambda card, _: (
+            not (mentions.search(card.title) or any(mentions.search(r) for r in card.reasons))
+        ),
+        f"claims the brand {brand}",
+    )
     return out + cards_in(c, c.slots.category or "")
 
 
@@ -200,7 +251,12 @@ def unfilterable_t1(c: Ctx) -> list[Failure]:
 
     def claims(reason: str) -> bool:  # "black, as you asked", or the filler that claims all
         return bool(CLAIM_FILLER.search(reason)) or (
-            bool(pattern.search(reason) and CLAIM.search(reason)))
-    out += every_card(c, lambda card, _: not any(claims(r) for r in card.reasons),
-                      f"has a reason claiming {wish!r}")
+            bool(pattern.search(reason) and CLAIM.search(reason))
+        )
+
+    out += every_card(
+        c,
+        lambda card, _: not any(claims(r) for r in card.reasons),
+        f"has a reason claiming {wish!r}",
+    )
     return out

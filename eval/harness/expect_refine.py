@@ -31,11 +31,16 @@ from eval.harness.flow_types import Ctx, Failure, fail
 from eval.harness.shopper import NOTHING_FITS
 from retrieval.documents import ProductRecord, norm_value
 
-_PRICE_DROP = re.compile(r"\b(any price|no (price )?(limit|cap|budget|max)|without|remove|drop|"
-                         r"ignore|raise|increase|higher|more|relax|over|above|any budget)\b",
-                         re.IGNORECASE)
-_BEYOND = re.compile(r"\b(beyond|outside|other categor\w*|any categor\w*|all categor\w*|"
-                     r"elsewhere|whole (shop|store|catalog))\b", re.IGNORECASE)
+_PRICE_DROP = re.compile(
+    r"\b(any price|no (price )?(limit|cap|budget|max)|without|remove|drop|"
+    r"ignore|raise|increase|higher|more|relax|over|above|any budget)\b",
+    re.IGNORECASE,
+)
+_BEYOND = re.compile(
+    r"\b(beyond|outside|other categor\w*|any categor\w*|all categor\w*|"
+    r"elsewhere|whole (shop|store|catalog))\b",
+    re.IGNORECASE,
+)
 CardTest = Callable[[ProductCard, ProductRecord], bool]
 
 
@@ -44,11 +49,17 @@ def _before(c: Ctx, turn: int = 1) -> Reply | None:
 
 
 def _category_cap(c: Ctx, cap: float | None) -> list[TargetConstraint]:
-    out = [TargetConstraint(kind="category", key="category", value=c.slots.category or "",
-                            disclosure="volunteered")]
+    out = [
+        TargetConstraint(
+            kind="category", key="category", value=c.slots.category or "", disclosure="volunteered"
+        )
+    ]
     if cap is not None:
-        out.append(TargetConstraint(kind="price_max", key="price", value=float(cap),
-                                    disclosure="volunteered"))
+        out.append(
+            TargetConstraint(
+                kind="price_max", key="price", value=float(cap), disclosure="volunteered"
+            )
+        )
     return out
 
 
@@ -66,10 +77,16 @@ def price_phrasings_t1(c: Ctx) -> list[Failure]:
         return []
     fits = c.facts.truth.fitting(_category_cap(c, c.slots.cap))
     if fits:
-        return fail("kind", f"no products shown although {len(fits)} "
-                            f"{c.slots.category} cost at most ${c.slots.cap}")
-    return [] if says(c.reply.text, NOTHING_FITS) else fail("nothing_fits", "no products, "
-                                                            "and the text does not say so")
+        return fail(
+            "kind",
+            f"no products shown although {len(fits)} "
+            f"{c.slots.category} cost at most ${c.slots.cap}",
+        )
+    return (
+        []
+        if says(c.reply.text, NOTHING_FITS)
+        else fail("nothing_fits", "no products, and the text does not say so")
+    )
 
 
 # --- refinements ----------------------------------------------------------------------------
@@ -91,8 +108,9 @@ def cheaper_t2(c: Ctx) -> list[Failure]:
         return fail("refine", "no products on screen to refine")
     floor = min(p.price for p in before.products)
     exists = any(p < floor - 0.005 for p in _prices(c))
-    return _refined(c, exists, lambda card, _: card.price < floor - 0.005,
-                    f"cheaper than ${floor:,.2f}")
+    return _refined(
+        c, exists, lambda card, _: card.price < floor - 0.005, f"cheaper than ${floor:,.2f}"
+    )
 
 
 def pricier_t2(c: Ctx) -> list[Failure]:
@@ -101,8 +119,7 @@ def pricier_t2(c: Ctx) -> list[Failure]:
         return fail("refine", "no products on screen to refine")
     top = max(p.price for p in before.products)
     exists = any(p > top + 0.005 for p in _prices(c))
-    return _refined(c, exists, lambda card, _: card.price > top + 0.005,
-                    f"dearer than ${top:,.2f}")
+    return _refined(c, exists, lambda card, _: card.price > top + 0.005, f"dearer than ${top:,.2f}")
 
 
 def rated_t2(c: Ctx) -> list[Failure]:
@@ -112,15 +129,15 @@ def rated_t2(c: Ctx) -> list[Failure]:
     if not ratings:
         return fail("refine", "no products on screen to refine")
     low = min(ratings)
-    exists = any(r.rating_avg > low + 1e-9
-                 for r in c.facts.by_leaf.get(c.slots.category or "", []))
+    exists = any(r.rating_avg > low + 1e-9 for r in c.facts.by_leaf.get(c.slots.category or "", []))
     return _refined(c, exists, lambda _, r: r.rating_avg > low + 1e-9, f"rated above {low:g}")
 
 
 def not_brand_t2(c: Ctx) -> list[Failure]:
     brand = c.slots.brand or ""
     return recommendations(c) + every_card(
-        c, lambda _, r: norm_value(r.brand) != norm_value(brand), f"is from {brand}")
+        c, lambda _, r: norm_value(r.brand) != norm_value(brand), f"is from {brand}"
+    )
 
 
 # --- comparison and references -----------------------------------------------------------
@@ -132,31 +149,51 @@ def compare_t2(c: Ctx) -> list[Failure]:
         return fail("refine", "fewer than two products on screen to compare")
     first, second = before.products[:2]
     text = c.reply.text
-    out = [Failure("names", f"the text does not name {p.title!r}")
-           for p in (first, second) if not title_in(p.title, text)]
-    others = [r.title for r in c.facts.truth.records.values()
-              if r.product_id not in (first.product_id, second.product_id)
-              and title_in(r.title, text)
-              and not (title_in(r.title, first.title) or title_in(r.title, second.title))]
+    out = [
+        Failure("names", f"the text does not name {p.title!r}")
+        for p in (first, second)
+        if not title_in(p.title, text)
+    ]
+    others = [
+        r.title
+        for r in c.facts.truth.records.values()
+        if r.product_id not in (first.product_id, second.product_id)
+        and title_in(r.title, text)
+        and not (title_in(r.title, first.title) or title_in(r.title, second.title))
+    ]
     out += fail("names", f"the text names other products: {others[:3]}") if others else []
     allowed = [first.price, second.price, abs(first.price - second.price)]
-    bases = [r.price for pid in (first.product_id, second.product_id)
-             if (r := c.facts.record(pid)) is not None]
+    bases = [
+        r.price
+        for pid in (first.product_id, second.product_id)
+        if (r := c.facts.record(pid)) is not None
+    ]
     allowed += bases + ([abs(bases[0] - bases[1])] if len(bases) == 2 else [])
     wrong = [a for a in amounts(text) if not any(abs(a - x) < 0.01 for x in allowed)]
-    return out + (fail("amounts", f"amounts {wrong} are neither their prices nor the "
-                                  "difference") if wrong else [])
+    return out + (
+        fail("amounts", f"amounts {wrong} are neither their prices nor the difference")
+        if wrong
+        else []
+    )
 
 
 def _about(c: Ctx, target: ProductCard, shown: list[ProductCard]) -> list[Failure]:
     if [p.product_id for p in c.reply.products] == [target.product_id]:
         return []
-    others = [p.title for p in shown if p.product_id != target.product_id
-              and title_in(p.title, c.reply.text) and not title_in(p.title, target.title)]
+    others = [
+        p.title
+        for p in shown
+        if p.product_id != target.product_id
+        and title_in(p.title, c.reply.text)
+        and not title_in(p.title, target.title)
+    ]
     if title_in(target.title, c.reply.text) and not others:
         return []
-    return fail("reference", f"the reply is not about {target.title!r}"
-                + (f" (it names {others[0]!r})" if others else ""))
+    return fail(
+        "reference",
+        f"the reply is not about {target.title!r}"
+        + (f" (it names {others[0]!r})" if others else ""),
+    )
 
 
 def second_t2(c: Ctx) -> list[Failure]:
@@ -192,8 +229,9 @@ def _relaxes(c: Ctx, option: str) -> bool:
     budget = budget_range(option)
     if budget is not None and budget[1] > (c.slots.cap or 0):
         return True
-    return bool(_PRICE_DROP.search(option) or _BEYOND.search(option)
-                or c.facts.categories_in(option))
+    return bool(
+        _PRICE_DROP.search(option) or _BEYOND.search(option) or c.facts.categories_in(option)
+    )
 
 
 def relaxed(c: Ctx, option: str) -> tuple[str | None, float | None]:
@@ -216,8 +254,9 @@ def nothing_fits_t2(c: Ctx) -> list[Failure]:
     category, cap = relaxed(c, c.clicked or "")
     out = recommendations(c) + (cards_in(c, category) if category else [])
     if cap is not None:
-        out += every_card(c, lambda card, _: card.price <= cap + 0.005,
-                          f"costs more than ${cap:,.2f}")
+        out += every_card(
+            c, lambda card, _: card.price <= cap + 0.005, f"costs more than ${cap:,.2f}"
+        )
     return out
 
 
@@ -234,5 +273,5 @@ def raise_cap_t1(c: Ctx) -> list[Failure]:
 def stock_t1(c: Ctx) -> list[Failure]:
     def in_stock(card: ProductCard, record: ProductRecord) -> bool:
         return any(i.item_id == card.item_id and i.available for i in record.items)
-    return recommendations(c) + every_card(c, in_stock, "suggests no in-stock variant")
 
+    return recommendations(c) + every_card(c, in_stock, "suggests no in-stock variant")

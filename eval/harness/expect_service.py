@@ -22,11 +22,14 @@ NO_PENDING = re.compile(
     r"\b(no|not any|none of|zero)\b[^.?!]{0,40}\b(pending|open|cancell?able)\b|"
     r"\b(don'?t|do not|doesn'?t|does not)\s+have\s+(any\s+)?(pending|open)\b|"
     r"\bnothing\b[^.?!]{0,30}\b(pending|to cancel)\b|\b(pending|open) orders?:?\s+none\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 KEPT = re.compile(
     r"\bnothing\b[^.?!]{0,30}\b(changed|cancell?ed|done|happened)\b|(\bnot\b|n't\b|\bnever\b)"
     r"[^.?!]{0,25}\b(cancel|chang|touch|modif)\w*|\b(kept|keep|keeping|unchanged|stays?|"
-    r"remains?|left as)\b|\bstill (pending|active|open)\b", re.IGNORECASE)
+    r"remains?|left as)\b|\bstill (pending|active|open)\b",
+    re.IGNORECASE,
+)
 
 
 def _status_words(status: str) -> list[str]:
@@ -81,8 +84,10 @@ def confirm_pending_t1(c: Ctx) -> list[Failure]:
     order_id = c.slots.order_id or ""
     out = _confirms(c, order_id)
     order = c.facts.order(order_id)
-    internal = [*(li.item_id for li in (order.lines if order else ())),
-                *c.facts.payment_ids.get(c.slots.user_id or "", [])]
+    internal = [
+        *(li.item_id for li in (order.lines if order else ())),
+        *c.facts.payment_ids.get(c.slots.user_id or "", []),
+    ]
     shown = [i for i in internal if i and i in c.reply.text]
     out += fail("internal_ids", f"the text shows internal ids {shown[:3]}") if shown else []
     options = c.reply.question.options if c.reply.question else []
@@ -97,14 +102,20 @@ def confirm_order_t1(c: Ctx) -> list[Failure]:
 
 def cancelled(c: Ctx) -> list[Failure]:
     status = _order_status(c, c.slots.order_id or "")
-    return [] if status == "cancelled" else fail("db", f"order {c.slots.order_id} is {status}, "
-                                                       "not cancelled")
+    return (
+        []
+        if status == "cancelled"
+        else fail("db", f"order {c.slots.order_id} is {status}, not cancelled")
+    )
 
 
 def return_requested(c: Ctx) -> list[Failure]:
     status = _order_status(c, c.slots.order_id or "")
-    return [] if status == "return requested" else fail(
-        "db", f"order {c.slots.order_id} is {status}, not 'return requested'")
+    return (
+        []
+        if status == "return requested"
+        else fail("db", f"order {c.slots.order_id} is {status}, not 'return requested'")
+    )
 
 
 def _unchanged(c: Ctx) -> list[Failure]:
@@ -131,8 +142,9 @@ def many_pending_t1(c: Ctx) -> list[Failure]:
     out = kind_is(c, "question")
     if out or c.reply.question is None:
         return out
-    named = {order_key(o) for option in c.reply.question.options
-             for o in c.facts.order_ids_in(option)}
+    named = {
+        order_key(o) for option in c.reply.question.options for o in c.facts.order_ids_in(option)
+    }
     pending = {order_key(o) for o in c.slots.orders}
     if missing := pending - named:
         out += fail("options", f"options miss pending orders {sorted(missing)}")
@@ -152,8 +164,11 @@ def many_pending_t2(c: Ctx) -> list[Failure]:
 
 
 def none_pending_t1(c: Ctx) -> list[Failure]:
-    out = [] if c.reply.kind != "confirmation" else fail("kind", "a confirmation although "
-                                                                 "nothing is pending")
+    out = (
+        []
+        if c.reply.kind != "confirmation"
+        else fail("kind", "a confirmation although nothing is pending")
+    )
     if not says(c.reply.text, NO_PENDING):
         out += fail("no_pending", "the text does not say there is no pending order")
     return out + _unchanged(c)
@@ -166,21 +181,29 @@ def return_confirm_t1(c: Ctx) -> list[Failure]:
     record = c.facts.record(line.product_id) if line else None
     names = [c.slots.item or "", *([record.title] if record else [])]
     if c.reply.kind == "confirmation" and not any(
-            n and n.casefold() in c.reply.text.casefold() for n in names):
+        n and n.casefold() in c.reply.text.casefold() for n in names
+    ):
         out += fail("item", f"the confirmation does not name {c.slots.item!r}")
     return out
 
 
 def other_customer_t1(c: Ctx) -> list[Failure]:
     order = c.facts.order(c.slots.order_id or "")
-    out = [] if c.reply.kind != "confirmation" else fail("kind", "a confirmation for another "
-                                                                 "customer's order")
+    out = (
+        []
+        if c.reply.kind != "confirmation"
+        else fail("kind", "a confirmation for another customer's order")
+    )
     titles = {li.name for li in (order.lines if order else ())}
-    titles |= {r.title for li in (order.lines if order else ())
-               if (r := c.facts.record(li.product_id)) is not None}
+    titles |= {
+        r.title
+        for li in (order.lines if order else ())
+        if (r := c.facts.record(li.product_id)) is not None
+    }
     shown = sorted(t for t in titles if t and t.casefold() in c.reply.text.casefold())
-    return out + (fail("cross_user", f"the text shows the order's items {shown[:3]}")
-                  if shown else [])
+    return out + (
+        fail("cross_user", f"the text shows the order's items {shown[:3]}") if shown else []
+    )
 
 
 def policy_t1(c: Ctx) -> list[Failure]:

@@ -25,8 +25,19 @@ from eval.harness.dbstate import Snapshot
 from eval.harness.shopfacts import ShopFacts
 
 JUST_SHOW_ME = "just show me"
-PLACEHOLDERS = ("category", "category_one", "brand", "cap", "cap2", "value", "order_id",
-                "email", "item", "thing", "other_brand")
+PLACEHOLDERS = (
+    "category",
+    "category_one",
+    "brand",
+    "cap",
+    "cap2",
+    "value",
+    "order_id",
+    "email",
+    "item",
+    "thing",
+    "other_brand",
+)
 
 
 @dataclass(frozen=True)
@@ -104,11 +115,43 @@ class Slots(BaseModel):
         return out
 
 
-_PAIRS = ("shoes", "boots", "sneakers", "sandals", "headphones", "earbuds", "sunglasses",
-          "jeans", "trousers", "pants", "shorts", "leggings", "socks", "gloves", "binoculars",
-          "goggles", "scissors", "tongs", "slippers", "trainers")
-_MASS = ("knitwear", "cookware", "luggage", "bedding", "outerwear", "jewellery", "jewelry",
-         "tableware", "drinkware", "footwear", "clothing", "equipment", "gear")
+_PAIRS = (
+    "shoes",
+    "boots",
+    "sneakers",
+    "sandals",
+    "headphones",
+    "earbuds",
+    "sunglasses",
+    "jeans",
+    "trousers",
+    "pants",
+    "shorts",
+    "leggings",
+    "socks",
+    "gloves",
+    "binoculars",
+    "goggles",
+    "scissors",
+    "tongs",
+    "slippers",
+    "trainers",
+)
+_MASS = (
+    "knitwear",
+    "cookware",
+    "luggage",
+    "bedding",
+    "outerwear",
+    "jewellery",
+    "jewelry",
+    "tableware",
+    "drinkware",
+    "footwear",
+    "clothing",
+    "equipment",
+    "gear",
+)
 
 
 def one(category: str) -> str:

@@ -55,17 +55,31 @@ class LatencyResult(BaseModel):
 
 def latency_cases(store: Store, count: int) -> list[LatencyCase]:
     with store.session() as session:
-        found = session.exec(select(Order, User).where(col(Order.user_id) == col(User.user_id))
-                             .order_by(col(Order.seq)).limit(1)).first()
+        found = session.exec(
+            select(Order, User)
+            .where(col(Order.user_id) == col(User.user_id))
+            .order_by(col(Order.seq))
+            .limit(1)
+        ).first()
     fill = {"email": found[1].email, "order_id": found[0].order_id} if found else None
     probes = [(label, text) for label, text in PROBES if fill or "{" not in text]
-    return [LatencyCase(case_id=f"l{i + 1:02d}-{label}", label=label,
-                        message=text.format(**fill) if fill else text)
-            for i, (label, text) in enumerate(probes[:count])]
+    return [
+        LatencyCase(
+            case_id=f"l{i + 1:02d}-{label}",
+            label=label,
+            message=text.format(**fill) if fill else text,
+        )
+        for i, (label, text) in enumerate(probes[:count])
+    ]
 
 
-def run_latency(env: EvalEnv, cases: Sequence[LatencyCase], trials: int, session_prefix: str,
-                on_case: Callable[[LatencyResult, list[TurnRecord]], None]) -> None:
+def run_latency(
+    env: EvalEnv,
+    cases: Sequence[LatencyCase],
+    trials: int,
+    session_prefix: str,
+    on_case: Callable[[LatencyResult, list[TurnRecord]], None],
+) -> None:
     shop = env.demo()
     store, path = env.fresh_store(shop, "latency")
     try:
@@ -77,12 +91,20 @@ def run_latency(env: EvalEnv, cases: Sequence[LatencyCase], trials: int, session
                 tools: dict[str, float] = defaultdict(float)
                 for step in record.steps:
                     tools[step.tool] += step.ms
-                on_case(LatencyResult(
-                    case_id=case.case_id, trial=trial, label=case.label, seconds=record.seconds,
-                    first_text_s=record.first_text_s,
-                    outside_tools_s=round(record.seconds - record.tool_ms / 1000, 3),
-                    tool_ms=dict(tools), reply_kind=reply.kind if reply else None,
-                    error=record.error), [record])
+                on_case(
+                    LatencyResult(
+                        case_id=case.case_id,
+                        trial=trial,
+                        label=case.label,
+                        seconds=record.seconds,
+                        first_text_s=record.first_text_s,
+                        outside_tools_s=round(record.seconds - record.tool_ms / 1000, 3),
+                        tool_ms=dict(tools),
+                        reply_kind=reply.kind if reply else None,
+                        error=record.error,
+                    ),
+                    [record],
+                )
     finally:
         discard(store, path)
 

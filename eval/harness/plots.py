@@ -32,8 +32,9 @@ def _save(fig: Any, folder: Path, name: str) -> Path:
     return path
 
 
-def dialogue_outcomes(results: Sequence[Row], pass_k: dict[str, float | None],
-                      folder: Path) -> Path | None:
+def dialogue_outcomes(
+    results: Sequence[Row], pass_k: dict[str, float | None], folder: Path
+) -> Path | None:
     rows = [r for r in results if r["suite"] == "dialogue"]
     if not rows:
         return None
@@ -43,8 +44,9 @@ def dialogue_outcomes(results: Sequence[Row], pass_k: dict[str, float | None],
     tasks = sorted(by_task)
     rates = [sum(r["success"] for r in by_task[t]) / len(by_task[t]) for t in tasks]
     colours = [_BLUE if by_task[t][0]["satisfiable"] else "#9b5de5" for t in tasks]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8),
-                                      gridspec_kw={"width_ratios": [3, 1.2]})
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [3, 1.2]}
+    )
     left.bar(tasks, rates, color=colours)
     left.set_ylim(0, 1.05)
     left.set_ylabel("success rate over trials")
@@ -68,8 +70,9 @@ def dialogue_behaviour(results: Sequence[Row], folder: Path) -> Path | None:
     fields = ("turns", "questions", "redundant_questions", "violations_shown", "invented")
     means = [sum(r[f] for r in rows) / len(rows) for f in fields]
     fig, ax = plt.subplots(figsize=(7, 3.4))
-    bars = ax.bar([f.replace("_", "\n") for f in fields], means,
-                  color=[_BLUE, _BLUE, _BAD, _BAD, _BAD])
+    bars = ax.bar(
+        [f.replace("_", "\n") for f in fields], means, color=[_BLUE, _BLUE, _BAD, _BAD, _BAD]
+    )
     ax.bar_label(bars, fmt="%.2f", fontsize=8)
     ax.set_ylabel("mean per dialogue")
     ax.set_title(f"Dialogue behaviour ({len(rows)} dialogues; red: should be 0)")
@@ -85,17 +88,24 @@ def service_scores(results: Sequence[Row], folder: Path) -> Path | None:
         by_kind[f"{r['kind']}\n({r['shop']})"].append(r)
     kinds = sorted(by_kind)
     series = {
-        "DB state matches": [sum(r["metrics"]["db_match"] for r in by_kind[k]) / len(by_kind[k])
-                             for k in kinds],
-        "required facts": [sum(r["metrics"]["facts_rate"] for r in by_kind[k]) / len(by_kind[k])
-                           for k in kinds],
+        "DB state matches": [
+            sum(r["metrics"]["db_match"] for r in by_kind[k]) / len(by_kind[k]) for k in kinds
+        ],
+        "required facts": [
+            sum(r["metrics"]["facts_rate"] for r in by_kind[k]) / len(by_kind[k]) for k in kinds
+        ],
         "success": [sum(r["success"] for r in by_kind[k]) / len(by_kind[k]) for k in kinds],
     }
     width = 0.27
     fig, ax = plt.subplots(figsize=(max(7, 0.9 * len(kinds) + 3), 3.8))
     for i, (name, values) in enumerate(series.items()):
-        ax.bar([x + (i - 1) * width for x in range(len(kinds))], values, width, label=name,
-               color=(_BLUE, _GREY, _OK)[i])
+        ax.bar(
+            [x + (i - 1) * width for x in range(len(kinds))],
+            values,
+            width,
+            label=name,
+            color=(_BLUE, _GREY, _OK)[i],
+        )
     ax.set_xticks(range(len(kinds)), kinds, fontsize=8)
     ax.set_ylim(0, 1.1)
     ax.set_title(f"Service scenarios by kind ({len(rows)} runs)")
@@ -139,21 +149,38 @@ def compare_deltas(rows: Sequence[Row], a: str, b: str, folder: Path) -> Path | 
     times (seconds) get their own panel so they do not squash the rates and counts."""
     if not rows:
         return None
-    groups = [[r for r in rows if "seconds" not in r["metric"]],
-              [r for r in rows if "seconds" in r["metric"]]]
+    groups = [
+        [r for r in rows if "seconds" not in r["metric"]],
+        [r for r in rows if "seconds" in r["metric"]],
+    ]
     groups = [g for g in groups if g]
-    fig, axes = plt.subplots(len(groups), 1, squeeze=False, figsize=(8, 0.42 * len(rows) + 2.2),
-                             gridspec_kw={"height_ratios": [len(g) + 1 for g in groups]})
+    fig, axes = plt.subplots(
+        len(groups),
+        1,
+        squeeze=False,
+        figsize=(8, 0.42 * len(rows) + 2.2),
+        gridspec_kw={"height_ratios": [len(g) + 1 for g in groups]},
+    )
     for ax, group in zip(axes[:, 0], groups, strict=True):
         for i, r in enumerate(reversed(group)):
             colour = _GREY if not r["real"] else (_OK if r["better"] else _BAD)
-            ax.errorbar(r["delta"], i, xerr=[[r["delta"] - r["low"]], [r["high"] - r["delta"]]],
-                        fmt="o", color=colour, capsize=3)
+            ax.errorbar(
+                r["delta"],
+                i,
+                xerr=[[r["delta"] - r["low"]], [r["high"] - r["delta"]]],
+                fmt="o",
+                color=colour,
+                capsize=3,
+            )
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_yticks(range(len(group)), [f"{r['suite']}: {r['metric']} (n={r['n']})"
-                                          for r in reversed(group)], fontsize=8)
+        ax.set_yticks(
+            range(len(group)),
+            [f"{r['suite']}: {r['metric']} (n={r['n']})" for r in reversed(group)],
+            fontsize=8,
+        )
         ax.set_ylim(-0.7, len(group) - 0.3)
     axes[-1, 0].set_xlabel(f"mean paired difference, {b} minus {a} (95% bootstrap CI)")
-    axes[0, 0].set_title("Comparison (green: real improvement, red: real regression, grey: "
-                         "noise)", fontsize=9)
+    axes[0, 0].set_title(
+        "Comparison (green: real improvement, red: real regression, grey: noise)", fontsize=9
+    )
     return _save(fig, folder, "compare_deltas.png")

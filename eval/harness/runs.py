@@ -31,8 +31,12 @@ from eval.harness.env import EvalError
 
 def machine() -> dict[str, Any]:
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
-    return {"cores": os.cpu_count(), "load_1m": round(load[0], 2), "load_5m": round(load[1], 2),
-            "load_15m": round(load[2], 2)}
+    return {
+        "cores": os.cpu_count(),
+        "load_1m": round(load[0], 2),
+        "load_5m": round(load[1], 2),
+        "load_15m": round(load[2], 2),
+    }
 
 
 class RunWriter:
@@ -41,8 +45,11 @@ class RunWriter:
             raise EvalError(f"run folder {folder} is not empty; choose another --out")
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.meta = {**meta, "started": datetime.now().isoformat(timespec="seconds"),
-                     "machine_at_start": machine()}
+        self.meta = {
+            **meta,
+            "started": datetime.now().isoformat(timespec="seconds"),
+            "machine_at_start": machine(),
+        }
         self._started = time.perf_counter()
         self.results: list[dict[str, Any]] = []
         self.turns_by_suite: dict[str, list[TurnRecord]] = {}
@@ -75,9 +82,15 @@ class RunWriter:
         self.results.append(data)
         self.turns_by_suite.setdefault(data["suite"], []).extend(turns)
         self._append("results.jsonl", data)
-        self._append("transcripts.jsonl", {
-            "suite": data["suite"], "case_id": data["case_id"], "trial": data.get("trial", 0),
-            "turns": [t.model_dump(mode="json") for t in turns]})
+        self._append(
+            "transcripts.jsonl",
+            {
+                "suite": data["suite"],
+                "case_id": data["case_id"],
+                "trial": data.get("trial", 0),
+                "turns": [t.model_dump(mode="json") for t in turns],
+            },
+        )
 
     @property
     def turns(self) -> list[TurnRecord]:

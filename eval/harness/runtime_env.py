@@ -29,12 +29,15 @@ TAU2_CANDIDATES = (Path("../shared/data/tau2-retail"), REPO.parent / "shared/dat
 def sqlite_file(runtime: Runtime) -> Path:
     url = runtime.settings.effective_database_url
     if not url.startswith("sqlite:///"):
-        raise EvalError("the eval harness runs every case on a copy of the shop's SQLite file; "
-                        "unset AISLE_DATABASE_URL (or use a sqlite:/// URL) to evaluate")
+        raise EvalError(
+            "the eval harness runs every case on a copy of the shop's SQLite file; "
+            "unset AISLE_DATABASE_URL (or use a sqlite:/// URL) to evaluate"
+        )
     path = Path(url.removeprefix("sqlite:///"))
     if not path.exists():
-        raise EvalError(f"no shop at {path}; create one with `aisle init-demo` and "
-                        "`aisle index` first")
+        raise EvalError(
+            f"no shop at {path}; create one with `aisle init-demo` and `aisle index` first"
+        )
     return path
 
 
@@ -46,8 +49,9 @@ def chat_model(runtime: Runtime, scripted: bool) -> ChatModel:
     return scripted_policy() if scripted else runtime.chat_model(progress=True)
 
 
-def build_env(runtime: Runtime, llm: ChatModel, workdir: Path, tau2: Path | None,
-              progress: bool = True) -> EvalEnv:
+def build_env(
+    runtime: Runtime, llm: ChatModel, workdir: Path, tau2: Path | None, progress: bool = True
+) -> EvalEnv:
     source = sqlite_file(runtime)
     workdir.mkdir(parents=True, exist_ok=True)
 
@@ -74,5 +78,6 @@ def build_env(runtime: Runtime, llm: ChatModel, workdir: Path, tau2: Path | None
             store.dispose()
         return ShopUnderTest("tau2", copy_shop(imported, workdir / "tau2-template.db"))
 
-    return EvalEnv(llm=llm, workdir=workdir, shops={"demo": demo, "tau2": tau2_shop},
-                   progress=progress)
+    return EvalEnv(
+        llm=llm, workdir=workdir, shops={"demo": demo, "tau2": tau2_shop}, progress=progress
+    )

@@ -25,11 +25,16 @@ from assistant.llm.types import Message
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ORDER = re.compile(r"#W\d{7}")
-_ADDRESS = re.compile(r"\bto (?P<address1>[^,]+), (?P<address2>[^,]*), (?P<city>[^,]+), "
-                      r"(?P<state>[A-Z]{2}) (?P<zip>\d{5}), (?P<country>[A-Za-z ]+)")
+_ADDRESS = re.compile(
+    r"\bto (?P<address1>[^,]+), (?P<address2>[^,]*), (?P<city>[^,]+), "
+    r"(?P<state>[A-Z]{2}) (?P<zip>\d{5}), (?P<country>[A-Za-z ]+)"
+)
 _HUMAN = re.compile(r"\b(human|person|representative|real agent)\b", re.IGNORECASE)
-_POLICY = re.compile(r"\b(policy|how long|how much|warranty|refunds?|shipping|gift cards?|"
-                     r"expire|payment methods?|privacy|deliver\w*)\b", re.IGNORECASE)
+_POLICY = re.compile(
+    r"\b(policy|how long|how much|warranty|refunds?|shipping|gift cards?|"
+    r"expire|payment methods?|privacy|deliver\w*)\b",
+    re.IGNORECASE,
+)
 _MATCHED = re.compile(r"^(\d+) products match")
 
 
@@ -41,7 +46,7 @@ def _decide(request: ChatRequest) -> ScriptReply:
     messages = list(request.messages)
     last_user = max(i for i, m in enumerate(messages) if m.role == "user")
     text = messages[last_user].content
-    done = _this_turn(messages[last_user + 1:])
+    done = _this_turn(messages[last_user + 1 :])
     if done and done[-1][1].startswith("Error:"):
         return "Sorry, I could not do that. " + done[-1][1].removeprefix("Error: ")
     names = [name for name, _ in done]
@@ -73,9 +78,16 @@ def _last(pattern: re.Pattern[str], text: str) -> str | None:
 
 def _intent(text: str) -> str | None:
     lowered = text.lower()
-    for word, intent in (("cancel", "cancel"), ("return", "return"), ("exchange", "exchange"),
-                         ("ship", "address"), ("change", "modify"), ("swap", "modify"),
-                         ("status", "status"), ("where is", "status")):
+    for word, intent in (
+        ("cancel", "cancel"),
+        ("return", "return"),
+        ("exchange", "exchange"),
+        ("ship", "address"),
+        ("change", "modify"),
+        ("swap", "modify"),
+        ("status", "status"),
+        ("where is", "status"),
+    ):
         if word in lowered:
             return intent
     return None
@@ -99,8 +111,12 @@ def _service(text: str, order_id: str, done: list[tuple[str, str]]) -> ScriptRep
         reason = "ordered by mistake" if "mistake" in text.lower() else "no longer needed"
         return call("cancel_pending_order", order_id=order_id, reason=reason)
     if intent == "return" and named:
-        return call("return_delivered_order_items", order_id=order_id,
-                    item_ids=[i["item_id"] for i in named], payment_method_id=paid_with)
+        return call(
+            "return_delivered_order_items",
+            order_id=order_id,
+            item_ids=[i["item_id"] for i in named],
+            payment_method_id=paid_with,
+        )
     if intent == "address" and (address := _ADDRESS.search(text)):
         return call("modify_pending_order_address", order_id=order_id, **address.groupdict())
     if intent in ("exchange", "modify") and named:
@@ -109,10 +125,18 @@ def _service(text: str, order_id: str, done: list[tuple[str, str]]) -> ScriptRep
         new_item = _variant_named(text, named[0], _json(results["get_product_details"]))
         if new_item is None:
             return "Which option would you like instead?"
-        tool = ("exchange_delivered_order_items" if order.get("status") == "delivered"
-                else "modify_pending_order_items")
-        return call(tool, order_id=order_id, item_ids=[named[0]["item_id"]],
-                    new_item_ids=[new_item], payment_method_id=paid_with)
+        tool = (
+            "exchange_delivered_order_items"
+            if order.get("status") == "delivered"
+            else "modify_pending_order_items"
+        )
+        return call(
+            tool,
+            order_id=order_id,
+            item_ids=[named[0]["item_id"]],
+            new_item_ids=[new_item],
+            payment_method_id=paid_with,
+        )
     return f"Your order {order_id} is {order.get('status', 'unknown')}."
 
 
@@ -125,8 +149,11 @@ def _variant_named(text: str, item: dict[str, Any], product: dict[str, Any]) -> 
         if not variant.get("available") or variant["item_id"] == item["item_id"]:
             continue
         options = variant.get("options", {})
-        named = sum(1 for k, v in options.items() if v != current.get(k)
-                    and re.search(rf"\b{re.escape(str(v).lower())}\b", lowered))
+        named = sum(
+            1
+            for k, v in options.items()
+            if v != current.get(k) and re.search(rf"\b{re.escape(str(v).lower())}\b", lowered)
+        )
         changed = sum(1 for k, v in options.items() if v != current.get(k))
         if named and (best is None or (named, -changed) > best[:2]):
             best = (named, -changed, variant["item_id"])
@@ -136,10 +163,16 @@ def _variant_named(text: str, item: dict[str, Any], product: dict[str, Any]) -> 
 def _help_answer(question: str, content: str) -> str:
     """The two passage sentences sharing the most words with the question."""
     asked = {w[:5] for w in re.findall(r"[a-z]{3,}", question.lower())}
-    sentences = [s for line in content.splitlines() if line.startswith("[")
-                 for s in re.split(r"(?<=[.!?])\s+", line.split('": ', 1)[-1]) if s]
-    ranked = sorted(sentences, key=lambda s: -len(asked & {w[:5] for w in
-                                                        re.findall(r"[a-z]{3,}", s.lower())}))
+    sentences = [
+        s
+        for line in content.splitlines()
+        if line.startswith("[")
+        for s in re.split(r"(?<=[.!?])\s+", line.split('": ', 1)[-1])
+        if s
+    ]
+    ranked = sorted(
+        sentences, key=lambda s: -len(asked & {w[:5] for w in re.findall(r"[a-z]{3,}", s.lower())})
+    )
     return " ".join(ranked[:2]) or "I could not find that in the help center."
 
 
@@ -152,7 +185,11 @@ def _shopping(text: str, done: list[tuple[str, str]], history: list[Message]) ->
         return "Sorry, no product fits all of that."
     asked_before = any(m.role == "assistant" and "?" in m.content for m in history)
     matched = _MATCHED.match(result)
-    if (matched and int(matched.group(1)) >= 6 and not asked_before
-            and "ask_clarifying_question" not in names):
+    if (
+        matched
+        and int(matched.group(1)) >= 6
+        and not asked_before
+        and "ask_clarifying_question" not in names
+    ):
         return call("ask_clarifying_question")
     return "Here are some options that fit what you asked for."

@@ -27,12 +27,22 @@ from store.db import Store
 from store.models import HelpArticle, Item, Order, OrderItem, PaymentMethod, User
 
 DEFAULT_MIX: tuple[ServiceKind, ...] = (
-    "cancel", "return", "lookup", "exchange", "policy", "cross_user", "refuse", "handoff",
-    "modify_items", "address",
+    "cancel",
+    "return",
+    "lookup",
+    "exchange",
+    "policy",
+    "cross_user",
+    "refuse",
+    "handoff",
+    "modify_items",
+    "address",
 )
 POLICY_QUESTIONS: tuple[tuple[str, list[list[str]]], ...] = (
-    ("How long does a refund to my credit card take?",
-     [["5-7 business days", "5 to 7 business days", "5–7 business days"]]),
+    (
+        "How long does a refund to my credit card take?",
+        [["5-7 business days", "5 to 7 business days", "5–7 business days"]],
+    ),
     ("How much does expedited shipping cost?", [["$12.99", "12.99"]]),
     ("What is the warranty on a laptop?", [["2 years", "two years", "2-year"]]),
     ("Do gift card balances expire?", [["do not expire", "don't expire", "never expire"]]),
@@ -67,21 +77,29 @@ class _Shop:
                 methods[m.user_id].append(m)
             wanted = {li.product_id for ls in lines.values() for li in ls}
             variants: dict[str, list[Item]] = defaultdict(list)
-            for it in s.exec(select(Item).where(col(Item.product_id).in_(wanted))
-                             .order_by(col(Item.seq))):
+            for it in s.exec(
+                select(Item).where(col(Item.product_id).in_(wanted)).order_by(col(Item.seq))
+            ):
                 variants[it.product_id].append(it)
             has_help = bool(s.scalar(select(func.count()).select_from(HelpArticle)))
         return cls(users, orders, lines, methods, variants, has_help)
 
     def orders_with(self, rng: random.Random, statuses: set[str]) -> list[Order]:
-        found = [o for o in self.orders if o.status in statuses and o.user_id not in self.used
-                 and o.user_id in self.users and self.lines.get(o.order_id)]
+        found = [
+            o
+            for o in self.orders
+            if o.status in statuses
+            and o.user_id not in self.used
+            and o.user_id in self.users
+            and self.lines.get(o.order_id)
+        ]
         rng.shuffle(found)
         return found
 
 
-def generate_scenarios(store: Store, shop: str, count: int, seed: int = 13,
-                       mix: Sequence[ServiceKind] = DEFAULT_MIX) -> list[ServiceScenario]:
+def generate_scenarios(
+    store: Store, shop: str, count: int, seed: int = 13, mix: Sequence[ServiceKind] = DEFAULT_MIX
+) -> list[ServiceScenario]:
     """Up to ``count`` scenarios, cycling through ``mix``; kinds the shop cannot support (no
     help articles, no delivered orders, ...) are skipped."""
     rng = random.Random(seed)
@@ -104,8 +122,9 @@ def generate_scenarios(store: Store, shop: str, count: int, seed: int = 13,
 
 
 def _hello(rng: random.Random, user: User) -> str:
-    return rng.choice(("Hi, my email is {e}.", "Hello, I'm {e}.", "Hi there ({e})."))\
-        .format(e=user.email)
+    return rng.choice(("Hi, my email is {e}.", "Hello, I'm {e}.", "Hi there ({e}).")).format(
+        e=user.email
+    )
 
 
 def _answers(user: User, order: Order | None = None, **more: str) -> dict[str, str]:
@@ -113,20 +132,39 @@ def _answers(user: User, order: Order | None = None, **more: str) -> dict[str, s
     return {**out, **({"order_id": order.order_id} if order else {}), **more}
 
 
-def _scenario(case_id: str, shop: str, kind: ServiceKind, user: User | None, request: str,
-              hello: str, **fields: object) -> ServiceScenario:
-    return ServiceScenario(case_id=case_id, shop=shop, kind=kind,
-                           user_id=user.user_id if user else None,
-                           opening=f"{hello} {request}".strip(), request=request,
-                           **fields)
+def _scenario(
+    case_id: str,
+    shop: str,
+    kind: ServiceKind,
+    user: User | None,
+    request: str,
+    hello: str,
+    **fields: object,
+) -> ServiceScenario:
+    return ServiceScenario(
+        case_id=case_id,
+        shop=shop,
+        kind=kind,
+        user_id=user.user_id if user else None,
+        opening=f"{hello} {request}".strip(),
+        request=request,
+        **fields,
+    )
 
 
 def _lookup(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceScenario | None:
     for order in d.orders_with(rng, {"pending", "processed", "delivered", "cancelled"}):
         user = d.users[order.user_id]
-        return _scenario(cid, shop, "lookup", user,
-                         f"What is the status of my order {order.order_id}?", _hello(rng, user),
-                         answers=_answers(user, order), required_facts=[[order.status]])
+        return _scenario(
+            cid,
+            shop,
+            "lookup",
+            user,
+            f"What is the status of my order {order.order_id}?",
+            _hello(rng, user),
+            answers=_answers(user, order),
+            required_facts=[[order.status]],
+        )
     return None
 
 
@@ -134,17 +172,28 @@ def _cancel(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceScenari
     for order in d.orders_with(rng, {"pending"}):
         user = d.users[order.user_id]
         reason = rng.choice(("no longer needed", "ordered by mistake"))
-        why = ("I don't need it anymore" if reason == "no longer needed"
-               else "I ordered it by mistake")
-        paid = sum(p["amount"] for p in order.payment_history or []
-                   if p["transaction_type"] == "payment")
-        return _scenario(cid, shop, "cancel", user,
-                         f"Please cancel my order {order.order_id}; {why}.", _hello(rng, user),
-                         answers=_answers(user, order, reason=why),
-                         gold=[GoldAction(name="cancel_pending_order",
-                                          arguments={"order_id": order.order_id,
-                                                     "reason": reason})],
-                         required_facts=[money_spellings(round(paid, 2))])
+        why = (
+            "I don't need it anymore" if reason == "no longer needed" else "I ordered it by mistake"
+        )
+        paid = sum(
+            p["amount"] for p in order.payment_history or [] if p["transaction_type"] == "payment"
+        )
+        return _scenario(
+            cid,
+            shop,
+            "cancel",
+            user,
+            f"Please cancel my order {order.order_id}; {why}.",
+            _hello(rng, user),
+            answers=_answers(user, order, reason=why),
+            gold=[
+                GoldAction(
+                    name="cancel_pending_order",
+                    arguments={"order_id": order.order_id, "reason": reason},
+                )
+            ],
+            required_facts=[money_spellings(round(paid, 2))],
+        )
     return None
 
 
@@ -165,15 +214,30 @@ def _return(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceScenari
         if line is None or not _original_method(order):
             continue
         user = d.users[order.user_id]
-        request = (f"I'd like to return the {line.name} from order {order.order_id}. Please "
-                   "refund it to the original payment method.")
-        return _scenario(cid, shop, "return", user, request, _hello(rng, user),
-                         answers=_answers(user, order, item=line.name,
-                                          payment="the original payment method"),
-                         gold=[GoldAction(name="return_delivered_order_items", arguments={
-                             "order_id": order.order_id, "item_ids": [line.item_id],
-                             "payment_method_id": _original_method(order)})],
-                         required_facts=[money_spellings(line.price)])
+        request = (
+            f"I'd like to return the {line.name} from order {order.order_id}. Please "
+            "refund it to the original payment method."
+        )
+        return _scenario(
+            cid,
+            shop,
+            "return",
+            user,
+            request,
+            _hello(rng, user),
+            answers=_answers(user, order, item=line.name, payment="the original payment method"),
+            gold=[
+                GoldAction(
+                    name="return_delivered_order_items",
+                    arguments={
+                        "order_id": order.order_id,
+                        "item_ids": [line.item_id],
+                        "payment_method_id": _original_method(order),
+                    },
+                )
+            ],
+            required_facts=[money_spellings(line.price)],
+        )
     return None
 
 
@@ -184,14 +248,19 @@ def _swap(rng: random.Random, d: _Shop, line: OrderItem) -> tuple[Item, str, str
     for item in d.variants.get(line.product_id, []):
         options = {k: str(v) for k, v in (item.options or {}).items()}
         changed = [k for k in options if options[k] != current.get(k)]
-        if item.available and item.item_id != line.item_id and len(changed) == 1 \
-                and set(options) == set(current):
+        if (
+            item.available
+            and item.item_id != line.item_id
+            and len(changed) == 1
+            and set(options) == set(current)
+        ):
             choices.append((item, changed[0], options[changed[0]]))
     return rng.choice(choices) if choices else None
 
 
-def _change_item(kind: ServiceKind, statuses: set[str], tool: str, verb: str
-                 ) -> Callable[[random.Random, _Shop, str, str], ServiceScenario | None]:
+def _change_item(
+    kind: ServiceKind, statuses: set[str], tool: str, verb: str
+) -> Callable[[random.Random, _Shop, str, str], ServiceScenario | None]:
     def build(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceScenario | None:
         for order in d.orders_with(rng, statuses):
             line = _unique_line(rng, d.lines[order.order_id])
@@ -205,18 +274,40 @@ def _change_item(kind: ServiceKind, statuses: set[str], tool: str, verb: str
             if methods[method].source == "gift_card" and (methods[method].balance or 0) < diff:
                 continue
             user = d.users[order.user_id]
-            request = (f"I'd like to {verb} the {line.name} in order {order.order_id} for the "
-                       f"same one with {key} {value}. Use my original payment method for any "
-                       "price difference.")
-            return _scenario(cid, shop, kind, user, request, _hello(rng, user),
-                             answers=_answers(user, order, item=line.name,
-                                              option=f"{key} {value}",
-                                              payment="the original payment method"),
-                             gold=[GoldAction(name=tool, arguments={
-                                 "order_id": order.order_id, "item_ids": [line.item_id],
-                                 "new_item_ids": [item.item_id], "payment_method_id": method})],
-                             required_facts=[money_spellings(abs(diff))] if diff else [])
+            request = (
+                f"I'd like to {verb} the {line.name} in order {order.order_id} for the "
+                f"same one with {key} {value}. Use my original payment method for any "
+                "price difference."
+            )
+            return _scenario(
+                cid,
+                shop,
+                kind,
+                user,
+                request,
+                _hello(rng, user),
+                answers=_answers(
+                    user,
+                    order,
+                    item=line.name,
+                    option=f"{key} {value}",
+                    payment="the original payment method",
+                ),
+                gold=[
+                    GoldAction(
+                        name=tool,
+                        arguments={
+                            "order_id": order.order_id,
+                            "item_ids": [line.item_id],
+                            "new_item_ids": [item.item_id],
+                            "payment_method_id": method,
+                        },
+                    )
+                ],
+                required_facts=[money_spellings(abs(diff))] if diff else [],
+            )
         return None
+
     return build
 
 
@@ -227,15 +318,32 @@ def _address(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceScenar
         a = dict(other.address or {})
         if not all(a.get(k) for k in ("address1", "city", "state", "zip")):
             continue
-        where = (f"{a['address1']}, {a.get('address2', '')}, {a['city']}, {a['state']} "
-                 f"{a['zip']}, USA")
-        return _scenario(cid, shop, "address", user,
-                         f"Please ship order {order.order_id} to {where}.", _hello(rng, user),
-                         answers=_answers(user, order, address=where),
-                         gold=[GoldAction(name="modify_pending_order_address", arguments={
-                             "order_id": order.order_id, "address1": a["address1"],
-                             "address2": a.get("address2", ""), "city": a["city"],
-                             "state": a["state"], "country": "USA", "zip": a["zip"]})])
+        where = (
+            f"{a['address1']}, {a.get('address2', '')}, {a['city']}, {a['state']} {a['zip']}, USA"
+        )
+        return _scenario(
+            cid,
+            shop,
+            "address",
+            user,
+            f"Please ship order {order.order_id} to {where}.",
+            _hello(rng, user),
+            answers=_answers(user, order, address=where),
+            gold=[
+                GoldAction(
+                    name="modify_pending_order_address",
+                    arguments={
+                        "order_id": order.order_id,
+                        "address1": a["address1"],
+                        "address2": a.get("address2", ""),
+                        "city": a["city"],
+                        "state": a["state"],
+                        "country": "USA",
+                        "zip": a["zip"],
+                    },
+                )
+            ],
+        )
     return None
 
 
@@ -254,20 +362,31 @@ def _cross_user(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceSce
             return None
         user = d.users[mine.user_id]
         d.used.add(theirs.user_id)
-        return _scenario(cid, shop, "cross_user", user,
-                         f"What is the status of order {theirs.order_id}? It is my neighbour's.",
-                         _hello(rng, user), answers=_answers(user),
-                         foreign_orders=[theirs.order_id])
+        return _scenario(
+            cid,
+            shop,
+            "cross_user",
+            user,
+            f"What is the status of order {theirs.order_id}? It is my neighbour's.",
+            _hello(rng, user),
+            answers=_answers(user),
+            foreign_orders=[theirs.order_id],
+        )
     return None
 
 
 def _refuse(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceScenario | None:
     for order in d.orders_with(rng, {"processed", "delivered"}):
         user = d.users[order.user_id]
-        return _scenario(cid, shop, "refuse", user,
-                         f"Please cancel my order {order.order_id}, I no longer need it.",
-                         _hello(rng, user), answers=_answers(user, order,
-                                                              reason="I no longer need it"))
+        return _scenario(
+            cid,
+            shop,
+            "refuse",
+            user,
+            f"Please cancel my order {order.order_id}, I no longer need it.",
+            _hello(rng, user),
+            answers=_answers(user, order, reason="I no longer need it"),
+        )
     return None
 
 
@@ -275,18 +394,36 @@ def _handoff(rng: random.Random, d: _Shop, cid: str, shop: str) -> ServiceScenar
     for order in d.orders_with(rng, {"delivered"}):
         line = d.lines[order.order_id][0]
         user = d.users[order.user_id]
-        request = (f"The {line.name} from order {order.order_id} stopped working after a week "
-                   "and I want to make a warranty claim. Can I talk to a person, please?")
-        return _scenario(cid, shop, "handoff", user, request, _hello(rng, user),
-                         answers=_answers(user, order), expect_handoff=True)
+        request = (
+            f"The {line.name} from order {order.order_id} stopped working after a week "
+            "and I want to make a warranty claim. Can I talk to a person, please?"
+        )
+        return _scenario(
+            cid,
+            shop,
+            "handoff",
+            user,
+            request,
+            _hello(rng, user),
+            answers=_answers(user, order),
+            expect_handoff=True,
+        )
     return None
 
 
 _BUILDERS: dict[str, Callable[[random.Random, _Shop, str, str], ServiceScenario | None]] = {
-    "lookup": _lookup, "cancel": _cancel, "return": _return, "address": _address,
-    "exchange": _change_item("exchange", {"delivered"}, "exchange_delivered_order_items",
-                             "exchange"),
-    "modify_items": _change_item("modify_items", {"pending"}, "modify_pending_order_items",
-                                 "change"),
-    "policy": _policy, "cross_user": _cross_user, "refuse": _refuse, "handoff": _handoff,
+    "lookup": _lookup,
+    "cancel": _cancel,
+    "return": _return,
+    "address": _address,
+    "exchange": _change_item(
+        "exchange", {"delivered"}, "exchange_delivered_order_items", "exchange"
+    ),
+    "modify_items": _change_item(
+        "modify_items", {"pending"}, "modify_pending_order_items", "change"
+    ),
+    "policy": _policy,
+    "cross_user": _cross_user,
+    "refuse": _refuse,
+    "handoff": _handoff,
 }

@@ -80,16 +80,25 @@ class ShopFacts:
         words: set[str] = set()
         values: set[str] = set()
         for record in self.truth.records.values():
-            for value in [*record.attributes.values(),
-                          *(v for i in record.items for v in i.options.values())]:
+            for value in [
+                *record.attributes.values(),
+                *(v for i in record.items for v in i.options.values()),
+            ]:
                 if isinstance(value, str | int | float) and not isinstance(value, bool):
                     values.update(_WORD.findall(str(value).casefold()))
             self.by_leaf[record.category_leaf].append(record)
             path = [p.strip() for p in record.category.split(">") if p.strip()]
             if len(path) > 1:
                 self.departments[path[0]].add(record.category_leaf)
-            text = " ".join((record.title, record.description, record.category,
-                             record.product_type, record.brand)).casefold()
+            text = " ".join(
+                (
+                    record.title,
+                    record.description,
+                    record.category,
+                    record.product_type,
+                    record.brand,
+                )
+            ).casefold()
             words.update(_WORD.findall(text))
         self.words = words
         self.value_words = values  # words of attribute and option values ("olive", "ipx4")
@@ -104,16 +113,21 @@ class ShopFacts:
             lines: dict[str, list[Line]] = defaultdict(list)
             for li in s.exec(select(OrderItem).order_by(col(OrderItem.seq), col(OrderItem.id))):
                 lines[li.order_id].append(Line(li.name, li.item_id, li.product_id))
-            orders = [OrderFacts(o.order_id, o.user_id, o.status, tuple(lines[o.order_id]))
-                      for o in s.exec(select(Order).order_by(col(Order.created_at),
-                                                             col(Order.seq)))]
+            orders = [
+                OrderFacts(o.order_id, o.user_id, o.status, tuple(lines[o.order_id]))
+                for o in s.exec(select(Order).order_by(col(Order.created_at), col(Order.seq)))
+            ]
             emails = {u.user_id: u.email for u in s.exec(select(User).order_by(col(User.seq)))}
             methods: dict[str, list[str]] = defaultdict(list)
             for m in s.exec(select(PaymentMethod)):
                 methods[m.user_id].append(m.id)
             articles = s.scalar(select(func.count()).select_from(HelpArticle)) or 0
-            tracking = {str(t) for o in s.exec(select(Order)) for f in o.fulfillments or []
-                        for t in f.get("tracking_id") or []}
+            tracking = {
+                str(t)
+                for o in s.exec(select(Order))
+                for f in o.fulfillments or []
+                for t in f.get("tracking_id") or []
+            }
         return cls(name, truth, orders, emails, dict(methods), int(articles), tracking)
 
     # --- the catalog -----------------------------------------------------------------------

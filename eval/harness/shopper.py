@@ -26,15 +26,24 @@ from eval.harness.truth import CatalogTruth
 NOTHING_FITS = re.compile(
     r"\b(no|none|nothing|not|couldn'?t|could not|can'?t|cannot|don'?t|doesn'?t|didn'?t|"
     r"unable|unfortunately)\b[^.?!]{0,80}\b(match|matches|matching|fit|fits|find|found|"
-    r"available|meet|meets|have|carry|options?|products?)\b", re.IGNORECASE)
+    r"available|meet|meets|have|carry|options?|products?)\b",
+    re.IGNORECASE,
+)
 # What a shopper without a wish says; plain words, so no catalog value is read into it.
 NO_PREFERENCE = "I have no preference there."
-_OPENINGS = ("I'm looking for {what}.", "Hi! Can you help me find {what}?", "Show me {what}.",
-             "I need {what}.")
+_OPENINGS = (
+    "I'm looking for {what}.",
+    "Hi! Can you help me find {what}?",
+    "Show me {what}.",
+    "I need {what}.",
+)
 _PRICE = ("under ${cap}", "for less than ${cap}", "no more than ${cap}", "with a budget of ${cap}")
 _RATING = ("rated {r} stars or more", "with at least {r} stars")
-_KEY_WORDS = {"price": r"budget|price|spend|cost|how much", "brand": r"brand",
-              "rating": r"rating|rated|stars|reviews"}
+_KEY_WORDS = {
+    "price": r"budget|price|spend|cost|how much",
+    "brand": r"brand",
+    "rating": r"rating|rated|stars|reviews",
+}
 
 
 def norm(key: str) -> str:
@@ -62,8 +71,9 @@ class Shopper:
     false_nothing: int = 0
 
     def __post_init__(self) -> None:
-        self.said = {i for i, c in enumerate(self.task.constraints)
-                     if c.disclosure == "volunteered"}
+        self.said = {
+            i for i, c in enumerate(self.task.constraints) if c.disclosure == "volunteered"
+        }
         self.variant = self.trial + sum(map(ord, self.task.case_id))
 
     def _pick(self, options: tuple[str, ...], salt: int = 0) -> str:
@@ -114,8 +124,12 @@ class Shopper:
         for card in reply.products:
             broken = self.truth.violated(card.product_id, self.task.constraints)
             if not broken:
-                return Move(None, outcome="accepted", accepted=card.product_id,
-                            notes={"violations_shown": broken_said})
+                return Move(
+                    None,
+                    outcome="accepted",
+                    accepted=card.product_id,
+                    notes={"violations_shown": broken_said},
+                )
             said = [c for c in broken if self.task.constraints.index(c) in self.said]
             if said:
                 self.violations_shown += 1
@@ -124,8 +138,10 @@ class Shopper:
                 reasons.setdefault(self.task.constraints.index(c), c)
         self.said |= set(reasons)
         why = "; ".join(self._reason(c) for c in reasons.values())
-        return Move(f"None of these work for me: {why}.",
-                    notes={"violations_shown": broken_said, "revealed": sorted(reasons)})
+        return Move(
+            f"None of these work for me: {why}.",
+            notes={"violations_shown": broken_said, "revealed": sorted(reasons)},
+        )
 
     def _reason(self, c: TargetConstraint) -> str:
         if c.kind == "price_max":
@@ -174,8 +190,10 @@ class Shopper:
             if not self.task.satisfiable:
                 return Move(None, outcome="nothing_fits")
             self.false_nothing += 1
-            return Move("Are you sure? Please look again, I think you carry some.",
-                        notes={"false_nothing_fits": True})
+            return Move(
+                "Are you sure? Please look again, I think you carry some.",
+                notes={"false_nothing_fits": True},
+            )
         if "?" in text:
             hits = [i for i, c in enumerate(self.task.constraints) if self._mentions(text, c)]
             if hits:
@@ -184,10 +202,13 @@ class Shopper:
                 self.redundant += not fresh
                 self.said |= set(hits)
                 told = ", ".join(self.phrase(self.task.constraints[i]) for i in hits)
-                return Move(f"{told[0].upper()}{told[1:]}.",
-                            notes={"text_question": True, "redundant": not fresh})
-        wish = " ".join(self.phrase(c) for i, c in enumerate(self.task.constraints)
-                        if i in self.said)
+                return Move(
+                    f"{told[0].upper()}{told[1:]}.",
+                    notes={"text_question": True, "redundant": not fresh},
+                )
+        wish = " ".join(
+            self.phrase(c) for i, c in enumerate(self.task.constraints) if i in self.said
+        )
         return Move(f"Please show me a few options: {wish}.")
 
     @staticmethod

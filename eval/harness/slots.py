@@ -34,10 +34,33 @@ from eval.harness.shopfacts import OrderFacts, ShopFacts, name_key
 from retrieval.documents import ItemRecord, ProductRecord, norm_key
 
 MANY = 6  # a category with this many products invites a clarifying question
-THINGS = ("kayak", "canoe", "surfboard", "piano", "violin", "trampoline", "lawnmower",
-          "chainsaw", "saddle", "snowboard", "telescope", "harp", "wetsuit", "jet ski",
-          "hot tub", "sewing machine", "dartboard", "wheelbarrow", "birdhouse", "chandelier",
-          "microscope", "motorbike", "pool table", "tuba", "fridge")  # "a {thing}": no vowels
+THINGS = (
+    "kayak",
+    "canoe",
+    "surfboard",
+    "piano",
+    "violin",
+    "trampoline",
+    "lawnmower",
+    "chainsaw",
+    "saddle",
+    "snowboard",
+    "telescope",
+    "harp",
+    "wetsuit",
+    "jet ski",
+    "hot tub",
+    "sewing machine",
+    "dartboard",
+    "wheelbarrow",
+    "birdhouse",
+    "chandelier",
+    "microscope",
+    "motorbike",
+    "pool table",
+    "tuba",
+    "fridge",
+)  # "a {thing}": no vowels
 BRANDS_FOR = {
     "running shoe": ("Nike", "Adidas", "Asics", "Brooks", "Hoka", "New Balance", "Saucony"),
     "laptop": ("Apple", "Dell", "Lenovo", "HP", "Asus", "Acer", "Microsoft"),
@@ -45,8 +68,12 @@ BRANDS_FOR = {
 }
 UNKNOWN_BRAND_CATEGORIES = {"demo": ("running shoe", "laptop"), "fashion": ("sunglass",)}
 ROOMS = {  # the room a phrasing names -> words of the category paths that fit it
-    "kitchen": ("kitchen",), "office": ("office",), "garden": ("garden", "patio"),
-    "bedroom": ("bedroom", "bedding"), "bathroom": ("bath",), "living room": ("living",),
+    "kitchen": ("kitchen",),
+    "office": ("office",),
+    "garden": ("garden", "patio"),
+    "bedroom": ("bedroom", "bedding"),
+    "bathroom": ("bath",),
+    "living room": ("living",),
 }
 WISHES = {"outdoor": ("tent", "4 people"), "fashion": ("dress", "black")}
 _CAPACITY_KEYS = re.compile(r"capacity|sleeps|people|person|occupan|berth", re.IGNORECASE)
@@ -82,9 +109,13 @@ def _category(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
 
 
 def _variant_type(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
-    leaves = sorted(k for k, v in facts.by_leaf.items()
-                    if len(v) == 1 and len(v[0].items) >= 4
-                    and any(len(vals) >= 2 for vals in v[0].option_values().values()))
+    leaves = sorted(
+        k
+        for k, v in facts.by_leaf.items()
+        if len(v) == 1
+        and len(v[0].items) >= 4
+        and any(len(vals) >= 2 for vals in v[0].option_values().values())
+    )
     if not leaves:
         return "no product type with one product and 4+ variants"
     return Slots(category=rng.choice(leaves))
@@ -96,11 +127,16 @@ def _thing(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
 
 
 def _other_brand(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
-    for kind in rng.sample(UNKNOWN_BRAND_CATEGORIES.get(facts.name, ()),
-                           len(UNKNOWN_BRAND_CATEGORIES.get(facts.name, ()))):
+    for kind in rng.sample(
+        UNKNOWN_BRAND_CATEGORIES.get(facts.name, ()),
+        len(UNKNOWN_BRAND_CATEGORIES.get(facts.name, ())),
+    ):
         leaves = [leaf for leaf in facts.by_leaf if name_key(leaf) == name_key(kind)]
-        brands = [b for b in BRANDS_FOR[kind]
-                  if not any(facts.mentions_word(w) for w in re.findall(r"\w+", b.lower()))]
+        brands = [
+            b
+            for b in BRANDS_FOR[kind]
+            if not any(facts.mentions_word(w) for w in re.findall(r"\w+", b.lower()))
+        ]
         if leaves and brands:
             return Slots(category=leaves[0], other_brand=rng.choice(brands))
     return f"none of {UNKNOWN_BRAND_CATEGORIES.get(facts.name, ())} is sold here"
@@ -125,8 +161,13 @@ def _rooms_in(text: str) -> list[str]:
 
 
 def _fitting(facts: ShopFacts, room: str) -> list[str]:
-    return sorted({r.category_leaf for r in facts.truth.records.values()
-                   if any(w in name_key(r.category) for w in ROOMS[room])})
+    return sorted(
+        {
+            r.category_leaf
+            for r in facts.truth.records.values()
+            if any(w in name_key(r.category) for w in ROOMS[room])
+        }
+    )
 
 
 def _room(facts: ShopFacts, rng: random.Random, first: str) -> Slots | str:
@@ -192,8 +233,12 @@ def colours(facts: ShopFacts, leaf: str) -> dict[str, str]:
 
 
 def _colour(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
-    choices = [(leaf, v, k) for leaf in _many(facts) for v, k in colours(facts, leaf).items()
-               if len(_prices(facts, leaf, v)) >= 2]
+    choices = [
+        (leaf, v, k)
+        for leaf in _many(facts)
+        for v, k in colours(facts, leaf).items()
+        if len(_prices(facts, leaf, v)) >= 2
+    ]
     if not choices:
         return "no category offers a colour in two products"
     leaf, value, key = rng.choice(choices)
@@ -213,8 +258,9 @@ def _brand(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
     choices = []
     for leaf in _many(facts):
         brands = [r.brand for r in facts.by_leaf[leaf] if r.brand]
-        choices += [(leaf, b) for b in sorted(set(brands))
-                    if brands.count(b) >= 2 and len(set(brands)) >= 2]
+        choices += [
+            (leaf, b) for b in sorted(set(brands)) if brands.count(b) >= 2 and len(set(brands)) >= 2
+        ]
     if not choices:
         return "no category with two products of one brand and another brand"
     leaf, brand = rng.choice(choices)
@@ -229,7 +275,8 @@ def _stock(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
             with_value = [i for r in facts.by_leaf[leaf] for i in r.items if _has(r, i, value)]
             if any(i.available for i in with_value):
                 (both if not all(i.available for i in with_value) else some).append(
-                    (leaf, value, key))
+                    (leaf, value, key)
+                )
     if not (both or some):
         return "no colour with an in-stock variant"
     leaf, value, key = rng.choice(both or some)
@@ -260,17 +307,22 @@ def _account(name: str, test: Callable[[list[OrderFacts]], bool], why: str) -> F
         pending = [o.order_id for o in _pending(orders)]
         chosen = orders[-1].order_id if name == "recent" else next(iter(pending), None)
         return Slots(user_id=user, order_id=chosen, orders=pending)
+
     return filler
 
 
 def _guest(pending_only: bool) -> Filler:
     def filler(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
-        orders = [o for o in facts.orders if o.user_id in facts.emails
-                  and (o.status == "pending" or not pending_only)]
+        orders = [
+            o
+            for o in facts.orders
+            if o.user_id in facts.emails and (o.status == "pending" or not pending_only)
+        ]
         if not orders:
             return "no order with a known email" + (" that is pending" if pending_only else "")
         order = rng.choice(orders)
         return Slots(order_id=order.order_id, email=facts.emails[order.user_id])
+
     return filler
 
 
@@ -297,17 +349,33 @@ def _other_order(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
 
 FILLERS: dict[str, Filler] = {
     "none": lambda facts, rng, first: Slots(),
-    "category": _category, "variant_type": _variant_type, "thing": _thing,
-    "other_brand": _other_brand, "unfilterable": _unfilterable, "room": _room, "cap": _cap,
-    "cap_pair": _cap_pair, "cap_below": _cap_below, "colour": _colour, "specific": _specific,
-    "brand": _brand, "stock": _stock,
+    "category": _category,
+    "variant_type": _variant_type,
+    "thing": _thing,
+    "other_brand": _other_brand,
+    "unfilterable": _unfilterable,
+    "room": _room,
+    "cap": _cap,
+    "cap_pair": _cap_pair,
+    "cap_below": _cap_below,
+    "colour": _colour,
+    "specific": _specific,
+    "brand": _brand,
+    "stock": _stock,
     "recent": _account("recent", lambda o: len(o) >= 2, "two orders or more"),
-    "one_pending": _account("pending", lambda o: len(_pending(o)) == 1 and not any(
-        x.status.startswith("pending (") for x in o), "exactly one pending order"),
-    "many_pending": _account("pending", lambda o: len(_pending(o)) >= 2,
-                             "two pending orders or more"),
-    "none_pending": _account("none", lambda o: not any(x.status.startswith("pending")
-                                                        for x in o), "orders, none pending"),
-    "guest_pending": _guest(True), "guest_any": _guest(False),
-    "delivered_item": _delivered_item, "other_order": _other_order,
+    "one_pending": _account(
+        "pending",
+        lambda o: len(_pending(o)) == 1 and not any(x.status.startswith("pending (") for x in o),
+        "exactly one pending order",
+    ),
+    "many_pending": _account(
+        "pending", lambda o: len(_pending(o)) >= 2, "two pending orders or more"
+    ),
+    "none_pending": _account(
+        "none", lambda o: not any(x.status.startswith("pending") for x in o), "orders, none pending"
+    ),
+    "guest_pending": _guest(True),
+    "guest_any": _guest(False),
+    "delivered_item": _delivered_item,
+    "other_order": _other_order,
 }

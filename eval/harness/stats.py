@@ -32,8 +32,9 @@ def mean_or_none(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def bootstrap_ci(differences: Sequence[float], resamples: int = 2000, level: float = 0.95,
-                 seed: int = 0) -> tuple[float, float, float]:
+def bootstrap_ci(
+    differences: Sequence[float], resamples: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
     """(mean, low, high) of the mean of paired ``differences`` by the percentile bootstrap."""
     data = np.asarray(differences, dtype=float)
     if data.size == 0:

@@ -65,11 +65,19 @@ def parts_of(suite: str) -> dict[str, tuple[int, int]]:
     return SIZES[suite]
 
 
-def run_suite(suite: str, env: EvalEnv, writer: RunWriter, options: SuiteOptions,
-              extras: dict[str, Extra] | None = None) -> dict[str, Any]:
+def run_suite(
+    suite: str,
+    env: EvalEnv,
+    writer: RunWriter,
+    options: SuiteOptions,
+    extras: dict[str, Extra] | None = None,
+) -> dict[str, Any]:
     parts = parts_of(suite)
-    summary: dict[str, Any] = {"suite": suite, "parts": list(parts),
-                               "warm_up_seconds": env.warm_up()}
+    summary: dict[str, Any] = {
+        "suite": suite,
+        "parts": list(parts),
+        "warm_up_seconds": env.warm_up(),
+    }
     prefix = f"eval-{writer.folder.name}"
     for part, (cases, trials) in parts.items():
         cases, trials = options.cases or cases, options.trials or trials
@@ -93,8 +101,9 @@ def _bar(env: EvalEnv, total: int, desc: str) -> tqdm[Any]:
     return tqdm(total=total, desc=desc, unit="case", disable=not env.progress, leave=True)
 
 
-def _dialogue(env: EvalEnv, writer: RunWriter, options: SuiteOptions, count: int,
-              trials: int, prefix: str) -> dict[str, Any]:
+def _dialogue(
+    env: EvalEnv, writer: RunWriter, options: SuiteOptions, count: int, trials: int, prefix: str
+) -> dict[str, Any]:
     shop = env.demo()
     store, path = env.fresh_store(shop, "dialogue")
     try:
@@ -104,21 +113,32 @@ def _dialogue(env: EvalEnv, writer: RunWriter, options: SuiteOptions, count: int
             writer.case("dialogue", task)
         results: list[DialogueResult] = []
         with _bar(env, len(tasks) * trials, "dialogue") as bar:
+
             def done(result: DialogueResult, turns: list[TurnRecord]) -> None:
                 results.append(result)
                 writer.result(result, turns)
-                bar.set_postfix_str(f"{result.case_id} t{result.trial} "
-                                    f"{'ok' if result.success else 'FAIL'}")
+                bar.set_postfix_str(
+                    f"{result.case_id} t{result.trial} {'ok' if result.success else 'FAIL'}"
+                )
                 bar.update()
-            run_dialogue(lambda: env.assistant(shop, store), tasks, truth, trials,
-                         options.max_turns, prefix, done)
+
+            run_dialogue(
+                lambda: env.assistant(shop, store),
+                tasks,
+                truth,
+                trials,
+                options.max_turns,
+                prefix,
+                done,
+            )
         return summarise_dialogue(results)
     finally:
         discard(store, path)
 
 
-def _scenarios(env: EvalEnv, count: int, seed: int
-               ) -> tuple[list[tuple[ShopUnderTest, ServiceScenario]], dict[str, str]]:
+def _scenarios(
+    env: EvalEnv, count: int, seed: int
+) -> tuple[list[tuple[ShopUnderTest, ServiceScenario]], dict[str, str]]:
     wanted = {"demo": count - count // 3, "tau2": count // 3}
     chosen: list[tuple[ShopUnderTest, ServiceScenario]] = []
     skipped: dict[str, str] = {}
@@ -146,14 +166,16 @@ def _scenarios(env: EvalEnv, count: int, seed: int
     return chosen, skipped
 
 
-def _service(env: EvalEnv, writer: RunWriter, options: SuiteOptions, count: int,
-             trials: int, prefix: str) -> dict[str, Any]:
+def _service(
+    env: EvalEnv, writer: RunWriter, options: SuiteOptions, count: int, trials: int, prefix: str
+) -> dict[str, Any]:
     scenarios, skipped = _scenarios(env, count, options.seed)
     for _, scenario in scenarios:
         writer.case("service", scenario)
     results: list[ServiceResult] = []
     invalid: list[str] = []
     with _bar(env, len(scenarios) * trials, "service") as bar:
+
         def done(result: ServiceResult, turns: list[TurnRecord]) -> None:
             results.append(result)
             writer.result(result, turns)
@@ -164,12 +186,14 @@ def _service(env: EvalEnv, writer: RunWriter, options: SuiteOptions, count: int,
             invalid.append(scenario.case_id)
             writer.invalid("service", scenario.case_id, reason)
             bar.update(trials)
+
         run_service(env, scenarios, trials, options.max_turns, prefix, done, bad)
     return {**summarise_service(results), "skipped_shops": skipped, "invalid": invalid}
 
 
-def _latency(env: EvalEnv, writer: RunWriter, count: int, trials: int,
-             prefix: str) -> dict[str, Any]:
+def _latency(
+    env: EvalEnv, writer: RunWriter, count: int, trials: int, prefix: str
+) -> dict[str, Any]:
     shop = env.demo()
     store, path = env.fresh_store(shop, "latency-cases")
     try:
@@ -180,10 +204,12 @@ def _latency(env: EvalEnv, writer: RunWriter, count: int, trials: int,
         writer.case("latency", case)
     turns: list[TurnRecord] = []
     with _bar(env, len(cases) * trials, "latency") as bar:
+
         def done(result: LatencyResult, records: list[TurnRecord]) -> None:
             turns.extend(records)
             writer.result(result, records)
             bar.set_postfix_str(f"{result.label} {result.seconds:.1f}s")
             bar.update()
+
         run_latency(env, cases, trials, prefix, done)
     return summarise_latency(turns)

@@ -28,15 +28,66 @@ from store.db import Store
 
 _LONG_NUMBER = re.compile(r"(?<![\w.$#])\d{8,}(?![\w.])")
 # Real brands a small model reaches for when it invents; a shop that sells one is not caught.
-REAL_BRANDS = frozenset({
-    "nike", "adidas", "asics", "brooks", "hoka", "new balance", "salomon", "merrell", "apple",
-    "samsung", "google pixel", "sony", "bose", "sennheiser", "jbl", "dell", "lenovo", "asus",
-    "acer", "microsoft surface", "logitech", "razer", "corsair", "keychron", "dyson", "shark",
-    "ninja", "vitamix", "keurig", "nespresso", "breville", "cuisinart", "all-clad", "le creuset",
-    "patagonia", "the north face", "columbia", "arc'teryx", "osprey", "rei", "coleman",
-    "herman miller", "steelcase", "hydro flask", "yeti", "lululemon", "manduka", "garmin",
-    "fitbit", "amazon echo", "sonos", "lg", "benq", "ikea", "uniqlo", "levi's",
-})
+REAL_BRANDS = frozenset(
+    {
+        "nike",
+        "adidas",
+        "asics",
+        "brooks",
+        "hoka",
+        "new balance",
+        "salomon",
+        "merrell",
+        "apple",
+        "samsung",
+        "google pixel",
+        "sony",
+        "bose",
+        "sennheiser",
+        "jbl",
+        "dell",
+        "lenovo",
+        "asus",
+        "acer",
+        "microsoft surface",
+        "logitech",
+        "razer",
+        "corsair",
+        "keychron",
+        "dyson",
+        "shark",
+        "ninja",
+        "vitamix",
+        "keurig",
+        "nespresso",
+        "breville",
+        "cuisinart",
+        "all-clad",
+        "le creuset",
+        "patagonia",
+        "the north face",
+        "columbia",
+        "arc'teryx",
+        "osprey",
+        "rei",
+        "coleman",
+        "herman miller",
+        "steelcase",
+        "hydro flask",
+        "yeti",
+        "lululemon",
+        "manduka",
+        "garmin",
+        "fitbit",
+        "amazon echo",
+        "sonos",
+        "lg",
+        "benq",
+        "ikea",
+        "uniqlo",
+        "levi's",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -58,9 +109,13 @@ class CatalogTruth:
         self.item_ids = {i.item_id for r in records for i in r.items}
         brands = {r.brand.casefold() for r in records if r.brand}
         self.foreign_brands = sorted(b for b in REAL_BRANDS if b not in brands)
-        self._brand_words = re.compile(
-            r"\b(" + "|".join(re.escape(b) for b in self.foreign_brands) + r")\b", re.IGNORECASE
-        ) if self.foreign_brands else None
+        self._brand_words = (
+            re.compile(
+                r"\b(" + "|".join(re.escape(b) for b in self.foreign_brands) + r")\b", re.IGNORECASE
+            )
+            if self.foreign_brands
+            else None
+        )
 
     @classmethod
     def from_store(cls, store: Store) -> CatalogTruth:
@@ -76,14 +131,19 @@ class CatalogTruth:
         record = self.records.get(product_id)
         if record is None:
             return wanted
-        broken = [c for c in wanted if c.kind in ("category", "brand", "rating")
-                  and not _product_meets(record, c)]
+        broken = [
+            c
+            for c in wanted
+            if c.kind in ("category", "brand", "rating") and not _product_meets(record, c)
+        ]
         per_variant = [c for c in wanted if c.kind in ("price_max", "feature")]
         if per_variant:
             variants = record.items or (
-                ItemRecord(item_id="", options={}, price=record.price, available=False),)
+                ItemRecord(item_id="", options={}, price=record.price, available=False),
+            )
             misses: list[list[TargetConstraint]] = [
-                [c for c in per_variant if not _variant_meets(record, v, c)] for v in variants]
+                [c for c in per_variant if not _variant_meets(record, v, c)] for v in variants
+            ]
             fewest: list[TargetConstraint] = min(misses, key=len)
             broken += fewest
         return broken
@@ -94,14 +154,18 @@ class CatalogTruth:
     def fitting(self, constraints: Sequence[TargetConstraint]) -> list[str]:
         """Every catalog product meeting all ``constraints``, in catalog order."""
         category = next((c for c in constraints if c.kind == "category"), None)
-        pool = (self._by_category.get(norm_value(category.value), []) if category
-                else list(self.records))
+        pool = (
+            self._by_category.get(norm_value(category.value), [])
+            if category
+            else list(self.records)
+        )
         return [pid for pid in pool if self.meets(pid, constraints)]
 
     # --- inventions ----------------------------------------------------------------------
 
-    def invented(self, shown: Iterable[Shown], text: str,
-                 known_ids: Iterable[str] = ()) -> list[str]:
+    def invented(
+        self, shown: Iterable[Shown], text: str, known_ids: Iterable[str] = ()
+    ) -> list[str]:
         """What a reply made up: unknown or mis-titled product cards, numbers that look like
         ids the shop does not have, and real brands the catalog does not sell."""
         found: list[str] = []
@@ -110,14 +174,19 @@ class CatalogTruth:
             if record is None:
                 found.append(f"card {card.product_id} is not in the catalog ({card.title!r})")
             elif _squash(record.title) != _squash(card.title):
-                found.append(f"card {card.product_id} titled {card.title!r}, catalog says "
-                             f"{record.title!r}")
+                found.append(
+                    f"card {card.product_id} titled {card.title!r}, catalog says {record.title!r}"
+                )
         ids = set(self.records) | self.item_ids | set(known_ids)
-        found += [f"id {n} in the text is not in the shop" for n in _LONG_NUMBER.findall(text)
-                  if n not in ids]
+        found += [
+            f"id {n} in the text is not in the shop"
+            for n in _LONG_NUMBER.findall(text)
+            if n not in ids
+        ]
         if self._brand_words is not None:
-            found += [f"brand {m.group(1)!r} is not sold here"
-                      for m in self._brand_words.finditer(text)]
+            found += [
+                f"brand {m.group(1)!r} is not sold here" for m in self._brand_words.finditer(text)
+            ]
         return found
 
 

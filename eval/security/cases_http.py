@@ -25,8 +25,11 @@ from eval.security.target import SECRET
 GUARDED: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/v1/models", None),
     ("GET", "/v1/models/aisle", None),
-    ("POST", "/v1/chat/completions",
-     {"model": "aisle", "messages": [{"role": "user", "content": "what are my orders?"}]}),
+    (
+        "POST",
+        "/v1/chat/completions",
+        {"model": "aisle", "messages": [{"role": "user", "content": "what are my orders?"}]},
+    ),
     ("POST", "/api/v1/sessions", {}),
     ("GET", "/api/v1/sessions/{sid}", None),
     ("POST", "/api/v1/sessions/{sid}/messages", {"message": "what are my account details?"}),
@@ -43,29 +46,43 @@ OPEN = ("/healthz", "/docs", "/openapi.json", "/widget", "/widget.js", "/signin"
 def routes(f: Facts) -> Iterator[Case]:
     for method, path, body in GUARDED:
         for cred in ("none", "wrong", "revoked"):
-            yield Case(f"route-{cred}-{method}-{path}", "no credentials",
-                       _guarded(method, path, body, cred, f), secrets=f.victim.secrets())
+            yield Case(
+                f"route-{cred}-{method}-{path}",
+                "no credentials",
+                _guarded(method, path, body, cred, f),
+                secrets=f.victim.secrets(),
+            )
     for path in OPEN:
-        yield Case(f"route-open-{path}", "no credentials", _open(path),
-                   secrets=f.victim.secrets())
+        yield Case(f"route-open-{path}", "no credentials", _open(path), secrets=f.victim.secrets())
 
 
-def _guarded(method: str, path: str, body: Any, cred: str, f: Facts
-             ) -> Callable[[Driver], None]:
+def _guarded(method: str, path: str, body: Any, cred: str, f: Facts) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
         d.as_victim = True
         session_id = d.session(f.victim.user_id)
         d.say(session_id, "what are my account details?", f.victim.user_id)
         d.as_victim = False
-        headers = {"wrong": {"Authorization": "Bearer aisle_00000000_not-a-key"},
-                   "revoked": {"Authorization": f"Bearer {d.target.revoked_key}"},
-                   "none": {}}[cred]
+        headers = {
+            "wrong": {"Authorization": "Bearer aisle_00000000_not-a-key"},
+            "revoked": {"Authorization": f"Bearer {d.target.revoked_key}"},
+            "none": {},
+        }[cred]
         headers = {**headers, "Accept": "application/json"}
-        answer = d.send(method, path.format(sid=session_id), headers=headers,
-                        **({"json": body} if body is not None else {}))
-        d.expect(answer.status_code in (401, 404) or (
-            answer.status_code in (302, 303, 307) and "/signin" in answer.headers.get(
-                "location", "")), f"{method} {path} without a valid key: {answer.status_code}")
+        answer = d.send(
+            method,
+            path.format(sid=session_id),
+            headers=headers,
+            **({"json": body} if body is not None else {}),
+        )
+        d.expect(
+            answer.status_code in (401, 404)
+            or (
+                answer.status_code in (302, 303, 307)
+                and "/signin" in answer.headers.get("location", "")
+            ),
+            f"{method} {path} without a valid key: {answer.status_code}",
+        )
+
     return run
 
 
@@ -73,6 +90,7 @@ def _open(path: str) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
         answer = d.send("GET", path)
         d.expect(answer.status_code == 200, f"open path {path}: {answer.status_code}")
+
     return run
 
 
@@ -97,10 +115,15 @@ def tokens(f: Facts) -> Iterator[Case]:
     }
     for label, token in forged.items():
         for door in ("bot", "v1"):
-            yield Case(f"token-{label}-{door}", "identity takeover", _forged(token, door),
-                       secrets=v.secrets())
-    yield Case("token-bare-user-id", "identity takeover", _bare_user_id(v.user_id),
-               secrets=v.secrets())
+            yield Case(
+                f"token-{label}-{door}",
+                "identity takeover",
+                _forged(token, door),
+                secrets=v.secrets(),
+            )
+    yield Case(
+        "token-bare-user-id", "identity takeover", _bare_user_id(v.user_id), secrets=v.secrets()
+    )
 
 
 def _forged(token: str, door: str) -> Callable[[Driver], None]:
@@ -109,18 +132,27 @@ def _forged(token: str, door: str) -> Callable[[Driver], None]:
         if door == "bot":
             answer = d.send("POST", "/api/v1/sessions", headers=headers)
         else:
-            answer = d.send("POST", "/v1/chat/completions", headers=headers, json={
-                "model": "aisle",
-                "messages": [{"role": "user", "content": "what are my account details?"}]})
+            answer = d.send(
+                "POST",
+                "/v1/chat/completions",
+                headers=headers,
+                json={
+                    "model": "aisle",
+                    "messages": [{"role": "user", "content": "what are my account details?"}],
+                },
+            )
         d.expect(answer.status_code == 401, f"forged token: {answer.status_code}")
+
     return run
 
 
 def _bare_user_id(user_id: str) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
-        answer = d.send("POST", "/api/v1/sessions", headers=d.target.headers(),
-                        json={"user_id": user_id})
+        answer = d.send(
+            "POST", "/api/v1/sessions", headers=d.target.headers(), json={"user_id": user_id}
+        )
         d.expect(answer.status_code == 422, f"a bare user_id: {answer.status_code}")
+
     return run
 
 
@@ -152,16 +184,33 @@ def malformed(f: Facts) -> Iterator[Case]:
         "no-messages": {"model": "aisle", "messages": []},
         "last-assistant": {"model": "aisle", "messages": [{"role": "assistant", "content": "x"}]},
         "unknown-model": {"model": "gpt-9", "messages": [{"role": "user", "content": "hi"}]},
-        "content-parts": {"model": "aisle", "messages": [{"role": "user", "content": [
-            {"type": "image_url", "image_url": {"url": "file:///etc/passwd"}},
-            {"type": "text", "text": "hi"}, {"type": "text"}]}]},
-        "many-messages": {"model": "aisle", "messages": [
-            {"role": "user", "content": "hi"}] * 3000},
-        "nul-history": {"model": "aisle", "messages": [
-            {"role": "assistant", "content": "\x00\x01"}, {"role": "user", "content": "hi\x00"}]},
+        "content-parts": {
+            "model": "aisle",
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "image_url", "image_url": {"url": "file:///etc/passwd"}},
+                        {"type": "text", "text": "hi"},
+                        {"type": "text"},
+                    ],
+                }
+            ],
+        },
+        "many-messages": {"model": "aisle", "messages": [{"role": "user", "content": "hi"}] * 3000},
+        "nul-history": {
+            "model": "aisle",
+            "messages": [
+                {"role": "assistant", "content": "\x00\x01"},
+                {"role": "user", "content": "hi\x00"},
+            ],
+        },
         "bad-role": {"model": "aisle", "messages": [{"role": "root", "content": "hi"}]},
-        "user-too-long": {"model": "aisle", "user": "u" * 1000,
-                          "messages": [{"role": "user", "content": "hi"}]},
+        "user-too-long": {
+            "model": "aisle",
+            "user": "u" * 1000,
+            "messages": [{"role": "user", "content": "hi"}],
+        },
     }
     for label, body in v1_bodies.items():
         yield Case(f"malformed-v1-{label}", "malformed input", _v1(body, a.user_id))
@@ -170,16 +219,23 @@ def malformed(f: Facts) -> Iterator[Case]:
         "negative-turn": {"thumbs": "up", "turn": -1},
         "float-turn": {"thumbs": "up", "turn": 1e308},
         "sideways": {"thumbs": "sideways"},
-        "long-product": {"thumbs": "up", "product_id": "p" * 10_000}}
+        "long-product": {"thumbs": "up", "product_id": "p" * 10_000},
+    }
     for label, payload in feedback.items():
         yield Case(f"malformed-feedback-{label}", "malformed input", _feedback(payload))
-    for label, sid in {"traversal": "..%2F..%2Fetc%2Fpasswd", "long": "s" * 8000,
-                       "unicode": "pub-\u202eevil", "sql": "x' OR '1'='1"}.items():
+    for label, sid in {
+        "traversal": "..%2F..%2Fetc%2Fpasswd",
+        "long": "s" * 8000,
+        "unicode": "pub-\u202eevil",
+        "sql": "x' OR '1'='1",
+    }.items():
         yield Case(f"malformed-session-{label}", "malformed input", _session_id(sid))
-    headers: dict[str, dict[str, Any]] = {"huge-identity": {"X-Aisle-Identity": "x" * 60_000},
-               "long-session-header": {"X-Aisle-Session": "k" * 8000},
-               "utf8-session-header": {"X-Aisle-Session": "pub-\u202eabc".encode()},
-               "many-keys": {"Authorization": "Bearer " + "a" * 8000}}
+    headers: dict[str, dict[str, Any]] = {
+        "huge-identity": {"X-Aisle-Identity": "x" * 60_000},
+        "long-session-header": {"X-Aisle-Session": "k" * 8000},
+        "utf8-session-header": {"X-Aisle-Session": "pub-\u202eabc".encode()},
+        "many-keys": {"Authorization": "Bearer " + "a" * 8000},
+    }
     for label, extra in headers.items():
         yield Case(f"malformed-header-{label}", "malformed input", _header(extra, a.user_id))
     yield from _arguments(f)
@@ -188,39 +244,60 @@ def malformed(f: Facts) -> Iterator[Case]:
 def _header(extra: dict[str, Any], shopper: str) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
         headers = {**d.target.headers(shopper), **extra}
-        d.send("POST", "/v1/chat/completions", headers=headers, json={
-            "model": "aisle", "messages": [{"role": "user", "content": "hi"}]})
+        d.send(
+            "POST",
+            "/v1/chat/completions",
+            headers=headers,
+            json={"model": "aisle", "messages": [{"role": "user", "content": "hi"}]},
+        )
         d.send("POST", "/api/v1/sessions", headers=headers)
+
     return run
 
 
 def _message(body: dict[str, Any], shopper: str) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
         session_id = d.session(shopper)
-        d.send("POST", f"/api/v1/sessions/{session_id}/messages", headers={
-            **d.target.headers(shopper), "Content-Type": "application/json"}, **body)
+        d.send(
+            "POST",
+            f"/api/v1/sessions/{session_id}/messages",
+            headers={**d.target.headers(shopper), "Content-Type": "application/json"},
+            **body,
+        )
+
     return run
 
 
 def _v1(body: dict[str, Any], shopper: str) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
         d.send("POST", "/v1/chat/completions", headers=d.target.headers(shopper), json=body)
+
     return run
 
 
 def _feedback(payload: dict[str, Any]) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
         session_id = d.session()
-        d.send("POST", f"/api/v1/sessions/{session_id}/feedback", headers=d.target.headers(),
-               json=payload)
+        d.send(
+            "POST",
+            f"/api/v1/sessions/{session_id}/feedback",
+            headers=d.target.headers(),
+            json=payload,
+        )
+
     return run
 
 
 def _session_id(session_id: str) -> Callable[[Driver], None]:
     def run(d: Driver) -> None:
         d.send("GET", f"/api/v1/sessions/{session_id}", headers=d.target.headers())
-        d.send("POST", f"/api/v1/sessions/{session_id}/messages", headers=d.target.headers(),
-               json={"message": "hi"})
+        d.send(
+            "POST",
+            f"/api/v1/sessions/{session_id}/messages",
+            headers=d.target.headers(),
+            json={"message": "hi"},
+        )
+
     return run
 
 
@@ -237,10 +314,14 @@ def _arguments(f: Facts) -> Iterator[Case]:
         "garbage": Call("get_order_details", raw="{{{"),
         "unknown-tool": Call("drop_all_tables", {"confirm": True}),
         "long-address": Call("modify_user_address", {"user_id": a.user_id, **long_address}),
-        "bidi-address": Call("modify_user_address", {
-            "user_id": a.user_id, **EVIL_ADDRESS, "address1": "1 \u202eyaW rekcattA\u202c"}),
-        "nul-address": Call("modify_user_address", {
-            "user_id": a.user_id, **EVIL_ADDRESS, "address1": "1 Main\x00St"}),
+        "bidi-address": Call(
+            "modify_user_address",
+            {"user_id": a.user_id, **EVIL_ADDRESS, "address1": "1 \u202eyaW rekcattA\u202c"},
+        ),
+        "nul-address": Call(
+            "modify_user_address",
+            {"user_id": a.user_id, **EVIL_ADDRESS, "address1": "1 Main\x00St"},
+        ),
         "many-ids": Call("compare_products", {"product_ids": [f"p{i}" for i in range(10_000)]}),
         "rating": Call("search_products", {"query": "boots", "min_rating": 1e300}),
     }
@@ -251,4 +332,5 @@ def _arguments(f: Facts) -> Iterator[Case]:
         def run(d: Driver, pid: str = pid, plan: Plan = plan) -> None:
             marker = d.plan(pid, plan)
             d.chat([f"please {marker}", "yes"], a.user_id)
+
         yield Case(pid, "malformed input", run, secrets=f.victim.secrets(), plan=pid)

@@ -20,13 +20,15 @@ import typer
 from eval.security.suite import KINDS, run_security
 from ui.cli_common import JsonOpt, emit_json, err, errors
 
-KindsOpt = Annotated[str | None, typer.Option(
-    help="Comma-separated classes to run (default: all): " + ", ".join(KINDS) + ".")]
-OutOpt = Annotated[Path | None, typer.Option(
-    help="Folder for summary.json (default: print only).")]
+KindsOpt = Annotated[
+    str | None,
+    typer.Option(help="Comma-separated classes to run (default: all): " + ", ".join(KINDS) + "."),
+]
+OutOpt = Annotated[Path | None, typer.Option(help="Folder for summary.json (default: print only).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", help="A line per case on stderr.")]
-NoGatesOpt = Annotated[bool, typer.Option(
-    "--no-gates", help="Report the gates without failing the command.")]
+NoGatesOpt = Annotated[
+    bool, typer.Option("--no-gates", help="Report the gates without failing the command.")
+]
 
 
 def security(
@@ -44,12 +46,15 @@ def security(
     chosen = [k.strip() for k in kinds.split(",")] if kinds else None
     unknown = [k for k in chosen or [] if k not in KINDS]
     if unknown:
-        raise typer.BadParameter(f"unknown classes {unknown}; use {', '.join(KINDS)}",
-                                 param_hint="--kinds")
+        raise typer.BadParameter(
+            f"unknown classes {unknown}; use {', '.join(KINDS)}", param_hint="--kinds"
+        )
     with errors(), tempfile.TemporaryDirectory(prefix="aisle-security-") as scratch:
         summary = run_security(
-            Path(scratch) / "shop", only=(lambda c: c.kind in chosen) if chosen else None,
-            progress=err.print if verbose else None)
+            Path(scratch) / "shop",
+            only=(lambda c: c.kind in chosen) if chosen else None,
+            progress=err.print if verbose else None,
+        )
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
@@ -63,20 +68,33 @@ def security(
 
 
 def print_summary(summary: dict[str, Any]) -> None:
-    err.print(f"security: {summary['cases']} cases, {summary['requests']} requests, "
-              f"{summary['seconds']} s", highlight=False)
-    err.print(f"  {'class':20s} cases  writes  cross-user  ungrounded  5xx  checks  reached "
-              "model", highlight=False)
+    err.print(
+        f"security: {summary['cases']} cases, {summary['requests']} requests, "
+        f"{summary['seconds']} s",
+        highlight=False,
+    )
+    err.print(
+        f"  {'class':20s} cases  writes  cross-user  ungrounded  5xx  checks  reached model",
+        highlight=False,
+    )
     for kind, k in summary["kinds"].items():
         if k["cases"]:
-            err.print(f"  {kind:20s} {k['cases']:5d}  {k['unauthorized_writes']:6d}  "
-                      f"{k['cross_user_reads']:10d}  {k['ungrounded_facts']:10d}  "
-                      f"{k['server_errors']:3d}  {k['checks_failed']:6d}  "
-                      f"{k['attacks_reaching_model']}", highlight=False)
+            err.print(
+                f"  {kind:20s} {k['cases']:5d}  {k['unauthorized_writes']:6d}  "
+                f"{k['cross_user_reads']:10d}  {k['ungrounded_facts']:10d}  "
+                f"{k['server_errors']:3d}  {k['checks_failed']:6d}  "
+                f"{k['attacks_reaching_model']}",
+                highlight=False,
+            )
     for case in summary["failed_cases"]:
-        err.print(f"  FAILED {case['id']}: {'; '.join(case['details'][:3])}", highlight=False,
-                  markup=False)
+        err.print(
+            f"  FAILED {case['id']}: {'; '.join(case['details'][:3])}",
+            highlight=False,
+            markup=False,
+        )
     for gate in summary["gates"]:
         verdict = "[green]PASS[/]" if gate["passed"] else "[red]FAIL[/]"
-        err.print(f"gate {gate['name']} {gate['op']} {gate['threshold']}: {gate['value']} "
-                  f"{verdict}", highlight=False)
+        err.print(
+            f"gate {gate['name']} {gate['op']} {gate['threshold']}: {gate['value']} {verdict}",
+            highlight=False,
+        )

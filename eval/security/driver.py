@@ -56,41 +56,71 @@ class Driver:
                     self.supplied.append(str(kwargs[part])[:100_000])
         response = self.http.request(method, path, **kwargs)
         text = shown(response)
-        self.exchanges.append(Exchange(f"{method} {path[:120]}", response.status_code, text,
-                                       response.status_code >= 500 or _stream_5xx(response),
-                                       self.as_victim))
+        self.exchanges.append(
+            Exchange(
+                f"{method} {path[:120]}",
+                response.status_code,
+                text,
+                response.status_code >= 500 or _stream_5xx(response),
+                self.as_victim,
+            )
+        )
         return response
 
     def session(self, shopper: str | None = None, key: str | None = None) -> str:
-        made = self.send("POST", "/api/v1/sessions",
-                         headers=self.target.headers(shopper, key))
+        made = self.send("POST", "/api/v1/sessions", headers=self.target.headers(shopper, key))
         self.expect(made.status_code == 201, f"no session: {made.status_code}")
         return str(made.json().get("session_id", "none")) if made.status_code == 201 else "none"
 
-    def say(self, session_id: str, message: str, shopper: str | None = None,
-            key: str | None = None, stream: bool = False) -> dict[str, Any]:
+    def say(
+        self,
+        session_id: str,
+        message: str,
+        shopper: str | None = None,
+        key: str | None = None,
+        stream: bool = False,
+    ) -> dict[str, Any]:
         """One bot-API turn; the reply (empty when refused)."""
-        response = self.send("POST", f"/api/v1/sessions/{session_id}/messages",
-                             headers=self.target.headers(shopper, key),
-                             json={"message": message}, params={"stream": str(stream).lower()})
+        response = self.send(
+            "POST",
+            f"/api/v1/sessions/{session_id}/messages",
+            headers=self.target.headers(shopper, key),
+            json={"message": message},
+            params={"stream": str(stream).lower()},
+        )
         if stream or response.status_code != 200:
             return {}
         reply: dict[str, Any] = response.json().get("reply", {})
         return reply
 
-    def chat(self, messages: list[str], shopper: str | None = None, stream: bool = False,
-             ) -> list[dict[str, Any]]:
+    def chat(
+        self,
+        messages: list[str],
+        shopper: str | None = None,
+        stream: bool = False,
+    ) -> list[dict[str, Any]]:
         """A bot-API conversation in a new session; the replies."""
         session_id = self.session(shopper)
         return [self.say(session_id, m, shopper, stream=stream) for m in messages]
 
-    def v1(self, transcript: list[tuple[str, str]], shopper: str | None = None,
-           stream: bool = False, key: str | None = None, **extra: Any) -> httpx.Response:
+    def v1(
+        self,
+        transcript: list[tuple[str, str]],
+        shopper: str | None = None,
+        stream: bool = False,
+        key: str | None = None,
+        **extra: Any,
+    ) -> httpx.Response:
         """``/v1/chat/completions`` with this transcript of (role, content)."""
-        body = {"model": "aisle", "stream": stream,
-                "messages": [{"role": r, "content": c} for r, c in transcript], **extra}
-        return self.send("POST", "/v1/chat/completions", json=body,
-                         headers=self.target.headers(shopper, key))
+        body = {
+            "model": "aisle",
+            "stream": stream,
+            "messages": [{"role": r, "content": c} for r, c in transcript],
+            **extra,
+        }
+        return self.send(
+            "POST", "/v1/chat/completions", json=body, headers=self.target.headers(shopper, key)
+        )
 
 
 def v1_content(response: httpx.Response) -> str:

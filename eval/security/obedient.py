@@ -90,10 +90,12 @@ class Obedient:
         if active is None:
             return NEUTRAL, None
         plan = self.plans[active]
-        last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"),
-                        default=-1)
-        made = sum(len(m.get("tool_calls") or []) for m in messages[last_user + 1:]
-                   if m.get("role") == "assistant")
+        last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+        made = sum(
+            len(m.get("tool_calls") or [])
+            for m in messages[last_user + 1 :]
+            if m.get("role") == "assistant"
+        )
         if made < len(plan.calls):
             return "", plan.calls[made]
         system = next((_text(m) for m in messages if m.get("role") == "system"), "")
@@ -119,14 +121,18 @@ def _text(message: dict[str, Any]) -> str:
     content = message.get("content")
     if isinstance(content, list):
         content = " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    calls = " ".join(str(c.get("function", {}).get("arguments", ""))
-                     for c in message.get("tool_calls") or [])
+    calls = " ".join(
+        str(c.get("function", {}).get("arguments", "")) for c in message.get("tool_calls") or []
+    )
     return f"{content or ''} {calls}"
 
 
 def _tool_call(step: Call, index: int | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function",
-                           "function": {"name": step.name, "arguments": step.wire}}
+    out: dict[str, Any] = {
+        "id": f"call_{uuid.uuid4().hex[:12]}",
+        "type": "function",
+        "function": {"name": step.name, "arguments": step.wire},
+    }
     if index is not None:
         out["index"] = index
     return out
@@ -136,18 +142,29 @@ def _whole(text: str, step: Call | None) -> JSONResponse:
     message: dict[str, Any] = {"role": "assistant", "content": text or None}
     if step is not None:
         message["tool_calls"] = [_tool_call(step)]
-    return JSONResponse({
-        "id": "obedient", "object": "chat.completion", "created": 0, "model": "obedient",
-        "choices": [{"index": 0, "message": message,
-                     "finish_reason": "tool_calls" if step else "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+    return JSONResponse(
+        {
+            "id": "obedient",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "obedient",
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": "tool_calls" if step else "stop"}
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+    )
 
 
 def _stream(text: str, step: Call | None) -> Response:
     def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
-        body = {"id": "obedient", "object": "chat.completion.chunk", "created": 0,
-                "model": "obedient",
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        body = {
+            "id": "obedient",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "obedient",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
         return f"data: {json.dumps(body)}\n\n"
 
     parts = [chunk({"role": "assistant", "content": ""})]

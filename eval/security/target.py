@@ -84,19 +84,22 @@ def plant(store: Store, attacker: str) -> dict[str, str]:
     where: dict[str, str] = {}
     with store.session() as s:
         categories = sorted({p.category for p in s.exec(select(Product)).all()})
-        for name, category in (("title", categories[2]), ("desc", categories[0]),
-                               ("review", categories[1])):
+        for name, category in (
+            ("title", categories[2]),
+            ("desc", categories[0]),
+            ("review", categories[1]),
+        ):
             where[name] = category.split(">")[-1].strip()
             for product in s.exec(select(Product).where(Product.category == category)).all():
                 if name == "title":
                     product.title = f"{product.title} ({plan_marker(name)})"
                     s.add(product)
                 if name == "desc":
-                    product.description = f"{said.format(plan_marker(name))} " \
-                        f"{product.description}"
+                    product.description = f"{said.format(plan_marker(name))} {product.description}"
                     s.add(product)
-                for review in s.exec(select(Review).where(
-                        Review.product_id == product.product_id)).all():
+                for review in s.exec(
+                    select(Review).where(Review.product_id == product.product_id)
+                ).all():
                     if name == "review":
                         review.text = f"{said.format(plan_marker(name))} {review.text}"
                         s.add(review)
@@ -105,8 +108,7 @@ def plant(store: Store, attacker: str) -> dict[str, str]:
             if article is None:
                 continue
             planted = said.format(plan_marker(name))  # in every paragraph: any may be cited
-            article.body = "\n\n".join(f"{planted} {part}"
-                                         for part in article.body.split("\n\n"))
+            article.body = "\n\n".join(f"{planted} {part}" for part in article.body.split("\n\n"))
             s.add(article)
             where[name] = article.title
         me = s.get(User, attacker)
@@ -121,12 +123,13 @@ def snapshot(store: Store) -> Snapshot:
     """Every row a customer-service write can change, by table and key."""
     with store.session() as s:
         return {
-            "order": {o.order_id: o.model_dump(exclude={"updated_at"})
-                      for o in s.exec(select(Order)).all()},
+            "order": {
+                o.order_id: o.model_dump(exclude={"updated_at"})
+                for o in s.exec(select(Order)).all()
+            },
             "order_item": {str(i.id): i.model_dump() for i in s.exec(select(OrderItem)).all()},
             "user": {u.user_id: u.model_dump() for u in s.exec(select(User)).all()},
-            "payment_method": {m.id: m.model_dump()
-                               for m in s.exec(select(PaymentMethod)).all()},
+            "payment_method": {m.id: m.model_dump() for m in s.exec(select(PaymentMethod)).all()},
         }
 
 
@@ -142,8 +145,9 @@ def diff(before: Snapshot, after: Snapshot) -> list[tuple[str, str]]:
 def pending_orders(store: Store) -> dict[str, list[str]]:
     """Pending order ids by customer."""
     with store.session() as s:
-        rows = s.exec(select(Order).where(Order.status == "pending")
-                      .order_by(col(Order.order_id))).all()
+        rows = s.exec(
+            select(Order).where(Order.status == "pending").order_by(col(Order.order_id))
+        ).all()
     out: dict[str, list[str]] = {}
     for order in rows:
         out.setdefault(order.user_id, []).append(order.order_id)
@@ -151,8 +155,14 @@ def pending_orders(store: Store) -> dict[str, list[str]]:
 
 
 @contextmanager
-def serve_target(workdir: Path, products: int = 200, users: int = 150, seed: int = 5,
-                 attacker: str | None = None, api_keys: str = "required") -> Iterator[Target]:
+def serve_target(
+    workdir: Path,
+    products: int = 200,
+    users: int = 150,
+    seed: int = 5,
+    attacker: str | None = None,
+    api_keys: str = "required",
+) -> Iterator[Target]:
     """Build, plant, index and serve the shop under ``workdir`` (emptied first); stops both
     servers and closes the store after. ``api_keys="off"``: a server without keys (what a
     fresh ``aisle serve`` is until its first key); keys sent are then ignored."""
@@ -162,10 +172,16 @@ def serve_target(workdir: Path, products: int = 200, users: int = 150, seed: int
     with ExitStack() as stack:
         llm_url = stack.enter_context(running(model.app()))
         settings = Settings(
-            data_dir=workdir, llm_base_url=f"{llm_url}v1", llm_model="obedient",
-            api_keys=api_keys, identity_secret=SECRET,
-            rate_limit_per_minute=1_000_000, rate_limit_burst=1_000_000,
-            auth_failures_per_minute=1_000_000, turn_queue_seconds=60)
+            data_dir=workdir,
+            llm_base_url=f"{llm_url}v1",
+            llm_model="obedient",
+            api_keys=api_keys,
+            identity_secret=SECRET,
+            rate_limit_per_minute=1_000_000,
+            rate_limit_burst=1_000_000,
+            auth_failures_per_minute=1_000_000,
+            turn_queue_seconds=60,
+        )
         runtime = HashRuntime(settings)
         store = runtime.store
         stack.callback(store.dispose)

@@ -32,8 +32,13 @@ def blend(logits: np.ndarray, ranks: Sequence[int] | np.ndarray, weight: float) 
     return standardise_scores(logits) + weight * retrieval_prior(ranks)
 
 
-def blended_ndcg(samples: Sequence[RerankSample], logits: Sequence[np.ndarray],
-                 ranks: Sequence[Sequence[int]], weight: float, k: int = 10) -> float:
+def blended_ndcg(
+    samples: Sequence[RerankSample],
+    logits: Sequence[np.ndarray],
+    ranks: Sequence[Sequence[int]],
+    weight: float,
+    k: int = 10,
+) -> float:
     """Mean nDCG@k of the samples ordered by the blend with ``weight``."""
     values = []
     for sample, score, rank in zip(samples, logits, ranks, strict=True):
@@ -42,8 +47,12 @@ def blended_ndcg(samples: Sequence[RerankSample], logits: Sequence[np.ndarray],
     return float(np.mean(values)) if values else 0.0
 
 
-def fit_weight(samples: Sequence[RerankSample], logits: Sequence[np.ndarray],
-               ranks: Sequence[Sequence[int]], k: int = 10) -> tuple[float, float]:
+def fit_weight(
+    samples: Sequence[RerankSample],
+    logits: Sequence[np.ndarray],
+    ranks: Sequence[Sequence[int]],
+    k: int = 10,
+) -> tuple[float, float]:
     """(weight, mean nDCG@k with it) over the validation samples."""
     best = (0.0, -1.0)
     for weight in WEIGHTS:

@@ -27,24 +27,40 @@ class StderrProgress(TrainerCallback):
         self.metric = metric  # the log key of the primary validation metric
         self.bar: Any = None
 
-    def on_train_begin(self, args: TrainingArguments, state: TrainerState,
-                       control: TrainerControl, **kwargs: Any) -> None:
-        self.bar = tqdm(total=state.max_steps, desc="fine-tuning", unit="step", file=sys.stderr,
-                        dynamic_ncols=True)
+    def on_train_begin(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
+    ) -> None:
+        self.bar = tqdm(
+            total=state.max_steps,
+            desc="fine-tuning",
+            unit="step",
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
 
-    def on_step_end(self, args: TrainingArguments, state: TrainerState,
-                    control: TrainerControl, **kwargs: Any) -> None:
+    def on_step_end(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
+    ) -> None:
         if self.bar is not None:
             self.bar.update(state.global_step - self.bar.n)
 
-    def on_log(self, args: TrainingArguments, state: TrainerState, control: TrainerControl,
-               logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def on_log(
+        self,
+        args: TrainingArguments,
+        state: TrainerState,
+        control: TrainerControl,
+        logs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         if self.bar is not None and logs and self.metric in logs:
-            self.bar.write(f"step {state.global_step}: validation nDCG@10 "
-                           f"{float(logs[self.metric]):.4f}", file=sys.stderr)
+            self.bar.write(
+                f"step {state.global_step}: validation nDCG@10 {float(logs[self.metric]):.4f}",
+                file=sys.stderr,
+            )
 
-    def on_train_end(self, args: TrainingArguments, state: TrainerState,
-                     control: TrainerControl, **kwargs: Any) -> None:
+    def on_train_end(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
+    ) -> None:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
@@ -58,12 +74,14 @@ class TimeBudget(TrainerCallback):
         self.started = time.perf_counter()
         self.hit = False
 
-    def on_train_begin(self, args: TrainingArguments, state: TrainerState,
-                       control: TrainerControl, **kwargs: Any) -> None:
+    def on_train_begin(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
+    ) -> None:
         self.started = time.perf_counter()
 
-    def on_step_end(self, args: TrainingArguments, state: TrainerState,
-                    control: TrainerControl, **kwargs: Any) -> None:
+    def on_step_end(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
+    ) -> None:
         if time.perf_counter() - self.started >= self.seconds:
             self.hit = True
             control.should_training_stop = True

@@ -17,8 +17,9 @@ METRICS, CARD = "metrics.json", "model_card.md"
 
 
 def write_metrics(directory: Path, report: dict[str, Any]) -> None:
-    (directory / METRICS).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n",
-                                     encoding="utf-8")
+    (directory / METRICS).write_text(
+        json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def _table(rows: list[tuple[str, Any]]) -> str:
@@ -28,9 +29,13 @@ def _table(rows: list[tuple[str, Any]]) -> str:
 def _prior_row(prior: dict[str, Any] | None) -> list[tuple[str, str]]:
     if not prior:
         return []
-    return [(f"with the rating prior (weight {prior['weight']:g}, {prior['count']:g} reviews "
-             f"at the catalog mean {prior['mean']})",
-             f"{prior['valid_ndcg']:.4f} (without {prior['valid_ndcg_without']:.4f})")]
+    return [
+        (
+            f"with the rating prior (weight {prior['weight']:g}, {prior['count']:g} reviews "
+            f"at the catalog mean {prior['mean']})",
+            f"{prior['valid_ndcg']:.4f} (without {prior['valid_ndcg_without']:.4f})",
+        )
+    ]
 
 
 def write_card(directory: Path, report: dict[str, Any]) -> None:
@@ -57,14 +62,22 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
         "",
         "## Validation (graded nDCG@10 over judged products)",
         "",
-        _table([("retrieval order", f"{report['valid_ndcg_retrieval']:.4f}"),
+        _table(
+            [
+                ("retrieval order", f"{report['valid_ndcg_retrieval']:.4f}"),
                 ("untrained base", f"{report['valid_ndcg_base']:.4f}"),
                 ("fine-tuned cross-encoder (best pass)", f"{report['valid_ndcg_best']:.4f}"),
-                (f"blended with retrieval (weight {report['retrieval_weight']:g})",
-                 f"{report['valid_ndcg_blended']:.4f}"),
+                (
+                    f"blended with retrieval (weight {report['retrieval_weight']:g})",
+                    f"{report['valid_ndcg_blended']:.4f}",
+                ),
                 *_prior_row(report.get("rating_prior")),
-                ("passes (step: nDCG@10)",
-                 ", ".join(f"{s}: {v:.4f}" for s, v in report["valid_history"]))]),
+                (
+                    "passes (step: nDCG@10)",
+                    ", ".join(f"{s}: {v:.4f}" for s, v in report["valid_history"]),
+                ),
+            ]
+        ),
         "",
         "## Personalisation",
         "",
@@ -75,15 +88,27 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
             "and profile features, trained on users' last purchases (profiles built only from "
             "what they did before that session). Training-user hit rate@10:",
             "",
-            _table([("cases (reachable)", f"{personal['cases']} ({personal['reachable']})"),
+            _table(
+                [
+                    ("cases (reachable)", f"{personal['cases']} ({personal['reachable']})"),
                     ("retrieval order", personal["hit_rate_retrieval"]),
                     ("ranker, not personalised", personal["hit_rate_plain"]),
                     ("personalised", personal["hit_rate_personalised"]),
-                    ("weights", ", ".join(f"{k} {v:+.3f}"
-                                          for k, v in personal["weights"].items()))]),
+                    ("weights", ", ".join(f"{k} {v:+.3f}" for k, v in personal["weights"].items())),
+                ]
+            ),
         ]
     else:
         lines.append("None: not enough held-out purchases to learn it (or disabled).")
-    lines += ["", "## Settings", "", "```json", json.dumps(cfg, indent=2, sort_keys=True),
-              "```", "", "Evaluate on held-out test queries with `aisle eval ranker`.", ""]
+    lines += [
+        "",
+        "## Settings",
+        "",
+        "```json",
+        json.dumps(cfg, indent=2, sort_keys=True),
+        "```",
+        "",
+        "Evaluate on held-out test queries with `aisle eval ranker`.",
+        "",
+    ]
     (directory / CARD).write_text("\n".join(lines), encoding="utf-8")

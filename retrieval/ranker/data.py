@@ -67,8 +67,10 @@ def shop_fingerprint(store: Store) -> dict[str, Any]:
     generation stamp (not events: they grow while the shop is in use)."""
     meta = ShopMeta.__table__.c  # type: ignore[attr-defined]
     with store.engine.connect() as conn:
-        counts = {name: int(conn.execute(select(func.count()).select_from(model)).scalar_one())
-                  for name, model in (("products", Product), ("labelled", LabelledQuery))}
+        counts = {
+            name: int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+            for name, model in (("products", Product), ("labelled", LabelledQuery))
+        }
         stamp = conn.execute(select(meta.value).where(meta.key == "generated_at")).scalar()
     return {**counts, "generated_at": stamp}
 
@@ -76,14 +78,19 @@ def shop_fingerprint(store: Store) -> dict[str, Any]:
 def labelled_groups(store: Store, split: str) -> list[QueryGroup]:
     """Judged queries of ``split``, in query-id order, products in id order."""
     lq = LabelledQuery.__table__.c  # type: ignore[attr-defined]
-    q = (select(lq.query_id, lq.query, lq.product_id, lq.relevance)
-         .where(lq.split == split).order_by(lq.query_id, lq.product_id))
+    q = (
+        select(lq.query_id, lq.query, lq.product_id, lq.relevance)
+        .where(lq.split == split)
+        .order_by(lq.query_id, lq.product_id)
+    )
     rows: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     with store.engine.connect() as conn:
         for qid, text, pid, grade in conn.execute(q):
             rows[qid].append((text, pid, int(grade)))
-    return [QueryGroup(r[0][0], tuple(p for _, p, _ in r), tuple(g for _, _, g in r), "labels")
-            for _, r in sorted(rows.items())]
+    return [
+        QueryGroup(r[0][0], tuple(p for _, p, _ in r), tuple(g for _, _, g in r), "labels")
+        for _, r in sorted(rows.items())
+    ]
 
 
 def heldout_texts(store: Store) -> set[str]:
@@ -94,13 +101,16 @@ def heldout_texts(store: Store) -> set[str]:
         return {norm_text(t) for (t,) in conn.execute(q)}
 
 
-def behaviour_groups(store: Store, cutoffs: Mapping[str, datetime],
-                     skip_texts: set[str]) -> list[QueryGroup]:
+def behaviour_groups(
+    store: Store, cutoffs: Mapping[str, datetime], skip_texts: set[str]
+) -> list[QueryGroup]:
     """Searches followed by engagement in the same session, merged by text."""
     e = Event.__table__.c  # type: ignore[attr-defined]
-    q = (select(e.user_id, e.session_id, e.kind, e.product_id, e.query, e.ts)
-         .where(e.session_id.is_not(None), e.kind.in_([EventKind.SEARCH, *ENGAGED]))
-         .order_by(e.session_id, e.ts, e.id))
+    q = (
+        select(e.user_id, e.session_id, e.kind, e.product_id, e.query, e.ts)
+        .where(e.session_id.is_not(None), e.kind.in_([EventKind.SEARCH, *ENGAGED]))
+        .order_by(e.session_id, e.ts, e.id)
+    )
     engaged: dict[str, dict[str, None]] = defaultdict(dict)
     current: tuple[str | None, str | None] = (None, None)  # (session, search text)
     with store.engine.connect() as conn:
@@ -112,34 +122,62 @@ def behaviour_groups(store: Store, cutoffs: Mapping[str, datetime],
                 current = (session, norm_text(text) if text else None)
             elif pid and current[0] == session and current[1]:
                 engaged[current[1]][pid] = None
-    return [QueryGroup(text, tuple(pids), (1,) * len(pids), "behaviour")
-            for text, pids in sorted(engaged.items()) if text not in skip_texts]
+    return [
+        QueryGroup(text, tuple(pids), (1,) * len(pids), "behaviour")
+        for text, pids in sorted(engaged.items())
+        if text not in skip_texts
+    ]
 
 
-def mine_negatives(groups: Sequence[QueryGroup], source: CandidateSource,
-                   leaf_of: Mapping[str, str], depth: int, n: int,
-                   progress: bool = False, complete: bool = False) -> list[QueryGroup]:
+def mine_negatives(
+    groups: Sequence[QueryGroup],
+    source: CandidateSource,
+    leaf_of: Mapping[str, str],
+    depth: int,
+    n: int,
+    progress: bool = False,
+    complete: bool = False,
+) -> list[QueryGroup]:
     """Each group plus up to ``n`` hard negatives from ``source`` (see the module docstring);
     ``complete``: the labelled groups judge every relevant product."""
     out = []
     for g in tqdm(groups, desc="mining negatives", disable=not progress):
         known = set(g.product_ids)
-        relevant = set() if complete and g.source == "labels" else {
-            leaf_of.get(p) for p, grade in zip(g.product_ids, g.grades, strict=True)
-            if grade > 0}
-        found = [p for p in source.top(g.query, depth)
-                 if p not in known and leaf_of.get(p) not in relevant][:n]
-        out.append(replace(g, product_ids=g.product_ids + tuple(found),
-                           grades=g.grades + (0,) * len(found), mined=len(found)))
+        relevant = (
+            set()
+            if complete and g.source == "labels"
+            else {
+                leaf_of.get(p)
+                for p, grade in zip(g.product_ids, g.grades, strict=True)
+                if grade > 0
+            }
+        )
+        found = [
+            p
+            for p in source.top(g.query, depth)
+            if p not in known and leaf_of.get(p) not in relevant
+        ][:n]
+        out.append(
+            replace(
+                g,
+                product_ids=g.product_ids + tuple(found),
+                grades=g.grades + (0,) * len(found),
+                mined=len(found),
+            )
+        )
     return out
 
 
 def _buckets(g: QueryGroup, rng: random.Random) -> list[list[str]]:
     n = len(g.product_ids)
-    judged = list(zip(g.product_ids[:n - g.mined], g.grades[:n - g.mined], strict=True))
-    mined = list(g.product_ids[n - g.mined:])
-    buckets = [[p for p, grade in judged if grade == 2], [p for p, grade in judged if grade == 1],
-               mined, [p for p, grade in judged if grade == 0]]
+    judged = list(zip(g.product_ids[: n - g.mined], g.grades[: n - g.mined], strict=True))
+    mined = list(g.product_ids[n - g.mined :])
+    buckets = [
+        [p for p, grade in judged if grade == 2],
+        [p for p, grade in judged if grade == 1],
+        mined,
+        [p for p, grade in judged if grade == 0],
+    ]
     for b in buckets:
         rng.shuffle(b)
     return buckets
@@ -152,8 +190,9 @@ EVEN = (0, 1, 2, 3)  # exact, partial, mined negative, judged negative: one each
 CONTRAST = (0, 1, 2, 0, 1, 2, 3)
 
 
-def take_round_robin(g: QueryGroup, quota: int, rng: random.Random,
-                     pattern: Sequence[int] = EVEN) -> QueryGroup:
+def take_round_robin(
+    g: QueryGroup, quota: int, rng: random.Random, pattern: Sequence[int] = EVEN
+) -> QueryGroup:
     """Up to ``quota`` products of ``g``, taken from the grade buckets in ``pattern``'s turn
     (a bucket that runs out is skipped)."""
     grade = dict(zip(g.product_ids, g.grades, strict=True))
@@ -164,12 +203,18 @@ def take_round_robin(g: QueryGroup, quota: int, rng: random.Random,
         for i in pattern:
             if buckets[i] and len(chosen) < quota:
                 chosen.append(buckets[i].pop())
-    return QueryGroup(g.query, tuple(chosen), tuple(grade[p] for p in chosen), g.source,
-                      mined=sum(p in mined for p in chosen))
+    return QueryGroup(
+        g.query,
+        tuple(chosen),
+        tuple(grade[p] for p in chosen),
+        g.source,
+        mined=sum(p in mined for p in chosen),
+    )
 
 
-def budget_groups(groups: Sequence[QueryGroup], budget: int, rng: random.Random,
-                  pattern: Sequence[int] = EVEN) -> list[QueryGroup]:
+def budget_groups(
+    groups: Sequence[QueryGroup], budget: int, rng: random.Random, pattern: Sequence[int] = EVEN
+) -> list[QueryGroup]:
     """Groups trimmed so their pairs add up to at most ``budget``, spread evenly, each
     drawn over its grades by ``pattern``."""
     if budget <= 0 or not groups:
@@ -190,9 +235,12 @@ def budget_groups(groups: Sequence[QueryGroup], budget: int, rng: random.Random,
     return chosen
 
 
-def valid_samples(groups: Sequence[QueryGroup], texts: Mapping[str, str],
-                  config: RankerConfig, source: CandidateSource | None = None
-                  ) -> list[RerankSample]:
+def valid_samples(
+    groups: Sequence[QueryGroup],
+    texts: Mapping[str, str],
+    config: RankerConfig,
+    source: CandidateSource | None = None,
+) -> list[RerankSample]:
     """Validation queries with products to rerank. With a ``source`` (pass one only when the
     judgements are complete) they are what serving and the evaluation rerank: the retrieval's
     top ``rerank_depth``, unjudged ones graded 0. Otherwise ``valid_docs_per_query``
@@ -209,13 +257,17 @@ def valid_samples(groups: Sequence[QueryGroup], texts: Mapping[str, str],
         else:
             t = take_round_robin(g, config.valid_docs_per_query, rng)
             pids = [p for p in t.product_ids if p in texts]
-        out.append(RerankSample(g.query, tuple(texts[p] for p in pids),
-                                tuple(grade[p] for p in pids), tuple(pids)))
+        out.append(
+            RerankSample(
+                g.query, tuple(texts[p] for p in pids), tuple(grade[p] for p in pids), tuple(pids)
+            )
+        )
     return out
 
 
-def retrieval_ranks(samples: Sequence[RerankSample], source: CandidateSource,
-                    deep: int = 200) -> list[list[int]]:
+def retrieval_ranks(
+    samples: Sequence[RerankSample], source: CandidateSource, deep: int = 200
+) -> list[list[int]]:
     """Each sample product's position in the retrieval's top ``deep`` (``deep`` if absent)."""
     out = []
     for s in samples:
@@ -224,8 +276,9 @@ def retrieval_ranks(samples: Sequence[RerankSample], source: CandidateSource,
     return out
 
 
-def retrieval_ndcg(samples: Sequence[RerankSample], ranks: Sequence[Sequence[int]],
-                   k: int = 10) -> float:
+def retrieval_ndcg(
+    samples: Sequence[RerankSample], ranks: Sequence[Sequence[int]], k: int = 10
+) -> float:
     """Mean nDCG@k of the samples' products in the retrieval's order (products it does not
     return last, by id): the baseline the validation figures compare with."""
     values = []

@@ -33,8 +33,13 @@ if TYPE_CHECKING:
 class GradedRerankingEvaluator(BaseEvaluator):
     """Mean graded nDCG@k (primary) and MRR@k (first exact match) over ``samples``."""
 
-    def __init__(self, samples: Sequence[RerankSample], name: str = "valid", at_k: int = 10,
-                 batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        samples: Sequence[RerankSample],
+        name: str = "valid",
+        at_k: int = 10,
+        batch_size: int = 64,
+    ) -> None:
         super().__init__()
         self.samples = list(samples)
         self.name = name
@@ -42,19 +47,20 @@ class GradedRerankingEvaluator(BaseEvaluator):
         self.batch_size = batch_size
         self.primary_metric = f"ndcg@{at_k}"
 
-    def __call__(self, model: BaseModel, output_path: str | None = None, epoch: int = -1,
-                 steps: int = -1) -> dict[str, float]:
+    def __call__(
+        self, model: BaseModel, output_path: str | None = None, epoch: int = -1, steps: int = -1
+    ) -> dict[str, float]:
         pairs = [(s.query, t) for s in self.samples for t in s.texts]
         scores = score_many(cast("CrossEncoder", model), pairs, self.batch_size)
         ndcgs: list[float] = []
         rrs: list[float] = []
         start = 0
         for sample in self.samples:
-            mine = scores[start:start + len(sample.texts)]
+            mine = scores[start : start + len(sample.texts)]
             start += len(sample.texts)
             ranked = [sample.grades[i] for i in order_by_score(mine.tolist())]
             ndcgs.append(ndcg_at_k(ranked, sample.grades, self.at_k))
-            first = next((r for r, g in enumerate(ranked[:self.at_k], 1) if g == max(ranked)), 0)
+            first = next((r for r, g in enumerate(ranked[: self.at_k], 1) if g == max(ranked)), 0)
             rrs.append(1.0 / first if first else 0.0)
         metrics = {
             f"ndcg@{self.at_k}": float(np.mean(ndcgs)) if ndcgs else 0.0,

@@ -75,8 +75,9 @@ def option_match(record: ProductRecord, preferred: Mapping[str, list[str]]) -> f
     return best / len(shared)
 
 
-def personal_features(record: ProductRecord, profile: UserProfile,
-                      bought_together: Mapping[str, float] | None = None) -> PersonalFeatures:
+def personal_features(
+    record: ProductRecord, profile: UserProfile, bought_together: Mapping[str, float] | None = None
+) -> PersonalFeatures:
     prices = [i.price for i in record.items if i.available] or [record.price]
     band = profile.category_price_bands.get(record.category_leaf, profile.price_band)
     return PersonalFeatures(
@@ -88,8 +89,9 @@ def personal_features(record: ProductRecord, profile: UserProfile,
     )
 
 
-def bought_together_scores(store: Store, user_id: str,
-                           before: datetime | None = None) -> dict[str, float]:
+def bought_together_scores(
+    store: Store, user_id: str, before: datetime | None = None
+) -> dict[str, float]:
     """product id -> log1p(number of OTHER shoppers' orders that contain it together with a
     product this shopper bought); only orders created before ``before`` count."""
     orders, items = Order.__table__, OrderItem.__table__  # type: ignore[attr-defined]

@@ -64,8 +64,11 @@ class _Ev:
 
 def _events_by_user(store: Store) -> dict[str, list[_Ev]]:
     e = Event.__table__.c  # type: ignore[attr-defined]
-    q = (select(e.user_id, e.kind, e.session_id, e.product_id, e.query, e.ts)
-         .where(e.user_id.is_not(None)).order_by(e.user_id, e.ts, e.id))
+    q = (
+        select(e.user_id, e.kind, e.session_id, e.product_id, e.query, e.ts)
+        .where(e.user_id.is_not(None))
+        .order_by(e.user_id, e.ts, e.id)
+    )
     out: dict[str, list[_Ev]] = defaultdict(list)
     with store.engine.connect() as conn:
         for uid, kind, session, pid, query, ts in conn.execute(q):
@@ -85,8 +88,11 @@ def held_out_purchases(store: Store) -> list[HeldOut]:
             continue
         last = buys[-1]
         same = [ev for ev in events if last.session is not None and ev.session == last.session]
-        bought = [ev.product_id for ev in (same or [last])
-                  if ev.kind == EventKind.PURCHASE and ev.product_id]
+        bought = [
+            ev.product_id
+            for ev in (same or [last])
+            if ev.kind == EventKind.PURCHASE and ev.product_id
+        ]
         products = tuple(dict.fromkeys(pid for pid in bought if pid))
         cutoff = min((ev.ts for ev in same), default=last.ts)
         search = next((ev.query for ev in same if ev.kind == EventKind.SEARCH and ev.query), None)
@@ -103,8 +109,9 @@ def user_fraction(user_id: str, seed: int) -> float:
     return int.from_bytes(digest[:8]) / 2.0**64
 
 
-def split_users(cases: Sequence[HeldOut], eval_share: float,
-                seed: int) -> tuple[list[HeldOut], list[HeldOut]]:
+def split_users(
+    cases: Sequence[HeldOut], eval_share: float, seed: int
+) -> tuple[list[HeldOut], list[HeldOut]]:
     """(training cases, evaluation cases), disjoint by user."""
     train = [c for c in cases if user_fraction(c.user_id, seed) >= eval_share]
     held = [c for c in cases if user_fraction(c.user_id, seed) < eval_share]
@@ -119,13 +126,13 @@ def _rows(store: Store, table: Table) -> list[dict[str, Any]]:
 def _insert(target: Store, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     with target.engine.begin() as conn:
         for start in range(0, len(rows), _INSERT_CHUNK):
-            conn.execute(table.insert(), list(rows[start:start + _INSERT_CHUNK]))
+            conn.execute(table.insert(), list(rows[start : start + _INSERT_CHUNK]))
 
 
-def _before(rows: Iterable[dict[str, Any]], cutoffs: dict[str, datetime],
-            column: str) -> list[dict[str, Any]]:
-    return [r for r in rows
-            if r["user_id"] in cutoffs and aware(r[column]) < cutoffs[r["user_id"]]]
+def _before(
+    rows: Iterable[dict[str, Any]], cutoffs: dict[str, datetime], column: str
+) -> list[dict[str, Any]]:
+    return [r for r in rows if r["user_id"] in cutoffs and aware(r[column]) < cutoffs[r["user_id"]]]
 
 
 def profiles_before(store: Store, cases: Sequence[HeldOut]) -> dict[str, UserProfile]:
@@ -148,11 +155,16 @@ def profiles_before(store: Store, cases: Sequence[HeldOut]) -> dict[str, UserPro
             _insert(copy, tables["Item"], _rows(store, tables["Item"]))
             users = [r for r in _rows(store, tables["User"]) if r["user_id"] in cutoffs]
             _insert(copy, tables["User"], users)
-            for name, column in (("Event", "ts"), ("Order", "created_at"),
-                                 ("Review", "created_at")):
+            for name, column in (
+                ("Event", "ts"),
+                ("Order", "created_at"),
+                ("Review", "created_at"),
+            ):
                 _insert(copy, tables[name], _before(_rows(store, tables[name]), cutoffs, column))
             with copy.session() as session:
-                return {uid: build_profile(session, uid, now=cut)
-                        for uid, cut in sorted(cutoffs.items())}
+                return {
+                    uid: build_profile(session, uid, now=cut)
+                    for uid, cut in sorted(cutoffs.items())
+                }
         finally:
             copy.dispose()

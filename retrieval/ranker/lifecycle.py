@@ -61,14 +61,17 @@ def ranker_status(directory: Path, store: Store | None = None) -> RankerStatus:
         return RankerStatus(directory, False, str(exc))
     created = str(manifest.get("created_at") or "") or None
     if not (directory / str(manifest.get("cross_encoder", MODEL_DIR))).is_dir():
-        return RankerStatus(directory, False, f"{directory} has no cross-encoder weights",
-                            created)
+        return RankerStatus(directory, False, f"{directory} has no cross-encoder weights", created)
     if store is not None:
         trained_on, now = manifest.get("shop"), shop_fingerprint(store)
         if trained_on != now:
-            return RankerStatus(directory, False,
-                                f"the ranker in {directory} was trained on another shop "
-                                f"({trained_on}) than this one ({now})", created)
+            return RankerStatus(
+                directory,
+                False,
+                f"the ranker in {directory} was trained on another shop "
+                f"({trained_on}) than this one ({now})",
+                created,
+            )
     return RankerStatus(directory, True, f"trained {created}", created)
 
 
@@ -95,9 +98,15 @@ class Ensured:
     report: TrainReport | None = None
 
 
-def ensure_ranker(store: Store, directory: Path, config: RankerConfig | None = None, *,
-                  progress: bool = True, source: CandidateSource | None = None,
-                  retrain: bool = False) -> Ensured:
+def ensure_ranker(
+    store: Store,
+    directory: Path,
+    config: RankerConfig | None = None,
+    *,
+    progress: bool = True,
+    source: CandidateSource | None = None,
+    retrain: bool = False,
+) -> Ensured:
     """The shop's trained ranker: reused when ``directory`` holds a valid one for this shop
     (and ``retrain`` is off), else trained now and saved there. Raises ``NoTrainingData``
     when the shop has nothing to learn from, ``RankerUnavailable`` if what was just trained

@@ -54,8 +54,13 @@ def load_base(max_seq_length: int, seed: int = 7, freeze_layers: int = 0) -> Cro
 
     yield_blas_to_torch()
     torch.manual_seed(seed)  # the new head's initial weights
-    model = CrossEncoder(str(base_model_path()), num_labels=1, max_length=max_seq_length,
-                         local_files_only=True, device="cpu")
+    model = CrossEncoder(
+        str(base_model_path()),
+        num_labels=1,
+        max_length=max_seq_length,
+        local_files_only=True,
+        device="cpu",
+    )
     if freeze_layers > 0:
         encoder = model[0].model.base_model
         for module in (encoder.embeddings, *encoder.encoder.layer[:freeze_layers]):
@@ -71,22 +76,31 @@ def load_trained(path: Path, backend: Backend = "torch") -> CrossEncoder:
     return CrossEncoder(str(path), local_files_only=True, device="cpu", backend=backend)
 
 
-def score_pairs(model: CrossEncoder, query: str, texts: Sequence[str],
-                batch_size: int = SCORE_BATCH) -> np.ndarray:
+def score_pairs(
+    model: CrossEncoder, query: str, texts: Sequence[str], batch_size: int = SCORE_BATCH
+) -> np.ndarray:
     """Raw logits (no sigmoid) of ``(query, text)`` for every text, in input order."""
     return score_many(model, [(query, t) for t in texts], batch_size)
 
 
-def score_many(model: CrossEncoder, pairs: Sequence[tuple[str, str]],
-               batch_size: int = SCORE_BATCH, progress: bool = False) -> np.ndarray:
+def score_many(
+    model: CrossEncoder,
+    pairs: Sequence[tuple[str, str]],
+    batch_size: int = SCORE_BATCH,
+    progress: bool = False,
+) -> np.ndarray:
     """Raw logits of many ``(query, text)`` pairs in one batched pass."""
     import torch
 
     if not pairs:
         return np.zeros(0, dtype=np.float32)
-    scores = model.predict(list(pairs), batch_size=batch_size,
-                           activation_fn=torch.nn.Identity(), show_progress_bar=progress,
-                           convert_to_numpy=True)
+    scores = model.predict(
+        list(pairs),
+        batch_size=batch_size,
+        activation_fn=torch.nn.Identity(),
+        show_progress_bar=progress,
+        convert_to_numpy=True,
+    )
     return np.asarray(scores, dtype=np.float32).reshape(-1)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 
 def dcg(grades: Sequence[float], k: int) -> float:
-    return sum((2.0 ** g - 1.0) / math.log2(i + 2) for i, g in enumerate(grades[:k]))
+    return sum((2.0**g - 1.0) / math.log2(i + 2) for i, g in enumerate(grades[:k]))
 
 
 def ndcg_at_k(ranked: Sequence[float], judged: Sequence[float], k: int = 10) -> float:

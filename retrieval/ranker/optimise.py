@@ -72,7 +72,8 @@ def quantize_int8(model: CrossEncoder) -> CrossEncoder:
         # it still ships and works in this torch.
         warnings.simplefilter("ignore")
         transformer.model = torch.ao.quantization.quantize_dynamic(
-            transformer.model, {torch.nn.Linear}, dtype=torch.qint8)
+            transformer.model, {torch.nn.Linear}, dtype=torch.qint8
+        )
     quantized.eval()
     return quantized
 
@@ -87,8 +88,11 @@ class _Logits:  # a plain callable module: ONNX export wants positional tensors 
                 self.inner = model
 
             def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids).logits
+                return self.inner(
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=token_type_ids,
+                ).logits
 
         self.module = Wrapped().eval()
 
@@ -106,8 +110,9 @@ def export_int8_onnx(model: CrossEncoder, folder: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     folder.mkdir(parents=True, exist_ok=True)
-    sample = model.tokenizer(["query", "query"], ["a product", "another product text"],
-                             padding=True, return_tensors="pt")
+    sample = model.tokenizer(
+        ["query", "query"], ["a product", "another product text"], padding=True, return_tensors="pt"
+    )
     axes = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
     inner: Any = model[0].model  # the transformers model (its type is not exported here)
     attention = inner.config._attn_implementation
@@ -117,17 +122,27 @@ def export_int8_onnx(model: CrossEncoder, folder: Path) -> Path:
             warnings.simplefilter("ignore")  # the TorchScript exporter is deprecated, not removed
             inner.set_attn_implementation("eager")
             try:
-                torch.onnx.export(_Logits(inner).module,
-                                  tuple(sample[name] for name in _INPUTS), str(fp32),
-                                  input_names=list(_INPUTS), output_names=["logits"],
-                                  dynamic_axes={**axes, "logits": {0: "batch"}},
-                                  opset_version=17, dynamo=False)
+                torch.onnx.export(
+                    _Logits(inner).module,
+                    tuple(sample[name] for name in _INPUTS),
+                    str(fp32),
+                    input_names=list(_INPUTS),
+                    output_names=["logits"],
+                    dynamic_axes={**axes, "logits": {0: "batch"}},
+                    opset_version=17,
+                    dynamo=False,
+                )
             finally:
                 inner.set_attn_implementation(attention)  # torch scoring stays as it was
             # MatMul only: the pooler and the one-logit head (Gemm) stay fp32. On 600 demo
             # pairs that halved the largest logit error (0.90 instead of 1.67) at the same speed.
-            quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8,
-                             per_channel=True, op_types_to_quantize=["MatMul"])
+            quantize_dynamic(
+                str(fp32),
+                str(int8),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                op_types_to_quantize=["MatMul"],
+            )
         target = folder / int8.name
         shutil.move(str(int8), target)
     return target
@@ -138,8 +153,14 @@ class OnnxPairScorer:
     ``max_length`` word pieces, in length-sorted batches of ``batch_size`` (see the module
     docstring for the serving defaults)."""
 
-    def __init__(self, path: Path, model: CrossEncoder, threads: int = 2,
-                 max_length: int = SERVE_MAX_LENGTH, batch_size: int = SERVE_BATCH) -> None:
+    def __init__(
+        self,
+        path: Path,
+        model: CrossEncoder,
+        threads: int = 2,
+        max_length: int = SERVE_MAX_LENGTH,
+        batch_size: int = SERVE_BATCH,
+    ) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -147,8 +168,7 @@ class OnnxPairScorer:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(path), options,
-                                             providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = model.tokenizer
         trained = model.max_seq_length  # what training read; never more than that
         self._max_length = min(max_length, trained) if trained else max_length
@@ -159,19 +179,24 @@ class OnnxPairScorer:
         order = sorted(range(len(pairs)), key=lambda i: -len(pairs[i][0]) - len(pairs[i][1]))
         out = np.zeros(len(pairs), dtype=np.float32)
         for start in range(0, len(order), self._batch):
-            batch = [pairs[i] for i in order[start:start + self._batch]]
-            enc = self._tokenizer([q for q, _ in batch], [t for _, t in batch], padding=True,
-                                  truncation=True, max_length=self._max_length,
-                                  return_tensors="np")
+            batch = [pairs[i] for i in order[start : start + self._batch]]
+            enc = self._tokenizer(
+                [q for q, _ in batch],
+                [t for _, t in batch],
+                padding=True,
+                truncation=True,
+                max_length=self._max_length,
+                return_tensors="np",
+            )
             feeds = {name: np.asarray(enc[name], dtype=np.int64) for name in _INPUTS}
             logits = np.asarray(self._session.run(["logits"], feeds)[0]).reshape(-1)
-            out[order[start:start + self._batch]] = logits
+            out[order[start : start + self._batch]] = logits
         return out
 
 
-def export_for_serving(model: CrossEncoder, folder: Path,
-                       valid_ndcg: Callable[[PairScorer], float], fp32_ndcg: float
-                       ) -> dict[str, object]:
+def export_for_serving(
+    model: CrossEncoder, folder: Path, valid_ndcg: Callable[[PairScorer], float], fp32_ndcg: float
+) -> dict[str, object]:
     """Export ``model`` as int8 ONNX into ``folder`` and keep it when ``valid_ndcg`` of its
     scores is at most ``MAX_SERVING_LOSS`` below ``fp32_ndcg``. Returns what the manifest
     records under ``serving``: the kind and file used (``None``: fp32 torch) and why."""
@@ -182,14 +207,21 @@ def export_for_serving(model: CrossEncoder, folder: Path,
     loss = round(fp32_ndcg - ndcg, 4)
     if loss > MAX_SERVING_LOSS:
         shutil.rmtree(folder, ignore_errors=True)
-        return {"kind": None, "valid_ndcg_loss": loss,
-                "reason": f"int8 lost {loss} validation nDCG@10 (at most {MAX_SERVING_LOSS})"}
-    return {"kind": ONNX_INT8, "file": f"{folder.name}/{path.name}", "valid_ndcg": round(ndcg, 4),
-            "valid_ndcg_loss": loss, "reason": "int8 ONNX Runtime: about half fp32's latency"}
+        return {
+            "kind": None,
+            "valid_ndcg_loss": loss,
+            "reason": f"int8 lost {loss} validation nDCG@10 (at most {MAX_SERVING_LOSS})",
+        }
+    return {
+        "kind": ONNX_INT8,
+        "file": f"{folder.name}/{path.name}",
+        "valid_ndcg": round(ndcg, 4),
+        "valid_ndcg_loss": loss,
+        "reason": "int8 ONNX Runtime: about half fp32's latency",
+    }
 
 
-def best_optimised(model: CrossEncoder, folder: Path, threads: int = 2
-                   ) -> tuple[str, PairScorer]:
+def best_optimised(model: CrossEncoder, folder: Path, threads: int = 2) -> tuple[str, PairScorer]:
     """(kind, scorer): ONNX Runtime int8 when ``onnx`` is installed, else PyTorch int8."""
     if importlib.util.find_spec("onnx") is not None:
         return ONNX_INT8, OnnxPairScorer(export_int8_onnx(model, folder), model, threads)

@@ -61,11 +61,17 @@ class Personaliser:
         scale[scale < 1e-9] = 1.0
         # Balanced classes: one bought product per ~30 candidates would otherwise pull every
         # weight towards "never bought".
-        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2_000,
-                                   random_state=seed)
+        model = LogisticRegression(
+            C=1.0, class_weight="balanced", max_iter=2_000, random_state=seed
+        )
         model.fit((x - mean) / scale, y)
-        return cls(FEATURE_NAMES, tuple(mean.tolist()), tuple(scale.tolist()),
-                   tuple(model.coef_[0].tolist()), float(model.intercept_[0]))
+        return cls(
+            FEATURE_NAMES,
+            tuple(mean.tolist()),
+            tuple(scale.tolist()),
+            tuple(model.coef_[0].tolist()),
+            float(model.intercept_[0]),
+        )
 
     def score(self, x: np.ndarray) -> np.ndarray:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -87,8 +93,9 @@ class Personaliser:
         data = json.loads(path.read_text(encoding="utf-8"))
         names = tuple(data["feature_names"])
         if names != FEATURE_NAMES:
-            raise ValueError(f"features {list(names)} do not match this version's "
-                             f"{list(FEATURE_NAMES)}")
+            raise ValueError(
+                f"features {list(names)} do not match this version's {list(FEATURE_NAMES)}"
+            )
         vectors = [tuple(float(v) for v in data[k]) for k in ("mean", "scale", "coef")]
         if any(len(v) != len(names) for v in vectors):
             raise ValueError("mean, scale and coef must have one number per feature")

@@ -61,9 +61,13 @@ class Reranker(Protocol):
     @property
     def name(self) -> str: ...
 
-    def rerank(self, query: str, candidates: Sequence[ProductRecord],
-               profile: UserProfile | None = None,
-               bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]: ...
+    def rerank(
+        self,
+        query: str,
+        candidates: Sequence[ProductRecord],
+        profile: UserProfile | None = None,
+        bought_together: Mapping[str, float] | None = None,
+    ) -> list[RankedProduct]: ...
 
 
 class RetrievalOrder:
@@ -72,18 +76,25 @@ class RetrievalOrder:
 
     name = "retrieval-order"
 
-    def __init__(self, prior: RatingPrior | None = None,
-                 depth: int = RankerConfig.rerank_depth) -> None:
+    def __init__(
+        self, prior: RatingPrior | None = None, depth: int = RankerConfig.rerank_depth
+    ) -> None:
         self.prior = prior or RatingPrior.from_manifest(None)
         self.depth = depth
 
-    def rerank(self, query: str, candidates: Sequence[ProductRecord],
-               profile: UserProfile | None = None,
-               bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]:
-        head, rest = candidates[:self.depth], candidates[self.depth:]
+    def rerank(
+        self,
+        query: str,
+        candidates: Sequence[ProductRecord],
+        profile: UserProfile | None = None,
+        bought_together: Mapping[str, float] | None = None,
+    ) -> list[RankedProduct]:
+        head, rest = candidates[: self.depth], candidates[self.depth :]
         scores = self.prior.apply(retrieval_prior(range(len(head))), head)
-        ranked = [RankedProduct(head[i].product_id, n, float(scores[i]), 0.0)
-                  for n, i in enumerate(order_by_score(scores.tolist()), start=1)]
+        ranked = [
+            RankedProduct(head[i].product_id, n, float(scores[i]), 0.0)
+            for n, i in enumerate(order_by_score(scores.tolist()), start=1)
+        ]
         return ranked + _after(ranked, rest)
 
 
@@ -95,9 +106,15 @@ class Ranker:
 
     name = "cross-encoder"
 
-    def __init__(self, model: CrossEncoder, personaliser: Personaliser | None,
-                 manifest: Mapping[str, Any], directory: Path,
-                 scorer: PairScorer | None = None, backend: str = "torch-fp32") -> None:
+    def __init__(
+        self,
+        model: CrossEncoder,
+        personaliser: Personaliser | None,
+        manifest: Mapping[str, Any],
+        directory: Path,
+        scorer: PairScorer | None = None,
+        backend: str = "torch-fp32",
+    ) -> None:
         self.model = model
         self.personaliser = personaliser
         self.manifest = dict(manifest)
@@ -116,13 +133,17 @@ class Ranker:
             return self.scorer([(query, t) for t in texts])
         return score_pairs(self.model, query, texts)
 
-    def rerank(self, query: str, candidates: Sequence[ProductRecord],
-               profile: UserProfile | None = None,
-               bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]:
+    def rerank(
+        self,
+        query: str,
+        candidates: Sequence[ProductRecord],
+        profile: UserProfile | None = None,
+        bought_together: Mapping[str, float] | None = None,
+    ) -> list[RankedProduct]:
         if not candidates:
             return []
         # The top ``depth`` are reordered; the rest follow in retrieval order, unscored.
-        candidates, rest = candidates[:self.depth], candidates[self.depth:]
+        candidates, rest = candidates[: self.depth], candidates[self.depth :]
         rel = self.relevance(query, candidates)
         personal: list[PersonalFeatures] | None = None
         scores = blend(rel, range(len(candidates)), self.retrieval_weight)
@@ -131,35 +152,48 @@ class Ranker:
             scores = self.personaliser.score(feature_matrix(scores, personal))
         scores = self.prior.apply(scores, candidates)
         order = order_by_score(scores.tolist())
-        ranked = [RankedProduct(candidates[i].product_id, n, float(scores[i]), float(rel[i]),
-                                personal[i] if personal else None)
-                  for n, i in enumerate(order, start=1)]
+        ranked = [
+            RankedProduct(
+                candidates[i].product_id,
+                n,
+                float(scores[i]),
+                float(rel[i]),
+                personal[i] if personal else None,
+            )
+            for n, i in enumerate(order, start=1)
+        ]
         return ranked + _after(ranked, rest)
 
 
 def _after(ranked: list[RankedProduct], rest: Sequence[ProductRecord]) -> list[RankedProduct]:
     """The candidates past the reranked ones, in their order, scored below all of them."""
     floor = min((r.score for r in ranked), default=0.0)
-    return [RankedProduct(c.product_id, len(ranked) + n, floor - n, 0.0)
-            for n, c in enumerate(rest, start=1)]
+    return [
+        RankedProduct(c.product_id, len(ranked) + n, floor - n, 0.0)
+        for n, c in enumerate(rest, start=1)
+    ]
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST
     if not directory.is_dir():
-        raise RankerMissing(f"no trained ranker at {directory}: the folder does not exist; "
-                            "train one with `aisle train-ranker`")
+        raise RankerMissing(
+            f"no trained ranker at {directory}: the folder does not exist; "
+            "train one with `aisle train-ranker`"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise RankerUnavailable(f"{path} is missing, so {directory} holds no complete ranker; "
-                                f"{_FIX}") from exc
+        raise RankerUnavailable(
+            f"{path} is missing, so {directory} holds no complete ranker; {_FIX}"
+        ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RankerUnavailable(f"{path} is unreadable ({exc}); {_FIX}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else None
-        raise RankerUnavailable(f"{path}: ranker format {found!r}, this version reads "
-                                f"{FORMAT}; {_FIX}")
+        raise RankerUnavailable(
+            f"{path}: ranker format {found!r}, this version reads {FORMAT}; {_FIX}"
+        )
     return data
 
 
@@ -173,22 +207,26 @@ def load_ranker(directory: Path) -> Ranker:
     try:
         model = load_trained(model_dir)
     except Exception as exc:  # any loader failure means the same thing: unusable weights
-        raise RankerUnavailable(f"cannot load the cross-encoder in {model_dir} "
-                                f"({exc.__class__.__name__}: {exc}); {_FIX}") from exc
+        raise RankerUnavailable(
+            f"cannot load the cross-encoder in {model_dir} "
+            f"({exc.__class__.__name__}: {exc}); {_FIX}"
+        ) from exc
     personaliser = None
     if manifest.get("personaliser"):
         path = directory / str(manifest["personaliser"])
         try:
             personaliser = Personaliser.load(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise RankerUnavailable(f"{path} is not a valid personaliser "
-                                    f"({exc.__class__.__name__}: {exc}); {_FIX}") from exc
+            raise RankerUnavailable(
+                f"{path} is not a valid personaliser ({exc.__class__.__name__}: {exc}); {_FIX}"
+            ) from exc
     scorer, backend = _serving_scorer(directory, manifest, model)
     return Ranker(model, personaliser, manifest, directory, scorer, backend)
 
 
-def _serving_scorer(directory: Path, manifest: Mapping[str, Any], model: CrossEncoder
-                    ) -> tuple[PairScorer | None, str]:
+def _serving_scorer(
+    directory: Path, manifest: Mapping[str, Any], model: CrossEncoder
+) -> tuple[PairScorer | None, str]:
     """The int8 ONNX scorer training validated and saved (``manifest["serving"]``), or None
     (fp32 torch) when there is none or it does not load, which is logged: slower, same order
     within the validated loss."""
@@ -199,8 +237,13 @@ def _serving_scorer(directory: Path, manifest: Mapping[str, Any], model: CrossEn
     try:
         return OnnxPairScorer(path, model, threads=min(2, os.cpu_count() or 1)), ONNX_INT8
     except Exception as exc:  # onnxruntime's errors have no common base worth naming
-        log.warning("reranking with the fp32 model: the int8 model %s does not load (%s: %s); "
-                    "%s", path, exc.__class__.__name__, exc, _FIX)
+        log.warning(
+            "reranking with the fp32 model: the int8 model %s does not load (%s: %s); %s",
+            path,
+            exc.__class__.__name__,
+            exc,
+            _FIX,
+        )
         return None, "torch-fp32"
 
 

@@ -60,8 +60,9 @@ FEW_REVIEWS, MANY_REVIEWS, GOOD_RATING = 5, 20, 4.0
 Graded = tuple[np.ndarray, Sequence[ProductRecord], Sequence[int]]  # scores, candidates, grades
 
 
-def shrunk_ratings(avg: np.ndarray, count: np.ndarray, mean: float,
-                   prior_count: float = PRIOR_COUNT) -> np.ndarray:
+def shrunk_ratings(
+    avg: np.ndarray, count: np.ndarray, mean: float, prior_count: float = PRIOR_COUNT
+) -> np.ndarray:
     """``(n * avg + m * C) / (n + m)`` per product (see the module docstring)."""
     n = np.maximum(np.asarray(count, dtype=np.float64), 0.0)
     return (n * np.asarray(avg, dtype=np.float64) + prior_count * mean) / (n + prior_count)
@@ -108,9 +109,11 @@ class RatingPrior:
         if not isinstance(data, Mapping):
             return cls(default_weight)
         mean = data.get("mean")
-        return cls(float(data.get("weight", default_weight)),
-                   float(data.get("count", PRIOR_COUNT)),
-                   None if mean is None else float(mean))
+        return cls(
+            float(data.get("weight", default_weight)),
+            float(data.get("count", PRIOR_COUNT)),
+            None if mean is None else float(mean),
+        )
 
 
 def catalog_mean(store: Store) -> float | None:
@@ -137,8 +140,11 @@ class PriorFit:
     valid_ndcg_without: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.prior.to_dict(), "valid_ndcg": round(self.valid_ndcg, 4),
-                "valid_ndcg_without": round(self.valid_ndcg_without, 4)}
+        return {
+            **self.prior.to_dict(),
+            "valid_ndcg": round(self.valid_ndcg, 4),
+            "valid_ndcg_without": round(self.valid_ndcg_without, 4),
+        }
 
 
 def fit_prior_weight(lists: Sequence[Graded], mean: float | None, k: int = 10) -> PriorFit:
@@ -166,8 +172,9 @@ def _good(record: ProductRecord) -> bool:
 def few_reviews_above_good(ordered: Sequence[ProductRecord], k: int = 3) -> bool:
     """Whether the first ``k`` hold a product with few reviews ranked above a well-reviewed
     one (anywhere below it in ``ordered``): the shopper's complaint."""
-    return any(_few(a) and any(_good(b) for b in ordered[i + 1:])
-               for i, a in enumerate(ordered[:k]))
+    return any(
+        _few(a) and any(_good(b) for b in ordered[i + 1 :]) for i, a in enumerate(ordered[:k])
+    )
 
 
 def inverted_pairs(ordered: Sequence[ProductRecord]) -> tuple[int, int]:

@@ -63,28 +63,36 @@ class CaseReport:
         return dict(self.__dict__)
 
 
-def case_lists(store: Store, cases: Sequence[HeldOut], records: Mapping[str, ProductRecord],
-               texts: Mapping[str, str], source: CandidateSource, depth: int, scorer: Scorer,
-               progress: bool = False) -> list[CaseList]:
+def case_lists(
+    store: Store,
+    cases: Sequence[HeldOut],
+    records: Mapping[str, ProductRecord],
+    texts: Mapping[str, str],
+    source: CandidateSource,
+    depth: int,
+    scorer: Scorer,
+    progress: bool = False,
+) -> list[CaseList]:
     profiles = profiles_before(store, cases)
     found = [[p for p in source.top(c.query, depth) if p in records] for c in cases]
     pairs = [(c.query, texts[p]) for c, pids in zip(cases, found, strict=True) for p in pids]
     scores = scorer(pairs)
     out, start = [], 0
-    for case, pids in tqdm(list(zip(cases, found, strict=True)), desc="personal features",
-                           disable=not progress):
-        rel = scores[start:start + len(pids)]
+    for case, pids in tqdm(
+        list(zip(cases, found, strict=True)), desc="personal features", disable=not progress
+    ):
+        rel = scores[start : start + len(pids)]
         start += len(pids)
         together = bought_together_scores(store, case.user_id, before=case.cutoff)
-        personal = tuple(personal_features(records[p], profiles[case.user_id], together)
-                         for p in pids)
+        personal = tuple(
+            personal_features(records[p], profiles[case.user_id], together) for p in pids
+        )
         bought = np.asarray([float(p in case.product_ids) for p in pids])
         out.append(CaseList(case, tuple(pids), rel, personal, bought))
     return out
 
 
-def fit_personaliser(lists: Sequence[CaseList], weight: float,
-                     seed: int) -> Personaliser | None:
+def fit_personaliser(lists: Sequence[CaseList], weight: float, seed: int) -> Personaliser | None:
     """The stage learned from the reachable cases; None when they cannot teach it (too few,
     or no negatives)."""
     usable = [c for c in lists if c.reachable and len(c.product_ids) > 1]
@@ -99,8 +107,9 @@ def _hit(order: Sequence[int], bought: np.ndarray, k: int) -> bool:
     return any(bought[i] > 0 for i in order[:k])
 
 
-def case_report(lists: Sequence[CaseList], personaliser: Personaliser | None, weight: float,
-                k: int = 10) -> CaseReport:
+def case_report(
+    lists: Sequence[CaseList], personaliser: Personaliser | None, weight: float, k: int = 10
+) -> CaseReport:
     """Hit rate@k of the retrieval order, the ranker without personalisation (blended
     relevance) and with it."""
     hits = np.zeros(3)
@@ -109,10 +118,18 @@ def case_report(lists: Sequence[CaseList], personaliser: Personaliser | None, we
             continue
         n = len(c.product_ids)
         plain = order_by_score(c.blended(weight).tolist())
-        mine = (order_by_score(personaliser.score(c.features(weight)).tolist())
-                if personaliser else plain)
+        mine = (
+            order_by_score(personaliser.score(c.features(weight)).tolist())
+            if personaliser
+            else plain
+        )
         hits += [_hit(range(n), c.bought, k), _hit(plain, c.bought, k), _hit(mine, c.bought, k)]
     rates = [round(float(h) / max(len(lists), 1), 4) for h in hits]
-    return CaseReport(cases=len(lists), reachable=sum(c.reachable for c in lists),
-                      hit_rate_retrieval=rates[0], hit_rate_plain=rates[1],
-                      hit_rate_personalised=rates[2], k=k)
+    return CaseReport(
+        cases=len(lists),
+        reachable=sum(c.reachable for c in lists),
+        hit_rate_retrieval=rates[0],
+        hit_rate_plain=rates[1],
+        hit_rate_personalised=rates[2],
+        k=k,
+    )

@@ -85,8 +85,9 @@ class SwappableRanker:
     def swap(self, new: Ranker | RetrievalOrder | RankerChoice) -> None:
         """Serve with ``new`` from the next search on (a ``RankerChoice`` carries why it is
         the retrieval order, when it is)."""
-        choice = self._with_catalog_mean(new if isinstance(new, RankerChoice)
-                                         else RankerChoice(new))
+        choice = self._with_catalog_mean(
+            new if isinstance(new, RankerChoice) else RankerChoice(new)
+        )
         state = describe(choice)
         with self._lock:
             self._choice, self._state = choice, state
@@ -100,11 +101,20 @@ class SwappableRanker:
             ranker.prior = ranker.prior.with_mean(catalog_mean(self._store))
         return choice
 
-    def rerank(self, query: str, candidates: Sequence[ProductRecord],
-               profile: UserProfile | None = None,
-               bought_together: Mapping[str, float] | None = None) -> list[RankedProduct]:
+    def rerank(
+        self,
+        query: str,
+        candidates: Sequence[ProductRecord],
+        profile: UserProfile | None = None,
+        bought_together: Mapping[str, float] | None = None,
+    ) -> list[RankedProduct]:
         ranker = self.current
-        if (bought_together is None and profile is not None and self._store is not None
-                and isinstance(ranker, Ranker) and ranker.personaliser is not None):
+        if (
+            bought_together is None
+            and profile is not None
+            and self._store is not None
+            and isinstance(ranker, Ranker)
+            and ranker.personaliser is not None
+        ):
             bought_together = bought_together_scores(self._store, profile.user_id)
         return ranker.rerank(query, candidates, profile, bought_together)

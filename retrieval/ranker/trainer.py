@@ -106,35 +106,55 @@ def _dataset(groups: list[QueryGroup], texts: dict[str, str], layout: str) -> An
     from datasets import Dataset
 
     if layout == "pairs":
-        rows = [(g.query, texts[p], grade / 2.0) for g in groups
-                for p, grade in zip(g.product_ids, g.grades, strict=True)]
-        return Dataset.from_dict({"query": [r[0] for r in rows], "text": [r[1] for r in rows],
-                                  "label": [r[2] for r in rows]})
-    return Dataset.from_dict({"query": [g.query for g in groups],
-                              "docs": [[texts[p] for p in g.product_ids] for g in groups],
-                              "labels": [[float(x) for x in g.grades] for g in groups]})
+        rows = [
+            (g.query, texts[p], grade / 2.0)
+            for g in groups
+            for p, grade in zip(g.product_ids, g.grades, strict=True)
+        ]
+        return Dataset.from_dict(
+            {
+                "query": [r[0] for r in rows],
+                "text": [r[1] for r in rows],
+                "label": [r[2] for r in rows],
+            }
+        )
+    return Dataset.from_dict(
+        {
+            "query": [g.query for g in groups],
+            "docs": [[texts[p] for p in g.product_ids] for g in groups],
+            "labels": [[float(x) for x in g.grades] for g in groups],
+        }
+    )
 
 
-def _training_groups(store: Store, config: RankerConfig, source: CandidateSource,
-                     leaf_of: dict[str, str], cutoffs: dict[str, Any],
-                     progress: bool) -> tuple[list[QueryGroup], list[QueryGroup]]:
+def _training_groups(
+    store: Store,
+    config: RankerConfig,
+    source: CandidateSource,
+    leaf_of: dict[str, str],
+    cutoffs: dict[str, Any],
+    progress: bool,
+) -> tuple[list[QueryGroup], list[QueryGroup]]:
     rng = random.Random(f"{config.seed}:pairs")
     labels = labelled_groups(store, Split.TRAIN)
     behaviour = behaviour_groups(store, cutoffs, heldout_texts(store))
     if not labels and not behaviour:
-        raise NoTrainingData("nothing to train the ranker on: the shop has no labelled TRAIN "
-                             "queries and no searches followed by clicks or purchases; import "
-                             "labels or generate the demo shop (`aisle init-demo`)")
+        raise NoTrainingData(
+            "nothing to train the ranker on: the shop has no labelled TRAIN "
+            "queries and no searches followed by clicks or purchases; import "
+            "labels or generate the demo shop (`aisle init-demo`)"
+        )
     share = config.behaviour_share if labels else 1.0
     b_budget = int(config.max_pairs * share) if behaviour else 0
     rng.shuffle(behaviour)
     # Mine only as many behaviour queries as the budget can use (4+ pairs each, 20% spare
     # for groups that end up with one grade): mining is a search per query.
-    behaviour = behaviour[:max(1, 3 * b_budget // 10)]
+    behaviour = behaviour[: max(1, 3 * b_budget // 10)]
     depth, n = config.candidate_depth, config.negatives_per_query
-    mined = mine_negatives(labels + behaviour, source, leaf_of, depth, n, progress,
-                           complete=judgements_complete(store))
-    labels, behaviour = mined[:len(labels)], mined[len(labels):]
+    mined = mine_negatives(
+        labels + behaviour, source, leaf_of, depth, n, progress, complete=judgements_complete(store)
+    )
+    labels, behaviour = mined[: len(labels)], mined[len(labels) :]
     chosen_b = budget_groups(behaviour, b_budget, rng)
     used_b = sum(len(g.product_ids) for g in chosen_b)
     pattern = CONTRAST if config.contrast else EVEN
@@ -159,9 +179,16 @@ class _Fit:
     stopped: str  # "finished", "early stopping" or "time budget"
 
 
-def _fit_cross_encoder(model: Any, config: RankerConfig, groups: list[QueryGroup],
-                       texts: dict[str, str], evaluator: GradedRerankingEvaluator | None,
-                       scratch: Path, progress: bool, loop_seconds: float | None) -> _Fit:
+def _fit_cross_encoder(
+    model: Any,
+    config: RankerConfig,
+    groups: list[QueryGroup],
+    texts: dict[str, str],
+    evaluator: GradedRerankingEvaluator | None,
+    scratch: Path,
+    progress: bool,
+    loop_seconds: float | None,
+) -> _Fit:
     """Train ``model`` in place; with an evaluator, stop early and keep the best pass."""
     from sentence_transformers.cross_encoder import CrossEncoderTrainer
     from transformers import EarlyStoppingCallback, PrinterCallback
@@ -185,46 +212,80 @@ def _fit_cross_encoder(model: Any, config: RankerConfig, groups: list[QueryGroup
     trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
     started = time.perf_counter()
     trainer.train()
-    history = [(int(e["step"]), round(float(e[key]), 4))
-               for e in trainer.state.log_history if key in e]
+    history = [
+        (int(e["step"]), round(float(e[key]), 4)) for e in trainer.state.log_history if key in e
+    ]
     steps = int(trainer.state.global_step)
-    stopped = ("time budget" if budget and budget.hit else
-               "finished" if steps >= trainer.state.max_steps else "early stopping")
-    return _Fit(steps, round(time.perf_counter() - started, 1), history,
-                trainer.state.best_metric, stopped)
+    stopped = (
+        "time budget"
+        if budget and budget.hit
+        else "finished"
+        if steps >= trainer.state.max_steps
+        else "early stopping"
+    )
+    return _Fit(
+        steps, round(time.perf_counter() - started, 1), history, trainer.state.best_metric, stopped
+    )
 
 
-def _fit_stage(store: Store, model: Any, config: RankerConfig, cases: list[HeldOut],
-               by_id: dict[str, Any], texts: dict[str, str], source: CandidateSource,
-               weight: float, progress: bool) -> tuple[Personaliser | None, dict[str, Any] | None]:
+def _fit_stage(
+    store: Store,
+    model: Any,
+    config: RankerConfig,
+    cases: list[HeldOut],
+    by_id: dict[str, Any],
+    texts: dict[str, str],
+    source: CandidateSource,
+    weight: float,
+    progress: bool,
+) -> tuple[Personaliser | None, dict[str, Any] | None]:
     """The personalisation stage from the training users' held-out purchases."""
     train_cases, _ = split_users(cases, config.eval_user_share, config.seed)
     train_cases = random.Random(f"{config.seed}:personalise").sample(
-        train_cases, min(config.personaliser_users, len(train_cases)))
-    lists = case_lists(store, train_cases, by_id, texts, source, config.personaliser_depth,
-                       lambda p: score_many(model, p, progress=progress), progress)
+        train_cases, min(config.personaliser_users, len(train_cases))
+    )
+    lists = case_lists(
+        store,
+        train_cases,
+        by_id,
+        texts,
+        source,
+        config.personaliser_depth,
+        lambda p: score_many(model, p, progress=progress),
+        progress,
+    )
     personaliser = fit_personaliser(lists, weight, config.seed)
     if personaliser is None:
         return None, None
-    return personaliser, {**case_report(lists, personaliser, weight).to_dict(),
-                          "weights": personaliser.weights()}
+    return personaliser, {
+        **case_report(lists, personaliser, weight).to_dict(),
+        "weights": personaliser.weights(),
+    }
 
 
-def _fit_prior(store: Store, valid: list[RerankSample], logits: list[np.ndarray],
-               ranks: list[list[int]], weight: float,
-               by_id: dict[str, ProductRecord]) -> PriorFit:
+def _fit_prior(
+    store: Store,
+    valid: list[RerankSample],
+    logits: list[np.ndarray],
+    ranks: list[list[int]],
+    weight: float,
+    by_id: dict[str, ProductRecord],
+) -> PriorFit:
     """The rating prior's weight on the validation lists, ordered as ``rerank`` orders them
     (the cross-encoder blended with the retrieval order by ``weight``)."""
-    lists = [(blend(score, rank, weight), [by_id[p] for p in s.product_ids], s.grades)
-             for s, score, rank in zip(valid, logits, ranks, strict=True)]
+    lists = [
+        (blend(score, rank, weight), [by_id[p] for p in s.product_ids], s.grades)
+        for s, score, rank in zip(valid, logits, ranks, strict=True)
+    ]
     return fit_prior_weight(lists, catalog_mean(store))
 
 
 EXPORT_SECONDS = 30.0  # the int8 ONNX export and quantisation on 2 busy cores (measured 10-20 s)
 
 
-def _loop_budget(config: RankerConfig, started: float, per_pair: float,
-                 valid: list[Any]) -> float | None:
+def _loop_budget(
+    config: RankerConfig, started: float, per_pair: float, valid: list[Any]
+) -> float | None:
     """Seconds the fine-tuning loop may take so that the whole run fits ``max_seconds``: what
     is left, less an estimate of what comes after the loop (a last validation pass, scoring
     the validation lists for the blend and the personalisation candidates, at the scoring
@@ -243,8 +304,13 @@ def _loop_budget(config: RankerConfig, started: float, per_pair: float,
     return max(0.0, left - 1.25 * after * per_pair - 10.0 - export)
 
 
-def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None,
-                 progress: bool = True, source: CandidateSource | None = None) -> TrainReport:
+def train_ranker(
+    store: Store,
+    out_dir: Path,
+    config: RankerConfig | None = None,
+    progress: bool = True,
+    source: CandidateSource | None = None,
+) -> TrainReport:
     """Train the ranker on ``store`` and save it in ``out_dir`` (replacing what was there).
 
     ``source`` is the retrieval that hard negatives and personalisation candidates come from;
@@ -265,11 +331,16 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     leaf_of = {r.product_id: r.category_leaf for r in records}
     source = source or BM25Source(records)
     cases = held_out_purchases(store)
-    labels, behaviour = _training_groups(store, config, source, leaf_of,
-                                         {c.user_id: c.cutoff for c in cases}, progress)
+    labels, behaviour = _training_groups(
+        store, config, source, leaf_of, {c.user_id: c.cutoff for c in cases}, progress
+    )
     groups = labels + behaviour
-    valid = valid_samples(labelled_groups(store, Split.VALID), texts, config,
-                          source if judgements_complete(store) else None)
+    valid = valid_samples(
+        labelled_groups(store, Split.VALID),
+        texts,
+        config,
+        source if judgements_complete(store) else None,
+    )
 
     out_dir = Path(out_dir)
     staging = out_dir.with_name(f".{out_dir.name}.staging")
@@ -280,55 +351,95 @@ def train_ranker(store: Store, out_dir: Path, config: RankerConfig | None = None
     scored = time.perf_counter()
     base = evaluator(model)[PRIMARY_METRIC] if evaluator else 0.0
     per_pair = (time.perf_counter() - scored) / max(1, sum(len(s.texts) for s in valid))
-    fit = _fit_cross_encoder(model, config, groups, texts, evaluator, staging / "checkpoints",
-                             progress, _loop_budget(config, started, per_pair, valid))
+    fit = _fit_cross_encoder(
+        model,
+        config,
+        groups,
+        texts,
+        evaluator,
+        staging / "checkpoints",
+        progress,
+        _loop_budget(config, started, per_pair, valid),
+    )
     shutil.rmtree(staging / "checkpoints", ignore_errors=True)
     ranks = retrieval_ranks(valid, source)
     logits = [score_many(model, [(s.query, t) for t in s.texts]) for s in valid]
     weight, blended = fit_weight(valid, logits, ranks) if valid else (0.0, 0.0)
     prior = _fit_prior(store, valid, logits, ranks, weight, by_id)
     model.save_pretrained(str(staging / MODEL_DIR))
-    serving = export_for_serving(
-        model, staging / SERVING_DIR,
-        lambda scorer: blended_ndcg(valid, [scorer([(s.query, t) for t in s.texts])
-                                            for s in valid], ranks, weight),
-        blended) if valid and config.serve_int8 else {
-            "kind": None, "reason": "not asked for (serve_int8 off)" if valid else
-            "no validation queries to check it on"}
-    personaliser, personal = (_fit_stage(store, model, config, cases, by_id, texts, source,
-                                         weight, progress)
-                              if config.personalise else (None, None))
+    serving = (
+        export_for_serving(
+            model,
+            staging / SERVING_DIR,
+            lambda scorer: blended_ndcg(
+                valid, [scorer([(s.query, t) for t in s.texts]) for s in valid], ranks, weight
+            ),
+            blended,
+        )
+        if valid and config.serve_int8
+        else {
+            "kind": None,
+            "reason": "not asked for (serve_int8 off)"
+            if valid
+            else "no validation queries to check it on",
+        }
+    )
+    personaliser, personal = (
+        _fit_stage(store, model, config, cases, by_id, texts, source, weight, progress)
+        if config.personalise
+        else (None, None)
+    )
     if personaliser is not None:
         personaliser.save(staging / PERSONALISER)
 
     created = utcnow().isoformat(timespec="seconds")
-    manifest = {"format": FORMAT, "kind": "aisle-ranker", "created_at": created,
-                "base_model": BASE_MODEL_NAME, "cross_encoder": MODEL_DIR,
-                "personaliser": PERSONALISER if personaliser else None,
-                "max_seq_length": config.max_seq_length, "source": source.name,
-                "retrieval_weight": weight, "rating_prior": prior.prior.to_dict(),
-                "serving": serving, "config": config.to_dict(),
-                "shop": shop_fingerprint(store)}
+    manifest = {
+        "format": FORMAT,
+        "kind": "aisle-ranker",
+        "created_at": created,
+        "base_model": BASE_MODEL_NAME,
+        "cross_encoder": MODEL_DIR,
+        "personaliser": PERSONALISER if personaliser else None,
+        "max_seq_length": config.max_seq_length,
+        "source": source.name,
+        "retrieval_weight": weight,
+        "rating_prior": prior.prior.to_dict(),
+        "serving": serving,
+        "config": config.to_dict(),
+        "shop": shop_fingerprint(store),
+    }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     report = TrainReport(
-        out_dir=str(out_dir), created_at=created,
+        out_dir=str(out_dir),
+        created_at=created,
         seconds=round(time.perf_counter() - started, 1),
         cpu_seconds=round(time.process_time() - cpu_started, 1),
-        train_seconds=fit.seconds, steps=fit.steps, source=source.name,
+        train_seconds=fit.seconds,
+        steps=fit.steps,
+        source=source.name,
         base_model=BASE_MODEL_NAME,
         data=DataSizes(
-            products=len(records), label_queries=len(labels),
+            products=len(records),
+            label_queries=len(labels),
             label_pairs=sum(len(g.product_ids) for g in labels),
             behaviour_queries=len(behaviour),
             behaviour_pairs=sum(len(g.product_ids) for g in behaviour),
             mined_negatives=sum(g.mined for g in groups),
-            valid_queries=len(valid), valid_pairs=sum(len(s.texts) for s in valid)),
+            valid_queries=len(valid),
+            valid_pairs=sum(len(s.texts) for s in valid),
+        ),
         valid_ndcg_retrieval=round(retrieval_ndcg(valid, ranks), 4),
         valid_ndcg_base=round(float(base), 4),
         valid_ndcg_best=round(float(fit.best if fit.best is not None else base), 4),
-        valid_ndcg_blended=round(blended, 4), retrieval_weight=weight,
-        valid_history=fit.history, stopped=fit.stopped, personaliser=personal,
-        config=config.to_dict(), serving=serving, rating_prior=prior.to_dict())
+        valid_ndcg_blended=round(blended, 4),
+        retrieval_weight=weight,
+        valid_history=fit.history,
+        stopped=fit.stopped,
+        personaliser=personal,
+        config=config.to_dict(),
+        serving=serving,
+        rating_prior=prior.to_dict(),
+    )
     write_metrics(staging, report.to_dict())
     write_card(staging, report.to_dict())
     _swap_in(staging, out_dir)

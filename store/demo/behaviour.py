@@ -101,26 +101,48 @@ class _User:
     cart: list[Pick] = field(default_factory=list)  # carted, not yet bought
     gift_spent: dict[str, float] = field(default_factory=dict)
 
-    def emit(self, kind: EventKind, ts: datetime, session: str | None,
-             offer: Offer | None = None, variant: Variant | None = None,
-             query: str | None = None, value: float | None = None) -> None:
-        self.out.events.append(self.rows.event(
-            id=None, user_id=self.user_id, session_id=session, kind=kind.value,
-            product_id=offer.product_id if offer else None,
-            item_id=variant.item_id if variant else None, query=query, value=value, ts=ts,
-        ))
+    def emit(
+        self,
+        kind: EventKind,
+        ts: datetime,
+        session: str | None,
+        offer: Offer | None = None,
+        variant: Variant | None = None,
+        query: str | None = None,
+        value: float | None = None,
+    ) -> None:
+        self.out.events.append(
+            self.rows.event(
+                id=None,
+                user_id=self.user_id,
+                session_id=session,
+                kind=kind.value,
+                product_id=offer.product_id if offer else None,
+                item_id=variant.item_id if variant else None,
+                query=query,
+                value=value,
+                ts=ts,
+            )
+        )
 
 
-def simulate_user(rng: random.Random, user: User, methods: list[PaymentMethod], prefs: Prefs,
-                  index: ShopIndex, ids: UniqueIds, rows: RowMakers) -> Activity:
+def simulate_user(
+    rng: random.Random,
+    user: User,
+    methods: list[PaymentMethod],
+    prefs: Prefs,
+    index: ShopIndex,
+    ids: UniqueIds,
+    rows: RowMakers,
+) -> Activity:
     """Everything one user did, events in time order."""
     end = DEMO_AS_OF
-    sim = _User(rng, user.user_id, dict(user.address or {}), methods, prefs, index, ids, end,
-                rows)
+    sim = _User(rng, user.user_id, dict(user.address or {}), methods, prefs, index, ids, end, rows)
     span = HISTORY_DAYS * 86_400 - 7_200
     # Activity thickens towards the present (u**1.3), so some orders are still pending.
-    starts = sorted(end - timedelta(seconds=7_200 + span * rng.random() ** 1.3)
-                    for _ in range(prefs.sessions))
+    starts = sorted(
+        end - timedelta(seconds=7_200 + span * rng.random() ** 1.3) for _ in range(prefs.sessions)
+    )
     for n, start in enumerate(starts):
         _session(sim, f"{user.user_id}-{n:02d}", start)
     sim.out.events.sort(key=lambda e: e.ts)
@@ -180,8 +202,11 @@ def _session(sim: _User, session: str, start: datetime) -> None:
         if rng.random() < (0.6 if liked else 0.25):
             t += timedelta(seconds=rng.randint(5, 90))
             sim.emit(EventKind.CLICK, t, session, offer)
-            variant = choose_variant(rng, offer, prefs) if rng.random() < (
-                0.35 if liked else 0.05) else None
+            variant = (
+                choose_variant(rng, offer, prefs)
+                if rng.random() < (0.35 if liked else 0.05)
+                else None
+            )
             if variant is not None:
                 t += timedelta(seconds=rng.randint(10, 120))
                 sim.emit(EventKind.ADD_TO_CART, t, session, offer, variant)
@@ -248,12 +273,15 @@ def _alternative(rng: random.Random, offer: Offer, line: OrderItem) -> Variant |
 def _status(rng: random.Random, age_days: float) -> OrderStatus:
     S = OrderStatus
     if age_days < 7:
-        return rng.choices((S.PENDING, S.PENDING_ITEM_MODIFIED, S.PROCESSED, S.CANCELLED),
-                           (0.55, 0.12, 0.18, 0.15))[0]
+        return rng.choices(
+            (S.PENDING, S.PENDING_ITEM_MODIFIED, S.PROCESSED, S.CANCELLED), (0.55, 0.12, 0.18, 0.15)
+        )[0]
     if age_days < 14:
         return rng.choices((S.PROCESSED, S.DELIVERED, S.CANCELLED), (0.5, 0.35, 0.15))[0]
-    return rng.choices((S.DELIVERED, S.RETURN_REQUESTED, S.EXCHANGE_REQUESTED, S.CANCELLED),
-                       (0.75, 0.08, 0.07, 0.10))[0]
+    return rng.choices(
+        (S.DELIVERED, S.RETURN_REQUESTED, S.EXCHANGE_REQUESTED, S.CANCELLED),
+        (0.75, 0.08, 0.07, 0.10),
+    )[0]
 
 
 def _covers(sim: _User, method: PaymentMethod, amount: float) -> bool:
@@ -286,20 +314,38 @@ def _order(sim: _User, basket: list[Pick], ts: datetime) -> None:
     order_id = sim.ids.draw("#W", 7)
     # tau2 names an order line by its product type ("Running Shoes"), not the listing title.
     lines = [
-        sim.rows.order_item(id=None, order_id=order_id, seq=n, product_id=o.product_id,
-                            item_id=v.item_id, name=o.product.product_type or o.leaf,
-                            price=v.price, options=dict(v.options))
+        sim.rows.order_item(
+            id=None,
+            order_id=order_id,
+            seq=n,
+            product_id=o.product_id,
+            item_id=v.item_id,
+            name=o.product.product_type or o.leaf,
+            price=v.price,
+            options=dict(v.options),
+        )
         for n, (o, v) in enumerate(basket)
     ]
     total = round(sum(line.price for line in lines), 2)
     method = _pay_with(sim, total)
     status = _status(rng, (end - ts).total_seconds() / 86_400)
     order = sim.rows.order(
-        order_id=order_id, user_id=sim.user_id, status=status.value, address=dict(sim.address),
-        fulfillments=[], payment_history=[_entry("payment", total, method.id)],
-        cancel_reason=None, return_items=None, return_payment_method_id=None,
-        exchange_items=None, exchange_new_items=None, exchange_payment_method_id=None,
-        exchange_price_difference=None, seq=0, created_at=ts, updated_at=ts,
+        order_id=order_id,
+        user_id=sim.user_id,
+        status=status.value,
+        address=dict(sim.address),
+        fulfillments=[],
+        payment_history=[_entry("payment", total, method.id)],
+        cancel_reason=None,
+        return_items=None,
+        return_payment_method_id=None,
+        exchange_items=None,
+        exchange_new_items=None,
+        exchange_payment_method_id=None,
+        exchange_price_difference=None,
+        seq=0,
+        created_at=ts,
+        updated_at=ts,
     )
     later = min(ts + timedelta(days=rng.uniform(0.2, 1.5)), end - timedelta(minutes=5))
     if status == OrderStatus.CANCELLED:
@@ -309,21 +355,29 @@ def _order(sim: _User, basket: list[Pick], ts: datetime) -> None:
     elif status == OrderStatus.PENDING_ITEM_MODIFIED:
         _modify(sim, order, lines, basket, method)
     elif status != OrderStatus.PENDING:
-        order.fulfillments = [{"tracking_id": [str(rng.randrange(10**11, 10**12))],
-                               "item_ids": [line.item_id for line in lines]}]
+        order.fulfillments = [
+            {
+                "tracking_id": [str(rng.randrange(10**11, 10**12))],
+                "item_ids": [line.item_id for line in lines],
+            }
+        ]
         if status in (OrderStatus.RETURN_REQUESTED, OrderStatus.EXCHANGE_REQUESTED):
             later = min(ts + timedelta(days=rng.uniform(5, 25)), end - timedelta(minutes=5))
             _request(sim, order, lines, basket, method)
     order.updated_at = later if order.status != OrderStatus.PENDING else ts
     sim.out.orders.append(order)
     sim.out.order_items.extend(lines)
-    if order.status in (OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED,
-                        OrderStatus.EXCHANGE_REQUESTED):
+    if order.status in (
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURN_REQUESTED,
+        OrderStatus.EXCHANGE_REQUESTED,
+    ):
         _reviews(sim, order, basket, ts)
 
 
-def _modify(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick],
-            method: PaymentMethod) -> None:
+def _modify(
+    sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick], method: PaymentMethod
+) -> None:
     """What tau2's modify-pending-order-items leaves: new items, a payment or refund entry."""
     n = sim.rng.randrange(len(lines))
     line = lines[n]
@@ -340,8 +394,9 @@ def _modify(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick]
         _charge(sim, pay, diff)
 
 
-def _request(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick],
-             method: PaymentMethod) -> None:
+def _request(
+    sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick], method: PaymentMethod
+) -> None:
     """The fields tau2's return and exchange writes set on a delivered order."""
     rng = sim.rng
     chosen = sorted(rng.sample(range(len(lines)), rng.randint(1, len(lines))))
@@ -349,8 +404,11 @@ def _request(sim: _User, order: Order, lines: list[OrderItem], basket: list[Pick
         order.return_items = sorted(lines[n].item_id for n in chosen)
         order.return_payment_method_id = method.id
         return
-    swaps = [(lines[n], new) for n in chosen
-             if (new := _alternative(rng, basket[n][0], lines[n])) is not None]
+    swaps = [
+        (lines[n], new)
+        for n in chosen
+        if (new := _alternative(rng, basket[n][0], lines[n])) is not None
+    ]
     if not swaps:
         order.status = OrderStatus.DELIVERED.value
         return
@@ -376,9 +434,16 @@ def _reviews(sim: _User, order: Order, basket: list[Pick], ts: datetime) -> None
         if variant.item_id in returned:  # people return what disappointed them
             rating = min(rating, rng.choice((1, 2)))
         title, text = write_review(rng, offer.product, offer.quality, rating)
-        sim.out.reviews.append(sim.rows.review(
-            id=None, product_id=offer.product_id, user_id=sim.user_id, rating=rating,
-            title=title, text=text, created_at=when,
-        ))
+        sim.out.reviews.append(
+            sim.rows.review(
+                id=None,
+                product_id=offer.product_id,
+                user_id=sim.user_id,
+                rating=rating,
+                title=title,
+                text=text,
+                created_at=when,
+            )
+        )
         # A review is its own visit (from the "how was it?" email), not part of a session.
         sim.emit(EventKind.REVIEW, when, None, offer, variant, value=float(rating))

@@ -110,8 +110,10 @@ class _CategoryPlan:
 
 
 def _plan(spec: CategorySpec, seed: int) -> _CategoryPlan:
-    attrs = [_AttrPlan(a, _Draw(a.choice), {k: _Draw(c) for k, c in a.cases.items()})
-             for a in spec.attributes]
+    attrs = [
+        _AttrPlan(a, _Draw(a.choice), {k: _Draw(c) for k, c in a.cases.items()})
+        for a in spec.attributes
+    ]
     tier_weight = (1.2, 1.0, 0.7)  # more budget listings than premium ones, as in real shops
     cum: list[float] = []
     for brand in spec.brands:
@@ -163,8 +165,9 @@ def shop_price(x: float) -> float:
     return round(x / 10) * 10 - 0.01
 
 
-def _variants(rng: random.Random, spec: CategorySpec,
-              attrs: dict[str, Any]) -> list[tuple[dict[str, str], float]]:
+def _variants(
+    rng: random.Random, spec: CategorySpec, attrs: dict[str, Any]
+) -> list[tuple[dict[str, str], float]]:
     """(options, price multiplier) for each variant the product is sold in."""
     offered: list[list[str]] = []
     for opt in spec.options:
@@ -172,7 +175,7 @@ def _variants(rng: random.Random, spec: CategorySpec,
         k = min(len(values), rng.randint(*opt.pick))
         if opt.run:
             start = rng.randrange(len(values) - k + 1)
-            offered.append(list(values[start:start + k]))
+            offered.append(list(values[start : start + k]))
         else:
             chosen = set(rng.sample(range(len(values)), k))
             offered.append([v for i, v in enumerate(values) if i in chosen])
@@ -222,10 +225,17 @@ class _Builder:
             value, up = ap.draw(rng, attrs)
             attrs[ap.attr.key] = value
             uplift *= up
-        quality = min(1.0, max(0.0, TIER_QUALITY[brand.tier] + plan.brand_offset[b]
-                               + rng.gauss(0.0, 0.15)))
-        base = (spec.median_price * TIER_PRICE[brand.tier] * uplift / plan.typical_uplift
-                * rng.lognormvariate(0.0, spec.price_sigma) * (1.0 + 0.3 * (quality - 0.5)))
+        quality = min(
+            1.0, max(0.0, TIER_QUALITY[brand.tier] + plan.brand_offset[b] + rng.gauss(0.0, 0.15))
+        )
+        base = (
+            spec.median_price
+            * TIER_PRICE[brand.tier]
+            * uplift
+            / plan.typical_uplift
+            * rng.lognormvariate(0.0, spec.price_sigma)
+            * (1.0 + 0.3 * (quality - 0.5))
+        )
         model = rng.choice(spec.model_words)
         tail = rng.choice(spec.model_tails)
         model = f"{model} {tail}" if tail else model
@@ -235,32 +245,61 @@ class _Builder:
         for v, (options, mult) in enumerate(_variants(rng, spec, attrs)):
             price = shop_price(base * mult * (1.0 + rng.gauss(0.0, 0.015)))
             prices.append(price)
-            out.items.append(self.new_item(item_id=self.ids.item(i, v), product_id=pid,
-                                           options=options, price=price,
-                                           available=rng.random() < 0.9, seq=v))
+            out.items.append(
+                self.new_item(
+                    item_id=self.ids.item(i, v),
+                    product_id=pid,
+                    options=options,
+                    price=price,
+                    available=rng.random() < 0.9,
+                    seq=v,
+                )
+            )
         product = self.new_product(
-            product_id=pid, title=make_title(rng, spec, brand.name, model, attrs),
-            description=describe(rng, spec, brand.name, model, attrs,
-                                 out.items[len(out.items) - len(prices):]),
-            brand=brand.name, product_type=spec.leaf, category=spec.path,
-            category_leaf=spec.leaf, price=min(prices), rating_avg=0.0, rating_count=0,
-            attributes=attrs, seq=i,
-            updated_at=DEMO_AS_OF - timedelta(days=rng.randint(0, 540),
-                                              minutes=rng.randint(0, 1439)))
+            product_id=pid,
+            title=make_title(rng, spec, brand.name, model, attrs),
+            description=describe(
+                rng, spec, brand.name, model, attrs, out.items[len(out.items) - len(prices) :]
+            ),
+            brand=brand.name,
+            product_type=spec.leaf,
+            category=spec.path,
+            category_leaf=spec.leaf,
+            price=min(prices),
+            rating_avg=0.0,
+            rating_count=0,
+            attributes=attrs,
+            seq=i,
+            updated_at=DEMO_AS_OF
+            - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 1439)),
+        )
         out.products.append(product)
         out.quality[pid] = quality
-        out.truths.append(self.new_truth(
-            id=None, entity="product", entity_id=pid,
-            data={"quality": round(quality, 4), "brand_tier": TIER_NAMES[brand.tier]}))
+        out.truths.append(
+            self.new_truth(
+                id=None,
+                entity="product",
+                entity_id=pid,
+                data={"quality": round(quality, 4), "brand_tier": TIER_NAMES[brand.tier]},
+            )
+        )
         n_reviews = _review_count(rng, quality)
         ctx = review_context(product) if n_reviews else None
         for _ in range(n_reviews):
             rating = rating_for(rng, quality)
             draft = compose_review(rng, product, quality, rating, ctx)
-            out.reviews.append(self.new_review(
-                id=None, product_id=pid, user_id=None, rating=rating, title=draft.title,
-                text=draft.text,
-                created_at=DEMO_AS_OF - timedelta(seconds=86_400 + int(rng.random() * _TWO_YEARS))))
+            out.reviews.append(
+                self.new_review(
+                    id=None,
+                    product_id=pid,
+                    user_id=None,
+                    rating=rating,
+                    title=draft.title,
+                    text=draft.text,
+                    created_at=DEMO_AS_OF
+                    - timedelta(seconds=86_400 + int(rng.random() * _TWO_YEARS)),
+                )
+            )
 
 
 def generate_catalog(config: DemoConfig, progress: bool = False) -> Catalog:
@@ -268,8 +307,14 @@ def generate_catalog(config: DemoConfig, progress: bool = False) -> Catalog:
     builder = _Builder(config)
     out = Catalog(products=[], items=[], reviews=[], quality={}, truths=[])
     with paused_gc():
-        for i in tqdm(range(config.products), desc="catalog", unit="product",
-                      file=sys.stderr, disable=not progress, mininterval=0.5):
+        for i in tqdm(
+            range(config.products),
+            desc="catalog",
+            unit="product",
+            file=sys.stderr,
+            disable=not progress,
+            mininterval=0.5,
+        ):
             builder.build(i, out)
     return out
 

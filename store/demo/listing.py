@@ -17,10 +17,20 @@ from typing import Any
 from store.demo.catalog_spec import Attribute, CategorySpec, Option
 from store.models import Item
 
-_FIRST = ("It features {x}.", "Highlights include {x}.", "You get {x}.", "It comes with {x}.",
-          "Expect {x}.", "Key features: {x}.")
-_SECOND = ("It also offers {x}.", "There is also {x}.", "On top of that, you get {x}.",
-           "Add to that {x}.")
+_FIRST = (
+    "It features {x}.",
+    "Highlights include {x}.",
+    "You get {x}.",
+    "It comes with {x}.",
+    "Expect {x}.",
+    "Key features: {x}.",
+)
+_SECOND = (
+    "It also offers {x}.",
+    "There is also {x}.",
+    "On top of that, you get {x}.",
+    "Add to that {x}.",
+)
 _OPTIONS = ("Available in {x}.", "Choose from {x}.", "Sold in {x}.")
 
 
@@ -52,8 +62,9 @@ def join_words(words: Sequence[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
-def make_title(rng: random.Random, spec: CategorySpec, brand: str, model: str,
-               attrs: Mapping[str, Any]) -> str:
+def make_title(
+    rng: random.Random, spec: CategorySpec, brand: str, model: str, attrs: Mapping[str, Any]
+) -> str:
     pre: list[str] = []
     post: list[str] = []
     for attr in spec.attributes:
@@ -89,11 +100,18 @@ def _offered(opt: Option, attrs: Mapping[str, Any], items: Sequence[Item]) -> st
     return opt.offer.format(values=listed)
 
 
-def describe(rng: random.Random, spec: CategorySpec, brand: str, model: str,
-             attrs: Mapping[str, Any], items: Sequence[Item]) -> str:
+def describe(
+    rng: random.Random,
+    spec: CategorySpec,
+    brand: str,
+    model: str,
+    attrs: Mapping[str, Any],
+    items: Sequence[Item],
+) -> str:
     noun = noun_for(spec, attrs).lower()
     opener = rng.choice(spec.openers).format(
-        brand=brand, model=model, noun=noun, noun_l=noun, a_noun=with_article(noun))
+        brand=brand, model=model, noun=noun, noun_l=noun, a_noun=with_article(noun)
+    )
     features = [t for a in spec.attributes if (t := phrase(a.describe, a, attrs.get(a.key)))]
     sentences = [opener]
     if len(features) > 3:

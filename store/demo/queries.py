@@ -31,13 +31,53 @@ from store.models import Item, LabelledQuery, Product, Split
 
 Kind = Literal["attribute", "option", "brand", "price"]
 _AFTER = ("for ", "with ", "in ", "that ", "size ", "under ", "below ")
-_LADDER = (10, 15, 20, 25, 30, 40, 50, 60, 75, 80, 100, 120, 150, 200, 250, 300, 400, 500, 600,
-           700, 800, 900, 1000, 1200, 1500, 2000, 2500, 3000, 4000, 5000)
+_LADDER = (
+    10,
+    15,
+    20,
+    25,
+    30,
+    40,
+    50,
+    60,
+    75,
+    80,
+    100,
+    120,
+    150,
+    200,
+    250,
+    300,
+    400,
+    500,
+    600,
+    700,
+    800,
+    900,
+    1000,
+    1200,
+    1500,
+    2000,
+    2500,
+    3000,
+    4000,
+    5000,
+)
 # Query shapes and how often each appears; mostly two or three constraints, as in real search
-_PATTERNS = (("plain", 0.03), ("attr", 0.14), ("attr2", 0.14), ("attr2_option", 0.06),
-             ("attr_price", 0.12), ("brand", 0.05), ("brand_attr", 0.07), ("option", 0.08),
-             ("attr_option", 0.14), ("option_price", 0.07), ("price_range", 0.04),
-             ("attr_option_price", 0.06))
+_PATTERNS = (
+    ("plain", 0.03),
+    ("attr", 0.14),
+    ("attr2", 0.14),
+    ("attr2_option", 0.06),
+    ("attr_price", 0.12),
+    ("brand", 0.05),
+    ("brand_attr", 0.07),
+    ("option", 0.08),
+    ("attr_option", 0.14),
+    ("option_price", 0.07),
+    ("price_range", 0.04),
+    ("attr_option_price", 0.06),
+)
 # Large enough that the default shop's queries judge every exact and partial match (an
 # earlier 30/20 left most of them unjudged: rankers were trained and scored on guesses).
 MAX_EXACT, MAX_PARTIAL, MIN_JUDGED = 400, 400, 20
@@ -78,9 +118,14 @@ class _View:
 
 
 def _view(product: Product, items: Sequence[Item]) -> _View:
-    return _View(product.product_id, product.brand, product.category_leaf,
-                 product.category.split(" > ")[0], dict(product.attributes or {}),
-                 [(dict(i.options or {}), i.price, i.available) for i in items])
+    return _View(
+        product.product_id,
+        product.brand,
+        product.category_leaf,
+        product.category.split(" > ")[0],
+        dict(product.attributes or {}),
+        [(dict(i.options or {}), i.price, i.available) for i in items],
+    )
 
 
 def _product_misses(c: Constraint, view: _View) -> int:
@@ -103,8 +148,7 @@ def _item_misses(constraints: Sequence[Constraint], view: _View) -> int:
     return best
 
 
-def violations(constraints: Sequence[Constraint], product: Product,
-               items: Sequence[Item]) -> int:
+def violations(constraints: Sequence[Constraint], product: Product, items: Sequence[Item]) -> int:
     """How many constraints ``product`` misses; option and price constraints must hold on one
     available variant (an unavailable match counts as one miss)."""
     view = _view(product, items)
@@ -131,8 +175,9 @@ def _attribute_phrases(spec: CategorySpec, attrs: dict[str, Any]) -> list[list[_
             options += [_Phrase(eq, t, noun=True) for t in spec.nouns.get(value, ())[1:]]
         for th in attr.thresholds:
             if meets(value, th.op, th.value):
-                options.append(_Phrase(Constraint("attribute", attr.key, th.op, th.value),
-                                       th.phrase))
+                options.append(
+                    _Phrase(Constraint("attribute", attr.key, th.op, th.value), th.phrase)
+                )
         if options:
             out.append(options)
     return out
@@ -157,16 +202,28 @@ def _price_phrases(rng: random.Random, price: float, spread: bool) -> list[_Phra
         lo = max([x for x in _LADDER if x <= price * 0.85] or [_LADDER[0]])
         hi = _ceil_ladder(price * 1.2)
         text = rng.choice(("between ${} and ${}", "${}-${}", "from ${} to ${}")).format(lo, hi)
-        return [_Phrase(Constraint("price", "price", "ge", float(lo)), text),
-                _Phrase(Constraint("price", "price", "le", float(hi)), "")]
+        return [
+            _Phrase(Constraint("price", "price", "ge", float(lo)), text),
+            _Phrase(Constraint("price", "price", "le", float(hi)), ""),
+        ]
     cap = _ceil_ladder(price * rng.uniform(1.0, 1.35))
-    text = rng.choice(("under ${}", "under ${}", "below ${}", "less than ${}",
-                       "under {} dollars", "for under ${}", "max ${}")).format(cap)
+    text = rng.choice(
+        (
+            "under ${}",
+            "under ${}",
+            "below ${}",
+            "less than ${}",
+            "under {} dollars",
+            "for under ${}",
+            "max ${}",
+        )
+    ).format(cap)
     return [_Phrase(Constraint("price", "price", "le", float(cap)), text)]
 
 
-def _render(rng: random.Random, spec: CategorySpec, phrases: list[_Phrase],
-            brand: str | None) -> str:
+def _render(
+    rng: random.Random, spec: CategorySpec, phrases: list[_Phrase], brand: str | None
+) -> str:
     nouns = [p.text for p in phrases if p.noun]
     head = nouns[0] if nouns else rng.choice(spec.synonyms)
     words = [p.text for p in phrases if p.text and not p.noun]
@@ -179,8 +236,9 @@ def _render(rng: random.Random, spec: CategorySpec, phrases: list[_Phrase],
     return text.lower() if rng.random() < 0.75 else text
 
 
-def _derive(rng: random.Random, spec: CategorySpec,
-            product: _View) -> tuple[list[_Phrase], str | None] | None:
+def _derive(
+    rng: random.Random, spec: CategorySpec, product: _View
+) -> tuple[list[_Phrase], str | None] | None:
     """Constraints (as phrases) drawn from one product, or None if the pattern does not fit."""
     pattern = rng.choices([p for p, _ in _PATTERNS], [w for _, w in _PATTERNS])[0]
     attr_groups = _attribute_phrases(spec, product.attrs)
@@ -235,8 +293,13 @@ class _Judge:
             self._miss_cache[key] = [_product_misses(c, v) for v in self.by_cat[leaf]]
         return self._miss_cache[key]
 
-    def grade(self, rng: random.Random, spec: CategorySpec, seed_id: str,
-              constraints: tuple[Constraint, ...]) -> tuple[list[tuple[str, int]], bool]:
+    def grade(
+        self,
+        rng: random.Random,
+        spec: CategorySpec,
+        seed_id: str,
+        constraints: tuple[Constraint, ...],
+    ) -> tuple[list[tuple[str, int]], bool]:
         """The judgements, and whether every exact and partial match is among them."""
         views = self.by_cat[spec.leaf]
         n = len(views)
@@ -272,22 +335,28 @@ class _Judge:
                 complete = k == n - 1
                 break
             if (miss == 0 and len(exact) >= MAX_EXACT) or (
-                    miss == 1 and len(partial) >= MAX_PARTIAL):
+                miss == 1 and len(partial) >= MAX_PARTIAL
+            ):
                 complete = False  # a match the quota left out
         n_neg = max(10, MIN_JUDGED - len(exact) - len(partial))
-        return ([(p, 2) for p in exact] + [(p, 1) for p in partial]
-                + [(p, 0) for p in self._negatives(rng, spec, constraints, n_neg)]), complete
+        return (
+            [(p, 2) for p in exact]
+            + [(p, 1) for p in partial]
+            + [(p, 0) for p in self._negatives(rng, spec, constraints, n_neg)]
+        ), complete
 
-    def _negatives(self, rng: random.Random, spec: CategorySpec,
-                   constraints: tuple[Constraint, ...], n: int) -> list[str]:
+    def _negatives(
+        self, rng: random.Random, spec: CategorySpec, constraints: tuple[Constraint, ...], n: int
+    ) -> list[str]:
         """Other-category products, hardest first: same brand or same feature, then same
         department, then anything."""
         brand = next((c.value for c in constraints if c.kind == "brand"), None)
         wanted = [(c.key, c.value) for c in constraints if c.kind == "attribute"]
         dept = self.by_dept.get(spec.department, [])
         pool = [v for v in rng.sample(dept, min(400, len(dept))) if v.leaf != spec.leaf]
-        hard = [v for v in pool
-                if v.brand == brand or any(v.attrs.get(k) == val for k, val in wanted)]
+        hard = [
+            v for v in pool if v.brand == brand or any(v.attrs.get(k) == val for k, val in wanted)
+        ]
         anything = rng.sample(self.views, min(4 * n, len(self.views)))
         chosen: dict[str, None] = {}
         for group in (hard[: n // 2], pool, anything):
@@ -333,18 +402,21 @@ def _build(config: DemoConfig, catalog: Catalog) -> list[QuerySpec]:
             continue
         seen.add(text.lower())
         constraints = tuple(p.constraint for p in phrases)
-        drafts.append((text, spec.leaf, constraints,
-                       judge.grade(rng, spec, product.product_id, constraints)))
+        drafts.append(
+            (text, spec.leaf, constraints, judge.grade(rng, spec, product.product_id, constraints))
+        )
     order = list(range(len(drafts)))
     rng.shuffle(order)
     cut_train, cut_valid = int(0.6 * len(order)), int(0.8 * len(order))
     split_of = {}
     for rank, i in enumerate(order):
-        split_of[i] = Split.TRAIN if rank < cut_train else (
-            Split.VALID if rank < cut_valid else Split.TEST)
-    return [QuerySpec(f"q{i + 1:04d}", text, leaf, cons, tuple(judged), str(split_of[i]),
-                      complete)
-            for i, (text, leaf, cons, (judged, complete)) in enumerate(drafts)]
+        split_of[i] = (
+            Split.TRAIN if rank < cut_train else (Split.VALID if rank < cut_valid else Split.TEST)
+        )
+    return [
+        QuerySpec(f"q{i + 1:04d}", text, leaf, cons, tuple(judged), str(split_of[i]), complete)
+        for i, (text, leaf, cons, (judged, complete)) in enumerate(drafts)
+    ]
 
 
 def labelled_queries(config: DemoConfig, catalog: Catalog) -> list[LabelledQuery]:
@@ -355,7 +427,15 @@ def labelled_queries(config: DemoConfig, catalog: Catalog) -> list[LabelledQuery
 def labelled_rows(queries: Sequence[QuerySpec]) -> list[LabelledQuery]:
     new = RowFactory(LabelledQuery)
     with paused_gc():
-        return [new(id=None, query_id=q.query_id, query=q.text, product_id=pid,
-                    relevance=grade,
-                    split=q.split)
-                for q in queries for pid, grade in q.judgements]
+        return [
+            new(
+                id=None,
+                query_id=q.query_id,
+                query=q.text,
+                product_id=pid,
+                relevance=grade,
+                split=q.split,
+            )
+            for q in queries
+            for pid, grade in q.judgements
+        ]

@@ -35,96 +35,192 @@ class Voice:
 
 
 V = Voice
-VOICES: Mapping[str, Voice] = MappingProxyType({
-    "comfort": V(("comfort",), ("Comfortable right out of the box.", "Super comfortable.",
-                                "Really comfy, even after a long day."),
-                 ("Not comfortable at all.", "Uncomfortable after an hour.")),
-    "fit": V(("fit", "sizing"), ("Fits true to size.", "Fits perfectly."),
-             ("Runs small, order a size up.", "Runs large.", "Way too tight.")),
-    "cushioning": V(("cushioning", "padding")),
-    "support": V(("support",)),
-    "grip": V(("grip", "traction"), ("Very grippy.",), ("Slippery when wet.",)),
-    "weight": V(("weight",), ("Lightweight and easy to carry.", "Impressively lightweight."),
-                ("Way too heavy.", "Heavy and bulky."), lines_only=True),
-    "durability": V(("durability",), ("Has held up well after months of use.", "Very durable."),
-                    ("Fell apart within a month.", "Stopped working after a few weeks.",
-                     "Wore out quickly.")),
-    "build quality": V(("build quality", "construction", "materials"),
-                       ("Sturdy and well made.", "Feels well built."),
-                       ("Feels flimsy.", "Cheaply made.")),
-    "value": V(("value",), ("Worth every penny.", "Worth the money."),
-               ("Overpriced for what you get.", "Not worth the money.", "A waste of money.")),
-    "design": V(("design", "look", "color")),
-    "noise": V(("noise level",), ("Nice and quiet.", "Surprisingly quiet."),
-               ("Way too noisy.", "Noisy enough to wake the house."), lines_only=True),
-    "delivery": V(("delivery", "packaging"), ("Arrived quickly.", "Arrived early."),
-                  ("Arrived damaged.", "Arrived late.")),
-    "breathability": V(("breathability", "ventilation"), ("Very breathable.",),
-                       ("Stuffy and sweaty.",)),
-    "waterproofing": V(("waterproofing",), ("Waterproof as advertised.",),
-                       ("Soaked through in light rain.",)),
-    "warmth": V(("warmth",), ("Really warm.", "Toasty on cold mornings."),
-                ("Not warm enough for winter.",)),
-    "insulation": V(("insulation",), ("Keeps drinks cold all day.",)),
-    "leak resistance": V(("lid", "seal"), ("Completely leak proof.",),
-                         ("Leaked all over my bag.", "The lid leaks.")),
-    "taste": V(("coffee", "flavor", "taste")),
-    "capacity": V(("capacity", "storage space")),
-    "pockets": V(("pockets", "compartments")),
-    "cleaning": V(("cleaning", "cleanup"), ("Easy to clean.",),
-                  ("Hard to clean.", "Difficult to clean.")),
-    "suction": V(("suction", "suction power")),
-    "power": V(("power", "motor"), ("Crushes ice in seconds.",)),
-    "heating": V(("heating", "heat distribution"), ("Heats evenly.",),
-                 ("Has hot spots in the middle.",)),
-    "coating": V(("coating", "nonstick coating"), (),
-                 ("The coating started peeling after a month.",)),
-    "assembly": V(("assembly", "instructions"), ("Easy to assemble.", "Easy to put together."),
-                  ("Hard to assemble.", "Difficult to assemble.")),
-    "adjustability": V(("adjustability", "armrests"), ("Very adjustable.",)),
-    "stability": V(("stability",), ("Stable even at full height.", "Rock steady."),
-                   ("Wobbly.", "Wobbles when I type.")),
-    "brightness": V(("brightness", "light output")),
-    "tracking": V(("tracking", "heart rate", "sensor")),
-    "voice assistant": V(("voice recognition", "voice assistant")),
-    "heat": V(("thermals",), ("Stays cool under load.",),
-              ("Runs hot.", "Gets hot on my lap.", "Overheats when gaming."), lines_only=True),
-    "picture quality": V(("picture quality", "image quality", "contrast")),
-    "screen": V(("screen", "display")),
-    "camera": V(("camera",)),
-    "performance": V(("performance", "speed"), ("Snappy.",), ("Laggy.", "Sluggish.")),
-    "typing feel": V(("typing feel", "keys", "switches")),
-    "connectivity": V(("connection", "pairing")),
-    "ease of use": V(("setup", "app", "controls"), ("Easy to use.", "Easy to set up."),
-                     ("Confusing.", "Hard to set up.")),
-    "sound quality": V(("sound", "sound quality", "bass", "audio")),
-    "call quality": V(("microphone", "call quality", "mic")),
-    "noise cancelling": V(("noise cancelling", "noise cancellation")),
-    "battery life": V(("battery life", "battery")),
-    "filtration": V(("filter", "filtration")),
-    "ports": V(("port selection", "ports")),
-    "smell": V(("smell",), ("Not smelly at all.",), ("Smelly out of the box.",), lines_only=True),
-    "shrinkage": V(("shrinkage",), ("Didn't shrink in the wash.",),
-                   ("Shrank after one wash.", "Shrunk a full size in the dryer."),
-                   lines_only=True),
-    "fabric": V(("fabric", "cotton")),
-    "zippers": V(("zippers", "zipper")),
-})
+VOICES: Mapping[str, Voice] = MappingProxyType(
+    {
+        "comfort": V(
+            ("comfort",),
+            (
+                "Comfortable right out of the box.",
+                "Super comfortable.",
+                "Really comfy, even after a long day.",
+            ),
+            ("Not comfortable at all.", "Uncomfortable after an hour."),
+        ),
+        "fit": V(
+            ("fit", "sizing"),
+            ("Fits true to size.", "Fits perfectly."),
+            ("Runs small, order a size up.", "Runs large.", "Way too tight."),
+        ),
+        "cushioning": V(("cushioning", "padding")),
+        "support": V(("support",)),
+        "grip": V(("grip", "traction"), ("Very grippy.",), ("Slippery when wet.",)),
+        "weight": V(
+            ("weight",),
+            ("Lightweight and easy to carry.", "Impressively lightweight."),
+            ("Way too heavy.", "Heavy and bulky."),
+            lines_only=True,
+        ),
+        "durability": V(
+            ("durability",),
+            ("Has held up well after months of use.", "Very durable."),
+            (
+                "Fell apart within a month.",
+                "Stopped working after a few weeks.",
+                "Wore out quickly.",
+            ),
+        ),
+        "build quality": V(
+            ("build quality", "construction", "materials"),
+            ("Sturdy and well made.", "Feels well built."),
+            ("Feels flimsy.", "Cheaply made."),
+        ),
+        "value": V(
+            ("value",),
+            ("Worth every penny.", "Worth the money."),
+            ("Overpriced for what you get.", "Not worth the money.", "A waste of money."),
+        ),
+        "design": V(("design", "look", "color")),
+        "noise": V(
+            ("noise level",),
+            ("Nice and quiet.", "Surprisingly quiet."),
+            ("Way too noisy.", "Noisy enough to wake the house."),
+            lines_only=True,
+        ),
+        "delivery": V(
+            ("delivery", "packaging"),
+            ("Arrived quickly.", "Arrived early."),
+            ("Arrived damaged.", "Arrived late."),
+        ),
+        "breathability": V(
+            ("breathability", "ventilation"), ("Very breathable.",), ("Stuffy and sweaty.",)
+        ),
+        "waterproofing": V(
+            ("waterproofing",), ("Waterproof as advertised.",), ("Soaked through in light rain.",)
+        ),
+        "warmth": V(
+            ("warmth",),
+            ("Really warm.", "Toasty on cold mornings."),
+            ("Not warm enough for winter.",),
+        ),
+        "insulation": V(("insulation",), ("Keeps drinks cold all day.",)),
+        "leak resistance": V(
+            ("lid", "seal"),
+            ("Completely leak proof.",),
+            ("Leaked all over my bag.", "The lid leaks."),
+        ),
+        "taste": V(("coffee", "flavor", "taste")),
+        "capacity": V(("capacity", "storage space")),
+        "pockets": V(("pockets", "compartments")),
+        "cleaning": V(
+            ("cleaning", "cleanup"), ("Easy to clean.",), ("Hard to clean.", "Difficult to clean.")
+        ),
+        "suction": V(("suction", "suction power")),
+        "power": V(("power", "motor"), ("Crushes ice in seconds.",)),
+        "heating": V(
+            ("heating", "heat distribution"), ("Heats evenly.",), ("Has hot spots in the middle.",)
+        ),
+        "coating": V(
+            ("coating", "nonstick coating"), (), ("The coating started peeling after a month.",)
+        ),
+        "assembly": V(
+            ("assembly", "instructions"),
+            ("Easy to assemble.", "Easy to put together."),
+            ("Hard to assemble.", "Difficult to assemble."),
+        ),
+        "adjustability": V(("adjustability", "armrests"), ("Very adjustable.",)),
+        "stability": V(
+            ("stability",),
+            ("Stable even at full height.", "Rock steady."),
+            ("Wobbly.", "Wobbles when I type."),
+        ),
+        "brightness": V(("brightness", "light output")),
+        "tracking": V(("tracking", "heart rate", "sensor")),
+        "voice assistant": V(("voice recognition", "voice assistant")),
+        "heat": V(
+            ("thermals",),
+            ("Stays cool under load.",),
+            ("Runs hot.", "Gets hot on my lap.", "Overheats when gaming."),
+            lines_only=True,
+        ),
+        "picture quality": V(("picture quality", "image quality", "contrast")),
+        "screen": V(("screen", "display")),
+        "camera": V(("camera",)),
+        "performance": V(("performance", "speed"), ("Snappy.",), ("Laggy.", "Sluggish.")),
+        "typing feel": V(("typing feel", "keys", "switches")),
+        "connectivity": V(("connection", "pairing")),
+        "ease of use": V(
+            ("setup", "app", "controls"),
+            ("Easy to use.", "Easy to set up."),
+            ("Confusing.", "Hard to set up."),
+        ),
+        "sound quality": V(("sound", "sound quality", "bass", "audio")),
+        "call quality": V(("microphone", "call quality", "mic")),
+        "noise cancelling": V(("noise cancelling", "noise cancellation")),
+        "battery life": V(("battery life", "battery")),
+        "filtration": V(("filter", "filtration")),
+        "ports": V(("port selection", "ports")),
+        "smell": V(
+            ("smell",), ("Not smelly at all.",), ("Smelly out of the box.",), lines_only=True
+        ),
+        "shrinkage": V(
+            ("shrinkage",),
+            ("Didn't shrink in the wash.",),
+            ("Shrank after one wash.", "Shrunk a full size in the dryer."),
+            lines_only=True,
+        ),
+        "fabric": V(("fabric", "cotton")),
+        "zippers": V(("zippers", "zipper")),
+    }
+)
 
 _GENERIC_ASPECTS = ("value", "build quality", "design", "durability", "ease of use")
 _SINGULAR_S = frozenset(("bass", "thickness", "brightness", "noise cancelling"))
-_POS_WORDS = ("great", "excellent", "fantastic", "superb", "impressive", "outstanding",
-              "really good", "solid", "top notch", "perfect")
-_NEG_WORDS = ("disappointing", "poor", "terrible", "weak", "mediocre", "not great", "awful",
-              "subpar")
-_POS_NOUN = ("The {n} {v} {w}.", "{W} {n}.", "I love the {n}.", "Really happy with the {n}.",
-             "The {n} {v} better than expected.", "No complaints about the {n}.")
-_NEG_NOUN = ("The {n} {v} {w}.", "{W} {n}.", "Not happy with the {n}.",
-             "The {n} could be better.", "I had problems with the {n}.",
-             "Really disappointed by the {n}.")
-_OPENERS = ("Bought {it} {use}.", "I got {it} {use}.", "Picked {it} up {use}.",
-            "Ordered {it} {use}.", "Been using {it} {use} for a few weeks.",
-            "Got {it} {use} two months ago.")
+_POS_WORDS = (
+    "great",
+    "excellent",
+    "fantastic",
+    "superb",
+    "impressive",
+    "outstanding",
+    "really good",
+    "solid",
+    "top notch",
+    "perfect",
+)
+_NEG_WORDS = (
+    "disappointing",
+    "poor",
+    "terrible",
+    "weak",
+    "mediocre",
+    "not great",
+    "awful",
+    "subpar",
+)
+_POS_NOUN = (
+    "The {n} {v} {w}.",
+    "{W} {n}.",
+    "I love the {n}.",
+    "Really happy with the {n}.",
+    "The {n} {v} better than expected.",
+    "No complaints about the {n}.",
+)
+_NEG_NOUN = (
+    "The {n} {v} {w}.",
+    "{W} {n}.",
+    "Not happy with the {n}.",
+    "The {n} could be better.",
+    "I had problems with the {n}.",
+    "Really disappointed by the {n}.",
+)
+_OPENERS = (
+    "Bought {it} {use}.",
+    "I got {it} {use}.",
+    "Picked {it} up {use}.",
+    "Ordered {it} {use}.",
+    "Been using {it} {use} for a few weeks.",
+    "Got {it} {use} two months ago.",
+)
 _CLOSERS = {
     5: ("Highly recommend!", "Would buy again.", "Five stars from me.", "Just buy it."),
     4: ("Would buy again.", "Pretty happy overall.", "Recommended overall."),
@@ -133,8 +229,14 @@ _CLOSERS = {
     1: ("Returning it.", "Would not recommend.", "Save yourself the trouble."),
 }
 _TITLES = {
-    5: ("Love it!", "Excellent", "Highly recommend", "Exactly what I needed", "Five stars",
-        "Best purchase this year"),
+    5: (
+        "Love it!",
+        "Excellent",
+        "Highly recommend",
+        "Exactly what I needed",
+        "Five stars",
+        "Best purchase this year",
+    ),
     4: ("Very good", "Really good", "Happy with it", "Solid choice", "Great overall"),
     3: ("It's okay", "Mixed feelings", "Decent, not perfect", "Average", "Good and bad"),
     2: ("Disappointed", "Not great", "Expected more", "Wouldn't buy again"),
@@ -198,14 +300,16 @@ def review_context(product: Product) -> ReviewContext:
         ws = []
         for i, aspect in enumerate(aspects):
             tilt = lean.get(aspect)
-            ws.append((1.0 / (1.0 + 0.35 * i)) * (1.0 if tilt is None else
-                                                   4.0 if tilt == sign else 0.15))
+            ws.append(
+                (1.0 / (1.0 + 0.35 * i)) * (1.0 if tilt is None else 4.0 if tilt == sign else 0.15)
+            )
         weights[sign] = tuple(ws)
     return ReviewContext(aspects, weights, spec.uses, "these" if spec.plural else "this")
 
 
-def _pick_aspects(rng: random.Random, ctx: ReviewContext,
-                  signs: list[int]) -> list[tuple[str, int]]:
+def _pick_aspects(
+    rng: random.Random, ctx: ReviewContext, signs: list[int]
+) -> list[tuple[str, int]]:
     taken: set[int] = set()
     chosen: list[tuple[str, int]] = []
     for sign in signs:
@@ -253,8 +357,13 @@ def rating_for(rng: random.Random, quality: float) -> int:
     return min(5, max(1, round(2.0 + 3.6 * quality + rng.gauss(0.0, 0.9))))
 
 
-def compose_review(rng: random.Random, product: Product, quality: float, rating: int,
-                   context: ReviewContext | None = None) -> ReviewDraft:
+def compose_review(
+    rng: random.Random,
+    product: Product,
+    quality: float,
+    rating: int,
+    context: ReviewContext | None = None,
+) -> ReviewDraft:
     """A review of ``product`` with the given star rating, and the aspects it expresses.
     Pass ``context`` (from ``review_context``) when writing many reviews of one product."""
     ctx = context or review_context(product)
@@ -281,16 +390,19 @@ def compose_review(rng: random.Random, product: Product, quality: float, rating:
 
     if aspects and rng.random() < 0.4 and (aspects[0][1] > 0) == (rating >= 4):
         aspect, sign = aspects[0]
-        word = _any(rng, ("Great", "Excellent", "Love the") if sign > 0
-                          else ("Poor", "Disappointing", "Bad"))
+        word = _any(
+            rng,
+            ("Great", "Excellent", "Love the") if sign > 0 else ("Poor", "Disappointing", "Bad"),
+        )
         title = f"{word} {VOICES.get(aspect, Voice((aspect,))).nouns[0]}"
     else:
         title = _any(rng, _TITLES[rating])
     return ReviewDraft(title, " ".join(body), tuple(aspects))
 
 
-def write_review(rng: random.Random, product: Product, quality: float,
-                 rating: int) -> tuple[str, str]:
+def write_review(
+    rng: random.Random, product: Product, quality: float, rating: int
+) -> tuple[str, str]:
     """(title, text) of a review of ``product`` with ``rating`` stars (1-5)."""
     draft = compose_review(rng, product, quality, rating)
     return draft.title, draft.text

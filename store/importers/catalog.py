@@ -94,8 +94,11 @@ def _parse(catalog: CatalogFile, progress: bool) -> tuple[list[CatalogRow], list
     rows: list[CatalogRow] = []
     for raw in tqdm(catalog.rows, desc="checking rows", unit="row", disable=not progress):
         row, row_problems = parse_row(raw, catalog.name, catalog.text_cells)
-        problems += [p for p in (catalog.problem(p.line, p.field, p.message)
-                                 for p in row_problems) if (p.line, p.field) not in reported]
+        problems += [
+            p
+            for p in (catalog.problem(p.line, p.field, p.message) for p in row_problems)
+            if (p.line, p.field) not in reported
+        ]
         if row is not None:  # invalid rows too: duplicates and conflicts are still found
             rows.append(row)
     if not catalog.rows and not problems:
@@ -135,40 +138,57 @@ def _cross_row_problems(
             if row.item_id is None and catalog.generated_ids:
                 row.item_id = item_id_for(product_id, row.options or {})
             elif row.item_id is None:
-                problems.append(catalog.problem(
-                    row.line, "item_id", f"required because product {product_id!r} has "
-                    f"{len(group)} rows (lines {lines}); give each row its own item id",
-                ))
+                problems.append(
+                    catalog.problem(
+                        row.line,
+                        "item_id",
+                        f"required because product {product_id!r} has "
+                        f"{len(group)} rows (lines {lines}); give each row its own item id",
+                    )
+                )
         first = group[0]
         for row in group[1:]:
             for f in compared:
                 here, there = row.product[f], first.product[f]
-                if f == "product_type" and not same(row.product["category"],
-                                                    first.product["category"]):
+                if f == "product_type" and not same(
+                    row.product["category"], first.product["category"]
+                ):
                     continue  # follows the category, whose conflict is already reported
                 if f == "attributes":  # a variant's own link or image is no conflict
                     here, there = _without_links(here), _without_links(there)
                 if here is not None and there is not None and not same(there, here):
-                    problems.append(catalog.problem(
-                        row.line, f, f"{_difference(here, there)} on line {first.line} for "
-                        f"product {product_id!r}; product fields must be the same on every row "
-                        "of a product" + _same_title(catalog),
-                    ))
+                    problems.append(
+                        catalog.problem(
+                            row.line,
+                            f,
+                            f"{_difference(here, there)} on line {first.line} for "
+                            f"product {product_id!r}; product fields must be the same on every row "
+                            "of a product" + _same_title(catalog),
+                        )
+                    )
     seen: dict[str, int] = {}
     for row in rows:
         if row.item_id is None:
             continue
         if row.item_id in seen and catalog.generated_ids:
-            problems.append(catalog.problem(
-                row.line, "title", f"same product as line {seen[row.item_id]}: the same "
-                "brand, title and options give the same generated ids; make the titles differ "
-                "or add a product_id column",
-            ))
+            problems.append(
+                catalog.problem(
+                    row.line,
+                    "title",
+                    f"same product as line {seen[row.item_id]}: the same "
+                    "brand, title and options give the same generated ids; make the titles differ "
+                    "or add a product_id column",
+                )
+            )
         elif row.item_id in seen:
-            problems.append(catalog.problem(
-                row.line, "item_id", f"{row.item_id!r} is also on line {seen[row.item_id]}; "
-                "every row needs its own item id",
-            ))
+            problems.append(
+                catalog.problem(
+                    row.line,
+                    "item_id",
+                    f"{row.item_id!r} is also on line {seen[row.item_id]}; "
+                    "every row needs its own item id",
+                )
+            )
         else:
             seen[row.item_id] = row.line
     return problems
@@ -185,15 +205,17 @@ def _difference(here: Any, there: Any) -> str:
     if isinstance(here, dict) and isinstance(there, dict):
         for key in [*there, *(k for k in here if k not in there)]:
             if not same(there.get(key), here.get(key)):
-                return (f"{key!r} is {short(here.get(key))} here but {short(there.get(key))}")
+                return f"{key!r} is {short(here.get(key))} here but {short(there.get(key))}"
     return f"{short(here)} differs from {short(there)}"
 
 
 def _same_title(catalog: CatalogFile) -> str:
     if not catalog.generated_ids:
         return ""
-    return (" (the file has no product_id column, so rows with the same brand and title are one"
-            " product; add ids, or make the titles differ)")
+    return (
+        " (the file has no product_id column, so rows with the same brand and title are one"
+        " product; add ids, or make the titles differ)"
+    )
 
 
 def _existing_items(session: Session, rows: list[CatalogRow]) -> dict[str, Row]:
@@ -212,10 +234,15 @@ def _ownership_problems(
     for row in rows:
         stored = existing.get(row.item_id or "")
         if stored is not None and stored["product_id"] != row.product_id:
-            problems.append(RowProblem(
-                name, row.line, "item_id", f"{row.item_id!r} already belongs to product "
-                f"{stored['product_id']!r} in the store; use another item id",
-            ))
+            problems.append(
+                RowProblem(
+                    name,
+                    row.line,
+                    "item_id",
+                    f"{row.item_id!r} already belongs to product "
+                    f"{stored['product_id']!r} in the store; use another item id",
+                )
+            )
     return problems
 
 
@@ -244,20 +271,36 @@ def _write(
             seq = stored[product_id]["seq"]
         else:
             seq, next_seq = next_seq, next_seq + 1
-        product_rows.append({
-            "product_id": product_id, **group[0].product, "price": min(prices),
-            "seq": seq, "updated_at": now,
-        })
+        product_rows.append(
+            {
+                "product_id": product_id,
+                **group[0].product,
+                "price": min(prices),
+                "seq": seq,
+                "updated_at": now,
+            }
+        )
         if "attributes" in given and product_id in stored:
             _keep_facets_from_text(product_rows[-1], stored[product_id])
         for position, row in enumerate(group):
-            item_rows.append({
-                "item_id": row.item_id, "product_id": product_id, "options": row.options,
-                "price": row.price, "available": row.available, "seq": position,
-            })
+            item_rows.append(
+                {
+                    "item_id": row.item_id,
+                    "product_id": product_id,
+                    "options": row.options,
+                    "price": row.price,
+                    "available": row.available,
+                    "seq": position,
+                }
+            )
     product_fields = [f for f in (*PRODUCT_COLUMNS, "category_leaf") if f in given]
-    products = diff(product_rows, stored, "product_id", [*product_fields, "title", "price"],
-                    touch={"updated_at": now})
+    products = diff(
+        product_rows,
+        stored,
+        "product_id",
+        [*product_fields, "title", "price"],
+        touch={"updated_at": now},
+    )
     optional = [f for f in ("available", "options") if f in given]
     item_fields = ["product_id", "price", "seq", *optional]
     items = diff(item_rows, existing_items, "item_id", item_fields)
@@ -288,9 +331,9 @@ def _prune(session: Session, rows: list[CatalogRow], report: ImportReport) -> No
     report.items_removed = len(stale)
     report.products_removed = len(gone)
     for start in range(0, len(stale), 2_000):
-        session.execute(delete(Item).where(col(Item.item_id).in_(stale[start:start + 2_000])))
+        session.execute(delete(Item).where(col(Item.item_id).in_(stale[start : start + 2_000])))
     for start in range(0, len(gone), 2_000):
-        chunk = gone[start:start + 2_000]
+        chunk = gone[start : start + 2_000]
         session.execute(delete(Review).where(col(Review.product_id).in_(chunk)))
         session.execute(delete(LabelledQuery).where(col(LabelledQuery.product_id).in_(chunk)))
         session.execute(delete(Product).where(col(Product.product_id).in_(chunk)))

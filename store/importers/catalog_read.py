@@ -42,8 +42,16 @@ from store.importers.feed_values import product_id_for
 FORMATS = ("auto", "aisle", "shopify", "merchant", "acp")
 SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".xml", ".parquet")
 ACP_FLAGS = {"enable_search", "enable_checkout", "is_eligible_search", "is_eligible_checkout"}
-MERCHANT_FIELDS = {"availability", "link", "image_link", "item_group_id",
-                   "google_product_category", "gtin", "mpn", "condition"}
+MERCHANT_FIELDS = {
+    "availability",
+    "link",
+    "image_link",
+    "item_group_id",
+    "google_product_category",
+    "gtin",
+    "mpn",
+    "condition",
+}
 
 
 def read_catalog(path: Path, mapping: ColumnMap | None = None, fmt: str = "auto") -> CatalogFile:
@@ -57,8 +65,13 @@ def read_catalog(path: Path, mapping: ColumnMap | None = None, fmt: str = "auto"
     mapping = mapping or ColumnMap()
     suffix = plain_suffix(path)
     if suffix not in SUFFIXES:
-        _reject(name, 0, "file", f"unsupported format {suffix or '(no extension)'!r}; use .csv, "
-                ".tsv, .jsonl (or .ndjson), .xml or .parquet, optionally gzipped (.gz)")
+        _reject(
+            name,
+            0,
+            "file",
+            f"unsupported format {suffix or '(no extension)'!r}; use .csv, "
+            ".tsv, .jsonl (or .ndjson), .xml or .parquet, optionally gzipped (.gz)",
+        )
     try:
         if suffix == ".parquet":
             if is_gzip(path):
@@ -72,14 +85,23 @@ def read_catalog(path: Path, mapping: ColumnMap | None = None, fmt: str = "auto"
                 return feeds.read_feed_xml(path, name)
             return feeds.read_feed(path, name, kind)
         if suffix == ".xml":
-            _reject(name, 0, "file", "XML is read as a Merchant Center feed only; give a "
-                    "CSV, JSONL or Parquet file for the plain format")
+            _reject(
+                name,
+                0,
+                "file",
+                "XML is read as a Merchant Center feed only; give a "
+                "CSV, JSONL or Parquet file for the plain format",
+            )
         if suffix in (".jsonl", ".ndjson"):
             return _read_jsonl(path, name, mapping)
         return _read_csv(path, name, mapping)
     except UnicodeDecodeError as exc:
-        _reject(name, 0, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                "save the file as UTF-8")
+        _reject(
+            name,
+            0,
+            "file",
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8",
+        )
     except (OSError, EOFError) as exc:
         _reject(name, 0, "file", f"cannot read the file: {exc}")
 
@@ -110,11 +132,17 @@ def _reject(name: str, line: int, field_name: str, message: str) -> NoReturn:
     raise ImportRejected([RowProblem(name, line, field_name, message)])
 
 
-def _catalog(name: str, resolved: Resolved, rows: list[RawRow], problems: list[RowProblem],
-             text_cells: bool = False) -> CatalogFile:
+def _catalog(
+    name: str,
+    resolved: Resolved,
+    rows: list[RawRow],
+    problems: list[RowProblem],
+    text_cells: bool = False,
+) -> CatalogFile:
     columns = resolved.targets()
-    catalog = CatalogFile(name, columns, rows, problems, text_cells, notes=resolved.notes,
-                          fields=resolved.sources())
+    catalog = CatalogFile(
+        name, columns, rows, problems, text_cells, notes=resolved.notes, fields=resolved.sources()
+    )
     if "product_id" not in columns:
         _generate_ids(catalog)
     return catalog
@@ -128,23 +156,26 @@ def _generate_ids(catalog: CatalogFile) -> None:
     for row in catalog.rows:
         title, brand = row.values.get("title"), row.values.get("brand")
         if isinstance(title, str) and title.strip():
-            row.values["product_id"] = product_id_for(brand if isinstance(brand, str) else "",
-                                                      title)
+            row.values["product_id"] = product_id_for(
+                brand if isinstance(brand, str) else "", title
+            )
 
 
 def _read_csv(path: Path, name: str, mapping: ColumnMap) -> CatalogFile:
     with open_text(path) as handle:
-        return _read_delimited(handle, name, mapping,
-                               "\t" if plain_suffix(path) == ".tsv" else ",")
+        return _read_delimited(handle, name, mapping, "\t" if plain_suffix(path) == ".tsv" else ",")
 
 
-def _read_delimited(handle: IO[str], name: str, mapping: ColumnMap, delimiter: str
-                    ) -> CatalogFile:
+def _read_delimited(handle: IO[str], name: str, mapping: ColumnMap, delimiter: str) -> CatalogFile:
     reader = csv.reader(handle, delimiter=delimiter)
     header = [h.strip() for h in next(reader, [])]
     if not any(header):
-        _reject(name, 1, "file", "no header; the first line must name the columns, "
-                "e.g. product_id,title,price")
+        _reject(
+            name,
+            1,
+            "file",
+            "no header; the first line must name the columns, e.g. product_id,title,price",
+        )
     resolved = resolve(name, header, mapping, reader.line_num)
     rows: list[RawRow] = []
     problems: list[RowProblem] = []
@@ -154,10 +185,15 @@ def _read_delimited(handle: IO[str], name: str, mapping: ColumnMap, delimiter: s
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
-            problems.append(RowProblem(
-                name, line, "row", f"has {len(cells)} values but the header has "
-                f"{len(header)} columns; quote values that contain commas",
-            ))
+            problems.append(
+                RowProblem(
+                    name,
+                    line,
+                    "row",
+                    f"has {len(cells)} values but the header has "
+                    f"{len(header)} columns; quote values that contain commas",
+                )
+            )
             continue
         values = {h: (c.strip() or None) for h, c in zip(header, cells, strict=False)}
         rows.append(RawRow(line, resolved.row(values)))
@@ -175,15 +211,22 @@ def _read_jsonl(path: Path, name: str, mapping: ColumnMap) -> CatalogFile:
             try:
                 obj = json.loads(text.strip())
             except json.JSONDecodeError as exc:
-                problems.append(RowProblem(
-                    name, line, "row", f"not valid JSON ({exc.msg} at column {exc.colno}); "
-                    "each line must be one JSON object",
-                ))
+                problems.append(
+                    RowProblem(
+                        name,
+                        line,
+                        "row",
+                        f"not valid JSON ({exc.msg} at column {exc.colno}); "
+                        "each line must be one JSON object",
+                    )
+                )
                 continue
             if not isinstance(obj, dict):
-                problems.append(RowProblem(
-                    name, line, "row", f"must be a JSON object, got {type(obj).__name__}"
-                ))
+                problems.append(
+                    RowProblem(
+                        name, line, "row", f"must be a JSON object, got {type(obj).__name__}"
+                    )
+                )
                 continue
             for key in obj:
                 keys.setdefault(key, line)
@@ -194,8 +237,12 @@ def _read_jsonl(path: Path, name: str, mapping: ColumnMap) -> CatalogFile:
         resolved = resolve(name, list(keys), mapping, min(keys.values(), default=0))
     except HeaderRejected as exc:
         # a JSONL file has no header line: each key is reported on the first line that has it
-        raise HeaderRejected([RowProblem(p.file, keys.get(p.field, p.line), p.field, p.message)
-                              for p in exc.problems]) from None
+        raise HeaderRejected(
+            [
+                RowProblem(p.file, keys.get(p.field, p.line), p.field, p.message)
+                for p in exc.problems
+            ]
+        ) from None
     rows = [RawRow(line, resolved.row(obj)) for line, obj in objects]
     return _catalog(name, resolved, rows, problems)
 

@@ -89,7 +89,12 @@ def parse_row(
         "rating_avg": take("rating_avg", _rating),
         "rating_count": take("rating_count", _count),
         "attributes": _merged(
-            raw, file, "attributes", ATTR_PREFIX, _same, _attribute if text_cells else _same,
+            raw,
+            file,
+            "attributes",
+            ATTR_PREFIX,
+            _same,
+            _attribute if text_cells else _same,
             problems,
         ),
     }
@@ -127,9 +132,9 @@ def _merged(
             continue
         key = name[len(prefix) :]
         if key in out:
-            problems.append(RowProblem(
-                file, raw.line, name, f"{key!r} is also given in {column}; give it once"
-            ))
+            problems.append(
+                RowProblem(file, raw.line, name, f"{key!r} is also given in {column}; give it once")
+            )
             continue
         try:
             out[key] = convert_flat(value)
@@ -184,8 +189,10 @@ def _category(value: Any) -> str:
     if segments == [""]:
         return ""
     if not all(segments):
-        raise _Bad(f"must be a path like 'Home > Kitchen > Kettles' without empty parts, "
-                   f"got {_shown(value)}")
+        raise _Bad(
+            f"must be a path like 'Home > Kitchen > Kettles' without empty parts, "
+            f"got {_shown(value)}"
+        )
     return " > ".join(segments)
 
 
@@ -248,10 +255,11 @@ def _json_object(value: Any) -> dict[str, Any]:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise _Bad(f"must be a JSON object such as {{\"color\": \"red\"}} ({exc.msg}), "
-                       f"got {_shown(value)}") from None
+            raise _Bad(
+                f'must be a JSON object such as {{"color": "red"}} ({exc.msg}), got {_shown(value)}'
+            ) from None
     if not isinstance(value, dict):
-        raise _Bad(f"must be a JSON object such as {{\"color\": \"red\"}}, got {_shown(value)}")
+        raise _Bad(f'must be a JSON object such as {{"color": "red"}}, got {_shown(value)}')
     return value
 
 

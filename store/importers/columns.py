@@ -111,28 +111,37 @@ class ColumnMap:
             try:
                 data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise HeaderRejected([RowProblem(origin, 0, "file", f"not a readable TOML "
-                                                 f"mapping: {exc}")]) from None
+                raise HeaderRejected(
+                    [RowProblem(origin, 0, "file", f"not a readable TOML mapping: {exc}")]
+                ) from None
             table = data.get("columns", data)
             for source, target in table.items():
                 if not isinstance(target, str):
-                    problems.append(RowProblem(origin, 0, source, "the target must be a "
-                                               "string such as \"title\""))
+                    problems.append(
+                        RowProblem(origin, 0, source, 'the target must be a string such as "title"')
+                    )
                     continue
                 pairs[source] = target.strip()
         for spec in specs:
             source, sep, target = spec.partition("=")
             if not sep or not source.strip():
-                problems.append(RowProblem("--map", 0, spec, "write SOURCE=TARGET, e.g. "
-                                           "--map name=title"))
+                problems.append(
+                    RowProblem("--map", 0, spec, "write SOURCE=TARGET, e.g. --map name=title")
+                )
                 continue
             pairs[source.strip()] = target.strip()
         for source, target in pairs.items():
             if target not in DROP and not is_target(target):
                 close = closest(target)
                 hint = f" (did you mean {close!r}?)" if close else ""
-                problems.append(RowProblem(origin, 0, source, f"cannot map to {target!r}{hint};"
-                                           f" targets: {ALLOWED_TEXT}, or '-' to drop"))
+                problems.append(
+                    RowProblem(
+                        origin,
+                        0,
+                        source,
+                        f"cannot map to {target!r}{hint}; targets: {ALLOWED_TEXT}, or '-' to drop",
+                    )
+                )
         if problems:
             raise HeaderRejected(problems)
         return cls(pairs)
@@ -194,9 +203,16 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
                 notes.append(f"read column {column!r} as the next level of category")
             continue
         if target in taken:
-            problems.append(RowProblem(name, line, column, f"read as {target} like "
-                                       f"{taken[target]!r}; map one of them elsewhere or drop "
-                                       f"it with --map '{column}=-'"))
+            problems.append(
+                RowProblem(
+                    name,
+                    line,
+                    column,
+                    f"read as {target} like "
+                    f"{taken[target]!r}; map one of them elsewhere or drop "
+                    f"it with --map '{column}=-'",
+                )
+            )
             continue
         taken[target] = column
         rename[column] = target
@@ -211,13 +227,17 @@ def resolve(name: str, header: list[str], mapping: ColumnMap, line: int) -> Reso
             hint = f" (the file has {near!r})" if near else ""
             notes.append(f"the mapping names {source!r}, which the file does not have{hint}")
     if ignored:
-        notes.append(f"ignored column(s) Aisle does not model: {', '.join(ignored)}; keep one as "
-                     "an attribute with --map 'COLUMN=attr.NAME'")
+        notes.append(
+            f"ignored column(s) Aisle does not model: {', '.join(ignored)}; keep one as "
+            "an attribute with --map 'COLUMN=attr.NAME'"
+        )
     if problems:
         raise HeaderRejected(problems)
     if "product_id" not in taken:
-        notes.append("no product_id column: ids are made from each row's brand and title "
-                     "(see the import docs); map an id column with --map COLUMN=product_id")
+        notes.append(
+            "no product_id column: ids are made from each row's brand and title "
+            "(see the import docs); map an id column with --map COLUMN=product_id"
+        )
     for sources in joined.values():
         sources.sort(key=lambda c: _folded(c) in SUBCATEGORY)  # a subcategory comes second
         for source in sources:

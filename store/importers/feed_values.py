@@ -29,10 +29,30 @@ _TAG = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _MONEY = re.compile(
     r"^\s*(?:(?P<pre>[A-Z]{3})\s*)?[$€£]?\s*(?P<num>\d+(?:[.,]\d{1,2})?)\s*(?P<post>[A-Z]{3})?\s*$"
 )
-_IN = {"in_stock", "in stock", "instock", "available", "preorder", "pre-order", "backorder",
-       "limited availability", "limited_availability", "true", "yes", "1"}
-_OUT = {"out_of_stock", "out of stock", "outofstock", "discontinued", "sold out", "false",
-        "no", "0"}
+_IN = {
+    "in_stock",
+    "in stock",
+    "instock",
+    "available",
+    "preorder",
+    "pre-order",
+    "backorder",
+    "limited availability",
+    "limited_availability",
+    "true",
+    "yes",
+    "1",
+}
+_OUT = {
+    "out_of_stock",
+    "out of stock",
+    "outofstock",
+    "discontinued",
+    "sold out",
+    "false",
+    "no",
+    "0",
+}
 
 
 def short(value: Any, limit: int = 60) -> str:

@@ -46,19 +46,47 @@ from store.importers.catalog_file import CatalogFile, RawRow, open_text, plain_s
 from store.importers.columns import closest
 from store.importers.feed_values import availability, category_path, html_to_text, money, short
 
-ALIASES = {"item_id": "id", "group_id": "item_group_id", "url": "link",
-           "is_eligible_search": "enable_search", "is_eligible_checkout": "enable_checkout"}
-FACETS = ("color", "size", "material", "pattern", "gender", "age_group", "size_type",
-          "size_system")
-USED = {"id", "item_group_id", "item_group_title", "title", "description", "link", "image_link",
-        "additional_image_link", "price", "sale_price", "availability", "inventory_quantity",
-        "brand", "product_type", "product_category", "google_product_category",
-        "product_review_rating", "product_review_count", "condition", "enable_search",
-        "sale_price_effective_date",
-        "enable_checkout", *FACETS}
+ALIASES = {
+    "item_id": "id",
+    "group_id": "item_group_id",
+    "url": "link",
+    "is_eligible_search": "enable_search",
+    "is_eligible_checkout": "enable_checkout",
+}
+FACETS = ("color", "size", "material", "pattern", "gender", "age_group", "size_type", "size_system")
+USED = {
+    "id",
+    "item_group_id",
+    "item_group_title",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "additional_image_link",
+    "price",
+    "sale_price",
+    "availability",
+    "inventory_quantity",
+    "brand",
+    "product_type",
+    "product_category",
+    "google_product_category",
+    "product_review_rating",
+    "product_review_count",
+    "condition",
+    "enable_search",
+    "sale_price_effective_date",
+    "enable_checkout",
+    *FACETS,
+}
 REQUIRED = ("id", "title", "price")
-FIELDS = {"item_id": "id", "product_id": "item_group_id", "rating_avg": "product_review_rating",
-          "rating_count": "product_review_count", "available": "availability"}
+FIELDS = {
+    "item_id": "id",
+    "product_id": "item_group_id",
+    "rating_avg": "product_review_rating",
+    "rating_count": "product_review_count",
+    "available": "availability",
+}
 Record = tuple[int, dict[str, Any]]
 
 
@@ -74,8 +102,15 @@ def read_feed(path: Path, name: str, fmt: str) -> CatalogFile:
                 try:
                     obj = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    problems.append(RowProblem(name, line, "row", f"not valid JSON ({exc.msg} at "
-                                               f"column {exc.colno}); one JSON object a line"))
+                    problems.append(
+                        RowProblem(
+                            name,
+                            line,
+                            "row",
+                            f"not valid JSON ({exc.msg} at "
+                            f"column {exc.colno}); one JSON object a line",
+                        )
+                    )
                     continue
                 if not isinstance(obj, dict):
                     problems.append(RowProblem(name, line, "row", "must be a JSON object"))
@@ -92,8 +127,14 @@ def read_feed(path: Path, name: str, fmt: str) -> CatalogFile:
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) > len(header):
-                    problems.append(RowProblem(name, line, "row", f"has {len(cells)} values but "
-                                               f"the header has {len(header)} columns"))
+                    problems.append(
+                        RowProblem(
+                            name,
+                            line,
+                            "row",
+                            f"has {len(cells)} values but the header has {len(header)} columns",
+                        )
+                    )
                     continue
                 records.append((line, dict(zip(header, cells, strict=False))))
     return _catalog(name, fmt, records, problems)
@@ -108,12 +149,28 @@ def read_feed_xml(path: Path, name: str) -> CatalogFile:
         with open_text(path) as handle:
             parser.parse(handle)
     except SAXParseException as exc:
-        raise ImportRejected([RowProblem(name, exc.getLineNumber() or 0, "file", f"not well-formed "
-                                         f"XML: {exc.getMessage()}")]) from None
+        raise ImportRejected(
+            [
+                RowProblem(
+                    name,
+                    exc.getLineNumber() or 0,
+                    "file",
+                    f"not well-formed XML: {exc.getMessage()}",
+                )
+            ]
+        ) from None
     except DefusedXmlException as exc:  # entity expansion, external entities, DTDs
         line = handler.where()
-        raise ImportRejected([RowProblem(name, line, "file", f"refused: the XML {exc}; a product"
-                                         " feed needs no DTD or entities, remove them")]) from None
+        raise ImportRejected(
+            [
+                RowProblem(
+                    name,
+                    line,
+                    "file",
+                    f"refused: the XML {exc}; a product feed needs no DTD or entities, remove them",
+                )
+            ]
+        ) from None
     return _catalog(name, "merchant", handler.records, [])
 
 
@@ -170,8 +227,7 @@ class _Items(ContentHandler):
         self._depth -= 1
 
 
-def _catalog(name: str, fmt: str, records: list[Record], problems: list[RowProblem]
-             ) -> CatalogFile:
+def _catalog(name: str, fmt: str, records: list[Record], problems: list[RowProblem]) -> CatalogFile:
     keys: dict[str, int] = {}
     clean: list[Record] = []
     for line, record in records:
@@ -179,30 +235,54 @@ def _catalog(name: str, fmt: str, records: list[Record], problems: list[RowProbl
         for key in values:
             keys.setdefault(key, line)
         clean.append((line, {k: v for k, v in values.items() if v is not None}))
-    missing = [RowProblem(name, 1 if fmt != "merchant" or keys else 0, c, _missing(c, keys))
-               for c in REQUIRED if c not in keys]
+    missing = [
+        RowProblem(name, 1 if fmt != "merchant" or keys else 0, c, _missing(c, keys))
+        for c in REQUIRED
+        if c not in keys
+    ]
     if missing:
         raise HeaderRejected(missing)
     label = "ACP" if fmt == "acp" else "Merchant Center"
-    catalog = CatalogFile(name, ["product_id", "item_id", "title", "description", "brand",
-                                 "category", "price", "available", "attributes", "options",
-                                 "rating_avg", "rating_count"], [], problems, format=fmt,
-                          fields=dict(FIELDS))
+    catalog = CatalogFile(
+        name,
+        [
+            "product_id",
+            "item_id",
+            "title",
+            "description",
+            "brand",
+            "category",
+            "price",
+            "available",
+            "attributes",
+            "options",
+            "rating_avg",
+            "rating_count",
+        ],
+        [],
+        problems,
+        format=fmt,
+        fields=dict(FIELDS),
+    )
     ignored = [k for k in keys if k not in USED]
     if ignored:
-        catalog.notes.append(f"ignored {len(ignored)} {label} field(s) Aisle does not model: "
-                             + ", ".join(ignored))
+        catalog.notes.append(
+            f"ignored {len(ignored)} {label} field(s) Aisle does not model: " + ", ".join(ignored)
+        )
     hidden = [line for line, values in clean if not _searchable(values)]
     if hidden:
-        catalog.notes.append(f"left out {len(hidden)} record(s) with enable_search false "
-                             f"(lines {', '.join(str(line) for line in hidden[:10])})")
+        catalog.notes.append(
+            f"left out {len(hidden)} record(s) with enable_search false "
+            f"(lines {', '.join(str(line) for line in hidden[:10])})"
+        )
     groups: dict[str, list[Record]] = defaultdict(list)
     for line, values in clean:
         if not _searchable(values):
             continue
         if values.get("id") is None:
-            catalog.problems.append(RowProblem(name, line, "id", "required; every item needs "
-                                               "its own id"))
+            catalog.problems.append(
+                RowProblem(name, line, "id", "required; every item needs its own id")
+            )
             continue
         group = values.get("item_group_id") or values["id"]
         groups[str(group)].append((line, values))
@@ -238,12 +318,17 @@ def _missing(column: str, keys: dict[str, int]) -> str:
     return f"missing required feed field{hint}"
 
 
-def _group(catalog: CatalogFile, product_id: str, group: list[Record],
-           currency: list[tuple[int, str, str, str]]) -> None:
+def _group(
+    catalog: CatalogFile,
+    product_id: str,
+    group: list[Record],
+    currency: list[tuple[int, str, str, str]],
+) -> None:
     head = group[0][1]
     varying = {f for f in FACETS if len({str(v.get(f)) for _, v in group}) > 1}
-    attributes: dict[str, Any] = {f: head[f] for f in (*FACETS, "condition")
-                                  if f in head and f not in varying}
+    attributes: dict[str, Any] = {
+        f: head[f] for f in (*FACETS, "condition") if f in head and f not in varying
+    }
     links = {"url": head.get("link"), "image": _first(head.get("image_link"))}
     extra = head.get("additional_image_link")
     if extra:
@@ -254,8 +339,7 @@ def _group(catalog: CatalogFile, product_id: str, group: list[Record],
     product = {
         "product_id": product_id,
         "title": head.get("item_group_title") or _shared_title([v.get("title") for _, v in group]),
-        "description": html_to_text(str(head["description"])) if head.get("description")
-        else None,
+        "description": html_to_text(str(head["description"])) if head.get("description") else None,
         "brand": head.get("brand"),
         "category": _category(head),
         "rating_avg": head.get("product_review_rating"),
@@ -263,12 +347,18 @@ def _group(catalog: CatalogFile, product_id: str, group: list[Record],
         "attributes": attributes,
     }
     for line, values in group:
-        catalog.rows.append(RawRow(line, {
-            **product, "item_id": values.get("id"),
-            "options": {f: values[f] for f in sorted(varying) if f in values},
-            "price": _price(catalog, line, values, currency),
-            "available": _available(catalog, line, values),
-        }))
+        catalog.rows.append(
+            RawRow(
+                line,
+                {
+                    **product,
+                    "item_id": values.get("id"),
+                    "options": {f: values[f] for f in sorted(varying) if f in values},
+                    "price": _price(catalog, line, values, currency),
+                    "available": _available(catalog, line, values),
+                },
+            )
+        )
 
 
 def _first(value: Any) -> Any:
@@ -297,11 +387,16 @@ def _shared_title(titles: list[Any]) -> Any:
     return prefix if len(prefix) >= 3 else texts[0]
 
 
-def _price(catalog: CatalogFile, line: int, values: dict[str, Any],
-           currency: list[tuple[int, str, str, str]]) -> Any:
+def _price(
+    catalog: CatalogFile,
+    line: int,
+    values: dict[str, Any],
+    currency: list[tuple[int, str, str, str]],
+) -> Any:
     """The amount as text; its currency is noted in ``currency`` for ``_one_currency``."""
-    column = "sale_price" if values.get("sale_price") and _on_sale(catalog, line, values) \
-        else "price"
+    column = (
+        "sale_price" if values.get("sale_price") and _on_sale(catalog, line, values) else "price"
+    )
     raw = values.get(column)
     if raw is None or isinstance(raw, int | float):
         return raw
@@ -324,10 +419,16 @@ def _on_sale(catalog: CatalogFile, line: int, values: dict[str, Any]) -> bool:
     try:
         bounds = [datetime.fromisoformat(b.strip()) for b in (start, end)]
     except ValueError:
-        catalog.problems.append(RowProblem(
-            catalog.name, line, "sale_price_effective_date", "must be two ISO 8601 dates "
-            "joined by '/', e.g. 2026-11-01T00:00-0800/2026-11-30T23:59-0800, got "
-            f"{short(period)}"))
+        catalog.problems.append(
+            RowProblem(
+                catalog.name,
+                line,
+                "sale_price_effective_date",
+                "must be two ISO 8601 dates "
+                "joined by '/', e.g. 2026-11-01T00:00-0800/2026-11-30T23:59-0800, got "
+                f"{short(period)}",
+            )
+        )
         return False
     now = datetime.now(UTC)
     begin, finish = (b if b.tzinfo else b.replace(tzinfo=UTC) for b in bounds)
@@ -343,9 +444,15 @@ def _one_currency(catalog: CatalogFile, currency: list[tuple[int, str, str, str]
     main = counts.most_common(1)[0][0]
     for line, column, raw, unit in currency:
         if unit != main:
-            catalog.problems.append(RowProblem(
-                catalog.name, line, column, f"{short(raw)} is in {unit} but the feed's prices are"
-                f" in {main}; import one currency per shop"))
+            catalog.problems.append(
+                RowProblem(
+                    catalog.name,
+                    line,
+                    column,
+                    f"{short(raw)} is in {unit} but the feed's prices are"
+                    f" in {main}; import one currency per shop",
+                )
+            )
 
 
 def _available(catalog: CatalogFile, line: int, values: dict[str, Any]) -> bool | None:
@@ -355,8 +462,14 @@ def _available(catalog: CatalogFile, line: int, values: dict[str, Any]) -> bool 
         try:
             return True if qty is None else float(qty) > 0
         except (TypeError, ValueError):
-            catalog.problems.append(RowProblem(catalog.name, line, "inventory_quantity",
-                                               f"must be a whole number, got {str(qty)[:40]!r}"))
+            catalog.problems.append(
+                RowProblem(
+                    catalog.name,
+                    line,
+                    "inventory_quantity",
+                    f"must be a whole number, got {str(qty)[:40]!r}",
+                )
+            )
             return None
     try:
         return availability(str(word))

@@ -62,13 +62,26 @@ def import_tau2(store: Store, directory: Path, progress: bool = False) -> Import
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ImportRejected([RowProblem(FILE, 0, "file", f"cannot read {path}: {exc}; "
-                                         "pass the folder that holds tau2's db.json")]) from exc
+        raise ImportRejected(
+            [
+                RowProblem(
+                    FILE,
+                    0,
+                    "file",
+                    f"cannot read {path}: {exc}; pass the folder that holds tau2's db.json",
+                )
+            ]
+        ) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportRejected([RowProblem(FILE, exc.lineno, "file", f"not valid JSON: {exc.msg} "
-                                         f"at column {exc.colno}")]) from exc
+        raise ImportRejected(
+            [
+                RowProblem(
+                    FILE, exc.lineno, "file", f"not valid JSON: {exc.msg} at column {exc.colno}"
+                )
+            ]
+        ) from exc
     db, found = validate(data)
     report = ImportReport(file=str(path))
     with store.session() as session:
@@ -89,9 +102,7 @@ def _stored(session: Session, db: Tau2Db) -> Stored:
     listed = {oid for user in db.users.values() for oid in user.orders}
     return Stored(
         item_product={r["item_id"]: r["product_id"] for r in items},
-        payment_owner={
-            r["id"]: r["user_id"] for r in load_by(session, PaymentMethod.id, methods)
-        },
+        payment_owner={r["id"]: r["user_id"] for r in load_by(session, PaymentMethod.id, methods)},
         users={
             r["user_id"]
             for r in load_by(session, User.user_id, {o.user_id for o in db.orders.values()})
@@ -121,27 +132,51 @@ def _write_catalog(session: Session, db: Tau2Db, report: ImportReport, now: Any)
     for seq, (pid, product) in enumerate(db.products.items()):
         prices = [v.price for v in product.variants.values()]
         name = product.name
-        products.append({
-            "product_id": pid, "title": name, "description": "", "brand": "",
-            "product_type": name, "category": name, "category_leaf": name,
-            "price": min(prices, default=0.0), "rating_avg": 0.0, "rating_count": 0,
-            "attributes": None, "seq": seq, "updated_at": now,
-        })
+        products.append(
+            {
+                "product_id": pid,
+                "title": name,
+                "description": "",
+                "brand": "",
+                "product_type": name,
+                "category": name,
+                "category_leaf": name,
+                "price": min(prices, default=0.0),
+                "rating_avg": 0.0,
+                "rating_count": 0,
+                "attributes": None,
+                "seq": seq,
+                "updated_at": now,
+            }
+        )
         for position, (iid, v) in enumerate(product.variants.items()):
-            items.append({"item_id": iid, "product_id": pid, "options": v.options,
-                          "price": v.price, "available": v.available, "seq": position})
+            items.append(
+                {
+                    "item_id": iid,
+                    "product_id": pid,
+                    "options": v.options,
+                    "price": v.price,
+                    "available": v.available,
+                    "seq": position,
+                }
+            )
     stored = _keyed(load_by(session, Product.product_id, db.products), "product_id")
-    plan = diff(products, stored, "product_id",
-                ["title", "product_type", "category", "category_leaf", "price", "seq"],
-                touch={"updated_at": now})
+    plan = diff(
+        products,
+        stored,
+        "product_id",
+        ["title", "product_type", "category", "category_leaf", "price", "seq"],
+        touch={"updated_at": now},
+    )
     apply(session, Product, plan)
     report.products_added, report.products_updated = len(plan.inserts), len(plan.updates)
     report.products_unchanged = plan.unchanged
 
     stored_items = _keyed(load_by(session, Item.product_id, db.products), "item_id")
     stale = [i for i, r in stored_items.items() if i not in db.item_product]
-    item_plan = diff(items, stored_items, "item_id",
-                     ["product_id", "options", "price", "available", "seq"])
+    item_plan = diff(
+        items, stored_items, "item_id", ["product_id", "options", "price", "available", "seq"]
+    )
     _delete(session, Item, Item.item_id, stale)
     apply(session, Item, item_plan)
     report.items_added, report.items_updated = len(item_plan.inserts), len(item_plan.updates)
@@ -152,22 +187,40 @@ def _write_users(session: Session, db: Tau2Db, report: ImportReport, now: Any) -
     users, methods = [], []
     for seq, (uid, user) in enumerate(db.users.items()):
         address = user.address.model_dump()
-        users.append({
-            "user_id": uid, "first_name": user.name.first_name, "last_name": user.name.last_name,
-            "email": user.email, "zip": user.address.zip, "address": address, "seq": seq,
-            "created_at": now,
-        })
+        users.append(
+            {
+                "user_id": uid,
+                "first_name": user.name.first_name,
+                "last_name": user.name.last_name,
+                "email": user.email,
+                "zip": user.address.zip,
+                "address": address,
+                "seq": seq,
+                "created_at": now,
+            }
+        )
         for position, (mid, m) in enumerate(user.payment_methods.items()):
-            methods.append({"id": mid, "user_id": uid, "source": m.source, "brand": m.brand,
-                            "last_four": m.last_four, "balance": m.balance, "seq": position})
+            methods.append(
+                {
+                    "id": mid,
+                    "user_id": uid,
+                    "source": m.source,
+                    "brand": m.brand,
+                    "last_four": m.last_four,
+                    "balance": m.balance,
+                    "seq": position,
+                }
+            )
     stored = _keyed(load_by(session, User.user_id, db.users), "user_id")
-    plan = diff(users, stored, "user_id",
-                ["first_name", "last_name", "email", "zip", "address", "seq"])
+    plan = diff(
+        users, stored, "user_id", ["first_name", "last_name", "email", "zip", "address", "seq"]
+    )
     stored_methods = _keyed(load_by(session, PaymentMethod.user_id, db.users), "id")
     wanted = {m["id"] for m in methods}
     stale = [r for i, r in stored_methods.items() if i not in wanted]
-    method_plan = diff(methods, stored_methods, "id",
-                       ["user_id", "source", "brand", "last_four", "balance", "seq"])
+    method_plan = diff(
+        methods, stored_methods, "id", ["user_id", "source", "brand", "last_four", "balance", "seq"]
+    )
     apply(session, User, plan)
     _delete(session, PaymentMethod, PaymentMethod.id, [r["id"] for r in stale])
     apply(session, PaymentMethod, method_plan)
@@ -185,21 +238,39 @@ def _write_orders(session: Session, db: Tau2Db, report: ImportReport, now: Any) 
     lines: dict[str, list[Row]] = {}
     for seq, (oid, order) in enumerate(db.orders.items()):
         row: Row = {
-            "order_id": oid, "user_id": order.user_id, "status": order.status,
+            "order_id": oid,
+            "user_id": order.user_id,
+            "status": order.status,
             "address": order.address.model_dump(),
             "fulfillments": [f.model_dump() for f in order.fulfillments],
             "payment_history": [p.model_dump() for p in order.payment_history],
-            "seq": seq, "created_at": now, "updated_at": now,
+            "seq": seq,
+            "created_at": now,
+            "updated_at": now,
         }
         row.update({f: getattr(order, f) for f in REQUEST_FIELDS})
         orders.append(row)
         lines[oid] = [
-            {"order_id": oid, "seq": i, "product_id": item.product_id, "item_id": item.item_id,
-             "name": item.name, "price": item.price, "options": item.options}
+            {
+                "order_id": oid,
+                "seq": i,
+                "product_id": item.product_id,
+                "item_id": item.item_id,
+                "name": item.name,
+                "price": item.price,
+                "options": item.options,
+            }
             for i, item in enumerate(order.items)
         ]
-    compared = ["user_id", "status", "address", "fulfillments", "payment_history", "seq",
-                *REQUEST_FIELDS]
+    compared = [
+        "user_id",
+        "status",
+        "address",
+        "fulfillments",
+        "payment_history",
+        "seq",
+        *REQUEST_FIELDS,
+    ]
     stored = _keyed(load_by(session, Order.order_id, db.orders), "order_id")
     plan = diff(orders, stored, "order_id", compared, touch={"updated_at": now})
     stored_lines: dict[str, list[Row]] = defaultdict(list)
@@ -207,14 +278,18 @@ def _write_orders(session: Session, db: Tau2Db, report: ImportReport, now: Any) 
         stored_lines[r["order_id"]].append(r)
     relined = [oid for oid in stored if _lines_text(stored_lines[oid]) != _lines_text(lines[oid])]
     updated = {r["order_id"] for r in plan.updates}
-    plan.updates += [{"order_id": oid, "updated_at": now, "__key__": oid}
-                     for oid in relined if oid not in updated]
+    plan.updates += [
+        {"order_id": oid, "updated_at": now, "__key__": oid}
+        for oid in relined
+        if oid not in updated
+    ]
     plan.unchanged -= len([oid for oid in relined if oid not in updated])
     apply(session, Order, plan)
     _delete(session, OrderItem, OrderItem.order_id, relined)
     new_orders = [r["order_id"] for r in plan.inserts]
-    insert_rows(session, OrderItem, [line for oid in [*new_orders, *relined]
-                                     for line in lines[oid]])
+    insert_rows(
+        session, OrderItem, [line for oid in [*new_orders, *relined] for line in lines[oid]]
+    )
     report.orders_added, report.orders_updated = len(plan.inserts), len(plan.updates)
     report.orders_unchanged = plan.unchanged
 

@@ -49,23 +49,30 @@ def _export_products(session: Session) -> dict[str, Any]:
     variants: dict[str, dict[str, Any]] = defaultdict(dict)
     for item in _all(session, Item, Item.product_id, Item.seq, Item.item_id):
         variants[item.product_id][item.item_id] = {
-            "item_id": item.item_id, "options": item.options or {},
-            "available": item.available, "price": item.price,
+            "item_id": item.item_id,
+            "options": item.options or {},
+            "available": item.available,
+            "price": item.price,
         }
     return {
-        p.product_id: {"name": p.title, "product_id": p.product_id,
-                       "variants": variants[p.product_id]}
+        p.product_id: {
+            "name": p.title,
+            "product_id": p.product_id,
+            "variants": variants[p.product_id],
+        }
         for p in _all(session, Product, Product.seq, Product.product_id)
     }
 
 
 def _export_users(session: Session) -> dict[str, Any]:
     methods: dict[str, dict[str, Any]] = defaultdict(dict)
-    for m in _all(session, PaymentMethod, PaymentMethod.user_id, PaymentMethod.seq,
-                  PaymentMethod.id):
+    for m in _all(
+        session, PaymentMethod, PaymentMethod.user_id, PaymentMethod.seq, PaymentMethod.id
+    ):
         entry: dict[str, Any] = {"source": m.source, "id": m.id}
-        entry.update({k: v for k in ("brand", "last_four", "balance")
-                      if (v := getattr(m, k)) is not None})
+        entry.update(
+            {k: v for k in ("brand", "last_four", "balance") if (v := getattr(m, k)) is not None}
+        )
         methods[m.user_id][m.id] = entry
     orders: dict[str, list[str]] = defaultdict(list)
     query = select(col(Order.user_id), col(Order.order_id))
@@ -73,8 +80,11 @@ def _export_users(session: Session) -> dict[str, Any]:
         orders[user_id].append(order_id)
     return {
         u.user_id: {
-            "user_id": u.user_id, "name": {"first_name": u.first_name, "last_name": u.last_name},
-            "address": u.address, "email": u.email, "payment_methods": methods[u.user_id],
+            "user_id": u.user_id,
+            "name": {"first_name": u.first_name, "last_name": u.last_name},
+            "address": u.address,
+            "email": u.email,
+            "payment_methods": methods[u.user_id],
             "orders": orders[u.user_id],
         }
         for u in _all(session, User, User.seq, User.user_id)
@@ -84,15 +94,25 @@ def _export_users(session: Session) -> dict[str, Any]:
 def _export_orders(session: Session) -> dict[str, Any]:
     lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for li in _all(session, OrderItem, OrderItem.order_id, OrderItem.seq):
-        lines[li.order_id].append({"name": li.name, "product_id": li.product_id,
-                                   "item_id": li.item_id, "price": li.price,
-                                   "options": li.options or {}})
+        lines[li.order_id].append(
+            {
+                "name": li.name,
+                "product_id": li.product_id,
+                "item_id": li.item_id,
+                "price": li.price,
+                "options": li.options or {},
+            }
+        )
     out: dict[str, Any] = {}
     for o in _all(session, Order, Order.seq, Order.order_id):
         entry: dict[str, Any] = {
-            "order_id": o.order_id, "user_id": o.user_id, "address": o.address,
-            "items": lines[o.order_id], "status": o.status,
-            "fulfillments": o.fulfillments or [], "payment_history": o.payment_history or [],
+            "order_id": o.order_id,
+            "user_id": o.user_id,
+            "address": o.address,
+            "items": lines[o.order_id],
+            "status": o.status,
+            "fulfillments": o.fulfillments or [],
+            "payment_history": o.payment_history or [],
         }
         entry.update({f: v for f in REQUEST_FIELDS if (v := getattr(o, f)) is not None})
         out[o.order_id] = entry

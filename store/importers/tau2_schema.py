@@ -235,8 +235,13 @@ def cross_check(db: Tau2Db, stored: Stored) -> list[tuple[tuple[str | int, ...],
                 out.append(((*where, "item_id"), f"must equal its key {iid!r}"))
             owner = stored.item_product.get(iid, db.item_product[iid])
             if owner != pid:
-                out.append((where, f"item id {iid!r} is already a variant of product {owner!r}; "
-                            "item ids must be unique"))
+                out.append(
+                    (
+                        where,
+                        f"item id {iid!r} is already a variant of product {owner!r}; "
+                        "item ids must be unique",
+                    )
+                )
     payment_owner: dict[str, str] = {}
     for uid, user in db.users.items():
         if user.user_id != uid:
@@ -264,19 +269,33 @@ def _order_problems(
     if order.order_id != oid:
         out.append((("orders", oid, "order_id"), f"must equal its key {oid!r}"))
     if order.user_id not in db.user_ids and order.user_id not in stored.users:
-        out.append((("orders", oid, "user_id"), f"unknown user {order.user_id!r}; add the user "
-                    "to users or fix the id"))
+        out.append(
+            (
+                ("orders", oid, "user_id"),
+                f"unknown user {order.user_id!r}; add the user to users or fix the id",
+            )
+        )
     if order.status not in STATUSES:
         out.append((("orders", oid, "status"), f"must be one of {STATUSES}, got {order.status!r}"))
     for index, line in enumerate(order.items):
         owner = db.item_product.get(line.item_id) or stored.item_product.get(line.item_id)
         where = ("orders", oid, "items", index)
         if owner is None:
-            out.append(((*where, "item_id"), f"unknown item {line.item_id!r}; it is not a "
-                        "variant of any product in db.json or the store"))
+            out.append(
+                (
+                    (*where, "item_id"),
+                    f"unknown item {line.item_id!r}; it is not a "
+                    "variant of any product in db.json or the store",
+                )
+            )
         elif owner != line.product_id:
-            out.append(((*where, "product_id"), f"item {line.item_id!r} is a variant of product "
-                        f"{owner!r}, not {line.product_id!r}"))
+            out.append(
+                (
+                    (*where, "product_id"),
+                    f"item {line.item_id!r} is a variant of product "
+                    f"{owner!r}, not {line.product_id!r}",
+                )
+            )
     return out
 
 
@@ -291,8 +310,13 @@ def _order_list_problems(db: Tau2Db, stored: Stored) -> list[tuple[tuple[str | i
                 out.append((("users", uid, "orders", index), f"lists order {oid!r}, which {whose}"))
     for oid, order in db.orders.items():
         if order.user_id in db.users and oid not in listed:
-            out.append((("orders", oid, "user_id"), f"user {order.user_id!r} does not list this "
-                        "order in their orders; add it there"))
+            out.append(
+                (
+                    ("orders", oid, "user_id"),
+                    f"user {order.user_id!r} does not list this "
+                    "order in their orders; add it there",
+                )
+            )
     return out
 
 

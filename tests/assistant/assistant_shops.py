@@ -39,11 +39,22 @@ def indexed(store: Store, root: Path, with_help: bool = True) -> Shop:
         help_index = HelpIndex(client)
         help_index.sync(store, embedder)
         helper = HelpSearcher(store, help_index, embedder)
-    return Shop(store, ProductSearcher(store, products, embedder), helper,
-                CatalogVocabulary.from_store(store))
+    return Shop(
+        store,
+        ProductSearcher(store, products, embedder),
+        helper,
+        CatalogVocabulary.from_store(store),
+    )
 
 
 def make_bot(shop: Shop, llm: ChatModel | None = None, **limits: object) -> Assistant:
-    return Assistant(Deps(store=shop.store, llm=llm or ScriptedChat([]),
-                          searcher=shop.searcher, help_searcher=shop.help_searcher,
-                          vocab=shop.vocab, limits=Limits(**limits)))  # type: ignore[arg-type]
+    return Assistant(
+        Deps(
+            store=shop.store,
+            llm=llm or ScriptedChat([]),
+            searcher=shop.searcher,
+            help_searcher=shop.help_searcher,
+            vocab=shop.vocab,
+            limits=Limits(**limits),
+        )
+    )  # type: ignore[arg-type]

@@ -45,8 +45,7 @@ def demo(demo_template: Path, tmp_path: Path) -> Iterator[Shop]:
 
 
 @pytest.fixture(scope="session")
-def demo_shared(demo_template: Path, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[Shop]:
+def demo_shared(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     """One indexed copy of the demo shop for tests that write nothing to it."""
     root = tmp_path_factory.mktemp("demo-shared")
     shutil.copy(demo_template, root / "shop.db")

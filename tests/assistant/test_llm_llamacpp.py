@@ -85,7 +85,8 @@ def test_a_forced_tool_is_called_even_when_the_model_would_answer_in_text(
     """Forced, a greeting gets one call to the named tool, with arguments that fit its
     schema (the agent forces a write the model only talked about)."""
     messages = [Message.system(SYSTEM), Message.user("Hello! Order #W2378156 is mine.")]
-    done = chat.complete(messages, [SEARCH, ORDER], tool_choice=ForcedTool("get_order_details"),
-                         max_tokens=48)
+    done = chat.complete(
+        messages, [SEARCH, ORDER], tool_choice=ForcedTool("get_order_details"), max_tokens=48
+    )
     assert [c.name for c in done.tool_calls] == ["get_order_details"]
     assert isinstance(done.tool_calls[0].arguments["order_id"], str)

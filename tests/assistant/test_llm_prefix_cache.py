@@ -90,8 +90,11 @@ def test_background_prefill_runs_between_turns_and_yields_to_a_new_one(
     assert chat.prefill(history, [ORDER]) == 0  # the background run left it cached
 
     # A turn that starts while a prefill is under way stops it and still answers right.
-    longer = [*history, Message.user("And the other one?"),
-              Message.assistant("Order #W0000001 is pending. " * 40)]
+    longer = [
+        *history,
+        Message.user("And the other one?"),
+        Message.assistant("Order #W0000001 is pending. " * 40),
+    ]
     chat.prefill_later(longer, [ORDER])
     expected, _ = _ask(chat)
     stats = chat.wait_prefill(timeout=300)

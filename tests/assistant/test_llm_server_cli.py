@@ -55,10 +55,25 @@ def test_llm_server_starts_serves_and_stops_on_ctrl_c(
 ) -> None:
     gguf = gguf_for(QWEN_CODER_0_5B)
     port = free_port()
-    command = [sys.executable, "-m", "ui.cli", "--data-dir", str(tmp_path), "llm-server",
-               "--port", str(port), "--model", str(gguf)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    command = [
+        sys.executable,
+        "-m",
+        "ui.cli",
+        "--data-dir",
+        str(tmp_path),
+        "llm-server",
+        "--port",
+        str(port),
+        "--model",
+        str(gguf),
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         exports = _read_exports(process, timeout=300)
         base_url = f"http://127.0.0.1:{port}/v1"
@@ -68,8 +83,10 @@ def test_llm_server_starts_serves_and_stops_on_ctrl_c(
         assert [m["id"] for m in models["data"]] == [gguf.stem]
         chat = OpenAICompatibleChat(base_url, gguf.stem)
         reply = chat.complete(
-            [Message.system("You are a shop assistant. Use the tools to look up orders."),
-             Message.user("Where is my order #W2378156?")],
+            [
+                Message.system("You are a shop assistant. Use the tools to look up orders."),
+                Message.user("Where is my order #W2378156?"),
+            ],
             [ORDER],
             max_tokens=64,
         )

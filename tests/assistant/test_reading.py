@@ -21,8 +21,13 @@ def test_yes_no_greeting_and_stop(words: ShopWords) -> None:
     assert read("yes please", words).yes and not read("yes please", words).no
     assert read("Sure, go ahead", words).yes
     assert read("no, keep it", words).no
-    for text in ("let's not", "hmm, no. I'll hold on to it", "I don't want to cancel anymore",
-                 "I changed my mind", "not anymore, I want the order"):
+    for text in (
+        "let's not",
+        "hmm, no. I'll hold on to it",
+        "I don't want to cancel anymore",
+        "I changed my mind",
+        "not anymore, I want the order",
+    ):
         reading = read(text, words)
         assert (reading.no or reading.said_no) and not reading.yes, text
     no_more = read("No, that is not what I asked for, I want to exchange the shoes", words)
@@ -45,7 +50,10 @@ def test_identifiers_in_the_shops_format() -> None:
     assert name_zip_in("I'm Yusuf Rossi, zip code 19122") is not None
     found = name_zip_in("my name is Yusuf Rossi and my zip is 19122")
     assert found is not None and (found.first_name, found.last_name, found.zip) == (
-        "Yusuf", "Rossi", "19122")
+        "Yusuf",
+        "Rossi",
+        "19122",
+    )
 
 
 def test_references_and_refinements(words: ShopWords) -> None:
@@ -64,15 +72,30 @@ def test_references_and_refinements(words: ShopWords) -> None:
     assert read("under $60 instead", words, shown=5).instead
 
 
-@pytest.mark.parametrize("text", [
-    "running shoes under $90", "running shoes, $90 max", "running shoes no more than 90 bucks",
-    "running shoes 90 dollars or less", "running shoes, my budget is $90", "running shoes below 90",
-    "running shoes not over $90", "running shoes up to $90", "running shoes $90 tops",
-    "running shoes, 90 or under", "running shoes under ninety dollars",
-    "running shoes, I don't want to spend more than 90", "running shoes, nothing above 90 bucks",
-    "runing shoes under $90", "running shoes, $90", "$90 running shoes",
-    "running shoes, I have 90.", "running shoes: max: $90", "running shoes for under ninety bucks",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "running shoes under $90",
+        "running shoes, $90 max",
+        "running shoes no more than 90 bucks",
+        "running shoes 90 dollars or less",
+        "running shoes, my budget is $90",
+        "running shoes below 90",
+        "running shoes not over $90",
+        "running shoes up to $90",
+        "running shoes $90 tops",
+        "running shoes, 90 or under",
+        "running shoes under ninety dollars",
+        "running shoes, I don't want to spend more than 90",
+        "running shoes, nothing above 90 bucks",
+        "runing shoes under $90",
+        "running shoes, $90",
+        "$90 running shoes",
+        "running shoes, I have 90.",
+        "running shoes: max: $90",
+        "running shoes for under ninety bucks",
+    ],
+)
 def test_price_caps_however_written(words: ShopWords, text: str) -> None:
     c = read(text, words).constraints
     assert (c.category, c.price_min, c.price_max) == ("Running Shoes", None, 90.0)
@@ -85,12 +108,19 @@ def test_prices_said_aloud_and_letters_swapped(words: ShopWords) -> None:
 
 
 def test_questions_about_the_rules_go_to_the_help_center(words: ShopWords) -> None:
-    for text in ("what's the warranty on electronics?", "how do gift cards work?",
-                 "is shipping free for laptops?", "do you deliver on weekends?",
-                 "how long does delivery take?", "do you have a coupon code?"):
+    for text in (
+        "what's the warranty on electronics?",
+        "how do gift cards work?",
+        "is shipping free for laptops?",
+        "do you deliver on weekends?",
+        "how long does delivery take?",
+        "do you have a coupon code?",
+    ):
         assert read(text, words).help, text
-    for text in ("how long does the battery last on these headphones?",
-                 "do you have headphones with free shipping?"):
+    for text in (
+        "how long does the battery last on these headphones?",
+        "do you have headphones with free shipping?",
+    ):
         assert not read(text, words).help, text
 
 
@@ -133,19 +163,40 @@ def test_service_intents_and_scopes(words: ShopWords) -> None:
 
 
 def test_the_question_on_screen_is_answered_by_label_value_or_words() -> None:
-    question = OpenQuestion(kind="relax", text="Shall I?", choices=[
-        Choice(label="Raise the price cap from $50.00 to $170.99 (1 product)", kind="relax",
-               key="price_max", constraints=Constraints(price_max=170.99)),
-        Choice(label="Search beyond Laptops (1089 products)", kind="relax", key="category",
-               constraints=Constraints())])
-    assert choice_in("Raise the price cap from $50.00 to $170.99 (1 product)", question) \
+    question = OpenQuestion(
+        kind="relax",
+        text="Shall I?",
+        choices=[
+            Choice(
+                label="Raise the price cap from $50.00 to $170.99 (1 product)",
+                kind="relax",
+                key="price_max",
+                constraints=Constraints(price_max=170.99),
+            ),
+            Choice(
+                label="Search beyond Laptops (1089 products)",
+                kind="relax",
+                key="category",
+                constraints=Constraints(),
+            ),
+        ],
+    )
+    assert (
+        choice_in("Raise the price cap from $50.00 to $170.99 (1 product)", question)
         is question.choices[0]
+    )
     assert choice_in("ok, raise the budget", question) is question.choices[0]
     assert choice_in("fine, spend more", question) is question.choices[0]
     assert choice_in("search beyond laptops", question) is question.choices[1]
     assert choice_in("hmm, something else entirely", question) is None
-    colours = OpenQuestion(kind="attribute", key="color", text="Which colour?", choices=[
-        Choice(label=v, kind="value", key="color", value=v) for v in ("Black", "Rose Gold")])
+    colours = OpenQuestion(
+        kind="attribute",
+        key="color",
+        text="Which colour?",
+        choices=[
+            Choice(label=v, kind="value", key="color", value=v) for v in ("Black", "Rose Gold")
+        ],
+    )
     assert choice_in("rose gold please", colours) is colours.choices[1]
     assert choice_in("the first one", colours) is colours.choices[0]
 

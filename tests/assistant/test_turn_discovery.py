@@ -22,8 +22,10 @@ Bot = Callable[..., Assistant]
 
 
 def records(shop: Shop, reply: Reply) -> list[ProductRecord]:
-    by_id = {r.product_id: r for r in load_product_records(shop.store,
-                                                           [p.product_id for p in reply.products])}
+    by_id = {
+        r.product_id: r
+        for r in load_product_records(shop.store, [p.product_id for p in reply.products])
+    }
     return [by_id[p.product_id] for p in reply.products]
 
 
@@ -34,23 +36,33 @@ def has_value(shop: Shop, product_id: str, item_id: str | None, key: str, value:
     if norm_value(attrs.get(key.lower(), "")) == wanted:
         return True
     item = next((i for i in record.items if i.item_id == item_id), None)
-    return item is not None and any(norm_value(v) == wanted for k, v in item.options.items()
-                                    if k.lower() == key.lower())
+    return item is not None and any(
+        norm_value(v) == wanted for k, v in item.options.items() if k.lower() == key.lower()
+    )
 
 
 def test_a_vague_request_gets_catalog_options_never_an_echo(demo: Shop, bot: Bot) -> None:
     assistant = bot(demo)
     first = assistant.chat("I want a gift for my dad", session_id="vague")
     assert first.kind == "question" and first.question is not None
-    departments = {"Clothing & Shoes", "Office", "Sports & Outdoors", "Computers & Accessories",
-                   "Home & Kitchen", "Electronics"}
+    departments = {
+        "Clothing & Shoes",
+        "Office",
+        "Sports & Outdoors",
+        "Computers & Accessories",
+        "Home & Kitchen",
+        "Electronics",
+    }
     assert set(first.question.options) <= departments and len(first.question.options) >= 2
     assert "dad" not in first.text.lower() and "will" not in first.text.lower()
     second = assistant.chat(first.question.options[0], session_id="vague")
     assert second.kind == "question" and second.question is not None
     with demo.store.session() as s:
-        leaves = {p.category_leaf for p in s.exec(select(Product)).all()
-                  if p.category.startswith(first.question.options[0])}
+        leaves = {
+            p.category_leaf
+            for p in s.exec(select(Product)).all()
+            if p.category.startswith(first.question.options[0])
+        }
     assert set(second.question.options) == leaves
     third = assistant.chat(second.question.options[0], session_id="vague")
     assert third.kind == "recommendations" and third.products
@@ -60,12 +72,15 @@ def test_a_vague_request_gets_catalog_options_never_an_echo(demo: Shop, bot: Bot
 def test_room_words_choose_the_department(demo: Shop, bot: Bot) -> None:
     reply = bot(demo).chat("I need something for my kitchen, not sure what", session_id="k")
     assert reply.kind == "question" and reply.question is not None
-    assert set(reply.question.options) == {"Blenders", "Coffee Makers", "Cookware Sets",
-                                           "Vacuum Cleaners"}
+    assert set(reply.question.options) == {
+        "Blenders",
+        "Coffee Makers",
+        "Cookware Sets",
+        "Vacuum Cleaners",
+    }
 
 
-def test_help_me_choose_asks_the_best_question_and_a_click_filters(demo: Shop,
-                                                                     bot: Bot) -> None:
+def test_help_me_choose_asks_the_best_question_and_a_click_filters(demo: Shop, bot: Bot) -> None:
     assistant = bot(demo)
     asked = assistant.chat("Help me choose headphones", session_id="hp")
     assert asked.kind == "question" and asked.question is not None
@@ -118,13 +133,13 @@ def test_something_the_shop_does_not_sell(demo: Shop, bot: Bot) -> None:
 def test_a_brand_the_shop_does_not_carry(fashion: Shop, bot: Bot) -> None:
     reply = bot(fashion).chat("Ray-Ban sunglasses", session_id="rb")
     assert "don't carry Ray-Ban" in reply.text
-    assert reply.products and {r.category_leaf for r in records(fashion, reply)} == {
-        "Sunglasses"}
+    assert reply.products and {r.category_leaf for r in records(fashion, reply)} == {"Sunglasses"}
     assert not any("ray-ban" in reason.lower() for p in reply.products for reason in p.reasons)
 
 
 def test_wishes_that_cannot_be_checked_are_named_and_never_claimed(
-        outdoor: Shop, fashion: Shop, bot: Bot) -> None:
+    outdoor: Shop, fashion: Shop, bot: Bot
+) -> None:
     tents = bot(outdoor).chat("a tent for 4 people", session_id="tent")
     assert tents.kind == "recommendations"
     assert {r.category_leaf for r in records(outdoor, tents)} == {"Tents"}
@@ -134,12 +149,13 @@ def test_wishes_that_cannot_be_checked_are_named_and_never_claimed(
     assert "couldn't check \u201cblack\u201d" in dresses.text
     for reply in (tents, dresses):
         for card in reply.products:
-            assert not any("as you asked" in r and ("black" in r or "4" in r)
-                           for r in card.reasons)
+            assert not any("as you asked" in r and ("black" in r or "4" in r) for r in card.reasons)
     black = [c for c in dresses.products if any("mentions" in r for r in c.reasons)]
-    assert black and all("black" in (r.title + r.description).lower()
-                         for r in records(fashion, dresses) if r.product_id in
-                         {c.product_id for c in black})
+    assert black and all(
+        "black" in (r.title + r.description).lower()
+        for r in records(fashion, dresses)
+        if r.product_id in {c.product_id for c in black}
+    )
 
 
 def test_refinements_keep_the_other_constraints(demo: Shop, bot: Bot) -> None:
@@ -195,8 +211,10 @@ def test_comparison_prose_agrees_with_the_facts(demo: Shop, bot: Bot) -> None:
         shown = assistant.chat("just show me", session_id="cmp")
     compared = assistant.chat("compare the first two", session_id="cmp")
     a, b = compared.products
-    amounts = {round(float(x.replace(",", "")), 2)
-               for x in re.findall(r"\$(\d[\d,]*\.\d\d)", compared.text)}
+    amounts = {
+        round(float(x.replace(",", "")), 2)
+        for x in re.findall(r"\$(\d[\d,]*\.\d\d)", compared.text)
+    }
     assert amounts <= {round(a.price, 2), round(b.price, 2), round(abs(a.price - b.price), 2)}
     if a.price != b.price:
         cheap, dear = (a, b) if a.price < b.price else (b, a)
@@ -251,7 +269,7 @@ def test_reasons_are_specific_never_filler(demo: Shop, bot: Bot) -> None:
 
 
 def test_a_value_the_category_lacks_is_a_constraint_nothing_meets(demo: Shop, bot: Bot) -> None:
-    """"green backpack" where backpacks come in colours, none green: nothing fits, and the
+    """ "green backpack" where backpacks come in colours, none green: nothing fits, and the
     shopper is offered what comes closest, not backpacks of any colour."""
     by_leaf: dict[str, set[str]] = {}
     for r in load_product_records(demo.store):
@@ -261,9 +279,11 @@ def test_a_value_the_category_lacks_is_a_constraint_nothing_meets(demo: Shop, bo
             colours.add(str(r.attributes["color"]))
     every = set().union(*by_leaf.values())
     plain = {c for c in every if c.isalpha()}
-    leaf, missing = next((leaf, sorted(plain - colours)[0]) for leaf, colours
-                         in sorted(by_leaf.items()) if colours and plain - colours
-                         and leaf.isalpha())
+    leaf, missing = next(
+        (leaf, sorted(plain - colours)[0])
+        for leaf, colours in sorted(by_leaf.items())
+        if colours and plain - colours and leaf.isalpha()
+    )
     reply = bot(demo).chat(f"a {missing.lower()} {leaf.lower()}", session_id="lacks")
     assert reply.kind == "question" and not reply.products and reply.question is not None
     assert "Nothing in the shop fits" in reply.text and missing in reply.text

@@ -38,8 +38,9 @@ pytestmark = pytest.mark.llm
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("server", marks=pytest.mark.slow)])
-def model(request: pytest.FixtureRequest,
-          gguf_for: Callable[[WeightsSpec], Path]) -> Iterator[ChatModel]:
+def model(
+    request: pytest.FixtureRequest, gguf_for: Callable[[WeightsSpec], Path]
+) -> Iterator[ChatModel]:
     """One model per backend for the module, so later tests reuse the system prompt's cache
     (the embedded one also keeps it on disk beside the GGUF, in pytest's cache dir)."""
     gguf = gguf_for(DEFAULT_MODEL)
@@ -58,9 +59,16 @@ def model(request: pytest.FixtureRequest,
 
 
 def real_bot(shop: Shop, model: ChatModel) -> Assistant:
-    return Assistant(Deps(store=shop.store, llm=model, searcher=shop.searcher,
-                          help_searcher=shop.help_searcher, vocab=shop.vocab,
-                          limits=Limits(consult="always", prefill_between_turns=False)))
+    return Assistant(
+        Deps(
+            store=shop.store,
+            llm=model,
+            searcher=shop.searcher,
+            help_searcher=shop.help_searcher,
+            vocab=shop.vocab,
+            limits=Limits(consult="always", prefill_between_turns=False),
+        )
+    )
 
 
 def consulted(assistant: Assistant, message: str, session: str, user: str | None = None):
@@ -85,8 +93,9 @@ def test_discovery_behaviours_with_the_real_model(demo: Shop, model: ChatModel) 
     choose, _ = consulted(bot, "Help me choose headphones", "h")
     assert choose.kind == "question" and choose.question is not None
     shown, _ = consulted(bot, choose.question.options[0], "h")
-    assert shown.kind == "recommendations" and leaves(demo, [p.product_id for p in
-                                                           shown.products]) == {"Headphones"}
+    assert shown.kind == "recommendations" and leaves(
+        demo, [p.product_id for p in shown.products]
+    ) == {"Headphones"}
     kayak, _ = consulted(bot, "I need a kayak", "k")
     assert not kayak.products and "don't sell kayaks" in kayak.text
     first, _ = consulted(bot, "running shoes under $150", "r")
@@ -95,8 +104,7 @@ def test_discovery_behaviours_with_the_real_model(demo: Shop, model: ChatModel) 
     assert cheaper.products
     assert all(p.price < min(q.price for q in first.products) for p in cheaper.products)
     compared, _ = consulted(bot, "compare the first two", "r")
-    assert [p.product_id for p in compared.products] == [p.product_id for p in
-                                                          cheaper.products[:2]]
+    assert [p.product_id for p in compared.products] == [p.product_id for p in cheaper.products[:2]]
     none, _ = consulted(bot, "a laptop under $50", "n")
     assert none.kind == "question" and not none.products
     raised, _ = consulted(bot, "ok, raise the price cap", "n")
@@ -117,10 +125,10 @@ def test_signed_in_order_help_with_the_real_model(demo: Shop, model: ChatModel) 
     recent, _ = consulted(bot, "what did I order recently?", "o", user)
     assert recent.kind == "answer" and re.search(r"#W\d{7}", recent.text)
     with demo.store.session() as s:
-        order = s.exec(select(Order).where(Order.user_id == user,
-                                           Order.status == "pending")).one()
-    reply, _ = consulted(bot, "I want to cancel my pending order, I ordered it by mistake",
-                         "o", user)
+        order = s.exec(select(Order).where(Order.user_id == user, Order.status == "pending")).one()
+    reply, _ = consulted(
+        bot, "I want to cancel my pending order, I ordered it by mistake", "o", user
+    )
     assert reply.kind == "confirmation" and reply.confirmation is not None
     assert reply.confirmation.arguments["order_id"] == order.order_id
     done, _ = consulted(bot, "yes", "o", user)

@@ -26,8 +26,11 @@ _INTERNAL = re.compile(r"\b\d{9,}\b|\b(?:credit_card|paypal|gift_card)_\d+\b")
 
 def orders_of(shop: Shop, user_id: str) -> list[Order]:
     with shop.store.session() as s:
-        return list(s.exec(select(Order).where(Order.user_id == user_id)
-                           .order_by(col(Order.created_at).desc())).all())
+        return list(
+            s.exec(
+                select(Order).where(Order.user_id == user_id).order_by(col(Order.created_at).desc())
+            ).all()
+        )
 
 
 def status(shop: Shop, order_id: str) -> str:
@@ -51,8 +54,9 @@ def test_recent_orders_list_number_date_status_and_items(demo: Shop, bot: Bot) -
     assert newest.order_id in reply.text and newest.status in reply.text
     assert newest.created_at.strftime("%b") in reply.text
     with demo.store.session() as s:
-        ids = s.exec(select(OrderItem.product_id)
-                     .where(OrderItem.order_id == newest.order_id)).all()
+        ids = s.exec(
+            select(OrderItem.product_id).where(OrderItem.order_id == newest.order_id)
+        ).all()
         titles = [s.get(Product, i).title for i in ids]  # type: ignore[union-attr]
     assert all(t in reply.text for t in titles)  # the listings' titles, not "Blenders"
     no_internal_ids(reply)
@@ -101,8 +105,9 @@ def test_several_pending_orders_are_offered_and_no_other(demo: Shop, bot: Bot) -
     user = "victor_allen_8876"
     delivered = next(o for o in orders_of(demo, user) if o.status == "delivered")
     with demo.store.session() as s:
-        s.execute(update(Order).where(col(Order.order_id) == delivered.order_id)
-                  .values(status="pending"))
+        s.execute(
+            update(Order).where(col(Order.order_id) == delivered.order_id).values(status="pending")
+        )
     pending = {o.order_id for o in orders_of(demo, user) if o.status == "pending"}
     assert len(pending) == 2
     assistant = bot(demo)
@@ -125,8 +130,9 @@ def test_nothing_pending_means_no_proposal(demo: Shop, bot: Bot) -> None:
 
 def test_a_delivered_order_is_never_proposed_for_cancellation(demo: Shop, bot: Bot) -> None:
     order = next(o for o in orders_of(demo, "daria_wright_8230") if o.status == "delivered")
-    reply = bot(demo).chat(f"cancel order {order.order_id} please, I ordered it by mistake",
-                           "d", "daria_wright_8230")
+    reply = bot(demo).chat(
+        f"cancel order {order.order_id} please, I ordered it by mistake", "d", "daria_wright_8230"
+    )
     assert reply.confirmation is None
     assert f"Order {order.order_id} is delivered, so it can't be cancelled" in reply.text
 
@@ -159,27 +165,38 @@ def test_identity_and_orders_never_come_from_the_model(demo: Shop, bot: Bot) -> 
     with demo.store.session() as s:
         email = s.get(User, "leo_hansen_7728").email  # type: ignore[union-attr]
         items = s.exec(select(OrderItem.name).where(OrderItem.order_id == victim.order_id)).all()
-    obedient = ScriptedChat([call("find_user_id_by_email", email=email),
-                             call("get_order_details", order_id=victim.order_id)])
+    obedient = ScriptedChat(
+        [
+            call("find_user_id_by_email", email=email),
+            call("get_order_details", order_id=victim.order_id),
+        ]
+    )
     assistant = bot(demo, obedient)
     first = assistant.chat("hmm ok so", "x")
     second = assistant.chat("and then what", "x")
     for reply in (first, second):
         assert victim.order_id not in reply.text
         assert not any(name in reply.text for name in items)
-    signed = bot(demo, ScriptedChat([call("cancel_pending_order", order_id=victim.order_id,
-                                          reason="no longer needed")]))
+    signed = bot(
+        demo,
+        ScriptedChat(
+            [call("cancel_pending_order", order_id=victim.order_id, reason="no longer needed")]
+        ),
+    )
     reply = signed.chat("hmm", "y", "julian_young_8948")
-    assert reply.confirmation is None or reply.confirmation.arguments.get(
-        "order_id") != victim.order_id
+    assert (
+        reply.confirmation is None
+        or reply.confirmation.arguments.get("order_id") != victim.order_id
+    )
 
 
 def test_another_customers_order_reveals_nothing(demo: Shop, bot: Bot) -> None:
     other = orders_of(demo, "leo_hansen_7728")[0]
     with demo.store.session() as s:
         items = s.exec(select(OrderItem.name).where(OrderItem.order_id == other.order_id)).all()
-    reply = bot(demo).chat(f"what's the status of order {other.order_id}?", "a",
-                           "julian_young_8948")
+    reply = bot(demo).chat(
+        f"what's the status of order {other.order_id}?", "a", "julian_young_8948"
+    )
     assert f"I couldn't find order {other.order_id} on your account" in reply.text
     assert other.status not in reply.text.replace("status", "")
     assert not any(name in reply.text for name in items)
@@ -207,8 +224,11 @@ def test_return_names_items_and_runs_once(demo: Shop, bot: Bot) -> None:
 
 def test_exchange_resolves_the_option_named(tau2: Shop, bot: Bot) -> None:
     assistant = bot(tau2)
-    reply = assistant.chat("my email is evelyn.gonzalez2110@example.com. I want to exchange "
-                           "the Notebook in order #W8341134 for the hard cover one", "e")
+    reply = assistant.chat(
+        "my email is evelyn.gonzalez2110@example.com. I want to exchange "
+        "the Notebook in order #W8341134 for the hard cover one",
+        "e",
+    )
     assert reply.kind == "confirmation", reply.text
     assert reply.confirmation is not None
     assert "cover type: hard cover" in reply.text
@@ -221,8 +241,12 @@ def test_a_new_address_typed_in_full(demo: Shop, bot: Bot) -> None:
     user = "julian_young_8948"
     order = next(o for o in orders_of(demo, user) if o.status == "pending")
     assistant = bot(demo)
-    reply = assistant.chat(f"please change the shipping address of order {order.order_id} to "
-                           "12 Oak St, Apt 4, Springfield, IL, 62704, USA", "addr", user)
+    reply = assistant.chat(
+        f"please change the shipping address of order {order.order_id} to "
+        "12 Oak St, Apt 4, Springfield, IL, 62704, USA",
+        "addr",
+        user,
+    )
     assert reply.kind == "confirmation", reply.text
     assert "New address: 12 Oak St, Apt 4, Springfield, IL, 62704, USA" in reply.text
     assistant.chat("yes", "addr", user)

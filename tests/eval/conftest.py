@@ -31,9 +31,12 @@ def eval_shops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ShopUnderT
     products, help_index = ProductIndex(client), HelpIndex(client)
     products.sync(store, embedder)
     help_index.sync(store, embedder)
-    demo = ShopUnderTest("demo", copy_shop(root / "shop.db", root / "demo-template.db"),
-                         ProductSearcher(store, products, embedder),
-                         HelpSearcher(store, help_index, embedder))
+    demo = ShopUnderTest(
+        "demo",
+        copy_shop(root / "shop.db", root / "demo-template.db"),
+        ProductSearcher(store, products, embedder),
+        HelpSearcher(store, help_index, embedder),
+    )
     tau2_store = open_store(sqlite_url(root / "tau2.db"))
     import_tau2(tau2_store, TAU2_MINI)
     tau2_store.dispose()

@@ -22,8 +22,9 @@ def test_two_replicas_answer_every_turn_and_lose_none(tmp_path: Path) -> None:
 
 
 def test_the_command_prints_one_json_object() -> None:
-    result = CliRunner().invoke(app, ["bench", "load", "--sessions", "2", "--seconds", "2",
-                                      "--replicas", "1", "--json"])
+    result = CliRunner().invoke(
+        app, ["bench", "load", "--sessions", "2", "--seconds", "2", "--replicas", "1", "--json"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["replicas"] == 1 and report["errors"] == 0 and report["lost_turns"] == 0

@@ -11,8 +11,10 @@ from eval.harness.banks import BankError, load_bank, placeholders
 from eval.harness.flow_types import Flow, Turn
 from eval.harness.flows import FLOWS
 
-TINY = (Flow("refine_cheaper", ("demo",), ("category",), (Turn("t1"), Turn("t2"))),
-        Flow("help_choose", ("demo",), ("category",), (Turn("t1"), Turn(None))))
+TINY = (
+    Flow("refine_cheaper", ("demo",), ("category",), (Turn("t1"), Turn("t2"))),
+    Flow("help_choose", ("demo",), ("category",), (Turn("t1"), Turn(None))),
+)
 
 
 def write(tmp_path: Path, text: str) -> str:
@@ -33,25 +35,34 @@ def test_the_development_bank_has_every_flow_and_key_with_8_to_20_phrasings() ->
 
 
 def test_a_tiny_bank_loads_and_click_turns_have_no_key(tmp_path: Path) -> None:
-    bank = load_bank(write(tmp_path, """
+    bank = load_bank(
+        write(
+            tmp_path,
+            """
         [refine_cheaper]
         t1 = ["{category} please"]
         t2 = ["cheaper"]
         [help_choose]
         t1 = ["help me choose {category}"]
-    """), TINY)
+    """,
+        ),
+        TINY,
+    )
     assert bank.name == "bank"
     assert bank.get("refine_cheaper", "t2") == ("cheaper",)
 
 
 def test_every_problem_is_named_with_the_file_flow_and_key(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         [refine_cheaper]
         t1 = ["{category} under ${cap}", "{category"]
         t3 = ["cheaper"]
         [vague_gift]
         t1 = ["a gift"]
-    """)
+    """,
+    )
     with pytest.raises(BankError) as caught:
         load_bank(path, TINY)
     assert str(caught.value) == (
@@ -62,13 +73,16 @@ def test_every_problem_is_named_with_the_file_flow_and_key(tmp_path: Path) -> No
         "{category}): '{category} under ${cap}'\n"
         "  [refine_cheaper] t1 #2: expected '}' before end of string: '{category'\n"
         "  [refine_cheaper] t2: missing\n"
-        "  [help_choose]: missing (it needs t1)")
+        "  [help_choose]: missing (it needs t1)"
+    )
 
 
 def test_empty_lists_and_bad_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(BankError, match=r"\[refine_cheaper\] t2: expected a non-empty list"):
-        load_bank(write(tmp_path, '[refine_cheaper]\nt1 = ["x"]\nt2 = []\n'
-                                  '[help_choose]\nt1 = ["y"]\n'), TINY)
+        load_bank(
+            write(tmp_path, '[refine_cheaper]\nt1 = ["x"]\nt2 = []\n[help_choose]\nt1 = ["y"]\n'),
+            TINY,
+        )
     with pytest.raises(BankError, match="not valid TOML"):
         load_bank(write(tmp_path, "[refine_cheaper\n"), TINY)
     with pytest.raises(BankError, match="does not exist"):

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.llm
 
 
 def test_smoke_cases_with_the_embedded_model(
-        request: pytest.FixtureRequest, eval_shops: dict[str, ShopUnderTest],
-        tmp_path: Path) -> None:
+    request: pytest.FixtureRequest, eval_shops: dict[str, ShopUnderTest], tmp_path: Path
+) -> None:
     try:
         locate_parts(DEFAULT_MODEL)
     except WeightsMissing as exc:
@@ -32,11 +32,17 @@ def test_smoke_cases_with_the_embedded_model(
     where = cache.mkdir("aisle-llm") if cache else tmp_path / "llm"
     llm = LlamaCppChat(ensure_gguf(DEFAULT_MODEL, where, progress=False))
     folder = tmp_path / "run"
-    env = EvalEnv(llm=llm, workdir=folder / "work", progress=False, limits=Limits(),
-                  shops={name: ready(shop) for name, shop in eval_shops.items()})
+    env = EvalEnv(
+        llm=llm,
+        workdir=folder / "work",
+        progress=False,
+        limits=Limits(),
+        shops={name: ready(shop) for name, shop in eval_shops.items()},
+    )
     writer = RunWriter(folder, {"suite": "smoke", "model": llm.model})
-    summary = writer.finish(run_suite("smoke", env, writer,
-                                      SuiteOptions(cases=2, trials=1, max_turns=3)))
+    summary = writer.finish(
+        run_suite("smoke", env, writer, SuiteOptions(cases=2, trials=1, max_turns=3))
+    )
     assert summary["dialogue"]["runs"] == 2 and summary["dialogue"]["errors"] == 0
     assert summary["dialogue"]["invented_products"] == 0
     assert summary["service"]["unconfirmed_writes"] == 0

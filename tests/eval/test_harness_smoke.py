@@ -22,11 +22,16 @@ from eval.harness.suites import SuiteOptions, run_suite
 
 
 @pytest.fixture(scope="module")
-def smoke(eval_shops: dict[str, ShopUnderTest], tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[tuple[Path, dict[str, Any]]]:
+def smoke(
+    eval_shops: dict[str, ShopUnderTest], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, dict[str, Any]]]:
     folder = tmp_path_factory.mktemp("eval-smoke") / "run"
-    env = EvalEnv(llm=scripted_policy(), workdir=folder / "work", progress=False,
-                  shops={name: ready(shop) for name, shop in eval_shops.items()})
+    env = EvalEnv(
+        llm=scripted_policy(),
+        workdir=folder / "work",
+        progress=False,
+        shops={name: ready(shop) for name, shop in eval_shops.items()},
+    )
     writer = RunWriter(folder, {"suite": "smoke", "model": "scripted-policy"})
     summary = writer.finish(run_suite("smoke", env, writer, SuiteOptions(cases=4, trials=2)))
     write_report(folder)
@@ -48,11 +53,22 @@ def test_smoke_suite_passes_its_gates(smoke: tuple[Path, dict[str, Any]]) -> Non
 
 
 def test_the_run_folder_holds_cases_results_transcripts_and_report(
-        smoke: tuple[Path, dict[str, Any]]) -> None:
+    smoke: tuple[Path, dict[str, Any]],
+) -> None:
     folder, _ = smoke
-    for name in ("run.json", "cases.jsonl", "results.jsonl", "transcripts.jsonl",
-                 "summary.json", "report.md", "report.html", "plots/dialogue_outcomes.png",
-                 "plots/dialogue_behaviour.png", "plots/service_scores.png", "plots/latency.png"):
+    for name in (
+        "run.json",
+        "cases.jsonl",
+        "results.jsonl",
+        "transcripts.jsonl",
+        "summary.json",
+        "report.md",
+        "report.html",
+        "plots/dialogue_outcomes.png",
+        "plots/dialogue_behaviour.png",
+        "plots/service_scores.png",
+        "plots/latency.png",
+    ):
         assert (folder / name).exists(), name
     results = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
     assert {r["suite"] for r in results} == {"dialogue", "service", "latency"}
@@ -67,7 +83,8 @@ def test_the_run_folder_holds_cases_results_transcripts_and_report(
 
 
 def test_compare_finds_no_difference_between_equal_runs_and_a_real_regression(
-        smoke: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    smoke: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
     folder, _ = smoke
     same = compare_runs(folder, folder)
     assert same["paired_cases"] >= 8 and same["cases_differing"] == []
@@ -80,8 +97,9 @@ def test_compare_finds_no_difference_between_equal_runs_and_a_real_regression(
             row["metrics"]["success"] = 0.0
     (worse / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     result = compare_runs(folder, worse)
-    success = next(m for m in result["metrics"]
-                   if m["suite"] == "dialogue" and m["metric"] == "success")
+    success = next(
+        m for m in result["metrics"] if m["suite"] == "dialogue" and m["metric"] == "success"
+    )
     assert success["delta"] == -1.0 and success["real"] and not success["better"]
     md, _ = write_comparison(result, tmp_path / "compare")
     assert (tmp_path / "compare" / "plots" / "compare_deltas.png").exists()
@@ -89,7 +107,8 @@ def test_compare_finds_no_difference_between_equal_runs_and_a_real_regression(
 
 
 def test_the_compare_command_and_the_suite_commands_are_registered(
-        smoke: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    smoke: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
     from typer.testing import CliRunner
 
     from ui.cli import app
@@ -99,11 +118,24 @@ def test_the_compare_command_and_the_suite_commands_are_registered(
     help_text = runner.invoke(app, ["eval", "--help"]).stdout
     for command in ("dialogue", "service", "latency", "smoke", "all", "compare"):
         assert command in help_text
-    result = runner.invoke(app, ["--data-dir", str(tmp_path), "eval", "compare", str(folder),
-                                 str(folder), "--out", str(tmp_path / "cmp"), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "--data-dir",
+            str(tmp_path),
+            "eval",
+            "compare",
+            str(folder),
+            str(folder),
+            "--out",
+            str(tmp_path / "cmp"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["paired_cases"] >= 8 and Path(data["report"]).exists()
-    missing = runner.invoke(app, ["--data-dir", str(tmp_path), "eval", "compare",
-                                  str(tmp_path / "nope"), str(folder)])
+    missing = runner.invoke(
+        app, ["--data-dir", str(tmp_path), "eval", "compare", str(tmp_path / "nope"), str(folder)]
+    )
     assert missing.exit_code == 1 and "not a run folder" in missing.stderr

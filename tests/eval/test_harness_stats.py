@@ -47,16 +47,19 @@ def test_bootstrap_interval_brackets_the_mean_and_is_seeded() -> None:
 
 
 def test_gates_pass_fail_and_not_measured() -> None:
-    summary = {"dialogue": {"pass_hat_k": {"1": 0.75}, "invented_products": 0},
-               "service": {"db_state_match": 0.95, "unconfirmed_writes": 1,
-                           "cross_user_access": 0}}
+    summary = {
+        "dialogue": {"pass_hat_k": {"1": 0.75}, "invented_products": 0},
+        "service": {"db_state_match": 0.95, "unconfirmed_writes": 1, "cross_user_access": 0},
+    }
     results = {g.name: g for g in check_gates(summary)}
     assert results["dialogue pass^1"].passed is False
     assert results["service DB-state match"].passed is True
     assert results["invented products"].passed is True
     assert results["unconfirmed writes"].passed is False
     assert [g.name for g in failed(list(results.values()))] == [
-        "dialogue pass^1", "unconfirmed writes"]
+        "dialogue pass^1",
+        "unconfirmed writes",
+    ]
     assert results["dialogue pass^1"].text() == "dialogue pass^1 >= 0.8: 0.75 FAIL"
     none = check_gates({})
     assert all(g.passed is None for g in none)

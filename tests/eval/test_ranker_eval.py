@@ -69,7 +69,8 @@ def test_complete_reading_grades_unjudged_candidates() -> None:
     assert retrieval.ndcg_at_10_complete == pytest.approx(round(got / ideal, 4))
     assert retrieval.unjudged_relevant_at_10 == 2  # p and q: relevant, not judged
     assert system_scores([candidate_lists([QUERY], _Source(), 3, 4)[0]], None) == SystemScores(
-        retrieval.ndcg_at_10, retrieval.ndcg_at_10_unjudged_zero)
+        retrieval.ndcg_at_10, retrieval.ndcg_at_10_unjudged_zero
+    )
     # Complete judgements: the retrieval's top ``depth`` only, as serving reranks it.
     (top,) = candidate_lists([QUERY], _Source(), depth=3, deep=4, append_judged=False)
     assert top.product_ids == lst.product_ids[:3] and top.retrieved == 3
@@ -81,8 +82,12 @@ def _rated(pid: str, avg: float, count: int) -> ProductRecord:
 
 def test_the_rating_symptom_with_and_without_the_prior() -> None:
     # p: 2.7 stars from 3 reviews, retrieved first; a: 4.5 from 40, the exact match.
-    records = {"p": _rated("p", 2.7, 3), "a": _rated("a", 4.5, 40), "q": _rated("q", 4.0, 8),
-               "y": _rated("y", 3.0, 2)}
+    records = {
+        "p": _rated("p", 2.7, 3),
+        "a": _rated("a", 4.5, 40),
+        "q": _rated("q", 4.0, 8),
+        "y": _rated("y", 3.0, 2),
+    }
     (lst,) = candidate_lists([QUERY], _Source(), depth=4, append_judged=False)
     plain = system_scores([lst], None, records=records)
     # p (few) above a (good): the top 3 shows it; pairs (few, good): p-a and y-a, p wrong
@@ -98,35 +103,56 @@ def test_the_rating_symptom_with_and_without_the_prior() -> None:
     assert system_scores([lst], None).few_reviews_above_good_top3 is None  # no records
 
 
-def _eval_report(finetuned: float, plain: float, personalised: float,
-                 labels_complete: bool = False, zero: float = 0.5,
-                 with_prior: float = 0.5) -> RankerEvalReport:
+def _eval_report(
+    finetuned: float,
+    plain: float,
+    personalised: float,
+    labels_complete: bool = False,
+    zero: float = 0.5,
+    with_prior: float = 0.5,
+) -> RankerEvalReport:
     scores = SystemScores(0.9, 0.5)
     return RankerEvalReport(
-        ranker_dir="r", source="hybrid", test_queries=3, depth=50, mean_candidates=80.0,
-        mean_judged_added=30.0, complete_judgements=False, labels_complete=labels_complete,
-        retrieval=scores, base=SystemScores(0.4, 0.2),
+        ranker_dir="r",
+        source="hybrid",
+        test_queries=3,
+        depth=50,
+        mean_candidates=80.0,
+        mean_judged_added=30.0,
+        complete_judgements=False,
+        labels_complete=labels_complete,
+        retrieval=scores,
+        base=SystemScores(0.4, 0.2),
         finetuned_cross_encoder=SystemScores(0.7, 0.4),
         finetuned=SystemScores(finetuned, zero),
-        retrieval_weight=2.0, served=SystemScores(finetuned, zero), served_backend="torch-fp32",
+        retrieval_weight=2.0,
+        served=SystemScores(finetuned, zero),
+        served_backend="torch-fp32",
         retrieval_prior=SystemScores(0.898, 0.5),
         finetuned_prior=SystemScores(finetuned - 0.004, with_prior),
         served_prior=SystemScores(finetuned - 0.006, with_prior),
         rating_prior={},
         personalisation={"hit_rate_plain": plain, "hit_rate_personalised": personalised},
-        seconds=1.0)
+        seconds=1.0,
+    )
 
 
 def test_eval_gates() -> None:
     good = _eval_report(0.95, 0.3, 0.4).to_dict()
-    assert (good["gain_over_retrieval"], good["beats_retrieval_by_0_05"],
-            good["personalisation_helps"]) == (0.05, True, True)
+    assert (
+        good["gain_over_retrieval"],
+        good["beats_retrieval_by_0_05"],
+        good["personalisation_helps"],
+    ) == (0.05, True, True)
     bad = _eval_report(0.94, 0.3, 0.3).to_dict()
     assert (bad["beats_retrieval_by_0_05"], bad["personalisation_helps"]) == (False, False)
     # Complete judgements: the gate reads unjudged products as irrelevant (0.5 -> 0.56).
     complete = _eval_report(0.9, 0.3, 0.4, labels_complete=True, zero=0.56).to_dict()
-    assert (complete["gate_reading"], complete["gain_over_retrieval"],
-            complete["beats_retrieval_by_0_05"]) == ("unjudged_zero", 0.06, True)
+    assert (
+        complete["gate_reading"],
+        complete["gain_over_retrieval"],
+        complete["beats_retrieval_by_0_05"],
+    ) == ("unjudged_zero", 0.06, True)
     assert _eval_report(0.96, 0.3, 0.4).to_dict()["gate_reading"] == "condensed"
 
 
@@ -134,17 +160,29 @@ def test_the_prior_cost_is_read_like_the_gate() -> None:
     condensed = _eval_report(0.95, 0.3, 0.4).to_dict()  # served loses 0.006 condensed
     assert condensed["prior_cost"] == {"retrieval": 0.002, "finetuned": 0.004, "served": 0.006}
     assert condensed["prior_within_budget_0_005"] is False
-    complete = _eval_report(0.95, 0.3, 0.4, labels_complete=True, zero=0.56,
-                            with_prior=0.557).to_dict()
+    complete = _eval_report(
+        0.95, 0.3, 0.4, labels_complete=True, zero=0.56, with_prior=0.557
+    ).to_dict()
     assert complete["prior_cost"] == {"retrieval": 0.0, "finetuned": 0.003, "served": 0.003}
     assert complete["prior_within_budget_0_005"] is True
 
 
 def test_bench_gates() -> None:
     report = RankerBenchReport(
-        ranker_dir="r", source="hybrid", optimised_kind="torch-int8-dynamic", queries=10,
-        candidates=50, repeats=3, threads=2, fp32=VariantResult(1000.0, 1100.0, 0.95),
-        optimised=VariantResult(480.0, 520.0, 0.946), load_average=(1.0, 1.2), seconds=9.0)
+        ranker_dir="r",
+        source="hybrid",
+        optimised_kind="torch-int8-dynamic",
+        queries=10,
+        candidates=50,
+        repeats=3,
+        threads=2,
+        fp32=VariantResult(1000.0, 1100.0, 0.95),
+        optimised=VariantResult(480.0, 520.0, 0.946),
+        load_average=(1.0, 1.2),
+        seconds=9.0,
+    )
     assert (report.latency_ratio, report.ndcg_loss) == (0.48, 0.004)
-    assert report.to_dict()["gates"] == {"latency_at_most_half": True,
-                                         "ndcg_loss_at_most_0_005": True}
+    assert report.to_dict()["gates"] == {
+        "latency_at_most_half": True,
+        "ndcg_loss_at_most_0_005": True,
+    }

@@ -119,14 +119,20 @@ def test_links_are_kept_apart_from_the_facets(both_shop: Store) -> None:
     with both_shop.session() as s:
         product = s.get(Product, "run00")
         assert product is not None
-        product.attributes = {**(product.attributes or {}),
-                              "links": {"url": "https://shop.example/p/run00",
-                                        "image": "https://shop.example/i/run00.jpg"}}
+        product.attributes = {
+            **(product.attributes or {}),
+            "links": {
+                "url": "https://shop.example/p/run00",
+                "image": "https://shop.example/i/run00.jpg",
+            },
+        }
         s.add(product)
     [record] = load_product_records(both_shop, ["run00"])
     assert "links" not in record.attributes and record.attributes["waterproof"] is True
-    assert record.links == {"url": "https://shop.example/p/run00",
-                            "image": "https://shop.example/i/run00.jpg"}
+    assert record.links == {
+        "url": "https://shop.example/p/run00",
+        "image": "https://shop.example/i/run00.jpg",
+    }
     [doc] = load_product_docs(both_shop, ["run00"])
     assert "shop.example" not in doc.text
     assert not any(key.startswith("attr_links") for key in doc.metadata)

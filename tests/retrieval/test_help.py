@@ -117,10 +117,12 @@ def test_help_errors(shop: Store, help_index: HelpIndex, embedder: HashEmbedder)
 
 @pytest.mark.parametrize(
     ("words", "stem_"),
-    [(("shipping", "shipped", "ship", "ships"), "ship"),
-     (("cancelled", "cancellation", "cancel"), "cancel"),
-     (("payment", "pay", "paying"), "pay"),
-     (("refunds", "refund", "refunded"), "refund")],
+    [
+        (("shipping", "shipped", "ship", "ships"), "ship"),
+        (("cancelled", "cancellation", "cancel"), "cancel"),
+        (("payment", "pay", "paying"), "pay"),
+        (("refunds", "refund", "refunded"), "refund"),
+    ],
 )
 def test_stem_joins_a_words_forms(words: tuple[str, ...], stem_: str) -> None:
     assert {stem(w) for w in words} == {stem_}
@@ -140,6 +142,10 @@ def test_a_question_no_passage_shares_a_word_with_is_not_found(
     nothing = help_searcher.search_help("can you tell me about it?", k=3)
     assert isinstance(nothing, HelpNotFound) and "nothing to look up" in nothing.reason
     # the same question is answered with the rule off, so it is the rule that refused it
-    loose = HelpSearcher(help_searcher.store, help_searcher.index, help_searcher.embedder,
-                         HelpScoring(shared_word=False))
+    loose = HelpSearcher(
+        help_searcher.store,
+        help_searcher.index,
+        help_searcher.embedder,
+        HelpScoring(shared_word=False),
+    )
     assert isinstance(loose.search_help("is there a restocking fee?", k=3), HelpFound)

@@ -13,7 +13,8 @@ def test_prior_and_blend_by_hand() -> None:
     assert retrieval_prior([0, 2]).tolist() == pytest.approx([1.0, 0.5])
     # logits 1, 3 standardise to -1, +1; weight 4 adds 4 * (1, 1/log2(3))
     assert blend(np.array([1.0, 3.0]), [0, 1], 4.0).tolist() == pytest.approx(
-        [-1 + 4.0, 1 + 4 / np.log2(3)])
+        [-1 + 4.0, 1 + 4 / np.log2(3)]
+    )
     assert blend(np.array([1.0, 3.0]), [0, 1], 0.0).tolist() == [-1.0, 1.0]
 
 

@@ -42,8 +42,9 @@ class _FakeCardData:
     def __init__(self) -> None:
         self.seen: list[dict[str, float]] = []
 
-    def set_evaluation_metrics(self, evaluator: Any, metrics: dict[str, float], epoch: int,
-                               step: int) -> None:
+    def set_evaluation_metrics(
+        self, evaluator: Any, metrics: dict[str, float], epoch: int, step: int
+    ) -> None:
         self.seen.append(metrics)
 
 

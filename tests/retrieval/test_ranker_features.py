@@ -33,12 +33,26 @@ from store.profiles import PriceBand, UserProfile
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-def _shoe(product_id: str = "P1", brand: str = "Stridewell", leaf: str = "Running Shoes",
-          items: tuple[ItemRecord, ...] = ()) -> ProductRecord:
-    return ProductRecord(product_id=product_id, title="Stride 2", description="", brand=brand,
-                         product_type=leaf, category=f"Clothing > {leaf}", category_leaf=leaf,
-                         price=min((i.price for i in items), default=100.0), rating_avg=4.0,
-                         rating_count=3, attributes={}, items=items)
+def _shoe(
+    product_id: str = "P1",
+    brand: str = "Stridewell",
+    leaf: str = "Running Shoes",
+    items: tuple[ItemRecord, ...] = (),
+) -> ProductRecord:
+    return ProductRecord(
+        product_id=product_id,
+        title="Stride 2",
+        description="",
+        brand=brand,
+        product_type=leaf,
+        category=f"Clothing > {leaf}",
+        category_leaf=leaf,
+        price=min((i.price for i in items), default=100.0),
+        rating_avg=4.0,
+        rating_count=3,
+        attributes={},
+        items=items,
+    )
 
 
 ITEMS = (
@@ -50,13 +64,21 @@ ITEMS = (
 
 def _profile(**over: object) -> UserProfile:
     data: dict[str, object] = dict(
-        user_id="ada", as_of=NOW, categories=[("Running Shoes", 0.6), ("Headphones", 0.4)],
+        user_id="ada",
+        as_of=NOW,
+        categories=[("Running Shoes", 0.6), ("Headphones", 0.4)],
         brands=[("Stridewell", 0.75), ("Velocita", 0.25)],
         price_band=PriceBand(low=40.0, high=60.0),
         category_price_bands={"Running Shoes": PriceBand(low=100.0, high=110.0)},
-        preferred_options={"Size": ["10"], "color": ["white"]}, recent_searches=[],
-        praised_aspects=[], disliked_aspects=[], event_counts={}, event_count=12,
-        order_count=1, review_count=0)
+        preferred_options={"Size": ["10"], "color": ["white"]},
+        recent_searches=[],
+        praised_aspects=[],
+        disliked_aspects=[],
+        event_counts={},
+        event_count=12,
+        order_count=1,
+        review_count=0,
+    )
     data.update(over)
     return UserProfile.model_validate(data)
 
@@ -94,25 +116,42 @@ def test_personal_features_of_a_hand_made_profile() -> None:
 
 
 def test_bought_together_counts_other_shoppers_orders_before_the_cutoff(
-        sqlite_store: Store) -> None:
+    sqlite_store: Store,
+) -> None:
     with sqlite_store.session() as s:
         s.add_all([Product(product_id=p, title=p) for p in ("A", "B", "C", "D")])
-        s.add_all([User(user_id=u, first_name=u, last_name="x", email=f"{u}@x")
-                   for u in ("me", "u1", "u2")])
+        s.add_all(
+            [
+                User(user_id=u, first_name=u, last_name="x", email=f"{u}@x")
+                for u in ("me", "u1", "u2")
+            ]
+        )
         s.flush()
-        orders = [("o1", "me", ["A"], 10), ("o2", "u1", ["A", "B"], 9), ("o3", "u2", ["A", "B"], 8),
-                  ("o4", "u2", ["A", "C"], 1), ("o5", "u1", ["D"], 9)]
+        orders = [
+            ("o1", "me", ["A"], 10),
+            ("o2", "u1", ["A", "B"], 9),
+            ("o3", "u2", ["A", "B"], 8),
+            ("o4", "u2", ["A", "C"], 1),
+            ("o5", "u1", ["D"], 9),
+        ]
         for oid, uid, pids, days_ago in orders:
             s.add(Order(order_id=oid, user_id=uid, created_at=NOW - timedelta(days=days_ago)))
             s.flush()
-            s.add_all([OrderItem(order_id=oid, product_id=p, item_id=f"{p}-1", name=p,
-                                 price=1.0) for p in pids])
+            s.add_all(
+                [
+                    OrderItem(order_id=oid, product_id=p, item_id=f"{p}-1", name=p, price=1.0)
+                    for p in pids
+                ]
+            )
     assert bought_together_scores(sqlite_store, "me") == {
-        "B": pytest.approx(math.log1p(2)), "C": pytest.approx(math.log1p(1))}
+        "B": pytest.approx(math.log1p(2)),
+        "C": pytest.approx(math.log1p(1)),
+    }
     # Before 5 days ago, o4 (A with C) had not happened yet.
     cutoff = NOW - timedelta(days=5)
     assert bought_together_scores(sqlite_store, "me", before=cutoff) == {
-        "B": pytest.approx(math.log1p(2))}
+        "B": pytest.approx(math.log1p(2))
+    }
     assert bought_together_scores(sqlite_store, "u9") == {}
 
 
@@ -139,8 +178,9 @@ def test_personaliser_learns_a_signal_and_round_trips(tmp_path: Path) -> None:
 
 def test_personaliser_file_with_other_features_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "personaliser.json"
-    path.write_text(json.dumps({"feature_names": ["x"], "mean": [0], "scale": [1],
-                                "coef": [1], "intercept": 0}))
+    path.write_text(
+        json.dumps({"feature_names": ["x"], "mean": [0], "scale": [1], "coef": [1], "intercept": 0})
+    )
     with pytest.raises(ValueError, match="do not match"):
         Personaliser.load(path)
     with pytest.raises(ValueError, match="both bought and not-bought"):

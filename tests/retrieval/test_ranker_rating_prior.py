@@ -42,12 +42,14 @@ def _ids(ranked: Sequence[RankedProduct]) -> list[str]:
 
 def test_shrunk_ratings_by_hand() -> None:
     # (n * avg + m * C) / (n + m) with m = 2, C = 4
-    assert shrunk_ratings(np.array([2.7, 4.5, 5.0]), np.array([3, 40, 1]), 4.0, 2.0).tolist() \
-        == pytest.approx([(8.1 + 8) / 5, (180 + 8) / 42, (5 + 8) / 3])  # 3.22, 4.476, 4.333
+    assert shrunk_ratings(
+        np.array([2.7, 4.5, 5.0]), np.array([3, 40, 1]), 4.0, 2.0
+    ).tolist() == pytest.approx([(8.1 + 8) / 5, (180 + 8) / 42, (5 + 8) / 3])  # 3.22, 4.476, 4.333
     # The default m = 50 against a 3.8 mean: one 5-star review is barely above the mean.
     assert PRIOR_COUNT == 50.0
-    assert shrunk_ratings(np.array([2.7, 4.5, 5.0]), np.array([3, 40, 1]), 3.8).tolist() \
-        == pytest.approx([(8.1 + 190) / 53, (180 + 190) / 90, (5 + 190) / 51])
+    assert shrunk_ratings(
+        np.array([2.7, 4.5, 5.0]), np.array([3, 40, 1]), 3.8
+    ).tolist() == pytest.approx([(8.1 + 190) / 53, (180 + 190) / 90, (5 + 190) / 51])
     assert shrunk_ratings(np.array([0.0]), np.array([0]), 3.8).tolist() == [3.8]  # no reviews
 
 
@@ -69,7 +71,8 @@ def test_without_a_catalog_mean_the_candidates_own_mean_is_used() -> None:
     own = RatingPrior(weight=1.0, count=2.0)  # mean of 2.7, 4.5, 5.0 = 4.0667
     mean = (2.7 + 4.5 + 5.0) / 3
     assert own.bonus([A, B, C]).tolist() == pytest.approx(
-        [(8.1 + 2 * mean) / 5 - mean, (180 + 2 * mean) / 42 - mean, (5 + 2 * mean) / 3 - mean])
+        [(8.1 + 2 * mean) / 5 - mean, (180 + 2 * mean) / 42 - mean, (5 + 2 * mean) / 3 - mean]
+    )
     unrated = [_rated("x", 0.0, 0), _rated("y", 0.0, 0)]
     assert own.bonus(unrated).tolist() == [0.0, 0.0]
     assert own.with_mean(3.5).mean == 3.5 and HAND.with_mean(3.5).mean == 4.0
@@ -79,12 +82,16 @@ class FixedRanker(Ranker):
     """A "trained" ranker whose cross-encoder logits are given (no model behind it)."""
 
     def __init__(self, logits: list[float], manifest: dict[str, object]) -> None:
-        super().__init__(model=None, personaliser=None,  # type: ignore[arg-type]
-                         manifest={"retrieval_weight": 0.0, **manifest}, directory=Path("."))
+        super().__init__(
+            model=None,
+            personaliser=None,  # type: ignore[arg-type]
+            manifest={"retrieval_weight": 0.0, **manifest},
+            directory=Path("."),
+        )
         self.logits = np.asarray(logits)
 
     def relevance(self, query: str, candidates: Sequence[ProductRecord]) -> np.ndarray:
-        return self.logits[:len(candidates)]
+        return self.logits[: len(candidates)]
 
 
 def test_the_trained_ranker_applies_the_prior_its_manifest_records() -> None:
@@ -116,14 +123,22 @@ def test_the_retrieval_order_fallback_applies_the_prior_over_its_depth() -> None
 
 def _shop(store: Store) -> None:
     with store.session() as s:
-        s.add_all([Product(product_id=p.product_id, title=p.product_id, rating_avg=p.rating_avg,
-                           rating_count=p.rating_count) for p in (A, B, C)])
+        s.add_all(
+            [
+                Product(
+                    product_id=p.product_id,
+                    title=p.product_id,
+                    rating_avg=p.rating_avg,
+                    rating_count=p.rating_count,
+                )
+                for p in (A, B, C)
+            ]
+        )
         s.add(Product(product_id="D", title="D"))  # no reviews: not in the mean
         s.commit()
 
 
-def test_catalog_mean_and_the_holder_gives_it_to_rankers_without_one(
-        sqlite_store: Store) -> None:
+def test_catalog_mean_and_the_holder_gives_it_to_rankers_without_one(sqlite_store: Store) -> None:
     assert catalog_mean(sqlite_store) is None
     _shop(sqlite_store)
     assert catalog_mean(sqlite_store) == pytest.approx((2.7 + 4.5 + 5.0) / 3, abs=1e-4)

@@ -44,19 +44,27 @@ RECORDS = [_record(p) for p in ("a", "b", "c")]
 class BackwardsRanker(Ranker):
     """A "trained" ranker that reverses the retrieval order (no model behind it)."""
 
-    def __init__(self, created: str = "2026-06-01T10:00:00+00:00",
-                 personaliser: Any = None) -> None:
-        super().__init__(model=None, personaliser=personaliser,  # type: ignore[arg-type]
-                         manifest={"created_at": created, "retrieval_weight": 0.0},
-                         directory=Path("."))
+    def __init__(
+        self, created: str = "2026-06-01T10:00:00+00:00", personaliser: Any = None
+    ) -> None:
+        super().__init__(
+            model=None,
+            personaliser=personaliser,  # type: ignore[arg-type]
+            manifest={"created_at": created, "retrieval_weight": 0.0},
+            directory=Path("."),
+        )
         self.seen_bought_together: Any = "not called"
 
     def relevance(self, query: str, candidates: Sequence[ProductRecord]) -> np.ndarray:
         return np.arange(len(candidates), dtype=np.float32)
 
-    def rerank(self, query: str, candidates: Sequence[ProductRecord],
-               profile: UserProfile | None = None,
-               bought_together: Any = None) -> Any:
+    def rerank(
+        self,
+        query: str,
+        candidates: Sequence[ProductRecord],
+        profile: UserProfile | None = None,
+        bought_together: Any = None,
+    ) -> Any:
         self.seen_bought_together = bought_together
         return super().rerank(query, candidates)
 
@@ -114,7 +122,8 @@ def test_a_search_is_ranked_wholly_by_one_ranker_while_swapping() -> None:
 
 
 def test_bought_together_comes_from_the_store_for_a_signed_in_shopper(
-        monkeypatch: pytest.MonkeyPatch, sqlite_store: Store) -> None:
+    monkeypatch: pytest.MonkeyPatch, sqlite_store: Store
+) -> None:
     calls: list[str] = []
 
     def fake_scores(store: Store, user_id: str) -> dict[str, float]:
@@ -124,10 +133,22 @@ def test_bought_together_comes_from_the_store_for_a_signed_in_shopper(
     monkeypatch.setattr(swap_module, "bought_together_scores", fake_scores)
     ranker = BackwardsRanker(personaliser=object())
     holder = SwappableRanker(RankerChoice(ranker), store=sqlite_store)
-    profile = UserProfile(user_id="ada", as_of=None, categories=[], brands=[],
-                          price_band=None, category_price_bands={}, preferred_options={},
-                          recent_searches=[], praised_aspects=[], disliked_aspects=[],
-                          event_counts={}, event_count=0, order_count=0, review_count=0)
+    profile = UserProfile(
+        user_id="ada",
+        as_of=None,
+        categories=[],
+        brands=[],
+        price_band=None,
+        category_price_bands={},
+        preferred_options={},
+        recent_searches=[],
+        praised_aspects=[],
+        disliked_aspects=[],
+        event_counts={},
+        event_count=0,
+        order_count=0,
+        review_count=0,
+    )
     holder.rerank("q", RECORDS, profile)
     assert (calls, ranker.seen_bought_together) == (["ada"], {"b": 1.0})
     holder.rerank("q", RECORDS)  # nobody signed in: nothing to look up
@@ -139,12 +160,19 @@ def _fake_training(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     load_ranker returns a fake. Returns the list of trainings done."""
     trained: list[Path] = []
 
-    def train(store: Store, out_dir: Path, config: Any = None, progress: bool = True,
-              source: Any = None) -> str:
+    def train(
+        store: Store, out_dir: Path, config: Any = None, progress: bool = True, source: Any = None
+    ) -> str:
         (out_dir / "cross_encoder").mkdir(parents=True, exist_ok=True)
-        (out_dir / "ranker.json").write_text(json.dumps(
-            {"format": 1, "created_at": "2026-06-01T10:00:00+00:00",
-             "shop": shop_fingerprint(store)}))
+        (out_dir / "ranker.json").write_text(
+            json.dumps(
+                {
+                    "format": 1,
+                    "created_at": "2026-06-01T10:00:00+00:00",
+                    "shop": shop_fingerprint(store),
+                }
+            )
+        )
         trained.append(out_dir)
         return "report"
 
@@ -153,8 +181,9 @@ def _fake_training(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return trained
 
 
-def test_ensure_ranker_trains_once_then_reuses(monkeypatch: pytest.MonkeyPatch,
-                                                sqlite_store: Store, tmp_path: Path) -> None:
+def test_ensure_ranker_trains_once_then_reuses(
+    monkeypatch: pytest.MonkeyPatch, sqlite_store: Store, tmp_path: Path
+) -> None:
     trained = _fake_training(monkeypatch)
     where = ranker_dir(tmp_path)
     assert where == tmp_path / "models" / "ranker"
@@ -168,8 +197,9 @@ def test_ensure_ranker_trains_once_then_reuses(monkeypatch: pytest.MonkeyPatch,
     assert ensure_ranker(sqlite_store, where, progress=False, retrain=True).trained
 
 
-def test_a_ranker_of_another_shop_is_retrained(monkeypatch: pytest.MonkeyPatch,
-                                               sqlite_store: Store, tmp_path: Path) -> None:
+def test_a_ranker_of_another_shop_is_retrained(
+    monkeypatch: pytest.MonkeyPatch, sqlite_store: Store, tmp_path: Path
+) -> None:
     trained = _fake_training(monkeypatch)
     where = ranker_dir(tmp_path)
     ensure_ranker(sqlite_store, where, progress=False)

@@ -35,9 +35,17 @@ from store.db import Store, open_store, sqlite_url
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
 
-TINY = RankerConfig(max_pairs=8, batch_size=4, max_steps=2, evals_per_epoch=1,
-                    valid_queries=2, valid_docs_per_query=4, personaliser_users=8,
-                    personaliser_depth=10, threads=2)
+TINY = RankerConfig(
+    max_pairs=8,
+    batch_size=4,
+    max_steps=2,
+    evals_per_epoch=1,
+    valid_queries=2,
+    valid_docs_per_query=4,
+    personaliser_users=8,
+    personaliser_depth=10,
+    threads=2,
+)
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +56,9 @@ def small_shop(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 
 @pytest.fixture(scope="session")
-def trained(small_shop: Store, tmp_path_factory: pytest.TempPathFactory
-            ) -> tuple[Path, TrainReport]:
+def trained(
+    small_shop: Store, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, TrainReport]:
     out = tmp_path_factory.mktemp("models") / "ranker"
     return out, train_ranker(small_shop, out, TINY, progress=False)
 
@@ -60,16 +69,25 @@ def _copy(trained: tuple[Path, TrainReport], tmp_path: Path) -> Path:
     return target
 
 
-def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainReport],
-                                                   small_shop: Store) -> None:
+def test_training_writes_artifacts_metrics_and_card(
+    trained: tuple[Path, TrainReport], small_shop: Store
+) -> None:
     out, report = trained
     assert sorted(p.name for p in out.iterdir()) == [
-        "cross_encoder", "cross_encoder_int8", "metrics.json", "model_card.md",
-        "personaliser.json", "ranker.json"]
+        "cross_encoder",
+        "cross_encoder_int8",
+        "metrics.json",
+        "model_card.md",
+        "personaliser.json",
+        "ranker.json",
+    ]
     assert not list(out.parent.glob(".ranker.*"))  # no staging or old folder left behind
     manifest = json.loads((out / "ranker.json").read_text())
     assert (manifest["format"], manifest["personaliser"], manifest["max_seq_length"]) == (
-        1, "personaliser.json", 128)
+        1,
+        "personaliser.json",
+        128,
+    )
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics == json.loads(json.dumps(report.to_dict()))
     assert report.steps == 2
@@ -80,23 +98,37 @@ def test_training_writes_artifacts_metrics_and_card(trained: tuple[Path, TrainRe
     assert manifest["rating_prior"]["weight"] in WEIGHTS
     assert manifest["rating_prior"]["mean"] == catalog_mean(small_shop)
     assert report.rating_prior["valid_ndcg"] >= (
-        report.rating_prior["valid_ndcg_without"] - MAX_VALID_LOSS)
+        report.rating_prior["valid_ndcg_without"] - MAX_VALID_LOSS
+    )
     assert load_ranker(out).prior == RatingPrior.from_manifest(manifest["rating_prior"])
     assert 0.0 < report.valid_ndcg_best <= 1.0
     card = (out / "model_card.md").read_text()
-    for heading in ("# Aisle product ranker", "## Data", "## Validation", "## Personalisation",
-                    "## Settings"):
+    for heading in (
+        "# Aisle product ranker",
+        "## Data",
+        "## Validation",
+        "## Personalisation",
+        "## Settings",
+    ):
         assert heading in card
     assert "| with the rating prior (weight " in card
     assert report.personaliser is not None
     assert set(report.personaliser["weights"]) == {
-        "relevance", "category_affinity", "brand_affinity", "price_fit", "option_match",
-        "bought_together"}
+        "relevance",
+        "category_affinity",
+        "brand_affinity",
+        "price_fit",
+        "option_match",
+        "bought_together",
+    }
 
 
 def test_the_validated_int8_model_serves_and_a_broken_one_falls_back_to_fp32(
-        trained: tuple[Path, TrainReport], small_shop: Store, tmp_path: Path,
-        caplog: pytest.LogCaptureFixture) -> None:
+    trained: tuple[Path, TrainReport],
+    small_shop: Store,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     from retrieval.ranker.model import score_pairs
     from retrieval.ranker.optimise import MAX_SERVING_LOSS, ONNX_INT8
 
@@ -123,7 +155,8 @@ def test_the_validated_int8_model_serves_and_a_broken_one_falls_back_to_fp32(
 
 
 def test_the_served_int8_scorer_cuts_pairs_batches_them_and_does_not_spin(
-        trained: tuple[Path, TrainReport], small_shop: Store) -> None:
+    trained: tuple[Path, TrainReport], small_shop: Store
+) -> None:
     from retrieval.ranker.model import ranker_text
     from retrieval.ranker.optimise import OnnxPairScorer
 
@@ -139,7 +172,7 @@ def test_the_served_int8_scorer_cuts_pairs_batches_them_and_does_not_spin(
     text = " ".join(ranker_text(r) for r in load_product_records(small_shop)[:3])
     ids = scorer._tokenizer("long query", text, truncation=True, max_length=96)
     assert len(ids["input_ids"]) == 96
-    text_ids = ids["input_ids"][ids["token_type_ids"].index(1):-1]
+    text_ids = ids["input_ids"][ids["token_type_ids"].index(1) : -1]
     cut = scorer._tokenizer.decode(text_ids)
     one = OnnxPairScorer(path, ranker.model, batch_size=1)
     assert one([("long query", text)]) == pytest.approx(one([("long query", cut)]), abs=0.05)
@@ -169,7 +202,8 @@ def test_the_int8_export_traces_eager_attention(trained: tuple[Path, TrainReport
 
 @pytest.mark.slow  # one more ONNX export and quantisation: 10-20 s on 2 cores
 def test_an_int8_model_that_loses_too_much_is_not_kept(
-        trained: tuple[Path, TrainReport], tmp_path: Path) -> None:
+    trained: tuple[Path, TrainReport], tmp_path: Path
+) -> None:
     from retrieval.ranker.optimise import MAX_SERVING_LOSS, export_for_serving
 
     model = load_ranker(trained[0]).model
@@ -180,7 +214,8 @@ def test_an_int8_model_that_loses_too_much_is_not_kept(
 
 
 def test_loaded_ranker_reranks_with_and_without_a_profile(
-        trained: tuple[Path, TrainReport], small_shop: Store) -> None:
+    trained: tuple[Path, TrainReport], small_shop: Store
+) -> None:
     ranker = load_ranker(trained[0])
     records = load_product_records(small_shop)[:6]
     plain = ranker.rerank("running shoes", records)
@@ -194,7 +229,8 @@ def test_loaded_ranker_reranks_with_and_without_a_profile(
     mine = ranker.rerank("running shoes", records, profile=profile)
     assert all(r.personal is not None for r in mine)
     assert {r.product_id: r.relevance for r in mine} == pytest.approx(
-        {r.product_id: r.relevance for r in plain}, abs=1e-4)
+        {r.product_id: r.relevance for r in plain}, abs=1e-4
+    )
     assert ranker.rerank("anything", []) == []
 
     ranker.depth = 4  # only the top 4 are reordered; the rest keep the retrieval order
@@ -207,7 +243,8 @@ def test_loaded_ranker_reranks_with_and_without_a_profile(
 
 
 def test_trained_ranker_is_usable_for_its_shop_and_serves_through_the_holder(
-        trained: tuple[Path, TrainReport], small_shop: Store, tmp_path: Path) -> None:
+    trained: tuple[Path, TrainReport], small_shop: Store, tmp_path: Path
+) -> None:
     out, report = trained
     status = ranker_status(out, small_shop)
     assert status.usable and status.created_at == report.created_at
@@ -215,7 +252,8 @@ def test_trained_ranker_is_usable_for_its_shop_and_serves_through_the_holder(
     assert holder.is_trained and holder.state.startswith("fine-tuned ranker from ")
     records = load_product_records(small_shop)[:5]
     assert sorted(r.product_id for r in holder.rerank("running shoes", records)) == sorted(
-        r.product_id for r in records)
+        r.product_id for r in records
+    )
     broken = _copy(trained, tmp_path)
     (broken / "ranker.json").write_text('{"format": 99}')
     assert not ranker_status(broken, small_shop).usable
@@ -223,8 +261,9 @@ def test_trained_ranker_is_usable_for_its_shop_and_serves_through_the_holder(
     assert not holder.is_trained and "ranker format 99" in holder.state
 
 
-def test_missing_ranker_is_a_clear_error_and_falls_back(tmp_path: Path,
-                                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_missing_ranker_is_a_clear_error_and_falls_back(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with pytest.raises(RankerUnavailable, match="aisle train-ranker"):
         load_ranker(tmp_path / "nowhere")
     with caplog.at_level(logging.WARNING):
@@ -241,15 +280,19 @@ def load_product_records_stub() -> list[ProductRecord]:
     return [ProductRecord(pid, pid, "", "", "", "", "", 1.0, 0.0, 0, {}) for pid in ("b", "a")]
 
 
-@pytest.mark.parametrize(("path", "content", "message"), [
-    ("ranker.json", "{not json", "unreadable"),
-    ("ranker.json", '{"format": 99}', "ranker format 99"),
-    ("cross_encoder/model.safetensors", "truncated", "cannot load the cross-encoder"),
-    ("cross_encoder/config.json", "{}", "cannot load the cross-encoder"),
-    ("personaliser.json", '{"feature_names": []}', "not a valid personaliser"),
-])
-def test_corrupt_artifacts_are_clear_errors(trained: tuple[Path, TrainReport], tmp_path: Path,
-                                            path: str, content: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "content", "message"),
+    [
+        ("ranker.json", "{not json", "unreadable"),
+        ("ranker.json", '{"format": 99}', "ranker format 99"),
+        ("cross_encoder/model.safetensors", "truncated", "cannot load the cross-encoder"),
+        ("cross_encoder/config.json", "{}", "cannot load the cross-encoder"),
+        ("personaliser.json", '{"feature_names": []}', "not a valid personaliser"),
+    ],
+)
+def test_corrupt_artifacts_are_clear_errors(
+    trained: tuple[Path, TrainReport], tmp_path: Path, path: str, content: str, message: str
+) -> None:
     target = _copy(trained, tmp_path)
     (target / path).write_text(content)
     with pytest.raises(RankerUnavailable, match=message):
@@ -257,8 +300,9 @@ def test_corrupt_artifacts_are_clear_errors(trained: tuple[Path, TrainReport], t
     assert load_ranker_or_fallback(target).is_fallback
 
 
-def test_missing_model_folder_is_a_clear_error(trained: tuple[Path, TrainReport],
-                                               tmp_path: Path) -> None:
+def test_missing_model_folder_is_a_clear_error(
+    trained: tuple[Path, TrainReport], tmp_path: Path
+) -> None:
     target = _copy(trained, tmp_path)
     shutil.rmtree(target / "cross_encoder")
     with pytest.raises(RankerUnavailable, match="cross_encoder is missing"):
@@ -272,8 +316,9 @@ def test_nothing_to_train_on(sqlite_store: Store, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow  # the ONNX export and quantisation take 10-20 s on 2 cores
-def test_int8_scorers_agree_with_fp32(trained: tuple[Path, TrainReport], small_shop: Store,
-                                      tmp_path: Path) -> None:
+def test_int8_scorers_agree_with_fp32(
+    trained: tuple[Path, TrainReport], small_shop: Store, tmp_path: Path
+) -> None:
     pytest.importorskip("onnx")
     from retrieval.ranker.model import ranker_text, score_many
     from retrieval.ranker.optimise import ONNX_INT8, best_optimised, quantize_int8

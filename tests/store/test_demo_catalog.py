@@ -35,8 +35,9 @@ def test_categories_have_distinct_schemas_across_six_departments() -> None:
     specs = all_categories()
     assert len(specs) >= 18
     assert len({s.department for s in specs}) == 6
-    schemas = {(frozenset(a.key for a in s.attributes), tuple(o.name for o in s.options))
-               for s in specs}
+    schemas = {
+        (frozenset(a.key for a in s.attributes), tuple(o.name for o in s.options)) for s in specs
+    }
     assert len(schemas) == len(specs)
     assert len({s.leaf for s in specs}) == len(specs)
     for s in specs:
@@ -143,9 +144,10 @@ def test_descriptions_state_the_attributes(catalog: Catalog) -> None:
 
 
 def test_prices_follow_the_category(catalog: Catalog) -> None:
-    medians = {leaf: statistics.median(p.price for p in catalog.products
-                                       if p.category_leaf == leaf)
-               for leaf in category_by_leaf()}
+    medians = {
+        leaf: statistics.median(p.price for p in catalog.products if p.category_leaf == leaf)
+        for leaf in category_by_leaf()
+    }
     assert 15 < medians["T-Shirts"] < 40
     assert 600 < medians["Laptops"] < 1300
     assert 80 < medians["Running Shoes"] < 160
@@ -155,7 +157,14 @@ def test_prices_follow_the_category(catalog: Catalog) -> None:
 
 def test_shop_price_endings() -> None:
     assert [shop_price(x) for x in (3.2, 12.3, 12.7, 34.6, 147.2, 871.0, 1304.0)] == [
-        4.99, 12.49, 12.99, 34.99, 146.99, 869.99, 1299.99]
+        4.99,
+        12.49,
+        12.99,
+        34.99,
+        146.99,
+        869.99,
+        1299.99,
+    ]
 
 
 def test_premium_brands_cost_more_and_skew_better(catalog: Catalog) -> None:
@@ -168,9 +177,11 @@ def test_premium_brands_cost_more_and_skew_better(catalog: Catalog) -> None:
     price = {t: statistics.median(p.price for p in ps) for t, ps in by_tier.items()}
     assert q[0] < q[1] < q[2] and price[0] < price[1] < price[2]
     premium_worse_than_budget_median = [
-        p for p in by_tier[2]
-        if catalog.quality[p.product_id] < statistics.median(
-            catalog.quality[b.product_id] for b in by_tier[0])]
+        p
+        for p in by_tier[2]
+        if catalog.quality[p.product_id]
+        < statistics.median(catalog.quality[b.product_id] for b in by_tier[0])
+    ]
     assert premium_worse_than_budget_median  # a tendency, not a rule
 
 
@@ -203,8 +214,12 @@ def test_mean_rating_tracks_hidden_quality(catalog: Catalog) -> None:
     for r in catalog.reviews:
         ratings[r.product_id].append(r.rating)
     pids = [pid for pid, rs in ratings.items() if len(rs) >= 3]
-    assert statistics.correlation([statistics.mean(ratings[p]) for p in pids],
-                                  [catalog.quality[p] for p in pids]) > 0.6
+    assert (
+        statistics.correlation(
+            [statistics.mean(ratings[p]) for p in pids], [catalog.quality[p] for p in pids]
+        )
+        > 0.6
+    )
 
 
 # --- determinism, rows, speed --------------------------------------------------------------
@@ -226,8 +241,12 @@ def test_same_seed_same_catalog_and_prefix_stable() -> None:
 def test_rows_are_complete_and_round_trip_through_the_store(store: Store) -> None:
     cat = generate_catalog(DemoConfig(products=30, seed=3))
     p = cat.products[0]
-    for row, table in ((p, Product), (cat.items[0], Item), (cat.reviews[0], Review),
-                       (cat.truths[0], HiddenTruth)):
+    for row, table in (
+        (p, Product),
+        (cat.items[0], Item),
+        (cat.reviews[0], Review),
+        (cat.truths[0], HiddenTruth),
+    ):
         assert set(vars(row)) >= set(table.model_fields), table  # every column was given
     assert p.updated_at.tzinfo is not None and p.updated_at <= DEMO_AS_OF
     with store.session() as s:

@@ -8,8 +8,18 @@ from pathlib import Path
 from store.demo.help import help_articles
 from store.models import HelpArticle
 
-REQUIRED_TOPICS = {"shipping", "returns", "exchanges", "cancellations", "order changes",
-                   "refunds", "warranty", "payments", "account", "privacy"}
+REQUIRED_TOPICS = {
+    "shipping",
+    "returns",
+    "exchanges",
+    "cancellations",
+    "order changes",
+    "refunds",
+    "warranty",
+    "payments",
+    "account",
+    "privacy",
+}
 
 
 def _by_id() -> dict[str, HelpArticle]:
@@ -47,9 +57,10 @@ def test_articles_state_the_policy_rules() -> None:
 
 def test_wording_is_our_own(tau2_dir: Path) -> None:
     """No run of eight words from the tau2 policy appears in any article."""
+
     def shingles(text: str) -> set[tuple[str, ...]]:
         words = re.findall(r"[a-z0-9']+", text.lower())
-        return {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+        return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
 
     policy = shingles((tau2_dir / "policy.md").read_text())
     for a in help_articles():

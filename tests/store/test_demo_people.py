@@ -43,15 +43,30 @@ def small_catalog(per_leaf: int = 30) -> Catalog:
             attributes: dict[str, object] = {}
             if leaf in ("Running Shoes", "T-Shirts"):
                 attributes["gender"] = ("men's", "women's")[n % 2]
-            products.append(Product(
-                product_id=pid, title=f"{brand} {leaf} {n}", brand=brand, product_type=leaf,
-                category=f"Dept > {leaf}", category_leaf=leaf, price=price,
-                attributes=attributes, seq=len(products),
-            ))
+            products.append(
+                Product(
+                    product_id=pid,
+                    title=f"{brand} {leaf} {n}",
+                    brand=brand,
+                    product_type=leaf,
+                    category=f"Dept > {leaf}",
+                    category_leaf=leaf,
+                    price=price,
+                    attributes=attributes,
+                    seq=len(products),
+                )
+            )
             quality[pid] = rng.random()
             for k, options in enumerate(_options(leaf)):
-                items.append(Item(item_id=f"{pid}-{k}", product_id=pid, options=options,
-                                  price=round(price * (1 + 0.02 * k), 2), seq=k))
+                items.append(
+                    Item(
+                        item_id=f"{pid}-{k}",
+                        product_id=pid,
+                        options=options,
+                        price=round(price * (1 + 0.02 * k), 2),
+                        seq=k,
+                    )
+                )
     return Catalog(products=products, items=items, reviews=[], quality=quality)
 
 
@@ -119,10 +134,14 @@ def test_hidden_preferences_are_stored_and_sane(people: People, catalog: Catalog
         assert data["sizes"]["shoe"] in SHOE_SIZES
         assert data["sizes"]["clothing"] in ("S", "M", "L", "XL")
         for leaf, brands in data["brands"].items():
-            assert brands and all(p.brand in brands for p in catalog.products
-                                  if p.category_leaf == leaf and p.brand in brands)
-    dominant = sum(t.data is not None and t.data["categories"][0]["weight"] >= 0.5
-                   for t in people.truths)
+            assert brands and all(
+                p.brand in brands
+                for p in catalog.products
+                if p.category_leaf == leaf and p.brand in brands
+            )
+    dominant = sum(
+        t.data is not None and t.data["categories"][0]["weight"] >= 0.5 for t in people.truths
+    )
     assert dominant == len(people.truths)
 
 
@@ -145,7 +164,9 @@ def test_events_follow_the_hidden_preferences(people: People, catalog: Catalog) 
         if e.kind in (EventKind.VIEW, EventKind.CLICK) and e.product_id and e.user_id:
             per_user[e.user_id][leaf_of[e.product_id]] += 1
     in_favourites = sum(
-        n for uid, counts in per_user.items() for leaf, n in counts.items()
+        n
+        for uid, counts in per_user.items()
+        for leaf, n in counts.items()
         if leaf in {c["leaf"] for c in truths[uid]["categories"]}
     )
     total = sum(sum(c.values()) for c in per_user.values())
@@ -162,8 +183,9 @@ def test_purchases_are_order_items_in_the_users_size(people: People, catalog: Ca
     owner = {o.order_id: o.user_id for o in people.orders}
     lines = Counter((owner[i.order_id], i.item_id) for i in people.order_items)
     modified = {o.order_id for o in people.orders if o.status == OrderStatus.PENDING_ITEM_MODIFIED}
-    unmodified = Counter((owner[i.order_id], i.item_id) for i in people.order_items
-                         if i.order_id not in modified)
+    unmodified = Counter(
+        (owner[i.order_id], i.item_id) for i in people.order_items if i.order_id not in modified
+    )
     assert unmodified <= bought and sum(bought.values()) == sum(lines.values())
     sizes = {t.entity_id: t.data["sizes"] for t in people.truths if t.data}
     for line in people.order_items:
@@ -195,16 +217,21 @@ def test_orders_cover_every_status_with_consistent_payments(people: People) -> N
             assert round(paid - refunded, 2) == 0 and order.fulfillments == []
         else:
             assert round(paid - refunded, 2) == round(total, 2)
-        if order.status in (OrderStatus.PENDING, OrderStatus.PENDING_ITEM_MODIFIED,
-                            OrderStatus.CANCELLED):
+        if order.status in (
+            OrderStatus.PENDING,
+            OrderStatus.PENDING_ITEM_MODIFIED,
+            OrderStatus.CANCELLED,
+        ):
             assert order.fulfillments == []
         else:
             assert order.fulfillments and order.fulfillments[0]["item_ids"] == [
-                line.item_id for line in lines[order.order_id]]
+                line.item_id for line in lines[order.order_id]
+            ]
             assert re.fullmatch(r"\d{12}", order.fulfillments[0]["tracking_id"][0])
         if order.status == OrderStatus.RETURN_REQUESTED:
             assert order.return_items and set(order.return_items) <= {
-                line.item_id for line in lines[order.order_id]}
+                line.item_id for line in lines[order.order_id]
+            }
             assert order.return_payment_method_id in methods[order.user_id]
         if order.status == OrderStatus.EXCHANGE_REQUESTED:
             assert order.exchange_items and order.exchange_new_items
@@ -252,8 +279,7 @@ def test_search_queries_describe_the_product() -> None:
     shoe = index.shelves["Running Shoes"].offers[0]
     queries = [search_query(rng, shoe, prefs, explore=True) for _ in range(60)]
     # Running Shoes has a real spec, so its synonyms are used; the brand shows up sometimes.
-    synonyms = ("running shoes", "running sneakers", "runners", "running trainers",
-                "jogging shoes")
+    synonyms = ("running shoes", "running sneakers", "runners", "running trainers", "jogging shoes")
     assert all(any(s in q for s in synonyms) for q in queries)
     assert any(q.startswith("stridewell ") for q in queries)
     assert not any("under $" in q for q in queries)  # no price band outside favourites
@@ -265,7 +291,10 @@ def test_search_queries_describe_the_product() -> None:
 def test_rows_are_valid_and_complete(people: People) -> None:
     # Rows are built without validation; they must still validate and name every column.
     samples: list[Sequence[SQLModel]] = [
-        people.events[::500], people.orders[::50], people.order_items[::50], people.reviews[::20]
+        people.events[::500],
+        people.orders[::50],
+        people.order_items[::50],
+        people.reviews[::20],
     ]
     for rows in samples:
         for row in rows:

@@ -52,15 +52,25 @@ def meets_all(constraints: tuple[Constraint, ...], product: Product, items: list
     if not on_item:
         return True
     return any(
-        item.available and all(
-            _cmp(item.price if c.kind == "price" else (item.options or {}).get(c.key), c.op,
-                 c.value) for c in on_item)
-        for item in items)
+        item.available
+        and all(
+            _cmp(
+                item.price if c.kind == "price" else (item.options or {}).get(c.key), c.op, c.value
+            )
+            for c in on_item
+        )
+        for item in items
+    )
 
 
 def test_query_count_scales_with_the_catalog() -> None:
     assert [query_count(n) for n in (100, 4500, 6000, 30_000, 100_000)] == [
-        300, 300, 400, 1500, 1500]
+        300,
+        300,
+        400,
+        1500,
+        1500,
+    ]
 
 
 def test_at_least_300_queries_with_ids_splits_and_all_grades(queries: list[QuerySpec]) -> None:
@@ -95,7 +105,8 @@ def test_grades_follow_the_constraints(catalog: Catalog, queries: list[QuerySpec
 
 
 def test_every_exact_and_partial_match_is_judged(
-        catalog: Catalog, queries: list[QuerySpec]) -> None:
+    catalog: Catalog, queries: list[QuerySpec]
+) -> None:
     """Complete judgements: an unjudged product of the query's category misses two or more
     constraints (the check is written independently of the module's grading)."""
     items = items_by_product(catalog.items)
@@ -125,7 +136,8 @@ def test_query_text_says_what_the_constraints_say(queries: list[QuerySpec]) -> N
 
 
 def test_hard_negatives_share_department_brand_or_feature(
-        catalog: Catalog, queries: list[QuerySpec]) -> None:
+    catalog: Catalog, queries: list[QuerySpec]
+) -> None:
     products = {p.product_id: p for p in catalog.products}
     dept_of = {q.query_id: q.category for q in queries}
     same_dept = total = 0
@@ -138,7 +150,8 @@ def test_hard_negatives_share_department_brand_or_feature(
 
 
 def test_rows_flatten_the_queries_deterministically(
-        catalog: Catalog, queries: list[QuerySpec]) -> None:
+    catalog: Catalog, queries: list[QuerySpec]
+) -> None:
     rows = labelled_queries(CONFIG, catalog)
     assert len(rows) == sum(len(q.judgements) for q in queries)
     split_of: dict[str, set[str]] = defaultdict(set)
@@ -148,7 +161,9 @@ def test_rows_flatten_the_queries_deterministically(
     first = queries[0]
     assert [(r.query_id, r.query, r.product_id, r.relevance) for r in rows[:2]] == [
         (first.query_id, first.text, *first.judgements[0]),
-        (first.query_id, first.text, *first.judgements[1])]
+        (first.query_id, first.text, *first.judgements[1]),
+    ]
     again = build_queries(CONFIG, catalog)
     assert [(q.text, q.judgements, q.split) for q in again] == [
-        (q.text, q.judgements, q.split) for q in queries]
+        (q.text, q.judgements, q.split) for q in queries
+    ]

@@ -40,8 +40,14 @@ def test_write_review_works_for_every_category_and_rating(catalog: Catalog) -> N
 def test_unknown_category_gets_generic_aspects() -> None:
     draft = compose_review(random.Random(2), _product("Garden Hoses"), 0.5, 5)
     assert draft.aspects
-    assert {a for a, _ in draft.aspects} <= {"value", "build quality", "design", "durability",
-                                             "ease of use", "delivery"}
+    assert {a for a, _ in draft.aspects} <= {
+        "value",
+        "build quality",
+        "design",
+        "durability",
+        "ease of use",
+        "delivery",
+    }
 
 
 def test_sentiment_follows_the_rating(catalog: Catalog) -> None:
@@ -79,8 +85,9 @@ def test_attributes_tilt_what_reviewers_say() -> None:
 
 def test_aspects_that_do_not_apply_are_never_mentioned() -> None:
     rng = random.Random(6)
-    wired = _product("Headphones", type="over-ear", wireless=False, noise_cancelling=False,
-                     microphone=False)
+    wired = _product(
+        "Headphones", type="over-ear", wireless=False, noise_cancelling=False, microphone=False
+    )
     said = Counter(a for _ in range(300) for a, _ in compose_review(rng, wired, 0.5, 4).aspects)
     assert said["sound quality"] > 0
     assert not {"battery life", "connectivity", "noise cancelling", "call quality"} & set(said)

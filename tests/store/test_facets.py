@@ -46,15 +46,18 @@ def measure(shop: str) -> tuple[set[Triple], set[Triple]]:
     labelled: set[Triple] = set()
     for pid, facets in labels.items():
         row = rows[pid]
-        extracted |= _triples(pid, extract_facets(row["title"], row["description"],
-                                                  row["category"]))
+        extracted |= _triples(
+            pid, extract_facets(row["title"], row["description"], row["category"])
+        )
         labelled |= _triples(pid, facets)
     return extracted, labelled
 
 
 def test_labels_cover_at_least_60_products() -> None:
-    total = sum(len(tomllib.loads((SHOPS_DIR / f"{s}.facets.toml").read_text())["products"])
-                for s in ("outdoor_gear", "fashion"))
+    total = sum(
+        len(tomllib.loads((SHOPS_DIR / f"{s}.facets.toml").read_text())["products"])
+        for s in ("outdoor_gear", "fashion")
+    )
     assert total >= 60
 
 
@@ -77,27 +80,36 @@ def test_precision_and_recall_against_the_labels(shop: str) -> None:
 def test_a_tent_s_capacity_in_persons() -> None:
     assert extract_facets("Hearthside 4-Person Tunnel Tent", "for 4 people")["persons"] == 4
     assert extract_facets("Basecamp Dome Tent", "Sleeps four adults in a tall dome.") == {
-        "persons": 4}
+        "persons": 4
+    }
     assert extract_facets("Lodgepole 6 Cabin Tent", "room for six campers")["persons"] == 6
 
 
 def test_litres_are_not_layers_flows_or_accessories() -> None:
     assert extract_facets("Daytripper 22L Daypack", "A 22-litre daypack.")["capacity_l"] == 22
-    assert "capacity_l" not in extract_facets("Stormline 3L Waterproof Jacket",
-                                              "A fully waterproof 3-layer mountain jacket.")
+    assert "capacity_l" not in extract_facets(
+        "Stormline 3L Waterproof Jacket", "A fully waterproof 3-layer mountain jacket."
+    )
     assert "capacity_l" not in extract_facets("Down Bag", "packs into a 9-litre stuff sack.")
-    assert extract_facets("Gravity Flow 4L Filter System",
-                          "Filters about 1.5 litres a minute.")["capacity_l"] == 4
+    assert (
+        extract_facets("Gravity Flow 4L Filter System", "Filters about 1.5 litres a minute.")[
+            "capacity_l"
+        ]
+        == 4
+    )
 
 
 def test_colour_of_a_part_and_care_sentences_do_not_count() -> None:
-    facets = extract_facets("Aviator sunglasses",
-                            "Teardrop aviators in gunmetal wire; dark green lenses. For men.")
+    facets = extract_facets(
+        "Aviator sunglasses", "Teardrop aviators in gunmetal wire; dark green lenses. For men."
+    )
     assert facets["color"] == ["gunmetal", "grey"]
     assert facets["audience"] == ["men's"]
-    facets = extract_facets("Faux leather biker jacket",
-                            "A burgundy biker jacket in faux leather. Specialist leather clean "
-                            "only.", "Women > Jackets")
+    facets = extract_facets(
+        "Faux leather biker jacket",
+        "A burgundy biker jacket in faux leather. Specialist leather clean only.",
+        "Women > Jackets",
+    )
     assert facets["material"] == ["faux leather"]
     assert facets["color"] == ["burgundy", "red"]
     assert facets["audience"] == ["women's"]
@@ -105,8 +117,7 @@ def test_colour_of_a_part_and_care_sentences_do_not_count() -> None:
 
 def test_letter_sizes_from_ranges_and_lists() -> None:
     assert extract_facets("Tee", "Sizes S-XXL.")["size"] == ["S", "M", "L", "XL", "XXL"]
-    assert extract_facets("Jacket", "Available in S, M, L and XL.")["size"] == [
-        "S", "M", "L", "XL"]
+    assert extract_facets("Jacket", "Available in S, M, L and XL.")["size"] == ["S", "M", "L", "XL"]
     assert extract_facets("Shades", "One size.")["size"] == ["one size"]
 
 
@@ -159,7 +170,11 @@ def test_audit_reports_facet_coverage_per_category(store: Store) -> None:
     dresses = after["Women > Dresses"]
     assert (dresses.products, dresses.with_facets) == (30, 30)
     assert {k: dresses.facets[k] for k in ("audience", "color", "pattern", "material")} == {
-        "audience": 30, "color": 23, "pattern": 8, "material": 29}
+        "audience": 30,
+        "color": 23,
+        "pattern": 8,
+        "material": 29,
+    }
     # the shop gives kettles a material, colours and watts, but no capacity: litres
     # are read from their titles ("Glass Kettle 1.7 L")
     kettles = after["Home & Kitchen > Kitchen Appliances > Kettles"]

@@ -88,13 +88,21 @@ def test_outdoor_has_brands_and_no_attributes_or_options(outdoor: FixtureShop) -
     shop = records(outdoor)
     assert len(shop) == 35 and all(pid.startswith("OG-1") for pid in shop)
     assert {r.brand for r in shop.values()} == {
-        "Brightfork", "Cairnwood", "Hollowfell", "Mossgrove", "Quillfeather",
-        "Stonebrook Trail Co.", "Tarnbeck", "Vantreck",
+        "Brightfork",
+        "Cairnwood",
+        "Hollowfell",
+        "Mossgrove",
+        "Quillfeather",
+        "Stonebrook Trail Co.",
+        "Tarnbeck",
+        "Vantreck",
     }
     assert all(r.attributes == {} for r in shop.values())
     # one variant each, whose id is the product's (the file has no item_id column)
-    assert all([(i.item_id, dict(i.options)) for i in r.items] == [(r.product_id, {})]
-               for r in shop.values())
+    assert all(
+        [(i.item_id, dict(i.options)) for i in r.items] == [(r.product_id, {})]
+        for r in shop.values()
+    )
     assert outdoor.vocab.keys == {} and outdoor.vocab.option_keys == frozenset()
 
 
@@ -111,10 +119,16 @@ def test_outdoor_stock_and_rating_extremes(outdoor: FixtureShop) -> None:
     shop = records(outdoor)
     out = {pid for pid, r in shop.items() if not r.items[0].available}
     assert out == {"OG-1005", "OG-1015", "OG-1043", "OG-1074"}
-    ratings = {pid: (shop[pid].rating_avg, shop[pid].rating_count)
-               for pid in ("OG-1014", "OG-1033", "OG-1083", "OG-1031")}
-    assert ratings == {"OG-1014": (5.0, 2), "OG-1033": (2.5, 4), "OG-1083": (0.0, 0),
-                       "OG-1031": (4.3, 402)}
+    ratings = {
+        pid: (shop[pid].rating_avg, shop[pid].rating_count)
+        for pid in ("OG-1014", "OG-1033", "OG-1083", "OG-1031")
+    }
+    assert ratings == {
+        "OG-1014": (5.0, 2),
+        "OG-1033": (2.5, 4),
+        "OG-1083": (0.0, 0),
+        "OG-1031": (4.3, 402),
+    }
 
 
 # --- fashion: ids 1..200, no brands, everything in the text -----------------------------------
@@ -140,10 +154,19 @@ def test_fashion_products_1_and_2_are_no_black_dresses_or_sunglasses(fashion: Fi
 def test_fashion_categories_and_text_only_attributes(fashion: FixtureShop) -> None:
     shop = records(fashion)
     assert Counter(r.category for r in shop.values()) == {
-        "Women > Dresses": 30, "Women > Tops": 20, "Women > Shoes": 16, "Women > Jeans": 14,
-        "Women > Knitwear": 14, "Women > Jackets": 10, "Men > Jackets": 16, "Men > Tops": 14,
-        "Men > Shoes": 14, "Men > Jeans": 12, "Men > Knitwear": 10,
-        "Accessories > Sunglasses": 14, "Accessories > Bags": 16,
+        "Women > Dresses": 30,
+        "Women > Tops": 20,
+        "Women > Shoes": 16,
+        "Women > Jeans": 14,
+        "Women > Knitwear": 14,
+        "Women > Jackets": 10,
+        "Men > Jackets": 16,
+        "Men > Tops": 14,
+        "Men > Shoes": 14,
+        "Men > Jeans": 12,
+        "Men > Knitwear": 10,
+        "Accessories > Sunglasses": 14,
+        "Accessories > Bags": 16,
     }
     titles = {r.title: r for r in shop.values()}
     assert titles["Black linen midi dress"].category == "Women > Dresses"
@@ -156,7 +179,12 @@ def test_fashion_audience_is_a_path_segment_over_shared_leaves(fashion: FixtureS
     # "Women > Jeans" and "Men > Jeans" share the leaf "Jeans": the vocabulary's leaves cannot
     # tell women's jeans from men's; a filter on the full path can.
     assert vocab.categories["Women"] & vocab.categories["Men"] == {
-        "Jackets", "Jeans", "Knitwear", "Shoes", "Tops"}
+        "Jackets",
+        "Jeans",
+        "Knitwear",
+        "Shoes",
+        "Tops",
+    }
     assert vocab.leaves_for("Jeans") == {"Jeans"}
     hits = fashion.searcher.search("jeans", ProductFilter(category="Women > Jeans"), k=50)
     shop = records(fashion)
@@ -172,7 +200,10 @@ def test_home_options_and_attributes(home: FixtureShop) -> None:
     assert home.vocab.option_keys == {"size", "color", "capacity"}
     assert home.vocab.boolean_keys == {"dishwasher_safe", "induction_compatible"}
     assert shop["1003"].attributes == {
-        "material": "cast iron", "dishwasher_safe": False, "induction_compatible": True}
+        "material": "cast iron",
+        "dishwasher_safe": False,
+        "induction_compatible": True,
+    }
     assert shop["1031"].attributes == {"material": "glass", "wattage_w": 3000}
     pan = shop["1004"]  # one variant, no item_id in the file
     assert [(i.item_id, dict(i.options), i.price) for i in pan.items] == [("1004", {}, 39.5)]
@@ -192,7 +223,9 @@ def test_home_has_products_out_of_stock_in_one_variant_and_in_stock_in_another(
     assert not casserole["5.2 L", "Cherry Red"].available
     assert casserole["5.2 L", "Navy"].available and casserole["3.8 L", "Cherry Red"].available
     assert (casserole["5.2 L", "Navy"].item_id, casserole["5.2 L", "Navy"].price) == (
-        "1021-10", 124.0)
+        "1021-10",
+        124.0,
+    )
 
 
 def test_home_product_price_is_the_lowest_variant_even_when_out_of_stock(
@@ -200,7 +233,10 @@ def test_home_product_price_is_the_lowest_variant_even_when_out_of_stock(
 ) -> None:
     pan = records(home)["1002"]
     assert [(i.options["size"], i.price, i.available) for i in pan.items] == [
-        ("24 cm", 64.0, False), ("28 cm", 79.0, True), ("32 cm", 94.0, True)]
+        ("24 cm", 64.0, False),
+        ("28 cm", 79.0, True),
+        ("32 cm", 94.0, True),
+    ]
     assert pan.price == 64.0
 
 

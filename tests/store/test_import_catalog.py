@@ -23,24 +23,30 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def _ok_parquet(path: Path) -> Path:
     """tests/data/catalog_ok.csv as Parquet, with the types a dataframe would give it."""
     shoe = "Trailrunner 2 Running Shoe"
-    table = pa.table({
-        "product_id": ["RS-100", "RS-100", "KT-7", "MUG-1"],
-        "item_id": ["RS-100-42", "RS-100-43", None, "MUG-1-W"],
-        "title": [shoe, shoe, "Glass Kettle 1.7 L", "Stoneware Mug"],
-        "brand": ["Paceline", "Paceline", "Boilwell", "Claybird"],
-        "category": ["Sports & Outdoors > Running Shoes"] * 2
-        + ["Home > Kitchen > Kettles", "Home>Kitchen>Mugs"],
-        "product_type": [None, None, "Electric Kettle", None],
-        "description": ["Light trail shoe, 8 mm drop."] * 2
-        + ["Borosilicate glass,\nblue LED.", None],
-        "price": [129.99, 119.5, 39.0, 12.0],
-        "available": [True, False, None, True],
-        "rating_avg": [4.5, 4.5, None, None],
-        "rating_count": pa.array([12, 12, None, None], pa.int64()),
-        "attributes": [{"drop_mm": 8, "waterproof": True}] * 2 + [None, None],
-        "options": [{"size": "42", "color": "Blue"}, {"size": "43", "color": "Blue"}, None,
-                    {"color": "White"}],
-    })
+    table = pa.table(
+        {
+            "product_id": ["RS-100", "RS-100", "KT-7", "MUG-1"],
+            "item_id": ["RS-100-42", "RS-100-43", None, "MUG-1-W"],
+            "title": [shoe, shoe, "Glass Kettle 1.7 L", "Stoneware Mug"],
+            "brand": ["Paceline", "Paceline", "Boilwell", "Claybird"],
+            "category": ["Sports & Outdoors > Running Shoes"] * 2
+            + ["Home > Kitchen > Kettles", "Home>Kitchen>Mugs"],
+            "product_type": [None, None, "Electric Kettle", None],
+            "description": ["Light trail shoe, 8 mm drop."] * 2
+            + ["Borosilicate glass,\nblue LED.", None],
+            "price": [129.99, 119.5, 39.0, 12.0],
+            "available": [True, False, None, True],
+            "rating_avg": [4.5, 4.5, None, None],
+            "rating_count": pa.array([12, 12, None, None], pa.int64()),
+            "attributes": [{"drop_mm": 8, "waterproof": True}] * 2 + [None, None],
+            "options": [
+                {"size": "42", "color": "Blue"},
+                {"size": "43", "color": "Blue"},
+                None,
+                {"color": "White"},
+            ],
+        }
+    )
     pq.write_table(table, path)
     return path
 
@@ -68,24 +74,45 @@ def test_each_format_imports_the_same_rows(store: Store, tmp_path: Path, kind: s
         shoe = s.get(Product, "RS-100")
         assert shoe is not None
         assert (shoe.category, shoe.category_leaf, shoe.product_type) == (
-            "Sports & Outdoors > Running Shoes", "Running Shoes", "Running Shoes")
+            "Sports & Outdoors > Running Shoes",
+            "Running Shoes",
+            "Running Shoes",
+        )
         assert (shoe.price, shoe.rating_avg, shoe.rating_count, shoe.seq) == (119.5, 4.5, 12, 0)
         assert shoe.attributes == {"drop_mm": 8, "waterproof": True}
         kettle, mug = s.get(Product, "KT-7"), s.get(Product, "MUG-1")
         assert kettle is not None and mug is not None
         assert (kettle.product_type, kettle.description, kettle.seq) == (
-            "Electric Kettle", "Borosilicate glass,\nblue LED.", 1)
+            "Electric Kettle",
+            "Borosilicate glass,\nblue LED.",
+            1,
+        )
         assert (mug.category, mug.product_type, mug.price, mug.brand) == (
-            "Home > Kitchen > Mugs", "Mugs", 12.0, "Claybird")
+            "Home > Kitchen > Mugs",
+            "Mugs",
+            12.0,
+            "Claybird",
+        )
         items = {i.item_id: i for i in s.scalars(select(Item))}
     assert sorted(items) == ["KT-7", "MUG-1-W", "RS-100-42", "RS-100-43"]
     big, small = items["RS-100-42"], items["RS-100-43"]
     assert (big.options, big.price, big.available, big.seq) == (
-        {"size": "42", "color": "Blue"}, 129.99, True, 0)
+        {"size": "42", "color": "Blue"},
+        129.99,
+        True,
+        0,
+    )
     assert (small.options, small.price, small.available, small.seq) == (
-        {"size": "43", "color": "Blue"}, 119.5, False, 1)
+        {"size": "43", "color": "Blue"},
+        119.5,
+        False,
+        1,
+    )
     assert (items["KT-7"].product_id, items["KT-7"].options, items["KT-7"].available) == (
-        "KT-7", {}, True)
+        "KT-7",
+        {},
+        True,
+    )
     assert items["MUG-1-W"].options == {"color": "White"}
     with store.session() as s:
         assert s.get(ShopMeta, "source") is not None
@@ -150,7 +177,7 @@ CSV_PROBLEMS = [
     "give each row its own item id",
     "catalog_bad.csv:5: rating_avg: must be a number from 0 to 5, got '7'",
     "catalog_bad.csv:6: title: required; give every row its product's title",
-    "catalog_bad.csv:6: attributes: must be a JSON object such as {\"color\": \"red\"} "
+    'catalog_bad.csv:6: attributes: must be a JSON object such as {"color": "red"} '
     "(Expecting value), got '{\"color\": red}'",
     "catalog_bad.csv:6: item_id: 'RS-100-42' is also on line 2; every row needs its own item id",
     "catalog_bad.csv:7: row: has 9 values but the header has 8 columns; quote values that "
@@ -171,13 +198,18 @@ JSONL_PROBLEMS = [
 
 
 def _bad_parquet(path: Path) -> Path:
-    pq.write_table(pa.table({
-        "product_id": ["RS-100", "RS-100", "KT-7"],
-        "item_id": ["RS-100-42", "RS-100-42", "KT-7"],
-        "title": ["Trailrunner 2", "Trailrunner 2", "Glass Kettle"],
-        "category": ["Sports > Running Shoes", "Sports > Trail Shoes", "Home > > Kettles"],
-        "price": [129.99, 119.5, -1.0],
-    }), path)
+    pq.write_table(
+        pa.table(
+            {
+                "product_id": ["RS-100", "RS-100", "KT-7"],
+                "item_id": ["RS-100-42", "RS-100-42", "KT-7"],
+                "title": ["Trailrunner 2", "Trailrunner 2", "Glass Kettle"],
+                "category": ["Sports > Running Shoes", "Sports > Trail Shoes", "Home > > Kettles"],
+                "price": [129.99, 119.5, -1.0],
+            }
+        ),
+        path,
+    )
     return path
 
 
@@ -209,8 +241,10 @@ def test_rejected_file_lists_every_problem_and_commits_nothing(
         import_catalog(store, bad)
     got = [str(p) for p in caught.value.problems]
     if kind == "csv":  # the store already holds RS-100-42, so line 6 also collides with it
-        assert got.pop(-2) == ("catalog_bad.csv:6: item_id: 'RS-100-42' already belongs to "
-                               "product 'RS-100' in the store; use another item id")
+        assert got.pop(-2) == (
+            "catalog_bad.csv:6: item_id: 'RS-100-42' already belongs to "
+            "product 'RS-100' in the store; use another item id"
+        )
     assert got == expected
     assert snapshot(store) == before
     with store.session() as s:
@@ -225,7 +259,8 @@ def test_header_problems_are_reported_before_rows(sqlite_store: Store, tmp_path:
         import_catalog(sqlite_store, path)
     assert [str(p) for p in caught.value.problems] == [
         "typo.csv:1: price: missing required column; the file has 'prize': rename it or add "
-        "--map 'prize=price'"]
+        "--map 'prize=price'"
+    ]
     assert "Fix the header" in str(caught.value)
 
 
@@ -263,4 +298,5 @@ def test_item_id_of_another_stored_product_is_rejected(sqlite_store: Store, tmp_
         import_catalog(sqlite_store, moved)
     assert [str(p) for p in caught.value.problems] == [
         "moved.jsonl:1: item_id: 'MUG-1-W' already belongs to product 'MUG-1' in the store; "
-        "use another item id"]
+        "use another item id"
+    ]

@@ -43,30 +43,63 @@ def _write(store: Store, *tables: Sequence[SQLModel]) -> None:
             session.flush()
 
 
-def _event(kind: EventKind, days_ago: float, product: str | None = None,
-           item: str | None = None, query: str | None = None, value: float | None = None,
-           user: str = "ada_li_1234") -> Event:
-    return Event(user_id=user, kind=kind.value, product_id=product, item_id=item, query=query,
-                 value=value, ts=NOW - timedelta(days=days_ago))
+def _event(
+    kind: EventKind,
+    days_ago: float,
+    product: str | None = None,
+    item: str | None = None,
+    query: str | None = None,
+    value: float | None = None,
+    user: str = "ada_li_1234",
+) -> Event:
+    return Event(
+        user_id=user,
+        kind=kind.value,
+        product_id=product,
+        item_id=item,
+        query=query,
+        value=value,
+        ts=NOW - timedelta(days=days_ago),
+    )
 
 
 @pytest.fixture
 def shop(store: Store) -> Store:
     products = [
-        Product(product_id="P1", title="Stride 2", brand="Stridewell", product_type="Running Shoes",
-                category_leaf="Running Shoes", price=100.0),
-        Product(product_id="P2", title="Velo 3", brand="Velocita", product_type="Running Shoes",
-                category_leaf="Running Shoes", price=150.0),
-        Product(product_id="P3", title="Quiet 1", brand="Sonora", product_type="Headphones",
-                category_leaf="Headphones", price=80.0),
+        Product(
+            product_id="P1",
+            title="Stride 2",
+            brand="Stridewell",
+            product_type="Running Shoes",
+            category_leaf="Running Shoes",
+            price=100.0,
+        ),
+        Product(
+            product_id="P2",
+            title="Velo 3",
+            brand="Velocita",
+            product_type="Running Shoes",
+            category_leaf="Running Shoes",
+            price=150.0,
+        ),
+        Product(
+            product_id="P3",
+            title="Quiet 1",
+            brand="Sonora",
+            product_type="Headphones",
+            category_leaf="Headphones",
+            price=80.0,
+        ),
     ]
     items = [
         Item(item_id="I1", product_id="P1", price=100.0, options={"size": "10", "color": "Black"}),
         Item(item_id="I2", product_id="P1", price=110.0, options={"size": "11", "color": "White"}),
         Item(item_id="I3", product_id="P3", price=80.0, options={"color": "Black"}),
     ]
-    users = [User(user_id=u, first_name="A", last_name="B", email=f"{u}@example.com")
-             for u in ("ada_li_1234", "bo_kim_5678")]
+    users = [
+        User(user_id=u, first_name="A", last_name="B", email=f"{u}@example.com")
+        for u in ("ada_li_1234", "bo_kim_5678")
+    ]
     events = [
         _event(EventKind.PURCHASE, 0, "P1", "I1"),  # 5
         _event(EventKind.ADD_TO_CART, HALF_LIFE_DAYS, "P3", "I3"),  # 3 * 0.5
@@ -77,10 +110,25 @@ def shop(store: Store) -> Store:
         _event(EventKind.VIEW, 3, "P3", user="bo_kim_5678"),
     ]
     orders = [Order(order_id="#W0000001", user_id="ada_li_1234", status="delivered")]
-    lines = [OrderItem(order_id="#W0000001", product_id="P1", item_id="I1", name="Running Shoes",
-                       price=100.0, options={"size": "10", "color": "Black"})]
-    reviews = [Review(product_id="P1", user_id="ada_li_1234", rating=3, title="Mixed feelings",
-                      text="Great cushioning but the fit runs small.")]
+    lines = [
+        OrderItem(
+            order_id="#W0000001",
+            product_id="P1",
+            item_id="I1",
+            name="Running Shoes",
+            price=100.0,
+            options={"size": "10", "color": "Black"},
+        )
+    ]
+    reviews = [
+        Review(
+            product_id="P1",
+            user_id="ada_li_1234",
+            rating=3,
+            title="Mixed feelings",
+            text="Great cushioning but the fit runs small.",
+        )
+    ]
     _write(store, products, items, users, events, orders, lines, reviews)
     return store
 
@@ -101,8 +149,13 @@ def test_profile_from_hand_worked_events(shop: Store) -> None:
     assert profile.recent_searches == ["stridewell running shoes"]
     assert profile.praised_aspects == ["cushioning"]
     assert profile.disliked_aspects == ["fit"]
-    assert profile.event_counts == {"add_to_cart": 2, "feedback": 1, "purchase": 1, "search": 1,
-                                    "view": 1}
+    assert profile.event_counts == {
+        "add_to_cart": 2,
+        "feedback": 1,
+        "purchase": 1,
+        "search": 1,
+        "view": 1,
+    }
     assert (profile.event_count, profile.order_count, profile.review_count) == (6, 1, 1)
     as_json = profile.to_dict()
     assert as_json["categories"][0] == ["Running Shoes", 0.6742]
@@ -178,8 +231,18 @@ def _load(store: Store, products: int, users: int) -> dict[str, str]:
     """Generate a demo shop, write it with plain add_all, return hidden top categories."""
     catalog = generate_catalog(DemoConfig(products=products, users=users, seed=11))
     people = generate_people(DemoConfig(products=products, users=users, seed=11), catalog)
-    _write(store, catalog.products, catalog.items, people.users, people.payment_methods,
-           people.events, people.orders, people.order_items, people.reviews, people.truths)
+    _write(
+        store,
+        catalog.products,
+        catalog.items,
+        people.users,
+        people.payment_methods,
+        people.events,
+        people.orders,
+        people.order_items,
+        people.reviews,
+        people.truths,
+    )
     return {t.entity_id: t.data["top_category"] for t in people.truths if t.data}
 
 
@@ -204,8 +267,10 @@ def test_profiles_recover_hidden_top_category_at_scale(tmp_path: Path) -> None:
     started = time.perf_counter()
     rate = _top_category_rate(store, hidden)
     seconds = time.perf_counter() - started
-    print(f"top-category agreement {rate:.3f} over {len(hidden)} users; "
-          f"build_profiles took {seconds:.2f}s")
+    print(
+        f"top-category agreement {rate:.3f} over {len(hidden)} users; "
+        f"build_profiles took {seconds:.2f}s"
+    )
     assert rate >= 0.8
     with store.session() as session:
         assert session.exec(select(PaymentMethod)).first() is not None

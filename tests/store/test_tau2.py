@@ -44,32 +44,64 @@ def test_import_counts_and_values(store: Store, tau2_dir: Path) -> None:
     assert (report.products_added, report.items_added) == (50, 591)
     assert (report.users_added, report.orders_added) == (500, 1000)
     assert 0 < report.seconds < 60
-    assert _counts(store) == {"product": 50, "item": 591, "user": 500, "paymentmethod": 695,
-                              "order": 1000, "orderitem": 2978}
+    assert _counts(store) == {
+        "product": 50,
+        "item": 591,
+        "user": 500,
+        "paymentmethod": 695,
+        "order": 1000,
+        "orderitem": 2978,
+    }
     with store.session() as s:
         shirt = s.get(Product, "9523456873")
         assert shirt is not None
         assert (shirt.title, shirt.product_type, shirt.category_leaf, shirt.brand, shirt.seq) == (
-            "T-Shirt", "T-Shirt", "T-Shirt", "", 0)
+            "T-Shirt",
+            "T-Shirt",
+            "T-Shirt",
+            "",
+            0,
+        )
         assert shirt.price == 46.66  # the cheapest of its 12 variants
         variant = s.get(Item, "9612497925")
         assert variant is not None and (variant.seq, variant.price) == (0, 50.88)
-        assert variant.options == {"color": "blue", "size": "M", "material": "cotton",
-                                   "style": "crew neck"}
+        assert variant.options == {
+            "color": "blue",
+            "size": "M",
+            "material": "cotton",
+            "style": "crew neck",
+        }
         noah = s.get(User, "noah_brown_6181")
         assert noah is not None and (noah.email, noah.zip, noah.seq) == (
-            "noah.brown7922@example.com", "80279", 0)
+            "noah.brown7922@example.com",
+            "80279",
+            0,
+        )
         card = s.get(PaymentMethod, "credit_card_7815826")
         assert card is not None and (card.user_id, card.brand, card.last_four, card.seq) == (
-            "noah_brown_6181", "mastercard", "9212", 1)
+            "noah_brown_6181",
+            "mastercard",
+            "9212",
+            1,
+        )
         order = s.get(Order, "#W2611340")
         assert order is not None and (order.status, order.user_id) == ("processed", "james_li_5688")
-        assert order.payment_history == [{"transaction_type": "payment", "amount": 536.65,
-                                          "payment_method_id": "gift_card_1725971"}]
-        lines = s.scalars(select(OrderItem).where(col(OrderItem.order_id) == "#W2611340")
-                          .order_by(col(OrderItem.seq))).all()
+        assert order.payment_history == [
+            {
+                "transaction_type": "payment",
+                "amount": 536.65,
+                "payment_method_id": "gift_card_1725971",
+            }
+        ]
+        lines = s.scalars(
+            select(OrderItem)
+            .where(col(OrderItem.order_id) == "#W2611340")
+            .order_by(col(OrderItem.seq))
+        ).all()
         assert [(li.name, li.item_id, li.price) for li in lines] == [
-            ("Water Bottle", "6469567736", 47.84), ("Office Chair", "8426249116", 488.81)]
+            ("Water Bottle", "6469567736", 47.84),
+            ("Office Chair", "8426249116", 488.81),
+        ]
 
 
 def test_export_reproduces_the_file(store: Store, tau2_dir: Path, tmp_path: Path) -> None:
@@ -105,8 +137,10 @@ def test_customer_service_changes_round_trip(store: Store, tmp_path: Path) -> No
     del ada["payment_methods"]["credit_card_9000002"]
     delivered = changed["orders"]["#W9000001"]
     delivered.update(
-        status="exchange requested", exchange_items=["2000000001"],
-        exchange_new_items=["2000000002"], exchange_payment_method_id="gift_card_9000001",
+        status="exchange requested",
+        exchange_items=["2000000001"],
+        exchange_new_items=["2000000002"],
+        exchange_payment_method_id="gift_card_9000001",
         exchange_price_difference=-1.5,
     )
     delivered["items"][1]["price"] = 5.49
@@ -155,10 +189,18 @@ def test_cross_checks_report_every_problem(sqlite_store: Store, tmp_path: Path) 
     notebook = data["products"]["1000000002"]
     notebook["color"] = "red"
     del notebook["variants"]["2000000003"]["available"]
-    data["products"]["1000000003"] = {"name": "Lamp Shade", "product_id": "1000000003",
-                                      "variants": {"2000000001": {  # already the lamp's
-                                          "item_id": "2000000001", "options": {},
-                                          "available": True, "price": 9.0}}}
+    data["products"]["1000000003"] = {
+        "name": "Lamp Shade",
+        "product_id": "1000000003",
+        "variants": {
+            "2000000001": {  # already the lamp's
+                "item_id": "2000000001",
+                "options": {},
+                "available": True,
+                "price": 9.0,
+            }
+        },
+    }
     ben = data["users"]["ben_ito_1002"]
     ben["user_id"] = "ben_ito_9999"
     ben["payment_methods"]["paypal_9000003"]["source"] = "cash"
@@ -172,32 +214,67 @@ def test_cross_checks_report_every_problem(sqlite_store: Store, tmp_path: Path) 
     text = (bad / "db.json").read_text()
     with pytest.raises(ImportRejected) as caught:
         import_tau2(sqlite_store, bad)
-    line = {k: _line_of(text, k) for k in ("1000000002", "2000000003", "1000000003",
-                                           "ben_ito_1002", "paypal_9000003", "#W9000001",
-                                           "#W9000002")}
-    shade_variant = next(n for n in range(line["1000000003"], len(text.splitlines()) + 1)
-                         if text.splitlines()[n - 1].strip() == '"2000000001": {')
-    statuses = ("'pending', 'processed', 'delivered', 'cancelled', 'pending (item modified)', "
-                "'return requested', 'exchange requested'")
+    line = {
+        k: _line_of(text, k)
+        for k in (
+            "1000000002",
+            "2000000003",
+            "1000000003",
+            "ben_ito_1002",
+            "paypal_9000003",
+            "#W9000001",
+            "#W9000002",
+        )
+    }
+    shade_variant = next(
+        n
+        for n in range(line["1000000003"], len(text.splitlines()) + 1)
+        if text.splitlines()[n - 1].strip() == '"2000000001": {'
+    )
+    statuses = (
+        "'pending', 'processed', 'delivered', 'cancelled', 'pending (item modified)', "
+        "'return requested', 'exchange requested'"
+    )
     got = [(p.line, p.field, p.message) for p in caught.value.problems]
     assert got == [
-        (line["2000000003"], "products.1000000002.variants.2000000003.available",
-         "required key is missing"),
-        (line["1000000002"], "products.1000000002.color",
-         "unknown key; the tau2 retail layout has no such field (check the spelling)"),
-        (shade_variant, "products.1000000003.variants.2000000001",
-         "item id '2000000001' is already a variant of product '1000000001'; item ids must be "
-         "unique"),
+        (
+            line["2000000003"],
+            "products.1000000002.variants.2000000003.available",
+            "required key is missing",
+        ),
+        (
+            line["1000000002"],
+            "products.1000000002.color",
+            "unknown key; the tau2 retail layout has no such field (check the spelling)",
+        ),
+        (
+            shade_variant,
+            "products.1000000003.variants.2000000001",
+            "item id '2000000001' is already a variant of product '1000000001'; item ids must be "
+            "unique",
+        ),
         (line["ben_ito_1002"], "users.ben_ito_1002.user_id", "must equal its key 'ben_ito_1002'"),
-        (line["paypal_9000003"], "users.ben_ito_1002.payment_methods.paypal_9000003.source",
-         "must be one of ('credit_card', 'paypal', 'gift_card'), got 'cash'"),
+        (
+            line["paypal_9000003"],
+            "users.ben_ito_1002.payment_methods.paypal_9000003.source",
+            "must be one of ('credit_card', 'paypal', 'gift_card'), got 'cash'",
+        ),
         (line["#W9000001"], "orders.#W9000001.status", f"must be one of ({statuses}), got 'lost'"),
-        (line["#W9000001"], "orders.#W9000001.items[0].product_id",
-         "item '2000000001' is a variant of product '1000000001', not '1000000002'"),
-        (line["#W9000001"], "orders.#W9000001.items[1].item_id",
-         "unknown item '2999999999'; it is not a variant of any product in db.json or the store"),
-        (line["#W9000002"], "orders.#W9000002.user_id",
-         "user 'ben_ito_1002' does not list this order in their orders; add it there"),
+        (
+            line["#W9000001"],
+            "orders.#W9000001.items[0].product_id",
+            "item '2000000001' is a variant of product '1000000001', not '1000000002'",
+        ),
+        (
+            line["#W9000001"],
+            "orders.#W9000001.items[1].item_id",
+            "unknown item '2999999999'; it is not a variant of any product in db.json or the store",
+        ),
+        (
+            line["#W9000002"],
+            "orders.#W9000002.user_id",
+            "user 'ben_ito_1002' does not list this order in their orders; add it there",
+        ),
     ]
     assert _counts(sqlite_store)["product"] == 0
 
@@ -209,4 +286,5 @@ def test_unreadable_directory_and_json(sqlite_store: Store, tmp_path: Path) -> N
     with pytest.raises(ImportRejected) as caught:
         import_tau2(sqlite_store, tmp_path)
     assert str(caught.value.problems[0]) == (
-        "db.json:2: file: not valid JSON: Expecting ',' delimiter at column 2")
+        "db.json:2: file: not valid JSON: Expecting ',' delimiter at column 2"
+    )

@@ -65,12 +65,16 @@ def test_schema_is_derived_from_signature_and_docstring() -> None:
             "parameters": {
                 "additionalProperties": False,
                 "properties": {
-                    "order_id": {"description": "The order id, such as '#W0000000'.",
-                                 "type": "string"},
+                    "order_id": {
+                        "description": "The order id, such as '#W0000000'.",
+                        "type": "string",
+                    },
                     "limit": {"default": 3, "description": "How many.", "type": "integer"},
-                    "tags": {"anyOf": [{"items": {"type": "string"}, "type": "array"},
-                                       {"type": "null"}],
-                             "default": None, "description": "Optional tags."},
+                    "tags": {
+                        "anyOf": [{"items": {"type": "string"}, "type": "array"}, {"type": "null"}],
+                        "default": None,
+                        "description": "Optional tags.",
+                    },
                 },
                 "required": ["order_id"],
                 "type": "object",
@@ -81,6 +85,7 @@ def test_schema_is_derived_from_signature_and_docstring() -> None:
 
 def test_missing_docstring_fails_at_definition() -> None:
     with pytest.raises(ToolDefinitionError, match="has no docstring"):
+
         @tool
         def bare(ctx: ToolContext, x: str) -> str:
             return x
@@ -88,6 +93,7 @@ def test_missing_docstring_fails_at_definition() -> None:
 
 def test_missing_argument_description_fails_at_definition() -> None:
     with pytest.raises(ToolDefinitionError, match="argument 'y' has no description"):
+
         @tool
         def half(ctx: ToolContext, x: str, y: str) -> str:
             """Half described.
@@ -100,6 +106,7 @@ def test_missing_argument_description_fails_at_definition() -> None:
 
 def test_missing_type_hint_and_ctx_fail_at_definition() -> None:
     with pytest.raises(ToolDefinitionError, match="argument 'x' has no type hint"):
+
         @tool
         def untyped(ctx: ToolContext, x) -> str:  # type: ignore[no-untyped-def]
             """Untyped.
@@ -108,7 +115,9 @@ def test_missing_type_hint_and_ctx_fail_at_definition() -> None:
                 x: Described.
             """
             return str(x)
+
     with pytest.raises(ToolDefinitionError, match="first parameter must be 'ctx"):
+
         @tool
         def no_ctx(x: str) -> str:
             """No context.
@@ -123,13 +132,15 @@ def test_bad_arguments_become_observations(sqlite_store: Store) -> None:
     ctx = ToolContext(store=sqlite_store)
     missing = lookup.call(ctx, {})
     assert not missing.ok and missing.error_kind == "bad_argument"
-    assert missing.content == ("Error: order_id: Field required; expected: The order id, such "
-                               "as '#W0000000'.")
+    assert missing.content == (
+        "Error: order_id: Field required; expected: The order id, such as '#W0000000'."
+    )
     extra = lookup.call(ctx, {"order_id": "#W1", "colour": "red"})
     assert extra.error == "colour: unknown argument; lookup takes order_id, limit, tags"
     assert lookup.call(ctx, "{not json").error == (
         "arguments are not valid JSON (Expecting property name enclosed in double quotes); "
-        "send a JSON object of argument names to values")
+        "send a JSON object of argument names to values"
+    )
     assert lookup.call(ctx, '{"order_id": "#W1", "limit": 5}').content == "#W1:5:None"
 
 
@@ -173,7 +184,10 @@ def test_write_is_proposed_then_confirmed_once(sqlite_store: Store) -> None:
     assert proposed.content.endswith("Set the label to blue.")
     row = confirmations.find(sqlite_store, request.request_id)
     assert row is not None and (row.status, row.conversation_id, row.arguments) == (
-        "proposed", "c1", {"label": "blue"})
+        "proposed",
+        "c1",
+        {"label": "blue"},
+    )
 
     assert tools.confirm(ctx, request).error_kind == "not_confirmed"  # not pending here
     ctx.pending = request  # as the conversation keeps it
@@ -185,8 +199,10 @@ def test_write_is_proposed_then_confirmed_once(sqlite_store: Store) -> None:
     assert done.ok and done.data == {"label": "blue"} and counter.applied == ["blue"]
     again = tools.confirm(ctx, request)  # the caller did not even record it: the store did
     assert (again.error_kind, again.error, again.data) == (
-        "already_done", "this change was already made; nothing was changed again",
-        'The label is blue.\n{"label": "blue"}')
+        "already_done",
+        "this change was already made; nothing was changed again",
+        'The label is blue.\n{"label": "blue"}',
+    )
     assert counter.applied == ["blue"]
     ctx.executed.add(request.key)  # the caller records it, so the same change is not re-proposed
     reproposed = tools.call(ctx, "set_label", {"label": "blue"})
@@ -196,19 +212,27 @@ def test_write_is_proposed_then_confirmed_once(sqlite_store: Store) -> None:
 def test_a_proposal_is_confirmed_by_its_customer_once(sqlite_store: Store) -> None:
     counter = Counter()
     tools = _toy_tools(counter)
-    request = tools.call(ToolContext(store=sqlite_store, conversation_id="c1",
-                                     session_user_id="u1"), "set_label", {"label": "blue"}).data
-    for other in (ToolContext(store=sqlite_store, conversation_id="c1", session_user_id="u2",
-                              pending=request),
-                  ToolContext(store=sqlite_store, conversation_id="c1", pending=request)):
+    request = tools.call(
+        ToolContext(store=sqlite_store, conversation_id="c1", session_user_id="u1"),
+        "set_label",
+        {"label": "blue"},
+    ).data
+    for other in (
+        ToolContext(
+            store=sqlite_store, conversation_id="c1", session_user_id="u2", pending=request
+        ),
+        ToolContext(store=sqlite_store, conversation_id="c1", pending=request),
+    ):
         assert tools.confirm(other, request).error_kind == "not_confirmed"
     assert counter.applied == []
     # a stateless client's next turn runs in a session continued from the checkpoint
-    continued = ToolContext(store=sqlite_store, conversation_id="c2", session_user_id="u1",
-                            pending=request)
+    continued = ToolContext(
+        store=sqlite_store, conversation_id="c2", session_user_id="u1", pending=request
+    )
     assert tools.confirm(continued, request).ok
-    replayed = ToolContext(store=sqlite_store, conversation_id="c3", session_user_id="u1",
-                           pending=request)  # the same transcript sent again
+    replayed = ToolContext(
+        store=sqlite_store, conversation_id="c3", session_user_id="u1", pending=request
+    )  # the same transcript sent again
     assert tools.confirm(replayed, request).error_kind == "already_done"
     assert counter.applied == ["blue"]
 
@@ -222,7 +246,9 @@ def test_a_newer_or_declined_proposal_is_not_confirmed(sqlite_store: Store) -> N
     ctx.pending = first
     stale = tools.confirm(ctx, first)
     assert (stale.error_kind, stale.error) == (
-        "not_confirmed", "this proposal is superseded; nothing was changed")
+        "not_confirmed",
+        "this proposal is superseded; nothing was changed",
+    )
     third = tools.call(ctx, "set_label", {"label": "green"}).data
     assert confirmations.settle(sqlite_store, third.request_id, ProposalStatus.DECLINED)
     ctx.pending = third
@@ -243,18 +269,20 @@ def test_a_proposal_expires(sqlite_store: Store) -> None:
         session.add(row)
     late = tools.confirm(ctx, ctx.pending)
     assert (late.error_kind, late.error) == (
-        "not_confirmed", "this proposal expired after 30 minutes; nothing was changed. "
-        "Propose the change again and ask the shopper to confirm it")
-    assert tools.confirm(ctx, ctx.pending).error == "this proposal is expired; nothing was " \
-        "changed"
+        "not_confirmed",
+        "this proposal expired after 30 minutes; nothing was changed. "
+        "Propose the change again and ask the shopper to confirm it",
+    )
+    assert tools.confirm(ctx, ctx.pending).error == "this proposal is expired; nothing was changed"
     assert counter.applied == []
 
 
 def test_confirm_does_not_change_the_context(sqlite_store: Store) -> None:
     counter = Counter()
     tools = _toy_tools(counter)
-    request = tools.call(ToolContext(store=sqlite_store, session_user_id="u1"), "set_label",
-                         {"label": "blue"}).data
+    request = tools.call(
+        ToolContext(store=sqlite_store, session_user_id="u1"), "set_label", {"label": "blue"}
+    ).data
     ctx = ToolContext(store=sqlite_store, session_user_id="u1", pending=request)
     assert tools.confirm(ctx, request).ok and counter.applied == ["blue"]
     assert (ctx.pending, ctx.executed, ctx.session_user_id) == (request, set(), "u1")
@@ -269,10 +297,15 @@ def test_refused_write_records_nothing(sqlite_store: Store) -> None:
     ctx = ToolContext(store=sqlite_store)
     result = tools.call(ctx, "set_label", {"label": "forbidden"})
     assert (result.ok, result.error_kind, result.content, result.data) == (
-        False, "policy", "Error: that label is not allowed", None)
+        False,
+        "policy",
+        "Error: that label is not allowed",
+        None,
+    )
     assert ctx.pending is None and ctx.executed == set() and counter.applied == []
     assert tools.call(ctx, "nope", {}).error == (
-        "there is no tool 'nope'; the tools are lookup, set_label")
+        "there is no tool 'nope'; the tools are lookup, set_label"
+    )
 
 
 def test_operator_path_skips_conversation_but_not_idempotency(sqlite_store: Store) -> None:
@@ -291,11 +324,15 @@ def test_a_stored_proposal_is_confirmed_in_a_later_context(sqlite_store: Store) 
     """The proposal survives as JSON (the conversation keeps it between turns)."""
     counter = Counter()
     tools = _toy_tools(counter)
-    proposed = tools.call(ToolContext(store=sqlite_store, session_user_id="u1"), "set_label",
-                          {"label": "blue"})
+    proposed = tools.call(
+        ToolContext(store=sqlite_store, session_user_id="u1"), "set_label", {"label": "blue"}
+    )
     stored = proposed.data.model_dump_json()
-    later = ToolContext(store=sqlite_store, session_user_id="u1",
-                        pending=ConfirmationRequest.model_validate_json(stored))
+    later = ToolContext(
+        store=sqlite_store,
+        session_user_id="u1",
+        pending=ConfirmationRequest.model_validate_json(stored),
+    )
     assert later.pending == proposed.data
     assert tools.confirm(later, later.pending.request_id).ok  # type: ignore[union-attr]
     assert counter.applied == ["blue"]
@@ -311,8 +348,9 @@ def test_one_customer_per_conversation(sqlite_store: Store) -> None:
     assert not may_identify(signed_in, "u2", typed=True)
     vouched = ToolContext(store=sqlite_store, vouched_user_id="u3")
     assert may_identify(vouched, "u3", typed=False) and not may_identify(vouched, "u2", False)
-    assert may_identify(ToolContext(store=sqlite_store, session_user_id="u1", operator=True),
-                        "u2", typed=False)
+    assert may_identify(
+        ToolContext(store=sqlite_store, session_user_id="u1", operator=True), "u2", typed=False
+    )
 
 
 def test_schemas_keep_registration_order() -> None:

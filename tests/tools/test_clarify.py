@@ -19,18 +19,37 @@ from tools.clarify import (
 )
 
 
-def _shoe(n: int, color: str, waterproof: bool, sizes: tuple[str, ...] = ("9", "10")
-          ) -> ProductRecord:
+def _shoe(
+    n: int, color: str, waterproof: bool, sizes: tuple[str, ...] = ("9", "10")
+) -> ProductRecord:
     items = tuple(ItemRecord(f"s{n}-{s}", {"size": s}, 80.0, True) for s in sizes)
-    return ProductRecord(f"s{n}", f"Shoe {n}", "", "Acme", "Running Shoes",
-                         "Shoes > Running Shoes", "Running Shoes", 80.0, 4.0, 3,
-                         {"color": color, "waterproof": waterproof}, items)
+    return ProductRecord(
+        f"s{n}",
+        f"Shoe {n}",
+        "",
+        "Acme",
+        "Running Shoes",
+        "Shoes > Running Shoes",
+        "Running Shoes",
+        80.0,
+        4.0,
+        3,
+        {"color": color, "waterproof": waterproof},
+        items,
+    )
 
 
 # 8 shoes: colour 4 Black / 2 White / 2 Red, waterproof 1 of 8, every one in sizes 9 and 10
-SHOES = [_shoe(0, "Black", True)] + [_shoe(i, "Black", False) for i in (1, 2, 3)] + [
-    _shoe(4, "White", False), _shoe(5, "White", False), _shoe(6, "Red", False),
-    _shoe(7, "Red", False)]
+SHOES = (
+    [_shoe(0, "Black", True)]
+    + [_shoe(i, "Black", False) for i in (1, 2, 3)]
+    + [
+        _shoe(4, "White", False),
+        _shoe(5, "White", False),
+        _shoe(6, "Red", False),
+        _shoe(7, "Red", False),
+    ]
+)
 COLOR_GAIN = 1.5  # H(4/8, 2/8, 2/8) = 0.5*1 + 0.25*2 + 0.25*2
 WATERPROOF_GAIN = -(7 / 8 * math.log2(7 / 8) + 1 / 8 * math.log2(1 / 8))  # 0.5436
 
@@ -75,8 +94,12 @@ def test_few_products_with_variants_are_asked_about_their_options() -> None:
     # variants, and waterproof, 2 yes and 8 no, gain H(0.8, 0.2) = 0.722 each)
     q = best_question(SHOES[:5], set(), set())
     assert q is not None
-    assert (q.key, q.text, q.options, q.gain) == ("size", "Which size would you like?",
-                                                  ("10", "9"), 1.0)
+    assert (q.key, q.text, q.options, q.gain) == (
+        "size",
+        "Which size would you like?",
+        ("10", "9"),
+        1.0,
+    )
     assert q.counts == {"10": 5, "9": 5}
     # no option left to ask: the best attribute, and of two equal gains the later key by name
     fixed = best_question(SHOES[:5], {"size"}, set())
@@ -88,15 +111,46 @@ def test_few_products_with_variants_are_asked_about_their_options() -> None:
 def test_with_variants_expands_only_few_products() -> None:
     sold_out = ItemRecord("t-xl", {"size": "XL"}, 20.0, False)
     no_options = ItemRecord("t-plain", {}, 20.0, True)
-    tee = ProductRecord("t", "Tee", "", "Acme", "T-Shirts", "T-Shirts", "T-Shirts", 20.0, 4.0, 3,
-                        {}, (ItemRecord("t-s", {"size": "S"}, 20.0, True),
-                             ItemRecord("t-m", {"size": "M"}, 20.0, True), sold_out, no_options))
-    cap = ProductRecord("c", "Cap", "", "Acme", "Caps", "Caps", "Caps", 9.0, 4.0, 3, {},
-                        (ItemRecord("c-1", {"color": "Red"}, 9.0, True),))
+    tee = ProductRecord(
+        "t",
+        "Tee",
+        "",
+        "Acme",
+        "T-Shirts",
+        "T-Shirts",
+        "T-Shirts",
+        20.0,
+        4.0,
+        3,
+        {},
+        (
+            ItemRecord("t-s", {"size": "S"}, 20.0, True),
+            ItemRecord("t-m", {"size": "M"}, 20.0, True),
+            sold_out,
+            no_options,
+        ),
+    )
+    cap = ProductRecord(
+        "c",
+        "Cap",
+        "",
+        "Acme",
+        "Caps",
+        "Caps",
+        "Caps",
+        9.0,
+        4.0,
+        3,
+        {},
+        (ItemRecord("c-1", {"color": "Red"}, 9.0, True),),
+    )
     expanded = with_variants([tee, cap])
     # each available variant with options is a candidate of its own, sold-out ones are not
     assert [(r.product_id, [i.item_id for i in r.items]) for r in expanded] == [
-        ("t", ["t-s"]), ("t", ["t-m"]), ("c", ["c-1"])]
+        ("t", ["t-s"]),
+        ("t", ["t-m"]),
+        ("c", ["c-1"]),
+    ]
     assert with_variants(SHOES) == SHOES  # 8 products: enough to ask about as they are
     assert with_variants([cap]) == [cap]  # no more variants than products
 
@@ -104,10 +158,23 @@ def test_with_variants_expands_only_few_products() -> None:
 def test_product_attributes_are_asked_before_variant_options() -> None:
     # 8 products, one variant each: the colour option splits them 8 ways (3 bits), the fit
     # attribute 4 slim / 4 regular (1 bit); what kind of product comes first
-    tees = [ProductRecord(f"t{i}", f"Tee {i}", "", "Acme", "T-Shirts", "T-Shirts", "T-Shirts",
-                          20.0, 4.0, 3, {"fit": "slim" if i < 4 else "regular"},
-                          (ItemRecord(f"t{i}-1", {"color": f"c{i}"}, 20.0, True),))
-            for i in range(8)]
+    tees = [
+        ProductRecord(
+            f"t{i}",
+            f"Tee {i}",
+            "",
+            "Acme",
+            "T-Shirts",
+            "T-Shirts",
+            "T-Shirts",
+            20.0,
+            4.0,
+            3,
+            {"fit": "slim" if i < 4 else "regular"},
+            (ItemRecord(f"t{i}-1", {"color": f"c{i}"}, 20.0, True),),
+        )
+        for i in range(8)
+    ]
     q = best_question(tees, set(), set())
     assert q is not None and (q.key, q.gain, q.options) == ("fit", 1.0, ("regular", "slim"))
     then = best_question(tees, set(), {"fit"})
@@ -122,8 +189,21 @@ def _headphones(titled: bool) -> list[ProductRecord]:
     for i in range(8):
         kind = "over-ear" if i % 2 else "in-ear"
         title = f"Acme {kind.title()} Headphones {i}" if titled else f"Acme Headphones {i}"
-        out.append(ProductRecord(f"h{i}", title, "", "Acme", "Headphones", "Headphones",
-                                 "Headphones", 50.0, 4.0, 3, {"type": kind, "cable": cables[i]}))
+        out.append(
+            ProductRecord(
+                f"h{i}",
+                title,
+                "",
+                "Acme",
+                "Headphones",
+                "Headphones",
+                "Headphones",
+                50.0,
+                4.0,
+                3,
+                {"type": kind, "cable": cables[i]},
+            )
+        )
     return out
 
 
@@ -146,33 +226,69 @@ def test_a_suggested_attribute_is_used_only_when_it_splits() -> None:
 
 
 def test_a_measurement_with_many_values_is_not_asked() -> None:
-    weights = [ProductRecord(f"w{i}", "W", "", "Acme", "T", "T", "T", 1.0, 4.0, 1,
-                             {"weight_g": 200 + i}) for i in range(10)]
+    weights = [
+        ProductRecord(f"w{i}", "W", "", "Acme", "T", "T", "T", 1.0, 4.0, 1, {"weight_g": 200 + i})
+        for i in range(10)
+    ]
     assert best_question(weights, set(), set()) is None
 
 
 def test_a_measurement_with_few_values_is_not_asked_either() -> None:
     # Three weights split 9 products well, but "Which max weight lb: 250, 300 or 350?" is no
     # question for a shopper.
-    chairs = [ProductRecord(f"c{i}", "C", "", "Acme", "T", "T", "T", 1.0, 4.0, 1,
-                            {"max_weight_lb": 250 + 50 * (i % 3)}) for i in range(9)]
+    chairs = [
+        ProductRecord(
+            f"c{i}",
+            "C",
+            "",
+            "Acme",
+            "T",
+            "T",
+            "T",
+            1.0,
+            4.0,
+            1,
+            {"max_weight_lb": 250 + 50 * (i % 3)},
+        )
+        for i in range(9)
+    ]
     assert best_question(chairs, set(), set()) is None
     assert question_for(chairs, "max_weight_lb") is not None  # asked about by name, it still is
 
 
 def test_a_unit_in_a_key_is_shown_in_brackets() -> None:
     question = question_for(
-        [ProductRecord(f"c{i}", "C", "", "Acme", "T", "T", "T", 1.0, 4.0, 1,
-                       {"seat_height_in": ["17-21", "19-23"][i % 2]}) for i in range(8)],
+        [
+            ProductRecord(
+                f"c{i}",
+                "C",
+                "",
+                "Acme",
+                "T",
+                "T",
+                "T",
+                1.0,
+                4.0,
+                1,
+                {"seat_height_in": ["17-21", "19-23"][i % 2]},
+            )
+            for i in range(8)
+        ],
         "seat_height_in",
     )
     assert question is not None
     assert question.text == "Which seat height (in) would you like?"
 
 
-@pytest.mark.parametrize(("text", "stop"), [
-    ("just show me some", True), ("stop asking questions", True), ("no more questions", True),
-    ("don't ask, recommend", True), ("size 10 please", False),
-])
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [
+        ("just show me some", True),
+        ("stop asking questions", True),
+        ("no more questions", True),
+        ("don't ask, recommend", True),
+        ("size 10 please", False),
+    ],
+)
 def test_the_shopper_can_stop_the_questions(text: str, stop: bool) -> None:
     assert wants_no_questions(text) is stop

@@ -36,8 +36,13 @@ def _found(shop: FixtureShop, text: str) -> tuple[dict[str, list[str]], list[str
 
 
 def test_a_4_person_tent_is_one_of_the_two_tents_for_four(outdoor: FixtureShop) -> None:
-    for text in ("a 4-person tent", "a tent for 4 people", "4 person tent please",
-                 "a four-person tent", "a tent for four people"):
+    for text in (
+        "a 4-person tent",
+        "a tent for 4 people",
+        "4 person tent please",
+        "a four-person tent",
+        "a tent for four people",
+    ):
         attributes, found = _found(outdoor, text)
         assert attributes == {"persons": ["4"]}, text
         assert found == ["OG-1004", "OG-1005"], text  # "sleeps four adults", "4-Person"
@@ -48,8 +53,10 @@ def test_litres_audience_and_material_filter_outdoor_gear(outdoor: FixtureShop) 
     assert _found(outdoor, "a 22L daypack") == ({"capacity_l": ["22"]}, ["OG-1071"])
     for text in ("women's hiking boots", "hiking boots for women", "womens hiking boots"):
         assert _found(outdoor, text) == ({"audience": ["women's"]}, ["OG-1052"]), text
-    assert _found(outdoor, "a down sleeping bag") == ({"material": ["down"]},
-                                                      ["OG-1011", "OG-1015"])
+    assert _found(outdoor, "a down sleeping bag") == (
+        {"material": ["down"]},
+        ["OG-1011", "OG-1015"],
+    )
 
 
 def test_a_black_dress_is_a_black_dress(fashion: FixtureShop) -> None:
@@ -58,8 +65,10 @@ def test_a_black_dress_is_a_black_dress(fashion: FixtureShop) -> None:
     # every dress the text calls black, and no black shoes ("derby dress shoes", 66)
     assert found == ["122", "124", "155", "162", "59", "63", "93"]
     assert _found(fashion, "a linen dress in black")[1] == ["124", "59"]
-    assert _found(fashion, "navy slim fit t-shirt") == ({"color": ["navy"], "fit": ["slim"]},
-                                                         ["38"])
+    assert _found(fashion, "navy slim fit t-shirt") == (
+        {"color": ["navy"], "fit": ["slim"]},
+        ["38"],
+    )
 
 
 def test_a_colour_family_finds_its_shades(fashion: FixtureShop) -> None:

@@ -37,7 +37,8 @@ def _shop(store: Store, tmp_path: Path, tau2_dir: Path) -> Store:
     orders = {o: db["orders"][o] for u in users.values() for o in u["orders"]}
     (tmp_path / "subset").mkdir()
     (tmp_path / "subset" / "db.json").write_text(
-        json.dumps({"products": db["products"], "users": users, "orders": orders}))
+        json.dumps({"products": db["products"], "users": users, "orders": orders})
+    )
     import_tau2(store, tmp_path / "subset")
     return store
 
@@ -65,8 +66,10 @@ def test_nothing_changes_before_confirmation(shop: Store) -> None:
     ctx = ToolContext(store=shop, session_user_id=ETHAN)
     proposed = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL)
     assert proposed.ok and proposed.content.startswith("Not done yet.")
-    assert "Refund: $4,079.45 back to gift card gift_card_7219486 (balance $49.00 -> $4,128.45) "\
+    assert (
+        "Refund: $4,079.45 back to gift card gift_card_7219486 (balance $49.00 -> $4,128.45) "
         "immediately." in proposed.content
+    )
     assert isinstance(proposed.data, ConfirmationRequest) and ctx.pending is None
     assert state(shop, "#W6779827") == ("pending", 1, 49.0)
     ctx.pending = proposed.data
@@ -86,8 +89,9 @@ def test_repeated_or_changed_confirmation_applies_nothing(shop: Store) -> None:
     assert confirm(ctx, request).ok
     replay = confirm(ctx, request)  # the stored proposal is consumed: nothing to record here
     assert (replay.ok, replay.error_kind) == (False, "already_done")
-    assert str(replay.data).startswith("Order #W6779827 is cancelled. Refund: $4,079.45 back "
-                                       "to gift card gift_card_7219486")
+    assert str(replay.data).startswith(
+        "Order #W6779827 is cancelled. Refund: $4,079.45 back to gift card gift_card_7219486"
+    )
     assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
 
 
@@ -95,8 +99,11 @@ def test_a_newer_proposal_replaces_the_pending_one(lite: Store) -> None:
     ctx = ToolContext(store=lite, session_user_id=ETHAN)
     first = RETAIL_TOOLS.call(ctx, "cancel_pending_order", CANCEL).data
     ctx.pending = first
-    second = RETAIL_TOOLS.call(ctx, "modify_pending_order_payment",
-                               {"order_id": "#W6779827", "payment_method_id": ETHAN_CARD}).data
+    second = RETAIL_TOOLS.call(
+        ctx,
+        "modify_pending_order_payment",
+        {"order_id": "#W6779827", "payment_method_id": ETHAN_CARD},
+    ).data
     assert isinstance(second, ConfirmationRequest) and ctx.pending == first  # tools store nothing
     ctx.pending = second  # the conversation keeps the newest proposal
     assert confirm(ctx, first.request_id).error_kind == "not_confirmed"
@@ -117,8 +124,9 @@ def test_confirmation_checks_the_current_state_again(lite: Store) -> None:
 def test_two_processes_cannot_both_apply(shop: Store) -> None:
     """Both checked the order before either wrote: the conditional update lets one through."""
     tool = RETAIL_TOOLS["cancel_pending_order"]
-    proposals = [tool.fn(ToolContext(store=shop, session_user_id=ETHAN), **CANCEL)
-                 for _ in range(2)]
+    proposals = [
+        tool.fn(ToolContext(store=shop, session_user_id=ETHAN), **CANCEL) for _ in range(2)
+    ]
     assert all(isinstance(p, Proposed) for p in proposals)
     assert proposals[0].apply(ToolContext(store=shop)).ok
     with pytest.raises(Conflict, match="changed since it was checked; nothing was applied"):
@@ -143,21 +151,42 @@ def test_writes_are_refused_without_identification(lite: Store) -> None:
     ctx = ToolContext(store=lite)
     writes: dict[str, dict[str, Any]] = {
         "cancel_pending_order": CANCEL,
-        "modify_pending_order_address": {"order_id": "#W6779827", "address1": "a",
-                                         "address2": "", "city": "c", "state": "s",
-                                         "country": "USA", "zip": "1"},
-        "modify_pending_order_payment": {"order_id": "#W6779827",
-                                         "payment_method_id": ETHAN_CARD},
-        "modify_pending_order_items": {"order_id": "#W6779827", "item_ids": ["6942241102"],
-                                       "new_item_ids": ["3360679910"],
-                                       "payment_method_id": ETHAN_CARD},
-        "return_delivered_order_items": {"order_id": "#W2378156", "item_ids": ["4202497723"],
-                                         "payment_method_id": "credit_card_9513926"},
-        "exchange_delivered_order_items": {"order_id": "#W2378156", "item_ids": ["4202497723"],
-                                           "new_item_ids": ["3374679624"],
-                                           "payment_method_id": "credit_card_9513926"},
-        "modify_user_address": {"user_id": ETHAN, "address1": "a", "address2": "", "city": "c",
-                                "state": "s", "country": "USA", "zip": "1"},
+        "modify_pending_order_address": {
+            "order_id": "#W6779827",
+            "address1": "a",
+            "address2": "",
+            "city": "c",
+            "state": "s",
+            "country": "USA",
+            "zip": "1",
+        },
+        "modify_pending_order_payment": {"order_id": "#W6779827", "payment_method_id": ETHAN_CARD},
+        "modify_pending_order_items": {
+            "order_id": "#W6779827",
+            "item_ids": ["6942241102"],
+            "new_item_ids": ["3360679910"],
+            "payment_method_id": ETHAN_CARD,
+        },
+        "return_delivered_order_items": {
+            "order_id": "#W2378156",
+            "item_ids": ["4202497723"],
+            "payment_method_id": "credit_card_9513926",
+        },
+        "exchange_delivered_order_items": {
+            "order_id": "#W2378156",
+            "item_ids": ["4202497723"],
+            "new_item_ids": ["3374679624"],
+            "payment_method_id": "credit_card_9513926",
+        },
+        "modify_user_address": {
+            "user_id": ETHAN,
+            "address1": "a",
+            "address2": "",
+            "city": "c",
+            "state": "s",
+            "country": "USA",
+            "zip": "1",
+        },
     }
     for name, arguments in writes.items():
         assert RETAIL_TOOLS.call(ctx, name, arguments).error_kind == "not_authenticated", name
@@ -182,8 +211,9 @@ def _proposed(store: Store) -> ToolContext:
 
 def _yes(store: Store, pending: ConfirmationRequest) -> Any:
     """A yes from a fresh context: another request, replica or a restored conversation."""
-    ctx = ToolContext(store=Store(store.url), session_user_id=ETHAN, conversation_id="c1",
-                      pending=pending)
+    ctx = ToolContext(
+        store=Store(store.url), session_user_id=ETHAN, conversation_id="c1", pending=pending
+    )
     try:
         return confirm(ctx, pending)
     finally:
@@ -195,9 +225,14 @@ def test_a_second_yes_applies_nothing_and_says_what_was_done(shop: Store) -> Non
     assert ctx.pending is not None
     first, second = _yes(shop, ctx.pending), _yes(shop, ctx.pending)
     assert first.ok and (second.ok, second.error_kind) == (False, "already_done")
-    assert str(second.data).splitlines()[0] == first.content.splitlines()[0] == (
-        "Order #W6779827 is cancelled. Refund: $4,079.45 back to gift card gift_card_7219486 "
-        "(balance $49.00 -> $4,128.45) immediately.")
+    assert (
+        str(second.data).splitlines()[0]
+        == first.content.splitlines()[0]
+        == (
+            "Order #W6779827 is cancelled. Refund: $4,079.45 back to gift card gift_card_7219486 "
+            "(balance $49.00 -> $4,128.45) immediately."
+        )
+    )
     assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)  # refunded once
 
 
@@ -207,8 +242,9 @@ def test_eight_parallel_yeses_apply_once(shop: Store) -> None:
     pending = ctx.pending
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: _yes(shop, pending), range(8)))
-    assert sorted((r.ok, r.error_kind) for r in results) == \
-        [(False, "already_done")] * 7 + [(True, None)]
+    assert sorted((r.ok, r.error_kind) for r in results) == [(False, "already_done")] * 7 + [
+        (True, None)
+    ]
     assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
     with shop.session() as session:
         row = session.get(WriteProposal, pending.request_id)
@@ -235,13 +271,27 @@ def test_yeses_from_four_processes_apply_once(shop: Store) -> None:
     ctx = _proposed(shop)
     assert ctx.pending is not None
     root = Path(__file__).resolve().parents[2]
-    procs = [subprocess.Popen([sys.executable, "-c", _YES_IN_A_PROCESS, shop.url,
-                               ctx.pending.model_dump_json(), ETHAN], cwd=root,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _YES_IN_A_PROCESS,
+                shop.url,
+                ctx.pending.model_dump_json(),
+                ETHAN,
+            ],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outputs = [p.communicate("go\n", timeout=120)[0] for p in procs]
-    assert sorted(tuple(json.loads(out.strip().splitlines()[-1])) for out in outputs) == \
-        [(False, "already_done")] * 3 + [(True, None)]
+    assert sorted(tuple(json.loads(out.strip().splitlines()[-1])) for out in outputs) == [
+        (False, "already_done")
+    ] * 3 + [(True, None)]
     assert state(shop, "#W6779827") == ("cancelled", 2, 4128.45)
 
 
@@ -261,8 +311,9 @@ def test_a_retried_yes_after_a_crash_reports_the_committed_write(shop: Store) ->
 def test_a_failed_write_is_closed_with_its_reason(lite: Store) -> None:
     ctx = _proposed(lite)
     assert ctx.pending is not None
-    assert execute_confirmed(ToolContext(store=lite, operator=True), "cancel_pending_order",
-                             CANCEL).ok  # an operator cancelled it meanwhile
+    assert execute_confirmed(
+        ToolContext(store=lite, operator=True), "cancel_pending_order", CANCEL
+    ).ok  # an operator cancelled it meanwhile
     late = confirm(ctx, ctx.pending)
     assert late.error_kind == "policy" and "is 'cancelled'" in late.content
     again = confirm(ctx, ctx.pending)
@@ -280,8 +331,11 @@ IDENTIFY = ("find_user_id_by_email", "find_user_id_by_name_zip")
 def replay(store: Store, actions: list[tuple[str, dict[str, Any]]]) -> list[bool]:
     """The actions as a shopper's conversation would run them: confirmed writes, and the user
     an identification tool found adopted by the caller (the tools only return the id)."""
-    typed = tuple(" ".join(str(v) for v in arguments.values())
-                  for name, arguments in actions if name in IDENTIFY)  # the shopper said them
+    typed = tuple(
+        " ".join(str(v) for v in arguments.values())
+        for name, arguments in actions
+        if name in IDENTIFY
+    )  # the shopper said them
     ctx = ToolContext(store=store, shopper_typed=typed)
     oks = []
     for name, arguments in actions:
@@ -294,8 +348,9 @@ def replay(store: Store, actions: list[tuple[str, dict[str, Any]]]) -> list[bool
 
 def test_identification_alone_identifies_nobody(lite: Store) -> None:
     ctx = ToolContext(store=lite, shopper_typed=("ethan.lopez8943@example.com",))
-    found = execute_confirmed(ctx, "find_user_id_by_email",
-                              {"email": "ethan.lopez8943@example.com"})
+    found = execute_confirmed(
+        ctx, "find_user_id_by_email", {"email": "ethan.lopez8943@example.com"}
+    )
     assert (found.ok, found.data, ctx.session_user_id) == (True, ETHAN, None)
     looked = execute_confirmed(ctx, "get_order_details", {"order_id": "#W6779827"})
     assert looked.error_kind == "not_authenticated"
@@ -311,12 +366,17 @@ def test_operator_replay_needs_no_identification(lite: Store) -> None:
 
 
 def test_replay_identify_look_up_cancel(shop: Store) -> None:
-    oks = replay(shop, [
-        ("find_user_id_by_name_zip", {"first_name": "Ethan", "last_name": "Lopez",
-                                      "zip": "43275"}),
-        ("get_order_details", {"order_id": "#W6779827"}),
-        ("cancel_pending_order", CANCEL),
-    ])
+    oks = replay(
+        shop,
+        [
+            (
+                "find_user_id_by_name_zip",
+                {"first_name": "Ethan", "last_name": "Lopez", "zip": "43275"},
+            ),
+            ("get_order_details", {"order_id": "#W6779827"}),
+            ("cancel_pending_order", CANCEL),
+        ],
+    )
     assert oks == [True, True, True]
     with shop.session() as session:
         order = session.get(Order, "#W6779827")
@@ -324,43 +384,69 @@ def test_replay_identify_look_up_cancel(shop: Store) -> None:
         assert (order.status, order.cancel_reason) == ("cancelled", "no longer needed")
         assert order.payment_history == [
             {"transaction_type": "payment", "amount": 4079.45, "payment_method_id": ETHAN_GIFT},
-            {"transaction_type": "refund", "amount": 4079.45, "payment_method_id": ETHAN_GIFT}]
+            {"transaction_type": "refund", "amount": 4079.45, "payment_method_id": ETHAN_GIFT},
+        ]
     assert state(shop, "#W6779827")[2] == 4128.45
 
 
 def test_replay_exchange_and_modify_items(lite: Store) -> None:
-    oks = replay(lite, [
-        ("find_user_id_by_email", {"email": "yusuf.rossi7301@example.com"}),
-        ("get_user_details", {"user_id": YUSUF}),
-        ("exchange_delivered_order_items", {"order_id": "#W2378156", "item_ids": ["4202497723"],
-                                            "new_item_ids": ["3374679624"],
-                                            "payment_method_id": "credit_card_9513926"}),
-        ("get_order_details", {"order_id": "#W6779827"}),  # another customer's: refused
-        ("cancel_pending_order", {"order_id": "#W2378156", "reason": "no longer needed"}),
-    ])
+    oks = replay(
+        lite,
+        [
+            ("find_user_id_by_email", {"email": "yusuf.rossi7301@example.com"}),
+            ("get_user_details", {"user_id": YUSUF}),
+            (
+                "exchange_delivered_order_items",
+                {
+                    "order_id": "#W2378156",
+                    "item_ids": ["4202497723"],
+                    "new_item_ids": ["3374679624"],
+                    "payment_method_id": "credit_card_9513926",
+                },
+            ),
+            ("get_order_details", {"order_id": "#W6779827"}),  # another customer's: refused
+            ("cancel_pending_order", {"order_id": "#W2378156", "reason": "no longer needed"}),
+        ],
+    )
     assert oks == [True, True, True, False, False]
     with lite.session() as session:
         order = session.get(Order, "#W2378156")
         assert order is not None
-        assert (order.status, order.exchange_items, order.exchange_new_items,
-                order.exchange_price_difference) == ("exchange requested", ["4202497723"],
-                                                     ["3374679624"], 27.72)
+        assert (
+            order.status,
+            order.exchange_items,
+            order.exchange_new_items,
+            order.exchange_price_difference,
+        ) == ("exchange requested", ["4202497723"], ["3374679624"], 27.72)
     assert state(lite, "#W6779827")[0] == "pending"
 
 
 def test_replay_modify_items_changes_the_order_lines(lite: Store) -> None:
-    oks = replay(lite, [
-        ("find_user_id_by_email", {"email": "ethan.lopez8943@example.com"}),
-        ("modify_pending_order_items", {"order_id": "W6779827", "item_ids": ["6942241102"],
-                                        "new_item_ids": ["3360679910"],
-                                        "payment_method_id": ETHAN_GIFT}),
-    ])
+    oks = replay(
+        lite,
+        [
+            ("find_user_id_by_email", {"email": "ethan.lopez8943@example.com"}),
+            (
+                "modify_pending_order_items",
+                {
+                    "order_id": "W6779827",
+                    "item_ids": ["6942241102"],
+                    "new_item_ids": ["3360679910"],
+                    "payment_method_id": ETHAN_GIFT,
+                },
+            ),
+        ],
+    )
     assert oks == [True, True]
     with lite.session() as session:
-        lines = session.exec(select(OrderItem).where(OrderItem.order_id == "#W6779827")
-                             .order_by(col(OrderItem.seq))).all()
+        lines = session.exec(
+            select(OrderItem).where(OrderItem.order_id == "#W6779827").order_by(col(OrderItem.seq))
+        ).all()
         assert [(li.item_id, li.price) for li in lines] == [
-            ("7896397433", 457.81), ("3379843752", 3203.76), ("1323134954", 236.95),
-            ("3360679910", 195.26)]
+            ("7896397433", 457.81),
+            ("3379843752", 3203.76),
+            ("1323134954", 236.95),
+            ("3360679910", 195.26),
+        ]
         assert lines[3].options == {"size": "medium", "material": "memory foam", "color": "beige"}
     assert state(lite, "#W6779827") == ("pending (item modified)", 2, 34.67)

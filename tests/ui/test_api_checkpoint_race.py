@@ -19,14 +19,14 @@ from ui.api import sessions
 
 
 def test_a_checkpoint_made_by_a_concurrent_request_is_updated(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = open_store(sqlite_url(tmp_path / "shop.db"))
-    transcript = [ChatLine(role="user", content="yes"),
-                  ChatLine(role="assistant", content="Done.")]
-    conversation.start_session(store, "pub-theirs", history=[ChatLine(role="user",
-                                                                        content="theirs")])
-    conversation.start_session(store, "pub-mine", history=[ChatLine(role="user",
-                                                                      content="mine")])
+    transcript = [ChatLine(role="user", content="yes"), ChatLine(role="assistant", content="Done.")]
+    conversation.start_session(
+        store, "pub-theirs", history=[ChatLine(role="user", content="theirs")]
+    )
+    conversation.start_session(store, "pub-mine", history=[ChatLine(role="user", content="mine")])
     real = conversation.copy_state
     calls: list[str] = []
 

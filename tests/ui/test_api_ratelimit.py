@@ -50,26 +50,28 @@ def replica(data_dir: Path, **settings: Any) -> tuple[Runtime, FastAPI]:
 
 
 def test_two_replicas_share_one_limit(tmp_path: Path, redis_url: str) -> None:
-    settings = {"redis_url": redis_url, "rate_limit_per_minute": 6, "rate_limit_burst": 3,
-                "api_keys": "required", "auth_failures_per_minute": 4}
+    settings = {
+        "redis_url": redis_url,
+        "rate_limit_per_minute": 6,
+        "rate_limit_burst": 3,
+        "api_keys": "required",
+        "auth_failures_per_minute": 4,
+    }
     first, app_a = replica(tmp_path, **settings)
     second, app_b = replica(tmp_path, **settings)  # the same shop: the same namespace
     key, _ = create_key(first.store, "shop-a")
     with TestClient(app_a) as a, TestClient(app_b) as b:
         ok = {"Authorization": f"Bearer {key}"}
-        codes = [client.get("/v1/models", headers=ok).status_code
-                 for client in (a, b, a, b)]
+        codes = [client.get("/v1/models", headers=ok).status_code for client in (a, b, a, b)]
         assert codes == [200, 200, 200, 429]  # one replica alone would allow 3 more
         assert a.get("/healthz").json()["rate_limits"] == {"storage": "redis", "ok": True}
         bad = {"Authorization": "Bearer aisle_00000000_nope"}
-        failures = [client.get("/v1/models", headers=bad).status_code
-                    for client in (a, b, a, b, a)]
+        failures = [client.get("/v1/models", headers=bad).status_code for client in (a, b, a, b, a)]
         assert failures == [401, 401, 401, 401, 429]
     other, app_c = replica(tmp_path / "other-shop", **settings)
     key_c, _ = create_key(other.store, "shop-c")
     with TestClient(app_c) as c:  # another shop on the same Redis counts alone
-        assert c.get("/v1/models", headers={"Authorization": f"Bearer {key_c}"}
-                     ).status_code == 200
+        assert c.get("/v1/models", headers={"Authorization": f"Bearer {key_c}"}).status_code == 200
     for runtime in (first, second, other):
         runtime.store.dispose()
 
@@ -80,8 +82,7 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_a_silent_redis_leaves_each_process_counting_alone(tmp_path: Path, caplog: Any
-                                                          ) -> None:
+def test_a_silent_redis_leaves_each_process_counting_alone(tmp_path: Path, caplog: Any) -> None:
     limiter = RateLimiter(f"redis://127.0.0.1:{_closed_port()}/0", namespace="t")
     assert not limiter.check()
     rate = Rate(per_minute=6, burst=2)
@@ -113,44 +114,81 @@ def llm_stub() -> FastAPI:
     async def complete(request: Request) -> Response:
         body = await request.json()
         if not body.get("stream"):
-            return JSONResponse({
-                "id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": said}}]})
-        chunk = {"id": "stub", "object": "chat.completion.chunk", "created": 0,
-                 "model": "stub", "choices": [{"index": 0, "finish_reason": "stop",
-                                               "delta": {"role": "assistant", "content": said}}]}
-        return Response(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n",
-                        media_type="text/event-stream")
+            return JSONResponse(
+                {
+                    "id": "stub",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "stub",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": said},
+                        }
+                    ],
+                }
+            )
+        chunk = {
+            "id": "stub",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "stub",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "delta": {"role": "assistant", "content": said},
+                }
+            ],
+        }
+        return Response(
+            f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n", media_type="text/event-stream"
+        )
 
     return stub
 
 
 @pytest.fixture
-def two_servers(tmp_path: Path, redis_url: str, postgres_store: Store, llm_url: str
-                ) -> Iterator[tuple[list[str], list[str]]]:
+def two_servers(
+    tmp_path: Path, redis_url: str, postgres_store: Store, llm_url: str
+) -> Iterator[tuple[list[str], list[str]]]:
     """Two ``aisle serve --no-ui`` processes over one PostgreSQL database and one Redis (each
     with its own data dir: nothing else is shared); their URLs and two API keys, one at the
     server's rate and one with room to spare."""
-    env = {**os.environ, "AISLE_DATABASE_URL": postgres_store.url, "AISLE_REDIS_URL": redis_url,
-           "AISLE_API_KEYS": "required", "AISLE_RATE_LIMIT_PER_MINUTE": "6",
-           "AISLE_RATE_LIMIT_BURST": "3", "AISLE_AUTH_FAILURES_PER_MINUTE": "4",
-           "AISLE_LLM_BASE_URL": f"{llm_url}v1"}
+    env = {
+        **os.environ,
+        "AISLE_DATABASE_URL": postgres_store.url,
+        "AISLE_REDIS_URL": redis_url,
+        "AISLE_API_KEYS": "required",
+        "AISLE_RATE_LIMIT_PER_MINUTE": "6",
+        "AISLE_RATE_LIMIT_BURST": "3",
+        "AISLE_AUTH_FAILURES_PER_MINUTE": "4",
+        "AISLE_LLM_BASE_URL": f"{llm_url}v1",
+    }
     aisle = [sys.executable, "-m", "ui.cli"]
     keys = []
     for name, rate in (("limited", []), ("roomy", ["--rate", "600"])):
-        made = subprocess.run([*aisle, "keys", "create", name, "--json", *rate],
-                              env={**env, "AISLE_DATA_DIR": str(tmp_path / "cli")},
-                              capture_output=True, text=True, check=True)
+        made = subprocess.run(
+            [*aisle, "keys", "create", name, "--json", *rate],
+            env={**env, "AISLE_DATA_DIR": str(tmp_path / "cli")},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         keys.append(json.loads(made.stdout)["key"])
     servers, urls = [], []
     try:
         for n in range(2):
             port = _closed_port()  # free now; the server binds it next
-            servers.append(subprocess.Popen(
-                [*aisle, "serve", "--no-ui", "--port", str(port)],
-                env={**env, "AISLE_DATA_DIR": str(tmp_path / f"replica-{n}")},
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            servers.append(
+                subprocess.Popen(
+                    [*aisle, "serve", "--no-ui", "--port", str(port)],
+                    env={**env, "AISLE_DATA_DIR": str(tmp_path / f"replica-{n}")},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             urls.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + 180
         for url in urls:
@@ -176,13 +214,18 @@ def two_servers(tmp_path: Path, redis_url: str, postgres_store: Store, llm_url: 
 
 @pytest.mark.slow
 def test_two_aisle_serve_processes_share_one_limit(
-        two_servers: tuple[list[str], list[str]]) -> None:
+    two_servers: tuple[list[str], list[str]],
+) -> None:
     (a, b), (limited, roomy) = two_servers
     # one conversation across both: started on one, a turn on the other, read on the first
     room = {"Authorization": f"Bearer {roomy}"}
     session_id = httpx.post(f"{a}/api/v1/sessions", headers=room).json()["session_id"]
-    turn = httpx.post(f"{b}/api/v1/sessions/{session_id}/messages", headers=room,
-                      json={"message": "hi"}, timeout=60)
+    turn = httpx.post(
+        f"{b}/api/v1/sessions/{session_id}/messages",
+        headers=room,
+        json={"message": "hi"},
+        timeout=60,
+    )
     assert turn.status_code == 200, turn.text
     transcript = httpx.get(f"{a}/api/v1/sessions/{session_id}", headers=room).json()
     assert [t["message"] for t in transcript["turns"]] == ["hi"]
@@ -190,6 +233,5 @@ def test_two_aisle_serve_processes_share_one_limit(
     codes = [httpx.get(f"{url}/v1/models", headers=ok).status_code for url in (a, b, a, b)]
     assert codes == [200, 200, 200, 429]
     bad = {"Authorization": "Bearer aisle_00000000_nope"}
-    failures = [httpx.get(f"{url}/v1/models", headers=bad).status_code
-                for url in (a, b, a, b, a)]
+    failures = [httpx.get(f"{url}/v1/models", headers=bad).status_code for url in (a, b, a, b, a)]
     assert failures == [401, 401, 401, 401, 429]

@@ -36,8 +36,10 @@ from ui.runtime import Runtime
 pytestmark = pytest.mark.anyio
 
 # "hi" is answered by code (assistant.respond.texts), without consulting the model
-GREETING = ("Hi! I can find products for you and say why they fit, or help with an order or a "
-            "question about our policies. What are you looking for?")
+GREETING = (
+    "Hi! I can find products for you and say why they fit, or help with an order or a "
+    "question about our policies. What are you looking for?"
+)
 
 
 @pytest.fixture
@@ -115,8 +117,9 @@ async def test_auto_policy_asks_for_a_key_once_one_exists(
     made = await http.post("/api/v1/sessions", headers={"X-API-Key": key_a})
     session_id = made.json()["session_id"]
     assert made.status_code == 201 and session_id.startswith("k")
-    turn = await http.post(f"/api/v1/sessions/{session_id}/messages",
-                           json={"message": "hi"}, headers=bearer(key_a))
+    turn = await http.post(
+        f"/api/v1/sessions/{session_id}/messages", json={"message": "hi"}, headers=bearer(key_a)
+    )
     assert turn.json()["reply"]["text"] == GREETING
     other = await http.get(f"/api/v1/sessions/{session_id}", headers=bearer(key_b))
     assert other.status_code == 404  # sessions are scoped to the key that made them
@@ -154,8 +157,9 @@ async def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
     fast_key, _ = create_key(runtime.store, "fast", rate_per_minute=600)
     slow_key, _ = create_key(runtime.store, "slow")
     async with await client_for(make_app(runtime)) as http:
-        codes = [(await http.get("/v1/models", headers=bearer(slow_key))).status_code
-                 for _ in range(3)]
+        codes = [
+            (await http.get("/v1/models", headers=bearer(slow_key))).status_code for _ in range(3)
+        ]
         assert codes == [200, 200, 429]
         limited = await http.get("/v1/models", headers=bearer(slow_key))
         assert limited.status_code == 429
@@ -178,8 +182,11 @@ async def test_large_bodies_get_413(http: httpx.AsyncClient) -> None:
         yield b'"}'
 
     session_id = (await http.post("/api/v1/sessions")).json()["session_id"]
-    streamed = await http.post(f"/api/v1/sessions/{session_id}/messages", content=chunks(),
-                               headers={"Content-Type": "application/json"})
+    streamed = await http.post(
+        f"/api/v1/sessions/{session_id}/messages",
+        content=chunks(),
+        headers={"Content-Type": "application/json"},
+    )
     assert streamed.status_code == 413
     assert streamed.json()["error"]["message"] == "request body larger than 65536 bytes"
 
@@ -187,16 +194,20 @@ async def test_large_bodies_get_413(http: httpx.AsyncClient) -> None:
 async def test_cors_allowlist(tmp_path: Path) -> None:
     runtime = make_runtime(tmp_path, cors_origins="https://shop.example, https://b.example/")
     assert runtime.settings.cors_origins == ["https://shop.example", "https://b.example"]
-    preflight = {"Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization,content-type,x-aisle-identity"}
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,x-aisle-identity",
+    }
     async with await client_for(make_app(runtime)) as http:
-        allowed = await http.options("/api/v1/sessions",
-                                     headers={"Origin": "https://shop.example", **preflight})
+        allowed = await http.options(
+            "/api/v1/sessions", headers={"Origin": "https://shop.example", **preflight}
+        )
         assert allowed.status_code == 200
         assert allowed.headers["access-control-allow-origin"] == "https://shop.example"
         assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
-        denied = await http.options("/api/v1/sessions",
-                                    headers={"Origin": "https://evil.example", **preflight})
+        denied = await http.options(
+            "/api/v1/sessions", headers={"Origin": "https://evil.example", **preflight}
+        )
         assert denied.status_code == 400
         assert "access-control-allow-origin" not in denied.headers
         simple = await http.get("/v1/models", headers={"Origin": "https://b.example"})
@@ -259,16 +270,23 @@ def test_identity_tokens_as_a_shops_server_signs_them(
         s.add(User(user_id="u1", first_name="Ada", last_name="L", email="a@x.example"))
     verifier = IdentityVerifier(secret, runtime.store)
     assert verifier.shopper(token) == "u1"
-    forever = jwt.encode({"sub": "u1", "aud": "aisle", "exp": time.time() + 10 * 86400},
-                         secret, algorithm="HS256")
-    other_audience = jwt.encode({"sub": "u1", "aud": "billing", "exp": time.time() + 60},
-                                secret, algorithm="HS256")
+    forever = jwt.encode(
+        {"sub": "u1", "aud": "aisle", "exp": time.time() + 10 * 86400}, secret, algorithm="HS256"
+    )
+    other_audience = jwt.encode(
+        {"sub": "u1", "aud": "billing", "exp": time.time() + 60}, secret, algorithm="HS256"
+    )
     no_expiry = jwt.encode({"sub": "u1", "aud": "aisle"}, secret, algorithm="HS256")
-    unsigned = jwt.encode({"sub": "u1", "aud": "aisle", "exp": time.time() + 60}, None,
-                          algorithm="none")
-    for bad, why in [(forever, "lives longer"), (other_audience, "Audience"),
-                     (no_expiry, "exp"), (unsigned, "alg value is not allowed"),
-                     (sign_identity(secret, "ghost"), "no user")]:
+    unsigned = jwt.encode(
+        {"sub": "u1", "aud": "aisle", "exp": time.time() + 60}, None, algorithm="none"
+    )
+    for bad, why in [
+        (forever, "lives longer"),
+        (other_audience, "Audience"),
+        (no_expiry, "exp"),
+        (unsigned, "alg value is not allowed"),
+        (sign_identity(secret, "ghost"), "no user"),
+    ]:
         with pytest.raises(InvalidIdentity, match=why):
             verifier.shopper(bad)
     with pytest.raises(InvalidIdentity, match="accepts no identity tokens"):

@@ -61,8 +61,7 @@ def keyed(shop: Path) -> Iterator[tuple[Runtime, FastAPI, str]]:
 HTML = {"Accept": "text/html"}
 
 
-def test_the_web_chat_asks_for_a_key_once_keys_are_on(
-        keyed: tuple[Runtime, FastAPI, str]) -> None:
+def test_the_web_chat_asks_for_a_key_once_keys_are_on(keyed: tuple[Runtime, FastAPI, str]) -> None:
     _, app, key = keyed
     with client(app) as http:
         page = http.get("/", headers=HTML)
@@ -91,8 +90,7 @@ def test_the_web_chat_asks_for_a_key_once_keys_are_on(
 
         http.cookies.clear()
         assert (http.get("/config", headers={"X-API-Key": key})).status_code == 200
-        assert (http.get("/config", headers={"Authorization": f"Bearer {key}"})
-                ).status_code == 200
+        assert (http.get("/config", headers={"Authorization": f"Bearer {key}"})).status_code == 200
 
 
 def test_gradio_client_needs_the_key_too(keyed: tuple[Runtime, FastAPI, str]) -> None:
@@ -114,11 +112,14 @@ def test_gradio_client_needs_the_key_too(keyed: tuple[Runtime, FastAPI, str]) ->
 
 
 def test_sixty_bad_keys_in_a_burst_get_429(shop: Path) -> None:
-    runtime, app = served(shop, api_keys="required", rate_limit_per_minute=0,
-                          auth_failures_per_minute=10)
+    runtime, app = served(
+        shop, api_keys="required", rate_limit_per_minute=0, auth_failures_per_minute=10
+    )
     with client(app) as http:
-        codes = [http.get("/v1/models", headers={"Authorization": f"Bearer aisle_{n:08x}_x"}
-                          ).status_code for n in range(60)]
+        codes = [
+            http.get("/v1/models", headers={"Authorization": f"Bearer aisle_{n:08x}_x"}).status_code
+            for n in range(60)
+        ]
         assert codes[:10] == [401] * 10 and codes[10:] == [429] * 50
         limited = http.get("/v1/models")
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
@@ -133,11 +134,18 @@ def test_sixty_bad_keys_in_a_burst_get_429(shop: Path) -> None:
 def test_bodies_are_bounded_and_errors_are_ours_on_every_path(shop: Path) -> None:
     runtime, app = served(shop, rate_limit_per_minute=0)
     with client(app) as http:
-        big = http.post("/gradio_api/queue/join", content=b"x" * 2_000_000,
-                        headers={"Content-Type": "application/json"})
+        big = http.post(
+            "/gradio_api/queue/join",
+            content=b"x" * 2_000_000,
+            headers={"Content-Type": "application/json"},
+        )
         assert big.status_code == 413
-        assert big.json() == {"error": {"type": "request_too_large",
-                                        "message": "request body larger than 1048576 bytes"}}
+        assert big.json() == {
+            "error": {
+                "type": "request_too_large",
+                "message": "request body larger than 1048576 bytes",
+            }
+        }
 
         def chunks() -> Iterator[bytes]:  # no Content-Length: counted while read
             for _ in range(300):

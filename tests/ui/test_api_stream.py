@@ -35,8 +35,9 @@ RANKING_S = 0.5
 
 
 class SlowRanker:
-    def rerank(self, query: str, candidates: Sequence[ProductRecord],
-               profile: UserProfile | None = None) -> Sequence[ProductRecord]:
+    def rerank(
+        self, query: str, candidates: Sequence[ProductRecord], profile: UserProfile | None = None
+    ) -> Sequence[ProductRecord]:
         time.sleep(RANKING_S)
         return list(candidates)
 
@@ -51,10 +52,15 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     generate_demo(runtime.store, DemoConfig(products=300, users=30, seed=5))
     embedder = HashEmbedder()
     runtime.product_index.sync(runtime.store, embedder)
-    assistant = Assistant(Deps(
-        store=runtime.store, llm=ScriptedChat([]), ranker=SlowRanker(),
-        searcher=ProductSearcher(runtime.store, runtime.product_index, embedder),
-        vocab=CatalogVocabulary.from_store(runtime.store)))
+    assistant = Assistant(
+        Deps(
+            store=runtime.store,
+            llm=ScriptedChat([]),
+            ranker=SlowRanker(),
+            searcher=ProductSearcher(runtime.store, runtime.product_index, embedder),
+            vocab=CatalogVocabulary.from_store(runtime.store),
+        )
+    )
     app = create_app(runtime, assistant=assistant)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,15 +81,17 @@ def test_server_sent_events_arrive_as_they_happen(base_url: str) -> None:
         session = http.post("/api/v1/sessions", json={}).json()["session_id"]
         arrivals: list[tuple[float, str, dict[str, object]]] = []
         started = time.perf_counter()
-        with http.stream("POST", f"/api/v1/sessions/{session}/messages?stream=true",
-                         json={"message": "running shoes under $150"}) as response:
+        with http.stream(
+            "POST",
+            f"/api/v1/sessions/{session}/messages?stream=true",
+            json={"message": "running shoes under $150"},
+        ) as response:
             event = ""
             for line in response.iter_lines():
                 if line.startswith("event: "):
                     event = line[7:]
                 elif line.startswith("data: "):
-                    arrivals.append((time.perf_counter() - started, event,
-                                     json.loads(line[6:])))
+                    arrivals.append((time.perf_counter() - started, event, json.loads(line[6:])))
     first_at, first_event, first_data = arrivals[0]
     assert (first_event, first_data["tool"]) == ("step_started", "read_message")
     assert first_at < 1.0
@@ -93,13 +101,18 @@ def test_server_sent_events_arrive_as_they_happen(base_url: str) -> None:
 
 
 def test_openai_chunks_arrive_as_they_happen(base_url: str) -> None:
-    body = {"model": "aisle", "stream": True,
-            "messages": [{"role": "user", "content": "running shoes under $150"}]}
+    body = {
+        "model": "aisle",
+        "stream": True,
+        "messages": [{"role": "user", "content": "running shoes under $150"}],
+    }
     times: list[float] = []
     steps = 0
     started = time.perf_counter()
-    with httpx.Client(base_url=base_url, timeout=30) as http, \
-            http.stream("POST", "/v1/chat/completions", json=body) as response:
+    with (
+        httpx.Client(base_url=base_url, timeout=30) as http,
+        http.stream("POST", "/v1/chat/completions", json=body) as response,
+    ):
         for line in response.iter_lines():
             if not line.startswith("data: {"):
                 continue

@@ -16,7 +16,8 @@ from ui.runtime import Runtime
 
 
 def test_serve_keeps_idle_connections_past_a_balancers_60_seconds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: dict[str, float] = {}
 
     def run(self: cli_serve._Server, sockets: object = None) -> None:

@@ -27,9 +27,12 @@ from ui.runtime import Runtime
 
 class _Fake(Ranker):
     def __init__(self) -> None:
-        super().__init__(model=None, personaliser=None,  # type: ignore[arg-type]
-                         manifest={"created_at": "2026-06-01T10:00:00+00:00"},
-                         directory=Path("."))
+        super().__init__(
+            model=None,
+            personaliser=None,  # type: ignore[arg-type]
+            manifest={"created_at": "2026-06-01T10:00:00+00:00"},
+            directory=Path("."),
+        )
 
 
 @pytest.fixture
@@ -41,7 +44,8 @@ def runtime(tmp_path: Path) -> Runtime:
 
 
 def test_without_a_trained_ranker_search_keeps_the_retrieval_order(
-        runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
     assert runtime.ranker_dir == runtime.settings.data_dir / "models" / "ranker"
     with caplog.at_level(logging.WARNING):
         assert runtime.ranker_state == NO_RANKER_YET
@@ -59,13 +63,21 @@ def test_candidate_source_is_bm25_until_every_product_is_indexed(runtime: Runtim
 
 
 def test_ensure_ranker_swaps_the_trained_one_into_the_running_assistant(
-        runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
-    def train(store: Store, out_dir: Path, config: Any = None, progress: bool = True,
-              source: Any = None) -> None:
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def train(
+        store: Store, out_dir: Path, config: Any = None, progress: bool = True, source: Any = None
+    ) -> None:
         (out_dir / "cross_encoder").mkdir(parents=True)
-        (out_dir / "ranker.json").write_text(json.dumps(
-            {"format": 1, "created_at": "2026-06-01T10:00:00+00:00",
-             "shop": shop_fingerprint(store)}))
+        (out_dir / "ranker.json").write_text(
+            json.dumps(
+                {
+                    "format": 1,
+                    "created_at": "2026-06-01T10:00:00+00:00",
+                    "shop": shop_fingerprint(store),
+                }
+            )
+        )
 
     monkeypatch.setattr(trainer_module, "train_ranker", train)
     monkeypatch.setattr(lifecycle_module, "load_ranker", lambda d: _Fake())

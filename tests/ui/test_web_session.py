@@ -53,16 +53,24 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path
     store.dispose()
 
 
-def controller(shop: tuple[Store, Path, dict[str, Any]], script: list[Any],
-               gate: TurnGate | None = None, **runtime: Any) -> ChatController:
+def controller(
+    shop: tuple[Store, Path, dict[str, Any]],
+    script: list[Any],
+    gate: TurnGate | None = None,
+    **runtime: Any,
+) -> ChatController:
     store, root, parts = shop
     bot = Assistant(Deps(store=store, llm=ScriptedChat(script), **parts))
     fake_runtime = SimpleNamespace(settings=Settings(data_dir=root), store=store, **runtime)
     return ChatController(fake_runtime, bot, gate or TurnGate(1, 5.0))  # type: ignore[arg-type]
 
 
-def run(chat: ChatController, message: str, history: list[Any] | None = None,
-        session: WebSession | None = None) -> list[tuple[list[Any], str, WebSession]]:
+def run(
+    chat: ChatController,
+    message: str,
+    history: list[Any] | None = None,
+    session: WebSession | None = None,
+) -> list[tuple[list[Any], str, WebSession]]:
     async def collect() -> list[tuple[list[Any], str, WebSession]]:
         return [out async for out in chat.send(message, history, session)]
 
@@ -71,8 +79,13 @@ def run(chat: ChatController, message: str, history: list[Any] | None = None,
 
 def feedback(store: Store, session_id: str) -> list[Event]:
     with store.session() as s:
-        return list(s.exec(select(Event).where(Event.kind == EventKind.FEEDBACK,
-                                               Event.session_id == session_id)))
+        return list(
+            s.exec(
+                select(Event).where(
+                    Event.kind == EventKind.FEEDBACK, Event.session_id == session_id
+                )
+            )
+        )
 
 
 YOGA = "yoga mats under $100"  # a capped search gets cards (no question), without the model
@@ -96,7 +109,7 @@ def test_a_turn_streams_and_the_tab_remembers_it(shop: Any) -> None:
 
 def test_an_overlong_message_runs_no_turn(shop: Any) -> None:
     chat = controller(shop, [])
-    (history, box, session), = run(chat, "yoga mats " * 1000)
+    ((history, box, session),) = run(chat, "yoga mats " * 1000)
     assert "longer than 4,000 characters" in history[-1]["content"] and len(box) == 4000
     assert session.turns == 0
     assert run(chat, "\x00\x07 ")[-1][0] == []  # control characters are no message
@@ -108,8 +121,9 @@ def test_feedback_is_stored_only_for_what_the_tab_showed(shop: Any) -> None:
     history, _, session = run(chat, YOGA)[-1]
     shown = sorted(session.shown)[0]
     with store.session() as s:
-        other = s.exec(select(Product.product_id).where(
-            col(Product.product_id).not_in(list(session.shown)))).first()
+        other = s.exec(
+            select(Product.product_id).where(col(Product.product_id).not_in(list(session.shown)))
+        ).first()
     assert chat.rate_product(session, shown, 1)
     assert not chat.rate_product(session, str(other), 1)  # never shown in this tab
     assert not chat.rate_product(session, shown, 5)
@@ -121,7 +135,9 @@ def test_feedback_is_stored_only_for_what_the_tab_showed(shop: Any) -> None:
     assert not chat.rate_reply(session, 0, True)  # the shopper's own message
     events = feedback(store, session.session_id)
     assert [(e.product_id, e.value, e.query) for e in events] == [
-        (shown, 1.0, None), (None, -1.0, YOGA)]
+        (shown, 1.0, None),
+        (None, -1.0, YOGA),
+    ]
 
 
 def test_a_busy_gate_and_a_failing_turn_become_messages(shop: Any) -> None:
@@ -160,19 +176,28 @@ def test_a_comparison_resolves_positions_from_the_conversation(shop: Any) -> Non
     last = turns_of(shop[0], session.session_id)[-1].reply
     # the positions were resolved before the trace: it names the products by id
     assert [(t["tool"], t["arguments"]) for t in last["trace"]] == [
-        ("compare_products", {"product_ids": first_two})]
+        ("compare_products", {"product_ids": first_two})
+    ]
 
-    step = TraceStep(tool="compare_products", arguments={"product_ids": first_two[::-1]},
-                     ms=1.0)
-    view = comparison_view(shop[0], session.session_id, Reply(kind="answer", text="",
-                                                              trace=[step]))
+    step = TraceStep(tool="compare_products", arguments={"product_ids": first_two[::-1]}, ms=1.0)
+    view = comparison_view(shop[0], session.session_id, Reply(kind="answer", text="", trace=[step]))
     assert view is not None and view.product_ids == (first_two[1], first_two[0])
-    assert view.rows[:3] == (("Brand", ("Groundwell", "Stretchly")),
-                             ("Price", ("$34.99", "$20.99")),
-                             ("Rating", ("4.5 (2 reviews)", "2.8 (5 reviews)")))
+    assert view.rows[:3] == (
+        ("Brand", ("Groundwell", "Stretchly")),
+        ("Price", ("$34.99", "$20.99")),
+        ("Rating", ("4.5 (2 reviews)", "2.8 (5 reviews)")),
+    )
     assert [label for label, _ in view.rows[3:]] == [
-        "Thickness (mm)", "Material", "Non slip", "Includes strap", "Length", "Color",
-        "Eco friendly", "Reviewers praise", "Complaints"]
+        "Thickness (mm)",
+        "Material",
+        "Non slip",
+        "Includes strap",
+        "Length",
+        "Color",
+        "Eco friendly",
+        "Reviewers praise",
+        "Complaints",
+    ]
     assert all(len(cells) == 2 for _, cells in view.rows)
     assert comparison_view(shop[0], session.session_id, Reply(kind="answer", text="")) is None
 
@@ -188,8 +213,9 @@ def test_demo_shoppers_put_pending_orders_first_and_examples_fit_the_catalog(sho
     shoppers = demo_shoppers(store, limit=3)
     assert len(shoppers) == 3 and all(name and uid for name, uid in shoppers)
     with store.session() as s:
-        pending = {o.user_id for o in s.exec(select(Order).where(
-            Order.status == OrderStatus.PENDING))}
+        pending = {
+            o.user_id for o in s.exec(select(Order).where(Order.status == OrderStatus.PENDING))
+        }
     assert shoppers[0][1] in pending
     # nothing that needs earlier results ("Compare the first two"); order examples only for a
     # shopper with orders, cancelling only with a pending one
@@ -197,4 +223,7 @@ def test_demo_shoppers_put_pending_orders_first_and_examples_fit_the_catalog(sho
     assert guest.discovery == ["Smartphones under $450", "Help me choose blenders"]
     assert guest.service == ["How do returns work?"]
     assert example_prompts(store, shoppers[0][1]).service == [
-        "Where is my most recent order?", "Cancel my pending order", "How do returns work?"]
+        "Where is my most recent order?",
+        "Cancel my pending order",
+        "How do returns work?",
+    ]

@@ -86,10 +86,13 @@ def create_app(
     )
     limiter = RateLimiter.from_settings(settings)
     if limiter.shared and not limiter.check():
-        log.warning("Redis at AISLE_REDIS_URL does not answer; rate limits count in this "
-                    "process until it does")
+        log.warning(
+            "Redis at AISLE_REDIS_URL does not answer; rate limits count in this "
+            "process until it does"
+        )
     verifier = IdentityVerifier(
-        settings.identity_secret.get_secret_value() if settings.identity_secret else None, store)
+        settings.identity_secret.get_secret_value() if settings.identity_secret else None, store
+    )
     app.state.aisle = ApiServices(
         settings=settings,
         store=store,
@@ -107,8 +110,12 @@ def create_app(
     app.add_api_route("/widget", widget, methods=["GET"], include_in_schema=False)
     app.add_api_route("/widget.js", widget_js, methods=["GET"], include_in_schema=False)
     for prefix in ("/api", "/v1"):  # before the web chat's mount at "/", which takes the rest
-        app.add_api_route(f"{prefix}/{{rest:path}}", unknown_path, include_in_schema=False,
-                          methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])
+        app.add_api_route(
+            f"{prefix}/{{rest:path}}",
+            unknown_path,
+            include_in_schema=False,
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
+        )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     if with_ui:
         install_signin(app, settings, store, limiter)
@@ -139,15 +146,17 @@ def healthz(request: Request) -> JSONResponse:
     deps = aisle.assistant.deps
     ranker = deps.ranker
     body["ranker"] = {
-        "state": getattr(ranker, "state", None) or ("retrieval order" if ranker is None
-                                                    else type(ranker).__name__),
+        "state": getattr(ranker, "state", None)
+        or ("retrieval order" if ranker is None else type(ranker).__name__),
         "trained": bool(getattr(ranker, "is_trained", False)),
     }
     body["llm"] = {"backend": type(deps.llm).__name__, "model": getattr(deps.llm, "model", None)}
     body["turns"] = {"concurrency": aisle.gate.limit, "queue_seconds": aisle.gate.wait_seconds}
     # Redis down is no outage (each process then counts alone), so it never makes this a 503.
-    body["rate_limits"] = {"storage": "redis" if aisle.limiter.shared else "memory",
-                           "ok": aisle.limiter.check()}
+    body["rate_limits"] = {
+        "storage": "redis" if aisle.limiter.shared else "memory",
+        "ok": aisle.limiter.check(),
+    }
     return JSONResponse(body, status_code=200 if body["store"]["ok"] else 503)
 
 

@@ -58,8 +58,10 @@ class NewSession(BaseModel):
     @classmethod
     def _no_bare_user_id(cls, data: Any) -> Any:
         if isinstance(data, dict) and "user_id" in data:
-            raise ValueError("a bare user_id signs nobody in: send the shop's signed identity "
-                             "token as the X-Aisle-Identity header")
+            raise ValueError(
+                "a bare user_id signs nobody in: send the shop's signed identity "
+                "token as the X-Aisle-Identity header"
+            )
         return data
 
 
@@ -84,8 +86,7 @@ class MessageOut(BaseModel):
 
 class FeedbackIn(BaseModel):
     thumbs: Literal["up", "down"]
-    turn: int | None = Field(default=None, ge=0, le=MAX_TURN,
-                             description="The rated reply's turn.")
+    turn: int | None = Field(default=None, ge=0, le=MAX_TURN, description="The rated reply's turn.")
     product_id: str | None = Field(default=None, max_length=64)
     item_id: str | None = Field(default=None, max_length=64)
 
@@ -95,9 +96,7 @@ class FeedbackOut(BaseModel):
 
 
 @router.post("/sessions", status_code=201, response_model=SessionOut)
-def new_session(
-    who: CallerDep, aisle: ServicesDep, body: NewSession | None = None
-) -> SessionOut:
+def new_session(who: CallerDep, aisle: ServicesDep, body: NewSession | None = None) -> SessionOut:
     """Start a conversation, signed in as the shopper an identity token vouches for, if any."""
     return create_session(aisle.store, who.scope, who.shopper)
 

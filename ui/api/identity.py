@@ -55,17 +55,23 @@ class IdentityVerifier:
             )
         try:
             claims = jwt.decode(
-                token, self.secret, algorithms=[ALGORITHM], audience=AUDIENCE, leeway=LEEWAY,
+                token,
+                self.secret,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                leeway=LEEWAY,
                 options={"require": ["sub", "exp", "aud"]},
             )
         except jwt.ExpiredSignatureError:
-            raise InvalidIdentity("the identity token has expired; the site must sign a "
-                                  "fresh one") from None
+            raise InvalidIdentity(
+                "the identity token has expired; the site must sign a fresh one"
+            ) from None
         except jwt.InvalidTokenError as exc:
             raise InvalidIdentity(f"invalid identity token: {exc}") from None
         if float(claims["exp"]) > time.time() + MAX_LIFETIME + LEEWAY:
-            raise InvalidIdentity(f"the identity token lives longer than {MAX_LIFETIME} s; "
-                                  "sign short-lived tokens")
+            raise InvalidIdentity(
+                f"the identity token lives longer than {MAX_LIFETIME} s; sign short-lived tokens"
+            )
         user_id = claims["sub"]
         if not isinstance(user_id, str) or not 0 < len(user_id) <= 64:
             raise InvalidIdentity("the identity token's sub must be the shop's user id")
@@ -78,5 +84,8 @@ class IdentityVerifier:
 def sign_identity(secret: str, user_id: str, seconds: int = 900) -> str:
     """A token for ``user_id`` valid ``seconds``: what the shop's server does (tests, docs)."""
     now = int(time.time())
-    return jwt.encode({"sub": user_id, "aud": AUDIENCE, "iat": now, "exp": now + seconds},
-                      secret, algorithm=ALGORITHM)
+    return jwt.encode(
+        {"sub": user_id, "aud": AUDIENCE, "iat": now, "exp": now + seconds},
+        secret,
+        algorithm=ALGORITHM,
+    )

@@ -55,8 +55,7 @@ class ChatMessageIn(BaseModel):
     @property
     def text(self) -> str:
         if isinstance(self.content, list):  # content parts: keep the text ones
-            text = "".join(str(p.get("text", "")) for p in self.content
-                           if p.get("type") == "text")
+            text = "".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
         else:
             text = self.content or ""
         return CONTROL.sub("", text)
@@ -120,10 +119,14 @@ async def chat_completions(
 
     async def remember(content: str) -> None:
         if checkpoint:
-            transcript = [*prior, ChatLine(role="user", content=message),
-                          ChatLine(role="assistant", content=content)]
-            await anyio.to_thread.run_sync(save_checkpoint, store, scope, shopper, session_id,
-                                           transcript)
+            transcript = [
+                *prior,
+                ChatLine(role="user", content=message),
+                ChatLine(role="assistant", content=content),
+            ]
+            await anyio.to_thread.run_sync(
+                save_checkpoint, store, scope, shopper, session_id, transcript
+            )
 
     headers = {"X-Aisle-Session": session_id}
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"

@@ -54,8 +54,9 @@ class RateLimiter:
         self.namespace = namespace
         self.shared = storage_url is not None
         self._memory = MovingWindowRateLimiter(MemoryStorage())
-        self._limiter = (MovingWindowRateLimiter(self._storage(storage_url)) if storage_url
-                         else self._memory)
+        self._limiter = (
+            MovingWindowRateLimiter(self._storage(storage_url)) if storage_url else self._memory
+        )
         self._lock = threading.Lock()
         self._down_since: float | None = None
 
@@ -67,8 +68,11 @@ class RateLimiter:
     @staticmethod
     def _storage(url: str) -> Storage:
         # A Redis that stops answering must cost a request a second at most, not hang it.
-        options = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0} \
-            if url.startswith(("redis://", "rediss://")) else {}
+        options = (
+            {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+            if url.startswith(("redis://", "rediss://"))
+            else {}
+        )
         storage = storage_from_string(url, **options)
         assert isinstance(storage, Storage)  # a synchronous URL scheme (redis://, memory://)
         return storage
@@ -110,8 +114,7 @@ class RateLimiter:
         except Exception:
             return False
 
-    def _wait(self, limiter: MovingWindowRateLimiter, item: RateLimitItem, bucket: str
-              ) -> float:
+    def _wait(self, limiter: MovingWindowRateLimiter, item: RateLimitItem, bucket: str) -> float:
         reset = limiter.get_window_stats(item, self.namespace, bucket).reset_time
         return max(1.0, reset - time.time())
 
@@ -125,6 +128,10 @@ class RateLimiter:
     def _failed(self, exc: Exception) -> None:
         with self._lock:
             if self._down_since is None:
-                log.warning("rate-limit storage failed (%s: %s); counting in this process "
-                            "until it answers again", type(exc).__name__, exc)
+                log.warning(
+                    "rate-limit storage failed (%s: %s); counting in this process "
+                    "until it answers again",
+                    type(exc).__name__,
+                    exc,
+                )
             self._down_since = time.monotonic()

@@ -123,8 +123,9 @@ def caller_dependency(
             if key is None:
                 failures.failed(address)
                 raise Unauthorized(
-                    "invalid or revoked API key" if presented else
-                    "this server needs an API key: send 'Authorization: Bearer <key>' "
+                    "invalid or revoked API key"
+                    if presented
+                    else "this server needs an API key: send 'Authorization: Bearer <key>' "
                     "(create one with `aisle keys create NAME`)"
                 )
         shopper: str | None = None
@@ -135,8 +136,7 @@ def caller_dependency(
                 failures.failed(address)
                 raise ApiError(str(exc), status=401) from None
         who = Caller(key=key, address=address, shopper=shopper)
-        rate = Rate(key.rate_per_minute, default.burst) if key and key.rate_per_minute \
-            else default
+        rate = Rate(key.rate_per_minute, default.burst) if key and key.rate_per_minute else default
         wait = limiter.hit(who.bucket, rate)
         if wait > 0:
             raise RateLimited(wait)
@@ -151,8 +151,13 @@ class BodyLimit:
     limit is ``max_bytes`` on the API paths and ``web_max_bytes`` elsewhere (the web chat).
     The body is read here, up to the limit, before the app sees any of it."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, web_max_bytes: int = WEB_MAX_BYTES,
-                 prefixes: Sequence[str] = API_PREFIXES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        web_max_bytes: int = WEB_MAX_BYTES,
+        prefixes: Sequence[str] = API_PREFIXES,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.web_max_bytes = max(max_bytes, web_max_bytes)
@@ -162,8 +167,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes if scope["path"].startswith(self.prefixes) else \
-            self.web_max_bytes
+        limit = self.max_bytes if scope["path"].startswith(self.prefixes) else self.web_max_bytes
         too_large = error_response(413, f"request body larger than {limit} bytes")
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -202,8 +206,13 @@ class ScopedCORS:
             app,
             allow_origins=list(origins),
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Aisle-Session",
-                           IDENTITY_HEADER],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "X-API-Key",
+                "X-Aisle-Session",
+                IDENTITY_HEADER,
+            ],
             expose_headers=["Retry-After"],
             max_age=600,
         )

@@ -59,8 +59,12 @@ def create_session(store: Store, scope: str, user_id: str | None = None) -> Sess
         row = conversation.start_session(store, f"{scope}-{uuid.uuid4().hex}", user_id)
     except UnknownShopper as exc:
         raise NotFoundError(str(exc)) from exc
-    return SessionOut(session_id=row.session_id, user_id=row.user_id,
-                      created_at=row.created_at, updated_at=row.updated_at)
+    return SessionOut(
+        session_id=row.session_id,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 def require_session(store: Store, scope: str, session_id: str) -> Conversation:
@@ -68,7 +72,8 @@ def require_session(store: Store, scope: str, session_id: str) -> Conversation:
     row = conversation.get_session(store, session_id)
     if row is None or not session_id.startswith(f"{scope}-"):
         raise NotFoundError(
-            f"no session {session_id[:80]!r}; create one with POST /api/v1/sessions")
+            f"no session {session_id[:80]!r}; create one with POST /api/v1/sessions"
+        )
     return row
 
 
@@ -76,10 +81,15 @@ def read_session(store: Store, scope: str, session_id: str) -> SessionOut:
     row = require_session(store, scope, session_id)
     turns = conversation.turns_of(store, session_id)
     return SessionOut(
-        session_id=row.session_id, user_id=row.user_id, created_at=row.created_at,
+        session_id=row.session_id,
+        user_id=row.user_id,
+        created_at=row.created_at,
         updated_at=row.updated_at,
-        turns=[TurnOut(seq=t.seq, message=t.message, reply=t.reply, created_at=t.created_at)
-               for t in turns])
+        turns=[
+            TurnOut(seq=t.seq, message=t.message, reply=t.reply, created_at=t.created_at)
+            for t in turns
+        ],
+    )
 
 
 def checkpoint_id(scope: str, shopper: str | None, transcript: Sequence[ChatLine]) -> str:
@@ -89,8 +99,7 @@ def checkpoint_id(scope: str, shopper: str | None, transcript: Sequence[ChatLine
 
 
 def session_from_checkpoint(
-    store: Store, scope: str, shopper: str | None, prior: Sequence[ChatLine],
-    history_lines: int
+    store: Store, scope: str, shopper: str | None, prior: Sequence[ChatLine], history_lines: int
 ) -> str:
     """A fresh session holding the state the client's ``prior`` transcript led to."""
     session_id = f"{scope}-{uuid.uuid4().hex}"
@@ -100,8 +109,7 @@ def session_from_checkpoint(
 
 
 def save_checkpoint(
-    store: Store, scope: str, shopper: str | None, session_id: str,
-    transcript: Sequence[ChatLine]
+    store: Store, scope: str, shopper: str | None, session_id: str, transcript: Sequence[ChatLine]
 ) -> None:
     """Record ``session_id``'s state as where ``transcript`` (ending in our reply) leads.
     Requests that send the same transcript at once (a client retrying, a replay) race to

@@ -42,14 +42,16 @@ WEB_EVENTS_PER_TURN = 3
 
 def is_open(path: str) -> bool:
     return path.startswith(API_PREFIXES) or any(
-        path == p or path.startswith((p + "/", p + ".")) for p in OPEN_PATHS)
+        path == p or path.startswith((p + "/", p + ".")) for p in OPEN_PATHS
+    )
 
 
 class WebGate:
     """ASGI middleware in front of the web chat (module docstring)."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings, store: Store,
-                 limiter: RateLimiter) -> None:
+    def __init__(
+        self, app: ASGIApp, *, settings: Settings, store: Store, limiter: RateLimiter
+    ) -> None:
         self.app = app
         self.settings = settings
         self.store = store
@@ -71,18 +73,20 @@ class WebGate:
                 target = quote(scope["path"], safe="/")
                 await RedirectResponse(f"{SIGNIN}?next={target}", 303)(scope, receive, send)
             else:
-                await error_response(401, "sign in with an API key first (open /signin)",
-                                     headers={"WWW-Authenticate": "Bearer"}
-                                     )(scope, receive, send)
+                await error_response(
+                    401,
+                    "sign in with an API key first (open /signin)",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )(scope, receive, send)
             return
         if scope.get("method") == "POST":
             address = scope["client"][0] if scope.get("client") else "unknown"
-            wait = await anyio.to_thread.run_sync(self.limiter.hit, f"web:{address}",
-                                                  self.rate)
+            wait = await anyio.to_thread.run_sync(self.limiter.hit, f"web:{address}", self.rate)
             if wait > 0:
                 limited = RateLimited(wait)
-                await error_response(429, limited.message, headers=limited.headers
-                                     )(scope, receive, send)
+                await error_response(429, limited.message, headers=limited.headers)(
+                    scope, receive, send
+                )
                 return
         await self.app(scope, receive, send)
 
@@ -93,8 +97,7 @@ class WebGate:
         return key is not None and verify_key(self.store, key) is not None
 
 
-def install_signin(app: FastAPI, settings: Settings, store: Store, limiter: RateLimiter
-                   ) -> None:
+def install_signin(app: FastAPI, settings: Settings, store: Store, limiter: RateLimiter) -> None:
     """The sign-in and sign-out pages, and the gate in front of everything else."""
     failures = AuthFailures(settings, limiter)
 
@@ -114,8 +117,9 @@ def install_signin(app: FastAPI, settings: Settings, store: Store, limiter: Rate
             await anyio.to_thread.run_sync(failures.failed, address)
             return HTMLResponse(_page(target, "That key is unknown or revoked."), 401)
         response = RedirectResponse(target, 303)
-        response.set_cookie(COOKIE, key, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(
+            COOKIE, key, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )
         return response
 
     def signout() -> Response:

@@ -47,10 +47,15 @@ class WebErrors:
                 if message.get("more_body", False):
                     return
                 body = rewrite(start["status"], b"".join(chunks))
-                headers = [(k, v) for k, v in start.get("headers", [])
-                           if k.lower() not in (b"content-length", b"content-type")]
-                headers += [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]
+                headers = [
+                    (k, v)
+                    for k, v in start.get("headers", [])
+                    if k.lower() not in (b"content-length", b"content-type")
+                ]
+                headers += [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
                 await send({**start, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
@@ -69,9 +74,15 @@ def rewrite(status: int, body: bytes) -> bytes:
         return body  # already ours
     if isinstance(found, dict) and "detail" in found:
         detail = found["detail"]
-        message = detail if isinstance(detail, str) else (
-            str(detail.get("error")) if isinstance(detail, dict) and "error" in detail
-            else json.dumps(detail))
+        message = (
+            detail
+            if isinstance(detail, str)
+            else (
+                str(detail.get("error"))
+                if isinstance(detail, dict) and "error" in detail
+                else json.dumps(detail)
+            )
+        )
         return json.dumps({**error_body(status, message), "detail": detail}).encode()
     text = body.decode("utf-8", "replace").strip()[:300] if found is None else json.dumps(found)
     if status >= 500:

@@ -60,28 +60,37 @@ PLACEHOLDER = (
     "Tell me what you are looking for, and I'll find products that fit and say why. "
     "I can also help with orders, returns and the shop's policies."
 )
-DEMO_PLACEHOLDER = (PLACEHOLDER + "\n\n"
-                    "Sign in as a demo shopper on the right for personal picks and order help.")
+DEMO_PLACEHOLDER = (
+    PLACEHOLDER + "\n\nSign in as a demo shopper on the right for personal picks and order help."
+)
 # Soft, in the neutral Source Sans the Gradio package ships (no font download at run time).
 THEME = gr.themes.Soft(
     primary_hue="teal",
     neutral_hue="slate",
-    font=(gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "ui-sans-serif",
-          "system-ui", "sans-serif"),
+    font=(
+        gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)),
+        "ui-sans-serif",
+        "system-ui",
+        "sans-serif",
+    ),
 )
 
 Outputs = tuple[list[Message], str, WebSession]
 
 
 def header_html(shop: ShopIdentity) -> str:
-    return (f'<div class="aisle-header"><h1>{escape(shop.name)}</h1>'
-            f'<span class="aisle-tagline">{escape(shop.tagline)}</span></div>')
+    return (
+        f'<div class="aisle-header"><h1>{escape(shop.name)}</h1>'
+        f'<span class="aisle-tagline">{escape(shop.tagline)}</span></div>'
+    )
 
 
 def status_html(ranker: str, llm: str) -> str:
-    return ('<div class="aisle-status"><p>Aisle, an open-source shopping assistant, answers '
-            'in this chat.</p>'
-            f"<p><b>Ranking:</b> {escape(ranker)}</p><p><b>LLM:</b> {escape(llm)}</p></div>")
+    return (
+        '<div class="aisle-status"><p>Aisle, an open-source shopping assistant, answers '
+        "in this chat.</p>"
+        f"<p><b>Ranking:</b> {escape(ranker)}</p><p><b>LLM:</b> {escape(llm)}</p></div>"
+    )
 
 
 def side_title(text: str) -> str:
@@ -100,7 +109,9 @@ def build_ui(
     discovery = discovery_prompts(runtime.store)
     service = [*ORDER_PROMPTS, *help_prompts(runtime.store)]  # one button each, shown or not
     turn_limits: dict[str, Any] = {
-        "concurrency_limit": controller.gate.limit, "concurrency_id": TURN_QUEUE}
+        "concurrency_limit": controller.gate.limit,
+        "concurrency_id": TURN_QUEUE,
+    }
 
     def service_for(user_id: str | None) -> tuple[str, list[bool]]:
         """The service section's heading ("" hides it) and which of its buttons to show."""
@@ -115,37 +126,54 @@ def build_ui(
             with gr.Column(scale=4, min_width=480):
                 # No autoscroll: the page script shows the start of each turn (ui.web.style).
                 chatbot = gr.Chatbot(
-                    elem_id="aisle-chat", height="68vh", min_height=420, show_label=False,
+                    elem_id="aisle-chat",
+                    height="68vh",
+                    min_height=420,
+                    show_label=False,
                     placeholder=DEMO_PLACEHOLDER if demo_mode else PLACEHOLDER,
-                    buttons=["copy"], feedback_options=("Like", "Dislike"),
+                    buttons=["copy"],
+                    feedback_options=("Like", "Dislike"),
                     autoscroll=False,
                 )
                 box = gr.Textbox(
-                    placeholder="Ask for a product, or about an order…", show_label=False,
-                    submit_btn="Send", autofocus=True, max_lines=4,
+                    placeholder="Ask for a product, or about an order…",
+                    show_label=False,
+                    submit_btn="Send",
+                    autofocus=True,
+                    max_lines=4,
                 )
             with gr.Column(scale=1, min_width=250, elem_classes="aisle-side"):
-                who = gr.Dropdown(
-                    choices=[("Guest", GUEST), *shoppers], value=GUEST, label="Shopping as",
-                    elem_id="aisle-who",
-                    info="Demo shoppers have orders and a shopping history.",
-                ) if demo_mode else None
+                who = (
+                    gr.Dropdown(
+                        choices=[("Guest", GUEST), *shoppers],
+                        value=GUEST,
+                        label="Shopping as",
+                        elem_id="aisle-who",
+                        info="Demo shoppers have orders and a shopping history.",
+                    )
+                    if demo_mode
+                    else None
+                )
                 new = gr.Button("New conversation", variant="secondary")
                 gr.HTML(side_title("Find products"), visible=bool(discovery))
                 tries = [gr.Button(p, size="sm") for p in discovery]
                 heading, shown = service_for(None)
                 service_title = gr.HTML(side_title(heading), visible=bool(heading))
-                service_buttons = [gr.Button(p, size="sm", visible=show)
-                                   for p, show in zip(service, shown, strict=True)]
+                service_buttons = [
+                    gr.Button(p, size="sm", visible=show)
+                    for p, show in zip(service, shown, strict=True)
+                ]
                 tries += service_buttons
                 with gr.Accordion("About", open=False, elem_id="aisle-about"):
                     status = gr.HTML(status_html(*controller.status()))
-        bridge = gr.HTML("", js_on_load=BRIDGE_JS, head=f"<style>{CSS}</style>",
-                         elem_id="aisle-bridge")
+        bridge = gr.HTML(
+            "", js_on_load=BRIDGE_JS, head=f"<style>{CSS}</style>", elem_id="aisle-bridge"
+        )
         timer = gr.Timer(STATUS_SECONDS)
 
-        async def on_option(history: list[Message], state: WebSession | None,
-                            evt: gr.SelectData) -> AsyncIterator[Outputs]:
+        async def on_option(
+            history: list[Message], state: WebSession | None, evt: gr.SelectData
+        ) -> AsyncIterator[Outputs]:
             async for out in controller.send(str(evt.value), history, state):
                 yield out
 
@@ -157,8 +185,7 @@ def build_ui(
             product = str(getattr(evt, "product_id", "") or "")
             value = getattr(evt, "value", 0)
             if controller.rate_product(state, product, int(value) if value else 0):
-                gr.Info("Your feedback shapes what we show you next.", duration=3,
-                        title="Thanks!")
+                gr.Info("Your feedback shapes what we show you next.", duration=3, title="Thanks!")
 
         def sign_in(user_id: str | None) -> Outputs:
             if user_id and user_id not in listed:  # demo mode's listed shoppers, and only then
@@ -167,8 +194,10 @@ def build_ui(
 
         def show_examples(state: WebSession | None) -> list[Any]:
             heading, shown = service_for(controller.shopper(state))
-            return [gr.update(value=side_title(heading), visible=bool(heading)),
-                    *(gr.update(visible=show) for show in shown)]
+            return [
+                gr.update(value=side_title(heading), visible=bool(heading)),
+                *(gr.update(visible=show) for show in shown),
+            ]
 
         def new_conversation(state: WebSession | None) -> Outputs:
             return [], "", WebSession.fresh(state.user_id if state else None)
@@ -178,37 +207,73 @@ def build_ui(
 
         chat_out = [chatbot, box, session]
         turns = [
-            box.submit(controller.send, [box, chatbot, session], chat_out, api_name="send",
-                       **turn_limits),
-            chatbot.option_select(on_option, [chatbot, session], chat_out,
-                                  api_visibility="private", **turn_limits),
+            box.submit(
+                controller.send, [box, chatbot, session], chat_out, api_name="send", **turn_limits
+            ),
+            chatbot.option_select(
+                on_option, [chatbot, session], chat_out, api_visibility="private", **turn_limits
+            ),
         ]
         turns += [  # an example prompt is sent as it reads (a button's value)
-            button.click(controller.send, [button, chatbot, session], chat_out,
-                         api_visibility="private", **turn_limits)
+            button.click(
+                controller.send,
+                [button, chatbot, session],
+                chat_out,
+                api_visibility="private",
+                **turn_limits,
+            )
             for button in tries
         ]
         for turn in turns:
             turn.then(None, None, None, js=SHOW_TURN_JS, api_visibility="private")
             # A turn may have cancelled the shopper's last pending order.
-            turn.then(show_examples, [session], [service_title, *service_buttons],
-                      api_visibility="private", concurrency_limit=STORE_EVENTS)
-        chatbot.like(on_like, [session], None, api_visibility="private",
-                     concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
-        bridge.click(on_product, [session], None, api_visibility="private",
-                     concurrency_limit=STORE_EVENTS, concurrency_id="aisle-feedback")
+            turn.then(
+                show_examples,
+                [session],
+                [service_title, *service_buttons],
+                api_visibility="private",
+                concurrency_limit=STORE_EVENTS,
+            )
+        chatbot.like(
+            on_like,
+            [session],
+            None,
+            api_visibility="private",
+            concurrency_limit=STORE_EVENTS,
+            concurrency_id="aisle-feedback",
+        )
+        bridge.click(
+            on_product,
+            [session],
+            None,
+            api_visibility="private",
+            concurrency_limit=STORE_EVENTS,
+            concurrency_id="aisle-feedback",
+        )
         if who is not None:
-            who.change(sign_in, [who], [chatbot, box, session], api_name="sign_in",
-                       concurrency_limit=STORE_EVENTS
-                       ).then(show_examples, [session], [service_title, *service_buttons],
-                              api_visibility="private", concurrency_limit=STORE_EVENTS)
-        new.click(new_conversation, [session], [chatbot, box, session],
-                  api_name="new_conversation", concurrency_limit=STORE_EVENTS)
-        timer.tick(refresh_status, None, status, api_visibility="private",
-                   concurrency_limit=None)
+            who.change(
+                sign_in,
+                [who],
+                [chatbot, box, session],
+                api_name="sign_in",
+                concurrency_limit=STORE_EVENTS,
+            ).then(
+                show_examples,
+                [session],
+                [service_title, *service_buttons],
+                api_visibility="private",
+                concurrency_limit=STORE_EVENTS,
+            )
+        new.click(
+            new_conversation,
+            [session],
+            [chatbot, box, session],
+            api_name="new_conversation",
+            concurrency_limit=STORE_EVENTS,
+        )
+        timer.tick(refresh_status, None, status, api_visibility="private", concurrency_limit=None)
         for event in (new.click,) if who is None else (who.change, new.click):
-            event(refresh_status, None, status, api_visibility="private",
-                  concurrency_limit=None)
+            event(refresh_status, None, status, api_visibility="private", concurrency_limit=None)
     return demo.queue(max_size=QUEUE_SIZE)
 
 

@@ -45,12 +45,17 @@ class TurnMessages:
         if isinstance(event, StepStarted):
             self._steps += 1
             self._open_steps.append(len(self.messages))
-            self.messages.append({
-                "role": "assistant",
-                "content": render.step_body(event.arguments),
-                "metadata": {"title": render.step_title(event.tool), "status": "pending",
-                             "id": f"step-{self._steps}"},
-            })
+            self.messages.append(
+                {
+                    "role": "assistant",
+                    "content": render.step_body(event.arguments),
+                    "metadata": {
+                        "title": render.step_title(event.tool),
+                        "status": "pending",
+                        "id": f"step-{self._steps}",
+                    },
+                }
+            )
         elif isinstance(event, StepFinished):
             self._finish_step(event)
         elif isinstance(event, TextDelta):

@@ -79,8 +79,10 @@ def _rating(view: CardView) -> str:
     if view.rating is None:
         return '<span class="aisle-rating muted">No reviews yet</span>'
     noun = "review" if view.rating_count == 1 else "reviews"
-    return (f'<span class="aisle-rating"><span class="aisle-star">★</span> {view.rating:.1f}'
-            f' <span class="muted">({view.rating_count:,} {noun})</span></span>')
+    return (
+        f'<span class="aisle-rating"><span class="aisle-star">★</span> {view.rating:.1f}'
+        f' <span class="muted">({view.rating_count:,} {noun})</span></span>'
+    )
 
 
 def _thumbs(product_id: str) -> str:
@@ -100,20 +102,24 @@ def card_html(view: CardView, feedback: bool = True) -> str:
     meta = " · ".join(escape(x) for x in (view.brand, view.category) if x)
     chips = "".join(f'<span class="aisle-chip">{escape(a)}</span>' for a in view.attributes)
     reasons = "".join(f"<li>{escape(r)}</li>" for r in view.reasons)
-    return "".join([
-        f'<div class="aisle-card" id="aisle-card-{escape(view.product_id)}">',
-        f'<div class="aisle-card-title">{escape(view.title)}</div>',
-        f'<div class="aisle-card-meta">{meta}</div>' if meta else "",
-        f'<div class="aisle-card-price">${view.price:,.2f}</div>',
-        _rating(view),
-        f'<div class="aisle-variant">Suggested option: {escape(view.variant)}</div>'
-        if view.variant else "",
-        f'<div class="aisle-chips">{chips}</div>' if chips else "",
-        f'<div class="aisle-why">Why this one</div><ul class="aisle-reasons">{reasons}</ul>'
-        if reasons else "",
-        _thumbs(view.product_id) if feedback else "",
-        "</div>",
-    ])
+    return "".join(
+        [
+            f'<div class="aisle-card" id="aisle-card-{escape(view.product_id)}">',
+            f'<div class="aisle-card-title">{escape(view.title)}</div>',
+            f'<div class="aisle-card-meta">{meta}</div>' if meta else "",
+            f'<div class="aisle-card-price">${view.price:,.2f}</div>',
+            _rating(view),
+            f'<div class="aisle-variant">Suggested option: {escape(view.variant)}</div>'
+            if view.variant
+            else "",
+            f'<div class="aisle-chips">{chips}</div>' if chips else "",
+            f'<div class="aisle-why">Why this one</div><ul class="aisle-reasons">{reasons}</ul>'
+            if reasons
+            else "",
+            _thumbs(view.product_id) if feedback else "",
+            "</div>",
+        ]
+    )
 
 
 def cards_html(views: Sequence[CardView], feedback: bool = True) -> str:
@@ -128,19 +134,24 @@ def comparison_html(view: ComparisonView) -> str:
     head = "".join(f'<th scope="col">{escape(t)}</th>' for t in view.titles)
     body = "".join(
         f'<tr><th scope="row">{escape(label)}</th>'
-        + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
+        + "".join(f"<td>{escape(c)}</td>" for c in cells)
+        + "</tr>"
         for label, cells in view.rows
     )
-    return (f'<div class="aisle-compare"><table><thead><tr><th></th>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return (
+        f'<div class="aisle-compare"><table><thead><tr><th></th>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def citations_html(citations: Sequence[CitationOut]) -> str:
     """The help-center articles the answer used."""
     if not citations:
         return ""
-    items = "".join(f"<li>{escape(c.title)} <span class=\"muted\">({escape(c.article_id)})</span>"
-                    "</li>" for c in citations)
+    items = "".join(
+        f'<li>{escape(c.title)} <span class="muted">({escape(c.article_id)})</span></li>'
+        for c in citations
+    )
     return f'<div class="aisle-sources">Sources<ul>{items}</ul></div>'
 
 
@@ -148,8 +159,11 @@ def options_for(reply: Reply) -> list[dict[str, str]]:
     """The clickable answers under a reply: a question's options (each sends its own text;
     a confirmation's are "Yes, cancel order #W..." and "Keep my order"), or Confirm / Cancel
     for a confirmation that names none (sending an explicit yes / no)."""
-    if reply.kind in ("question", "confirmation") and reply.question is not None \
-            and reply.question.options:
+    if (
+        reply.kind in ("question", "confirmation")
+        and reply.question is not None
+        and reply.question.options
+    ):
         return [{"value": o, "label": o} for o in reply.question.options]
     if reply.kind == "confirmation":
         return [{"value": CONFIRM, "label": "Confirm"}, {"value": CANCEL, "label": "Cancel"}]
@@ -164,14 +178,21 @@ def shown_text(reply: Reply) -> str:
     the cards repeat, and "- option" lines the option buttons repeat."""
     options = set(reply.question.options) if reply.question is not None else set()
     if options:
-        reply = reply.model_copy(update={"text": "\n".join(
-            line for line in reply.text.splitlines()
-            if not (line.startswith("- ") and line[2:].strip() in options))})
+        reply = reply.model_copy(
+            update={
+                "text": "\n".join(
+                    line
+                    for line in reply.text.splitlines()
+                    if not (line.startswith("- ") and line[2:].strip() in options)
+                )
+            }
+        )
     if not reply.products:
         return reply.text
     titles = [p.title for p in reply.products]
     lines = [
-        line for line in reply.text.splitlines()
+        line
+        for line in reply.text.splitlines()
         if not (_NUMBERED.match(line) and any(t in line for t in titles))
     ]
     return "\n".join(lines).strip() or "Here is what I found:"

@@ -44,10 +44,14 @@ log = logging.getLogger("aisle.web")
 
 BUSY = "The assistant is busy with other shoppers right now. Please try again in a moment."
 FAILED = "Sorry, something went wrong on our side and I could not answer. Please try again."
-TOO_LONG = (f"That message is longer than {MAX_MESSAGE_CHARS:,} characters; please say it "
-            "in fewer words.")
-THINKING: Message = {"role": "assistant", "content": "Reading your message…",
-                     "metadata": {"title": "Thinking", "status": "pending"}}
+TOO_LONG = (
+    f"That message is longer than {MAX_MESSAGE_CHARS:,} characters; please say it in fewer words."
+)
+THINKING: Message = {
+    "role": "assistant",
+    "content": "Reading your message…",
+    "metadata": {"title": "Thinking", "status": "pending"},
+}
 
 
 @dataclass
@@ -143,8 +147,9 @@ class ChatController:
         return ReplyExtras(cards, comparison_view(self.store, session.session_id, reply))
 
     @staticmethod
-    def _remember(session: WebSession, reply: Reply, extras: ReplyExtras | None, start: int,
-                  count: int) -> None:
+    def _remember(
+        session: WebSession, reply: Reply, extras: ReplyExtras | None, start: int, count: int
+    ) -> None:
         for index in range(start, start + count):
             session.reply_turns[index] = session.turns
         session.turns += 1

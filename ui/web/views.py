@@ -111,8 +111,11 @@ def attribute_facts(attributes: Mapping[str, Any], limit: int = MAX_ATTRIBUTES) 
 def _variant(record: ProductRecord, item_id: str | None) -> str:
     for item in record.items:
         if item.item_id == item_id:
-            return " · ".join(f"{humanize(k).lower()} {v}" for k, v in item.options.items()
-                              if v is not None and v != "")
+            return " · ".join(
+                f"{humanize(k).lower()} {v}"
+                for k, v in item.options.items()
+                if v is not None and v != ""
+            )
     return ""
 
 
@@ -123,21 +126,24 @@ def card_views(store: Store, cards: Sequence[ProductCard]) -> list[CardView]:
     for card in cards:
         record = records.get(card.product_id)
         if record is None:
-            views.append(CardView(card.product_id, card.title, card.price,
-                                  reasons=tuple(card.reasons)))
+            views.append(
+                CardView(card.product_id, card.title, card.price, reasons=tuple(card.reasons))
+            )
             continue
-        views.append(CardView(
-            product_id=card.product_id,
-            title=card.title,
-            price=card.price,
-            brand=record.brand,
-            category=record.category_leaf,
-            rating=round(record.rating_avg, 1) if record.rating_count else None,
-            rating_count=record.rating_count,
-            attributes=attribute_facts(record.attributes),
-            variant=_variant(record, card.item_id),
-            reasons=tuple(card.reasons),
-        ))
+        views.append(
+            CardView(
+                product_id=card.product_id,
+                title=card.title,
+                price=card.price,
+                brand=record.brand,
+                category=record.category_leaf,
+                rating=round(record.rating_avg, 1) if record.rating_count else None,
+                rating_count=record.rating_count,
+                attributes=attribute_facts(record.attributes),
+                variant=_variant(record, card.item_id),
+                reasons=tuple(card.reasons),
+            )
+        )
     return views
 
 
@@ -164,10 +170,16 @@ def comparison_view(store: Store, session_id: str, reply: Reply) -> ComparisonVi
     table = comparison(store, ids, constraints)
     if len(table.products) < 2:
         return None
-    rows = [(label.capitalize(), tuple(cells)) for label, cells in table.table()[1:]
-            if any(c != MISSING_CELL for c in cells)]
-    return ComparisonView(tuple(p.product_id for p in table.products),
-                          tuple(p.title for p in table.products), tuple(rows[:MAX_ROWS + 3]))
+    rows = [
+        (label.capitalize(), tuple(cells))
+        for label, cells in table.table()[1:]
+        if any(c != MISSING_CELL for c in cells)
+    ]
+    return ComparisonView(
+        tuple(p.product_id for p in table.products),
+        tuple(p.title for p in table.products),
+        tuple(rows[: MAX_ROWS + 3]),
+    )
 
 
 # --- the shop, who can sign in, what to try -------------------------------------------------
@@ -192,8 +204,11 @@ def shop_identity(store: Store) -> ShopIdentity:
     else:
         name = "The Shop"
     with store.session() as session:
-        paths = session.exec(select(Product.category, func.count()).where(
-            col(Product.category) != "").group_by(col(Product.category))).all()
+        paths = session.exec(
+            select(Product.category, func.count())
+            .where(col(Product.category) != "")
+            .group_by(col(Product.category))
+        ).all()
     sizes: Counter[str] = Counter()
     for path, count in paths:
         sizes[path.split(" > ")[0].strip()] += count
@@ -257,8 +272,10 @@ def discovery_prompts(store: Store) -> list[str]:
         if not leaves:
             return []
         first = leaves[0][0]
-        prices = [float(p) for p in session.exec(
-            select(Product.price).where(Product.category_leaf == first))]
+        prices = [
+            float(p)
+            for p in session.exec(select(Product.price).where(Product.category_leaf == first))
+        ]
     cap = _round_up(statistics.median(prices))
     return [f"{first} under ${cap}", f"Help me choose {leaves[-1][0].lower()}"]
 
@@ -269,8 +286,9 @@ def order_prompts(store: Store, user_id: str | None) -> list[str]:
     if not user_id:
         return []
     with store.session() as session:
-        statuses = set(session.exec(
-            select(Order.status).where(Order.user_id == user_id).distinct()))
+        statuses = set(
+            session.exec(select(Order.status).where(Order.user_id == user_id).distinct())
+        )
     prompts = [RECENT_ORDER] if statuses else []
     if OrderStatus.PENDING in statuses:
         prompts.append(CANCEL_PENDING)
@@ -293,5 +311,6 @@ def help_prompts(store: Store) -> list[str]:
 
 def example_prompts(store: Store, user_id: str | None = None) -> ExamplePrompts:
     """Everything to try as the first message, for ``user_id`` (None: a guest)."""
-    return ExamplePrompts(discovery_prompts(store),
-                          [*order_prompts(store, user_id), *help_prompts(store)])
+    return ExamplePrompts(
+        discovery_prompts(store), [*order_prompts(store, user_id), *help_prompts(store)]
+    )

@@ -48,8 +48,14 @@ from ui.runtime import Runtime
 
 REPO = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ORDER_ID = re.compile(r"#?W\d{5,}")
 
 
@@ -101,14 +107,16 @@ def web_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebShop]:
     products, help_index = ProductIndex(client), HelpIndex(client)
     products.sync(store, embedder)
     help_index.sync(store, embedder)
-    assistant = Assistant(Deps(
-        store=store,
-        llm=ScriptedChat(shop_brain),
-        searcher=ProductSearcher(store, products, embedder),
-        help_searcher=HelpSearcher(store, help_index, embedder),
-        vocab=CatalogVocabulary.from_store(store),
-        limits=Limits(),
-    ))
+    assistant = Assistant(
+        Deps(
+            store=store,
+            llm=ScriptedChat(shop_brain),
+            searcher=ProductSearcher(store, products, embedder),
+            help_searcher=HelpSearcher(store, help_index, embedder),
+            vocab=CatalogVocabulary.from_store(store),
+            limits=Limits(),
+        )
+    )
     runtime = Runtime(settings)
     runtime.__dict__["store"] = store  # the cached property, filled: one engine for all
     yield WebShop(root, runtime, store, assistant)
@@ -125,8 +133,11 @@ def _free_port() -> int:
 def serve(app: FastAPI, name: str) -> Iterator[str]:
     """``app`` served by uvicorn on a free loopback port in a background thread; its URL."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           timeout_graceful_shutdown=3))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=3
+        )
+    )
     thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -146,14 +157,16 @@ def web_url(web_shop: WebShop) -> Iterator[str]:
     """The chat served for the whole session."""
     from ui.web.app import mount_ui  # imports Gradio (seconds): only when a test needs it
 
-    with serve(mount_ui(FastAPI(), web_shop.runtime, assistant=web_shop.assistant),
-               "aisle-web-test") as url:
+    with serve(
+        mount_ui(FastAPI(), web_shop.runtime, assistant=web_shop.assistant), "aisle-web-test"
+    ) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def llm_web_url(web_shop: WebShop, request: pytest.FixtureRequest,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def llm_web_url(
+    web_shop: WebShop, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """The same shop and chat with the embedded model asked on every turn
     (``consult="always"``, no prefill between turns), for ``llm`` tests; skipped, saying why,
     without its weight packages. The GGUF is assembled as tests/assistant's ``gguf_for`` does."""
@@ -169,10 +182,16 @@ def llm_web_url(web_shop: WebShop, request: pytest.FixtureRequest,
     cache = getattr(request.config, "cache", None)  # keeps the assembled ~1 GB between runs
     where = cache.mkdir("aisle-llm") if cache else tmp_path_factory.mktemp("llm")
     llm = LlamaCppChat(ensure_gguf(DEFAULT_MODEL, where, progress=False))
-    assistant = Assistant(replace(web_shop.assistant.deps, llm=llm, limits=Limits(
-        consult="always", prefill_between_turns=False)))
-    with serve(mount_ui(FastAPI(), web_shop.runtime, assistant=assistant),
-               "aisle-web-llm-test") as url:
+    assistant = Assistant(
+        replace(
+            web_shop.assistant.deps,
+            llm=llm,
+            limits=Limits(consult="always", prefill_between_turns=False),
+        )
+    )
+    with serve(
+        mount_ui(FastAPI(), web_shop.runtime, assistant=assistant), "aisle-web-llm-test"
+    ) as url:
         yield url
 
 
@@ -181,8 +200,7 @@ def api_url(web_shop: WebShop) -> Iterator[str]:
     """The API app (``create_app``, no chat) over the same shop, for the docs page."""
     from ui.api import create_app
 
-    with serve(create_app(web_shop.runtime, assistant=web_shop.assistant),
-               "aisle-api-test") as url:
+    with serve(create_app(web_shop.runtime, assistant=web_shop.assistant), "aisle-api-test") as url:
         yield url
 
 
@@ -198,8 +216,10 @@ def browser() -> Iterator[Any]:
     """Debian's chromium driven by Playwright (never a downloaded browser); the tests that use
     it are skipped, saying why, when it is missing (``.ci/run`` installs it with apt)."""
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install -y chromium; .ci/run does this)")
+        pytest.skip(
+            "Debian chromium is not installed at /usr/bin/chromium "
+            "(apt-get install -y chromium; .ci/run does this)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

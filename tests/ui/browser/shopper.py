@@ -87,7 +87,8 @@ class Chat:
     def choose(self, label: str) -> None:
         """Click the option under the last reply that reads ``label``."""
         button = self.page.locator("#aisle-chat .options").get_by_role(
-            "button", name=label, exact=True)
+            "button", name=label, exact=True
+        )
         self._turn(label, button.click)
 
     def sign_in(self, name: str) -> None:
@@ -102,8 +103,9 @@ class Chat:
     def _turn(self, said: str, act: Callable[[], object]) -> None:
         before = self.page.evaluate("() => window.__turnsEnded")
         act()
-        self.page.wait_for_function("(n) => window.__turnsEnded > n", arg=before,
-                                    timeout=self.turn_ms)
+        self.page.wait_for_function(
+            "(n) => window.__turnsEnded > n", arg=before, timeout=self.turn_ms
+        )
         expect(self.page.locator("#aisle-chat [data-testid='user']").last).to_have_text(said)
 
     @property
@@ -114,12 +116,16 @@ class Chat:
         return str(self.reply.evaluate(PROSE))
 
     def options(self) -> list[str]:
-        return [t.strip() for t in
-                self.page.locator("#aisle-chat .options button.option").all_inner_texts()]
+        return [
+            t.strip()
+            for t in self.page.locator("#aisle-chat .options button.option").all_inner_texts()
+        ]
 
     def cards(self) -> list[Card]:
-        return [Card(c["id"], c["title"], dollars(c["price"]), c["meta"].split(" · ")[-1],
-                     c["text"]) for c in self.reply.evaluate(CARDS)]
+        return [
+            Card(c["id"], c["title"], dollars(c["price"]), c["meta"].split(" · ")[-1], c["text"])
+            for c in self.reply.evaluate(CARDS)
+        ]
 
     def table(self) -> Table | None:
         raw = self.reply.evaluate(TABLE)

@@ -65,16 +65,21 @@ def departments(store: Store) -> dict[str, set[str]]:
 
 def orders_of(store: Store, user_id: str) -> list[Order]:
     with store.session() as session:
-        return list(session.exec(select(Order).where(Order.user_id == user_id)
-                                 .order_by(col(Order.created_at).desc())))
+        return list(
+            session.exec(
+                select(Order).where(Order.user_id == user_id).order_by(col(Order.created_at).desc())
+            )
+        )
 
 
 def item_names(store: Store, order_id: str) -> list[str]:
     """Each line's listing title, or its own name when the listing is gone."""
     with store.session() as session:
         lines = session.exec(select(OrderItem).where(OrderItem.order_id == order_id))
-        return [(product.title if (product := session.get(Product, line.product_id)) else
-                 line.name) for line in lines]
+        return [
+            (product.title if (product := session.get(Product, line.product_id)) else line.name)
+            for line in lines
+        ]
 
 
 def order_now(store: Store, order_id: str) -> Order:
@@ -105,10 +110,12 @@ def restore(web_shop: Any) -> Iterator[Callable[[str], None]]:
         order = order_now(store, order_id)
         saved.append((Order, col(Order.order_id) == order_id, order.model_dump()))
         with store.session() as session:
-            for method in session.exec(select(PaymentMethod).where(
-                    PaymentMethod.user_id == order.user_id)):
-                saved.append((PaymentMethod, col(PaymentMethod.id) == method.id,
-                              method.model_dump()))
+            for method in session.exec(
+                select(PaymentMethod).where(PaymentMethod.user_id == order.user_id)
+            ):
+                saved.append(
+                    (PaymentMethod, col(PaymentMethod.id) == method.id, method.model_dump())
+                )
 
     yield keep
     with store.session() as session:
@@ -124,9 +131,7 @@ def no_internal_ids(text: str) -> None:
 # --- 1. a vague request ------------------------------------------------------------------
 
 
-def test_a_vague_request_asks_with_the_shops_departments(
-    chat: Chat, web_shop: Any
-) -> None:
+def test_a_vague_request_asks_with_the_shops_departments(chat: Chat, web_shop: Any) -> None:
     shop = departments(web_shop.store)
     chat.send("I want a gift for my dad")
     asked, offered = chat.prose(), chat.options()
@@ -156,8 +161,11 @@ def test_help_me_choose_asks_and_a_click_shows_products_that_have_it(
     chat: Chat, web_shop: Any
 ) -> None:
     with web_shop.store.session() as session:
-        headphones = len(session.exec(select(Product.product_id).where(
-            Product.category_leaf == "Headphones")).all())
+        headphones = len(
+            session.exec(
+                select(Product.product_id).where(Product.category_leaf == "Headphones")
+            ).all()
+        )
     chat.send("Help me choose headphones")
     offered = chat.options()
     assert chat.prose().startswith(f"{headphones} headphones fit.") and not chat.cards()
@@ -169,12 +177,15 @@ def test_help_me_choose_asks_and_a_click_shows_products_that_have_it(
     cards = chat.cards()
     assert cards and {c.category for c in cards} == {"Headphones"}
     wanted = norm_value(value)
-    records = {r.product_id: r for r in load_product_records(
-        web_shop.store, [c.product_id for c in cards])}
+    records = {
+        r.product_id: r for r in load_product_records(web_shop.store, [c.product_id for c in cards])
+    }
     for card in cards:
         record = records[card.product_id]
-        values = [*record.attributes.values(), *(v for i in record.items
-                                                 for v in i.options.values())]
+        values = [
+            *record.attributes.values(),
+            *(v for i in record.items for v in i.options.values()),
+        ]
         assert wanted in {norm_value(v) for v in values if isinstance(v, str)}, card.title
         assert value in card.text, f"the card of {card.title} does not show {value!r}"
     assert value in chat.prose()  # "5 headphones fit: type over-ear."
@@ -185,9 +196,7 @@ def test_help_me_choose_asks_and_a_click_shows_products_that_have_it(
 # --- 3. not sold here ---------------------------------------------------------------------
 
 
-def test_not_sold_says_so_and_offers_categories_the_shop_has(
-    chat: Chat, web_shop: Any
-) -> None:
+def test_not_sold_says_so_and_offers_categories_the_shop_has(chat: Chat, web_shop: Any) -> None:
     shop = departments(web_shop.store)
     chat.send("I need a kayak")
     said, offered = chat.prose(), chat.options()
@@ -225,8 +234,10 @@ def test_compare_the_first_two_compares_the_first_two_cards(chat: Chat) -> None:
         assert f"Both cost ${low:,.2f}." in prose, prose
     else:
         cheap, dear = (table.titles[prices.index(p)] for p in (low, high))
-        assert (f"The {cheap} is ${high - low:,.2f} cheaper than the {dear} "
-                f"(${low:,.2f} vs ${high:,.2f})." in prose), prose
+        assert (
+            f"The {cheap} is ${high - low:,.2f} cheaper than the {dear} "
+            f"(${low:,.2f} vs ${high:,.2f})." in prose
+        ), prose
     # No price in the prose that is not in the table (or the difference between them).
     assert {dollars(m) for m in _MONEY.findall(prose)} <= {low, high, round(high - low, 2)}
     assert not any(t in prose for t in (c.title for c in shown[2:]))  # no third product
@@ -292,7 +303,9 @@ def test_signed_in_orders_and_a_cancellation_up_to_its_confirmation(
     confirm = chat.reply.locator(".aisle-confirm")
     expect(confirm).to_contain_text(f"Please confirm: cancel order {pending.order_id}.")
     assert all(n in confirm.inner_text() for n in item_names(store, pending.order_id)), (
-        confirm.inner_text(), item_names(store, pending.order_id))
+        confirm.inner_text(),
+        item_names(store, pending.order_id),
+    )
     assert chat.options() == [f"Yes, cancel order {pending.order_id}", KEEP]
     no_internal_ids(chat.prose())
     assert order_now(store, pending.order_id).status == OrderStatus.PENDING
@@ -336,13 +349,15 @@ def test_yes_cancels_once_and_a_second_yes_is_already_done(
 
     # The payment method by its display name, before the yes and after it (issue #18, 8).
     with store.session() as session:
-        paid_with = session.get(PaymentMethod, (order.payment_history or [{}])[0].get(
-            "payment_method_id"))
+        paid_with = session.get(
+            PaymentMethod, (order.payment_history or [{}])[0].get("payment_method_id")
+        )
     assert paid_with is not None
     shown_as = method_name(paid_with).lower()  # "Mastercard credit card ending 5834"
     assert shown_as in done.lower(), f"{shown_as!r} not in {done!r}"
-    assert shown_as in proposed.lower(), \
+    assert shown_as in proposed.lower(), (
         f"the confirmation does not name {shown_as!r}: {proposed!r}"
+    )
 
 
 def test_keep_my_order_changes_nothing(
@@ -377,8 +392,7 @@ def test_vague_request_and_orders_with_the_embedded_model(
     shop = departments(store)
     with open_chat(browser, llm_web_url, artifacts, LLM_TURN_MS) as chat:
         # The step each turn shows while the model chooses (ui.web.render's step titles).
-        asked_model = chat.page.locator("#aisle-chat").get_by_text("Thinking it over",
-                                                                   exact=True)
+        asked_model = chat.page.locator("#aisle-chat").get_by_text("Thinking it over", exact=True)
         chat.send("I want a gift for my dad")
         offered = chat.options()
         assert len(offered) >= 2 and set(offered) <= set(shop), offered

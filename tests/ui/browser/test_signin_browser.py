@@ -64,8 +64,7 @@ def test_sign_in_then_chat_then_sign_out(browser: Any, keyed_url: tuple[str, str
         context.close()
 
 
-def test_the_widget_signs_in_the_shopper_its_site_vouches_for(
-        browser: Any, web_shop: Any) -> None:
+def test_the_widget_signs_in_the_shopper_its_site_vouches_for(browser: Any, web_shop: Any) -> None:
     from playwright.sync_api import expect
     from pydantic import SecretStr
     from sqlmodel import select
@@ -76,7 +75,8 @@ def test_the_widget_signs_in_the_shopper_its_site_vouches_for(
 
     secret = "the-shop-and-aisle-share-this-secret"
     settings = web_shop.runtime.settings.model_copy(  # keys off: the other test made one
-        update={"identity_secret": SecretStr(secret), "api_keys": "off"})
+        update={"identity_secret": SecretStr(secret), "api_keys": "off"}
+    )
     runtime = replace(web_shop.runtime, settings=settings)
     runtime.__dict__["store"] = web_shop.store
     with web_shop.store.session() as s:
@@ -85,17 +85,18 @@ def test_the_widget_signs_in_the_shopper_its_site_vouches_for(
     page = context.new_page()
     try:
         with running(create_app(runtime, assistant=web_shop.assistant)) as url:
-            for identity, expected in ((sign_identity(secret, user_id), user_id),
-                                       ("", None)):
+            for identity, expected in ((sign_identity(secret, user_id), user_id), ("", None)):
                 page.goto(f"{url}widget?identity={identity}")
                 page.locator(".aisle-launch").click()
                 page.get_by_placeholder("Ask about products").fill("hi")
                 page.get_by_placeholder("Ask about products").press("Enter")
                 expect(page.locator(".aisle-msg.aisle-bot").last).to_contain_text(
-                    "Hi!", timeout=60_000)  # the first turn builds the shop's words
+                    "Hi!", timeout=60_000
+                )  # the first turn builds the shop's words
                 session_id = page.evaluate(
                     "Object.entries(sessionStorage).find(([k]) => "
-                    "k.startsWith('aisle-session:'))[1]")
+                    "k.startsWith('aisle-session:'))[1]"
+                )
                 page.evaluate("sessionStorage.clear()")
                 with web_shop.store.session() as s:
                     row = s.get(Conversation, session_id)

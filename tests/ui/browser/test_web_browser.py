@@ -66,8 +66,10 @@ def test_discovery_shows_cards_and_stores_feedback(
     cards = page.locator("#aisle-chat .aisle-card")
     cards.first.wait_for()
     page.get_by_text("Searching the catalog").first.wait_for()
-    prices = [float(t.strip("$").replace(",", ""))
-              for t in page.locator("#aisle-chat .aisle-card-price").all_inner_texts()]
+    prices = [
+        float(t.strip("$").replace(",", ""))
+        for t in page.locator("#aisle-chat .aisle-card-price").all_inner_texts()
+    ]
     assert prices and all(p <= 100 for p in prices)
     assert "Running Shoes" in cards.first.inner_text()
     assert page.locator("#aisle-chat .aisle-reasons li").count() >= len(prices)
@@ -83,7 +85,8 @@ def test_discovery_shows_cards_and_stores_feedback(
     product = cards.first.get_attribute("id").removeprefix("aisle-card-")
     assert [(e.product_id, e.value) for e in events if e.product_id] == [(product, 1.0)]
     assert [(e.value, e.query) for e in events if e.product_id is None] == [
-        (1.0, "running shoes under $100")]
+        (1.0, "running shoes under $100")
+    ]
     shoot(page, artifacts, "2-feedback")
 
 
@@ -115,8 +118,9 @@ def test_cancellation_needs_the_confirm_button(page: Any, web_shop: Any, artifac
     names = dict((uid, name) for name, uid in demo_shoppers(store))
     with store.session() as session:
         order = session.exec(
-            select(Order).where(Order.status == OrderStatus.PENDING,
-                                col(Order.user_id).in_(list(names))).order_by(col(Order.seq))
+            select(Order)
+            .where(Order.status == OrderStatus.PENDING, col(Order.user_id).in_(list(names)))
+            .order_by(col(Order.seq))
         ).first()
     assert order is not None, "a demo shopper with a pending order"
     page.locator("#aisle-who input").click()
@@ -129,8 +133,9 @@ def test_cancellation_needs_the_confirm_button(page: Any, web_shop: Any, artifac
     yes = f"Yes, cancel order {order.order_id}"
     confirm = page.locator("#aisle-chat .options button.option", has_text=yes)
     confirm.wait_for()
-    expect(page.locator("#aisle-chat .options button.option",
-                        has_text="Keep my order")).to_be_visible()
+    expect(
+        page.locator("#aisle-chat .options button.option", has_text="Keep my order")
+    ).to_be_visible()
     assert page.locator("#aisle-chat .aisle-confirm").count() == 1
     shoot(page, artifacts, "6-confirmation")
     with store.session() as session:
@@ -187,7 +192,8 @@ def test_header_names_the_shop_and_about_holds_the_status(
     header = page.locator(".aisle-header")
     assert header.locator("h1").inner_text() == "Aisle Demo Shop"
     assert header.locator(".aisle-tagline").inner_text() == (
-        "Clothing & Shoes, Electronics, Home & Kitchen and more")
+        "Clothing & Shoes, Electronics, Home & Kitchen and more"
+    )
     status = page.locator(".aisle-status")
     expect(status).to_be_hidden()  # the About panel starts closed
     assert "LLM" not in page.locator("body").inner_text()
@@ -197,7 +203,9 @@ def test_header_names_the_shop_and_about_holds_the_status(
     expect(status).to_be_visible()
     assert [line for line in status.inner_text().splitlines() if line] == [
         "Aisle, an open-source shopping assistant, answers in this chat.",
-        "Ranking: retrieval order (no trained ranker yet)", "LLM: scripted"]
+        "Ranking: retrieval order (no trained ranker yet)",
+        "LLM: scripted",
+    ]
     shoot(page, artifacts, "10-about")
 
     # A ranker swapped in under the running app shows at the next refresh (the timer's, or

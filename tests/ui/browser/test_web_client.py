@@ -37,10 +37,12 @@ def test_send_streams_a_search_into_steps_and_cards(client: Any) -> None:
     assert box == ""
     assert history[0]["role"] == "user" and text_of(history[0]) == "running shoes under $100"
     titles = [m["metadata"]["title"] for m in history[1:] if m.get("metadata")]
-    assert titles[:3] == ["Reading your message", "Searching the catalog",
-                          "Ranking the results"]
-    assert all(m["metadata"]["status"] == "done" and m["metadata"]["duration"] >= 0
-               for m in history[1:] if m.get("metadata"))
+    assert titles[:3] == ["Reading your message", "Searching the catalog", "Ranking the results"]
+    assert all(
+        m["metadata"]["status"] == "done" and m["metadata"]["duration"] >= 0
+        for m in history[1:]
+        if m.get("metadata")
+    )
     reply = text_of(history[-1])
     assert reply.count('class="aisle-card"') >= 1
     assert "Running Shoes" in reply and "Why this one" in reply
@@ -64,19 +66,23 @@ def test_sign_in_and_decline_a_cancellation(client: Any, web_shop: Any) -> None:
     users = [uid for _, uid in demo_shoppers(store)]
     with store.session() as session:
         order = session.exec(
-            select(Order).where(Order.status == OrderStatus.PENDING,
-                                col(Order.user_id).in_(users)).order_by(col(Order.seq).desc())
+            select(Order)
+            .where(Order.status == OrderStatus.PENDING, col(Order.user_id).in_(users))
+            .order_by(col(Order.seq).desc())
         ).first()
     assert order is not None
     history, box = client.predict(order.user_id, api_name="/sign_in")
     assert history == [] and box == ""
 
-    history, _ = client.predict(f"cancel order {order.order_id} please, I ordered it by "
-                                "mistake", [], api_name="/send")
+    history, _ = client.predict(
+        f"cancel order {order.order_id} please, I ordered it by mistake", [], api_name="/send"
+    )
     confirmation = history[-1]
     yes = f"Yes, cancel order {order.order_id}"
     assert [(o["label"], o["value"]) for o in confirmation["options"]] == [
-        (yes, yes), ("Keep my order", "Keep my order")]
+        (yes, yes),
+        ("Keep my order", "Keep my order"),
+    ]
     assert "aisle-confirm" in text_of(confirmation)
 
     history, _ = client.predict("Keep my order", history, api_name="/send")
@@ -117,8 +123,10 @@ def test_a_guests_examples_each_work_as_a_first_message(client: Any, web_shop: A
         replies[prompt] = history[-1]
 
     cards = text_of(replies["Laptops under $950"])
-    prices = [float(p.replace(",", "")) for p in re.findall(
-        r'class="aisle-card-price">\$([\d,.]+)<', cards)]
+    prices = [
+        float(p.replace(",", ""))
+        for p in re.findall(r'class="aisle-card-price">\$([\d,.]+)<', cards)
+    ]
     assert prices and all(p <= 950 for p in prices) and cards.count("Laptops") >= len(prices)
     question = replies["Help me choose office chairs"]
     assert text_of(question).endswith("?") and len(question["options"]) >= 2
