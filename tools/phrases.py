@@ -43,7 +43,8 @@ _UNIT = (
 A = rf"(?P<a>{_AMOUNT}){_UNIT}"
 B = rf"(?P<b>{_AMOUNT}){_UNIT}"
 _MAX_CUE = (
-    r"under|below|less\s+th[ae]n|cheaper\s+than|lower\s+than|at\s+most|no\s+more\s+than|"
+    r"under|below|less\s+th(?:an|en|at)|cheaper\s+th[ae]n|lower\s+th[ae]n|at\s+most|"
+    r"no\s+more\s+th[ae]n|"
     r"not\s+more\s+than|no\s+higher\s+than|not\s+over|not\s+above|up\s+to|within|sub|"
     r"max(?:imum)?(?:\s+of)?\s*[:=]?|budget(?:\s+is|\s+of)?(?:\s+(?:now|only|just))*\s*[:=-]?|<=?|"
     r"can\s+you\s+do|let'?s\s+say|how\s+about|what\s+about|keep\s+it\s+(?:to|at)|"

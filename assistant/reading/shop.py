@@ -57,8 +57,11 @@ def _pattern_words() -> set[str]:
     """The words the readers' own patterns spell out ("pricey", "cheaper", "cancel"), so
     the corrector never turns one into a catalog word."""
     from assistant.reading import service, words
+    from tools import phrases
 
     sources = [v.pattern for v in vars(words).values() if isinstance(v, re.Pattern)]
+    # the price cues ("under", "below", "budget"), so "unde 175" and "budjet 175" are caps
+    sources += [phrases._MAX_CUE, phrases._MIN_CUE, phrases._AROUND_CUE]
     sources += [p.pattern for group in (words._PICK, words._REFINE) for p in group.values()]
     sources += [p.pattern for _, p in service._INTENTS] + [service._HELP.pattern]
     return {w for source in sources for w in re.findall(r"[a-z]{3,}", source)}

@@ -204,6 +204,8 @@ def test_running_shoes_under_100_in_size_10() -> None:
         ("shoes under USD 175", None, 175),
         ("a 175-dollar budget for shoes", None, 175),
         ("a 60-dollar tent", None, 60),
+        ("less that 175", None, 175),
+        ("lower then 175", None, 175),
         # an amount with its currency and no cue is a cap; one with a cue keeps the cue's meaning
         ("$100 headphones", None, 100),
         ("is there one for 80 bucks?", None, 80),
