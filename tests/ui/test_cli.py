@@ -6,29 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import run, use_data_dir
 
 from store.db import open_store, sqlite_url
 from store.meta import judgements_complete
-from ui.cli import app
-
-runner = CliRunner()
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("AISLE_CONFIG", raising=False)
-    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "data"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+    return use_data_dir(tmp_path, monkeypatch)
 
 
 def test_help_lists_the_commands() -> None:

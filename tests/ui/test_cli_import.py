@@ -7,28 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from ui.cli import app
+from cli_runner import run, use_data_dir
 
 FORMATS = Path(__file__).resolve().parents[2] / "eval" / "data" / "shops" / "formats"
-runner = CliRunner()
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("AISLE_CONFIG", raising=False)
-    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "data"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+    return use_data_dir(tmp_path, monkeypatch)
 
 
 def test_feed_imports_with_warnings_and_json_report(data_dir: Path) -> None:
