@@ -29,9 +29,12 @@ from dataclasses import dataclass, field
 AROUND = 0.15  # "around $100" allows 85..115
 HIGHLY_RATED = 4.0
 
+# the currency before an amount ("$", "USD ") and its word after one (" dollars", "-dollar")
+_MONEY_BEFORE = r"(?:[$€£]\s?|\b(?:usd|us\$)\s?)"
+_MONEY_AFTER = r"(?:\s?|-)(?:dollars?|bucks|usd)\b"
 _AMOUNT = (
-    r"(?:[$€£]\s?|\b(?:usd|us\$)\s?)?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
-    r"(?:(?:\s?|-)(?:dollars?|bucks|usd)\b|\$)?"
+    rf"{_MONEY_BEFORE}?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
+    rf"(?:{_MONEY_AFTER}|\$)?"
 )
 # a number followed by one of these is a quantity, not a price
 _UNIT = (
@@ -123,8 +126,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # an amount with its currency that no cue above explained ("$100 headphones", "100 bucks?")
 _LOOSE_MONEY = re.compile(
-    rf"(?<![\w.])(?P<a>(?:[$€£]\s?|\b(?:usd|us\$)\s?)\d[\d,]*(?:\.\d+)?"
-    rf"(?:\s?k\b)?|\d[\d,]*(?:\.\d+)?(?:\s?k)?(?:\s?|-)(?:dollars?|bucks|usd)\b)"
+    rf"(?<![\w.])(?P<a>{_MONEY_BEFORE}\d[\d,]*(?:\.\d+)?"
+    rf"(?:\s?k\b)?|\d[\d,]*(?:\.\d+)?(?:\s?k)?{_MONEY_AFTER})"
     rf"{_UNIT}",
     re.I,
 )
