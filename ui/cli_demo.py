@@ -29,6 +29,7 @@ from store.demo.generate import ShopNotEmpty, generate_demo, shop_is_empty
 from store.demo.types import LANGUAGES, DemoConfig
 from store.errors import AisleError
 from store.info import shop_counts
+from store.meta import shop_meta
 from store.models import LabelledQuery
 from ui.cli_common import err, errors, settings_of
 from ui.cli_serve import serve
@@ -117,6 +118,14 @@ def _build_shop(runtime: Runtime, config: DemoConfig) -> None:
             generate_demo(store, config, progress=True)
     else:
         err.print(f"Using the existing shop in {store.safe_url}.")
+        meta = shop_meta(store)
+        existing = meta.get("language", "en")
+        if meta.get("source") == "demo" and existing != config.language:
+            err.print(
+                f"[yellow]note:[/] the existing demo shop is in {existing!r}, not "
+                f"{config.language!r}; `aisle init-demo --force --language {config.language}` "
+                "replaces it (then `aisle index`)."
+            )
     print_counts(shop_counts(store).to_dict())
 
 

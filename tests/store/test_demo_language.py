@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
+from typer.testing import CliRunner
 
 from store.db import Store, open_store, sqlite_url
 from store.demo.catalog import generate_catalog
@@ -37,6 +38,7 @@ from store.models import (
 )
 from tools.base import ToolContext
 from tools.service import RETAIL_TOOLS
+from ui.cli import app
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SMALL = DemoConfig(products=300, users=30, seed=7)
@@ -216,3 +218,20 @@ def test_unknown_language_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnknownLanguage, match="en, zh"):
         generate_demo(store, DemoConfig(products=100, users=10, language="fr"))
     store.dispose()
+
+
+def test_cli_generates_the_chinese_shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("AISLE_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path / "data")]
+    monkeypatch.setenv("AISLE_DEMO_LANGUAGE", "zh")
+    done = runner.invoke(app, [*data, "init-demo", "--products", "100", "--users", "10", "--json"])
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout)["language"] == "zh"
+    refused = runner.invoke(
+        app, [*data, "init-demo", "--products", "100", "--force", "--language", "fr"]
+    )
+    assert refused.exit_code == 1
+    assert "no demo shop in language 'fr'; choose one of en, zh" in refused.stderr
