@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import Any
 
 from store.demo.catalog import items_by_product
 from store.demo.catalog_spec import category_by_leaf
@@ -29,7 +28,7 @@ from store.demo.zh.people import localise_people
 from store.demo.zh.queries import localise_queries, search_text
 from store.demo.zh.reviews import aspects_of, review
 from store.demo.zh.terms import Terms, terms
-from store.models import EventKind, HelpArticle, Product
+from store.models import Event, EventKind, HelpArticle, Product, Review
 
 
 def localise_shop(
@@ -70,7 +69,7 @@ def _products(t: Terms, seed: int, catalog: Catalog) -> None:
         item.options = listing.options(t, item.options or {})
 
 
-def _reviews(seed: int, reviews: Sequence[Any]) -> None:
+def _reviews(seed: int, reviews: Sequence[Review]) -> None:
     for i, r in enumerate(reviews):
         rng = random.Random(f"{seed}:zh:review:{i}")
         r.title, r.text = review(rng, r.rating, aspects_of(f"{r.title}. {r.text}"))
@@ -85,7 +84,7 @@ def _orders_and_events(
         line.options = listing.options(t, line.options or {})
     by_id: dict[str, Product] = {p.product_id: p for p in catalog.products}
     # A search is followed by views of what it found: the first one says what was sought.
-    waiting: dict[str, list[Any]] = {}
+    waiting: dict[str, list[tuple[int, Event]]] = {}
     for i, event in enumerate(people.events):
         if event.kind == EventKind.SEARCH and event.session_id is not None:
             waiting.setdefault(event.session_id, []).append((i, event))
