@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
+from store.aspects import ASPECT_TERMS
 from store.db import Store, open_store, sqlite_url
 from store.demo.catalog import generate_catalog
 from store.demo.catalog_spec import all_categories
@@ -22,6 +23,7 @@ from store.demo.help import help_articles
 from store.demo.people import generate_people
 from store.demo.queries import build_queries, labelled_rows
 from store.demo.types import DemoConfig
+from store.demo.zh.reviews import wording
 from store.demo.zh.terms import MissingTerm, terms
 from store.meta import shop_meta
 from store.models import (
@@ -102,6 +104,7 @@ def test_every_spec_word_has_a_chinese_one() -> None:
                 t.option_value(value)
     with pytest.raises(MissingTerm, match=r"catalog\.toml"):
         t.value("plaid")
+    assert set(ASPECT_TERMS) <= set(wording().voices)  # every aspect a review can say
 
 
 def test_products_are_listed_in_chinese(zh: Store) -> None:
