@@ -35,8 +35,20 @@ def title(
         if word:
             (post if attr.title_after else pre).append(word)
     noun = terms.nouns(spec, dict(attrs))[0]
-    head = f"{brand} {model} {''.join(pre)}{noun}"
-    return " ".join([head, *post])
+    return " ".join([brand, model, run_together([*pre, noun]), *post])
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def run_together(words: Sequence[str]) -> str:
+    """Words written on without spaces, as Chinese titles do ("防水中帮徒步靴"), except
+    between two Latin or numeric ones ("2K IPS显示器")."""
+    out = ""
+    for word in (w for w in words if w):
+        out += (" " if out and _latin(out[-1]) and _latin(word[0]) else "") + word
+    return out
 
 
 def attributes(terms: Terms, attrs: Mapping[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,8 @@ class Wording:
     bad_templates: tuple[str, ...]
     openers: tuple[str, ...]
     contrast: str
+    good_titles: tuple[str, ...]
+    bad_titles: tuple[str, ...]
     closers: dict[int, tuple[str, ...]]
     titles: dict[int, tuple[str, ...]]
 
@@ -61,6 +63,8 @@ def wording() -> Wording:
         bad_templates=tuple(words["bad_templates"]),
         openers=tuple(words["openers"]),
         contrast=words["contrast"],
+        good_titles=tuple(words["good_titles"]),
+        bad_titles=tuple(words["bad_titles"]),
         closers={int(k): tuple(v) for k, v in data["closers"].items()},
         titles={int(k): tuple(v) for k, v in data["titles"].items()},
     )
@@ -102,7 +106,7 @@ def review(rng: random.Random, rating: int, aspects: Sequence[tuple[str, int]]) 
     if aspects and rng.random() < 0.4 and (aspects[0][1] > 0) == (rating >= 4):
         aspect, sign = aspects[0]
         noun = w.voices.get(aspect, Voice(aspect)).noun
-        title = f"{noun}{rng.choice(('很好', '很棒', '超赞') if sign > 0 else ('太差', '失望'))}"
+        title = noun + rng.choice(w.good_titles if sign > 0 else w.bad_titles)
     else:
         title = rng.choice(w.titles[rating])
     return title, "".join(body)
