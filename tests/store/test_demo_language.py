@@ -45,7 +45,8 @@ from ui.cli import app
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SMALL = DemoConfig(products=300, users=30, seed=7)
 # sha256 of every row of the English demo shop at SMALL, as main generated it before the
-# Chinese rendering existed: English generation must stay byte for byte what it was.
+# Chinese rendering existed: English generation must stay byte for byte what it was (a
+# deliberate change to the English shop updates this value, and says so in its commit).
 ENGLISH_SHOP_SHA256 = "3472cb77745a85079f8daf93ce2c33fc1000fd67b0185a0679c46d98d18b13df"
 
 
