@@ -149,3 +149,12 @@ def test_a_question_no_passage_shares_a_word_with_is_not_found(
         HelpScoring(shared_word=False),
     )
     assert isinstance(loose.search_help("is there a restocking fee?", k=3), HelpFound)
+
+
+def test_chinese_paragraphs_are_cut_at_their_sentence_ends_and_joined_without_spaces() -> None:
+    from retrieval.help import _pieces
+
+    sentence = "收到商品后三十天内可以退货！请保留发票。"  # 20 characters, no spaces
+    pieces = _pieces(sentence * 12, 100)
+    assert [len(p) for p in pieces] == [100, 100, 40]
+    assert all(p.endswith("。") and " " not in p for p in pieces)
