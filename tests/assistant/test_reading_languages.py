@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from assistant_shops import Shop
+from assistant_shops import Shop, make_bot
 from reading_dev import CROSS_LINGUAL_DEV, ES_DEV, ZH_DEV, Case
 from shops import FASHION, HOME_KITCHEN, OUTDOOR_GEAR, build_fixture_shop
+from sqlmodel import select
 
 from assistant.reading import Reading, ShopWords, read
 from assistant.reading.crosslingual import TableCrossLingual
 from assistant.reading.language import detect
 from assistant.reading.zh import numbers_as_digits, numeral_value
+from store.models import Order
 
 # --- language ---------------------------------------------------------------------------------
 
@@ -262,3 +264,41 @@ def test_cross_lingual_words(dev_shops: dict[str, ShopWords]) -> None:
         found = dev_shops[shop].terms().match(phrase)
         hits += (found.term.meaning if found is not None and found.sold else None) == meaning
     assert hits >= 64, f"{hits}/{len(CROSS_LINGUAL_DEV)}"
+
+
+# --- the unchanged policy on these readings, through Assistant.chat ---------------------------
+
+
+@pytest.mark.slow
+def test_chinese_and_spanish_turns_search_ask_serve_and_confirm(demo: Shop) -> None:
+    """No model is consulted (an empty script): the words alone decide each turn."""
+    assistant = make_bot(demo)
+    tent = assistant.chat("我想买一个200美元以下的帐篷", "zh")
+    assert tent.kind == "recommendations" and tent.products
+    assert all(p.price <= 200 for p in tent.products)
+    cheaper = assistant.chat("便宜一点的", "zh")
+    assert cheaper.products and max(p.price for p in cheaper.products) < min(
+        p.price for p in tent.products
+    )
+    jacket = assistant.chat("quiero una chaqueta impermeable por menos de 150 dólares", "es")
+    assert jacket.kind == "recommendations" and jacket.products
+    assert all(p.price <= 150 for p in jacket.products)
+    kayak = assistant.chat("我想买一艘皮划艇", "kayak")
+    assert kayak.kind == "question" and not kayak.products
+    gift = assistant.chat("给我爸爸买个礼物", "gift")
+    assert gift.kind == "question" and gift.question is not None and gift.question.options
+    user = "julian_young_8948"
+    with demo.store.session() as s:
+        pending = s.exec(
+            select(Order).where(Order.user_id == user, Order.status == "pending")
+        ).one()
+    asked = assistant.chat("取消我的订单", "cancel", user)
+    assert asked.kind == "question" and asked.question is not None
+    proposed = assistant.chat(asked.question.options[0], "cancel", user)
+    assert proposed.kind == "confirmation" and proposed.confirmation is not None
+    assert proposed.confirmation.arguments["order_id"] == pending.order_id
+    assistant.chat("好的", "cancel", user)
+    with demo.store.session() as s:
+        assert s.get(Order, pending.order_id).status == "cancelled"  # type: ignore[union-attr]
+    where = assistant.chat("¿dónde está mi pedido?", "where", user)
+    assert where.kind == "answer" and pending.order_id in where.text
