@@ -196,7 +196,7 @@ def _read(
         instead=bool(words.INSTEAD.search(english)),
         constraints=parsed,
         wishes=wishes,
-        unknown_brands=unknown_brands(text, shop, parsed),
+        unknown_brands=unknown_brands(text if english == fixed else english, shop, parsed),
         unknown_things=things,
         catalog_words=catalog,
         vague=vague and not names,

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from assistant.reading.wishes import FAMOUS_BRANDS
 from tools.vocabulary import noun_forms
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class ShopTerms:
     terms: list[Term]
     vectors: np.ndarray
     embedder: CrossLingual
+    brands: re.Pattern[str] | None = None  # the shop's brands and well-known ones, any case
     _cache: dict[str, TermMatch | None] = field(default_factory=dict)
 
     @classmethod
@@ -145,7 +147,11 @@ class ShopTerms:
             if not all(shop.sells_word(w) for w in noun.split()):
                 terms.append(Term(noun, ""))
         unique = list({t.phrase.lower(): t for t in terms}.values())
-        return cls(unique, embedder.embed([t.phrase for t in unique]), embedder)
+        names = sorted(set(shop.vocab.brands) | FAMOUS_BRANDS, key=len, reverse=True)
+        brands = re.compile(
+            r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9])", re.I
+        )
+        return cls(unique, embedder.embed([t.phrase for t in unique]), embedder, brands)
 
     def match(self, phrase: str) -> TermMatch | None:
         """The term ``phrase`` means, a background noun when it names something else, or

@@ -258,7 +258,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\ben\s+stock\b|\bdisponibles?\b", " in stock "),
     (r"\bpara\s+(?:mujer|mujeres|dama|damas)\b", " women's "),
     (r"\bpara\s+(?:hombre|hombres|caballero)\b", " men's "),
-    (r"\bsin\b|\bexcepto\b", " not "),
+    (r"\bsin\b|\bexcepto\b|\bque\s+no\s+sean?\b|\bno\s+(?:quiero|me\s+gusta)\b", " not "),
     (r"\bpor\s+favor\b", " please "),
 )
 _RULES = tuple((re.compile(p), e) for p, e in _PHRASES)

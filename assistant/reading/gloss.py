@@ -47,6 +47,7 @@ muchos muchas otro otra otros otras mismo misma gustaria quisiera podrias ayuda 
 """.split()
 )
 _ES_GLUE = frozenset({"de", "para", "con"})
+_HELD = "brandzq"  # stands for a brand name while the lexicons run ("brandzqa")
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,20 @@ class Gloss:
 
 def gloss(text: str, language: str, shop: ShopWords) -> Gloss:
     """The English gloss of ``text`` written in ``language`` ("zh" or "es")."""
-    if language == "zh":
-        return _zh(text, shop.terms())
-    if language == "es":
-        return _es(text, shop.terms())
-    return Gloss(text)
+    if language not in ("zh", "es"):
+        return Gloss(text)
+    terms = shop.terms()
+    brands: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        brands.append(m.group(0))
+        return f" {_HELD}{chr(ord('a') + len(brands) - 1)} "
+
+    if terms.brands is not None:  # brand names are kept as written, where they stand
+        text = terms.brands.sub(hold, text)
+    found = _zh(text, terms) if language == "zh" else _es(text, terms)
+    english = re.sub(rf"{_HELD}([a-z])", lambda m: brands[ord(m.group(1)) - ord("a")], found.text)
+    return Gloss(english, found.unknown)
 
 
 def _english_of(match_meaning: str) -> str:
@@ -83,10 +93,14 @@ def _zh(text: str, terms: ShopTerms) -> Gloss:
 
     def run(m: re.Match[str]) -> str:
         nouns: list[list[str]] = []
+        latin: list[str] = []  # brand and model names written in Latin letters ("Nike跑鞋")
         previous = False
         for pair in _posseg().cut(m.group(0)):
             word, tag = pair.word, pair.flag
-            if tag.startswith(_THING_TAGS) and word not in _ZH_NOT_THINGS and len(word) >= 1:
+            if tag == "eng" and (len(word) >= 2 or word.startswith(_HELD)):
+                latin.append(word)
+                previous = False
+            elif tag.startswith(_THING_TAGS) and word not in _ZH_NOT_THINGS:
                 if previous:
                     nouns[-1].append(word)
                 else:
@@ -94,7 +108,7 @@ def _zh(text: str, terms: ShopTerms) -> Gloss:
                 previous = True
             else:
                 previous = False
-        return " ".join(_matched(parts, "", terms, unknown) for parts in nouns)
+        return " ".join([*latin, *(_matched(parts, "", terms, unknown) for parts in nouns)])
 
     return Gloss(_CJK.sub(lambda m: f" {run(m)} ", english), tuple(unknown))
 
@@ -124,7 +138,10 @@ def _es(text: str, terms: ShopTerms) -> Gloss:
         pending.clear()
 
     for token in _ES_WORD.findall(english):
-        if (token in _ES_GLUE and pending) or (
+        if token.startswith(_HELD):
+            close()
+            out.append(token)
+        elif (token in _ES_GLUE and pending) or (
             token.isalpha() and token not in _GLOSS_WORDS and token not in _ES_STOP
         ):
             pending.append(token)

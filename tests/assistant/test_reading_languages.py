@@ -235,16 +235,23 @@ def misses(case: Case, shops: dict[str, ShopWords], language: str) -> dict[str, 
 
 @pytest.mark.slow
 def test_the_development_set_per_kind(dev_shops: dict[str, ShopWords]) -> None:
+    """Each message read right as a whole, per language and kind; and each field expected."""
     right: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    fields: dict[tuple[str, str], list[bool]] = defaultdict(list)
     wrong = []
     for language, cases in (("zh", ZH_DEV), ("es", ES_DEV)):
         assert len(cases) >= 60
         for case in cases:
             found = misses(case, dev_shops, language)
             right[(language, case.kind)].append(not found)
+            for name in case.expect:
+                fields[(language, name)].append(name not in found)
             if found:
                 wrong.append(f"  {language} {case.kind:9} {case.text!r}: {found}")
-    table = [f"{lang} {kind:10} {sum(ok)}/{len(ok)}" for (lang, kind), ok in sorted(right.items())]
+    table = [f"{lang} {kind:12} {sum(ok)}/{len(ok)}" for (lang, kind), ok in sorted(right.items())]
+    table += ["per field:"] + [
+        f"{lang} {name:12} {sum(ok)}/{len(ok)}" for (lang, name), ok in sorted(fields.items())
+    ]
     totals = {
         lang: sum(sum(v) for (la, _), v in right.items() if la == lang)
         / sum(len(v) for (la, _), v in right.items() if la == lang)
@@ -254,7 +261,7 @@ def test_the_development_set_per_kind(dev_shops: dict[str, ShopWords]) -> None:
     assert totals["zh"] >= FLOOR and totals["es"] >= FLOOR
 
 
-FLOOR = 0.85  # the share of development messages read right in each language
+FLOOR = 0.9  # the share of development messages read right in each language (0.95 measured)
 
 
 @pytest.mark.slow
@@ -302,3 +309,12 @@ def test_chinese_and_spanish_turns_search_ask_serve_and_confirm(demo: Shop) -> N
         assert s.get(Order, pending.order_id).status == "cancelled"  # type: ignore[union-attr]
     where = assistant.chat("¿dónde está mi pedido?", "where", user)
     assert where.kind == "answer" and pending.order_id in where.text
+
+
+def test_brand_names_written_into_the_sentence(faked: ShopWords) -> None:
+    shoes = read("Paceline的跑鞋", faked).constraints
+    assert (shoes.category, shoes.brands) == ("Running Shoes", ["Paceline"])
+    assert read("不要Paceline的跑鞋", faked).constraints.exclude_brands == ["Paceline"]
+    spanish = read("zapatillas para correr que no sean Paceline", faked).constraints
+    assert (spanish.category, spanish.exclude_brands) == ("Running Shoes", ["Paceline"])
+    assert read("我想买Nike跑鞋", faked).unknown_brands == ("Nike",)
