@@ -23,7 +23,7 @@ Not here: deciding what to do (``assistant.policy``), the model's proposal.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.reading import language, service, words
@@ -123,14 +123,20 @@ def read(
     ``language_before`` the conversation's language (kept when the message is too short)."""
     lang = language.detect(text, language_before)
     unknown: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
     if lang == "en":
         fixed = shop.speller.fix(text)
         english = fixed
     else:
         fixed = text
         glossed = gloss(text, lang, shop)
-        english, unknown = glossed.text, glossed.unknown
-    return _read(text, fixed, english, lang, unknown, shop, question, shown, context_category)
+        english, unknown, categories = glossed.text, glossed.unknown, glossed.categories
+    reading = _read(text, fixed, english, lang, unknown, shop, question, shown, context_category)
+    if categories and reading.constraints.category is None:
+        # a category named in a script the English readers do not read ("帐篷" of a Chinese shop)
+        reading.constraints.category = categories[-1]
+        return replace(reading, product_request=True)
+    return reading
 
 
 def _read(

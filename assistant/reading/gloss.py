@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.reading import es, zh
 
 if TYPE_CHECKING:
-    from assistant.reading.crosslingual import ShopTerms
+    from assistant.reading.crosslingual import ShopTerms, TermMatch
     from assistant.reading.shop import ShopWords
 
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -54,6 +54,9 @@ _HELD = "brandzq"  # stands for a brand name while the lexicons run ("brandzqa")
 class Gloss:
     text: str  # the message in English words
     unknown: tuple[str, ...] = ()  # content phrases that name nothing the shop sells
+    # the shop's categories its words were matched to, in order: a shop whose category names
+    # are Chinese ("帐篷") has them here, as the English readers only read Latin letters
+    categories: tuple[str, ...] = ()
 
 
 def gloss(text: str, language: str, shop: ShopWords) -> Gloss:
@@ -71,11 +74,7 @@ def gloss(text: str, language: str, shop: ShopWords) -> Gloss:
         text = terms.brands.sub(hold, text)
     found = _zh(text, terms) if language == "zh" else _es(text, terms)
     english = re.sub(rf"{_HELD}([a-z])", lambda m: brands[ord(m.group(1)) - ord("a")], found.text)
-    return Gloss(english, found.unknown)
-
-
-def _english_of(match_meaning: str) -> str:
-    return match_meaning.removeprefix("key:").replace("_", " ")
+    return Gloss(english, found.unknown, found.categories)
 
 
 @cache
@@ -90,6 +89,7 @@ def _posseg() -> Any:
 def _zh(text: str, terms: ShopTerms) -> Gloss:
     english = zh.to_english(text)
     unknown: list[str] = []
+    categories: list[str] = []
 
     def run(m: re.Match[str]) -> str:
         nouns: list[list[str]] = []
@@ -108,9 +108,11 @@ def _zh(text: str, terms: ShopTerms) -> Gloss:
                 previous = True
             else:
                 previous = False
-        return " ".join([*latin, *(_matched(parts, "", terms, unknown) for parts in nouns)])
+        return " ".join(
+            [*latin, *(_matched(parts, "", terms, unknown, categories) for parts in nouns)]
+        )
 
-    return Gloss(_CJK.sub(lambda m: f" {run(m)} ", english), tuple(unknown))
+    return Gloss(_CJK.sub(lambda m: f" {run(m)} ", english), tuple(unknown), tuple(categories))
 
 
 _GLOSS_WORDS = frozenset(
@@ -125,6 +127,7 @@ _ES_WORD = re.compile(r"[a-zñ]+|\d+(?:\.\d+)?|[^\sa-zñ\d]+")
 def _es(text: str, terms: ShopTerms) -> Gloss:
     english = es.to_english(text)
     unknown: list[str] = []
+    categories: list[str] = []
     out: list[str] = []
     runs: list[list[str]] = []
     pending: list[str] = []  # the run being read
@@ -152,23 +155,33 @@ def _es(text: str, terms: ShopTerms) -> Gloss:
     close()
     text_out = " ".join(out)
     for i, parts in enumerate(runs):
-        text_out = text_out.replace(f"\x00{i}\x00", _matched(parts, " ", terms, unknown))
-    return Gloss(text_out, tuple(unknown))
+        text_out = text_out.replace(
+            f"\x00{i}\x00", _matched(parts, " ", terms, unknown, categories)
+        )
+    return Gloss(text_out, tuple(unknown), tuple(categories))
 
 
-def _matched(parts: list[str], sep: str, terms: ShopTerms, unknown: list[str]) -> str:
+def _matched(
+    parts: list[str], sep: str, terms: ShopTerms, unknown: list[str], categories: list[str]
+) -> str:
     """The shop's English for a run of content words: the whole run when it matches a term
     the shop sells, else each word that does; the rest is unknown."""
     whole = sep.join(parts)
     found = terms.match(whole)
     if found is not None and found.sold:
-        return _english_of(found.term.meaning)
+        return _english_of(found, categories)
     words = [p for p in parts if p not in _ES_GLUE]
     if len(words) == 1:
         unknown.append(whole)
         return ""
-    singles = terms.match_many(words)
-    english = [_english_of(m.term.meaning) for m in singles if m is not None and m.sold]
-    if not english:
+    singles = [m for m in terms.match_many(words) if m is not None and m.sold]
+    if not singles:
         unknown.append(whole)
-    return " ".join(english)
+    return " ".join(_english_of(m, categories) for m in singles)
+
+
+def _english_of(match: TermMatch, categories: list[str]) -> str:
+    meaning = match.term.meaning
+    if not meaning.startswith("key:"):
+        categories.append(meaning)
+    return meaning.removeprefix("key:").replace("_", " ")

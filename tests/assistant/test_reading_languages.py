@@ -24,6 +24,7 @@ from assistant.reading import Reading, ShopWords, read
 from assistant.reading.crosslingual import TableCrossLingual
 from assistant.reading.language import detect
 from assistant.reading.zh import numbers_as_digits, numeral_value
+from retrieval.documents import ProductRecord
 from store.models import Order
 
 # --- language ---------------------------------------------------------------------------------
@@ -318,3 +319,21 @@ def test_brand_names_written_into_the_sentence(faked: ShopWords) -> None:
     spanish = read("zapatillas para correr que no sean Paceline", faked).constraints
     assert (spanish.category, spanish.exclude_brands) == ("Running Shoes", ["Paceline"])
     assert read("我想买Nike跑鞋", faked).unknown_brands == ("Nike",)
+
+
+def _record(pid: str, title: str, leaf: str, price: float) -> ProductRecord:
+    return ProductRecord(pid, title, "", "山野", leaf, f"户外 > {leaf}", leaf, price, 4.5, 10, {})
+
+
+def test_a_shop_whose_categories_are_chinese() -> None:
+    records = [
+        _record("1", "轻量双人帐篷", "帐篷", 129.0),
+        _record("2", "防水登山鞋", "登山鞋", 89.0),
+        _record("3", "保暖睡袋", "睡袋", 59.0),
+    ]
+    shop = dataclasses.replace(ShopWords.build(records), crosslingual=TableCrossLingual({}))
+    tent = read("我想买一个200元以下的帐篷", shop)
+    assert (tent.constraints.category, tent.constraints.price_max) == ("帐篷", 200.0)
+    assert tent.product_request
+    kayak = read("我想买一艘皮划艇", shop)
+    assert kayak.constraints.category is None and kayak.unknown_things == ("皮划艇",)
