@@ -6,7 +6,9 @@ left are content words: Chinese is segmented with ``jieba`` and its nouns kept; 
 outside its stop words are kept in runs ("botas de montaña"). Each run, else each word of it,
 is matched by meaning to the shop's own terms (``assistant.reading.crosslingual``): a match
 puts the shop's English name in the gloss ("帐篷" -> "Camping Tents"); a phrase that matches
-nothing the shop sells is an unknown thing ("皮划艇", kept as typed).
+nothing the shop sells is an unknown thing ("皮划艇", kept as typed). Brand names (the shop's
+and well-known ones) are kept as written, where they stand ("不要Paceline的跑鞋" -> "not
+Paceline Running Shoes").
 
 The gloss is only for reading: the search is given the shopper's own words.
 
