@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.reading import language, service, words
-from assistant.reading.choices import choice_in
+from assistant.reading.choices import choice_in, norm
 from assistant.reading.gloss import gloss
 from assistant.reading.identifiers import NameZip, email_in, name_zip_in
 from assistant.reading.service import OrderScope, ServiceIntent
@@ -122,6 +122,8 @@ def read(
     many products are on screen, ``context_category`` the category being discussed,
     ``language_before`` the conversation's language (kept when the message is too short)."""
     lang = language.detect(text, language_before)
+    if question is not None and any(norm(c.label) == norm(text) for c in question.choices):
+        lang = language_before  # a click on an option ("Camping Tents") keeps the language
     unknown: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     if lang == "en":

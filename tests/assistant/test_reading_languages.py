@@ -24,6 +24,7 @@ from assistant.reading import Reading, ShopWords, read
 from assistant.reading.crosslingual import TableCrossLingual
 from assistant.reading.language import detect
 from assistant.reading.zh import numbers_as_digits, numeral_value
+from assistant.state import Choice, OpenQuestion
 from retrieval.documents import ProductRecord
 from store.models import Order
 
@@ -337,3 +338,15 @@ def test_a_shop_whose_categories_are_chinese() -> None:
     assert tent.product_request
     kayak = read("我想买一艘皮划艇", shop)
     assert kayak.constraints.category is None and kayak.unknown_things == ("皮划艇",)
+
+
+def test_clicking_an_option_keeps_the_conversations_language(faked: ShopWords) -> None:
+    question = OpenQuestion(
+        kind="category",
+        key="category",
+        text="?",
+        choices=[Choice(label="Camping Tents", kind="category", value="Camping Tents")],
+    )
+    clicked = read("Camping Tents", faked, question=question, language_before="zh")
+    assert clicked.language == "zh" and clicked.choice is question.choices[0]
+    assert read("Camping Tents please", faked, language_before="zh").language == "en"
