@@ -331,8 +331,9 @@ def _group(
     }
     links = {"url": head.get("link"), "image": _first(head.get("image_link"))}
     extra = head.get("additional_image_link")
-    if extra:
-        links["images"] = extra if isinstance(extra, list) else [extra]
+    if extra:  # the specs' form is one comma-separated value; XML may repeat the field
+        given = extra if isinstance(extra, list) else [extra]
+        links["images"] = [u.strip() for v in given for u in str(v).split(",") if u.strip()]
     links = {k: v for k, v in links.items() if v}
     if links:
         attributes["links"] = links
