@@ -209,3 +209,39 @@ def test_stdio_search_refusal_and_confirmation(fixture: McpFixture) -> None:
         anyio.run(main)
     finally:
         shop.store.dispose()
+
+
+@pytest.mark.slow
+def test_the_aisle_mcp_command_over_stdio(tmp_path: Path) -> None:
+    """The real command: an imported, MiniLM-indexed shop served by `aisle mcp` (about a
+    minute on 2 cores: the embedder loads in the server)."""
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    data = tmp_path / "data"
+    source = ROOT / "eval" / "data" / "shops" / "formats" / "acp_voltline.jsonl"
+    for args in (["import", "catalog", str(source)], ["index"]):
+        result = CliRunner().invoke(app, ["--data-dir", str(data), *args])
+        assert result.exit_code == 0, result.output
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "ui.cli", "--data-dir", str(data), "mcp"],
+        env={"PYTHONPATH": str(ROOT), "AISLE_API_KEYS": "off"},
+    )
+
+    async def main() -> None:
+        async with Client(params, read_timeout_seconds=120) as client:
+            found = _structured(
+                await client.call_tool(
+                    "search_catalog",
+                    {"catalog": {"query": "headphones", "filters": {"price": {"max": 15000}}}},
+                )
+            )
+            titles = [p["title"] for p in found["products"]]
+            assert "Kids Volume-Limited Headphones" in titles
+            assert all(p["price_range"]["max"]["amount"] <= 15000 for p in found["products"])
+            text = _error(await client.call_tool("get_order", {"id": "#W0000001"}))
+            assert "AISLE_IDENTITY_TOKEN" in text
+
+    anyio.run(main)
