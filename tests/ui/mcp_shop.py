@@ -30,7 +30,7 @@ from retrieval.embedder import HashEmbedder
 from retrieval.index import ProductIndex, open_chroma
 from retrieval.search import ProductSearcher
 from store.db import Store, open_store, sqlite_url
-from store.models import Item, Order, OrderItem, Product, User
+from store.models import Item, Order, OrderItem, PaymentMethod, Product, User
 from tools import policy
 from tools.base import Proposed, ToolContext, ToolResult, ToolSet, tool
 from tools.errors import UnknownId
@@ -44,6 +44,15 @@ from ui.mcp.shop import McpShop
 SECRET = "mcp-tests-identity-secret-0123456789abcdef"
 MIA, BEN = "mia_lopez_1001", "ben_okafor_2002"
 MIA_ORDER, BEN_ORDER = "#W1000001", "#W2000002"
+MIA_GIFT_CARD = "gift_card_1000001"
+ADDRESS = {
+    "address1": "1 Elm St",
+    "address2": "",
+    "city": "Austin",
+    "country": "USA",
+    "state": "TX",
+    "zip": "78701",
+}
 
 
 @tool(write=True)
@@ -111,7 +120,8 @@ def build_mcp_shop(workdir: Path) -> McpFixture:
                     first_name=first_name,
                     last_name=last_name,
                     email=f"{first_name.lower()}@example.com",
-                    zip="10001",
+                    zip="78701",
+                    address=ADDRESS,
                 )
             )
             session.flush()
@@ -125,12 +135,13 @@ def build_mcp_shop(workdir: Path) -> McpFixture:
                     price=first.price,
                 )
             )
+        session.add(PaymentMethod(id=MIA_GIFT_CARD, user_id=MIA, source="gift_card", balance=100.0))
     key, _ = create_key(store, "mcp tests")
     shop.close()
     return McpFixture(workdir, key)
 
 
-def open_mcp_shop(workdir: Path) -> McpShop:
+def open_mcp_shop(workdir: Path, commerce: ToolSet = STANDIN_COMMERCE) -> McpShop:
     settings = Settings(data_dir=workdir, api_keys="required", identity_secret=SECRET)
     store = open_store(sqlite_url(workdir / "shop.db"))
     embedder = HashEmbedder()
@@ -140,7 +151,7 @@ def open_mcp_shop(workdir: Path) -> McpShop:
         gate=Gate(settings, store),
         searcher=searcher,
         vocab=CatalogVocabulary.from_store(store),
-        commerce=STANDIN_COMMERCE,
+        commerce=commerce,
     )
 
 
