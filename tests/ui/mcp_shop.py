@@ -99,9 +99,6 @@ class McpFixture:
     def token(self, user_id: str = MIA) -> str:
         return sign_identity(SECRET, user_id)
 
-    def settings(self) -> Settings:
-        return Settings(data_dir=self.workdir, api_keys="required", identity_secret=SECRET)
-
 
 def build_mcp_shop(workdir: Path) -> McpFixture:
     shop = build_fixture_shop(HOME_KITCHEN, workdir)
@@ -142,7 +139,13 @@ def build_mcp_shop(workdir: Path) -> McpFixture:
 
 
 def open_mcp_shop(workdir: Path, commerce: ToolSet = STANDIN_COMMERCE) -> McpShop:
-    settings = Settings(data_dir=workdir, api_keys="required", identity_secret=SECRET)
+    settings = Settings(  # limits high enough for the tests' own calls (they have their test)
+        data_dir=workdir,
+        api_keys="required",
+        identity_secret=SECRET,
+        rate_limit_per_minute=6000,
+        rate_limit_burst=1000,
+    )
     store = open_store(sqlite_url(workdir / "shop.db"))
     embedder = HashEmbedder()
     searcher = ProductSearcher(store, ProductIndex(open_chroma(workdir / "chroma")), embedder)

@@ -21,7 +21,9 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp_shop import BEN, BEN_ORDER, MIA, MIA_ORDER, McpFixture, build_mcp_shop, open_mcp_shop
 from mcp_shop import order_count as orders_of
 
+from assistant.settings import Settings
 from ui.cli_serve import running
+from ui.mcp.access import AccessDenied, Credentials, Gate
 from ui.mcp.server import MCP_PATH, build_server, http_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,6 +103,32 @@ def _assert_under_cap(products: list[dict[str, Any]]) -> None:
         for variant in product["variants"]:
             assert variant["price"]["amount"] <= CAP_CENTS
             assert set(variant) >= {"id", "price", "availability", "options", "title"}
+
+
+def test_the_gate_counts_calls_and_failed_authentications_like_the_bot_api(
+    fixture: McpFixture,
+) -> None:
+    shop = open_mcp_shop(fixture.workdir)
+    settings = Settings(
+        data_dir=fixture.workdir,
+        api_keys="required",
+        rate_limit_per_minute=1,
+        rate_limit_burst=2,
+        auth_failures_per_minute=2,
+    )
+    gate = Gate(settings, shop.store)
+    good = Credentials(fixture.key, None, "10.0.0.1")
+    assert gate.check(good).key is not None
+    gate.check(good)
+    with pytest.raises(AccessDenied, match=r"too many requests; retry in \d+ s"):
+        gate.check(good)  # the key's burst of 2 is spent
+    for _ in range(2):
+        with pytest.raises(AccessDenied, match="invalid or revoked API key"):
+            gate.check(Credentials("aisle_00000000_guess", None, "10.0.0.2"))
+    other_key = Credentials(fixture.key, None, "10.0.0.2")
+    with pytest.raises(AccessDenied, match="too many requests"):
+        gate.check(other_key)  # the address failed twice: refused before its key is looked at
+    shop.store.dispose()
 
 
 def test_http_search_with_a_price_cap_returns_only_products_under_it(

@@ -88,7 +88,11 @@ def build_server(shop: McpShop, fixed: Credentials | None = None) -> MCPServer:
     server = MCPServer("aisle", instructions=INSTRUCTIONS)
 
     def caller(ctx: Context) -> Caller:
-        presented = fixed if fixed is not None else Credentials.from_headers(ctx.headers)
+        presented = (
+            fixed
+            if fixed is not None
+            else Credentials.from_headers(ctx.headers, _client_address(ctx))
+        )
         try:
             return shop.gate.check(presented)
         except AccessDenied as exc:
@@ -175,6 +179,12 @@ def build_server(shop: McpShop, fixed: Credentials | None = None) -> MCPServer:
             return result
 
     return server
+
+
+def _client_address(ctx: Context) -> str:
+    """The HTTP client's address (the bot API's rate-limit bucket without a key)."""
+    client = getattr(ctx.request_context.request, "client", None)
+    return str(getattr(client, "host", None) or "unknown")
 
 
 def _commerce_function(
