@@ -18,7 +18,8 @@ Both describe one purchasable item per record with much the same fields, so one 
   ``google_product_category`` when it is a path (a bare taxonomy number is no path);
 - ``color``, ``size``, ``material``, ``pattern``, ``gender``, ``age_group``, ``size_type``,
   ``size_system``: options when they differ within a group, attributes otherwise;
-  ``condition`` is an attribute; ``link`` (ACP also ``url``) and ``image_link`` (plus
+  ``condition`` is an attribute; ACP's ``custom_variantN_category`` / ``_option`` pairs
+  (N = 1..3) are options by those names; ``link`` (ACP also ``url``) and ``image_link`` (plus
   ``additional_image_link``) are kept in ``attributes["links"]``;
 - ACP records with ``enable_search`` / ``is_eligible_search`` false are left out (the shop
   asked not to surface them); every other field is ignored and named in the report's warnings.
@@ -78,6 +79,7 @@ USED = {
     "sale_price_effective_date",
     "enable_checkout",
     *FACETS,
+    *(f"custom_variant{n}_{part}" for n in (1, 2, 3) for part in ("category", "option")),
 }
 REQUIRED = ("id", "title", "price")
 FIELDS = {
@@ -354,12 +356,23 @@ def _group(
                 {
                     **product,
                     "item_id": values.get("id"),
-                    "options": {f: values[f] for f in sorted(varying) if f in values},
+                    "options": {f: values[f] for f in sorted(varying) if f in values}
+                    | _custom_variant(values),
                     "price": _price(catalog, line, values, currency),
                     "available": _available(catalog, line, values),
                 },
             )
         )
+
+
+def _custom_variant(values: dict[str, Any]) -> dict[str, Any]:
+    """ACP's own variant dimensions: ``custom_variantN_category`` names an option and
+    ``custom_variantN_option`` gives its value (N = 1..3)."""
+    pairs = (
+        (values.get(f"custom_variant{n}_category"), values.get(f"custom_variant{n}_option"))
+        for n in (1, 2, 3)
+    )
+    return {str(name): value for name, value in pairs if name and value is not None}
 
 
 def _first(value: Any) -> Any:
