@@ -16,11 +16,12 @@ availability, categories, brands, ratings and links:
   page and image URLs to ``link``, ``image_link`` and ``additional_image_link``;
 - attributes and options named as the feeds name them (``color``, ``size``, ``material``,
   ``pattern``, ``gender``, ``age_group``, ``size_type``, ``size_system``, and ``condition``)
-  are written per record. Other attributes and options (``capacity``, ``wattage_w``) have no
-  field in either spec: they are left out and counted in the report's warnings. The importer
-  reads a named field that differs within a product as an option and one that does not as an
-  attribute, so an option with one value across a product's variants comes back as an
-  attribute.
+  are written per record; in an ACP feed, other options (``capacity``), and named options
+  with one value across a product's variants, go in the ``custom_variantN_category`` /
+  ``custom_variantN_option`` pairs (three per record), so options read back as options.
+  Other attributes (``wattage_w``), options beyond three, and in a Merchant feed any other
+  option have no field: they are left out and counted in the report's warnings (and a
+  Merchant feed's one-valued named option reads back as an attribute).
   Facets read from text (``store.facets``) are derived data and are not exported.
 
 Every record is checked against the spec's published rules (``feed_rules``) before anything
@@ -50,6 +51,7 @@ from store.importers.feeds import FACETS
 CURRENCY = "USD"
 FeedFormat = Literal["acp", "merchant"]
 NAMED = (*FACETS, "condition")  # attributes both feeds have a field for
+CUSTOM_VARIANTS = 3  # ACP's custom_variant1..3 pairs
 ACP_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".tsv")
 MERCHANT_SUFFIXES = (".tsv", ".txt")
 
@@ -124,21 +126,40 @@ def records_of(
     variants = [(i.item_id, dict(i.options), i.price, i.available) for i in items] or [
         (record.product_id, {}, record.price, True)
     ]
+    faceted, custom = _option_fields(record, fmt)
+    dropped.update(k for _, options, _, _ in variants for k in options if k not in faceted + custom)
     for item_id, options, price, available in variants:
-        dropped.update(k for k in options if k not in NAMED)
-        named = {k: v for k, v in options.items() if k in NAMED and v not in (None, "")}
+        shown = {k: v for k, v in options.items() if v not in (None, "")}
         out = {
             "id": item_id,
-            "title": _variant_title(record, named or options),
+            "title": _variant_title(record, shown),
             **shared,
             **{str(k): _text(v) for k, v in attributes.items()},
-            **{k: str(v) for k, v in named.items()},
+            **{k: str(shown[k]) for k in faceted if k in shown},
             "price": _price(price),
             "availability": "in_stock" if available else "out_of_stock",
         }
+        for n, key in enumerate(custom, start=1):
+            if key in shown:
+                out[f"custom_variant{n}_category"] = key
+                out[f"custom_variant{n}_option"] = str(shown[key])
         if fmt == "acp":
             out["inventory_quantity"] = 1 if available else 0
         yield {k: v for k, v in out.items() if v not in (None, "")}
+
+
+def _option_fields(record: ProductRecord, fmt: FeedFormat) -> tuple[list[str], list[str]]:
+    """Which option names go in the feeds' own fields (``color``, ``size``, ...), and which
+    in ACP's ``custom_variantN`` pairs (at most ``CUSTOM_VARIANTS``). A feed reader takes a
+    named field that differs within a product for an option and one that does not for an
+    attribute, so in an ACP feed a named option with one value goes in a custom pair."""
+    names = list(dict.fromkeys(k for item in record.items for k in item.options))
+    varying = [k for k in names if len({str(item.options.get(k)) for item in record.items}) > 1]
+    if fmt != "acp":
+        return [k for k in names if k in NAMED], []
+    faceted = [k for k in names if k in NAMED and k in varying]
+    custom = [k for k in names if k not in faceted][:CUSTOM_VARIANTS]
+    return faceted, custom
 
 
 def _text(value: Any) -> str:

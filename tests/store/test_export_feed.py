@@ -75,6 +75,37 @@ def test_an_acp_export_imports_back_unchanged(tmp_path: Path, source: Path, feed
     copy.dispose()
 
 
+def test_options_without_a_feed_field_travel_as_acp_custom_variants(tmp_path: Path) -> None:
+    """The home-and-kitchen shop's ``capacity`` option (no ACP field) and one-valued colours
+    come back as options; only the product attributes ACP has no field for are lost, and
+    the warning names them."""
+    shop = _shop(tmp_path, HOME_KITCHEN)
+    report = export_feed(shop, tmp_path / "feed.jsonl", "acp")
+    kettle = [
+        json.loads(line)
+        for line in (tmp_path / "feed.jsonl").read_text().splitlines()
+        if json.loads(line)["item_group_id"] == "1021"
+    ]
+    assert {(r["custom_variant1_category"], r["custom_variant1_option"]) for r in kettle} >= {
+        ("capacity", "2.4 L")
+    }
+    copy = open_store(sqlite_url(tmp_path / "copy.db"))
+    import_catalog(copy, tmp_path / "feed.jsonl")
+    (products, items), (products_back, items_back) = _snapshot(shop), _snapshot(copy)
+    assert items_back == items
+    lost = {"dishwasher_safe", "induction_compatible", "wattage_w"}
+    for product_id, (*fields, attributes) in products.items():
+        *fields_back, attributes_back = products_back[product_id]
+        assert fields_back == fields
+        assert attributes_back == {k: v for k, v in attributes.items() if k not in lost}
+    assert report.warnings[-1] == (
+        "attributes and options with no ACP product feed field, left out: "
+        "dishwasher_safe (42), induction_compatible (15), wattage_w (10)"
+    )
+    shop.dispose()
+    copy.dispose()
+
+
 def test_the_acp_feed_meets_the_specs_field_rules(tmp_path: Path) -> None:
     shop = _shop(tmp_path, FORMAT_SHOPS["acp"][0])
     export_feed(shop, tmp_path / "feed.jsonl.gz", "acp")
