@@ -19,7 +19,8 @@ Both describe one purchasable item per record with much the same fields, so one 
 - ``color``, ``size``, ``material``, ``pattern``, ``gender``, ``age_group``, ``size_type``,
   ``size_system``: options when they differ within a group, attributes otherwise;
   ``condition`` is an attribute; ACP's ``custom_variantN_category`` / ``_option`` pairs
-  (N = 1..3) are options by those names; ``link`` (ACP also ``url``) and ``image_link`` (plus
+  (N = 1..3) are options by those names, and ``aisle_attributes`` (a JSON object, Aisle's
+  own export) the product's other attributes; ``link`` (ACP also ``url``) and ``image_link`` (plus
   ``additional_image_link``) are kept in ``attributes["links"]``;
 - ACP records with ``enable_search`` / ``is_eligible_search`` false are left out (the shop
   asked not to surface them); every other field is ignored and named in the report's warnings.
@@ -80,6 +81,7 @@ USED = {
     "enable_checkout",
     *FACETS,
     *(f"custom_variant{n}_{part}" for n in (1, 2, 3) for part in ("category", "option")),
+    "aisle_attributes",
 }
 REQUIRED = ("id", "title", "price")
 FIELDS = {
@@ -329,7 +331,8 @@ def _group(
     head = group[0][1]
     varying = {f for f in FACETS if len({str(v.get(f)) for _, v in group}) > 1}
     attributes: dict[str, Any] = {
-        f: head[f] for f in (*FACETS, "condition") if f in head and f not in varying
+        **_own_attributes(catalog, group[0][0], head.get("aisle_attributes")),
+        **{f: head[f] for f in (*FACETS, "condition") if f in head and f not in varying},
     }
     links = {"url": head.get("link"), "image": _first(head.get("image_link"))}
     extra = head.get("additional_image_link")
@@ -363,6 +366,24 @@ def _group(
                 },
             )
         )
+
+
+def _own_attributes(catalog: CatalogFile, line: int, value: Any) -> dict[str, Any]:
+    """``aisle_attributes``: the attributes no feed field carries, as a JSON object (written
+    by ``aisle export feed --with-attributes``)."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            value = None
+    if not isinstance(value, dict):
+        catalog.problems.append(
+            RowProblem(catalog.name, line, "aisle_attributes", "must be a JSON object")
+        )
+        return {}
+    return value
 
 
 def _custom_variant(values: dict[str, Any]) -> dict[str, Any]:
