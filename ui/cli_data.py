@@ -172,16 +172,27 @@ def export_feed_cmd(
             "Merchant Center TSV).",
         ),
     ] = "acp",
+    with_attributes: Annotated[
+        bool,
+        typer.Option(
+            "--with-attributes",
+            help="acp: also write the attributes no feed field carries, as the JSON object "
+            "aisle_attributes (outside the spec; `aisle import catalog` reads it back).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Export the catalog as a product feed, checked against the spec's field rules.
 
-    `aisle import catalog FILE` reads an ACP export back unchanged; attributes the feed has no
-    field for, and required fields the shop has no data for, are named in warnings."""
+    `aisle import catalog FILE` reads an ACP export back unchanged (with --with-attributes,
+    also the attributes no feed field carries); what a feed leaves out, and required fields
+    the shop has no data for, are named in warnings."""
     with errors():
         if fmt not in ("acp", "merchant"):
             raise typer.BadParameter("--format must be acp or merchant")
-        report = export_feed(store_of(ctx), file, "acp" if fmt == "acp" else "merchant")
+        report = export_feed(
+            store_of(ctx), file, "acp" if fmt == "acp" else "merchant", with_attributes
+        )
         if as_json:
             emit_json(asdict(report) | {"path": str(report.path)})
             return

@@ -21,7 +21,9 @@ availability, categories, brands, ratings and links:
   ``custom_variantN_option`` pairs (three per record), so options read back as options.
   Other attributes (``wattage_w``), options beyond three, and in a Merchant feed any other
   option have no field: they are left out and counted in the report's warnings (and a
-  Merchant feed's one-valued named option reads back as an attribute).
+  Merchant feed's one-valued named option reads back as an attribute). With
+  ``own_attributes`` an ACP feed carries those attributes in ``aisle_attributes``, a JSON
+  object outside the spec that Aisle's importer reads back: the round trip is then complete.
   Facets read from text (``store.facets``) are derived data and are not exported.
 
 Every record is checked against the spec's published rules (``feed_rules``) before anything
@@ -46,6 +48,7 @@ from retrieval.documents import ProductRecord, load_product_records
 from store.db import Store
 from store.errors import AisleError
 from store.exporters.feed_rules import ACP, MERCHANT, FeedSpec, validate
+from store.importers.columns import LINKS
 from store.importers.feeds import FACETS
 
 CURRENCY = "USD"
@@ -89,7 +92,7 @@ def _variant_title(record: ProductRecord, options: dict[str, Any]) -> str:
 
 
 def records_of(
-    record: ProductRecord, fmt: FeedFormat, dropped: Counter[str]
+    record: ProductRecord, fmt: FeedFormat, dropped: Counter[str], own_attributes: bool = False
 ) -> Iterator[dict[str, Any]]:
     """The feed records of one product (one per variant; one for a product without any)."""
     shared: dict[str, Any] = {
@@ -107,7 +110,10 @@ def records_of(
     }
     own = {k: v for k, v in record.attributes.items() if k not in record.from_text}
     attributes = {k: v for k, v in own.items() if k in NAMED and v not in (None, "")}
-    dropped.update(k for k in own if k not in NAMED)
+    others = {k: v for k, v in own.items() if k not in NAMED and k != LINKS}
+    if own_attributes and others:
+        shared["aisle_attributes"] = others if fmt == "acp" else None
+    dropped.update(k for k in others if not (own_attributes and fmt == "acp"))
     if fmt == "acp":
         shared |= {
             "enable_search": "true",
@@ -167,8 +173,12 @@ def _text(value: Any) -> str:
     return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
-def export_feed(store: Store, path: Path, fmt: FeedFormat) -> FeedReport:
-    """Write the catalog to ``path`` as an ``fmt`` feed (see the module docstring)."""
+def export_feed(
+    store: Store, path: Path, fmt: FeedFormat, own_attributes: bool = False
+) -> FeedReport:
+    """Write the catalog to ``path`` as an ``fmt`` feed (see the module docstring); with
+    ``own_attributes``, an ACP feed carries the attributes no field has in
+    ``aisle_attributes``."""
     suffix = _plain_suffix(path)
     allowed = ACP_SUFFIXES if fmt == "acp" else MERCHANT_SUFFIXES
     if suffix not in allowed:
@@ -178,7 +188,7 @@ def export_feed(store: Store, path: Path, fmt: FeedFormat) -> FeedReport:
     spec: FeedSpec = ACP if fmt == "acp" else MERCHANT
     dropped: Counter[str] = Counter()
     products = load_product_records(store)
-    records = [r for p in products for r in records_of(p, fmt, dropped)]
+    records = [r for p in products for r in records_of(p, fmt, dropped, own_attributes)]
     checked = validate(records, spec)
     if checked.errors:
         shown = "; ".join(checked.errors[:10])
@@ -193,7 +203,7 @@ def export_feed(store: Store, path: Path, fmt: FeedFormat) -> FeedReport:
     with _open(path) as handle:
         if suffix in (".jsonl", ".ndjson"):
             for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         else:
             _write_table(handle, records, "," if suffix == ".csv" else "\t", fmt == "merchant")
     return report
@@ -208,7 +218,8 @@ def _write_table(
     writer = csv.DictWriter(handle, columns, delimiter=delimiter, lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: " ".join(str(v).split()) if one_line else v for k, v in record.items()})
+        cells = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in record.items()}
+        writer.writerow({k: " ".join(str(v).split()) if one_line else v for k, v in cells.items()})
 
 
 def _open(path: Path) -> IO[str]:

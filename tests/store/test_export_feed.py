@@ -106,6 +106,18 @@ def test_options_without_a_feed_field_travel_as_acp_custom_variants(tmp_path: Pa
     copy.dispose()
 
 
+@pytest.mark.parametrize("feed", ["feed.jsonl", "feed.csv"])
+def test_with_its_own_attributes_the_round_trip_is_complete(tmp_path: Path, feed: str) -> None:
+    shop = _shop(tmp_path, HOME_KITCHEN)
+    report = export_feed(shop, tmp_path / feed, "acp", own_attributes=True)
+    assert not any("left out" in w for w in report.warnings)
+    copy = open_store(sqlite_url(tmp_path / "copy.db"))
+    import_catalog(copy, tmp_path / feed)
+    assert _snapshot(copy) == _snapshot(shop)
+    shop.dispose()
+    copy.dispose()
+
+
 def test_the_acp_feed_meets_the_specs_field_rules(tmp_path: Path) -> None:
     shop = _shop(tmp_path, FORMAT_SHOPS["acp"][0])
     export_feed(shop, tmp_path / "feed.jsonl.gz", "acp")
@@ -185,15 +197,15 @@ def test_the_cli_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     first, second, feed = tmp_path / "a", tmp_path / "b", tmp_path / "out" / "feed.jsonl.gz"
-    source = str(FORMAT_SHOPS["acp"][0])
+    source = str(HOME_KITCHEN)
     for args in (
         ["--data-dir", str(first), "import", "catalog", source, "--no-facets", "--json"],
-        ["--data-dir", str(first), "export", "feed", str(feed), "--format", "acp", "--json"],
+        ["--data-dir", str(first), "export", "feed", str(feed), "--with-attributes", "--json"],
         ["--data-dir", str(second), "import", "catalog", str(feed), "--no-facets", "--json"],
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["items_added"] == 57
+    assert json.loads(result.stdout)["items_added"] == 187
     a = open_store(sqlite_url(first / "aisle.db"))
     b = open_store(sqlite_url(second / "aisle.db"))
     assert _snapshot(a) == _snapshot(b)
