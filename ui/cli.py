@@ -19,7 +19,16 @@ from store.audit import parse_fail_on, run_audit
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
 from store.info import shop_counts
-from ui import cli_chat, cli_data, cli_demo, cli_llm, cli_ranker, cli_replay, cli_serve
+from ui import (
+    cli_chat,
+    cli_data,
+    cli_demo,
+    cli_llm,
+    cli_mcp,
+    cli_ranker,
+    cli_replay,
+    cli_serve,
+)
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
 from ui.cli_demo import LanguageOpt, print_counts
 from ui.runtime import Runtime
@@ -39,6 +48,7 @@ app.command()(cli_chat.chat)
 app.command("llm-server")(cli_llm.llm_server)
 app.command()(cli_demo.demo)
 app.command("serve")(cli_serve.serve_command)
+app.command("mcp")(cli_mcp.mcp_command)
 app.command("train-ranker")(cli_ranker.train_ranker)
 app.add_typer(cli_serve.keys_app, name="keys")
 
