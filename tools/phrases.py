@@ -64,6 +64,7 @@ _MAX_CUE = (
     r"(?:doesn'?t|does\s+not|shouldn'?t|should\s+not|mustn'?t|must\s+not)\s+"
     r"(?:cost|be|run|go)\s+(?:more\s+than|over|above|beyond)|"
     r"nothing\s+(?:above|over|more\s+than|pricier\s+than|that\s+costs?\s+more\s+than)|"
+    r"not\s+(?:a|one)\s+(?:penny|cent|dollar|buck)\s+(?:more\s+than|over|above|past)|"
     r"spend\s+(?:up\s+to\s+)?"
 )
 _MIN_CUE = (

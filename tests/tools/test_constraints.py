@@ -169,6 +169,8 @@ def test_running_shoes_under_100_in_size_10() -> None:
         ("at most 75 bucks", None, 75),
         ("up to $60", None, 60),
         ("no more than $45.50", None, 45.5),
+        ("not a penny over 90", None, 90),
+        ("not one dollar more than $45.50", None, 45.5),
         ("$90 or less", None, 90),
         ("90 dollars max", None, 90),
         ("my budget is $200", None, 200),
