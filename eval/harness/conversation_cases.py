@@ -33,6 +33,7 @@ class ConversationCase(BaseModel):
     slots: Slots
     messages: dict[str, str]  # turn key -> the message sent
     phrasings: dict[str, int] = Field(default_factory=dict)  # turn key -> its bank index
+    language: str = "en"  # the bank's: the language every reply should be in
 
 
 @dataclass(frozen=True)
@@ -134,4 +135,5 @@ def _case(
         slots=slots,
         messages=messages,
         phrasings=picked,
+        language=bank.language,
     )

@@ -173,7 +173,8 @@ def print_summary(summary: dict[str, Any], gates: list[GateResult]) -> None:
         err.print(
             f"  {name:22s} n={f['conversations']:3d} pass rate {_f(f['pass_rate']):5s} {ks}"
             f"  invented {f['invented']} violating {f['violating']} echo {f['echo']} "
-            f"promise {f['promise']} prompt {f['prompt_text']}"
+            f"promise {f['promise']} prompt {f['prompt_text']} "
+            f"in language {_f(f.get('in_language'))}"
             + (f"; failed first: {checks}" if checks else ""),
             highlight=False,
             markup=False,
