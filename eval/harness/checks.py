@@ -86,7 +86,10 @@ class PromptText:
             system = render("system", shop_name=shop_name)
         except KeyError:  # the template's variables changed: take its text as it is
             system = files("assistant.prompts").joinpath("system.txt").read_text("utf-8")
-        texts, names = [system], []
+        from assistant.respond.texts import LANGUAGE_NAMES
+
+        texts = [system, *(render("language", language=n) for n in LANGUAGE_NAMES.values())]
+        names: list[str] = []
         for tool in all_tools():
             names.append(tool.name)
             texts.append(tool.description)

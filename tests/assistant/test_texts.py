@@ -51,3 +51,9 @@ def test_lists_and_plurals_use_the_languages_words() -> None:
     assert join("es", ["Nike", "Adidas"], "and") == "Nike y Adidas"
     assert plural("en", "review", 1) == "review" and plural("en", "review", 3) == "reviews"
     assert plural("es", "review", 3) == "reseñas" and plural("zh", "review", 3) == "条评价"
+
+
+def test_the_refund_time_is_the_policys() -> None:
+    from tools.policy import REFUND_DAYS
+
+    assert EN["refund_days"] == REFUND_DAYS
