@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 
 from assistant import conversation
 from assistant.act import Steps, TurnEnv, run
@@ -88,6 +89,10 @@ class Assistant:
             context_category=state.shopping.constraints.category,
             language_before=state.language,
         )
+        if state.question is not None and message.strip() in state.question.labels():
+            # a clicked option is the assistant's own words (titles, catalog values): it keeps
+            # the conversation's language whatever its words look like
+            reading = replace(reading, language=state.language)
         yield StepFinished(READ_STEP, {}, _ms(started), True, "")
         proposal = None
         if deps.limits.consult == "always" or needs_model(reading, state, words):

@@ -259,7 +259,8 @@ def _rows(c: Comparison, lang: str) -> list[str]:
 
 def described_text(o: Described, lang: str) -> list[str]:
     rec = o.recommendation
-    ordinal = say(lang, f"ordinal_{o.position}") if 1 <= o.position <= 5 else ""
+    position = o.position or 0
+    ordinal = say(lang, f"ordinal_{position}") if 1 <= position <= 5 else ""
     pieces = [
         say(
             lang,

@@ -21,6 +21,9 @@ from assistant.respond.texts_en import EN
 from assistant.respond.texts_es import ES
 from assistant.respond.texts_zh import ZH
 
+__all__ = ["EN", "LANGUAGE_NAMES", "LANGUAGES", "TEXTS", "TextError", "join", "placeholders"]
+__all__ += ["plural", "say"]
+
 LANGUAGES = ("en", "zh", "es")
 TEXTS: dict[str, dict[str, str]] = {"en": EN, "zh": ZH, "es": ES}
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese (简体中文)", "es": "Spanish (español)"}
