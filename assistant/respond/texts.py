@@ -21,7 +21,7 @@ from assistant.respond.texts_en import EN
 from assistant.respond.texts_es import ES
 from assistant.respond.texts_zh import ZH
 
-__all__ = ["EN", "LANGUAGE_NAMES", "LANGUAGES", "TEXTS", "TextError", "join", "placeholders"]
+__all__ = ["EN", "LANGUAGES", "LANGUAGE_NAMES", "TEXTS", "TextError", "join", "placeholders"]
 __all__ += ["plural", "say"]
 
 LANGUAGES = ("en", "zh", "es")
