@@ -246,9 +246,13 @@ EN: dict[str, str] = {
     "\u201crunning shoes under $90\u201d), help with an order, or answer a "
     "question about our policies.",
     # the web page's own labels
-    "ui_reasons": "Why",
-    "ui_compare": "Compare",
-    "ui_price": "Price",
-    "ui_rating": "Rating",
+    "ui_why": "Why this one",
+    "ui_suggested": "Suggested option: {option}",
     "ui_sources": "Sources",
+    "ui_no_reviews": "No reviews yet",
+    "ui_like": "Like",
+    "ui_not_for_me": "Not for me",
+    "ui_confirm": "Confirm",
+    "ui_cancel": "Cancel",
+    "ui_found": "Here is what I found:",
 }

@@ -250,9 +250,13 @@ ES: dict[str, str] = {
     "\u201czapatillas de running por menos de 90 $\u201d), ayudarte con un pedido o responder "
     "una pregunta sobre nuestras políticas.",
     # the web page's own labels
-    "ui_reasons": "Por qué",
-    "ui_compare": "Comparar",
-    "ui_price": "Precio",
-    "ui_rating": "Valoración",
+    "ui_why": "Por qué este",
+    "ui_suggested": "Opción sugerida: {option}",
     "ui_sources": "Fuentes",
+    "ui_no_reviews": "Todavía sin reseñas",
+    "ui_like": "Me gusta",
+    "ui_not_for_me": "No es para mí",
+    "ui_confirm": "Confirmar",
+    "ui_cancel": "Cancelar",
+    "ui_found": "Esto es lo que he encontrado:",
 }

@@ -238,9 +238,13 @@ ZH: dict[str, str] = {
     "unclear": "抱歉，我没太明白您的需要。我可以帮您找商品（比如\u201c90美元以下的跑鞋\u201d），"
     "处理订单，或者解答政策方面的问题。",
     # the web page's own labels
-    "ui_reasons": "推荐理由",
-    "ui_compare": "对比",
-    "ui_price": "价格",
-    "ui_rating": "评分",
+    "ui_why": "推荐理由",
+    "ui_suggested": "推荐款式：{option}",
     "ui_sources": "来源",
+    "ui_no_reviews": "暂无评价",
+    "ui_like": "喜欢",
+    "ui_not_for_me": "不适合我",
+    "ui_confirm": "确认",
+    "ui_cancel": "取消",
+    "ui_found": "为您找到这些：",
 }

@@ -57,3 +57,16 @@ def test_the_refund_time_is_the_policys() -> None:
     from tools.policy import REFUND_DAYS
 
     assert EN["refund_days"] == REFUND_DAYS
+
+
+def test_the_page_labels_follow_the_replys_language() -> None:
+    from assistant.reply import CitationOut, Reply
+    from ui.web import render
+    from ui.web.views import CardView
+
+    chinese = Reply(kind="confirmation", text="请确认：取消订单#W1234567。\n要我继续办理吗？")
+    assert [o["label"] for o in render.options_for(chinese)] == ["确认", "取消"]
+    card = render.card_html(CardView("p1", "Tent", 99.0, reasons=("有现货",)), lang="zh")
+    assert "推荐理由" in card and "Why this one" not in card
+    sources = render.citations_html([CitationOut(article_id="a1", title="Returns")], "es")
+    assert sources.startswith('<div class="aisle-sources">Fuentes<ul>')
