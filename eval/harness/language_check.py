@@ -1,6 +1,7 @@
 """Whether a reply is written in the conversation's language (issue #14's check).
 
-What is judged is the shopper-facing prose of a reply: its text and its cards' reasons, minus
+What is judged is the shopper-facing prose of a reply: its text and its cards' reasons (each
+judged apart: both must be in the language), minus
 what is not prose in any language: product titles, brand names, category and option names
 (the catalog's own words, which stay as the shop spells them), prices and other numbers,
 order ids, emails, and text in quotation marks (a help-center article quoted as it is, a
@@ -75,19 +76,22 @@ def language_of(text: str, names: frozenset[str]) -> Language | None:
     return "en" if english or not cjk else "zh"
 
 
-def reply_prose(reply: Reply) -> str:
-    """The reply's own sentences: its text and its cards' reasons, without the titles shown."""
-    text = "\n".join([reply.text, *(r for card in reply.products for r in card.reasons)])
+def reply_prose(reply: Reply) -> list[str]:
+    """The reply's own prose in parts judged apart: its text, then its cards' reasons (a
+    Spanish text over English reasons is not a Spanish reply), without the titles shown."""
     titles: Iterable[str] = [c.title for c in reply.products] + [c.title for c in reply.citations]
+    reasons = "\n".join(r for card in reply.products for r in card.reasons)
+    parts = [reply.text, reasons] if reasons else [reply.text]
     for title in sorted(set(titles), key=len, reverse=True):
         if title:
-            text = text.replace(title, " ")
-    return text
+            parts = [p.replace(title, " ") for p in parts]
+    return parts
 
 
 def wrong_language(reply: Reply, language: Language, names: frozenset[str]) -> str | None:
     """Why the reply is not in ``language``, or None when it is (or says nothing to judge)."""
-    found = language_of(reply_prose(reply), names)
-    if found is None or found == language:
-        return None
-    return f"the reply is in {found}, the conversation in {language}: {reply.text[:80]!r}"
+    for part in reply_prose(reply):
+        found = language_of(part, names)
+        if found is not None and found != language:
+            return f"the reply is in {found}, the conversation in {language}: {part[:80]!r}"
+    return None
