@@ -138,3 +138,34 @@ def test_model_words_in_another_language_fall_back_to_the_composed_text() -> Non
     assert respond(english, "es", [], claims).reply.text.startswith("Perdona, no tengo claro")
     spanish = Chat("model", "¡Hola! ¿En qué te puedo ayudar hoy?")
     assert respond(spanish, "es", [], claims).reply.text == "¡Hola! ¿En qué te puedo ayudar hoy?"
+
+
+def test_a_help_answer_quotes_the_english_article_under_a_lead_in_in_the_shoppers_language() -> (
+    None
+):
+    from assistant.outcomes import HelpAnswered
+    from retrieval.help import HelpPassage
+    from tools.shopping_info import HelpAnswer
+
+    passage = HelpPassage("returns-1", "Returns and refunds", "Window", "text", 1.0)
+    said = ("You can return most items within 30 days of delivery.",)
+    outcome = HelpAnswered(HelpAnswer("退货", (passage,)), said)
+    claims = ClaimContext(
+        message="退货",
+        prompt_texts=[],
+        tool_names=[],
+        facts=GroundingFacts.build((), None),
+        observed="",
+        actions_done=False,
+    )
+    zh = respond(outcome, "zh", [], claims).reply
+    assert zh.text == (
+        "帮助中心的文章\u201cReturns and refunds\u201d（英文）是这样说的："
+        "\u201cYou can return most items within 30 days of delivery.\u201d"
+    )
+    assert [c.title for c in zh.citations] == ["Returns and refunds"]
+    es = respond(outcome, "es", [], claims).reply
+    assert es.text.startswith(
+        "Nuestro centro de ayuda lo explica en \u201cReturns and refunds\u201d"
+    )
+    assert es.text.endswith("\u201cYou can return most items within 30 days of delivery.\u201d")
