@@ -34,6 +34,7 @@ class ConversationCase(BaseModel):
     messages: dict[str, str]  # turn key -> the message sent
     phrasings: dict[str, int] = Field(default_factory=dict)  # turn key -> its bank index
     language: str = "en"  # the bank's: the language every reply should be in
+    placed: dict[str, str] = Field(default_factory=dict)  # placeholder -> the words put in
 
 
 @dataclass(frozen=True)
@@ -136,4 +137,5 @@ def _case(
         messages=messages,
         phrasings=picked,
         language=bank.language,
+        placed=values,
     )

@@ -148,7 +148,7 @@ class _Conversation:
             self.facts,
             constraints_of(spec.constraints, self.case.slots),
             self.prompt,
-            self.case.slots.texts().values(),
+            (self.case.placed or self.case.slots.texts()).values(),
         )
         self.replies += 1
         if (why := wrong_language(reply, self.case.language, self.names)) is not None:

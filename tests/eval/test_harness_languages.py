@@ -112,3 +112,15 @@ def test_a_replys_language_leaves_out_titles_prices_names_and_quotes() -> None:
         "the reply is in en, the conversation in es: "
         "'under your $90.00 cap: $89.99\\n4.5 stars from 20 reviews'"
     )
+
+
+def test_echo_and_promise_are_caught_in_chinese_and_spanish() -> None:
+    from eval.harness.checks import echo, promise
+
+    assert echo("抱歉，本店不卖皮划艇。", "你们有卖皮划艇吗？") is None
+    assert echo("您想找一顶能睡四个人的帐篷，对吧", "我想找一顶能睡四个人的帐篷") == (
+        "repeats 12 words of the message in a row"
+    )
+    assert promise("我会为您查一下订单") == "promises: '我会'"
+    assert promise("我这就为您转接人工客服，同事很快会接手这段对话。") is None
+    assert promise("Voy a buscarte unas zapatillas") == "promises: 'Voy a'"
