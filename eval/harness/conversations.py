@@ -31,7 +31,7 @@ from eval.harness.conversation_cases import ConversationCase
 from eval.harness.dbstate import Snapshot, snapshot
 from eval.harness.driver import TurnRecord, drive
 from eval.harness.env import EvalEnv, ShopUnderTest, discard
-from eval.harness.flow_types import JUST_SHOW_ME, Ctx, Failure, Flow, Slots, Turn
+from eval.harness.flow_types import JUST_SHOW_ME_IN, Ctx, Failure, Flow, Slots, Turn
 from eval.harness.language_check import catalog_words, wrong_language
 from eval.harness.shopfacts import ShopFacts
 from store.db import Store
@@ -185,7 +185,7 @@ class _Conversation:
                 message = self.case.messages[spec.key]
             reply, before, after = self.send(message, spec, clicked is not None)
             if reply is not None and spec.show_me and reply.kind == "question":
-                reply, _, after = self.send(JUST_SHOW_ME, spec)
+                reply, _, after = self.send(JUST_SHOW_ME_IN[self.case.language], spec)
             for _ in range(spec.click_through):
                 if (
                     reply is None
