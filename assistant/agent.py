@@ -20,6 +20,8 @@ Not here: the tools and their guards (``tools``), the LLM backends (``assistant.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
 from collections.abc import Generator, Iterator
@@ -35,7 +37,7 @@ from assistant.outcomes import Outcome
 from assistant.policy import Act, decide, needs_model
 from assistant.policy.acts import Confirm, Decline, Reask
 from assistant.proposal import Proposal, language_note, prompt, propose, system_prompt
-from assistant.reading import Reading, read
+from assistant.reading import Reading, ShopWords, read
 from assistant.reply import Reply
 from assistant.respond import respond
 from assistant.respond.claims import ClaimContext
@@ -44,8 +46,17 @@ from assistant.state import ChatLine, ConversationState
 from tools.grounding import GroundingFacts
 from tools.shopping import SearchOutcome
 
+log = logging.getLogger(__name__)
+
 READ_STEP, MODEL_STEP = "read_message", "choose_action"
 HISTORY_CHARS = 280  # each earlier reply as the model sees it
+
+
+def _warm_terms(words: ShopWords) -> None:
+    try:
+        words.terms()
+    except Exception:  # the first Chinese or Spanish message then builds them itself
+        log.warning("could not embed the shop's terms ahead of time", exc_info=True)
 
 
 class Assistant:
@@ -57,8 +68,11 @@ class Assistant:
     def warm_up(self) -> None:
         """Have the model read the system prompt and tools in the background (a model that can:
         the embedded one, whose first read of them takes minutes on a busy CPU and is then
-        kept on disk), and build the shop's words, so the first shopper does not wait."""
-        self.deps.shop_words()
+        kept on disk), and build the shop's words, so the first shopper does not wait. The
+        shop's terms for Chinese and Spanish messages (a multilingual model's vectors of its
+        categories, some seconds) are embedded in a background thread too."""
+        words = self.deps.shop_words()
+        threading.Thread(target=_warm_terms, args=(words,), daemon=True, name="terms").start()
         if isinstance(self.deps.llm, Prefills):
             self.deps.llm.prefill_later([Message.system(self.system_prompt)], self.schemas)
 

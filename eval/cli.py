@@ -13,6 +13,7 @@ from eval.bench_load import bench_load_cmd
 from eval.bench_retrieval import bench_retrieval
 from eval.cli_ranker import bench_ranker_cmd, eval_ranker
 from eval.cli_turn import bench_turn_cmd
+from eval.discovery_command import discovery
 from eval.harness.commands import register as register_harness
 from eval.help_eval import QUESTIONS, SPLITS, evaluate_help, load_questions
 from eval.retrieval_eval import evaluate_retrieval
@@ -28,6 +29,7 @@ bench_app = typer.Typer(
 register_harness(eval_app)  # dialogue, service, latency, smoke, all, compare
 eval_app.command("ranker")(eval_ranker)
 eval_app.command("security")(security)
+eval_app.command("discovery")(discovery)
 bench_app.command("ranker")(bench_ranker_cmd)
 bench_app.command("turn")(bench_turn_cmd)
 bench_app.command("load")(bench_load_cmd)

@@ -33,7 +33,7 @@ from store.models import HelpArticle
 
 MAX_CHARS = 800
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])\s*")  # Chinese: no space after
 _WORD = re.compile(r"[^\W\d_]+")
 # Words that say nothing about what is asked: function words, the shape of a question
 # ("can you tell me how"), and words every help article uses ("order", "item").
@@ -183,7 +183,8 @@ def _pieces(paragraph: str, max_chars: int) -> list[str]:
             out.append(current)
             current = sentence
         else:
-            current = f"{current} {sentence}" if current else sentence
+            gap = "" if current.endswith(("。", "！", "？", "；")) else " "
+            current = f"{current}{gap}{sentence}" if current else sentence
     if current:
         out.append(current)
     return out

@@ -31,6 +31,7 @@ MIN_CANDIDATES = 6
 MIN_VARIANTS = 3  # one product in three options is still worth one question about them
 MIN_GAIN = 0.5  # bits; below it the answer would barely narrow the list
 MAX_OPTIONS = 5
+MAX_COUNT = 12  # a whole number up to this, among few values, counts things (see _is_count)
 MAX_ATTRIBUTE_VALUES = 8  # more distinct values on a product attribute: a measurement, not a choice
 TITLE_SHARE = 0.5  # an attribute named in this share of titles is what sellers lead with
 TITLE_BONUS = 1.25  # its gain counts this much more
@@ -119,6 +120,12 @@ def _question(col: _Column, gain: float) -> Question:
     options: tuple[str, ...] = ("yes", "no")
     if set(counts) <= {"yes", "no"}:
         text, template = f"Is {name} a must?", "q_must"
+    elif not col.is_option and _is_count(col):
+        text, options = (
+            f"How many {name}?",
+            tuple(sorted((col.shown[v] for v in ranked), key=float)),
+        )
+        template = "q_count"
     else:
         text, options = f"Which {name} would you like?", tuple(col.shown[v] for v in ranked)
         template = "q_attribute"
@@ -172,7 +179,24 @@ def _is_measurement(col: _Column) -> bool:
             return False
         return True
 
-    return not col.is_option and bool(col.shown) and all(numeric(v) for v in col.shown)
+    return (
+        not col.is_option
+        and bool(col.shown)
+        and all(numeric(v) for v in col.shown)
+        and not _is_count(col)
+    )
+
+
+def _is_count(col: _Column) -> bool:
+    """A small whole number of things (persons a tent sleeps, burners, seats): a few values
+    from 1 to ``MAX_COUNT``, which a shopper picks like any other option."""
+    try:
+        numbers = [float(v) for v in col.shown]
+    except ValueError:
+        return False
+    return len(numbers) <= MAX_OPTIONS and all(
+        n.is_integer() and 1 <= n <= MAX_COUNT for n in numbers
+    )
 
 
 def with_variants(candidates: Sequence[ProductRecord]) -> list[ProductRecord]:

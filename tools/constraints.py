@@ -150,6 +150,9 @@ class ParsedConstraints:
     price_max: float | None = None
     min_rating: float | None = None
     in_stock: bool | None = None
+    currency: str | None = (
+        None  # the currency of the price said ("USD", "EUR", "CNY"); not converted
+    )
     cleared: set[str] = field(default_factory=set)  # "brands", "price", "attributes.color"
     category_by_head: bool = False  # the category was named by its head noun only ("makers")
     unresolved: list[str] = field(default_factory=list)  # phrases with several meanings
@@ -243,6 +246,7 @@ def parse_constraints(
         price_max=phrases.price_max,
         min_rating=phrases.min_rating,
         in_stock=phrases.in_stock,
+        currency=phrases.currency,
     )
     toks = [t for t, _, _ in tokens(phrases.rest)]
     matches = vocab.match(toks)

@@ -45,15 +45,27 @@ def typed_email(ctx: ToolContext, email: str) -> bool:
     return pattern.search(_typed(ctx)) is not None
 
 
+# Han characters: a name written in them has no spaces around it ("我叫王芳"), so it is found
+# as typed rather than as a whole word.
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _name_in(name: str, said: str) -> bool:
+    if _HAN.search(name):
+        return name in said
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", said) is not None
+
+
 def typed_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip_code: str) -> bool:
-    """The shopper typed this first name, last name (as whole words, any case or accents) and
-    zip code (as a whole number) in this conversation."""
+    """The shopper typed this first name, last name (as whole words, any case or accents; a
+    name in Chinese characters as typed) and zip code (as a whole number) in this
+    conversation."""
     said = fold(_typed(ctx))
     names = (fold(first_name), fold(last_name))
     if not all(names) or not zip_code:
         return False
     return (
-        all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", said) for n in names)
+        all(_name_in(n, said) for n in names)
         and re.search(rf"(?<!\d){re.escape(zip_code)}(?!\d)", said) is not None
     )
 

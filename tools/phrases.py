@@ -17,8 +17,12 @@ shopper says they have ("I have $90").
 Every match is blanked out of ``PhraseParse.rest`` so the vocabulary matcher never reads the
 same number twice (the 10 of "$10" is not a size).
 
-Not here: the catalog's words (``tools.vocabulary``); currencies other than the symbol or the
-word "dollars" are not converted (a shop's prices are in one currency).
+The currency said with an amount is kept (``PhraseParse.currency``: "USD" for "$", "dollars",
+"bucks"; "EUR" for "€", "euros"; "CNY" for "yuan", "rmb"; "GBP" for "£"); amounts are never
+converted (a shop's prices are in one currency).
+
+Not here: the catalog's words (``tools.vocabulary``); Chinese and Spanish price phrases, which
+``assistant.reading.zh`` and ``assistant.reading.es`` rewrite into these.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ HIGHLY_RATED = 4.0
 
 # the currency before an amount ("$", "USD ") and its word after one (" dollars", "-dollar")
 _MONEY_BEFORE = r"(?:[$€£]\s?|\b(?:usd|us\$)\s?)"
-_MONEY_AFTER = r"(?:\s?|-)(?:dollars?|bucks|usd)\b"
+_MONEY_AFTER = r"(?:(?:\s?|-)(?:dollars?|bucks|usd|euros?|eur|yuan|rmb)\b|\s?€)"
 _AMOUNT = (
     rf"{_MONEY_BEFORE}?\d[\d,]*(?:\.\d+)?(?!\d)(?!\.\d)(?:\s?k\b)?"
     rf"(?:{_MONEY_AFTER}|\$)?"
@@ -131,7 +135,20 @@ _LOOSE_MONEY = re.compile(
     rf"{_UNIT}",
     re.I,
 )
-_HAS_CURRENCY = re.compile(r"[$€£]|dollar|bucks|usd", re.I)
+_HAS_CURRENCY = re.compile(r"[$€£]|dollar|bucks|usd|euro|\beur\b|yuan|rmb", re.I)
+_CURRENCIES = (
+    ("USD", re.compile(r"\$|dollar|bucks|usd", re.I)),
+    ("EUR", re.compile(r"€|euro|\beur\b", re.I)),
+    ("CNY", re.compile(r"yuan|rmb", re.I)),
+    ("GBP", re.compile(r"£", re.I)),
+)
+
+
+def currency_of(text: str) -> str | None:
+    """The ISO code of the currency ``text`` names ("80 euros" -> "EUR"), or None."""
+    return next((code for code, pattern in _CURRENCIES if pattern.search(text)), None)
+
+
 _RATING = r"(?P<n>[1-5](?:\.\d)?)"
 _RATING_PATTERNS = [
     re.compile(
@@ -160,7 +177,7 @@ _STOCK = re.compile(
 
 def amount(text: str) -> float:
     """ "$1,200" -> 1200.0, "1.5k" -> 1500.0, "80 dollars" -> 80.0."""
-    cleaned = re.sub(r"(?i)dollars?|bucks|usd|us|[$€£,\s-]", "", text)
+    cleaned = re.sub(r"(?i)dollars?|bucks|usd|us|euros?|eur|yuan|rmb|[$€£,\s-]", "", text)
     thousands = cleaned.lower().endswith("k")
     value = float(cleaned.rstrip("kK"))
     return value * 1000 if thousands else value
@@ -172,6 +189,7 @@ class PhraseParse:
     price_max: float | None = None
     min_rating: float | None = None
     in_stock: bool | None = None
+    currency: str | None = None  # "USD", "EUR", "CNY", "GBP": as said with an amount
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, kind)
     rest: str = ""  # the text with every matched phrase blanked out
 
@@ -279,6 +297,7 @@ def parse_phrases(text: str) -> PhraseParse:
                 continue
             taken.append((m.start(), m.end(), "price"))
             found.append((m.start(), m.end(), kind, low, high))
+            out.currency = currency_of(m.group(0)) or out.currency
     for start, end, _kind, low, high in sorted(found):
         if low is not None:
             out.price_min = low
@@ -294,6 +313,7 @@ def parse_phrases(text: str) -> PhraseParse:
         if loose:  # a price with no cue is the most the shopper means to spend
             last = loose[-1]
             out.price_max = amount(last.group("a"))
+            out.currency = currency_of(last.group("a"))
             taken.append((last.start(), last.end(), "price"))
             rest = _blank(rest, last.start(), last.end())
     out.spans.extend(taken)

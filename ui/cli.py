@@ -19,9 +19,18 @@ from store.audit import parse_fail_on, run_audit
 from store.demo.generate import generate_demo
 from store.demo.types import DemoConfig
 from store.info import shop_counts
-from ui import cli_chat, cli_data, cli_demo, cli_llm, cli_ranker, cli_replay, cli_serve
+from ui import (
+    cli_chat,
+    cli_data,
+    cli_demo,
+    cli_llm,
+    cli_mcp,
+    cli_ranker,
+    cli_replay,
+    cli_serve,
+)
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of, store_of
-from ui.cli_demo import print_counts
+from ui.cli_demo import LanguageOpt, print_counts
 from ui.runtime import Runtime
 
 app = typer.Typer(
@@ -39,6 +48,7 @@ app.command()(cli_chat.chat)
 app.command("llm-server")(cli_llm.llm_server)
 app.command()(cli_demo.demo)
 app.command("serve")(cli_serve.serve_command)
+app.command("mcp")(cli_mcp.mcp_command)
 app.command("train-ranker")(cli_ranker.train_ranker)
 app.add_typer(cli_serve.keys_app, name="keys")
 
@@ -73,6 +83,7 @@ def init_demo(
     users: Annotated[int, typer.Option(min=10, max=50_000, help="Number of shoppers.")] = 500,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same shop.")] = 7,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing shop.")] = False,
+    language: LanguageOpt = "en",
     as_json: JsonOpt = False,
 ) -> None:
     """Generate the demo shop (deterministic for a seed) into the configured store."""
@@ -80,7 +91,7 @@ def init_demo(
         store = store_of(ctx)
         summary = generate_demo(
             store,
-            DemoConfig(products=products, users=users, seed=seed),
+            DemoConfig(products=products, users=users, seed=seed, language=language),
             replace=force,
             progress=True,
         )
@@ -88,7 +99,7 @@ def init_demo(
             emit_json(summary.to_dict())
             return
         err.print(
-            f"Generated the demo shop (seed {seed}) into {store.safe_url} "
+            f"Generated the demo shop (seed {seed}, language {language}) into {store.safe_url} "
             f"in {summary.seconds['total']:.1f} s:"
         )
         print_counts(summary.counts)

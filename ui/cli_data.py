@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from store.errors import ImportRejected
+from store.exporters import export_feed
 from store.facets import derive_facets
 from store.importers.catalog import import_catalog
 from store.importers.catalog_read import FORMATS
@@ -150,3 +151,51 @@ def export_tau2_cmd(
     with errors():
         path = export_tau2(store_of(ctx), directory)
         err.print(f"wrote {path}")
+
+
+@export_app.command("feed")
+def export_feed_cmd(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            dir_okay=False,
+            help="The feed to write: .jsonl, .csv or .tsv for acp, .tsv for merchant; "
+            "a .gz ending gzips it.",
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="acp (the Agentic Commerce Protocol product feed) or merchant (Google "
+            "Merchant Center TSV).",
+        ),
+    ] = "acp",
+    with_attributes: Annotated[
+        bool,
+        typer.Option(
+            "--with-attributes",
+            help="acp: also write the attributes no feed field carries, as the JSON object "
+            "aisle_attributes (outside the spec; `aisle import catalog` reads it back).",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Export the catalog as a product feed, checked against the spec's field rules.
+
+    `aisle import catalog FILE` reads an ACP export back unchanged (with --with-attributes,
+    also the attributes no feed field carries); what a feed leaves out, and required fields
+    the shop has no data for, are named in warnings."""
+    with errors():
+        if fmt not in ("acp", "merchant"):
+            raise typer.BadParameter("--format must be acp or merchant")
+        report = export_feed(
+            store_of(ctx), file, "acp" if fmt == "acp" else "merchant", with_attributes
+        )
+        if as_json:
+            emit_json(asdict(report) | {"path": str(report.path)})
+            return
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        err.print(report.summary(), highlight=False)

@@ -26,15 +26,27 @@ from sqlmodel import select
 from retrieval.documents import load_product_records
 from retrieval.ranker import ranker_status
 from store.demo.generate import ShopNotEmpty, generate_demo, shop_is_empty
-from store.demo.types import DemoConfig
+from store.demo.types import LANGUAGES, DemoConfig
 from store.errors import AisleError
 from store.info import shop_counts
+from store.meta import shop_meta
 from store.models import LabelledQuery
 from ui.cli_common import err, errors, settings_of
 from ui.cli_serve import serve
 from ui.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# The demo shop's language, for `aisle demo` and `aisle init-demo` alike.
+LanguageOpt = Annotated[
+    str,
+    typer.Option(
+        "--language",
+        envvar="AISLE_DEMO_LANGUAGE",
+        help=f"Language of the generated shop: {' or '.join(LANGUAGES)} "
+        "(the same shop, its text in that language).",
+    ),
+]
 
 
 def demo(
@@ -60,6 +72,7 @@ def demo(
     train: Annotated[
         bool, typer.Option("--ranker/--no-ranker", help="Train the ranker when there is none.")
     ] = True,
+    language: LanguageOpt = "en",
 ) -> None:
     """The main job: build the demo shop, its search index, the ranker and the embedded model
     when missing, then serve the shopping chat, the bot API and the widget."""
@@ -67,7 +80,7 @@ def demo(
         started = time.monotonic()
         # Demo mode: the web chat offers the demo shop's shoppers to sign in as.
         runtime = Runtime(settings_of(ctx).model_copy(update={"demo": True}))
-        _build_shop(runtime, products, users)
+        _build_shop(runtime, DemoConfig(products=products, users=users, language=language))
         _index(runtime)
         _sample_search(runtime)
         if not serve_app:
@@ -96,15 +109,23 @@ _NEXT = (
 )
 
 
-def _build_shop(runtime: Runtime, products: int, users: int) -> None:
+def _build_shop(runtime: Runtime, config: DemoConfig) -> None:
     store = runtime.store
     if shop_is_empty(store):
         err.print(f"No shop in {store.safe_url} yet: generating the demo shop (one-off).")
         # Another process may win the race to build it; then its shop is used.
         with suppress(ShopNotEmpty):
-            generate_demo(store, DemoConfig(products=products, users=users), progress=True)
+            generate_demo(store, config, progress=True)
     else:
         err.print(f"Using the existing shop in {store.safe_url}.")
+        meta = shop_meta(store)
+        existing = meta.get("language", "en")
+        if meta.get("source") == "demo" and existing != config.language:
+            err.print(
+                f"[yellow]note:[/] the existing demo shop is in {existing!r}, not "
+                f"{config.language!r}; `aisle init-demo --force --language {config.language}` "
+                "replaces it (then `aisle index`)."
+            )
     print_counts(shop_counts(store).to_dict())
 
 

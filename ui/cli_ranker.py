@@ -94,6 +94,8 @@ def train_ranker(
             f"Validation nDCG@10: retrieval order {report.valid_ndcg_retrieval:.4f}, "
             f"untrained {report.valid_ndcg_base:.4f}, fine-tuned {report.valid_ndcg_best:.4f}, "
             f"blended {report.valid_ndcg_blended:.4f}.\n"
+            f"Serving: {'this ranker' if report.decision.get('serve') else 'the retrieval order'}"
+            f" (the ranker {report.decision.get('reason', '')}).\n"
             f"Saved in {report.out_dir} (model card: model_card.md). "
             "Measure it on the test queries with `aisle eval ranker`.",
             highlight=False,

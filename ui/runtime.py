@@ -30,6 +30,7 @@ from retrieval.ranker import (
     SwappableRanker,
     ensure_ranker,
     load_ranker_or_fallback,
+    ranker_choice,
     ranker_dir,
     ranker_status,
 )
@@ -116,7 +117,7 @@ class Runtime:
             source=None if reuse else source or self.candidate_source(),
             retrain=retrain,
         )
-        self.ranker.swap(ensured.ranker)
+        self.ranker.swap(ranker_choice(ensured.ranker))  # the retrieval order unless it helps
         return ensured
 
     def chat_model(self, progress: bool = True) -> ChatModel:

@@ -26,9 +26,10 @@ from assistant.outcomes import (
 from assistant.policy.acts import AskCategory, Compare, Describe, NotCarried, Search
 from assistant.reading.shop import words_of
 from assistant.respond.texts import say
-from assistant.respond.words import relaxation_label
+from assistant.respond.words import money, relaxation_label
 from assistant.state import Choice, OpenQuestion
 from retrieval.documents import load_product_records, norm_key
+from tools.budget import Band, budget_bands
 from tools.clarify import Question
 from tools.explain import recommend, review_summaries
 from tools.relax import Relaxation
@@ -37,6 +38,7 @@ from tools.shopping_info import comparison
 from tools.vocabulary import noun_forms
 
 MAX_OPTIONS = 5
+BUDGET = "price"  # the key a budget question is asked and remembered under
 SPREAD = 20  # candidates whose categories decide whether a search spans several
 
 
@@ -138,7 +140,7 @@ def _ask(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Events[Asked | No
         lambda q: q.text if q else "no question needed",
     )
     if found is None:
-        return None
+        return _budget_question(act, outcome, env)
     lang = env.reading.language
     choices = [
         Choice(label=_option_label(o, found, lang), kind="value", key=found.key, value=o)
@@ -162,6 +164,54 @@ def _option_label(option: str, question: Question, lang: str) -> str:
     if question.name == "q_must" and option in ("yes", "no"):
         return say(lang, f"opt_{option}")
     return option
+
+
+def _budget_question(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Asked | None:
+    """A budget question in price bands (``tools.budget``) when no attribute splits the
+    candidates and the request named only a product type (no price, brand, attribute or wish
+    of its own: those shoppers said what they want and see it) and it was not asked before;
+    else None."""
+    c, shopping = act.constraints, env.state.shopping
+    named_more = c.price_max is not None or c.price_min is not None or c.brands or c.attributes
+    if named_more or act.wishes or act.unknown_brands or BUDGET in shopping.asked:
+        return None
+    bands = budget_bands([s.price for s in outcome.candidates])
+    if not bands:
+        return None
+    lang = env.reading.language
+    choices = [
+        Choice(
+            label=band_label(lang, band),
+            kind="budget",
+            key=BUDGET,
+            constraints=c.model_copy(
+                update={
+                    "price_min": band.low,
+                    "price_max": band.high,
+                    "said": sorted({*c.said, "price_min", "price_max"}),
+                }
+            ),
+        )
+        for band in bands
+    ]
+    question = OpenQuestion(
+        kind="attribute",
+        key=BUDGET,
+        text=say(lang, "ask_budget"),
+        choices=[*choices, Choice(label=say(lang, "show_all"), kind="show")],
+    )
+    env.state.shopping = shopping.model_copy(update={"asked": [*shopping.asked, BUDGET]})
+    env.state.question = question
+    return Asked(question, outcome, "attribute", act.unknown_brands)
+
+
+def band_label(lang: str, band: Band) -> str:
+    """ "Under $100.00", "$100.00 to $200.00", "$200.00 and over"."""
+    if band.low is None and band.high is not None:
+        return say(lang, "band_under", high=money(band.high))
+    if band.high is None and band.low is not None:
+        return say(lang, "band_over", low=money(band.low))
+    return say(lang, "band_between", low=money(band.low or 0.0), high=money(band.high or 0.0))
 
 
 def _relax_question(options: list[Relaxation], lang: str) -> OpenQuestion | None:

@@ -150,7 +150,7 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None, shop
     if about_service and (act := service_policy.service(r, state, proposal, shop)) is not None:
         return act
     if r.help:
-        return Help(r.text)
+        return Help(r.text if r.language == "en" else r.english)  # the help index is English
     if (act := discovery_policy.discovery(r, state, proposal, shop)) is not None:
         return act
     if (act := service_policy.service(r, state, proposal, shop)) is not None:
@@ -269,7 +269,7 @@ def _proposed(
             attribute=proposal.arguments.get("attribute"),
         )
     if proposal.is_tool(search_help_center):
-        return Help(r.text)
+        return Help(r.text if r.language == "en" else r.english)  # the help index is English
     if proposal.is_tool(service_tools.transfer_to_human_agents):
         return Handoff(r.text)
     if proposal.tool is None and proposal.text:

@@ -118,7 +118,7 @@ def discovery(
             attribute=hint,
         )
     if r.vague or (r.product_request and not r.catalog_words):
-        if shown and not r.help_choose and not set(words_of(r.fixed)) & FOR_WHOM:
+        if shown and not r.help_choose and not set(words_of(r.english)) & FOR_WHOM:
             return None  # "something more luxurious?" is about the list: not a new search
         return AskCategory(r.fixed, r.rooms)
     if r.product_request and r.catalog_words:

@@ -12,17 +12,23 @@ Typos are fixed first against the shop's words (``ShopWords.speller``); the cons
 read from the fixed text, everything that quotes the shopper (identifiers, addresses) from the
 text as typed.
 
+A Chinese or Spanish message is read through its English gloss (``assistant.reading.gloss``):
+the same readers run over ``Reading.english``, while ``fixed`` stays the shopper's own words
+(no English speller runs over them), so the search is given what the shopper typed. The things
+a gloss could not match to the shop are its ``unknown_things``.
+
 Not here: deciding what to do (``assistant.policy``), the model's proposal.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.reading import language, service, words
-from assistant.reading.choices import choice_in
+from assistant.reading.choices import choice_in, norm
+from assistant.reading.gloss import gloss
 from assistant.reading.identifiers import NameZip, email_in, name_zip_in
 from assistant.reading.service import OrderScope, ServiceIntent
 from assistant.reading.shop import ShopWords, words_of
@@ -53,8 +59,9 @@ _HELP_CHOOSE = re.compile(
 @dataclass(frozen=True)
 class Reading:
     text: str  # as typed
-    fixed: str  # with typos fixed
+    fixed: str  # with typos fixed (English); as typed in another language
     language: str = "en"
+    english: str = ""  # the words the readers read: ``fixed``, or the gloss of another language
     yes: bool = False  # a plain yes: it asks for nothing else
     no: bool = False  # a plain no
     said_yes: bool = False  # begins with a yes, whatever else it says ("yes, cancel it")
@@ -112,30 +119,62 @@ def read(
     language_before: str = "en",
 ) -> Reading:
     """Read ``text`` against the shop; ``question`` is the question on screen, ``shown`` how
-    many products are on screen, ``context_category`` the category being discussed."""
-    fixed = shop.speller.fix(text)
-    spots = words.positions(fixed, shown)
+    many products are on screen, ``context_category`` the category being discussed,
+    ``language_before`` the conversation's language (kept when the message is too short)."""
+    lang = language.detect(text, language_before)
+    if question is not None and any(norm(c.label) == norm(text) for c in question.choices):
+        lang = language_before  # a click on an option ("Camping Tents") keeps the language
+    unknown: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    if lang == "en":
+        fixed = shop.speller.fix(text)
+        english = fixed
+    else:
+        fixed = text
+        glossed = gloss(text, lang, shop)
+        english, unknown, categories = glossed.text, glossed.unknown, glossed.categories
+    reading = _read(text, fixed, english, lang, unknown, shop, question, shown, context_category)
+    if categories and reading.constraints.category is None:
+        # a category named in a script the English readers do not read ("帐篷" of a Chinese shop)
+        reading.constraints.category = categories[-1]
+        return replace(reading, product_request=True)
+    return reading
+
+
+def _read(
+    text: str,
+    fixed: str,
+    english: str,
+    lang: str,
+    unknown: tuple[str, ...],
+    shop: ShopWords,
+    question: OpenQuestion | None,
+    shown: int,
+    context_category: str | None,
+) -> Reading:
+    spots = words.positions(english, shown)
     parsed = parse_constraints(
-        words.without_positions(fixed) if spots else fixed, shop.vocab, context_category
+        words.without_positions(english) if spots else english, shop.vocab, context_category
     )
-    order_ids = shop.order_ids.find(text)
-    wishes = unchecked(fixed, shop, parsed, context_category)
-    things, catalog = content_words(fixed, shop, parsed)
-    lower = {w for w in words_of(fixed)}
+    order_ids = tuple(dict.fromkeys(shop.order_ids.find(text) + shop.order_ids.find(english)))
+    wishes = unchecked(english, shop, parsed, context_category)
+    things, catalog = content_words(english, shop, parsed)
+    things = things + unknown
+    lower = {w for w in words_of(english)}
     vague = (
         bool(lower & (VAGUE | RECIPIENTS | OCCASIONS | ROOMS))
-        or _HELP_CHOOSE.search(fixed) is not None
+        or _HELP_CHOOSE.search(english) is not None
     )
     names = bool(parsed.category or parsed.brands or parsed.attributes)
     # "ok, the cheaper one" picks a product; it answers no yes-or-no question
-    intent = service.intent(fixed, bool(order_ids))
+    intent = service.intent(english, bool(order_ids))
     other = bool(
-        words.pick(fixed)
-        or words.refinement(fixed)
+        words.pick(english)
+        or words.refinement(english)
         or names
         or order_ids
         or spots
-        or words.COMPARE.search(fixed)
+        or words.COMPARE.search(english)
         or intent
         or parsed.price_max
         or parsed.price_min
@@ -144,39 +183,41 @@ def read(
     return Reading(
         text=text,
         fixed=fixed,
-        language=language.detect(text, language_before),
-        yes=words.is_yes(fixed) and not other,
-        no=words.is_no(fixed) and not other,
-        said_yes=words.is_yes(fixed),
-        said_no=words.is_no(fixed) or bool(words.NO.match(fixed)),
-        greeting=words.is_greeting(fixed),
-        thanks=words.is_thanks(fixed),
-        stop_questions=words.stops_questions(fixed),
-        asks_person=words.asks_for_person(fixed),
+        language=lang,
+        english=english,
+        yes=words.is_yes(english) and not other,
+        no=words.is_no(english) and not other,
+        said_yes=words.is_yes(english),
+        said_no=words.is_no(english) or bool(words.NO.match(english)),
+        greeting=words.is_greeting(english),
+        thanks=words.is_thanks(english),
+        stop_questions=words.stops_questions(english),
+        asks_person=words.asks_for_person(english),
         email=email_in(text),
         name_zip=name_zip_in(text),
         order_ids=order_ids,
         positions=spots,
-        compare=bool(words.COMPARE.search(fixed)),
-        details=bool(words.DETAILS.search(fixed)),
-        pick=words.pick(fixed),
-        refine=words.refinement(fixed),
-        instead=bool(words.INSTEAD.search(fixed)),
+        compare=bool(words.COMPARE.search(english)),
+        details=bool(words.DETAILS.search(english)),
+        pick=words.pick(english),
+        refine=words.refinement(english),
+        instead=bool(words.INSTEAD.search(english)),
         constraints=parsed,
         wishes=wishes,
-        unknown_brands=unknown_brands(text, shop, parsed),
+        unknown_brands=unknown_brands(text if english == fixed else english, shop, parsed),
         unknown_things=things,
         catalog_words=catalog,
         vague=vague and not names,
-        help_choose=_HELP_CHOOSE.search(fixed) is not None,
-        rooms=tuple(w for w in words_of(fixed) if w in ROOMS),
-        product_request=bool(_REQUEST.search(fixed)) or names,
+        help_choose=_HELP_CHOOSE.search(english) is not None,
+        rooms=tuple(w for w in words_of(english) if w in ROOMS),
+        product_request=bool(_REQUEST.search(english)) or names,
         service=intent,
-        scope=service.scope(fixed),
+        scope=service.scope(english),
         # "what's the warranty on electronics?" asks about the rules; "do you have headphones
         # with free shipping?" asks for headphones
-        help=service.help_question(fixed)
+        help=service.help_question(english)
         and not order_ids
-        and not (names and _REQUEST.search(fixed)),
-        choice=choice_in(text, question),
+        and not (names and _REQUEST.search(english)),
+        choice=choice_in(text, question)
+        or (choice_in(english, question) if english != fixed else None),
     )

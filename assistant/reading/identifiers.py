@@ -115,7 +115,8 @@ class OrderIdFormat:
             rf"#?\s?{letters}\s?(\d{{{self.digits}}})" if letters else rf"#\s?(\d{{{self.digits}}})"
         )
         bare = rf"\border\s+(?:number\s+|no\.?\s+|#\s?)?(\d{{{self.digits}}})"
-        return re.compile(rf"(?<![\w#]){body}(?!\d)|{bare}(?!\d)", re.IGNORECASE)
+        # no \w before it: a Chinese character is a word character, yet "订单W2378156" holds one
+        return re.compile(rf"(?<![A-Za-z0-9_#]){body}(?!\d)|{bare}(?!\d)", re.IGNORECASE)
 
     def find(self, text: str) -> tuple[str, ...]:
         """The order numbers ``text`` contains, in the shop's spelling, first seen first."""

@@ -1,8 +1,14 @@
-"""Which language a message is written in, for the reply.
+"""Which language a message is written in, for the reply: "zh", "es" or "en".
 
-Chinese is told by its script; Spanish by its accented letters and common function words;
-anything else is English. A message too short to tell (an order number, "ok") keeps the
-conversation's language.
+Chinese is told by its script. Between English and Spanish, ``lingua-language-detector``
+decides (restricted to the two, its models loaded on first use). Measured on the 54 short
+shopping messages of tests/assistant/test_reading_languages.py (``LANGUAGE_DEV``): 50 right,
+4 too short to tell ("vale", "hola": the conversation's language is kept), none wrong; the
+earlier word lists got 37 right and 9 wrong, py3langid 52 right and 2 wrong ("vale", "hola" as
+English). On 505 English messages of the tests and the English development bank it read none
+as Spanish. A message too short to tell keeps the conversation's language: no word of two
+letters ("W2378156", "10"), or a single word lingua is not sure of ("ok", "no"); so does a
+longer one it is unsure of.
 
 Not here: replying in it (``assistant.respond.texts``).
 """
@@ -10,29 +16,36 @@ Not here: replying in it (``assistant.respond.texts``).
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
+
+LANGUAGES = ("en", "zh", "es")
+SURE_ONE_WORD = 0.9  # lingua's confidence a single word needs ("gracias" 0.97, "ok" 0.89)
+SURE = 0.6  # and a longer message
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SPANISH = re.compile(
-    r"[ñ¿¡]|\b(?:quiero|necesito|busco|hola|gracias|por favor|menos de|"
-    r"dólares|pedido|dónde|cuánto|zapatos|para|una?|el|los|las|del|con|que|"
-    r"mi|es|está)\b",
-    re.IGNORECASE,
-)
-_ENGLISH = re.compile(
-    r"\b(?:the|a|an|i|my|for|with|and|is|are|want|need|looking|please|"
-    r"order|what|where|how|do|you)\b",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@cache
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build()
 
 
 def detect(text: str, previous: str = "en") -> str:
     """ "zh", "es" or "en"; ``previous`` when the message says too little to tell."""
-    if len(_CJK.findall(text)) >= 2:
+    cjk = len(_CJK.findall(text))
+    words = [w for w in _WORD.findall(text) if not _CJK.search(w)]
+    if cjk and cjk >= len(words):
         return "zh"
-    if len(_WORD.findall(text)) < 2:
+    if not words:
         return previous
-    spanish, english = len(_SPANISH.findall(text)), len(_ENGLISH.findall(text))
-    if spanish >= 2 and spanish > english:
-        return "es"
-    return "en"
+    values = _detector().compute_language_confidence_values(text)
+    if not values:
+        return previous
+    best = values[0]
+    if best.value < (SURE_ONE_WORD if len(words) == 1 else SURE):
+        return previous
+    return "es" if best.language.name == "SPANISH" else "en"

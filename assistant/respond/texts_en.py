@@ -245,6 +245,12 @@ EN: dict[str, str] = {
     "unclear": "Sorry, I'm not sure what you need. I can find products (for example "
     "\u201crunning shoes under $90\u201d), help with an order, or answer a "
     "question about our policies.",
+    # budget question (tools.budget)
+    "ask_budget": "What would you like to spend?",
+    "band_under": "Under {high}",
+    "band_between": "{low} to {high}",
+    "band_over": "{low} and over",
+    "q_count": "How many {name}?",
     # the web page's own labels
     "ui_why": "Why this one",
     "ui_suggested": "Suggested option: {option}",

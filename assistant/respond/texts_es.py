@@ -249,6 +249,12 @@ ES: dict[str, str] = {
     "unclear": "Perdona, no tengo claro qué necesitas. Puedo buscar productos (por ejemplo "
     "\u201czapatillas de running por menos de 90 $\u201d), ayudarte con un pedido o responder "
     "una pregunta sobre nuestras políticas.",
+    # budget question (tools.budget)
+    "ask_budget": "¿Cuánto quieres gastar?",
+    "band_under": "Menos de {high}",
+    "band_between": "De {low} a {high}",
+    "band_over": "{low} o más",
+    "q_count": "¿Cuántos {name}?",
     # the web page's own labels
     "ui_why": "Por qué este",
     "ui_suggested": "Opción sugerida: {option}",

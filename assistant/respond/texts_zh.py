@@ -237,6 +237,12 @@ ZH: dict[str, str] = {
     "nothing_pending": "目前没有等您确认的操作。有什么可以帮您的？",
     "unclear": "抱歉，我没太明白您的需要。我可以帮您找商品（比如\u201c90美元以下的跑鞋\u201d），"
     "处理订单，或者解答政策方面的问题。",
+    # budget question (tools.budget)
+    "ask_budget": "您的预算大概是多少？",
+    "band_under": "{high}以下",
+    "band_between": "{low}至{high}",
+    "band_over": "{low}及以上",
+    "q_count": "{name}要多少？",
     # the web page's own labels
     "ui_why": "推荐理由",
     "ui_suggested": "推荐款式：{option}",

@@ -28,6 +28,7 @@ from retrieval.index import ProductIndex, open_chroma
 from retrieval.search import ProductSearcher
 from store.db import open_store, sqlite_url
 from store.errors import AisleError
+from store.facets import derive_facets
 from store.importers.catalog import import_catalog
 from store.importers.tau2 import import_tau2
 
@@ -56,19 +57,27 @@ def fixture_file(folder: Path, name: str) -> Path | None:
     return next((folder / f"{stem}{s}" for s in SUFFIXES if (folder / f"{stem}{s}").exists()), None)
 
 
-def fixture_factory(
-    name: str, folder: Path, workdir: Path, embedder: Callable[[], Embedder]
+def catalog_factory(
+    name: str,
+    source: Path,
+    workdir: Path,
+    embedder: Callable[[], Embedder],
+    facets: bool = False,
 ) -> Factory:
+    """The shop ``name`` imported from any catalog file ``aisle import catalog`` reads
+    (format detected from the file), into a scratch SQLite file, and indexed; with
+    ``facets``, the facets read from the products' text first, as ``aisle import catalog``
+    does by default (the conversation suite's expectations were written without them)."""
+
     def build() -> ShopUnderTest | str:
-        source = fixture_file(folder, name)
-        if source is None:
-            return f"no {FIXTURES[name]}.csv (or .jsonl, .parquet) in {folder}"
         workdir.mkdir(parents=True, exist_ok=True)
         db = workdir / f"{name}-import.db"
         db.unlink(missing_ok=True)
         store = open_store(sqlite_url(db))
         try:
             import_catalog(store, source)
+            if facets:
+                derive_facets(store)
         except AisleError as exc:
             return f"{source} does not import: {exc}"
         finally:
@@ -76,6 +85,20 @@ def fixture_factory(
         return indexed_shop(name, db, workdir, embedder())
 
     return build
+
+
+def fixture_factory(
+    name: str,
+    folder: Path,
+    workdir: Path,
+    embedder: Callable[[], Embedder],
+    facets: bool = False,
+) -> Factory:
+    source = fixture_file(folder, name)
+    if source is None:
+        missing = f"no {FIXTURES[name]}.csv (or .jsonl, .parquet) in {folder}"
+        return lambda: missing
+    return catalog_factory(name, source, workdir, embedder, facets)
 
 
 def tau2_factory(folder: Path | None, workdir: Path, embedder: Callable[[], Embedder]) -> Factory:
@@ -98,9 +121,16 @@ def tau2_factory(folder: Path | None, workdir: Path, embedder: Callable[[], Embe
 
 
 def conversation_shops(
-    shops_dir: Path, tau2: Path | None, workdir: Path, embedder: Callable[[], Embedder]
+    shops_dir: Path,
+    tau2: Path | None,
+    workdir: Path,
+    embedder: Callable[[], Embedder],
+    facets: bool = False,
 ) -> dict[str, Factory]:
-    """Factories for ``EvalEnv.shops``: tau2 (indexed) and the three fixture shops."""
+    """Factories for ``EvalEnv.shops``: tau2 (indexed) and the three fixture shops (``facets``:
+    read from their text, as ``aisle import catalog`` does)."""
     out = {"tau2": tau2_factory(tau2, workdir, embedder)}
-    out.update({name: fixture_factory(name, shops_dir, workdir, embedder) for name in FIXTURES})
+    out.update(
+        {name: fixture_factory(name, shops_dir, workdir, embedder, facets) for name in FIXTURES}
+    )
     return out

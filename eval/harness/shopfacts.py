@@ -159,9 +159,10 @@ class ShopFacts:
         """Attribute and option key -> the values products of ``category`` have (normalised)."""
         out: dict[str, set[str]] = defaultdict(set)
         for record in self.by_leaf.get(category, []):
-            for key, value in record.attributes.items():
-                if isinstance(value, str | bool | int | float):
-                    out[norm_key(key)].add(norm_value(value))
+            for key, value in record.attributes.items():  # facets from text hold lists
+                for one in value if isinstance(value, list) else [value]:
+                    if isinstance(one, str | bool | int | float):
+                        out[norm_key(key)].add(norm_value(one))
             for item in record.items:
                 for key, value in item.options.items():
                     if value not in (None, ""):

@@ -127,10 +127,11 @@ def _thing(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
 
 
 def _other_brand(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
-    for kind in rng.sample(
-        UNKNOWN_BRAND_CATEGORIES.get(facts.name, ()),
-        len(UNKNOWN_BRAND_CATEGORIES.get(facts.name, ())),
-    ):
+    """A well-known brand of a product type the shop sells (the shop's own list first, else
+    every type ``BRANDS_FOR`` knows, so any catalog with such a type can host the flow) that
+    the catalog never mentions."""
+    kinds = UNKNOWN_BRAND_CATEGORIES.get(facts.name) or tuple(BRANDS_FOR)
+    for kind in rng.sample(kinds, len(kinds)):
         leaves = [leaf for leaf in facts.by_leaf if name_key(leaf) == name_key(kind)]
         brands = [
             b
@@ -139,7 +140,7 @@ def _other_brand(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
         ]
         if leaves and brands:
             return Slots(category=leaves[0], other_brand=rng.choice(brands))
-    return f"none of {UNKNOWN_BRAND_CATEGORIES.get(facts.name, ())} is sold here"
+    return f"none of {', '.join(kinds)} is sold here"
 
 
 def _unfilterable(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
@@ -213,7 +214,10 @@ def _cap_pair(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
 
 
 def _cap_below(facts: ShopFacts, rng: random.Random, _: str) -> Slots | str:
-    leaf = rng.choice(_many(facts))
+    many = _many(facts)
+    if not many:
+        return "no category has 2+ products"
+    leaf = rng.choice(many)
     cheapest = _prices(facts, leaf)[0]
     cap = math.floor(cheapest / 2)
     cap = cap - cap % 10 if cap >= 20 else cap - cap % 5 if cap >= 10 else cap
@@ -226,9 +230,10 @@ def colours(facts: ShopFacts, leaf: str) -> dict[str, str]:
     for record in facts.by_leaf.get(leaf, []):
         pairs = [(k, v) for i in record.items for k, v in i.options.items()]
         pairs += list(record.attributes.items())
-        for key, value in pairs:
-            if "colo" in norm_key(key) and isinstance(value, str) and value.strip():
-                out.setdefault(value, key)
+        for key, value in pairs:  # facets read from text hold lists ("color": ["grey"])
+            for one in value if isinstance(value, list) else [value]:
+                if "colo" in norm_key(key) and isinstance(one, str) and one.strip():
+                    out.setdefault(one, key)
     return dict(sorted(out.items()))
 
 

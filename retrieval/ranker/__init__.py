@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         RetrievalOrder,
         load_ranker,
         load_ranker_or_fallback,
+        ranker_choice,
     )
     from retrieval.ranker.swap import SwappableRanker
     from retrieval.ranker.trainer import TrainReport, train_ranker
@@ -72,6 +73,7 @@ _WHERE = {
         "RetrievalOrder",
         "load_ranker",
         "load_ranker_or_fallback",
+        "ranker_choice",
     ),
     "swap": ("SwappableRanker",),
     "trainer": ("TrainReport", "train_ranker"),
@@ -102,6 +104,7 @@ __all__ = [
     "load_ranker",
     "load_ranker_or_fallback",
     "ndcg_at_k",
+    "ranker_choice",
     "ranker_dir",
     "ranker_status",
     "train_ranker",

@@ -26,6 +26,13 @@ def _table(rows: list[tuple[str, Any]]) -> str:
     return "\n".join(["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
 
 
+def _decision_row(decision: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not decision:
+        return []
+    served = "served" if decision.get("serve") else "NOT served: shoppers get the retrieval order"
+    return [("serving decision", f"{served}; {decision.get('reason', '')}")]
+
+
 def _prior_row(prior: dict[str, Any] | None) -> list[tuple[str, str]]:
     if not prior:
         return []
@@ -72,6 +79,7 @@ def write_card(directory: Path, report: dict[str, Any]) -> None:
                     f"{report['valid_ndcg_blended']:.4f}",
                 ),
                 *_prior_row(report.get("rating_prior")),
+                *_decision_row(report.get("decision")),
                 (
                     "passes (step: nDCG@10)",
                     ", ".join(f"{s}: {v:.4f}" for s, v in report["valid_history"]),

@@ -276,13 +276,21 @@ def retrieval_ranks(
     return out
 
 
-def retrieval_ndcg(
+def retrieval_ndcgs(
     samples: Sequence[RerankSample], ranks: Sequence[Sequence[int]], k: int = 10
-) -> float:
-    """Mean nDCG@k of the samples' products in the retrieval's order (products it does not
+) -> list[float]:
+    """Each sample's nDCG@k with its products in the retrieval's order (products it does not
     return last, by id): the baseline the validation figures compare with."""
     values = []
     for s, r in zip(samples, ranks, strict=True):
         order = sorted(range(len(s.product_ids)), key=lambda i: (r[i], s.product_ids[i]))
         values.append(ndcg_at_k([s.grades[i] for i in order], s.grades, k))
+    return values
+
+
+def retrieval_ndcg(
+    samples: Sequence[RerankSample], ranks: Sequence[Sequence[int]], k: int = 10
+) -> float:
+    """Mean of ``retrieval_ndcgs``."""
+    values = retrieval_ndcgs(samples, ranks, k)
     return sum(values) / len(values) if values else 0.0

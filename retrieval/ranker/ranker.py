@@ -28,6 +28,7 @@ import numpy as np
 from retrieval.documents import ProductRecord
 from retrieval.ranker.arguments import RankerConfig
 from retrieval.ranker.blend import blend, retrieval_prior
+from retrieval.ranker.decision import ServingDecision
 from retrieval.ranker.errors import RankerMissing, RankerUnavailable
 from retrieval.ranker.features import PersonalFeatures, personal_features
 from retrieval.ranker.model import load_trained, ranker_text, score_pairs
@@ -123,6 +124,7 @@ class Ranker:
         config = self.manifest.get("config") or {}
         self.depth = int(config.get("rerank_depth", RankerConfig.rerank_depth))
         self.scorer = scorer  # the int8 model reranking is served with; None: ``model``
+        self.decision = ServingDecision.from_manifest(self.manifest)
         self.backend = backend
         self.prior = RatingPrior.from_manifest(self.manifest.get("rating_prior"))
 
@@ -260,10 +262,20 @@ class RankerChoice:
         return self.fallback_reason is not None
 
 
+def ranker_choice(ranker: Ranker) -> RankerChoice:
+    """``ranker`` if training decided to serve it, else the retrieval order saying why."""
+    if ranker.decision.serve:
+        return RankerChoice(ranker)
+    reason = f"using the retrieval order: the trained ranker {ranker.decision.reason}"
+    log.warning(reason)
+    return RankerChoice(RetrievalOrder(), reason)
+
+
 def load_ranker_or_fallback(directory: Path) -> RankerChoice:
-    """``load_ranker``, or the retrieval order with the reason (also logged as a warning)."""
+    """``load_ranker`` when it is to be served, or the retrieval order with the reason (also
+    logged as a warning)."""
     try:
-        return RankerChoice(load_ranker(directory))
+        return ranker_choice(load_ranker(directory))
     except RankerUnavailable as exc:
         reason = f"using the retrieval order: {exc}"
         log.warning(reason)

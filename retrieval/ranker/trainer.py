@@ -28,7 +28,7 @@ import numpy as np
 
 from retrieval.documents import ProductRecord, load_product_records
 from retrieval.ranker.arguments import PRIMARY_METRIC, RankerConfig, training_arguments
-from retrieval.ranker.blend import blend, blended_ndcg, fit_weight
+from retrieval.ranker.blend import blend, blended_ndcg, cross_fitted_ndcgs, fit_weight
 from retrieval.ranker.callbacks import StderrProgress, TimeBudget
 from retrieval.ranker.candidates import BM25Source, CandidateSource
 from retrieval.ranker.card import write_card, write_metrics
@@ -42,10 +42,12 @@ from retrieval.ranker.data import (
     labelled_groups,
     mine_negatives,
     retrieval_ndcg,
+    retrieval_ndcgs,
     retrieval_ranks,
     shop_fingerprint,
     valid_samples,
 )
+from retrieval.ranker.decision import decide
 from retrieval.ranker.errors import NoTrainingData
 from retrieval.ranker.evaluator import GradedRerankingEvaluator
 from retrieval.ranker.holdout import HeldOut, held_out_purchases, split_users
@@ -96,6 +98,8 @@ class TrainReport:
     personaliser: dict[str, Any] | None
     config: dict[str, Any] = field(default_factory=dict)
     serving: dict[str, Any] = field(default_factory=dict)  # the int8 model kept, or why not
+    # whether shoppers get this ranker or the retrieval order (``retrieval.ranker.decision``)
+    decision: dict[str, Any] = field(default_factory=dict)
     rating_prior: dict[str, Any] = field(default_factory=dict)  # weight, count, mean, nDCG
 
     def to_dict(self) -> dict[str, Any]:
@@ -365,6 +369,7 @@ def train_ranker(
     ranks = retrieval_ranks(valid, source)
     logits = [score_many(model, [(s.query, t) for t in s.texts]) for s in valid]
     weight, blended = fit_weight(valid, logits, ranks) if valid else (0.0, 0.0)
+    decision = decide(cross_fitted_ndcgs(valid, logits, ranks), retrieval_ndcgs(valid, ranks))
     prior = _fit_prior(store, valid, logits, ranks, weight, by_id)
     model.save_pretrained(str(staging / MODEL_DIR))
     serving = (
@@ -405,6 +410,7 @@ def train_ranker(
         "retrieval_weight": weight,
         "rating_prior": prior.prior.to_dict(),
         "serving": serving,
+        "decision": decision.to_dict(),
         "config": config.to_dict(),
         "shop": shop_fingerprint(store),
     }
@@ -439,6 +445,7 @@ def train_ranker(
         config=config.to_dict(),
         serving=serving,
         rating_prior=prior.to_dict(),
+        decision=decision.to_dict(),
     )
     write_metrics(staging, report.to_dict())
     write_card(staging, report.to_dict())

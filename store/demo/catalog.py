@@ -274,6 +274,7 @@ class _Builder:
             - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 1439)),
         )
         out.products.append(product)
+        out.models[pid] = model
         out.quality[pid] = quality
         out.truths.append(
             self.new_truth(

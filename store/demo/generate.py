@@ -21,8 +21,8 @@ from store.db import Store
 from store.demo.catalog import generate_catalog
 from store.demo.help import help_articles
 from store.demo.people import generate_people
-from store.demo.queries import build_queries, labelled_rows
-from store.demo.types import Catalog, DemoConfig, People
+from store.demo.queries import QuerySpec, build_queries, labelled_rows
+from store.demo.types import LANGUAGES, Catalog, DemoConfig, People
 from store.errors import StoreError
 from store.meta import JUDGEMENTS_KEY
 from store.models import (
@@ -62,6 +62,25 @@ class ShopNotEmpty(StoreError):
     """The store already holds a shop; generating would mix two shops."""
 
 
+class UnknownLanguage(StoreError):
+    """The demo shop cannot be generated in the asked language."""
+
+
+def localise(
+    config: DemoConfig,
+    catalog: Catalog,
+    people: People,
+    articles: list[HelpArticle],
+    queries: list[QuerySpec],
+) -> tuple[list[HelpArticle], list[QuerySpec]]:
+    """Rewrite the generated shop in ``config.language`` (in place for catalog and people)."""
+    if config.language == "zh":
+        from store.demo.zh.shop import localise_shop
+
+        return localise_shop(config.seed, catalog, people, articles, queries)
+    return list(articles), list(queries)
+
+
 @dataclass
 class DemoSummary:
     config: DemoConfig
@@ -71,6 +90,7 @@ class DemoSummary:
     def to_dict(self) -> dict[str, Any]:
         return {
             "seed": self.config.seed,
+            "language": self.config.language,
             "counts": self.counts,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
@@ -85,6 +105,10 @@ def generate_demo(
     store: Store, config: DemoConfig, *, replace: bool = False, progress: bool = False
 ) -> DemoSummary:
     """Generate the demo shop into ``store``. Refuses a non-empty store unless ``replace``."""
+    if config.language not in LANGUAGES:
+        raise UnknownLanguage(
+            f"no demo shop in language {config.language!r}; choose one of {', '.join(LANGUAGES)}"
+        )
     if not replace and not shop_is_empty(store):
         raise ShopNotEmpty(
             f"the store at {store.safe_url} already holds products; "
@@ -102,11 +126,15 @@ def generate_demo(
     t = time.perf_counter()
     articles = help_articles()
     specs = build_queries(config, catalog)
-    queries = labelled_rows(specs)
-    complete = all(q.complete for q in specs)
     seconds["content"] = time.perf_counter() - t
 
     _apply_ratings(catalog.products, [*catalog.reviews, *people.reviews])
+    if config.language != "en":
+        t = time.perf_counter()
+        articles, specs = localise(config, catalog, people, articles, specs)
+        seconds["language"] = time.perf_counter() - t
+    queries = labelled_rows(specs)
+    complete = all(q.complete for q in specs)
 
     t = time.perf_counter()
     batches = _batches(catalog, people, articles, queries, config, complete)
@@ -149,6 +177,8 @@ def _batches(
         ShopMeta(key="seed", value=str(config.seed)),
         ShopMeta(key="generated_at", value=utcnow().isoformat(timespec="seconds")),
     ]
+    if config.language != "en":  # an English shop's rows stay as they always were
+        meta.append(ShopMeta(key="language", value=config.language))
     # Parents before children, so foreign keys hold at every insert.
     return [
         (Product, catalog.products),

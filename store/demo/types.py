@@ -24,12 +24,15 @@ from store.models import (
     User,
 )
 
+LANGUAGES = ("en", "zh")  # the shop's language: English, or the same shop in Chinese
+
 
 @dataclass
 class DemoConfig:
     products: int = 5000
     users: int = 500
     seed: int = 7
+    language: str = "en"  # one of LANGUAGES; the English rows are generated either way
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Catalog:
     reviews: list[Review]  # anonymous reviews (user_id None)
     quality: dict[str, float]  # product_id -> hidden quality in [0, 1]
     truths: list[HiddenTruth] = field(default_factory=list)
+    models: dict[str, str] = field(default_factory=dict)  # product_id -> model name, for renderings
 
 
 @dataclass

@@ -18,7 +18,9 @@ Both describe one purchasable item per record with much the same fields, so one 
   ``google_product_category`` when it is a path (a bare taxonomy number is no path);
 - ``color``, ``size``, ``material``, ``pattern``, ``gender``, ``age_group``, ``size_type``,
   ``size_system``: options when they differ within a group, attributes otherwise;
-  ``condition`` is an attribute; ``link`` (ACP also ``url``) and ``image_link`` (plus
+  ``condition`` is an attribute; ACP's ``custom_variantN_category`` / ``_option`` pairs
+  (N = 1..3) are options by those names, and ``aisle_attributes`` (a JSON object, Aisle's
+  own export) the product's other attributes; ``link`` (ACP also ``url``) and ``image_link`` (plus
   ``additional_image_link``) are kept in ``attributes["links"]``;
 - ACP records with ``enable_search`` / ``is_eligible_search`` false are left out (the shop
   asked not to surface them); every other field is ignored and named in the report's warnings.
@@ -78,6 +80,8 @@ USED = {
     "sale_price_effective_date",
     "enable_checkout",
     *FACETS,
+    *(f"custom_variant{n}_{part}" for n in (1, 2, 3) for part in ("category", "option")),
+    "aisle_attributes",
 }
 REQUIRED = ("id", "title", "price")
 FIELDS = {
@@ -327,12 +331,14 @@ def _group(
     head = group[0][1]
     varying = {f for f in FACETS if len({str(v.get(f)) for _, v in group}) > 1}
     attributes: dict[str, Any] = {
-        f: head[f] for f in (*FACETS, "condition") if f in head and f not in varying
+        **_own_attributes(catalog, group[0][0], head.get("aisle_attributes")),
+        **{f: head[f] for f in (*FACETS, "condition") if f in head and f not in varying},
     }
     links = {"url": head.get("link"), "image": _first(head.get("image_link"))}
     extra = head.get("additional_image_link")
-    if extra:
-        links["images"] = extra if isinstance(extra, list) else [extra]
+    if extra:  # the specs' form is one comma-separated value; XML may repeat the field
+        given = extra if isinstance(extra, list) else [extra]
+        links["images"] = [u.strip() for v in given for u in str(v).split(",") if u.strip()]
     links = {k: v for k, v in links.items() if v}
     if links:
         attributes["links"] = links
@@ -353,12 +359,41 @@ def _group(
                 {
                     **product,
                     "item_id": values.get("id"),
-                    "options": {f: values[f] for f in sorted(varying) if f in values},
+                    "options": {f: values[f] for f in sorted(varying) if f in values}
+                    | _custom_variant(values),
                     "price": _price(catalog, line, values, currency),
                     "available": _available(catalog, line, values),
                 },
             )
         )
+
+
+def _own_attributes(catalog: CatalogFile, line: int, value: Any) -> dict[str, Any]:
+    """``aisle_attributes``: the attributes no feed field carries, as a JSON object (written
+    by ``aisle export feed --with-attributes``)."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            value = None
+    if not isinstance(value, dict):
+        catalog.problems.append(
+            RowProblem(catalog.name, line, "aisle_attributes", "must be a JSON object")
+        )
+        return {}
+    return value
+
+
+def _custom_variant(values: dict[str, Any]) -> dict[str, Any]:
+    """ACP's own variant dimensions: ``custom_variantN_category`` names an option and
+    ``custom_variantN_option`` gives its value (N = 1..3)."""
+    pairs = (
+        (values.get(f"custom_variant{n}_category"), values.get(f"custom_variant{n}_option"))
+        for n in (1, 2, 3)
+    )
+    return {str(name): value for name, value in pairs if name and value is not None}
 
 
 def _first(value: Any) -> Any:

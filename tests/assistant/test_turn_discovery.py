@@ -189,7 +189,11 @@ def test_better_rated_means_above_the_lowest_rating_shown(demo: Shop, bot: Bot) 
 
 def test_references_count_positions_on_screen_not_catalog_ids(fashion: Shop, bot: Bot) -> None:
     assistant = bot(fashion)
-    shown = assistant.chat("dresses please", session_id="f")
+    asked = assistant.chat("dresses please", session_id="f")
+    # only a product type, and no listed attribute splits the dresses: the budget is asked
+    assert asked.kind == "question" and asked.question is not None
+    assert asked.question.text == "What would you like to spend?"
+    shown = assistant.chat("Show me all of them", session_id="f")
     assert shown.kind == "recommendations" and len(shown.products) >= 2
     first_two = [p.product_id for p in shown.products[:2]]
     assert first_two != ["1", "2"]

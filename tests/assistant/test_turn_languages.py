@@ -83,12 +83,12 @@ def test_a_clicked_order_keeps_the_conversations_language(demo: Shop, bot: Bot) 
 
 def test_the_model_is_told_the_language_and_its_english_is_not_shown(demo: Shop, bot: Bot) -> None:
     model = ScriptedChat(["Hello! How can I help you today?"])
-    reply = bot(demo, model).chat("你好", "zh")
+    reply = bot(demo, model).chat("今天天气不错", "zh")
     assert reply.text.startswith("抱歉，我没太明白您的需要。")
     (request,) = model.requests
     note = request.messages[-2]
     assert note.role == "system" and "Chinese" in note.content
-    assert request.messages[-1].content == "你好"
+    assert request.messages[-1].content == "今天天气不错"
 
 
 def test_reasons_in_english_are_the_tools_words_and_in_chinese_say_the_same_facts(

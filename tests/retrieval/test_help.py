@@ -149,3 +149,13 @@ def test_a_question_no_passage_shares_a_word_with_is_not_found(
         HelpScoring(shared_word=False),
     )
     assert isinstance(loose.search_help("is there a restocking fee?", k=3), HelpFound)
+
+
+def test_chinese_paragraphs_are_cut_at_their_sentence_ends_and_joined_without_spaces() -> None:
+    from retrieval.help import _pieces
+
+    two = "收到商品后三十天内可以退货！请保留发票。"  # sentences of 14 and 6 characters
+    pieces = _pieces(two * 12, 100)
+    assert [len(p) for p in pieces] == [94, 86, 60]  # whole sentences, at most 100 each
+    assert "".join(pieces) == two * 12  # nothing added, nothing lost
+    assert all(p.endswith(("。", "！")) for p in pieces)

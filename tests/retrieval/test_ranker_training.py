@@ -65,6 +65,7 @@ def trained(
 
 def _copy(trained: tuple[Path, TrainReport], tmp_path: Path) -> Path:
     target = tmp_path / "ranker"
+    tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copytree(trained[0], target)
     return target
 
@@ -248,7 +249,17 @@ def test_trained_ranker_is_usable_for_its_shop_and_serves_through_the_holder(
     out, report = trained
     status = ranker_status(out, small_shop)
     assert status.usable and status.created_at == report.created_at
+    # Two training steps and two validation queries show nothing: shoppers keep the
+    # retrieval order, and the holder says why.
+    assert report.decision["serve"] is False and report.decision["queries"] == 2
     holder = SwappableRanker(load_ranker_or_fallback(out), store=small_shop)
+    assert not holder.is_trained and "did not beat the retrieval order" in holder.state
+    # The same ranker with a decision to serve it is served.
+    served = _copy(trained, tmp_path / "served")
+    manifest = json.loads((served / "ranker.json").read_text())
+    manifest["decision"] = {**manifest["decision"], "serve": True}
+    (served / "ranker.json").write_text(json.dumps(manifest))
+    holder.swap(load_ranker_or_fallback(served))
     assert holder.is_trained and holder.state.startswith("fine-tuned ranker from ")
     records = load_product_records(small_shop)[:5]
     assert sorted(r.product_id for r in holder.rerank("running shoes", records)) == sorted(

@@ -152,7 +152,7 @@ def parse(text: str) -> ParsedConstraints:
 
 def test_running_shoes_under_100_in_size_10() -> None:
     assert parse("running shoes under $100 in size 10") == ParsedConstraints(
-        category="Running Shoes", attributes={"size": ["10"]}, price_max=100.0
+        category="Running Shoes", attributes={"size": ["10"]}, price_max=100.0, currency="USD"
     )
 
 
@@ -447,3 +447,11 @@ def test_the_same_parser_reads_an_imported_catalog(
 ) -> None:
     got = parse_constraints(text, tau2_vocab)
     assert (got.category, got.attributes, got.price_max) == (category, attributes, price_max)
+
+
+def test_the_currency_said_with_a_price() -> None:
+    assert parse("under 80 euros").currency == "EUR"
+    assert parse("under €80").currency == "EUR"
+    assert (parse("80 €").price_max, parse("80 €").currency) == (80.0, "EUR")
+    assert parse("between 50 and 100 yuan").currency == "CNY"
+    assert parse("running shoes under 100").currency is None
