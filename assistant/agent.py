@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 
 from assistant import conversation
 from assistant.act import Steps, TurnEnv, run
@@ -35,7 +36,7 @@ from assistant.llm.types import Message, Prefills
 from assistant.outcomes import Outcome
 from assistant.policy import Act, decide, needs_model
 from assistant.policy.acts import Confirm, Decline, Reask
-from assistant.proposal import Proposal, prompt, propose, system_prompt
+from assistant.proposal import Proposal, language_note, prompt, propose, system_prompt
 from assistant.reading import Reading, ShopWords, read
 from assistant.reply import Reply
 from assistant.respond import respond
@@ -102,10 +103,14 @@ class Assistant:
             context_category=state.shopping.constraints.category,
             language_before=state.language,
         )
+        if state.question is not None and message.strip() in state.question.labels():
+            # a clicked option is the assistant's own words (titles, catalog values): it keeps
+            # the conversation's language whatever its words look like
+            reading = replace(reading, language=state.language)
         yield StepFinished(READ_STEP, {}, _ms(started), True, "")
         proposal = None
         if deps.limits.consult == "always" or needs_model(reading, state, words):
-            proposal = yield from self._propose(state, message)
+            proposal = yield from self._propose(state, message, reading.language)
         act = decide(reading, state, proposal, words)
         working = state.model_copy(deep=True)
         if working.pending is not None and not isinstance(act, Confirm | Decline | Reask):
@@ -141,11 +146,11 @@ class Assistant:
         )
 
     def _propose(
-        self, state: ConversationState, message: str
+        self, state: ConversationState, message: str, language: str
     ) -> Generator[TurnEvent, None, Proposal]:
         yield StepStarted(MODEL_STEP, {})
         started = time.perf_counter()
-        messages = prompt(self.system_prompt, state.history, message)
+        messages = prompt(self.system_prompt, state.history, message, language)
         proposal: Proposal = propose(
             self.deps.llm, self.deps.tools, messages, self.deps.limits.max_tokens
         )
@@ -167,7 +172,7 @@ class Assistant:
             event = next(work)
             while True:
                 if isinstance(event, Lead):
-                    piece = lead(SearchOutcome("", event.constraints, event.total, [], []))
+                    piece = lead(SearchOutcome("", event.constraints, event.total, [], []), lang)
                     streamed.append(piece)
                     yield TextDelta(piece + "\n")
                 else:
@@ -181,7 +186,11 @@ class Assistant:
         tools = self.deps.tools
         return ClaimContext(
             message=reading.text,
-            prompt_texts=[self.system_prompt, *(t.description for t in tools)],
+            prompt_texts=[
+                self.system_prompt,
+                language_note(reading.language),
+                *(t.description for t in tools),
+            ],
             tool_names=tools.names(),
             facts=GroundingFacts.build((), env.words.vocab),
             observed="",

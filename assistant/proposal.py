@@ -18,6 +18,7 @@ from typing import Any
 from assistant.llm.parsing import parse_tool_calls
 from assistant.llm.types import ChatModel, Completion, Message, ToolCall, call_id
 from assistant.prompts import render
+from assistant.respond.texts import LANGUAGE_NAMES
 from assistant.state import ChatLine
 from tools.base import Tool, ToolSet
 from tools.errors import BadArgument
@@ -48,10 +49,20 @@ def system_prompt(shop_name: str) -> str:
     return render("system", shop_name=shop_name)
 
 
-def prompt(system: str, history: Sequence[ChatLine], message: str) -> list[Message]:
-    """The model's view of the turn: system prompt, recent history, the message."""
+def prompt(
+    system: str, history: Sequence[ChatLine], message: str, language: str | None = None
+) -> list[Message]:
+    """The model's view of the turn: system prompt, recent history, a note naming the
+    shopper's language (``language``: "zh", "es"; English, the prompt's own language, and
+    None need no note), the message. The note comes after the history so the system prompt
+    and history stay a prefix the model has already read, whatever the language."""
     said = [Message(role=line.role, content=line.content) for line in history]
-    return [Message.system(system), *said, Message.user(message)]
+    note = [Message.system(language_note(language))] if language and language != "en" else []
+    return [Message.system(system), *said, *note, Message.user(message)]
+
+
+def language_note(language: str) -> str:
+    return render("language", language=LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"]))
 
 
 def propose(

@@ -45,10 +45,12 @@ _STOP = re.compile(
 @dataclass(frozen=True)
 class Question:
     key: str  # the attribute or option name, as the catalog spells it
-    text: str
+    text: str  # in English, for the model; the reply words it from ``name`` and ``label``
     options: tuple[str, ...]
     gain: float  # bits
     counts: dict[str, int] = field(default_factory=dict, compare=False)  # option -> candidates
+    name: str = field(default="q_attribute", compare=False)  # "q_attribute" or "q_must"
+    label: str = field(default="", compare=False)  # the attribute in words: "max weight (lb)"
 
 
 @dataclass
@@ -117,16 +119,18 @@ def _question(col: _Column, gain: float) -> Question:
     name = label(col.key)
     options: tuple[str, ...] = ("yes", "no")
     if set(counts) <= {"yes", "no"}:
-        text = f"Is {name} a must?"
+        text, template = f"Is {name} a must?", "q_must"
     elif not col.is_option and _is_count(col):
         text, options = (
             f"How many {name}?",
             tuple(sorted((col.shown[v] for v in ranked), key=float)),
         )
+        template = "q_count"
     else:
         text, options = f"Which {name} would you like?", tuple(col.shown[v] for v in ranked)
+        template = "q_attribute"
     shown = {col.shown.get(v, v): counts[v] for v in ranked}
-    return Question(col.key, text, options, round(gain, 4), shown)
+    return Question(col.key, text, options, round(gain, 4), shown, template, name)
 
 
 _UNITS = frozenset(

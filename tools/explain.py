@@ -43,9 +43,17 @@ _TIMES = {1: "once", 2: "twice"}
 
 @dataclass(frozen=True)
 class Reason:
+    """One reason: ``text`` in English (for the model and logs), and ``name`` with ``values``
+    for the reply, which words it in the shopper's language (``assistant.respond.texts``
+    names, such as "why_under"). Values are the facts as shown: prices formatted, catalog
+    words as spelt, lists as tuples; the reply adds the words that depend on the language
+    ("twice", "reviews") from ``facts``."""
+
     kind: ReasonKind
     text: str
     facts: Mapping[str, FactValue] = field(default_factory=dict)
+    name: str = field(default="", compare=False)
+    values: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,8 @@ def _constraint_reasons(
                 "constraint",
                 f"within your {_money(c.price_min)}-{_money(c.price_max)} range: {_money(price)}",
                 {"price": price, "price_min": c.price_min, "price_max": c.price_max},
+                "why_range",
+                {"low": _money(c.price_min), "high": _money(c.price_max), "price": _money(price)},
             )
         )
     elif c.price_max is not None:
@@ -134,6 +144,8 @@ def _constraint_reasons(
                 "constraint",
                 f"under your {_money(c.price_max)} cap: {_money(price)}",
                 {"price": price, "price_max": c.price_max},
+                "why_under",
+                {"cap": _money(c.price_max), "price": _money(price)},
             )
         )
     elif c.price_min is not None:
@@ -142,11 +154,19 @@ def _constraint_reasons(
                 "constraint",
                 f"over your {_money(c.price_min)} minimum: {_money(price)}",
                 {"price": price, "price_min": c.price_min},
+                "why_over",
+                {"floor": _money(c.price_min), "price": _money(price)},
             )
         )
     if c.brands:
         out.append(
-            Reason("constraint", f"by {record.brand}, as you asked", {"brand": record.brand})
+            Reason(
+                "constraint",
+                f"by {record.brand}, as you asked",
+                {"brand": record.brand},
+                "why_brand",
+                {"brand": record.brand},
+            )
         )
     for key, wanted in c.attributes.items():
         have = _offered(record, key, items)
@@ -158,17 +178,29 @@ def _constraint_reasons(
             if hits == ["yes"]
             else f"{_label(key)} {' or '.join(hits)}, as you asked"
         )
-        out.append(Reason("constraint", text, {"attribute": key, "value": ", ".join(hits)}))
+        out.append(
+            Reason(
+                "constraint",
+                text,
+                {"attribute": key, "value": ", ".join(hits)},
+                "why_feature" if hits == ["yes"] else "why_attribute",
+                {"key": _label(key)}
+                if hits == ["yes"]
+                else {"key": _label(key), "values": tuple(hits)},
+            )
+        )
     if c.min_rating is not None:
         out.append(
             Reason(
                 "constraint",
                 f"rated {record.rating_avg:.1f}, at or above your {c.min_rating:g}-star minimum",
                 {"rating": round(record.rating_avg, 1), "min_rating": c.min_rating},
+                "why_min_rating",
+                {"stars": f"{record.rating_avg:.1f}", "minimum": f"{c.min_rating:g}"},
             )
         )
     if c.in_stock:
-        out.append(Reason("constraint", "in stock", {"in_stock": "yes"}))
+        out.append(Reason("constraint", "in stock", {"in_stock": "yes"}, "why_in_stock"))
     return out
 
 
@@ -185,6 +217,8 @@ def _profile_reasons(
                 "profile",
                 f"you bought {record.brand} {times} before",
                 {"brand": record.brand, "purchases": bought},
+                "why_bought",
+                {"brand": record.brand},
             )
         )
     elif record.brand and record.brand in [b for b, _ in profile.brands[:3]]:
@@ -192,6 +226,8 @@ def _profile_reasons(
             Reason(
                 "profile",
                 f"{record.brand} is one of the brands you look at most",
+                {"brand": record.brand},
+                "why_brand_viewed",
                 {"brand": record.brand},
             )
         )
@@ -204,6 +240,8 @@ def _profile_reasons(
                     "profile",
                     f"in your usual {_label(key)} {usual[0]}",
                     {"attribute": key, "value": usual[0]},
+                    "why_usual_option",
+                    {"key": _label(key), "value": str(usual[0])},
                 )
             )
     band = profile.category_price_bands.get(record.category_leaf) or profile.price_band
@@ -213,6 +251,8 @@ def _profile_reasons(
                 "profile",
                 f"in your usual price range ({_money(band.low)}-{_money(band.high)})",
                 {"price": price, "band_low": band.low, "band_high": band.high},
+                "why_usual_price",
+                {"low": _money(band.low), "high": _money(band.high)},
             )
         )
     return out
@@ -228,6 +268,8 @@ def _review_reasons(summary: Sequence[AspectSummary]) -> list[Reason]:
                 "reviews",
                 f"reviewers praise the {names}",
                 {"aspects": names, "mentions": sum(a.positive for a in praised)},
+                "why_praise",
+                {"aspects": tuple(a.aspect for a in praised)},
             )
         )
     complaints = [a for a in summary if a.negative >= MIN_MENTIONS and a.negative >= a.positive]
@@ -238,6 +280,8 @@ def _review_reasons(summary: Sequence[AspectSummary]) -> list[Reason]:
                 "reviews",
                 f"some mention problems with the {a.aspect} ({a.negative} reviews)",
                 {"aspects": a.aspect, "mentions": a.negative},
+                "why_complaint",
+                {"aspects": a.aspect, "count": str(a.negative)},
             )
         )
     return out
@@ -254,7 +298,11 @@ def _mention_reasons(record: ProductRecord, wishes: Sequence[str]) -> list[Reaso
         if said and re.search(rf"(?<![\w-]){words}(?![\w-])", text):
             out.append(
                 Reason(
-                    "mention", f"its description mentions \u201c{wish}\u201d", {"mentions": wish}
+                    "mention",
+                    f"its description mentions \u201c{wish}\u201d",
+                    {"mentions": wish},
+                    "why_mention",
+                    {"wish": wish},
                 )
             )
     return out
@@ -262,15 +310,16 @@ def _mention_reasons(record: ProductRecord, wishes: Sequence[str]) -> list[Reaso
 
 def _rating_reason(record: ProductRecord) -> list[Reason]:
     if record.rating_count <= 0:
-        return [Reason("rating", "no reviews yet", {"rating_count": 0})]
+        return [Reason("rating", "no reviews yet", {"rating_count": 0}, "why_no_reviews")]
     n = record.rating_count
     noun = "review" if n == 1 else "reviews"
     facts: dict[str, FactValue] = {"rating": round(record.rating_avg, 1), "rating_count": n}
+    values = {"stars": f"{record.rating_avg:.1f}", "count": str(n)}
     if n < FEW_REVIEWS:
-        return [
-            Reason("rating", f"{record.rating_avg:.1f} stars, from only {n} {noun} so far", facts)
-        ]
-    return [Reason("rating", f"{record.rating_avg:.1f} stars from {n} {noun}", facts)]
+        text = f"{record.rating_avg:.1f} stars, from only {n} {noun} so far"
+        return [Reason("rating", text, facts, "why_few_reviews", values)]
+    text = f"{record.rating_avg:.1f} stars from {n} {noun}"
+    return [Reason("rating", text, facts, "why_rating", values)]
 
 
 def reasons_for(
@@ -289,7 +338,8 @@ def reasons_for(
         text = "out of stock right now" + (
             " in the options you asked for" if constraints.attributes else ""
         )
-        out.append(Reason("stock", text, {"in_stock": "no"}))
+        name = "why_out_of_stock_options" if constraints.attributes else "why_out_of_stock"
+        out.append(Reason("stock", text, {"in_stock": "no"}, name))
     if isinstance(profile, UserProfile):
         profile = ProfileFacts(profile)
     if profile is not None:
@@ -332,7 +382,7 @@ def set_apart(recs: Sequence[Recommendation]) -> list[Recommendation]:
     cheapest = min(recs, key=lambda r: r.price)
     if prices.count(cheapest.price) == 1:
         extra[cheapest.product_id].append(
-            Reason("differs", "the cheapest of these", {"price": cheapest.price})
+            Reason("differs", "the cheapest of these", {"price": cheapest.price}, "why_cheapest")
         )
     rated = [r for r in recs if r.rating_count >= MIN_SET_APART_REVIEWS]
     if rated:
@@ -343,6 +393,7 @@ def set_apart(recs: Sequence[Recommendation]) -> list[Recommendation]:
                     "differs",
                     "the best rated of these",
                     {"rating": best.rating, "rating_count": best.rating_count},
+                    "why_best_rated",
                 )
             )
     most = max(recs, key=lambda r: r.rating_count)
@@ -353,7 +404,12 @@ def set_apart(recs: Sequence[Recommendation]) -> list[Recommendation]:
         and not extra.get(most.product_id)
     ):
         extra[most.product_id].append(
-            Reason("differs", "the most reviewed of these", {"rating_count": most.rating_count})
+            Reason(
+                "differs",
+                "the most reviewed of these",
+                {"rating_count": most.rating_count},
+                "why_most_reviewed",
+            )
         )
     return [
         replace(r, reasons=(*r.reasons, *extra[r.product_id])) if extra.get(r.product_id) else r

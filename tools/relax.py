@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from retrieval.filters import FilterTable
 from tools.constraints import Constraints, to_filter
@@ -27,11 +28,17 @@ _CEILING_CENTS = 10**9
 
 @dataclass(frozen=True)
 class Relaxation:
+    """One change; ``text`` in English (for the model), ``name`` and ``values`` for the reply,
+    which words it as a button in the shopper's language (``assistant.respond.texts`` names
+    such as "relax_raise"; the count of products is added there from ``matches``)."""
+
     field: str  # "price_max", "attributes.size", "brands", ...
     text: str  # "raise the price cap from $100.00 to $104.99"
     matches: int
     constraints: Constraints
     small: bool = False
+    name: str = ""
+    values: dict[str, str | tuple[str, ...]] = dataclass_field(default_factory=dict)
 
 
 def _products(n: int) -> str:
@@ -79,12 +86,22 @@ def relaxations(
                 n,
                 new,
                 cents / 100 <= cap * (1 + SMALL_PRICE_MOVE),
+                "relax_raise",
+                {"old": f"${cap:,.2f}", "new": f"${cents / 100:,.2f}"},
             )
         )
         uncapped = changed(price_max=None)
         m = count(uncapped)
         if m > n:  # the cheapest one above the cap, or every price
-            out.append(Relaxation("price_cap", f"drop the price cap ({_products(m)})", m, uncapped))
+            out.append(
+                Relaxation(
+                    "price_cap",
+                    f"drop the price cap ({_products(m)})",
+                    m,
+                    uncapped,
+                    name="relax_drop_cap",
+                )
+            )
     floor = constraints.price_min
     if floor is not None and count(changed(price_min=None)):
         cents = -_bisect(-round(floor * 100), 0, lambda c: count(changed(price_min=-c / 100)) > 0)
@@ -97,6 +114,8 @@ def relaxations(
                 n,
                 new,
                 cents / 100 >= floor * (1 - SMALL_PRICE_MOVE),
+                "relax_lower_floor",
+                {"old": f"${floor:,.2f}", "new": f"${cents / 100:,.2f}"},
             )
         )
     rating = constraints.min_rating
@@ -110,17 +129,30 @@ def relaxations(
                 f"accept a rating of {tenths / 10:g} instead of {rating:g} ({_products(n)})",
                 n,
                 new,
+                name="relax_rating",
+                values={"new": f"{tenths / 10:g}", "old": f"{rating:g}"},
             )
         )
-    drops: list[tuple[str, str, Constraints]] = []
+    Words = dict[str, str | tuple[str, ...]]
+    drops: list[tuple[str, str, Constraints, str, Words]] = []
     if constraints.category:
-        drops.append(("category", f"search beyond {constraints.category}", changed(category=None)))
+        drops.append(
+            (
+                "category",
+                f"search beyond {constraints.category}",
+                changed(category=None),
+                "relax_category",
+                {"category": constraints.category},
+            )
+        )
     if constraints.brands:
         drops.append(
             (
                 "brands",
                 f"allow brands other than {' or '.join(constraints.brands)}",
                 changed(brands=[]),
+                "relax_brands",
+                {"brands": tuple(constraints.brands)},
             )
         )
     if constraints.exclude_brands:
@@ -129,6 +161,8 @@ def relaxations(
                 "exclude_brands",
                 f"allow {', '.join(constraints.exclude_brands)} again",
                 changed(exclude_brands=[]),
+                "relax_excluded",
+                {"brands": tuple(constraints.exclude_brands)},
             )
         )
     for key, values in constraints.attributes.items():
@@ -138,16 +172,26 @@ def relaxations(
                 f"attributes.{key}",
                 f"drop {key.replace('_', ' ')} {' or '.join(values)}",
                 changed(attributes=rest),
+                "relax_attribute",
+                {"key": key.replace("_", " "), "values": tuple(values)},
             )
         )
     if constraints.in_stock:
         drops.append(
-            ("in_stock", "include items that are out of stock right now", changed(in_stock=False))
+            (
+                "in_stock",
+                "include items that are out of stock right now",
+                changed(in_stock=False),
+                "relax_stock",
+                {},
+            )
         )
-    for name, text, relaxed in drops:
+    for field_name, text, relaxed, name, words in drops:
         n = count(relaxed)
         if n:
-            out.append(Relaxation(name, f"{text} ({_products(n)})", n, relaxed))
+            out.append(
+                Relaxation(field_name, f"{text} ({_products(n)})", n, relaxed, False, name, words)
+            )
     if (
         not out
         and constraints.category
@@ -164,6 +208,8 @@ def relaxations(
                     f"{constraints.category} ({_products(n)})",
                     n,
                     bare,
+                    name="relax_all",
+                    values={"category": constraints.category},
                 )
             )
     # Small price moves first (they keep every other wish), dropping the category last (it

@@ -25,11 +25,12 @@ from assistant.outcomes import (
 )
 from assistant.policy.acts import AskCategory, Compare, Describe, NotCarried, Search
 from assistant.reading.shop import words_of
-from assistant.respond.discovery import money
 from assistant.respond.texts import say
+from assistant.respond.words import money, relaxation_label
 from assistant.state import Choice, OpenQuestion
 from retrieval.documents import load_product_records, norm_key
 from tools.budget import Band, budget_bands
+from tools.clarify import Question
 from tools.explain import recommend, review_summaries
 from tools.relax import Relaxation
 from tools.shopping import SearchOutcome, clarifying_question, rank, retrieve
@@ -37,7 +38,6 @@ from tools.shopping_info import comparison
 from tools.vocabulary import noun_forms
 
 MAX_OPTIONS = 5
-SHOW_ALL = "Show me all of them"
 BUDGET = "price"  # the key a budget question is asked and remembered under
 SPREAD = 20  # candidates whose categories decide whether a search spans several
 
@@ -102,7 +102,7 @@ def search(act: Search, env: TurnEnv) -> Events[Outcome]:
     env.state.focus = []
     env.state.question = None
     if not outcome.recommendations:
-        question = _relax_question(outcome.relaxations)
+        question = _relax_question(outcome.relaxations, env.reading.language)
         env.state.question = question
         return NothingFits(outcome, question)
     if act.may_ask and not env.state.shopping.stop_asking:
@@ -121,7 +121,7 @@ def _ask(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Events[Asked | No
             question = OpenQuestion(
                 kind="category",
                 key="category",
-                text="Which kind of product are you looking for?",
+                text=say(env.reading.language, "q_kind"),
                 choices=[
                     Choice(label=name, kind="category", value=name)
                     for name, _ in spread.most_common(MAX_OPTIONS)
@@ -141,18 +141,29 @@ def _ask(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Events[Asked | No
     )
     if found is None:
         return _budget_question(act, outcome, env)
-    choices = [Choice(label=o, kind="value", key=found.key, value=o) for o in found.options]
+    lang = env.reading.language
+    choices = [
+        Choice(label=_option_label(o, found, lang), kind="value", key=found.key, value=o)
+        for o in found.options
+    ]
     question = OpenQuestion(
         kind="attribute",
         key=found.key,
-        text=found.text,
-        choices=[*choices, Choice(label=SHOW_ALL, kind="show")],
+        text=say(lang, found.name, name=found.label or found.key) if found.label else found.text,
+        choices=[*choices, Choice(label=say(lang, "show_all"), kind="show")],
     )
     env.state.shopping = shopping.model_copy(
         update={"asked": [*shopping.asked, norm_key(found.key)]}
     )
     env.state.question = question
     return Asked(question, outcome, "attribute", act.unknown_brands)
+
+
+def _option_label(option: str, question: Question, lang: str) -> str:
+    """A yes/no question's options in the shopper's words; catalog values as spelt."""
+    if question.name == "q_must" and option in ("yes", "no"):
+        return say(lang, f"opt_{option}")
+    return option
 
 
 def _budget_question(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Asked | None:
@@ -187,7 +198,7 @@ def _budget_question(act: Search, outcome: SearchOutcome, env: TurnEnv) -> Asked
         kind="attribute",
         key=BUDGET,
         text=say(lang, "ask_budget"),
-        choices=[*choices, Choice(label=SHOW_ALL, kind="show")],
+        choices=[*choices, Choice(label=say(lang, "show_all"), kind="show")],
     )
     env.state.shopping = shopping.model_copy(update={"asked": [*shopping.asked, BUDGET]})
     env.state.question = question
@@ -203,23 +214,22 @@ def band_label(lang: str, band: Band) -> str:
     return say(lang, "band_between", low=money(band.low or 0.0), high=money(band.high or 0.0))
 
 
-def _relax_question(options: list[Relaxation]) -> OpenQuestion | None:
+def _relax_question(options: list[Relaxation], lang: str) -> OpenQuestion | None:
     if not options:
         return None
     return OpenQuestion(
         kind="relax",
-        text="Shall I search with one of these changes?",
+        text=say(lang, "q_relax"),
         choices=[
-            Choice(label=_label(r), kind="relax", key=r.field, constraints=r.constraints)
+            Choice(
+                label=relaxation_label(r, lang),
+                kind="relax",
+                key=r.field,
+                constraints=r.constraints,
+            )
             for r in options
         ],
     )
-
-
-def _label(r: Relaxation) -> str:
-    """ "raise the price cap from $100.00 to $104.99 (3 products)" -> a button label."""
-    text = r.text[0].upper() + r.text[1:]
-    return text
 
 
 def ask_category(act: AskCategory, env: TurnEnv) -> Events[Outcome]:
@@ -239,10 +249,11 @@ def ask_category(act: AskCategory, env: TurnEnv) -> Events[Outcome]:
     if not named:
         named = list(words.departments) if len(words.departments) >= 2 else list(words.leaves)
         topic = "department" if len(words.departments) >= 2 else "category"
+    lang = env.reading.language
     text = (
-        f"Which of these in {act.department}?"
+        say(lang, "q_kind_in", department=act.department)
         if act.department
-        else "What kind of thing are you looking for?"
+        else say(lang, "q_thing")
     )
     question = OpenQuestion(
         kind="category",
@@ -292,7 +303,7 @@ def not_carried(act: NotCarried, env: TurnEnv) -> Events[Outcome]:
         OpenQuestion(
             kind="category",
             key="category",
-            text="Would one of these help?",
+            text=say(env.reading.language, "q_nearby"),
             choices=[Choice(label=n, kind="category", value=n) for n in named[:MAX_OPTIONS]],
         )
         if named

@@ -7,12 +7,12 @@ Not here: the flow (``assistant.act.service``), the reads (``tools.service_read`
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from sqlmodel import col, select
 
 from assistant.outcomes import OrderLine, OrderView
+from assistant.respond.words import date_label, grouped, status_word
 from assistant.state import Choice
 from store.db import Store
 from store.models import Order, OrderItem, PaymentMethod, Product
@@ -73,35 +73,25 @@ def listing_titles(store: Store, lines: Sequence[OrderItem]) -> dict[str, str]:
     return {pid: title for pid, title in rows if title}
 
 
-def line_label(line: OrderLine) -> str:
-    options = ", ".join(f"{k}: {v}" for k, v in line.options)
-    return f"{line.title} ({options})" if options else line.title
-
-
-def grouped(labels: Sequence[str]) -> list[str]:
-    """ "2 x Office Chair (color: Blue)" for a line the order holds twice."""
-    counts = Counter(labels)
-    return [f"{n} \u00d7 {label}" if n > 1 else label for label, n in counts.items()]
-
-
 def items_label(view: OrderView, limit: int = 3) -> str:
     names = grouped([line.title for line in view.lines])
     more = len(names) - limit
-    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(names[:limit]) + (f" +{more}" if more > 0 else "")
 
 
-def date_label(view: OrderView) -> str:
-    return view.placed.strftime("%b %d, %Y").replace(" 0", " ") if view.placed else ""
-
-
-def order_label(view: OrderView) -> str:
+def order_label(view: OrderView, lang: str = "en") -> str:
     """ "#W1234567 · Oct 21, 2026 · pending · Running Shoes, Tent" (an option's label)."""
-    parts = [view.order_id, date_label(view), view.status, items_label(view, 2)]
+    parts = [
+        view.order_id,
+        date_label(view, lang),
+        status_word(view.status, lang),
+        items_label(view, 2),
+    ]
     return " · ".join(p for p in parts if p)
 
 
-def order_choices(views: Sequence[OrderView]) -> list[Choice]:
-    return [Choice(label=order_label(v), kind="order", value=v.order_id) for v in views]
+def order_choices(views: Sequence[OrderView], lang: str = "en") -> list[Choice]:
+    return [Choice(label=order_label(v, lang), kind="order", value=v.order_id) for v in views]
 
 
 def method_choices(methods: Sequence[PaymentMethod]) -> list[Choice]:

@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 from assistant.act.env import TurnEnv
-from assistant.act.orders import line_label, listing_titles
+from assistant.act.orders import listing_titles
 from assistant.act.steps import Events
 from assistant.outcomes import (
     AlreadyDone,
@@ -30,67 +30,59 @@ from assistant.outcomes import (
     Outcome,
     Refused,
 )
+from assistant.respond.texts import EN, placeholders, say
+from assistant.respond.words import line_label
 from assistant.state import Choice, OpenQuestion
 from store.models import Item, OrderItem, PaymentMethod, ProposalStatus
 from tools import confirmations
 from tools import service_read as read
 from tools.base import ConfirmationRequest, Tool
-from tools.policy import REFUND_DAYS
 from tools.service import confirm as confirm_write
 from tools.service_change import address_text, method_name, method_text
 
-# action -> (what it does, the yes label, the no label); {order} is the order number
-_WORDS = {
-    "cancel_pending_order": ("cancel order {order}", "Yes, cancel order {order}", "Keep my order"),
-    "return_delivered_order_items": (
-        "return items of order {order}",
-        "Yes, return them",
-        "Don't return anything",
-    ),
-    "exchange_delivered_order_items": (
-        "exchange items of order {order}",
-        "Yes, exchange them",
-        "Keep my items",
-    ),
-    "modify_pending_order_items": (
-        "change items of order {order}",
-        "Yes, change the items",
-        "Keep the order as it is",
-    ),
-    "modify_pending_order_address": (
-        "ship order {order} to a new address",
-        "Yes, change the address",
-        "Keep the current address",
-    ),
-    "modify_pending_order_payment": (
-        "pay for order {order} with another method",
-        "Yes, change the payment",
-        "Keep the current payment",
-    ),
-    "modify_user_address": (
-        "update your default address",
-        "Yes, update my address",
-        "Keep my address",
-    ),
+_REASON_LABELS = {
+    "no longer needed": "opt_no_longer_needed",
+    "ordered by mistake": "opt_ordered_by_mistake",
 }
+
+# action -> the names of its words in assistant.respond.texts: "act_<x>" (what it does),
+# "yes_<x>" and "no_<x>" (the buttons), "did_<x>" (what was done); {order} is the order number
+_WORDS = {
+    "cancel_pending_order": "cancel",
+    "return_delivered_order_items": "return",
+    "exchange_delivered_order_items": "exchange",
+    "modify_pending_order_items": "modify_items",
+    "modify_pending_order_address": "modify_address",
+    "modify_pending_order_payment": "modify_payment",
+    "modify_user_address": "user_address",
+}
+
+
+def words(lang: str, action: str, part: str, order: object) -> str:
+    """One of an action's words ("act", "yes", "no", "did") for order number ``order``."""
+    key = f"{part}_{_WORDS[action]}"
+    return say(lang, key, order=order) if "order" in placeholders(EN[key]) else say(lang, key)
 
 
 def propose(env: TurnEnv, tool: Tool, arguments: dict[str, Any]) -> Events[Outcome]:
     ctx = env.shop_context()
+    lang = env.reading.language
     result = yield from env.steps.call(tool, ctx, arguments)
     if not result.ok or not isinstance(result.data, ConfirmationRequest):
         env.state.request = None
-        return Refused("policy", _refusal_text(result.error or "that change is not possible"))
+        why = _refusal_text(result.error or "that change is not possible")
+        return Refused("policy", why if lang == "en" else say(lang, "refused_policy", why=why))
     request = result.data
-    what, yes, no = (w.format(order=arguments.get("order_id", "")) for w in _WORDS[tool.name])
+    order = arguments.get("order_id", "")
+    what, yes, no = (words(lang, tool.name, part, order) for part in ("act", "yes", "no"))
     env.state.pending = request
     question = OpenQuestion(
         kind="confirm",
-        text="Shall I go ahead?",
+        text=say(lang, "confirm_ask"),
         choices=[Choice(label=yes, kind="yes"), Choice(label=no, kind="no")],
     )
     env.state.question = question
-    return ConfirmationAsked(request, what, _details(env, request), question)
+    return ConfirmationAsked(request, what, _details(env, request, lang), question)
 
 
 def _refusal_text(message: str) -> str:
@@ -99,7 +91,7 @@ def _refusal_text(message: str) -> str:
     return first[:1].upper() + first[1:].rstrip(".") + "."
 
 
-def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
+def _details(env: TurnEnv, request: ConfirmationRequest, lang: str) -> tuple[str, ...]:
     """The proposal's arguments as a shopper reads them (no internal ids)."""
     args = request.arguments
     ctx = env.shop_context()
@@ -122,14 +114,27 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
     methods = read.user_methods(ctx)
     if request.action == "cancel_pending_order":
         out += [named(li) for li in lines]
-        out.append(f"Reason: {args['reason']}")
+        reason = _REASON_LABELS.get(str(args["reason"]))
+        out.append(
+            say(lang, "detail_reason", reason=say(lang, reason) if reason else args["reason"])
+        )
         for paid in payments:
             method = methods.get(str(paid["payment_method_id"]))
             if method is None:
                 continue
-            when = "at once" if method.source == "gift_card" else f"within {REFUND_DAYS}"
+            when = (
+                say(lang, "refund_now")
+                if method.source == "gift_card"
+                else say(lang, "refund_within", days=say(lang, "refund_days"))
+            )
             out.append(
-                f"Refund: ${float(paid['amount']):,.2f} to your {method_name(method)}, {when}"
+                say(
+                    lang,
+                    "detail_refund",
+                    amount=f"${float(paid['amount']):,.2f}",
+                    method=method_name(method),
+                    when=when,
+                )
             )
     for old in args.get("item_ids") or []:
         line = by_item.get(old)
@@ -143,18 +148,20 @@ def _details(env: TurnEnv, request: ConfirmationRequest) -> tuple[str, ...]:
                 new = session.get(Item, new_ids[index])
             if new is not None:
                 text += (
-                    f" \u2192 {_options(new.options).strip(' ()') or 'another option'}"
+                    f" \u2192 {_options(new.options).strip(' ()') or say(lang, 'another_option')}"
                     f" (${float(new.price):,.2f})"
                 )
         out.append(text)
     if any(k in args for k in ("address1", "city")):
-        out.append(f"New address: {address_text(args)}")
+        out.append(say(lang, "detail_new_address", address=address_text(args)))
     method_id = args.get("payment_method_id")
     if method_id in methods:
         label = (
-            "Refund to" if request.action == "return_delivered_order_items" else "Payment method"
+            "detail_refund_to"
+            if request.action == "return_delivered_order_items"
+            else "detail_payment"
         )
-        out.append(f"{label}: {method_name(methods[method_id])}")
+        out.append(say(lang, label, method=method_name(methods[method_id])))
     return tuple(out)
 
 
@@ -183,6 +190,7 @@ def _options(options: dict[str, Any] | None) -> str:
 
 def confirm(env: TurnEnv) -> Events[Outcome]:
     state = env.state
+    lang = env.reading.language
     pending = state.pending
     assert pending is not None
     ctx = env.shop_context()
@@ -195,13 +203,13 @@ def confirm(env: TurnEnv) -> Events[Outcome]:
     state.request = None
     already = result.error_kind == "already_done"
     if not result.ok and not already:
-        return Refused(
-            "failed",
-            "That could not be completed: "
-            + _refusal_text(result.error or "the change failed").lower(),
-        )
+        why = _refusal_text(result.error or "the change failed")
+        return Refused("failed", say(lang, "refused_failed", why=why[:1].lower() + why[1:]))
     done = str(result.data or "") if already else result.content
     what = shopper_safe(done.split("\n", 1)[0].strip(), read.user_methods(ctx))
+    if lang != "en" and pending.action in _WORDS:
+        # the tool's own account is English; other languages get the composed sentence
+        what = words(lang, pending.action, "did", pending.arguments.get("order_id", ""))
     state.executed = [*state.executed, pending.key]
     state.done = {**state.done, pending.key: what}
     state.last_done = pending.key
@@ -217,7 +225,7 @@ def decline(env: TurnEnv) -> Outcome:
     if pending is not None:
         confirmations.settle(env.deps.store, pending.request_id, ProposalStatus.DECLINED)
     what = (
-        _WORDS[pending.action][0].format(order=pending.arguments.get("order_id", ""))
+        words(env.reading.language, pending.action, "act", pending.arguments.get("order_id", ""))
         if pending is not None and pending.action in _WORDS
         else ""
     )
@@ -226,7 +234,8 @@ def decline(env: TurnEnv) -> Outcome:
 
 def already_done(env: TurnEnv) -> Outcome:
     last = env.state.last_done
-    return AlreadyDone(env.state.done.get(last or "", "That was already done."))
+    plain = say(env.reading.language, "already_done_plain")
+    return AlreadyDone(env.state.done.get(last or "", plain))
 
 
 __all__ = ["already_done", "confirm", "decline", "line_label", "propose"]

@@ -23,7 +23,6 @@ from assistant.act.env import TurnEnv
 from assistant.act.orders import (
     ALLOWED,
     first_payment,
-    line_label,
     listing_titles,
     method_choices,
     order_choices,
@@ -51,6 +50,8 @@ from assistant.outcomes import (
     Refused,
 )
 from assistant.policy.acts import Serve
+from assistant.respond.texts import say
+from assistant.respond.words import line_label, status_word
 from assistant.state import Choice, Identity, OpenQuestion, ServiceRequest
 from store.models import Order, OrderItem
 from tools import service_read as read
@@ -59,11 +60,10 @@ from tools.service_change import address_text, method_name
 
 RECENT = 3  # orders shown for "where is my order"
 LISTED = 5  # orders shown for "what did I order"
-REASONS = (
-    ("I no longer need it", "no longer needed"),
-    ("I ordered it by mistake", "ordered by mistake"),
+REASONS = (  # the label's text name, the reason as the write tool records it
+    ("opt_no_longer_needed", "no longer needed"),
+    ("opt_ordered_by_mistake", "ordered by mistake"),
 )
-_ALL_ITEMS = "All items"
 
 
 def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
@@ -148,13 +148,11 @@ def _choose_order(
         if view is None:
             env.state.request = None
             return Refused(
-                "not_found",
-                f"I couldn't find order {request.order_id} on your "
-                "account. Please check the number.",
+                "not_found", say(_lang(env), "refused_not_found", order_id=request.order_id)
             )
         if allowed is not None and view.status not in allowed:
             env.state.request = None
-            return Refused("status", _status_refusal(request.intent, view))
+            return Refused("status", _status_refusal(request.intent, view, _lang(env)))
         return view
     fits = [v for v in views if allowed is None or v.status in allowed]
     if request.scope == "pending":
@@ -172,7 +170,9 @@ def _choose_order(
     if len(fits) == 1 or request.scope == "recent":
         return fits[0]
     question = OpenQuestion(
-        kind="order", text="Which order do you mean?", choices=order_choices(fits[:LISTED])
+        kind="order",
+        text=say(_lang(env), "q_which_order"),
+        choices=order_choices(fits[:LISTED], _lang(env)),
     )
     env.state.question = question
     return Asked(question, topic="order")
@@ -182,19 +182,27 @@ def _wanted(intent: str) -> str:
     return "delivered" if intent in ("return", "exchange") else "pending"
 
 
-def _status_refusal(intent: str, view: OrderView) -> str:
+def _lang(env: TurnEnv) -> str:
+    return env.reading.language
+
+
+def _status_refusal(intent: str, view: OrderView, lang: str) -> str:
     acts = {
-        "cancel": "cancelled",
-        "modify_address": "changed",
-        "modify_payment": "changed",
-        "modify_items": "changed",
-        "return": "returned",
-        "exchange": "exchanged",
+        "cancel": "done_cancelled",
+        "modify_address": "done_changed",
+        "modify_payment": "done_changed",
+        "modify_items": "done_changed",
+        "return": "done_returned",
+        "exchange": "done_exchanged",
     }
     need = "delivered" if intent in ("return", "exchange") else "pending"
-    return (
-        f"Order {view.order_id} is {view.status}, so it can't be {acts[intent]}: only "
-        f"{need} orders can. Nothing was changed."
+    return say(
+        lang,
+        "refused_status",
+        order_id=view.order_id,
+        status=status_word(view.status, lang),
+        done=say(lang, acts[intent]),
+        need=status_word(need, lang),
     )
 
 
@@ -207,8 +215,11 @@ def _slots(
             return _ask(
                 env,
                 "reason",
-                "Why would you like to cancel it?",
-                [Choice(label=label, kind="reason", value=value) for label, value in REASONS],
+                say(_lang(env), "q_cancel_reason"),
+                [
+                    Choice(label=say(_lang(env), label), kind="reason", value=value)
+                    for label, value in REASONS
+                ],
             )
         return (
             yield from propose(
@@ -235,11 +246,9 @@ def _slots(
         if chosen is None:
             if not others:
                 env.state.request = None
-                return Refused(
-                    "policy", "There is no other payment method on your account to switch to."
-                )
+                return Refused("policy", say(_lang(env), "refused_no_other_payment"))
             return (
-                _ask(env, "payment", "Which payment method should it use?", method_choices(others))
+                _ask(env, "payment", say(_lang(env), "q_payment"), method_choices(others))
                 if len(others) > 1
                 else (
                     yield from propose(
@@ -266,9 +275,13 @@ def _slots(
             ]
             if intent == "return":
                 choices.append(
-                    Choice(label=_ALL_ITEMS, kind="items", values=[li.item_id for li in lines])
+                    Choice(
+                        label=say(_lang(env), "opt_all_items"),
+                        kind="items",
+                        values=[li.item_id for li in lines],
+                    )
                 )
-            return _ask(env, "items", "Which item do you mean?", choices)
+            return _ask(env, "items", say(_lang(env), "q_item"), choices)
     request.item_ids = items
     payment = payment_for(request, order, methods, intent)
     if intent == "return":
@@ -276,7 +289,7 @@ def _slots(
             return _ask(
                 env,
                 "payment",
-                "Where should the refund go?",
+                say(_lang(env), "q_refund_to"),
                 method_choices(refund_methods(order, methods)),
             )
         return (
@@ -293,7 +306,7 @@ def _slots(
         return _ask(
             env,
             "payment",
-            "Which payment method should pay or receive the price difference?",
+            say(_lang(env), "q_difference"),
             method_choices(refund_methods(order, methods)),
         )
     tool = (
@@ -338,7 +351,7 @@ def _new_items(
         )
         if not result.ok:
             env.state.request = None
-            return Refused("failed", f"I couldn't read the options of {line.name} just now.")
+            return Refused("failed", say(_lang(env), "refused_options_unread", item=line.name))
         variants = [
             v for v in result.data.variants.values() if v.available and v.item_id != item_id
         ]
@@ -356,10 +369,8 @@ def _new_items(
         ]
         if not choices:
             env.state.request = None
-            return Refused(
-                "policy", f"There is no other available option of {line.name} to change to."
-            )
-        return _ask(env, "variant", f"Which {line.name} would you like instead?", choices)
+            return Refused("policy", say(_lang(env), "refused_no_other_option", item=line.name))
+        return _ask(env, "variant", say(_lang(env), "q_variant", item=line.name), choices)
     return out
 
 

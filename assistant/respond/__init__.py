@@ -5,7 +5,13 @@ shopper's language.
 confirmation, citations) and the text as pieces, so a stream can show them as they come;
 ``lead_piece`` is the first sentence of a search's reply, shown as soon as retrieval counted.
 The model's own words reach the shopper only for small talk and only when the claim check
-passes (``respond.claims``); otherwise the composed text stands.
+passes (``respond.claims``) and they are in the shopper's language
+(``assistant.reading.language.detect``); otherwise the composed text stands.
+
+Help-center answers: the articles are written in English and their words are the shop's
+policy, so they are never translated or paraphrased, by code or by the model. A shopper who
+writes in another language gets the lead-in in their language naming the cited article, then
+the article's sentences quoted as they are ("帮助中心的文章“Returns”（英文）是这样说的：“…”").
 
 Not here: the facts (``assistant.act``), the model.
 """
@@ -36,6 +42,7 @@ from assistant.outcomes import (
     Outcome,
     Refused,
 )
+from assistant.reading.language import detect
 from assistant.reply import CitationOut, ConfirmationOut, Kind, ProductCard, Reply, TraceStep
 from assistant.respond import discovery as d
 from assistant.respond import service as s
@@ -59,7 +66,7 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep], claims: ClaimCo
     citations: list[CitationOut] = []
     if isinstance(outcome, Found):
         kind, pieces = "recommendations", d.found_text(outcome, lang)
-        cards = [d.card(r) for r in outcome.search.recommendations]
+        cards = [d.card(r, lang) for r in outcome.search.recommendations]
     elif isinstance(outcome, Asked):
         kind, pieces = "question", d.asked_text(outcome, lang)
         question = d.question_out(outcome.question)
@@ -79,7 +86,7 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep], claims: ClaimCo
         ]
     elif isinstance(outcome, Described):
         kind, pieces = "recommendations", d.described_text(outcome, lang)
-        cards = [d.card(outcome.recommendation)]
+        cards = [d.card(outcome.recommendation, lang)]
     elif isinstance(outcome, OrdersListed):
         pieces = s.orders_text(outcome, lang)
     elif isinstance(outcome, OrderShown):
@@ -138,7 +145,12 @@ def _help(o: HelpAnswered, lang: str) -> tuple[list[str], list[CitationOut]]:
 
 
 def _chat(o: Chat, lang: str, claims: ClaimContext) -> list[str]:
-    if o.kind == "model" and o.model_text and not check_claims(o.model_text, claims):
+    if (
+        o.kind == "model"
+        and o.model_text
+        and not check_claims(o.model_text, claims)
+        and detect(o.model_text, lang) == lang
+    ):
         return [o.model_text.strip()]
     if o.kind in ("greeting", "thanks", "nothing_pending"):
         return [say(lang, o.kind)]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from assistant.outcomes import Asked, Compared, Described, Found, NothingFits, NotSold
 from assistant.reply import ProductCard, QuestionOut
-from assistant.respond.texts import say
+from assistant.respond.texts import join, plural, say
+from assistant.respond.words import describe, money, reason_text
 from assistant.state import OpenQuestion
 from tools.clarify import label as clarify_label
 from tools.constraints import Constraints
@@ -21,8 +22,6 @@ from tools.shopping import SearchOutcome
 from tools.shopping_info import Comparison
 from tools.vocabulary import noun_forms
 
-_ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
-
 
 def label(key: str) -> str:
     """An attribute name for a sentence: "weight g" -> "Weight (g)"."""
@@ -30,15 +29,11 @@ def label(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def money(value: float) -> str:
-    return f"${value:,.2f}"
-
-
-def what(constraints: Constraints, count: int) -> str:
+def what(constraints: Constraints, count: int, lang: str = "en") -> str:
     """ "running shoes", "camping tent", "products": the category in the catalog's words."""
     name = (constraints.category or "").strip()
     if not name:
-        return "product" if count == 1 else "products"
+        return plural(lang, "product", count)
     words = name.lower().split()
     if count == 1:
         singular = [f for f in noun_forms(words[-1]) if len(f) < len(words[-1])]
@@ -47,29 +42,28 @@ def what(constraints: Constraints, count: int) -> str:
     return " ".join(words)
 
 
-def asked(constraints: Constraints) -> str:
+def asked(constraints: Constraints, lang: str = "en") -> str:
     """The constraints without the category: "under $90.00, size 10, by Paceline"."""
-    bare = constraints.model_copy(update={"category": None})
-    text = bare.describe()
-    return "" if text == "none" else text
+    return describe(constraints, lang, category=False)
 
 
-def lead(search: SearchOutcome) -> str:
+def lead(search: SearchOutcome, lang: str = "en") -> str:
     """The first sentence of a search's reply, known as soon as retrieval counted."""
     n = search.total
     c = search.constraints
-    verb = "fits" if n == 1 else "fit"
-    wishes = asked(c)
-    return f"{n:,} {what(c, n)} {verb}" + (f": {wishes}." if wishes else ".")
+    wishes = asked(c, lang)
+    key = ("lead_one" if n == 1 else "lead") + ("" if wishes else "_bare")
+    values = {"wishes": wishes} if wishes else {}
+    return say(lang, key, count=f"{n:,}", what=what(c, n, lang), **values)
 
 
-def card(rec: Recommendation) -> ProductCard:
+def card(rec: Recommendation, lang: str = "en") -> ProductCard:
     return ProductCard(
         product_id=rec.product_id,
         item_id=rec.item_id,
         title=rec.title,
         price=rec.price,
-        reasons=[r.text for r in rec.reasons],
+        reasons=[reason_text(r, lang) for r in rec.reasons],
     )
 
 
@@ -81,7 +75,7 @@ def _rating(stars: float, count: int, lang: str) -> str:
         "rating",
         stars=f"{stars:.1f}",
         count=count,
-        reviews="review" if count == 1 else "reviews",
+        reviews=plural(lang, "review", count),
     )
 
 
@@ -99,11 +93,11 @@ def line(n: int, rec: Recommendation, lang: str) -> str:
 def found_text(o: Found, lang: str) -> list[str]:
     """The reply as pieces: the lead (streamed first), notes, then one line per product."""
     s = o.search
-    pieces = [lead(s)]
+    pieces = [lead(s, lang)]
     if o.unknown_brands:
-        pieces.append(say(lang, "unknown_brand", brands=" or ".join(o.unknown_brands)))
+        pieces.append(say(lang, "unknown_brand", brands=join(lang, list(o.unknown_brands))))
     if s.wishes:
-        quoted = ", ".join(f"\u201c{w}\u201d" for w in s.wishes)
+        quoted = say(lang, "list_sep").join(f"\u201c{w}\u201d" for w in s.wishes)
         pieces.append(say(lang, "unchecked", wishes=quoted))
     if o.refined == "cheaper" and o.baseline is not None:
         pieces.append(say(lang, "refined_cheaper", baseline=money(o.baseline)))
@@ -112,7 +106,7 @@ def found_text(o: Found, lang: str) -> list[str]:
     elif o.refined == "better_rated" and o.baseline is not None:
         pieces.append(say(lang, "refined_better_rated", baseline=f"{o.baseline:.1f}"))
     elif o.refined == "other_brand" and o.excluded:
-        pieces.append(say(lang, "refined_other_brand", brands=" and ".join(o.excluded)))
+        pieces.append(say(lang, "refined_other_brand", brands=join(lang, list(o.excluded), "and")))
     else:
         pieces.append(
             say(lang, "found_top", shown=len(s.recommendations))
@@ -130,16 +124,16 @@ def question_out(q: OpenQuestion) -> QuestionOut:
 def asked_text(o: Asked, lang: str) -> list[str]:
     q = o.question
     if o.topic == "attribute" and o.search is not None:
-        pieces = [lead(o.search)]
+        pieces = [lead(o.search, lang)]
         if o.unknown_brands:
-            pieces.append(say(lang, "unknown_brand", brands=" or ".join(o.unknown_brands)))
+            pieces.append(say(lang, "unknown_brand", brands=join(lang, list(o.unknown_brands))))
         return [*pieces, q.text]
     if o.topic == "department":
         return [say(lang, "ask_department", question=q.text)]
     if o.topic == "again":
         return [say(lang, "ask_again"), *(f"- {label}" for label in q.labels())]
     if o.topic == "category":
-        lead_in = [lead(o.search)] if o.search is not None else []
+        lead_in = [lead(o.search, lang)] if o.search is not None else []
         return (
             [*lead_in, say(lang, "ask_category", question=q.text)]
             if not lead_in
@@ -149,8 +143,8 @@ def asked_text(o: Asked, lang: str) -> list[str]:
 
 
 def nothing_text(o: NothingFits, lang: str) -> list[str]:
-    described = o.search.constraints.describe()
-    pieces = [say(lang, "nothing_fits", asked=described if described != "none" else o.search.query)]
+    described = describe(o.search.constraints, lang)
+    pieces = [say(lang, "nothing_fits", asked=described or o.search.query)]
     if o.question is not None:
         pieces.append(say(lang, "nothing_fits_options"))
         pieces += [f"- {label}" for label in o.question.labels()]
@@ -160,7 +154,7 @@ def nothing_text(o: NothingFits, lang: str) -> list[str]:
 
 
 def not_sold_text(o: NotSold, lang: str) -> list[str]:
-    thing = o.thing if o.brand else _plural(o.thing)
+    thing = o.thing if o.brand or lang != "en" else _plural(o.thing)
     pieces = [say(lang, "not_sold_brand" if o.brand else "not_sold", thing=thing)]
     if o.question is not None:
         pieces.append(say(lang, "not_sold_related" if o.related else "not_sold_options"))
@@ -214,13 +208,22 @@ def compared_text(o: Compared, lang: str) -> list[str]:
             pieces.append(say(lang, "same_rating", stars=f"{a.rating:.1f}"))
     else:
         pieces += [
-            f"{p.title}: {money(p.price)}" + _rating(p.rating, p.rating_count, lang) for p in ps
+            say(
+                lang,
+                "compared_line",
+                title=p.title,
+                price=money(p.price),
+                rating=_rating(p.rating, p.rating_count, lang),
+            )
+            for p in ps
         ]
     pieces += _rows(c, lang)
     names = short_names([p.title for p in ps])
     for p, name in zip(ps, names, strict=True):
         if p.praise:
-            pieces.append(say(lang, "praise_row", title=name, aspects=" and ".join(p.praise)))
+            pieces.append(
+                say(lang, "praise_row", title=name, aspects=join(lang, list(p.praise), "and"))
+            )
     return pieces
 
 
@@ -256,7 +259,8 @@ def _rows(c: Comparison, lang: str) -> list[str]:
 
 def described_text(o: Described, lang: str) -> list[str]:
     rec = o.recommendation
-    ordinal = f"The {_ORDINAL[o.position]} one, " if o.position in _ORDINAL else ""
+    position = o.position or 0
+    ordinal = say(lang, f"ordinal_{position}") if 1 <= position <= 5 else ""
     pieces = [
         say(
             lang,
@@ -272,5 +276,6 @@ def described_text(o: Described, lang: str) -> list[str]:
         pieces.append(say(lang, "described_facts", facts=facts[0].upper() + facts[1:]))
     for reason in rec.reasons:
         if reason.kind in ("reviews", "profile", "stock", "mention"):
-            pieces.append(reason.text[0].upper() + reason.text[1:] + ".")
+            text = reason_text(reason, lang)
+            pieces.append(text[0].upper() + text[1:] + say(lang, "described_facts", facts=""))
     return pieces

@@ -7,7 +7,6 @@ Not here: the facts (``assistant.act.service``), discovery wording (``respond.di
 
 from __future__ import annotations
 
-from assistant.act.orders import date_label, grouped, line_label
 from assistant.outcomes import (
     AccountShown,
     ConfirmationAsked,
@@ -16,14 +15,15 @@ from assistant.outcomes import (
     OrderView,
 )
 from assistant.respond.texts import say
+from assistant.respond.words import date_label, grouped, line_label, money, status_word
 
 
-def _items(view: OrderView) -> str:
-    return "; ".join(grouped([line_label(li) for li in view.lines])) or "no items"
+def _items(view: OrderView, lang: str) -> str:
+    return "; ".join(grouped([line_label(li) for li in view.lines])) or say(lang, "no_items")
 
 
 def _placed(view: OrderView, lang: str, key: str) -> str:
-    return say(lang, key, date=date_label(view)) if view.placed else ""
+    return say(lang, key, date=date_label(view, lang)) if view.placed else ""
 
 
 def order_line(view: OrderView, lang: str) -> str:
@@ -32,8 +32,8 @@ def order_line(view: OrderView, lang: str) -> str:
         "order_line",
         order_id=view.order_id,
         placed=_placed(view, lang, "placed_line"),
-        status=view.status,
-        items=_items(view),
+        status=status_word(view.status, lang),
+        items=_items(view, lang),
     )
 
 
@@ -41,8 +41,8 @@ def orders_text(o: OrdersListed, lang: str) -> list[str]:
     if not o.orders:
         return [say(lang, "orders_none")]
     if o.purpose == "none_fit":
-        act = "return or exchange" if o.wanted == "delivered" else "cancel or change"
-        head = say(lang, "orders_none_fit", wanted=o.wanted, act=act)
+        act = "act_return_or_exchange" if o.wanted == "delivered" else "act_cancel_or_change"
+        head = say(lang, "orders_none_fit", wanted=status_word(o.wanted, lang), act=say(lang, act))
     elif o.purpose == "status":
         head = say(lang, "orders_status")
     else:
@@ -58,10 +58,10 @@ def order_text(o: OrderShown, lang: str) -> list[str]:
             "order_shown",
             order_id=v.order_id,
             placed=_placed(v, lang, "placed"),
-            status=v.status,
+            status=status_word(v.status, lang),
         ),
-        say(lang, "order_items", items=_items(v)),
-        say(lang, "order_total", total=f"${v.total:,.2f}"),
+        say(lang, "order_items", items=_items(v, lang)),
+        say(lang, "order_total", total=money(v.total)),
     ]
     if v.tracking:
         pieces.append(say(lang, "order_tracking", tracking=", ".join(v.tracking)))
@@ -74,8 +74,8 @@ def account_text(o: AccountShown, lang: str) -> list[str]:
             lang,
             "account",
             name=o.name,
-            methods=", ".join(o.methods) or "none",
-            address=o.address or "none",
+            methods=", ".join(o.methods) or say(lang, "none"),
+            address=o.address or say(lang, "none"),
         )
     ]
 

@@ -7,11 +7,16 @@ shopper messages (a CLICK has no key)::
     t1 = ["{category} please", "show me some {category}"]
     t2 = ["cheaper", "anything cheaper?"]
 
-Two banks ship with the harness: ``dev`` (``banks/en_dev.toml``, tuned on) and ``test``
-(``banks/en_test.toml``, written separately and never read by the code under test); any
-other TOML file can be given by path. ``load_bank`` refuses a bank that misses a flow or a
-turn key, has a flow or key the suite does not know, an empty list, or a placeholder its flow
-does not allow, and lists every problem with the file, flow and key.
+Two banks per language ship with the harness: ``dev`` (``banks/<language>_dev.toml``, tuned
+on) and ``test`` (``banks/<language>_test.toml``, written separately and never read by the code
+under test), for English (``en``), Chinese (``zh``) and Spanish (``es``); any other TOML file
+can be given by path. A bank in a language other than English carries ``[words]`` tables that
+name the shop's categories, colours and things in that language (``bank_words``: the eval
+shops' catalogs are English, and a Chinese shopper does not write "running shoes").
+
+``load_bank`` refuses a bank that misses a flow or a turn key, has a flow or key the suite
+does not know, an empty list, a placeholder its flow does not allow or a malformed
+``[words]`` table, and lists every problem with the file, flow and key.
 
 Not here: which phrasing a conversation uses, filling the placeholders (``conversation_cases``).
 """
@@ -21,15 +26,17 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eval.harness.bank_words import BankWords, parse_words
 from eval.harness.env import EvalError
 from eval.harness.flow_types import Flow
 
 BANK_DIR = Path(__file__).parent / "banks"
-BANKS = {"dev": "en_dev.toml", "test": "en_test.toml"}
+BANKS = ("dev", "test")
+LANGUAGES = ("en", "zh", "es")
 
 
 class BankError(EvalError):
@@ -41,18 +48,29 @@ class Bank:
     name: str
     path: Path
     phrasings: dict[str, dict[str, tuple[str, ...]]]  # flow -> turn key -> phrasings
+    language: str = "en"
+    words: BankWords = field(default_factory=BankWords)
 
     def get(self, flow: str, key: str) -> tuple[str, ...]:
         return self.phrasings[flow][key]
 
 
-def bank_path(bank: str) -> Path:
-    """``dev`` and ``test`` are the shipped banks; anything else is a path to a TOML file."""
-    return BANK_DIR / BANKS[bank] if bank in BANKS else Path(bank)
+def bank_path(bank: str, language: str = "en") -> Path:
+    """``dev`` and ``test`` are the shipped banks of ``language``; anything else is a path to
+    a TOML file."""
+    if bank in BANKS and language not in LANGUAGES:
+        raise BankError(f"no {language!r} banks; the languages are {', '.join(LANGUAGES)}")
+    return BANK_DIR / f"{language}_{bank}.toml" if bank in BANKS else Path(bank)
 
 
-def load_bank(bank: str, flows: Sequence[Flow]) -> Bank:
-    path = bank_path(bank)
+def bank_language(path: Path) -> str:
+    """The language a bank file is written in, from its name ("zh_dev.toml" -> "zh")."""
+    prefix = path.stem.split("_", 1)[0]
+    return prefix if prefix in LANGUAGES else "en"
+
+
+def load_bank(bank: str, flows: Sequence[Flow], language: str = "en") -> Bank:
+    path = bank_path(bank, language)
     if not path.exists():
         raise BankError(
             f"phrasing bank {path} does not exist"
@@ -62,14 +80,16 @@ def load_bank(bank: str, flows: Sequence[Flow]) -> Bank:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BankError(f"{path}: not valid TOML: {exc}") from exc
-    problems = check_bank(data, flows)
+    words, problems = parse_words(data.pop("words", None))
+    problems += check_bank(data, flows)
     if problems:
         raise BankError(
             f"{path}: {len(problems)} problem(s) with the phrasing bank:\n"
             + "\n".join(f"  {p}" for p in problems)
         )
     phrasings = {f.id: {k: tuple(data[f.id][k]) for k in f.keys} for f in flows}
-    return Bank(bank if bank in BANKS else path.stem, path, phrasings)
+    name = (bank if language == "en" else f"{language}_{bank}") if bank in BANKS else path.stem
+    return Bank(name, path, phrasings, bank_language(path), words)
 
 
 def check_bank(data: dict[str, Any], flows: Sequence[Flow]) -> list[str]:

@@ -36,13 +36,18 @@ ECHO_RUN = 6
 ECHO_SHARE = 0.8
 ECHO_MIN_WORDS = 5
 PROMPT_RUN = 8
-_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# a word: Latin letters and digits (accented ones too, for Spanish), or one CJK character
+# (Chinese has no spaces; a run of characters plays the part of a run of words)
+_WORDS = re.compile(r"[a-z0-9\u00e0-\u00ff]+(?:'[a-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff]")
 _LONG_NUMBER = re.compile(r"(?<![\w.$#])\d{8,}(?!\w|\.\d)")  # not in "12345678.90"
 _PROMISE = re.compile(
     r"\b(?:i\s+will|i'?ll|i\s+shall|i\s+am\s+going\s+to|i'?m\s+going\s+to|let\s+me|"
     r"allow\s+me\s+to)\s+(?!know\b|need\b|be\b|have\b)\w+"
     r"|\bplease\s+wait\b|\bwait\s+while\b|\bone\s+moment\b|\bgive\s+me\s+a\s+"
-    r"(?:moment|second|minute|sec)\b|\bbear\s+with\s+me\b|\bhang\s+on\b",
+    r"(?:moment|second|minute|sec)\b|\bbear\s+with\s+me\b|\bhang\s+on\b|"
+    # Chinese and Spanish promises: "我会为您查一下", "请稍等", "voy a buscar", "un momento"
+    r"我(?:会|将|马上|稍后)(?!.{0,4}(?:无法|不能))|请稍等|稍等一下|请稍候|"
+    r"\b(?:voy\s+a|te\s+voy\s+a|d[ée]jame|un\s+momento|espera\s+un)\b",
     re.IGNORECASE,
 )
 STOPWORDS = frozenset(
@@ -86,7 +91,10 @@ class PromptText:
             system = render("system", shop_name=shop_name)
         except KeyError:  # the template's variables changed: take its text as it is
             system = files("assistant.prompts").joinpath("system.txt").read_text("utf-8")
-        texts, names = [system], []
+        from assistant.respond.texts import LANGUAGE_NAMES
+
+        texts = [system, *(render("language", language=n) for n in LANGUAGE_NAMES.values())]
+        names: list[str] = []
         for tool in all_tools():
             names.append(tool.name)
             texts.append(tool.description)

@@ -33,6 +33,8 @@ class ConversationCase(BaseModel):
     slots: Slots
     messages: dict[str, str]  # turn key -> the message sent
     phrasings: dict[str, int] = Field(default_factory=dict)  # turn key -> its bank index
+    language: str = "en"  # the bank's: the language every reply should be in
+    placed: dict[str, str] = Field(default_factory=dict)  # placeholder -> the words put in
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ def make_cases(
                 flow,
                 facts,
                 random.Random(f"{seed}|probe|{flow.id}|{name}"),
-                bank.get(flow.id, "t1")[order["t1"][0]] if order.get("t1") else "",
+                bank.words.for_filler(bank.get(flow.id, "t1")[order["t1"][0]])
+                if order.get("t1")
+                else "",
             )
             if not all(order.values()):
                 skipped.append(Skipped(flow.id, name, "no phrasing of the bank fits this shop"))
@@ -89,7 +93,9 @@ def _orders(flow: Flow, bank: Bank, facts: ShopFacts, seed: int) -> dict[str, li
     for key in flow.keys:
         phrasings = bank.get(flow.id, key)
         usable = [
-            i for i, text in enumerate(phrasings) if key != "t1" or phrasing_fits(flow, facts, text)
+            i
+            for i, text in enumerate(phrasings)
+            if key != "t1" or phrasing_fits(flow, facts, bank.words.for_filler(text))
         ]
         random.Random(f"{seed}|{flow.id}|{key}").shuffle(usable)
         out[key] = usable
@@ -108,10 +114,13 @@ def _case(
 ) -> ConversationCase | str:
     picked = {key: order[key][within_shop % len(order[key])] for key in flow.keys}
     first = bank.get(flow.id, "t1")[picked["t1"]] if "t1" in picked else ""
-    slots = fill(flow, facts, random.Random(f"{seed}|{flow.id}|{shop}|{number}"), first)
+    rng = random.Random(f"{seed}|{flow.id}|{shop}|{number}")
+    slots = fill(flow, facts, rng, bank.words.for_filler(first))
     if isinstance(slots, str):
         return slots
-    values = slots.texts()
+    values = bank.words.localize(slots, slots.texts())
+    if isinstance(values, str):
+        return values
     messages = {}
     for key, index in picked.items():
         text = bank.get(flow.id, key)[index]
@@ -127,4 +136,6 @@ def _case(
         slots=slots,
         messages=messages,
         phrasings=picked,
+        language=bank.language,
+        placed=values,
     )

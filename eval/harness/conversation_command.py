@@ -1,6 +1,7 @@
 """``aisle eval conversations``: the flows of /work/notes/flows.md, phrased by a bank.
 
-    aisle eval conversations [--bank dev|test|FILE] [--flows a,b] [--shops demo,tau2]
+    aisle eval conversations [--bank dev|test|FILE] [--language en|zh|es] [--flows a,b]
+        [--shops demo,tau2]
         [--cases N] [--trials K] [--scripted] [--json] [--out DIR] [--shops-dir DIR]
 
 It checks the bank first (a bank that misses a flow or key, or uses a placeholder a flow does
@@ -46,6 +47,12 @@ BankOpt = Annotated[
     str,
     typer.Option(help="Phrasing bank: dev (tuned on), test (held out) or a path to a TOML bank."),
 ]
+LanguageOpt = Annotated[
+    str,
+    typer.Option(
+        help="The shoppers' language: en, zh or es (the dev and test banks of that language)."
+    ),
+]
 FlowsOpt = Annotated[str | None, typer.Option(help="Comma-separated flow ids (default: all 35).")]
 ShopsOpt = Annotated[
     str | None,
@@ -72,6 +79,7 @@ def _split(text: str | None) -> list[str] | None:
 def conversations(
     ctx: typer.Context,
     bank: BankOpt = "test",
+    language: LanguageOpt = "en",
     flows: FlowsOpt = None,
     shops: ShopsOpt = None,
     cases: ConvCasesOpt = DEFAULT_CASES,
@@ -90,7 +98,7 @@ def conversations(
     invented, no violating product, no prompt text."""
     options = ConversationOptions(_split(flows), _split(shops), cases, trials, seed)
     with errors():
-        code = _run(ctx, bank, options, as_json, out, scripted, tau2, shops_dir)
+        code = _run(ctx, bank, language, options, as_json, out, scripted, tau2, shops_dir)
     if code and not no_gates:
         raise typer.Exit(code)
 
@@ -98,6 +106,7 @@ def conversations(
 def _run(
     ctx: typer.Context,
     bank_name: str,
+    language: str,
     options: ConversationOptions,
     as_json: bool,
     out: Path | None,
@@ -106,7 +115,7 @@ def _run(
     shops_dir: Path,
 ) -> int:
     select_flows(options.flows)  # unknown flow ids fail before anything is built
-    bank = load_bank(bank_name, FLOWS)
+    bank = load_bank(bank_name, FLOWS, language)
     runtime = Runtime(settings_of(ctx))
     folder = out or RunWriter.default_folder(
         runtime.settings.data_dir / "eval-runs", "conversations"
@@ -122,6 +131,7 @@ def _run(
             "git": _git_revision(),
             "options": {
                 "bank": bank.name,
+                "language": bank.language,
                 "flows": options.flows,
                 "shops": options.shops,
                 "cases": options.cases,
@@ -163,7 +173,8 @@ def print_summary(summary: dict[str, Any], gates: list[GateResult]) -> None:
         err.print(
             f"  {name:22s} n={f['conversations']:3d} pass rate {_f(f['pass_rate']):5s} {ks}"
             f"  invented {f['invented']} violating {f['violating']} echo {f['echo']} "
-            f"promise {f['promise']} prompt {f['prompt_text']}"
+            f"promise {f['promise']} prompt {f['prompt_text']} "
+            f"in language {_f(f.get('in_language'))}"
             + (f"; failed first: {checks}" if checks else ""),
             highlight=False,
             markup=False,

@@ -17,6 +17,8 @@ COUNTS = (
     ("echo", "echo"),
     ("promise", "promise"),
     ("prompt_text", "prompt text"),
+    ("language", "other language"),
+    ("in_language", "in language"),
 )
 
 

@@ -5,11 +5,13 @@ available is skipped with the reason), makes the cases (``conversation_cases``),
 runs each case ``trials`` times (trial-major, so an interrupted run has pass^1 for every
 case), writes each result as it is scored, and returns the summary: per flow and overall the
 pass rate, pass^k over trials (tau-bench's definition), the counts of invented products,
-constraint-violating products, echoes, promises and prompt text, and the first failing
+constraint-violating products, echoes, promises, prompt text and replies in another
+language than the bank's, the share of replies in the bank's language, and the first failing
 checks; per shop the pass rate; what was skipped and why.
 
 Gates (issue #18): every flow's pass rate >= 0.9, overall >= 0.95, no invented product, no
-constraint-violating product, no prompt text.
+constraint-violating product, no prompt text; (issue #14) replies in the shopper's language
+>= 0.95.
 
 Not here: the CLI (``conversation_command``), the report section (``conversation_report``).
 """
@@ -39,6 +41,7 @@ from eval.harness.stats import mean_or_none, pass_hat_k
 
 DEFAULT_CASES = 10  # conversations per flow: 350 over the 35 flows when every shop is there
 FLOW_GATE, OVERALL_GATE = 0.9, 0.95
+LANGUAGE_GATE = 0.95  # share of replies in the conversation's language (issue #14)
 MAX_K = 4
 
 
@@ -161,6 +164,10 @@ def figures(results: Sequence[ConversationResult], trials: int) -> dict[str, Any
             str(k): pass_hat_k(list(by_case.values()), k) for k in range(1, min(trials, MAX_K) + 1)
         },
         **{k: sum(getattr(r, k) for r in results) for k in COUNTED},
+        "replies": (replies := sum(r.replies for r in results)),
+        "in_language": (
+            round(1 - sum(r.language for r in results) / replies, 4) if replies else None
+        ),
         "errors": sum(1 for r in results if r.error),
         "failed_checks": dict(
             Counter(r.failed_check for r in results if r.failed_check).most_common()
@@ -209,5 +216,11 @@ def conversation_gates(summary: dict[str, Any]) -> list[GateResult]:
         Gate("invented products", (*part, "overall", "invented"), "==", 0),
         Gate("constraint-violating products shown", (*part, "overall", "violating"), "==", 0),
         Gate("prompt text shown", (*part, "overall", "prompt_text"), "==", 0),
+        Gate(
+            "replies in the shopper's language",
+            (*part, "overall", "in_language"),
+            ">=",
+            LANGUAGE_GATE,
+        ),
     ]
     return [g.check(summary) for g in gates]

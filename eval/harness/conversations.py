@@ -31,11 +31,12 @@ from eval.harness.conversation_cases import ConversationCase
 from eval.harness.dbstate import Snapshot, snapshot
 from eval.harness.driver import TurnRecord, drive
 from eval.harness.env import EvalEnv, ShopUnderTest, discard
-from eval.harness.flow_types import JUST_SHOW_ME, Ctx, Failure, Flow, Slots, Turn
+from eval.harness.flow_types import JUST_SHOW_ME_IN, Ctx, Failure, Flow, Slots, Turn
+from eval.harness.language_check import catalog_words, wrong_language
 from eval.harness.shopfacts import ShopFacts
 from store.db import Store
 
-COUNTED = ("invented", "violating", "echo", "promise", "prompt_text")
+COUNTED = ("invented", "violating", "echo", "promise", "prompt_text", "language")
 
 
 class FailureOut(BaseModel):
@@ -58,6 +59,8 @@ class ConversationResult(BaseModel):
     echo: int = 0
     promise: int = 0
     prompt_text: int = 0
+    language: int = 0  # replies not in the conversation's language
+    replies: int = 0
     turns: int = 0
     seconds: float = 0.0
     error: str | None = None
@@ -119,6 +122,8 @@ class _Conversation:
     records: list[TurnRecord]
     failures: list[Failure]
     said: list[str]
+    names: frozenset[str] = frozenset()  # the catalog's names, left out of the language check
+    replies: int = 0
     error: str | None = None
 
     def send(
@@ -143,8 +148,11 @@ class _Conversation:
             self.facts,
             constraints_of(spec.constraints, self.case.slots),
             self.prompt,
-            self.case.slots.texts().values(),
+            (self.case.placed or self.case.slots.texts()).values(),
         )
+        self.replies += 1
+        if (why := wrong_language(reply, self.case.language, self.names)) is not None:
+            found.append(Failure("language", why))
         self.note(record, found)
         return reply, before, after
 
@@ -177,7 +185,7 @@ class _Conversation:
                 message = self.case.messages[spec.key]
             reply, before, after = self.send(message, spec, clicked is not None)
             if reply is not None and spec.show_me and reply.kind == "question":
-                reply, _, after = self.send(JUST_SHOW_ME, spec)
+                reply, _, after = self.send(JUST_SHOW_ME_IN[self.case.language], spec)
             for _ in range(spec.click_through):
                 if (
                     reply is None
@@ -236,6 +244,7 @@ def run_case(
             [],
             [],
             [],
+            names_of(facts),
         )
         talk.play()
     finally:
@@ -253,12 +262,24 @@ def run_case(
         if error and not failures
         else (failures[0].check if failures else None),
         failures=[FailureOut(check=f.check, turn=f.turn, detail=f.detail) for f in failures],
+        replies=talk.replies,
         turns=len(talk.records),
         seconds=round(time.perf_counter() - started, 3),
         error=error,
         **counts,
     )
     return result, talk.records
+
+
+_NAMES: dict[int, frozenset[str]] = {}
+
+
+def names_of(facts: ShopFacts) -> frozenset[str]:
+    """The catalog's names of a shop, computed once per shop facts."""
+    key = id(facts.truth)
+    if key not in _NAMES:
+        _NAMES[key] = catalog_words(facts)
+    return _NAMES[key]
 
 
 OnCase = Callable[[ConversationResult, list[TurnRecord]], None]

@@ -24,7 +24,11 @@ ESCAPE = re.compile(  # options that stop asking rather than choose: "Show me al
     r"^\s*(any|anything|any of them|no preference|not sure|i'?m not sure|don'?t know|"
     r"doesn'?t matter|skip|something else|other|others|none of these|surprise me|"
     r"(just )?show (me )?(all|everything|anything|them|them all|all of them|some)|"
-    r"any is fine|either|whatever)\W*$",
+    r"any is fine|either|whatever|"
+    # Chinese and Spanish (the zh and es banks): "全部给我看看", "Enséñamelos todos"
+    r"全部.{0,4}看看?|都看看|随便|都行|"
+    r"ens[eé][ñn]amelos todos|mu[eé]stramelos todos|cualquiera|me da igual|ninguno de estos)"
+    r"\W*$",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
@@ -38,7 +42,7 @@ _UNDER = re.compile(
     re.IGNORECASE,
 )
 _OVER = re.compile(r"\b(over|above|more than|at least|from)\b|\+|^\s*>", re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?;:\n])\s+")
+_SENTENCES = re.compile(r"(?<=[.!?;:\n])\s+|(?<=[。！？；：])")
 
 
 def amounts(text: str) -> list[float]:

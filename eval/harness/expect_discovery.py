@@ -36,7 +36,9 @@ NOT_SOLD = re.compile(
     r"\b(don'?t|do not|doesn'?t|does not|not|never|no longer|can'?t|cannot|couldn'?t)\b"
     r"[^.?!]{0,40}\b(carry|carries|carried|sell|sells|sold|stock|stocks|stocked|offer|offers|"
     r"have|has|find|found)\b|\bnot (available|sold|carried|stocked|offered)\b|\bno \w+"
-    r"( \w+)? (here|in (our|the|this) (shop|store|catalog))",
+    r"( \w+)? (here|in (our|the|this) (shop|store|catalog))|"
+    r"不卖|不销售|本店没有|店里没有|没有(卖|这个品牌|该品牌)|"
+    r"\bno (vendemos|tenemos|vende|tiene|manejamos|trabajamos|lo vendemos|la vendemos)\b",
     re.IGNORECASE,
 )
 UNCHECKED = re.compile(
@@ -44,7 +46,9 @@ UNCHECKED = re.compile(
     r"doesn'?t|does not|isn'?t|is not|aren'?t|are not)\b[^.?!]{0,60}\b(check|verify|filter|"
     r"confirm|know|tell|listed|list|recorded|record|track|specified|stated|guarantee)"
     r"|\b(no|without) (data|information|details|attribute|filter)\b|\bnot (listed|recorded|"
-    r"specified|stated|checked|verified)\b",
+    r"specified|stated|checked|verified)\b|"
+    r"(没法|无法|没办法|不能)(核实|确认|筛选|检查)|"
+    r"\bno (he podido|puedo|se puede|pude) (comprobar|verificar|filtrar|confirmar)",
     re.IGNORECASE,
 )
 CLAIM = re.compile(
@@ -60,10 +64,11 @@ CLAIM_FILLER = re.compile(
 WISHES = {
     "4 people": re.compile(
         r"\b(4|four)[\s-]*(people|persons?|man|men|berth|p)\b|"
-        r"\bfor (4|four)\b",
+        r"\bfor (4|four)\b|"
+        r"(4|四)个?人|\b(4|cuatro) personas\b|\bpara (4|cuatro)\b",
         re.IGNORECASE,
     ),
-    "black": re.compile(r"\bblack\b", re.IGNORECASE),
+    "black": re.compile(r"\bblack\b|黑|\bneg(ro|ra|ros|ras)\b", re.IGNORECASE),
 }
 _BRAND_WORDS = re.compile(r"\b(that|this|the) brand\b", re.IGNORECASE)
 _NOT_PRICE = {"brand", "price", "budget", "price_max", "price_range", "cost"}

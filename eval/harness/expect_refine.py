@@ -33,12 +33,13 @@ from retrieval.documents import ProductRecord, norm_value
 
 _PRICE_DROP = re.compile(
     r"\b(any price|no (price )?(limit|cap|budget|max)|without|remove|drop|"
-    r"ignore|raise|increase|higher|more|relax|over|above|any budget)\b",
+    r"ignore|raise|increase|higher|more|relax|over|above|any budget)\b|"
+    r"提高|不限价格|价格上限|\b(subir|quitar) el precio\b",
     re.IGNORECASE,
 )
 _BEYOND = re.compile(
     r"\b(beyond|outside|other categor\w*|any categor\w*|all categor\w*|"
-    r"elsewhere|whole (shop|store|catalog))\b",
+    r"elsewhere|whole (shop|store|catalog))\b|不限于|\bm[aá]s all[aá] de\b",
     re.IGNORECASE,
 )
 CardTest = Callable[[ProductCard, ProductRecord], bool]

@@ -17,17 +17,22 @@ from eval.harness.expect_common import kind_is, no_cards, says
 from eval.harness.flow_types import Ctx, Failure, fail
 from eval.harness.shopfacts import order_key
 
-ALREADY = re.compile(r"\balready\b", re.IGNORECASE)
+ALREADY = re.compile(r"\balready\b|已经|\bya (est[aá]|estaba|se ha|lo)\b", re.IGNORECASE)
 NO_PENDING = re.compile(
     r"\b(no|not any|none of|zero)\b[^.?!]{0,40}\b(pending|open|cancell?able)\b|"
     r"\b(don'?t|do not|doesn'?t|does not)\s+have\s+(any\s+)?(pending|open)\b|"
-    r"\bnothing\b[^.?!]{0,30}\b(pending|to cancel)\b|\b(pending|open) orders?:?\s+none\b",
+    r"\bnothing\b[^.?!]{0,30}\b(pending|to cancel)\b|\b(pending|open) orders?:?\s+none\b|"
+    r"没有待处理|没有(可以|能)取消|"
+    r"\bninguno de tus pedidos est[aá] pendiente|\bno (tienes|hay) (ning[uú]n )?pedidos? "
+    r"pendientes?",
     re.IGNORECASE,
 )
 KEPT = re.compile(
     r"\bnothing\b[^.?!]{0,30}\b(changed|cancell?ed|done|happened)\b|(\bnot\b|n't\b|\bnever\b)"
     r"[^.?!]{0,25}\b(cancel|chang|touch|modif)\w*|\b(kept|keep|keeping|unchanged|stays?|"
-    r"remains?|left as)\b|\bstill (pending|active|open)\b",
+    r"remains?|left as)\b|\bstill (pending|active|open)\b|"
+    r"什么都没(改|变)|没有(任何)?(改动|更改|变化)|保留|不变|"
+    r"\bno (he|se ha) cambiado nada\b|\bsigue pendiente\b|\bse mantiene\b|\bmantener\b",
     re.IGNORECASE,
 )
 
@@ -36,7 +41,18 @@ def _status_words(status: str) -> list[str]:
     words = [status, status.replace("cancelled", "canceled")]
     if status.startswith("pending"):
         words.append("pending")
-    return words
+    return words + STATUS_WORDS.get(status.split(" (")[0], [])
+
+
+# an order's state as the Chinese and Spanish replies may word it (the zh and es banks)
+STATUS_WORDS = {
+    "pending": ["待处理", "待发货", "未发货", "pendiente"],
+    "processed": ["已发货", "已处理", "enviado", "procesado"],
+    "delivered": ["已送达", "已签收", "已收货", "entregado"],
+    "cancelled": ["已取消", "cancelado"],
+    "return requested": ["已申请退货", "devolución solicitada"],
+    "exchange requested": ["已申请换货", "cambio solicitado"],
+}
 
 
 def _names_order(text: str, c: Ctx, order_id: str) -> bool:

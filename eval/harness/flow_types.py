@@ -25,6 +25,8 @@ from eval.harness.dbstate import Snapshot
 from eval.harness.shopfacts import ShopFacts
 
 JUST_SHOW_ME = "just show me"
+# what the harness's shopper says to stop the questions, in the bank's language
+JUST_SHOW_ME_IN = {"en": JUST_SHOW_ME, "zh": "直接给我看吧", "es": "solo muéstrame"}
 PLACEHOLDERS = (
     "category",
     "category_one",

@@ -26,7 +26,9 @@ from eval.harness.truth import CatalogTruth
 NOTHING_FITS = re.compile(
     r"\b(no|none|nothing|not|couldn'?t|could not|can'?t|cannot|don'?t|doesn'?t|didn'?t|"
     r"unable|unfortunately)\b[^.?!]{0,80}\b(match|matches|matching|fit|fits|find|found|"
-    r"available|meet|meets|have|carry|options?|products?)\b",
+    r"available|meet|meets|have|carry|options?|products?)\b|"
+    r"没有(同时)?(满足|符合)|找不到|都不符合|"
+    r"\bno hay nada\b|\bnada (que )?(encaje|cumpla)|\bning[uú]n producto\b",
     re.IGNORECASE,
 )
 # What a shopper without a wish says; plain words, so no catalog value is read into it.

@@ -112,12 +112,13 @@ def reply_content(reply: Reply, extras: ReplyExtras) -> str:
     elif reply.kind == "confirmation":
         text = f'<div class="aisle-confirm">{escape(text)}</div>'.replace("\n", "<br>")
     parts = [text]
+    lang = render.reply_language(reply)
     if extras.cards:
-        parts.append(render.cards_html(extras.cards))
+        parts.append(render.cards_html(extras.cards, lang=lang))
     if extras.comparison is not None:
         parts.append(render.comparison_html(extras.comparison))
     if reply.citations:
-        parts.append(render.citations_html(reply.citations))
+        parts.append(render.citations_html(reply.citations, lang))
     parts.append(render.details_html(records))
     # A blank line between blocks, so Markdown ends one block before the next HTML block.
     return "\n\n".join(p for p in parts if p)

@@ -18,7 +18,9 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from assistant.reading.language import detect
 from assistant.reply import CitationOut, Reply
+from assistant.respond.texts import plural, say
 from ui.web.views import CardView, ComparisonView
 
 CONFIRM, CANCEL = "yes", "no"  # what the Confirm / Cancel buttons send: an explicit answer
@@ -75,29 +77,30 @@ def step_body(arguments: Mapping[str, Any], summary: str = "") -> str:
     return "\n\n".join(lines) or "…"
 
 
-def _rating(view: CardView) -> str:
+def _rating(view: CardView, lang: str = "en") -> str:
     if view.rating is None:
-        return '<span class="aisle-rating muted">No reviews yet</span>'
-    noun = "review" if view.rating_count == 1 else "reviews"
+        return f'<span class="aisle-rating muted">{escape(say(lang, "ui_no_reviews"))}</span>'
+    noun = plural(lang, "review", view.rating_count or 0)
     return (
         f'<span class="aisle-rating"><span class="aisle-star">★</span> {view.rating:.1f}'
         f' <span class="muted">({view.rating_count:,} {noun})</span></span>'
     )
 
 
-def _thumbs(product_id: str) -> str:
+def _thumbs(product_id: str, lang: str = "en") -> str:
     pid = escape(product_id)
+    like, dislike = escape(say(lang, "ui_like")), escape(say(lang, "ui_not_for_me"))
     return (
         '<div class="aisle-thumbs">'
         f'<button type="button" class="aisle-thumb aisle-up" value="{pid}|1"'
-        ' title="Good pick: show me more like this">▲ Like</button>'
+        f' title="Good pick: show me more like this">▲ {like}</button>'
         f'<button type="button" class="aisle-thumb aisle-down" value="{pid}|-1"'
-        ' title="Not for me: show me fewer like this">▼ Not for me</button>'
+        f' title="Not for me: show me fewer like this">▼ {dislike}</button>'
         "</div>"
     )
 
 
-def card_html(view: CardView, feedback: bool = True) -> str:
+def card_html(view: CardView, feedback: bool = True, lang: str = "en") -> str:
     """One product card: title, brand and category, price, rating, key facts, reasons."""
     meta = " · ".join(escape(x) for x in (view.brand, view.category) if x)
     chips = "".join(f'<span class="aisle-chip">{escape(a)}</span>' for a in view.attributes)
@@ -108,25 +111,28 @@ def card_html(view: CardView, feedback: bool = True) -> str:
             f'<div class="aisle-card-title">{escape(view.title)}</div>',
             f'<div class="aisle-card-meta">{meta}</div>' if meta else "",
             f'<div class="aisle-card-price">${view.price:,.2f}</div>',
-            _rating(view),
-            f'<div class="aisle-variant">Suggested option: {escape(view.variant)}</div>'
+            _rating(view, lang),
+            f'<div class="aisle-variant">{escape(say(lang, "ui_suggested", option=view.variant))}'
+            "</div>"
             if view.variant
             else "",
             f'<div class="aisle-chips">{chips}</div>' if chips else "",
-            f'<div class="aisle-why">Why this one</div><ul class="aisle-reasons">{reasons}</ul>'
+            f'<div class="aisle-why">{escape(say(lang, "ui_why"))}</div>'
+            f'<ul class="aisle-reasons">{reasons}</ul>'
             if reasons
             else "",
-            _thumbs(view.product_id) if feedback else "",
+            _thumbs(view.product_id, lang) if feedback else "",
             "</div>",
         ]
     )
 
 
-def cards_html(views: Sequence[CardView], feedback: bool = True) -> str:
+def cards_html(views: Sequence[CardView], feedback: bool = True, lang: str = "en") -> str:
     """A grid of cards (empty string for no products)."""
     if not views:
         return ""
-    return '<div class="aisle-cards">' + "".join(card_html(v, feedback) for v in views) + "</div>"
+    cards = "".join(card_html(v, feedback, lang) for v in views)
+    return f'<div class="aisle-cards">{cards}</div>'
 
 
 def comparison_html(view: ComparisonView) -> str:
@@ -144,7 +150,7 @@ def comparison_html(view: ComparisonView) -> str:
     )
 
 
-def citations_html(citations: Sequence[CitationOut]) -> str:
+def citations_html(citations: Sequence[CitationOut], lang: str = "en") -> str:
     """The help-center articles the answer used."""
     if not citations:
         return ""
@@ -152,7 +158,12 @@ def citations_html(citations: Sequence[CitationOut]) -> str:
         f'<li>{escape(c.title)} <span class="muted">({escape(c.article_id)})</span></li>'
         for c in citations
     )
-    return f'<div class="aisle-sources">Sources<ul>{items}</ul></div>'
+    return f'<div class="aisle-sources">{escape(say(lang, "ui_sources"))}<ul>{items}</ul></div>'
+
+
+def reply_language(reply: Reply) -> str:
+    """The language the reply's text is written in: the page's own labels follow it."""
+    return detect(reply.text)
 
 
 def options_for(reply: Reply) -> list[dict[str, str]]:
@@ -166,7 +177,11 @@ def options_for(reply: Reply) -> list[dict[str, str]]:
     ):
         return [{"value": o, "label": o} for o in reply.question.options]
     if reply.kind == "confirmation":
-        return [{"value": CONFIRM, "label": "Confirm"}, {"value": CANCEL, "label": "Cancel"}]
+        lang = reply_language(reply)
+        return [
+            {"value": CONFIRM, "label": say(lang, "ui_confirm")},
+            {"value": CANCEL, "label": say(lang, "ui_cancel")},
+        ]
     return []
 
 
@@ -195,7 +210,7 @@ def shown_text(reply: Reply) -> str:
         for line in reply.text.splitlines()
         if not (_NUMBERED.match(line) and any(t in line for t in titles))
     ]
-    return "\n".join(lines).strip() or "Here is what I found:"
+    return "\n".join(lines).strip() or say(reply_language(reply), "ui_found")
 
 
 def split_records(text: str) -> tuple[str, list[str]]:
