@@ -17,7 +17,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NOT_CJK = r"(?![\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])"
+# no Chinese characters in an address: "邮箱ada.park@example.com" is ada.park@example.com
+EMAIL = re.compile(rf"(?:{_NOT_CJK}[\w.+%-])+@(?:{_NOT_CJK}[\w-])+(?:\.(?:{_NOT_CJK}[\w-])+)+")
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _NAME = r"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'-]+)"
 # "I'm Yusuf Rossi, zip 19122", "my name is Yusuf Rossi and my zip code is 19122",

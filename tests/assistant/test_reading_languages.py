@@ -350,3 +350,11 @@ def test_clicking_an_option_keeps_the_conversations_language(faked: ShopWords) -
     clicked = read("Camping Tents", faked, question=question, language_before="zh")
     assert clicked.language == "zh" and clicked.choice is question.choices[0]
     assert read("Camping Tents please", faked, language_before="zh").language == "en"
+
+
+def test_an_email_typed_right_after_chinese_words_is_read_without_them() -> None:
+    from assistant.reading.identifiers import email_in
+
+    assert email_in("邮箱ada.park@example.com") == "ada.park@example.com"
+    assert email_in("我的邮箱是ada.park@example.com，谢谢") == "ada.park@example.com"
+    assert email_in("mi correo es josé@example.com") == "josé@example.com"
