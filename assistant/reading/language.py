@@ -25,6 +25,8 @@ SURE = 0.6  # and a longer message
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_SPANISH_MARK = re.compile(r"[¿¡ñÑ]|[a-záéíóúü]*[áéíóú][a-záéíóúü]*", re.IGNORECASE)
+_SPANISH_WORDS = frozenset("hola gracias vale adiós adios buenas buenos porfa".split())
 
 
 @cache
@@ -47,5 +49,9 @@ def detect(text: str, previous: str = "en") -> str:
         return previous
     best = values[0]
     if best.value < (SURE_ONE_WORD if len(words) == 1 else SURE):
+        # unsure: Spanish spelling (¿ ¡ ñ, an accented vowel) or a Spanish courtesy word
+        # ("hola", "gracias", "vale") still tells, even in a first message
+        if _SPANISH_MARK.search(text) or {w.lower() for w in words} & _SPANISH_WORDS:
+            return "es"
         return previous
     return "es" if best.language.name == "SPANISH" else "en"

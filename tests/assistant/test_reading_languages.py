@@ -358,3 +358,10 @@ def test_an_email_typed_right_after_chinese_words_is_read_without_them() -> None
     assert email_in("邮箱ada.park@example.com") == "ada.park@example.com"
     assert email_in("我的邮箱是ada.park@example.com，谢谢") == "ada.park@example.com"
     assert email_in("mi correo es josé@example.com") == "josé@example.com"
+
+
+def test_spanish_spelling_or_a_courtesy_word_tells_a_first_message_lingua_is_unsure_of() -> None:
+    for text in ("hola", "¡Hola!", "gracias", "sí", "¿tenéis tablets?"):
+        assert detect(text, previous="en") == "es", text
+    for text in ("tablets", "ok", "no", "W2378156"):  # nothing Spanish in them
+        assert detect(text, previous="en") == "en", text
