@@ -57,7 +57,14 @@ def test_chinese_words_are_segmented_and_latin_parts_split_as_english() -> None:
         "10",
         "度",
     ]
-    assert split_words("防水的无锁版手机，1tb存储") == ["防水", "的", "无锁版", "手机", "1tb", "存储"]
+    assert split_words("防水的无锁版手机，1tb存储") == [
+        "防水",
+        "的",
+        "无锁版",
+        "手机",
+        "1tb",
+        "存储",
+    ]
 
 
 ENGLISH = [
