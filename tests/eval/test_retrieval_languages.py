@@ -88,3 +88,19 @@ def test_an_english_report_has_no_comparison() -> None:
     modes = {m: ModeScores(0.75, 0.35, 0.78) for m in ("hybrid", "dense", "bm25")}
     out = RetrievalEvalReport("test", 67, modes).to_dict()
     assert out["language"] == "en" and "hybrid_gap_to_english" not in out
+
+
+@pytest.mark.slow
+def test_every_test_query_of_the_default_demo_has_both_translations() -> None:
+    """The file stays aligned with the generator: the default demo (seeded) yields the same
+    test queries on every build, and each one is translated. Fails when the generator's
+    queries change: translate the new ones."""
+    from store.demo.catalog import generate_catalog
+    from store.demo.queries import build_queries
+    from store.demo.types import DemoConfig
+
+    config = DemoConfig()
+    specs = build_queries(config, generate_catalog(config))
+    test = {q.text for q in specs if q.split == "test"}
+    assert len(test) == 67
+    assert test == set(load_translations("zh")) == set(load_translations("es"))
