@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from retrieval.embedder import HashEmbedder
+from retrieval.fusion import LegHit
 from retrieval.index import ProductIndex, open_chroma
 from retrieval.multilingual import MultilingualEmbedder, PassageEmbedder
 from retrieval.multilingual_leg import MultilingualIndex, MultilingualLeg
@@ -203,3 +204,26 @@ def test_real_e5_ranks_the_right_english_product_first(
     model, passages = e5_products
     vector = model.embed_queries([query])[0]
     assert int(np.argmax(passages @ vector)) == expected
+
+
+def test_the_multilingual_route_fuses_with_its_own_weights(
+    indexed: tuple[Store, ProductIndex], embedder: HashEmbedder
+) -> None:
+    from retrieval.search import MULTILINGUAL_FUSION
+
+    store, index = indexed
+    leg = _leg(index, FakeMultilingual())
+    leg.build(store)
+    searcher = ProductSearcher(store, index, embedder, multilingual=leg)
+    assert MULTILINGUAL_FUSION.weights == (1.0, 0.25)
+    seen: list[int] = []
+
+    def recording(legs: Sequence[Sequence[LegHit]]) -> dict[str, float]:
+        seen.append(len(legs))
+        return MULTILINGUAL_FUSION(legs)
+
+    searcher.multilingual_fusion = recording
+    english = _ids(searcher, "wireless headphones")
+    assert seen == []  # English keeps the default fusion
+    chinese = _ids(searcher, "耳机")
+    assert seen == [2] and chinese[0] == "hea03" and english != chinese
