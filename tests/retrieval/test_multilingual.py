@@ -227,3 +227,39 @@ def test_the_multilingual_route_fuses_with_its_own_weights(
     assert seen == []  # English keeps the default fusion
     chinese = _ids(searcher, "耳机")
     assert seen == [2] and chinese[0] == "hea03" and english != chinese
+
+
+CHINESE_SHOP = [
+    ("zh1", "北峰 羽绒睡袋", "户外 > 睡袋", "零下10度的保暖睡袋，适合冬季露营。"),
+    ("zh2", "山行者 防水登山鞋", "户外 > 登山鞋", "真皮中帮，防滑大底，适合山路徒步。"),
+    ("zh3", "晨光 意式咖啡机", "厨房 > 咖啡机", "15巴压力，不锈钢机身，一键萃取。"),
+    ("zh4", "北峰 双人帐篷", "户外 > 帐篷", "三季帐篷，防雨，五分钟搭好。"),
+]
+
+
+def test_a_chinese_catalog_is_searchable_in_chinese(sqlite_store: Store, tmp_path: Path) -> None:
+    from store.models import Product
+
+    with sqlite_store.session() as session:
+        session.add_all(
+            Product(
+                product_id=pid,
+                title=title,
+                description=text,
+                brand=title.split()[0],
+                product_type=category.split(" > ")[1],
+                category=category,
+                category_leaf=category.split(" > ")[1],
+                price=100.0,
+                attributes={},
+                seq=i,
+            )
+            for i, (pid, title, category, text) in enumerate(CHINESE_SHOP)
+        )
+    index = ProductIndex(open_chroma(path=tmp_path / "chroma"))
+    index.sync(sqlite_store, HashEmbedder(64))
+    searcher = ProductSearcher(sqlite_store, index, HashEmbedder(64))
+    assert _ids(searcher, "推荐一双登山鞋", mode="bm25") == ["zh2"]
+    assert _ids(searcher, "我想买睡袋", mode="bm25") == ["zh1"]
+    assert _ids(searcher, "北峰的帐篷", mode="bm25")[:2] == ["zh4", "zh1"]
+    assert _ids(searcher, "咖啡机")[0] == "zh3"  # hybrid, language read from the script
