@@ -62,14 +62,15 @@ def eval_retrieval(
         raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}", param_hint="--language")
     with errors():
         runtime = Runtime(settings_of(ctx))
-        searcher = runtime.product_searcher()
+        leg = None
         if language != "en" and multilingual:
             leg = MultilingualLeg(MultilingualIndex(runtime.chroma))
             sync = leg.build(runtime.store, progress=True)
             err.print(f"multilingual index: {sync.added + sync.updated} encoded, {sync.seconds} s")
-            searcher = ProductSearcher(
-                runtime.store, runtime.product_index, runtime.embedder, multilingual=leg
-            )
+        # built here rather than by the Runtime, whose searcher builds its leg lazily
+        searcher = ProductSearcher(
+            runtime.store, runtime.product_index, runtime.embedder, multilingual=leg
+        )
         report = evaluate_retrieval(runtime.store, searcher, split, True, language)
         if as_json:
             emit_json(report.to_dict())
