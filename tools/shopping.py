@@ -175,15 +175,18 @@ def retrieve(
     constraints: Constraints,
     wishes: Sequence[str] = (),
     notes: Sequence[str] = (),
+    language: str | None = None,
 ) -> Retrieved:
-    """Hybrid retrieval under ``constraints`` (hard filters), every hit re-checked."""
+    """Hybrid retrieval under ``constraints`` (hard filters), every hit re-checked.
+    ``language``: the shopper's ("en", "zh", "es"; the reading's), which picks the dense leg;
+    None lets retrieval read the script (Chinese only)."""
     searcher, vocab = _searcher(ctx), ctx.vocabulary()
     words = " ".join(dict.fromkeys([text.strip(), *wishes])).strip() or (constraints.category or "")
     if not words:
         raise BadArgument("query is empty; pass what the shopper is looking for")
     flt = to_filter(constraints, vocab)
     total = int(searcher.filters.mask(flt).sum())
-    hits = searcher.search(words, flt, k=CANDIDATES) if total else []
+    hits = searcher.search(words, flt, k=CANDIDATES, language=language) if total else []
     records = {
         r.product_id: r for r in load_product_records(ctx.store, [h.product_id for h in hits])
     }
@@ -241,11 +244,12 @@ def find_products(
     constraints: Constraints,
     wishes: Sequence[str] = (),
     notes: Sequence[str] = (),
+    language: str | None = None,
 ) -> SearchOutcome:
     """Search the catalog for ``text`` under ``constraints`` (hard), ranked with the shopper's
     profile; ``wishes`` are words the catalog cannot filter on, used for ranking and named in
     reasons only where a product's own text mentions them."""
-    return rank(ctx, retrieve(ctx, text, constraints, wishes, notes))
+    return rank(ctx, retrieve(ctx, text, constraints, wishes, notes, language))
 
 
 def merged_constraints(

@@ -20,6 +20,7 @@ from retrieval.documents import load_product_records
 from retrieval.embedder import Embedder, MiniLMEmbedder
 from retrieval.help import HelpIndex, HelpSearcher
 from retrieval.index import ProductIndex, open_chroma
+from retrieval.multilingual_leg import MultilingualIndex, MultilingualLeg
 from retrieval.ranker import (
     BM25Source,
     CandidateSource,
@@ -65,8 +66,16 @@ class Runtime:
     def embedder(self) -> Embedder:
         return MiniLMEmbedder()
 
+    @cached_property
+    def multilingual_leg(self) -> MultilingualLeg:
+        """e5 vectors for Chinese and Spanish queries: built in a background thread on the
+        first such query (they fall back to MiniLM meanwhile), one build per Runtime."""
+        return MultilingualLeg(MultilingualIndex(self.chroma), build_lazily=True)
+
     def product_searcher(self) -> ProductSearcher:
-        return ProductSearcher(self.store, self.product_index, self.embedder)
+        return ProductSearcher(
+            self.store, self.product_index, self.embedder, multilingual=self.multilingual_leg
+        )
 
     def help_searcher(self) -> HelpSearcher:
         return HelpSearcher(self.store, self.help_index, self.embedder)
