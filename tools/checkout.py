@@ -49,7 +49,7 @@ from tools import policy
 from tools.base import Handover, Proposed, ToolContext, ToolResult, tool
 from tools.cart import CartOut, OutOfStock, cart_out
 from tools.errors import BadArgument, Conflict, PolicyViolation, SoldOut
-from tools.service_change import address_text, method_text, money
+from tools.service_change import address_text, method_name, method_text, money
 from tools.service_read import Code, Text, load_method, load_methods, load_user, order_out
 from tools.variants import sellable
 
@@ -143,8 +143,8 @@ class Placement:
                 .where(col(Item.item_id) == line.item_id, col(Item.stock) <= 0)
                 .values(available=False)
             )
+        before = float(self.method.balance or 0.0)
         if policy.is_gift_card(self.method):
-            before = float(self.method.balance or 0.0)
             moved = session.execute(
                 update(PaymentMethod)
                 .where(
@@ -199,9 +199,15 @@ class Placement:
         session.add_all(lines)
         rows.empty(session, cart.cart_id)
         session.flush()
+        paid = (
+            f"your gift card (balance now {money(round(before - cart.total, 2))})"
+            if policy.is_gift_card(self.method)
+            else method_name(self.method)
+        )
+        units = "item" if cart.count == 1 else "items"
         done = (
-            f"Order {order.order_id} is placed: {cart.count} items, {money(cart.total)}, paid "
-            f"with {method_text(self.method)}, shipping to {address_text(self.address)}."
+            f"Order {order.order_id} is placed: {cart.count} {units}, {money(cart.total)}, "
+            f"paid with {paid}, shipping to {address_text(self.address)}."
         )
         return ToolResult.success(order_out(order, lines), note=done)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.reading import language, service, words
+from assistant.reading.cart import CartWords, cart_words
 from assistant.reading.choices import choice_in
 from assistant.reading.identifiers import NameZip, email_in, name_zip_in
 from assistant.reading.service import OrderScope, ServiceIntent
@@ -85,6 +86,7 @@ class Reading:
     scope: OrderScope = "all"
     help: bool = False
     choice: Choice | None = None
+    cart: CartWords | None = None  # what it asks of the cart (``assistant.reading.cart``)
 
     @property
     def names_products(self) -> bool:
@@ -179,4 +181,5 @@ def read(
         and not order_ids
         and not (names and _REQUEST.search(fixed)),
         choice=choice_in(text, question),
+        cart=cart_words(text),
     )

@@ -19,7 +19,12 @@ from assistant.outcomes import (
     AddressNeeded,
     AlreadyDone,
     Asked,
+    CartAdded,
+    CartChanged,
+    CartOptionAsked,
+    CartShown,
     Chat,
+    CheckoutLinked,
     Compared,
     ConfirmationAsked,
     Declined,
@@ -37,6 +42,7 @@ from assistant.outcomes import (
     Refused,
 )
 from assistant.reply import CitationOut, ConfirmationOut, Kind, ProductCard, Reply, TraceStep
+from assistant.respond import cart as c
 from assistant.respond import discovery as d
 from assistant.respond import service as s
 from assistant.respond.claims import ClaimContext, check_claims
@@ -112,6 +118,17 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep], claims: ClaimCo
         pieces, citations = _help(outcome, lang)
     elif isinstance(outcome, HandedOff):
         kind, pieces = "handoff", [say(lang, "handoff")]
+    elif isinstance(outcome, CartShown):
+        pieces = c.shown_text(outcome, lang)
+    elif isinstance(outcome, CartAdded):
+        pieces = c.added_text(outcome, lang)
+    elif isinstance(outcome, CartChanged):
+        pieces = c.changed_text(outcome, lang)
+    elif isinstance(outcome, CartOptionAsked):
+        kind, pieces = "question", c.option_text(outcome, lang)
+        question = d.question_out(outcome.question)
+    elif isinstance(outcome, CheckoutLinked):
+        pieces = c.linked_text(outcome, lang)
     else:
         assert isinstance(outcome, Chat)
         pieces = _chat(outcome, lang, claims)

@@ -93,6 +93,36 @@ EN: dict[str, str] = {
     "unclear": "Sorry, I'm not sure what you need. I can find products (for example "
     "\u201crunning shoes under $90\u201d), help with an order, or answer a "
     "question about our policies.",
+    # cart
+    "cart_empty": "Your cart is empty.",
+    "cart_header": "Your cart ({count} {units}):",
+    "cart_line": "{n}. {quantity} \u00d7 {title}{options} \u2014 {total}",
+    "cart_total": "Total: {total}.",
+    "cart_added": "Added {quantity} \u00d7 {what} to your cart.",
+    "cart_removed": "Removed {what} from your cart.",
+    "cart_quantity": "You now have {quantity} \u00d7 {what} in your cart.",
+    "cart_sold_out": "Sorry, {what} is sold out.",
+    "cart_only_left": "Sorry, only {left} of {what} {verb} left.",
+    "cart_no_variant": "The {title} doesn't come in {option} {wanted}; it comes in {values}.",
+    "cart_summary": "Your cart now holds {count} {units}, {total} in all.",
+    "cart_next": "Say \u201ccheck out\u201d when you're ready.",
+    "checkout_link": "Your cart ({count} {units}, {total}) is ready at checkout: {url}",
+    "cart_ask_option": "Which {option} would you like for the {title}?",
+    "cart_ask_payment": "Which payment method would you like to use?",
+    "cart_act": "place your order for {total}",
+    "cart_confirm_ask": "Shall I place the order?",
+    "cart_yes": "Yes, place order for {total}",
+    "cart_no": "Not now",
+    "cart_ship_to": "Ship to: {address}",
+    "cart_payment": "Payment: {method}",
+    "cart_gift_short": "Your gift card has {balance} left, which does not cover the order "
+    "total of {total}. Which other payment method would you like to use?",
+    "cart_no_method": "You have no {kind} on file. Which payment method would you like to use?",
+    "cart_not_yours": "That payment method is not one of yours.",
+    "cart_order_sold_out": "Sorry, {what}; nothing was ordered or charged.",
+    "cart_changed": "Your cart changed since I showed you the order, so nothing was ordered "
+    "or charged. Say \u201ccheck out\u201d to see the order again.",
+    "cart_failed": "That could not be completed: {reason}.",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"en": EN}
