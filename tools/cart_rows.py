@@ -176,4 +176,3 @@ def empty(session: Session, cart_id: str) -> None:
 
 def options_of(item: Item) -> dict[str, str]:
     return {str(k): str(v) for k, v in (item.options or {}).items()}
-
