@@ -96,8 +96,9 @@ def _products(r: Reading, state: ConversationState) -> list[Shown]:
     shown = state.shopping.candidates[:SHOWN]
     if not shown:
         return []
-    if r.positions:
-        return [shown[p - 1] for p in r.positions if p <= len(shown)]
+    positions = r.positions or ((1,) if r.cart is not None and r.cart.top else ())
+    if positions:
+        return [shown[p - 1] for p in positions if p <= len(shown)]
     by_id = {s.product_id: s for s in state.shopping.candidates}
     focus = [by_id[p] for p in state.focus if p in by_id]
     if len(focus) == 1:
@@ -105,11 +106,17 @@ def _products(r: Reading, state: ConversationState) -> list[Shown]:
     if len(shown) == 1:
         return shown
     said = r.text.lower()
-    for s in shown:  # "the blue one in size 10": the first shown that has those options
-        values = [v for vs in s.options.values() for v in vs]
-        if any(re.search(rf"(?<![\w.]){re.escape(v.lower())}(?!\w|\.\d)", said) for v in values):
-            return [s]
-    return []
+    named = [  # "the blue one in size 10": those shown with such options, in stock first
+        s
+        for s in shown
+        if any(
+            re.search(rf"(?<![\w.]){re.escape(v.lower())}(?!\w|\.\d)", said)
+            for vs in s.options.values()
+            for v in vs
+        )
+    ]
+    named.sort(key=lambda s: not s.in_stock)
+    return named[:1]
 
 
 def _fixed(product: Shown, text: str) -> tuple[tuple[str, str], ...]:

@@ -131,8 +131,10 @@ def read(
     names = bool(parsed.category or parsed.brands or parsed.attributes)
     # "ok, the cheaper one" picks a product; it answers no yes-or-no question
     intent = service.intent(fixed, bool(order_ids))
+    cart = cart_words(text)  # "ok, check out please" asks for something: no plain yes
     other = bool(
-        words.pick(fixed)
+        cart
+        or words.pick(fixed)
         or words.refinement(fixed)
         or names
         or order_ids
@@ -181,5 +183,5 @@ def read(
         and not order_ids
         and not (names and _REQUEST.search(fixed)),
         choice=choice_in(text, question),
-        cart=cart_words(text),
+        cart=cart,
     )

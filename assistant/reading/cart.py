@@ -69,6 +69,7 @@ _PAY = re.compile(
     r"(gift\s*card|credit\s*card|card|visa|mastercard|amex|paypal)\b",
     re.I,
 )
+_TOP = re.compile(r"\b(?:the\s+)?top\s+(?:one|pick|item|option|result|choice)\b", re.I)
 _NUMBERS = {
     "one": 1,
     "a": 1,
@@ -95,6 +96,7 @@ class CartWords:
     quantity: int | None = None
     pay: PayKind | None = None
     refers: bool = False  # "it", "both", "the blue one": something shown, not a new search
+    top: bool = False  # "the top one": the first on screen (positions miss this one)
 
 
 def number(word: str) -> int | None:
@@ -135,6 +137,7 @@ def cart_words(text: str) -> CartWords | None:
             quantity=quantity if quantity else None,
             pay=pay,
             refers=True,
+            top=_TOP.search(text) is not None,
         )
     if _CHECKOUT.search(text):
         return CartWords("checkout", pay=pay)
