@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,13 +45,18 @@ class Bank:
     def get(self, flow: str, key: str) -> tuple[str, ...]:
         return self.phrasings[flow][key]
 
+    def has(self, flow: str) -> bool:
+        return flow in self.phrasings
+
 
 def bank_path(bank: str) -> Path:
     """``dev`` and ``test`` are the shipped banks; anything else is a path to a TOML file."""
     return BANK_DIR / BANKS[bank] if bank in BANKS else Path(bank)
 
 
-def load_bank(bank: str, flows: Sequence[Flow]) -> Bank:
+def load_bank(bank: str, flows: Sequence[Flow], optional: Collection[str] = ()) -> Bank:
+    """The bank, checked against ``flows``; a flow named in ``optional`` (new to the banks)
+    may be absent as a whole, and is then left out of ``Bank.phrasings``."""
     path = bank_path(bank)
     if not path.exists():
         raise BankError(
@@ -62,6 +67,7 @@ def load_bank(bank: str, flows: Sequence[Flow]) -> Bank:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BankError(f"{path}: not valid TOML: {exc}") from exc
+    flows = [f for f in flows if f.id in data or f.id not in optional]
     problems = check_bank(data, flows)
     if problems:
         raise BankError(
