@@ -6,13 +6,11 @@ shopper's address and payment method (a gift card must cover the total) and retu
 ``Proposed`` order whose stored arguments are bound to the cart as checked: each line's item
 id, quantity and price, the total, the cart's version, the address and the payment method.
 The yes re-checks all of it against the current data; a cart changed since (a line added,
-removed or re-counted, a price changed) applies nothing. The write, in the transaction that
-consumes the stored proposal: the cart moves past the version checked (conditional), each
-counted variant's stock is decremented only while enough is left (``stock >= quantity``, so
-two checkouts for the last unit sell it once: the other gets ``SoldOut``), a gift card's
-balance moves only from the balance checked, the order (status pending, one order line per
-unit as every order in the shop, a payment in ``payment_history``) is inserted and the cart
-emptied. Identity is the conversation's (``ToolContext.session_user_id``), never an argument.
+removed or re-counted, a price changed) applies nothing. The write itself, in the transaction
+that consumes the stored proposal, is ``tools.order_placement``: stock decremented only while
+enough is left (two checkouts for the last unit sell it once: the other gets ``SoldOut``),
+the gift card charged, a pending order placed, the cart emptied. Identity is the
+conversation's (``ToolContext.session_user_id``), never an argument.
 
 With a checkout page configured (``AISLE_CHECKOUT_URL``, ``ToolContext.checkout_url``), the
 tool places nothing and returns a ``CheckoutLink`` to that page with the cart in its URL. The
@@ -20,37 +18,29 @@ template's placeholders: ``{items}`` the lines as ``ITEM_ID:QUANTITY`` joined by
 (Shopify's cart permalink, ``https://shop.example/cart/{items}``), ``{cart_id}``, ``{total}``
 (``123.45``) and ``{count}`` (units); ids are URL-escaped.
 
-Not here: the cart tools (``tools.cart``), cart rows (``tools.cart_rows``).
+Not here: the cart tools (``tools.cart``), cart rows (``tools.cart_rows``), the order write
+(``tools.order_placement``).
 """
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from string import Formatter
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, Field
-from sqlalchemy import update
-from sqlmodel import Session, col, func, select
 
 from store.models import (
-    Event,
-    EventKind,
     Item,
-    Order,
-    OrderItem,
-    OrderStatus,
-    PaymentMethod,
 )
 from tools import cart_rows as rows
 from tools import policy
-from tools.base import Handover, Proposed, ToolContext, ToolResult, tool
-from tools.cart import CartOut, OutOfStock, cart_out
-from tools.errors import BadArgument, Conflict, PolicyViolation, SoldOut
-from tools.service_change import address_text, method_name, method_text, money
-from tools.service_read import Code, Text, load_method, load_methods, load_user, order_out
+from tools.base import Handover, Proposed, ToolContext, tool
+from tools.cart import CartOut, cart_out
+from tools.errors import BadArgument, Conflict, PolicyViolation
+from tools.order_placement import Placement, sold_out
+from tools.service_change import address_text, method_text, money
+from tools.service_read import Code, Text, load_method, load_methods, load_user
 from tools.variants import sellable
 
 PLACEHOLDERS = ("items", "cart_id", "total", "count")
@@ -93,137 +83,6 @@ def checkout_link(template: str, cart: CartOut) -> str:
     return check_template(template).format(
         items=items, cart_id=cart.cart_id, total=f"{cart.total:.2f}", count=cart.count
     )
-
-
-def _sold_out(line: Any, left: int) -> SoldOut:
-    what = line.title + (f" ({', '.join(line.options.values())})" if line.options else "")
-    return SoldOut(
-        f"{what} is sold out" if left == 0 else f"only {left} of {what} left",
-        data=OutOfStock(
-            product_id=line.product_id,
-            item_id=line.item_id,
-            title=line.title,
-            options=line.options,
-            left=left,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class Placement:
-    """The order to write, as checked (see the module docstring for the write)."""
-
-    user_id: str
-    cart: CartOut
-    address: dict[str, str]
-    method: PaymentMethod
-
-    def write(self, session: Session) -> ToolResult:
-        cart = self.cart
-        if not rows.bump(session, cart.cart_id, cart.version):
-            raise Conflict("the cart changed since it was checked; nothing was ordered")
-        for line in cart.lines:
-            tracked = session.execute(
-                update(Item)
-                .where(
-                    col(Item.item_id) == line.item_id,
-                    col(Item.available).is_(True),
-                    col(Item.stock).is_not(None),
-                    col(Item.stock) >= line.quantity,
-                )
-                .values(stock=col(Item.stock) - line.quantity)
-            )
-            if tracked.rowcount != 1:  # type: ignore[attr-defined]
-                item = session.get(Item, line.item_id)
-                if item is None or item.stock is not None or not item.available:
-                    left = 0 if item is None or not item.available else max(0, item.stock or 0)
-                    raise _sold_out(line, left)
-            session.execute(
-                update(Item)
-                .where(col(Item.item_id) == line.item_id, col(Item.stock) <= 0)
-                .values(available=False)
-            )
-        before = float(self.method.balance or 0.0)
-        if policy.is_gift_card(self.method):
-            moved = session.execute(
-                update(PaymentMethod)
-                .where(
-                    col(PaymentMethod.id) == self.method.id, col(PaymentMethod.balance) == before
-                )
-                .values(balance=round(before - cart.total, 2))
-            )
-            if moved.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict(
-                    "the gift card's balance changed since it was checked; nothing was ordered"
-                )
-        order = Order(
-            order_id=_new_order_id(session),
-            user_id=self.user_id,
-            status=OrderStatus.PENDING.value,
-            address=self.address,
-            fulfillments=[],
-            payment_history=[
-                {
-                    "transaction_type": "payment",
-                    "amount": cart.total,
-                    "payment_method_id": self.method.id,
-                }
-            ],
-            seq=(session.exec(select(func.max(Order.seq))).one() or 0) + 1,
-        )
-        session.add(order)
-        session.flush()
-        lines: list[OrderItem] = []
-        for line in cart.lines:
-            for _ in range(line.quantity):
-                lines.append(
-                    OrderItem(
-                        order_id=order.order_id,
-                        seq=len(lines),
-                        product_id=line.product_id,
-                        item_id=line.item_id,
-                        name=line.title,
-                        price=line.unit_price,
-                        options=dict(line.options),
-                    )
-                )
-            session.add(
-                Event(
-                    user_id=self.user_id,
-                    kind=EventKind.PURCHASE.value,
-                    product_id=line.product_id,
-                    item_id=line.item_id,
-                    value=float(line.quantity),
-                )
-            )
-        session.add_all(lines)
-        rows.empty(session, cart.cart_id)
-        session.flush()
-        paid = (
-            f"your gift card (balance now {money(round(before - cart.total, 2))})"
-            if policy.is_gift_card(self.method)
-            else method_name(self.method)
-        )
-        units = "item" if cart.count == 1 else "items"
-        done = (
-            f"Order {order.order_id} is placed: {cart.count} {units}, {money(cart.total)}, "
-            f"paid with {paid}, shipping to {address_text(self.address)}."
-        )
-        return ToolResult.success(order_out(order, lines), note=done)
-
-
-def _new_order_id(session: Session) -> str:
-    """A fresh id in the shop's own format (the latest order's prefix and digit count)."""
-    latest = session.exec(select(Order.order_id).order_by(col(Order.seq).desc())).first()
-    prefix, digits = "#W", 7
-    if latest:
-        head = latest.rstrip("0123456789")
-        if len(latest) > len(head):
-            prefix, digits = head, len(latest) - len(head)
-    while True:
-        candidate = f"{prefix}{secrets.randbelow(10**digits):0{digits}d}"
-        if session.get(Order, candidate) is None:
-            return candidate
 
 
 def _ship_to(user_address: dict[str, Any] | None, given: ShipTo | None) -> dict[str, str]:
@@ -294,7 +153,7 @@ def checkout(
         item = items[li.item_id]
         if item is None or not sellable(item, li.quantity):
             left = 0 if item is None or not item.available else max(0, item.stock or 0)
-            raise _sold_out(li, left)
+            raise sold_out(li, left)
     policy.require_gift_card_covers(method, cart.total, "the order total")
     ship_to = _ship_to(user.address, address)
     listed = "\n".join(

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.act import cart, discovery, proposals, service
+from assistant.act import cart, checkout, discovery, proposals, service
 from assistant.act.env import TurnEnv
 from assistant.act.steps import Events, Steps
-from assistant.outcomes import Asked, Chat, HandedOff, HelpAnswered, Outcome
+from assistant.outcomes import Asked, CartAdded, Chat, HandedOff, HelpAnswered, Outcome
 from assistant.policy.acts import (
     Act,
     AddToCart,
@@ -61,15 +61,18 @@ def run(act: Act, env: TurnEnv) -> Events[Outcome]:
     if isinstance(act, Serve):
         return (yield from service.serve(act, env))
     if isinstance(act, AddToCart):
-        return (yield from cart.add(act, env))
+        added = yield from cart.add(act, env)
+        if act.checkout and isinstance(added, CartAdded) and added.added and not added.problems:
+            return (yield from checkout.propose(Checkout(pay=act.pay), env))  # "buy the blue one"
+        return added
     if isinstance(act, ShowCart):
         return (yield from cart.show(act, env))
     if isinstance(act, ChangeCart):
         return (yield from cart.change(act, env))
     if isinstance(act, Checkout):
-        return (yield from cart.propose(act, env))
-    if isinstance(act, Confirm) and env.state.pending is not None and cart.is_checkout(env):
-        return (yield from cart.confirm(env))
+        return (yield from checkout.propose(act, env))
+    if isinstance(act, Confirm) and checkout.is_checkout(env):
+        return (yield from checkout.confirm(env))
     if isinstance(act, Confirm):
         return (yield from proposals.confirm(env))
     if isinstance(act, Decline):
