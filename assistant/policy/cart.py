@@ -25,6 +25,7 @@ import re
 
 from assistant.policy.acts import Act, AddToCart, ChangeCart, Checkout, ShowCart
 from assistant.reading import Reading
+from assistant.reading.cart import CART_WORD
 from assistant.state import Choice, ConversationState
 from tools.shop_context import Shown
 
@@ -80,8 +81,8 @@ def cart(r: Reading, state: ConversationState) -> Act | None:
         it = re.search(r"\b(?:it|that)\b", r.text, re.I) is not None
         if w.action == "remove" and it and memory.last_item:
             return ChangeCart(memory.last_item, "item", 0)
-        if w.action == "remove" and memory.lines:
-            return ChangeCart(r.text, "words", 0)
+        if w.action == "remove" and memory.lines and CART_WORD.search(r.text):
+            return ChangeCart(r.text, "words", 0)  # "remove the socks from my cart"
         return None
     if w.action == "checkout":
         return Checkout(pay=w.pay)

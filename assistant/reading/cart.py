@@ -20,11 +20,12 @@ from typing import Literal
 CartAction = Literal["add", "buy", "view", "remove", "quantity", "checkout", "pay"]
 PayKind = Literal["gift_card", "credit_card", "paypal"]
 
-_CART = r"(?:shopping\s+)?(?:cart|basket|bag)"
+_CART = r"(?:(?:shopping\s+)?(?:cart|basket)|shopping\s+bag)"
 _VIEW = re.compile(
     rf"\b(?:what'?s|what\s+is|what\s+do\s+i\s+have|anything)\s+in\s+(?:my|the)\s+{_CART}|"
     rf"\b(?:show|see|view|open|check)\s+(?:me\s+)?(?:my|the)\s+{_CART}\b|"
-    rf"^\W*(?:my\s+|the\s+)?{_CART}\W*$|\bview\s+{_CART}\b|\bmy\s+{_CART}\s+please\b",
+    rf"^\W*(?:(?:my|the)\s+{_CART}|(?:shopping\s+)?cart)\W*$|\bview\s+{_CART}\b|"
+    rf"\bmy\s+{_CART}\s+please\b",
     re.I,
 )
 _ADD = re.compile(
@@ -40,6 +41,7 @@ _BUY = re.compile(
     r"last)\s+one|(?:one|two|three|\d)\s+of\s+(?:them|those|these))\b",
     re.I,
 )
+CART_WORD = re.compile(rf"\b{_CART}\b", re.I)
 _REMOVE = re.compile(
     rf"\b(?:remove|delete|take\s+out|drop|get\s+rid\s+of|take\s+off)\b|"
     rf"\b(?:don'?t|do\s+not)\s+want\s+the\s+\w+\s+one\b|\bout\s+of\s+(?:my|the)\s+{_CART}\b",
