@@ -136,3 +136,25 @@ def test_with_a_checkout_page_the_cart_is_handed_over(store: Store) -> None:
         assert s.exec(select(WriteProposal)).all() == []
         assert len(s.exec(select(CartLine)).all()) == 2  # the shop's page takes it from here
     assert _new_orders(store) == []
+
+
+def test_the_new_order_works_with_the_service_flows(store: Store) -> None:
+    from tools.service import RETAIL_TOOLS
+    from tools.service import confirm as confirm_service
+
+    seed(store)
+    c = ctx(store)
+    add_to_cart.call(c, {"product_id": BLUE_10})
+    assert confirm(c, _propose(c)).ok
+    [order] = _new_orders(store)
+    status = RETAIL_TOOLS.call(c, "get_order_details", {"order_id": order.order_id})
+    assert status.ok and '"status":"pending"' in status.content.replace(" ", "")
+    cancel = RETAIL_TOOLS.call(
+        c, "cancel_pending_order", {"order_id": order.order_id, "reason": "ordered by mistake"}
+    )
+    assert cancel.ok, cancel.content
+    c.pending = cancel.data
+    assert confirm_service(c, cancel.data).ok
+    with store.session() as s:
+        assert s.get(Order, order.order_id).status == "cancelled"  # type: ignore[union-attr]
+        assert s.get(PaymentMethod, "gift_card_1").balance == 200.0  # type: ignore[union-attr]
