@@ -205,6 +205,7 @@ class CartOptionAsked:
     question: OpenQuestion
     added: tuple[Added, ...] = ()  # the others of "add both", already in the cart
     cart: CartOut | None = None
+    problems: tuple[OutOfStock | NoVariant, ...] = ()  # the others that could not be added
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,8 @@ def add(act: AddToCart, env: TurnEnv) -> Events[Outcome]:
         elif isinstance(data, VariantNeeded):
             cart = added[-1].cart if added else None
             remember(env, cart, added[-1].line.item_id if added else None)
-            return _ask_option(env, act, data, list(act.product_ids[n + 1 :]), tuple(added))
+            rest = list(act.product_ids[n + 1 :])
+            return _ask_option(env, act, data, rest, tuple(added), tuple(problems))
         elif isinstance(data, OutOfStock | NoVariant):
             problems.append(data)
         else:
@@ -119,6 +120,7 @@ def _ask_option(
     needed: VariantNeeded,
     rest: list[str],
     added: tuple[Added, ...],
+    problems: tuple[OutOfStock | NoVariant, ...],
 ) -> CartOptionAsked:
     env.state.cart.asking = CartAsk(
         product_id=needed.product_id,
@@ -137,7 +139,7 @@ def _ask_option(
         ],
     )
     env.state.question = question
-    return CartOptionAsked(needed, question, added, env.cart)
+    return CartOptionAsked(needed, question, added, env.cart, problems)
 
 
 def show(_: ShowCart, env: TurnEnv) -> Events[Outcome]:

@@ -113,7 +113,11 @@ def changed_text(o: CartChanged, lang: str) -> list[str]:
 
 
 def option_text(o: CartOptionAsked, lang: str) -> list[str]:
-    return [*(_added(a, lang) for a in o.added), o.question.text]
+    return [
+        *(_added(a, lang) for a in o.added),
+        *(_problem(p, lang) for p in o.problems),
+        o.question.text,
+    ]
 
 
 def linked_text(o: CheckoutLinked, lang: str) -> list[str]:

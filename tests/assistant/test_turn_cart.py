@@ -209,3 +209,23 @@ def test_with_a_checkout_page_check_out_hands_the_cart_over(demo: Shop) -> None:
     assert handed.text == f"Your cart (1 item, ${item.price:,.2f}) is ready at checkout: {url}"
     assert handed.cart is not None and handed.cart.checkout_url == url
     assert handed.confirmation is None
+
+
+def test_add_both_when_the_first_is_sold_out_adds_the_second_and_says_so(
+    demo: Shop, bot: Bot
+) -> None:
+    from sqlalchemy import update
+
+    a = bot(demo)
+    shown = _cards(a, "c6")
+    first, second = shown.products[0], shown.products[1]
+    with demo.store.session() as s:
+        s.execute(update(Item).where(col(Item.product_id) == first.product_id).values(stock=0))
+    reply = a.chat("add both to my cart", "c6", USER)
+    assert f"Sorry, {first.title}" in reply.text and "is sold out" in reply.text
+    for _ in range(4):  # the second's open options: the first value of each
+        if reply.kind != "question" or reply.question is None:
+            break
+        reply = a.chat(reply.question.options[0], "c6", USER)
+    assert reply.cart is not None
+    assert [li.product_id for li in reply.cart.lines] == [second.product_id]
