@@ -31,13 +31,13 @@ _VIEW = re.compile(
 _ADD = re.compile(
     rf"\b(?:add|put|throw|place|drop|stick|pop)\b[^.?!]*\b(?:to|in|into)\s+(?:my|the)\s+{_CART}\b|"
     r"^\W*(?:(?:ok(?:ay)?|yes|yeah|sure|great|cool|perfect|please|then)\W+)*(?:please\s+)?"
-    r"add\s+(?:it|them|this|that|these|those|both|the\s+\w+(?:\s+\w+)?\s+one|"
+    r"add\s+(?:it|them|this|that|these|those|both|the\s+[^\s,.!?]+(?:\s+[^\s,.!?]+)?\s+one|"
     r"(?:the\s+)?(?:first|second|third|fourth|fifth|last)(?:\s+one)?)\b",
     re.I,
 )
 _BUY = re.compile(
     r"\b(?:buy|purchase|order)\s+(?:it|them|this|that|these|those|both|"
-    r"the\s+(?:[\w-]+\s+){0,3}(?:one|pair|ones)|(?:the\s+)?(?:first|second|third|fourth|fifth|"
+    r"the\s+(?:[^\s,.!?]+\s+){0,3}(?:one|pair|ones)|(?:the\s+)?(?:first|second|third|fourth|fifth|"
     r"last)\s+one|(?:one|two|three|\d)\s+of\s+(?:them|those|these))\b",
     re.I,
 )

@@ -49,3 +49,9 @@ def test_cart_words(text: str, expected: CartWords) -> None:
 )
 def test_not_about_the_cart(text: str) -> None:
     assert cart_words(text) is None
+
+
+def test_option_values_with_slashes_still_refer() -> None:
+    said = cart_words("ok buy the Black/White one in size 11.5 and put it on my gift card")
+    assert said == CartWords("buy", pay="gift_card", refers=True)
+    assert cart_words("add the navy/red one") == CartWords("add", refers=True)
