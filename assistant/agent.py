@@ -29,6 +29,7 @@ from dataclasses import replace
 
 from assistant import conversation
 from assistant.act import Steps, TurnEnv, run
+from assistant.act.cart import checkout_link, variants_for
 from assistant.act.steps import Lead
 from assistant.deps import Deps
 from assistant.events import Final, StepFinished, StepStarted, TextDelta, TurnEvent
@@ -40,6 +41,7 @@ from assistant.proposal import Proposal, language_note, prompt, propose, system_
 from assistant.reading import Reading, ShopWords, read
 from assistant.reply import Reply
 from assistant.respond import respond
+from assistant.respond.cart import with_cart
 from assistant.respond.claims import ClaimContext
 from assistant.respond.discovery import lead
 from assistant.state import ChatLine, ConversationState
@@ -122,7 +124,12 @@ class Assistant:
         composed = respond(
             outcome, reading.language, env.steps.trace, self._claims(reading, outcome, env)
         )
-        reply = composed.reply
+        reply = with_cart(
+            composed.reply,
+            env.cart,
+            variants_for(deps.store, [p.product_id for p in composed.reply.products]),
+            checkout_link(outcome),
+        )
         shown = "\n".join(streamed)
         rest = composed.pieces[len(streamed) :] if reply.text.startswith(shown) else composed.pieces
         for piece in rest:

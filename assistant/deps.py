@@ -55,6 +55,9 @@ class Deps:
     limits: Limits = field(default_factory=Limits)
     shop_name: str = "the shop"
     words: ShopWords | None = None
+    # The shop's checkout page (``AISLE_CHECKOUT_URL``, a URL template, ``tools.checkout``):
+    # set, checkout hands the cart over there instead of placing an order here.
+    checkout_url: str | None = None
 
     def shop_words(self) -> ShopWords:
         if self.words is None:

@@ -5,7 +5,9 @@ Discovery: ``Found`` (recommendations), ``Asked`` (a question with clickable opt
 an attribute, a category, a relaxation, an order, a reason...), ``NothingFits``, ``NotSold``,
 ``Compared``, ``Described``. Service: ``OrdersListed``, ``OrderShown``, ``AccountShown``,
 ``ConfirmationAsked``, ``Done``, ``AlreadyDone``, ``Declined``, ``Refused``,
-``IdentityNeeded``, ``AddressNeeded``. Then ``HelpAnswered``, ``HandedOff`` and ``Chat``.
+``IdentityNeeded``, ``AddressNeeded``. Cart: ``CartShown``, ``CartAdded``, ``CartChanged``,
+``CartOptionAsked``, ``CheckoutLinked`` (checkout's confirmation is ``ConfirmationAsked``).
+Then ``HelpAnswered``, ``HandedOff`` and ``Chat``.
 
 Not here: producing them (``assistant.act``), wording them (``assistant.respond``).
 """
@@ -18,6 +20,8 @@ from typing import Literal
 
 from assistant.state import OpenQuestion
 from tools.base import ConfirmationRequest
+from tools.cart import Added, CartOut, CartUpdated, NoVariant, OutOfStock, VariantNeeded
+from tools.checkout import CheckoutLink
 from tools.explain import Recommendation
 from tools.shopping import SearchOutcome
 from tools.shopping_info import Comparison, HelpAnswer
@@ -175,6 +179,40 @@ class Chat:
     suggestions: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class CartShown:
+    cart: CartOut
+
+
+@dataclass(frozen=True)
+class CartAdded:
+    """What was added, what could not be (sold out, no such variant), and the cart after."""
+
+    added: tuple[Added, ...]
+    problems: tuple[OutOfStock | NoVariant, ...]
+    cart: CartOut | None
+
+
+@dataclass(frozen=True)
+class CartChanged:
+    change: CartUpdated | OutOfStock
+    cart: CartOut | None
+
+
+@dataclass(frozen=True)
+class CartOptionAsked:
+    needed: VariantNeeded
+    question: OpenQuestion
+    added: tuple[Added, ...] = ()  # the others of "add both", already in the cart
+    cart: CartOut | None = None
+    problems: tuple[OutOfStock | NoVariant, ...] = ()  # the others that could not be added
+
+
+@dataclass(frozen=True)
+class CheckoutLinked:
+    link: CheckoutLink
+
+
 Outcome = (
     Found
     | Asked
@@ -195,4 +233,9 @@ Outcome = (
     | HelpAnswered
     | HandedOff
     | Chat
+    | CartShown
+    | CartAdded
+    | CartChanged
+    | CartOptionAsked
+    | CheckoutLinked
 )

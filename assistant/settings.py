@@ -23,6 +23,7 @@ from pydantic_settings import (
 )
 
 from store.errors import AisleError
+from tools.checkout import check_template
 
 DEFAULT_CONFIG_FILE = Path("aisle.toml")
 
@@ -74,6 +75,20 @@ class Settings(BaseSettings):
     # llama.cpp model (one generation at a time), 4 for an OpenAI-compatible LLM server.
     max_concurrent_turns: int = Field(default=0, ge=0)
     turn_queue_seconds: float = Field(default=120.0, gt=0)
+    # The shop's own checkout page, as a URL template: set, "check out" hands the cart over
+    # there instead of placing an order here. Placeholders: {items} (ITEM_ID:QUANTITY joined
+    # by commas, Shopify's cart permalink), {cart_id}, {total} (123.45), {count} (units); e.g.
+    # AISLE_CHECKOUT_URL="https://shop.example/cart/{items}" (``tools.checkout``).
+    checkout_url: str | None = None
+
+    @field_validator("checkout_url")
+    @classmethod
+    def _check_checkout_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("AISLE_CHECKOUT_URL must be an http(s) URL template")
+        return check_template(value.strip())
 
     @field_validator("cors_origins", mode="before")
     @classmethod

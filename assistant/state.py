@@ -16,6 +16,8 @@ writer of conversation rows) and passed through a turn's stages: read in, a new 
 - ``focus``: the products the last turn was about (compared or described), for "the cheaper
   one".
 - ``history``: the last exchanges as text, for the model's context.
+- ``cart``: what the conversation remembers of the cart (``CartMemory``); the cart itself
+  lives in the database (``tools.cart_rows``).
 
 Not here: reading or writing rows (``assistant.conversation``), deciding anything.
 """
@@ -44,9 +46,21 @@ ChoiceKind = Literal[
     "payment",
     "yes",
     "no",
+    "cart_option",
+    "cart_payment",
 ]
 QuestionKind = Literal[
-    "attribute", "category", "relax", "order", "reason", "items", "variant", "payment", "confirm"
+    "attribute",
+    "category",
+    "relax",
+    "order",
+    "reason",
+    "items",
+    "variant",
+    "payment",
+    "confirm",
+    "cart_option",
+    "cart_payment",
 ]
 
 
@@ -95,6 +109,31 @@ class ChatLine(BaseModel):
     content: str
 
 
+class CartAsk(BaseModel):
+    """An add to the cart waiting for the shopper's choice of an option (size, colour...)."""
+
+    product_id: str
+    chosen: dict[str, str] = Field(default_factory=dict)
+    rest: list[str] = Field(default_factory=list)  # the other products of "add both"
+    quantity: int = 1
+    then_checkout: bool = False  # "buy the blue one": check out once it is added
+    pay: str | None = None  # the payment kind named ("gift_card")
+
+
+class CartMemory(BaseModel):
+    """The cart as the conversation last saw it: its lines' item ids in the order shown (for
+    "remove the second one" when the cart is on screen), whether it is on screen, the line
+    the shopper last touched ("make it two"), an add waiting for an option, and a checkout
+    waiting for the shopper to say who they are or how to pay."""
+
+    lines: list[str] = Field(default_factory=list)
+    on_screen: bool = False
+    last_item: str | None = None
+    asking: CartAsk | None = None
+    checkout_waiting: bool = False
+    pay: str | None = None
+
+
 class ConversationState(BaseModel):
     version: Literal[2] = 2
     identity: Identity = Field(default_factory=Identity)
@@ -109,6 +148,7 @@ class ConversationState(BaseModel):
     focus: list[str] = Field(default_factory=list)
     history: list[ChatLine] = Field(default_factory=list)
     language: str = "en"
+    cart: CartMemory = Field(default_factory=CartMemory)
 
     @classmethod
     def restore(cls, data: dict[str, Any] | None) -> ConversationState:

@@ -19,7 +19,7 @@ from eval.bench_turn import timing_report
 from eval.harness.banks import load_bank
 from eval.harness.conversation_shops import DEFAULT_SHOPS_DIR, conversation_shops
 from eval.harness.conversation_suite import ConversationOptions, run_conversations
-from eval.harness.flows import FLOWS
+from eval.harness.flows import BANK_OPTIONAL, FLOWS
 from eval.harness.runs import RunWriter
 from eval.harness.runtime_env import build_env, chat_model, default_tau2
 from ui.cli_common import JsonOpt, emit_json, err, errors, settings_of
@@ -75,7 +75,9 @@ def bench_turn_cmd(
                 )
             )
             options = ConversationOptions(_split(flows), _split(shops), cases, 1, 11)
-            summary = run_conversations(env, writer, load_bank(bank, FLOWS), options)
+            summary = run_conversations(
+                env, writer, load_bank(bank, FLOWS, optional=BANK_OPTIONAL), options
+            )
             report = timing_report(
                 writer.turns,
                 model=model.model,

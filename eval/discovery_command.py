@@ -26,7 +26,7 @@ from eval.harness.commands import NoGatesOpt, OutOpt, ScriptedOpt, SeedOpt, Tau2
 from eval.harness.conversation_command import BankOpt, ConvTrialsOpt, ShopsDirOpt
 from eval.harness.conversation_shops import DEFAULT_SHOPS_DIR, catalog_factory, conversation_shops
 from eval.harness.env import EvalError
-from eval.harness.flows import FLOWS
+from eval.harness.flows import BANK_OPTIONAL, FLOWS
 from eval.harness.gates import GateResult
 from eval.harness.runs import RunWriter
 from eval.harness.runtime_env import build_env, chat_model, default_tau2
@@ -105,7 +105,7 @@ def _run(
     if unknown := [n for n in names if n not in known]:
         raise EvalError(f"unknown shop(s) {', '.join(unknown)}; the shops are {sorted(known)}")
     names += [n for n in named if n not in names]
-    bank = load_bank(bank_name, FLOWS)
+    bank = load_bank(bank_name, FLOWS, optional=BANK_OPTIONAL)
     runtime = Runtime(settings_of(ctx))
     folder = out or RunWriter.default_folder(runtime.settings.data_dir / "eval-runs", "discovery")
     llm = chat_model(runtime, scripted)

@@ -2,6 +2,11 @@
 
 ``Store`` is the one handle the rest of the project gets: it owns the engine, creates the
 schema, and hands out sessions. It reads no environment; the caller passes the URL.
+
+Schema changes are additive: ``create_schema`` creates missing tables and adds missing
+nullable columns to existing ones (``Item.stock`` came after the first data dirs), so a data
+dir made by an older release opens as it is. Anything else (a renamed or retyped column) would
+need a real migration tool.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -48,6 +53,25 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add the model's nullable columns an existing table lacks (``table.column`` each)."""
+    added: list[str] = []
+    present = inspect(engine)
+    tables = set(present.get_table_names())
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        have = {c["name"] for c in present.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have or not column.nullable or column.primary_key:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            with engine.begin() as conn:
+                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+            added.append(f"{table.name}.{column.name}")
+    return added
+
+
 class Store:
     """The shop's database: an engine plus the schema. Cheap to pass around, one per process."""
 
@@ -62,6 +86,7 @@ class Store:
     def create_schema(self) -> None:
         try:
             SQLModel.metadata.create_all(self.engine)
+            add_missing_columns(self.engine)
         except Exception as exc:  # connection refused, bad credentials, unwritable file
             raise StoreUnavailable(
                 f"cannot open the database at {self.safe_url}: {exc.__class__.__name__}: {exc}. "

@@ -1,5 +1,5 @@
-"""The shop's tables: catalog, customers, behaviour, orders, help center, conversations, write
-proposals, labels, API keys.
+"""The shop's tables: catalog, customers, behaviour, orders, carts, help center, conversations,
+write proposals, labels, API keys.
 
 Every table is a SQLModel class; JSON-shaped fields (attributes, options, addresses, payment
 history) are stored as JSON columns so the tau2-bench layout round-trips exactly. Columns that
@@ -101,13 +101,18 @@ class Product(SQLModel, table=True):
 
 
 class Item(SQLModel, table=True):
-    """A purchasable variant of a product: its option values, price and availability."""
+    """A purchasable variant of a product: its option values, price and availability.
+
+    ``stock`` is the units on hand, or None when the shop does not count them (then
+    ``available`` alone says whether it sells). Checkout decrements it by a conditional update
+    (``stock >= quantity``), so two checkouts never sell the same last unit."""
 
     item_id: str = Field(primary_key=True, max_length=64)
     product_id: str = Field(foreign_key="product.product_id", index=True, max_length=64)
     options: dict[str, Any] | None = _json()
     price: float = Field(index=True)
     available: bool = True
+    stock: int | None = None
     seq: int = 0  # position among the product's variants
 
 
@@ -203,6 +208,40 @@ class OrderItem(SQLModel, table=True):
     name: str
     price: float
     options: dict[str, Any] | None = _json()
+
+
+# --- carts --------------------------------------------------------------------------------
+
+
+class Cart(SQLModel, table=True):
+    """A shopping cart. It belongs to a conversation (``session_id``) until the shopper is
+    identified, then to the shopper (``user_id``): a shopper has one cart across their
+    conversations, and a conversation's cart merges into it on identification
+    (``tools.cart_store.cart_for``). ``version`` grows with every change, so a checkout can
+    tell the cart it proposed from a cart changed since."""
+
+    cart_id: str = Field(primary_key=True, max_length=32)
+    session_id: str | None = Field(default=None, index=True, max_length=64)
+    user_id: str | None = Field(
+        default=None, foreign_key="user.user_id", index=True, unique=True, max_length=64
+    )
+    version: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CartLine(SQLModel, table=True):
+    """One variant in a cart, with its quantity; ``seq`` keeps the order lines were added."""
+
+    __table_args__ = (UniqueConstraint("cart_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cart_id: str = Field(foreign_key="cart.cart_id", index=True, max_length=32)
+    item_id: str = Field(foreign_key="item.item_id", max_length=64)
+    product_id: str = Field(max_length=64)
+    quantity: int = 1
+    seq: int = 0
+    added_at: datetime = Field(default_factory=utcnow)
 
 
 # --- help center, conversations, labels ----------------------------------------------------
@@ -317,6 +356,8 @@ ALL_TABLES: tuple[type[SQLModel], ...] = (
     Event,
     Order,
     OrderItem,
+    Cart,
+    CartLine,
     HelpArticle,
     Conversation,
     Turn,

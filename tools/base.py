@@ -9,7 +9,8 @@ half-described. ``Tool.call`` validates the arguments with that model; a bad arg
 ``Refusal`` raised by the tool, comes back as an observation the model can correct.
 
 Write tools (``@tool(write=True)``) do not act when they are called: they check everything
-and return a ``Proposed`` change; the call stores it (``tools.confirmations``) under a
+and return a ``Proposed`` change (or a ``Handover`` when the shop completes it on its own
+page); the call stores it (``tools.confirmations``) under a
 server-issued id with the exact normalised arguments, and returns that ``ConfirmationRequest``
 (its ``data``), which the conversation keeps as its pending proposal. ``ToolSet.confirm``
 executes the stored proposal after the shopper's yes: it checks again against the current data,
@@ -150,6 +151,9 @@ class ToolContext:
     conversation_id: str | None = None
     shopper_typed: tuple[str, ...] = ()
     vouched_user_id: str | None = None
+    # The shop's checkout page as a URL template (``AISLE_CHECKOUT_URL``, ``tools.checkout``):
+    # set, checkout hands the cart over there instead of placing an order.
+    checkout_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,15 +161,29 @@ class Proposed:
     """A checked write that has not happened: what to show the shopper, and how to write it in
     a given session (the caller's transaction, which also consumes the stored proposal).
     ``write`` must re-assert its preconditions in the write itself (conditional update) and
-    raise a ``Refusal`` when they no longer hold, which rolls the transaction back."""
+    raise a ``Refusal`` when they no longer hold, which rolls the transaction back.
+
+    ``bound``: the arguments as the tool completed them, stored (and confirmed) in place of
+    the caller's: a checkout binds the cart lines, prices, total and address it checked, so
+    the yes applies to exactly what the shopper saw and the confirming call checks again that
+    the data still matches."""
 
     summary: str
     write: Callable[[Session], ToolResult]
+    bound: dict[str, Any] | None = None
 
     def apply(self, ctx: ToolContext) -> ToolResult:
         """Write in a transaction of its own (the operator path)."""
         with ctx.store.session() as session:
             return self.write(session)
+
+
+class Handover(BaseModel):
+    """What a write tool returns when, in this shop, it writes nothing and hands the shopper
+    to the shop's own page instead (checkout with ``AISLE_CHECKOUT_URL``): a plain result,
+    never stored as a proposal or confirmed."""
+
+    url: str
 
 
 @dataclass(frozen=True)
@@ -226,7 +244,9 @@ class Tool:
             if not self.write:
                 return ToolResult.success(self.fn(ctx, **args))
             proposal = self._propose(ctx, args)
-            normalised = self._jsonable(args)
+            if isinstance(proposal, Handover):
+                return ToolResult.success(proposal)
+            normalised = self._jsonable(proposal.bound if proposal.bound is not None else args)
             request = ConfirmationRequest(
                 request_id=confirmations.new_id(),
                 action=self.name,
@@ -258,10 +278,17 @@ class Tool:
         except Refusal as refusal:
             return ToolResult.refused(refusal)
 
-    def _propose(self, ctx: ToolContext, args: dict[str, Any]) -> Proposed:
+    def _propose(self, ctx: ToolContext, args: dict[str, Any]) -> Proposed | Handover:
         proposal = self.fn(ctx, **args)
-        if not isinstance(proposal, Proposed):
+        if not isinstance(proposal, Proposed | Handover):
             raise TypeError(f"write tool {self.name} must return Proposed, got {type(proposal)}")
+        return proposal
+
+    def _checked(self, ctx: ToolContext, args: dict[str, Any]) -> Proposed:
+        """The write proposed again against the current data (a handover writes nothing)."""
+        proposal = self._propose(ctx, args)
+        if isinstance(proposal, Handover):
+            raise NotConfirmed("this shop completes it on its own page; nothing to confirm here")
         return proposal
 
     def _jsonable(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -402,7 +429,7 @@ class ToolSet:
             found = self._get(pending.action)
             args = found.validate(pending.arguments)
             try:
-                proposal = found._propose(ctx, args)  # checks again against current data
+                proposal = found._checked(ctx, args)  # checks again against current data
                 with ctx.store.session() as session:
                     if not confirmations.claim(session, pending.request_id):
                         raise NotConfirmed("this proposal is no longer waiting for a yes")
@@ -486,4 +513,4 @@ class ToolSet:
         key = ConfirmationRequest.key_for(found.name, found._jsonable(args))
         if key in ctx.executed:
             raise NotConfirmed("this exact change was already made; nothing was changed again")
-        return found._propose(ctx, args).apply(ctx)  # checks again against current data
+        return found._checked(ctx, args).apply(ctx)  # checks again against current data

@@ -19,6 +19,7 @@ They never escape ``Tool.call``; ``kind`` lets code (the agent, tests) tell them
      ├── NotAuthenticated   account data before the customer is identified
      ├── PolicyViolation    a status, reason, balance or option rule says no
      ├── Conflict           the row changed between the check and the write; nothing was applied
+     ├── SoldOut            not enough stock left for a checkout (``data``: what is left)
      ├── NotConfirmed       a confirmation that does not match the pending request, or one
      │                      that was declined, superseded or failed
      └── AlreadyDone        a yes to a write already carried out (a second yes, a replay, a
@@ -71,6 +72,10 @@ class PolicyViolation(Refusal):
 
 class Conflict(Refusal):
     kind = "conflict"
+
+
+class SoldOut(Refusal):
+    kind = "sold_out"
 
 
 class NotConfirmed(Refusal):

@@ -156,5 +156,6 @@ class Runtime:
             ranker=self.ranker,
             vocab=CatalogVocabulary.from_store(self.store),
             limits=Limits(consult="when_unsure" if isinstance(model, LlamaCppChat) else "always"),
+            checkout_url=self.settings.checkout_url,
         )
         return Assistant(deps)

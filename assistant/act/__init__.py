@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 
-from assistant.act import discovery, proposals, service
+from assistant.act import cart, checkout, discovery, proposals, service
 from assistant.act.env import TurnEnv
 from assistant.act.steps import Events, Steps
-from assistant.outcomes import Asked, Chat, HandedOff, HelpAnswered, Outcome
+from assistant.outcomes import Asked, CartAdded, Chat, HandedOff, HelpAnswered, Outcome
 from assistant.policy.acts import (
     Act,
+    AddToCart,
     AlreadyDoneAct,
     AskCategory,
+    ChangeCart,
+    Checkout,
     Compare,
     Confirm,
     Decline,
@@ -29,6 +32,7 @@ from assistant.policy.acts import (
     Reask,
     Search,
     Serve,
+    ShowCart,
     Talk,
 )
 from retrieval.help import HelpPassage
@@ -56,6 +60,19 @@ def run(act: Act, env: TurnEnv) -> Events[Outcome]:
         return (yield from discovery.describe(act, env))
     if isinstance(act, Serve):
         return (yield from service.serve(act, env))
+    if isinstance(act, AddToCart):
+        added = yield from cart.add(act, env)
+        if act.checkout and isinstance(added, CartAdded) and added.added and not added.problems:
+            return (yield from checkout.propose(Checkout(pay=act.pay), env))  # "buy the blue one"
+        return added
+    if isinstance(act, ShowCart):
+        return (yield from cart.show(act, env))
+    if isinstance(act, ChangeCart):
+        return (yield from cart.change(act, env))
+    if isinstance(act, Checkout):
+        return (yield from checkout.propose(act, env))
+    if isinstance(act, Confirm) and checkout.is_checkout(env):
+        return (yield from checkout.confirm(env))
     if isinstance(act, Confirm):
         return (yield from proposals.confirm(env))
     if isinstance(act, Decline):

@@ -17,6 +17,7 @@ from assistant.act.steps import Steps
 from assistant.deps import Deps
 from assistant.reading import Reading, ShopWords
 from assistant.state import ConversationState
+from tools.cart import CartOut
 from tools.shop_context import ShopContext
 
 
@@ -28,6 +29,7 @@ class TurnEnv:
     state: ConversationState  # the turn's working copy
     steps: Steps
     session_id: str | None = None  # the conversation: write proposals are bound to it
+    cart: CartOut | None = None  # the cart as a cart act left or showed it (the reply carries it)
 
     def shop_context(self) -> ShopContext:
         state = self.state
@@ -48,4 +50,5 @@ class TurnEnv:
             ),
             vouched_user_id=state.identity.user_id if state.identity.source == "shop" else None,
             shopping=state.shopping,
+            checkout_url=self.deps.checkout_url,
         )

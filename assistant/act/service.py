@@ -71,7 +71,7 @@ def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
     env.state.request = request
     env.state.question = None
     if env.state.identity.user_id is None:
-        missing = yield from _identify(env)
+        missing = yield from identify(env)
         if missing is not None:
             return missing
     ctx = env.shop_context()
@@ -102,7 +102,7 @@ def serve(act: Serve, env: TurnEnv) -> Events[Outcome]:
     return (yield from _slots(request, order, lines, chosen, env))
 
 
-def _identify(env: TurnEnv) -> Events[Outcome | None]:
+def identify(env: TurnEnv) -> Events[Outcome | None]:
     """Identify the shopper from credentials they typed this turn; None once identified."""
     r = env.reading
     ctx = env.shop_context()

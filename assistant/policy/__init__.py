@@ -7,13 +7,15 @@ None when the model was not consulted). In order:
 2. a request for a person hands off;
 3. an option of the question on screen (clicked, or typed) is acted on;
 4. a greeting or a thank-you is answered;
-5. references to the list on screen ("compare the first two", "the second one", "the
+5. the cart (``policy.cart``): add what is on screen ("add the second one in size 10"),
+   show it, change a line, check out, pay with a kind of payment method;
+6. references to the list on screen ("compare the first two", "the second one", "the
    cheaper one") resolve by position in that list, before anything else;
-6. "just show me" shows what was found, without more questions;
-7. a customer-service request, or the next step of one (``policy.service``);
-8. a policy question goes to the help center;
-9. discovery (``policy.discovery``): search, refine, ask for a category, not sold;
-10. the model's proposal, where the words decided nothing; else a request to say more.
+7. "just show me" shows what was found, without more questions;
+8. a customer-service request, or the next step of one (``policy.service``);
+9. a policy question goes to the help center;
+10. discovery (``policy.discovery``): search, refine, ask for a category, not sold;
+11. the model's proposal, where the words decided nothing; else a request to say more.
 
 ``needs_model`` says whether a turn should consult the model at all: only when the words
 alone decide nothing, or a slot only the model can fill is missing (an address typed freely).
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.policy import cart as cart_policy
 from assistant.policy import discovery as discovery_policy
 from assistant.policy import service as service_policy
 from assistant.policy.acts import (
@@ -136,6 +139,8 @@ def decide(r: Reading, state: ConversationState, proposal: Proposal | None, shop
         return Talk("greeting")
     if r.thanks:
         return Talk("thanks")
+    if (act := cart_policy.cart(r, state)) is not None:
+        return act
     if (act := _on_screen(r, state)) is not None:
         return act
     if r.stop_questions and state.shopping.candidates and not (r.refine or r.has_constraints):
@@ -183,6 +188,8 @@ def _chosen(choice: Choice, r: Reading, state: ConversationState, shop: ShopWord
         return Confirm() if state.pending is not None else AlreadyDoneAct()
     if choice.kind == "no":
         return Decline()
+    if choice.kind in ("cart_option", "cart_payment"):
+        return cart_policy.chosen(choice, state)
     return service_policy.with_choice(choice, state)
 
 

@@ -6,6 +6,7 @@ Not here: choosing (``assistant.policy``), carrying an act out (``assistant.act`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant.state import ServiceRequest
 from tools.constraints import Constraints
@@ -95,6 +96,43 @@ class Talk:
     model_text: str = ""
 
 
+@dataclass(frozen=True)
+class AddToCart:
+    """Add each product (on screen, by id) in the variant ``words`` name (``options``: chosen
+    for the first product, by clicking); ``checkout`` goes on to check out ("buy the blue one
+    in size 10")."""
+
+    product_ids: tuple[str, ...]
+    words: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+    quantity: int = 1
+    checkout: bool = False
+    pay: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowCart:
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeCart:
+    """Set a cart line's quantity (0 removes it). The line: by item id, by the product on
+    screen it is a variant of, or by the words naming it ("remove the socks")."""
+
+    ref: str
+    by: Literal["item", "product", "words"]
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """Propose the order for the cart; ``pay`` a payment kind, ``method_id`` a method chosen."""
+
+    pay: str | None = None
+    method_id: str | None = None
+
+
 Act = (
     Search
     | AskCategory
@@ -109,4 +147,8 @@ Act = (
     | Reask
     | Handoff
     | Talk
+    | AddToCart
+    | ShowCart
+    | ChangeCart
+    | Checkout
 )

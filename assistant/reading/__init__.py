@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.reading import language, service, words
+from assistant.reading.cart import CartWords, cart_words
 from assistant.reading.choices import choice_in, norm
 from assistant.reading.gloss import gloss
 from assistant.reading.identifiers import NameZip, email_in, name_zip_in
@@ -92,6 +93,7 @@ class Reading:
     scope: OrderScope = "all"
     help: bool = False
     choice: Choice | None = None
+    cart: CartWords | None = None  # what it asks of the cart (``assistant.reading.cart``)
 
     @property
     def names_products(self) -> bool:
@@ -168,8 +170,10 @@ def _read(
     names = bool(parsed.category or parsed.brands or parsed.attributes)
     # "ok, the cheaper one" picks a product; it answers no yes-or-no question
     intent = service.intent(english, bool(order_ids))
+    cart = cart_words(english)  # "ok, check out please" asks for something: no plain yes
     other = bool(
-        words.pick(english)
+        cart
+        or words.pick(english)
         or words.refinement(english)
         or names
         or order_ids
@@ -220,4 +224,5 @@ def _read(
         and not (names and _REQUEST.search(english)),
         choice=choice_in(text, question)
         or (choice_in(english, question) if english != fixed else None),
+        cart=cart,
     )

@@ -25,7 +25,12 @@ from assistant.outcomes import (
     AddressNeeded,
     AlreadyDone,
     Asked,
+    CartAdded,
+    CartChanged,
+    CartOptionAsked,
+    CartShown,
     Chat,
+    CheckoutLinked,
     Compared,
     ConfirmationAsked,
     Declined,
@@ -44,6 +49,7 @@ from assistant.outcomes import (
 )
 from assistant.reading.language import detect
 from assistant.reply import CitationOut, ConfirmationOut, Kind, ProductCard, Reply, TraceStep
+from assistant.respond import cart as c
 from assistant.respond import discovery as d
 from assistant.respond import service as s
 from assistant.respond.claims import ClaimContext, check_claims
@@ -119,6 +125,17 @@ def respond(outcome: Outcome, lang: str, trace: list[TraceStep], claims: ClaimCo
         pieces, citations = _help(outcome, lang)
     elif isinstance(outcome, HandedOff):
         kind, pieces = "handoff", [say(lang, "handoff")]
+    elif isinstance(outcome, CartShown):
+        pieces = c.shown_text(outcome, lang)
+    elif isinstance(outcome, CartAdded):
+        pieces = c.added_text(outcome, lang)
+    elif isinstance(outcome, CartChanged):
+        pieces = c.changed_text(outcome, lang)
+    elif isinstance(outcome, CartOptionAsked):
+        kind, pieces = "question", c.option_text(outcome, lang)
+        question = d.question_out(outcome.question)
+    elif isinstance(outcome, CheckoutLinked):
+        pieces = c.linked_text(outcome, lang)
     else:
         assert isinstance(outcome, Chat)
         pieces = _chat(outcome, lang, claims)

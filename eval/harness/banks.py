@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,9 @@ class Bank:
     def get(self, flow: str, key: str) -> tuple[str, ...]:
         return self.phrasings[flow][key]
 
+    def has(self, flow: str) -> bool:
+        return flow in self.phrasings
+
 
 def bank_path(bank: str, language: str = "en") -> Path:
     """``dev`` and ``test`` are the shipped banks of ``language``; anything else is a path to
@@ -69,7 +72,11 @@ def bank_language(path: Path) -> str:
     return prefix if prefix in LANGUAGES else "en"
 
 
-def load_bank(bank: str, flows: Sequence[Flow], language: str = "en") -> Bank:
+def load_bank(
+    bank: str, flows: Sequence[Flow], language: str = "en", optional: Collection[str] = ()
+) -> Bank:
+    """The bank, checked against ``flows``; a flow named in ``optional`` (new to the banks)
+    may be absent as a whole, and is then left out of ``Bank.phrasings``."""
     path = bank_path(bank, language)
     if not path.exists():
         raise BankError(
@@ -81,6 +88,7 @@ def load_bank(bank: str, flows: Sequence[Flow], language: str = "en") -> Bank:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BankError(f"{path}: not valid TOML: {exc}") from exc
     words, problems = parse_words(data.pop("words", None))
+    flows = [f for f in flows if f.id in data or f.id not in optional]
     problems += check_bank(data, flows)
     if problems:
         raise BankError(

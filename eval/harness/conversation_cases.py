@@ -54,6 +54,10 @@ def make_cases(
     cases: list[ConversationCase] = []
     skipped: list[Skipped] = []
     for flow in flows:
+        if not bank.has(flow.id):
+            reason = f"the {bank.name} bank has no phrasings for this flow yet"
+            skipped += [Skipped(flow.id, name, reason) for name in flow.shops]
+            continue
         usable: dict[str, tuple[ShopFacts, dict[str, list[int]]]] = {}
         for name in flow.shops:
             facts = shops.get(name, f"the {name} shop is not part of this run")

@@ -35,7 +35,7 @@ from eval.harness.conversation_suite import (
     run_conversations,
     select_flows,
 )
-from eval.harness.flows import FLOWS
+from eval.harness.flows import BANK_OPTIONAL, FLOWS
 from eval.harness.gates import GateResult
 from eval.harness.report import write_report
 from eval.harness.runs import RunWriter
@@ -53,7 +53,7 @@ LanguageOpt = Annotated[
         help="The shoppers' language: en, zh or es (the dev and test banks of that language)."
     ),
 ]
-FlowsOpt = Annotated[str | None, typer.Option(help="Comma-separated flow ids (default: all 35).")]
+FlowsOpt = Annotated[str | None, typer.Option(help="Comma-separated flow ids (default: all 39).")]
 ShopsOpt = Annotated[
     str | None,
     typer.Option(help="Comma-separated shops: demo, tau2, outdoor, fashion, home (default: all)."),
@@ -92,7 +92,7 @@ def conversations(
     shops_dir: ShopsDirOpt = DEFAULT_SHOPS_DIR,
     no_gates: NoGatesOpt = False,
 ) -> None:
-    """Multi-turn conversations over 35 flows (discovery and service), phrased by a bank and
+    """Multi-turn conversations over 39 flows (discovery, service, purchase), phrased by a bank and
     scored by facts: reply kind, cards against the catalog and constraints, options, DB state,
     no echo, promise or prompt text. Gates: every flow >= 0.9, overall >= 0.95, nothing
     invented, no violating product, no prompt text."""
@@ -115,7 +115,7 @@ def _run(
     shops_dir: Path,
 ) -> int:
     select_flows(options.flows)  # unknown flow ids fail before anything is built
-    bank = load_bank(bank_name, FLOWS, language)
+    bank = load_bank(bank_name, FLOWS, language, optional=BANK_OPTIONAL)
     runtime = Runtime(settings_of(ctx))
     folder = out or RunWriter.default_folder(
         runtime.settings.data_dir / "eval-runs", "conversations"

@@ -2,10 +2,11 @@
 
 The service suite runs every scenario on its own copy of the SQLite shop (``copy_shop``: the
 SQLite backup API, so a shop in WAL mode copies consistently while others read it) and scores
-the final state. A snapshot holds every row of the tables customer service can change (orders,
-order lines, payment methods, users) without bookkeeping columns (``updated_at``), keyed
-``"order:#W0000000"``; two snapshots are equal exactly when the shop is in the same state.
-``owners`` says which user each changed row belongs to, for the cross-user check.
+the final state. A snapshot holds every row of the tables customer service and checkout can
+change (orders, order lines, payment methods, users, variants' stock, cart lines) without
+bookkeeping columns (``updated_at``), keyed ``"order:#W0000000"``; two snapshots are equal
+exactly when the shop is in the same state. ``owners`` says which user each changed row
+belongs to, for the cross-user check.
 
 Not here: deciding what the state should be (``service`` replays the gold actions).
 """
@@ -23,16 +24,21 @@ from typing import Any
 from sqlalchemy import Table, select
 
 from store.db import Store, open_store, sqlite_url
-from store.models import Order, OrderItem, PaymentMethod, User
+from store.models import CartLine, Item, Order, OrderItem, PaymentMethod, User
 
 Snapshot = dict[str, dict[str, Any]]
-_IGNORED = {"updated_at"}
+_IGNORED = {"updated_at", "added_at"}
 _TABLES: tuple[tuple[str, Any, str], ...] = (
     ("order", Order, "order_id"),
     ("order_item", OrderItem, "id"),
     ("payment_method", PaymentMethod, "id"),
     ("user", User, "user_id"),
+    ("item", Item, "item_id"),
+    ("cart_line", CartLine, "id"),
 )
+# Of a variant, only what a purchase changes: a catalog's options and prices are not account
+# state, and leaving them out keeps a snapshot of a big catalog cheap.
+_ONLY = {"item": ("item_id", "stock", "available")}
 
 
 def copy_shop(source: Path, target: Path) -> Path:
@@ -58,7 +64,11 @@ def snapshot(store: Store) -> Snapshot:
     with store.engine.connect() as conn:
         for name, model, key in _TABLES:
             table: Table = model.__table__
-            columns = [c for c in table.columns if c.name not in _IGNORED]
+            columns = [
+                c
+                for c in table.columns
+                if c.name not in _IGNORED and c.name in _ONLY.get(name, (c.name,))
+            ]
             for row in conn.execute(select(*columns)):
                 data = dict(row._mapping)
                 rows[f"{name}:{data[key]}"] = {k: _plain(v) for k, v in data.items()}

@@ -39,6 +39,8 @@ PLACEHOLDERS = (
     "item",
     "thing",
     "other_brand",
+    "color",
+    "size",
 )
 
 
@@ -101,6 +103,8 @@ class Slots(BaseModel):
     room: str | None = None  # vague_room: the room word the phrasing uses
     fitting: list[str] = Field(default_factory=list)  # categories that fit the room
     wish: str | None = None  # unfilterable: the wish that cannot be checked
+    color: str | None = None  # purchase: the colour and size of the variant to buy
+    size: str | None = None
 
     def texts(self) -> dict[str, str]:
         """Placeholder -> the text put in a phrasing."""
@@ -108,7 +112,17 @@ class Slots(BaseModel):
         if self.category:
             out["category"] = self.category.casefold()
             out["category_one"] = one(self.category)
-        for name in ("brand", "value", "order_id", "email", "item", "thing", "other_brand"):
+        for name in (
+            "brand",
+            "value",
+            "order_id",
+            "email",
+            "item",
+            "thing",
+            "other_brand",
+            "color",
+            "size",
+        ):
             if (value := getattr(self, name)) is not None:
                 out[name] = value
         for name in ("cap", "cap2"):

@@ -1,4 +1,5 @@
-"""The 35 flows of the conversation suite, as /work/notes/flows.md specifies them.
+"""The 35 flows of the conversation suite, as /work/notes/flows.md specifies them, and the 4
+purchase flows (``flows_purchase``).
 
 Each entry says where the flow runs, which placeholders its phrasings may use, how its slots
 are filled (``slots``), and per turn: the bank key of the shopper's message (or a CLICK of an
@@ -16,6 +17,7 @@ from eval.harness import expect_refine as r
 from eval.harness import expect_service as s
 from eval.harness.expect_common import show_category
 from eval.harness.flow_types import Flow, Turn
+from eval.harness.flows_purchase import BANK_OPTIONAL, PURCHASE_FLOWS
 
 CAT = ("category",)
 DEMO = ("demo",)
@@ -287,5 +289,7 @@ FLOWS: tuple[Flow, ...] = (
     Flow("policy", DEMO, (), (Turn("t1", expect=s.policy_t1),)),
     Flow("handoff", DEMO, (), (Turn("t1", expect=s.handoff_t1),)),
     Flow("greeting", DEMO, (), (Turn("t1", expect=s.greeting_t1),)),
+    *PURCHASE_FLOWS,
 )
+__all__ = ["BANK_OPTIONAL", "BY_ID", "FLOWS"]
 BY_ID = {f.id: f for f in FLOWS}

@@ -73,6 +73,8 @@ class ShopFacts:
     payment_ids: dict[str, list[str]] = field(default_factory=dict)
     help_articles: int = 0
     tracking_ids: set[str] = field(default_factory=set)  # ids a reply may show besides products
+    # each user's payment methods in their order: (id, source, gift card balance)
+    methods: dict[str, list[tuple[str, str, float | None]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_leaf: dict[str, list[ProductRecord]] = defaultdict(list)
@@ -119,8 +121,12 @@ class ShopFacts:
             ]
             emails = {u.user_id: u.email for u in s.exec(select(User).order_by(col(User.seq)))}
             methods: dict[str, list[str]] = defaultdict(list)
-            for m in s.exec(select(PaymentMethod)):
+            kinds: dict[str, list[tuple[str, str, float | None]]] = defaultdict(list)
+            for m in s.exec(
+                select(PaymentMethod).order_by(col(PaymentMethod.seq), col(PaymentMethod.id))
+            ):
                 methods[m.user_id].append(m.id)
+                kinds[m.user_id].append((m.id, m.source, m.balance))
             articles = s.scalar(select(func.count()).select_from(HelpArticle)) or 0
             tracking = {
                 str(t)
@@ -128,7 +134,7 @@ class ShopFacts:
                 for f in o.fulfillments or []
                 for t in f.get("tracking_id") or []
             }
-        return cls(name, truth, orders, emails, dict(methods), int(articles), tracking)
+        return cls(name, truth, orders, emails, dict(methods), int(articles), tracking, dict(kinds))
 
     # --- the catalog -----------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from eval.harness.checks import has_value
 from eval.harness.dialogue_tasks import nice_cap
 from eval.harness.flow_types import Flow, Slots
+from eval.harness.purchase_slots import PURCHASE_FILLERS
 from eval.harness.shopfacts import OrderFacts, ShopFacts, name_key
 from retrieval.documents import ItemRecord, ProductRecord, norm_key
 
@@ -383,4 +384,5 @@ FILLERS: dict[str, Filler] = {
     "guest_any": _guest(False),
     "delivered_item": _delivered_item,
     "other_order": _other_order,
+    **PURCHASE_FILLERS,
 }

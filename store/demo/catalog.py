@@ -245,13 +245,16 @@ class _Builder:
         for v, (options, mult) in enumerate(_variants(rng, spec, attrs)):
             price = shop_price(base * mult * (1.0 + rng.gauss(0.0, 0.015)))
             prices.append(price)
+            item_id = self.ids.item(i, v)
+            available = rng.random() < 0.9
             out.items.append(
                 self.new_item(
-                    item_id=self.ids.item(i, v),
+                    item_id=item_id,
                     product_id=pid,
                     options=options,
                     price=price,
-                    available=rng.random() < 0.9,
+                    available=available,
+                    stock=stock_for(item_id) if available else 0,
                     seq=v,
                 )
             )
@@ -318,6 +321,12 @@ def generate_catalog(config: DemoConfig, progress: bool = False) -> Catalog:
         ):
             builder.build(i, out)
     return out
+
+
+def stock_for(item_id: str) -> int:
+    """Units on hand of an available demo variant: 1 to 40, from its id (drawing them from the
+    product's generator would change every catalog generated before stock existed)."""
+    return 1 + int(item_id) % 40
 
 
 @contextmanager

@@ -49,3 +49,11 @@ def test_typo_in_file_is_an_error_naming_the_key(tmp_path: Path) -> None:
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="does not exist"):
         Settings.load(tmp_path / "nope.toml")
+
+
+def test_the_checkout_url_template_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AISLE_CHECKOUT_URL", "https://shop.example/cart/{items}?ref={cart_id}")
+    assert Settings.load().checkout_url == "https://shop.example/cart/{items}?ref={cart_id}"
+    monkeypatch.setenv("AISLE_CHECKOUT_URL", "https://shop.example/cart/{variants}")
+    with pytest.raises(SettingsError, match=r"unknown placeholders \['variants'\]"):
+        Settings.load()

@@ -33,7 +33,7 @@ def test_no_template_is_left_in_english(language: str) -> None:
     allowed = {"line", "rating", "described", "compared_line", "order_line", "differs_row"}
     allowed |= {"described_facts", "wish_attribute", "count_products", "list_sep", "date"}
     allowed |= {"ask_which_order", "ask_reason", "order_total", "opt_no", "wish_in_stock"}
-    allowed |= {"why_in_stock", "address_needed"}
+    allowed |= {"why_in_stock", "address_needed", "cart_line", "cart_total"}
     assert sorted(same - allowed) == []
 
 

