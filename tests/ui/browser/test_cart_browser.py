@@ -1,0 +1,99 @@
+"""Buying from the chat in a real browser (Debian's chromium, Playwright): a demo shopper
+searches, picks a size on a product card, adds it to the cart, sees it in the cart panel,
+checks out, confirms with the button that names the order's total, and finds the new order
+when asking what they ordered recently. Screenshots of each step go to the artifacts folder
+(see conftest), named ``cartui_*``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from shopper import Chat, dollars, open_chat
+from sqlmodel import col, select
+
+from store.models import Order, OrderStatus
+from ui.web.cart import add_words
+from ui.web.views import demo_shoppers
+
+
+@pytest.fixture
+def chat(browser: Any, web_url: str, artifacts: Path) -> Iterator[Chat]:
+    with open_chat(browser, web_url, artifacts, 20_000) as tab:
+        yield tab
+
+
+def _orders(web_shop: Any, user_id: str) -> dict[str, Order]:
+    with web_shop.store.session() as session:
+        rows = session.exec(select(Order).where(col(Order.user_id) == user_id)).all()
+        return {o.order_id: o for o in rows}
+
+
+def test_pick_a_size_add_to_cart_check_out_and_find_the_order(chat: Chat, web_shop: Any) -> None:
+    name, user_id = demo_shoppers(web_shop.store)[0]
+    before = _orders(web_shop, user_id)
+    page = chat.page
+    chat.sign_in(name)
+    expect(page.locator("#aisle-cart")).to_contain_text("Your cart is empty")
+
+    chat.send("running shoes under $100")
+    cards = chat.reply.locator(".aisle-card")
+    expect(cards.first.locator("button.aisle-add")).to_be_visible()
+    # A card whose only open choice is the size (its other options have one value in stock).
+    only_size = [
+        i
+        for i in range(cards.count())
+        if cards.nth(i).locator(".aisle-picker-name").all_inner_texts() == ["Size"]
+    ]
+    assert only_size, "no card offers a size picker alone"
+    position = only_size[0] + 1
+    card = cards.nth(position - 1)
+    title = card.locator(".aisle-card-title").inner_text().strip()
+    sizes = card.locator("button.aisle-pick")
+    size = sizes.nth(sizes.count() - 1).inner_text().strip()  # the largest in stock
+    chat.shoot("cartui_1-cards")
+
+    card.locator("button.aisle-pick", has_text=size).first.click()
+    expect(card.locator("button.aisle-pick.aisle-on")).to_have_text(size)
+    chat.shoot("cartui_2-size-picked")
+
+    chat._turn(add_words(position, {"size": size}), card.locator("button.aisle-add").click)
+    assert chat.prose().startswith(f"Added 1 × {title}")
+    panel = page.locator("#aisle-cart")
+    expect(panel.locator(".aisle-cart-line")).to_have_count(1)
+    expect(panel.locator(".aisle-cart-title")).to_have_text(title)
+    expect(panel.locator(".aisle-cart-options")).to_contain_text(f"Size {size}")
+    total = dollars(panel.locator(".aisle-cart-total b").inner_text())
+    line = dollars(panel.locator(".aisle-cart-price b").inner_text())
+    assert total == line > 0
+    chat.shoot("cartui_3-in-cart")
+
+    checkout = page.get_by_role("button", name="Check out", exact=True)
+    chat._turn("Check out", checkout.click)
+    if chat.options() and not chat.options()[0].startswith("Yes"):  # which card to pay with
+        chat.choose(chat.options()[0])
+    assert chat.options() == [f"Yes, place order for ${total:,.2f}", "Not now"]
+    assert f"Total: ${total:,.2f}" in chat.prose()
+    assert title in chat.prose()
+    chat.shoot("cartui_4-confirm")
+
+    chat.choose(f"Yes, place order for ${total:,.2f}")
+    new = {k: o for k, o in _orders(web_shop, user_id).items() if k not in before}
+    assert len(new) == 1
+    order_id, order = next(iter(new.items()))
+    assert order.status == OrderStatus.PENDING
+    assert order_id in chat.prose()
+    expect(panel).to_contain_text("Your cart is empty")
+    expect(checkout).to_be_hidden()
+    chat.shoot("cartui_5-placed")
+
+    chat.send("what did I order recently?")
+    recent = chat.prose()
+    assert order_id in recent and title in recent
+    earlier = [recent.index(k) for k in before if k in recent]
+    assert all(recent.index(order_id) < i for i in earlier)  # the newest first
+    chat.shoot("cartui_6-recent")
