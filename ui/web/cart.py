@@ -37,11 +37,13 @@ SOLD_OUT = "Sold out"
 @dataclass(frozen=True)
 class OptionPicker:
     """What a card offers to choose: each open option with its in-stock values (in the
-    catalog's order), the options fixed at one value, and whether anything is in stock."""
+    catalog's order), the options fixed at one value, whether anything is in stock, and the
+    lowest and highest in-stock price (the card's price is the suggested variant's)."""
 
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fixed: tuple[tuple[str, str], ...] = ()
     in_stock: bool = True
+    prices: tuple[float, float] | None = None
 
 
 def picker(variants: Sequence[VariantOut]) -> OptionPicker:
@@ -59,6 +61,7 @@ def picker(variants: Sequence[VariantOut]) -> OptionPicker:
     return OptionPicker(
         choices=tuple((k, tuple(vs)) for k, vs in values.items() if len(vs) > 1),
         fixed=tuple((k, vs[0]) for k, vs in values.items() if len(vs) == 1),
+        prices=(min(v.price for v in selling), max(v.price for v in selling)),
     )
 
 
@@ -96,6 +99,9 @@ def picker_html(product_id: str, pick: OptionPicker) -> str:
             f'</span><span class="aisle-picks">{buttons}</span></div>'
         )
     fixed = " · ".join(f"{escape(_label(k))}: {escape(v)}" for k, v in pick.fixed)
+    low, high = pick.prices or (0.0, 0.0)
+    if high > low:  # the shopper sees what the choice costs before the cart says it
+        fixed += f"{' · ' if fixed else ''}${low:,.2f} to ${high:,.2f} by option"
     return "".join(
         [
             '<div class="aisle-buy">',

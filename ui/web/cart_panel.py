@@ -43,7 +43,9 @@ class CartPanel:
         """The panel's components, in the current layout context."""
         with gr.Group(elem_id="aisle-cart-box"):
             panel = gr.HTML(cart_html(None), elem_id="aisle-cart", label="Your cart")
-            checkout = gr.Button(CHECKOUT, variant="primary", size="sm", visible=False)
+            checkout = gr.Button(
+                CHECKOUT, variant="primary", elem_id="aisle-checkout", visible=False
+            )
         return cls(panel, checkout)
 
     def view(self, state: WebSession | None) -> tuple[str, Any]:

@@ -205,10 +205,12 @@ CSS = """
   border-color: var(--button-primary-border-color); color: var(--button-primary-text-color);
   font-weight: 700; }
 .aisle-fixed { font-size: 0.78rem; color: var(--body-text-color-subdued); }
-.aisle-add { padding: 6px 10px; border-radius: 6px; cursor: pointer; font-weight: 700;
+#aisle-chat .aisle-card .aisle-add { padding: 6px 10px; border-radius: 6px; cursor: pointer;
+  font-weight: 700;
   border: 1px solid var(--button-primary-border-color);
   background: var(--button-primary-background-fill); color: var(--button-primary-text-color); }
-.aisle-add:hover { background: var(--button-primary-background-fill-hover); }
+#aisle-chat .aisle-card .aisle-add:hover {
+  background: var(--button-primary-background-fill-hover); }
 .aisle-soldout { font-size: 0.8rem; font-weight: 600; color: #b91c1c; }
 .aisle-cart ul.aisle-cart-lines { list-style: none; margin: 0; padding: 0; }
 .aisle-cart-line { display: flex; flex-direction: column; gap: 2px; padding: 6px 0;
@@ -218,10 +220,12 @@ CSS = """
 .aisle-cart-price, .aisle-cart-total { display: flex; justify-content: space-between; gap: 8px; }
 .aisle-cart-total { padding: 8px 0 2px; font-size: 0.95rem; }
 .aisle-cart-empty { margin: 0; font-size: 0.85rem; color: var(--body-text-color-subdued); }
-.aisle-remove { align-self: flex-start; font-size: 0.75rem; padding: 1px 8px; border-radius: 6px;
+#aisle-cart .aisle-remove { align-self: flex-start; font-size: 0.75rem; padding: 1px 8px;
+  border-radius: 6px; font-weight: 400;
   cursor: pointer; border: 1px solid var(--border-color-primary);
   background: var(--background-fill-secondary); color: var(--body-text-color); }
-.aisle-remove:hover { border-color: #dc2626; }
+#aisle-cart .aisle-remove:hover { border-color: #dc2626; }
+.aisle-side #aisle-checkout { justify-content: center; font-weight: 700; font-size: 0.95rem; }
 
 .aisle-compare { overflow-x: auto; margin: 10px 0 4px; min-width: min(680px, 62vw); }
 .aisle-compare table { border-collapse: collapse; width: 100%; }

@@ -1,8 +1,8 @@
 """Buying from the chat in a real browser (Debian's chromium, Playwright): a demo shopper
-searches, picks a size on a product card, adds it to the cart, sees it in the cart panel,
-checks out, confirms with the button that names the order's total, and finds the new order
-when asking what they ordered recently. Screenshots of each step go to the artifacts folder
-(see conftest), named ``cartui_*``.
+searches, picks a size on a product card, adds it to the cart, sees it in the cart panel, adds
+a second size and removes it in the panel, checks out, confirms with the button that names the
+order's total, and finds the new order when asking what they ordered recently. Screenshots of
+each step go to the artifacts folder (see conftest), named ``cartui_*``.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_pick_a_size_add_to_cart_check_out_and_find_the_order(chat: Chat, web_sh
     size = sizes.nth(sizes.count() - 1).inner_text().strip()  # the largest in stock
     chat.shoot("cartui_1-cards")
 
-    card.locator("button.aisle-pick", has_text=size).first.click()
+    card.locator(".aisle-picks").get_by_role("button", name=size, exact=True).click()
     expect(card.locator("button.aisle-pick.aisle-on")).to_have_text(size)
     chat.shoot("cartui_2-size-picked")
 
@@ -71,6 +71,19 @@ def test_pick_a_size_add_to_cart_check_out_and_find_the_order(chat: Chat, web_sh
     line = dollars(panel.locator(".aisle-cart-price b").inner_text())
     assert total == line > 0
     chat.shoot("cartui_3-in-cart")
+
+    # A second size, then taken out again with the panel's Remove.
+    card = page.locator("#aisle-chat [data-testid='bot'] .aisle-card").nth(position - 1)
+    other = card.locator("button.aisle-pick").first.inner_text().strip()
+    assert other != size
+    card.locator(".aisle-picks").get_by_role("button", name=other, exact=True).click()
+    chat._turn(add_words(position, {"size": other}), card.locator("button.aisle-add").click)
+    expect(panel.locator(".aisle-cart-line")).to_have_count(2)
+    expect(panel.locator(".aisle-cart-total")).to_contain_text("Total (2 items)")
+    panel.locator(".aisle-cart-line").nth(1).get_by_role("button", name="Remove").click()
+    expect(panel.locator(".aisle-cart-line")).to_have_count(1)
+    expect(panel.locator(".aisle-cart-options")).to_contain_text(f"Size {size}")
+    assert dollars(panel.locator(".aisle-cart-total b").inner_text()) == total
 
     checkout = page.get_by_role("button", name="Check out", exact=True)
     chat._turn("Check out", checkout.click)
