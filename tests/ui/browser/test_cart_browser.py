@@ -8,6 +8,7 @@ each step go to the artifacts folder (see conftest), named ``cartui_*``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,78 @@ def test_pick_a_size_add_to_cart_check_out_and_find_the_order(chat: Chat, web_sh
     earlier = [recent.index(k) for k in before if k in recent]
     assert all(recent.index(order_id) < i for i in earlier)  # the newest first
     chat.shoot("cartui_6-recent")
+
+
+def test_the_widget_shows_the_cart_and_a_checkout_button_naming_the_total(
+    browser: Any, web_shop: Any, artifacts: Path
+) -> None:
+    """The widget (ui/static/widget.js) over the bot API: an add shows the cart's lines and
+    total under the reply; the checkout's confirmation offers the buttons that name the act,
+    not a second Confirm / Cancel."""
+    from pydantic import SecretStr
+
+    from ui.api import create_app
+    from ui.api.identity import sign_identity
+    from ui.cli_serve import running
+
+    secret = "the-shop-and-aisle-share-this-secret"
+    settings = web_shop.runtime.settings.model_copy(
+        update={"identity_secret": SecretStr(secret), "api_keys": "off"}
+    )
+    runtime = replace(web_shop.runtime, settings=settings)
+    runtime.__dict__["store"] = web_shop.store
+    _, user_id = demo_shoppers(web_shop.store)[1]
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    bot = page.locator(".aisle-msg.aisle-bot")
+
+    def say(text: str) -> Any:
+        count = bot.count()
+        page.get_by_placeholder("Ask about products").fill(text)
+        page.get_by_placeholder("Ask about products").press("Enter")
+        expect(bot).to_have_count(count + 1)
+        reply = bot.last
+        expect(reply.locator(".aisle-row").last).to_be_visible()  # the thumbs: the reply is in
+        return reply
+
+    def buttons(reply: Any) -> list[str]:
+        return [
+            t.strip()
+            for t in reply.locator(".aisle-row button:not(.aisle-thumb)").all_inner_texts()
+        ]
+
+    try:
+        with running(create_app(runtime, assistant=web_shop.assistant)) as url:
+            page.goto(f"{url}widget?identity={sign_identity(secret, user_id)}")
+            page.locator(".aisle-launch").click()
+            say("running shoes under $100")
+            reply = say("add the first one to my cart")
+            for _ in range(3):  # answer the size (width, colour) questions with the first value
+                if reply.locator(".aisle-cart").count():
+                    break
+                first = buttons(reply)[0]
+                reply.get_by_role("button", name=first, exact=True).click()
+                expect(bot.last.locator(".aisle-row").last).to_be_visible()
+                reply = bot.last
+            box = reply.locator(".aisle-cart")
+            expect(box).to_contain_text("Your cart")
+            expect(box.locator("li")).to_have_count(1)
+            total_text = box.locator(".aisle-total").inner_text()
+            assert total_text.startswith("Total (1 item): $")
+            total = dollars(total_text.split(": ")[1])
+            assert dollars(box.locator("li").inner_text().rsplit(": ", 1)[1]) == total
+
+            reply = say("check out")
+            if buttons(reply) and not buttons(reply)[0].startswith("Yes"):  # which card
+                reply.get_by_role("button", name=buttons(reply)[0], exact=True).click()
+                expect(bot).to_have_count(bot.count())
+                reply = bot.last
+                expect(reply.locator(".aisle-row").last).to_be_visible()
+            expect(reply.locator(".aisle-row button").first).to_have_text(
+                f"Yes, place order for ${total:,.2f}"
+            )
+            assert buttons(reply) == [f"Yes, place order for ${total:,.2f}", "Not now"]
+            page.screenshot(path=str(artifacts / "cartui_7-widget.png"))
+    finally:
+        context.close()
