@@ -38,7 +38,7 @@ def test_a_product_with_nothing_in_stock_says_so_and_has_no_add_button() -> None
     pick = picker([_v("1", "9", "Blue", 60.0, in_stock=False)])
     assert pick == OptionPicker(in_stock=False)
     html = picker_html("P1", pick)
-    assert "Sold out" in html and "aisle-add" not in html
+    assert "Out of stock" in html and "aisle-add" not in html
 
 
 def test_add_words_name_the_position_and_the_options_as_typed() -> None:

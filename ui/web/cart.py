@@ -31,7 +31,7 @@ STALE_CARD = (
     "That card is from an earlier search, so I can't add it from here. Search for it again, "
     "or type what to add."
 )
-SOLD_OUT = "Sold out"
+SOLD_OUT = "Out of stock"
 
 
 @dataclass(frozen=True)
