@@ -6,7 +6,8 @@
 running at once (without them the UI loads its own assistant on the first turn).
 
 Concurrency, deliberately: Gradio runs one call at a time per event unless told otherwise.
-Every event that runs a turn (send, an option or Confirm / Cancel, an example prompt) shares
+Every event that runs a turn (send, an option or Confirm / Cancel, an example prompt, a card's
+"Add to cart", "Check out"; the cart panel: ``ui.web.cart_panel``) shares
 the ``"aisle-turn"`` queue with as many slots as the turn gate has (1 for the embedded
 llama.cpp model, which generates for one conversation at a time; more for an LLM server), so
 extra shoppers wait in Gradio's queue and see their place in it (at most ``QUEUE_SIZE`` wait;

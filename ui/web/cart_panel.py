@@ -79,11 +79,11 @@ class CartPanel:
             async for out in controller.send(words, history, state):
                 yield out
 
-        def on_remove(state: WebSession | None, evt: gr.EventData) -> tuple[str, Any]:
+        def on_remove(state: WebSession | None, evt: gr.EventData) -> tuple[str, Any, Any]:
             item = str(getattr(evt, "item_id", "") or "")
             if item and controller.remove_line(state, item) is None:
                 gr.Warning("That line is no longer in your cart.", duration=4)
-            return self.view(state)
+            return (*self.view(state), state)  # the session keeps the cart it now shows
 
         turns = [
             bridge.submit(
@@ -100,7 +100,7 @@ class CartPanel:
         bridge.input(
             on_remove,
             [session],
-            [self.panel, self.checkout],
+            [self.panel, self.checkout, session],
             api_visibility="private",
             concurrency_limit=STORE_EVENTS,
             concurrency_id="aisle-cart",
@@ -112,16 +112,26 @@ class CartPanel:
     ) -> None:
         """Redraw the panel once ``event`` has run: from the cart the turn left, or with
         ``controller``, read afresh (a sign-in or new conversation: the shopper's own cart)."""
+        if controller is None:
+            event.then(
+                self.view,
+                [session],
+                [self.panel, self.checkout],
+                api_visibility="private",
+                concurrency_limit=STORE_EVENTS,
+                concurrency_id="aisle-cart",
+            )
+            return
 
-        def reread(state: WebSession | None) -> tuple[str, Any]:
-            if state is not None and controller is not None:
+        def reread(state: WebSession | None) -> tuple[str, Any, Any]:
+            if state is not None:
                 controller.read_cart(state)
-            return self.view(state)
+            return (*self.view(state), state)
 
         event.then(
             reread,
             [session],
-            [self.panel, self.checkout],
+            [self.panel, self.checkout, session],
             api_visibility="private",
             concurrency_limit=STORE_EVENTS,
             concurrency_id="aisle-cart",
