@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from assistant.act.cart import variants_for
 from assistant.agent import Assistant
 from assistant.conversation import load_state, turns_of
 from assistant.deps import Deps
@@ -227,3 +228,27 @@ def test_demo_shoppers_put_pending_orders_first_and_examples_fit_the_catalog(sho
         "Cancel my pending order",
         "How do returns work?",
     ]
+
+
+def test_a_cards_add_is_a_turn_in_words_and_the_panel_removes_by_line(shop: Any) -> None:
+    chat = controller(shop, [])  # adding is decided in code, no model
+    history, _, session = run(chat, YOGA)[-1]
+    state = load_state(shop[0], session.session_id, None)
+    second = state.shopping.candidates[1]
+    variants = variants_for(shop[0], [second.product_id])[second.product_id]
+    sellable = next(v for v in variants if v.in_stock)
+    picked = {**sellable.options, "made_up": "x"}  # a tampered page's extra option is dropped
+    words = chat.add_words(session, second.product_id, picked)
+    said = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sellable.options.items())
+    assert words == f"Add the second one in {said} to my cart"
+    assert chat.add_words(session, "not-shown", {}) is None  # a card of no search on screen
+
+    history, _, session = run(chat, words, history, session)[-1]
+    assert session.cart is not None and [li.item_id for li in session.cart.lines] == [
+        sellable.item_id
+    ]
+    assert session.cart.total == sellable.price
+    assert chat.remove_line(session, "0000000000") is None  # not a line of this cart
+    after = chat.remove_line(session, sellable.item_id)
+    assert after is not None and after.lines == [] and after.total == 0
+    assert session.cart == after

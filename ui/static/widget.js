@@ -13,8 +13,10 @@
  *               when it signs a fresh one.
  *
  * Replies stream as server-sent events: tool steps show as a status line, grounded text as it
- * comes, then the typed reply: product cards with reasons, options as buttons, Confirm/Cancel
- * for a change to an order, sources, and thumbs up/down (stored as feedback events).
+ * comes, then the typed reply: product cards with reasons, options as buttons (a confirmation's
+ * name the act: "Yes, place order for $68.99"; Confirm/Cancel when it names none), the cart
+ * the turn showed or changed (lines, total, the shop's checkout link), sources, and thumbs
+ * up/down (stored as feedback events).
  * Everything from the server is inserted as text, never as HTML.
  */
 (function () {
@@ -47,6 +49,7 @@
   .aisle-status{font-size:12px;color:#57606a;font-style:italic}
   .aisle-card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:8px;margin-top:6px}
   .aisle-card b{display:block}.aisle-card ul{margin:4px 0 0 16px;padding:0;font-size:12px}
+  .aisle-cart{background:#f6f8fa}.aisle-cart .aisle-total{margin-top:4px}.aisle-cart a{color:#1f6feb}
   .aisle-row{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}
   .aisle-row button{border:1px solid #1f6feb;background:#fff;color:#1f6feb;border-radius:14px;
     padding:4px 10px;cursor:pointer;font-size:13px}
@@ -144,6 +147,29 @@
     target.appendChild(row);
   }
 
+  function money(n) {
+    return "$" + n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  // The cart a turn showed or changed: its lines, the total, the shop's checkout link if any.
+  function cartBox(target, cart) {
+    const box = el("div", "aisle-card aisle-cart");
+    if (!cart.lines.length) { box.appendChild(el("span", "", "Your cart is empty.")); target.appendChild(box); return; }
+    box.appendChild(el("b", "", "Your cart"));
+    const lines = el("ul");
+    cart.lines.forEach((l) => {
+      const options = Object.values(l.options || {}).filter(Boolean).join(", ");
+      lines.appendChild(el("li", "", l.quantity + " × " + l.title + (options ? " (" + options + ")" : "") + ": " + money(l.line_total)));
+    });
+    box.appendChild(lines);
+    box.appendChild(el("b", "aisle-total", "Total (" + cart.count + (cart.count === 1 ? " item" : " items") + "): " + money(cart.total)));
+    if (cart.checkout_url && /^https?:\/\//i.test(cart.checkout_url)) {
+      const link = el("a", "", "Go to checkout"); link.href = cart.checkout_url; link.target = "_blank"; link.rel = "noopener";
+      box.appendChild(link);
+    }
+    target.appendChild(box);
+  }
+
   function render(bubble, textNode, event) {
     const reply = event.reply;
     textNode.textContent = reply.text;  // the reply's text is authoritative
@@ -154,14 +180,17 @@
     }
     reply.products.forEach((p) => {
       const card = el("div", "aisle-card");
-      card.appendChild(el("b", "", p.title + " — $" + p.price.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })));
+      card.appendChild(el("b", "", p.title + " — " + money(p.price)));
       const reasons = el("ul"); p.reasons.slice(0, 3).forEach((r) => reasons.appendChild(el("li", "", r)));
       card.appendChild(reasons);
       thumbs(card, { product_id: p.product_id, turn: event.turn }, ["Like", "Not for me"]);
       bubble.appendChild(card);
     });
-    if (reply.question) choices(bubble, reply.question.options.map((o) => [o, o]));
-    if (reply.confirmation) choices(bubble, [["Confirm", "yes"], ["Cancel", "no"]]);
+    if (reply.cart) cartBox(bubble, reply.cart);
+    // A confirmation with options of its own names the act ("Yes, place order for $68.99").
+    const asked = reply.question && reply.question.options.length;
+    if (asked) choices(bubble, reply.question.options.map((o) => [o, o]));
+    else if (reply.confirmation) choices(bubble, [["Confirm", "yes"], ["Cancel", "no"]]);
     if (reply.citations.length) bubble.appendChild(el("div", "aisle-src", "Sources: " + reply.citations.map((c) => c.title).join("; ")));
     thumbs(bubble, { turn: event.turn }, ["Helpful", "Not helpful"]);
   }

@@ -6,7 +6,8 @@
 running at once (without them the UI loads its own assistant on the first turn).
 
 Concurrency, deliberately: Gradio runs one call at a time per event unless told otherwise.
-Every event that runs a turn (send, an option or Confirm / Cancel, an example prompt) shares
+Every event that runs a turn (send, an option or Confirm / Cancel, an example prompt, a card's
+"Add to cart", "Check out"; the cart panel: ``ui.web.cart_panel``) shares
 the ``"aisle-turn"`` queue with as many slots as the turn gate has (1 for the embedded
 llama.cpp model, which generates for one conversation at a time; more for an LLM server), so
 extra shoppers wait in Gradio's queue and see their place in it (at most ``QUEUE_SIZE`` wait;
@@ -37,6 +38,7 @@ from fastapi import FastAPI
 from assistant.agent import Assistant
 from ui.api.turns import TurnGate
 from ui.runtime import Runtime
+from ui.web.cart_panel import CartPanel
 from ui.web.chat import Message
 from ui.web.session import ChatController, WebSession
 from ui.web.style import BRIDGE_JS, CSS, SHOW_TURN_JS
@@ -155,6 +157,8 @@ def build_ui(
                     else None
                 )
                 new = gr.Button("New conversation", variant="secondary")
+                gr.HTML(side_title("Your cart"))
+                cart = CartPanel.build()
                 gr.HTML(side_title("Find products"), visible=bool(discovery))
                 tries = [gr.Button(p, size="sm") for p in discovery]
                 heading, shown = service_for(None)
@@ -224,8 +228,10 @@ def build_ui(
             )
             for button in tries
         ]
+        turns += cart.wire(controller, bridge, chat_out, turn_limits)
         for turn in turns:
             turn.then(None, None, None, js=SHOW_TURN_JS, api_visibility="private")
+            cart.after(turn, session)
             # A turn may have cancelled the shopper's last pending order.
             turn.then(
                 show_examples,
@@ -251,26 +257,29 @@ def build_ui(
             concurrency_id="aisle-feedback",
         )
         if who is not None:
-            who.change(
+            signed = who.change(
                 sign_in,
                 [who],
                 [chatbot, box, session],
                 api_name="sign_in",
                 concurrency_limit=STORE_EVENTS,
-            ).then(
+            )
+            cart.after(signed, session, controller)  # the shopper's cart from earlier visits
+            signed.then(
                 show_examples,
                 [session],
                 [service_title, *service_buttons],
                 api_visibility="private",
                 concurrency_limit=STORE_EVENTS,
             )
-        new.click(
+        renewed = new.click(
             new_conversation,
             [session],
             [chatbot, box, session],
             api_name="new_conversation",
             concurrency_limit=STORE_EVENTS,
         )
+        cart.after(renewed, session, controller)
         timer.tick(refresh_status, None, status, api_visibility="private", concurrency_limit=None)
         for event in (new.click,) if who is None else (who.change, new.click):
             event(refresh_status, None, status, api_visibility="private", concurrency_limit=None)

@@ -21,6 +21,7 @@ from typing import Any
 from assistant.reading.language import detect
 from assistant.reply import CitationOut, Reply
 from assistant.respond.texts import plural, say
+from ui.web.cart import picker_html
 from ui.web.views import CardView, ComparisonView
 
 CONFIRM, CANCEL = "yes", "no"  # what the Confirm / Cancel buttons send: an explicit answer
@@ -50,6 +51,11 @@ _STEP_TITLES = {
     "return_delivered_order_items": "Return request",
     "exchange_delivered_order_items": "Exchange request",
     "modify_user_address": "Account address change",
+    "add_to_cart": "Adding to the cart",
+    "view_cart": "Reading the cart",
+    "update_cart_item": "Changing the cart",
+    "remove_from_cart": "Removing from the cart",
+    "checkout": "Order placement",
     "calculate": "Calculating",
     "transfer_to_human_agents": "Handing over to a person",
 }
@@ -101,7 +107,8 @@ def _thumbs(product_id: str, lang: str = "en") -> str:
 
 
 def card_html(view: CardView, feedback: bool = True, lang: str = "en") -> str:
-    """One product card: title, brand and category, price, rating, key facts, reasons."""
+    """One product card: title, brand and category, price, rating, key facts, reasons, the
+    option pickers and "Add to cart" (``ui.web.cart``), feedback buttons."""
     meta = " · ".join(escape(x) for x in (view.brand, view.category) if x)
     chips = "".join(f'<span class="aisle-chip">{escape(a)}</span>' for a in view.attributes)
     reasons = "".join(f"<li>{escape(r)}</li>" for r in view.reasons)
@@ -121,6 +128,7 @@ def card_html(view: CardView, feedback: bool = True, lang: str = "en") -> str:
             f'<ul class="aisle-reasons">{reasons}</ul>'
             if reasons
             else "",
+            picker_html(view.product_id, view.picker) if view.picker is not None else "",
             _thumbs(view.product_id, lang) if feedback else "",
             "</div>",
         ]

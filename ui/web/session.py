@@ -3,12 +3,15 @@
 ``WebSession`` is what one browser tab keeps in a ``gr.State``: its conversation id, the
 signed-in demo shopper (None for a guest), how many turns the store holds for it, which chat
 message belongs to which turn (so a thumbs-up on a message rates that turn) and which products
-it was shown (feedback is accepted for those only). The conversation itself lives in the store,
-written by the assistant; nothing here is module-global.
+it was shown (feedback is accepted for those only) and the cart the last turn showed (the cart
+panel). The conversation itself lives in the store, written by the assistant; nothing here is
+module-global.
 
 ``ChatController`` runs a turn through the shared ``TurnGate`` (the same one the bot API uses,
 so the UI and the API never run more turns at once than the LLM can take) in a worker thread
 that finishes the turn even when the browser goes away, and turns its events into messages.
+It also turns a card's "Add to cart" into the words of a turn and runs the cart panel's
+"Remove" through the cart tool (``ui.web.cart`` says why each way).
 
 Not here: layout and event wiring (``ui.web.app``), rendering (``ui.web.render``).
 """
@@ -24,19 +27,24 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 
 from assistant import conversation
+from assistant.act.cart import variants_for
 from assistant.agent import Assistant
 from assistant.events import Final, TurnEvent
 from assistant.llm import LlamaCppChat, OpenAICompatibleChat
 from assistant.llm.weights import DEFAULT_MODEL
-from assistant.reply import Reply
+from assistant.policy.cart import SHOWN
+from assistant.reply import CartLineOut, CartReply, Reply
 from store.db import Store
 from store.errors import AisleError
+from tools.base import ToolContext
+from tools.cart import CartOut, CartUpdated, remove_from_cart, view_cart
 from ui.api.bot import MAX_MESSAGE_CHARS
 from ui.api.errors import ServerBusy
 from ui.api.feedback import record_feedback
 from ui.api.security import CONTROL
 from ui.api.turns import TurnGate, stream_turn
 from ui.runtime import Runtime
+from ui.web.cart import add_words, chosen_options
 from ui.web.chat import Message, ReplyExtras, TurnMessages, error_message
 from ui.web.views import card_views, comparison_view
 
@@ -63,6 +71,7 @@ class WebSession:
     turns: int = 0
     reply_turns: dict[int, int] = field(default_factory=dict)  # chat message index -> turn
     shown: set[str] = field(default_factory=set)  # product ids shown in this conversation
+    cart: CartReply | None = None  # the cart as the last turn that showed it left it
 
     @classmethod
     def fresh(cls, user_id: str | None = None) -> WebSession:
@@ -154,8 +163,54 @@ class ChatController:
             session.reply_turns[index] = session.turns
         session.turns += 1
         session.shown.update(p.product_id for p in reply.products)
+        if reply.cart is not None:
+            session.cart = reply.cart
         if extras is not None and extras.comparison is not None:
             session.shown.update(extras.comparison.product_ids)
+
+    # --- the cart ---------------------------------------------------------------------------
+
+    def add_words(
+        self, session: WebSession | None, product_id: str, picked: dict[str, str]
+    ) -> str | None:
+        """What a card's "Add to cart" sends as the shopper's message, or None when the product
+        is not among those the conversation has on screen (a card of an earlier search)."""
+        if session is None or product_id not in session.shown:
+            return None
+        state = conversation.load_state(self.store, session.session_id, session.user_id)
+        shown = [s.product_id for s in state.shopping.candidates[:SHOWN]]
+        if product_id not in shown:
+            return None
+        variants = variants_for(self.store, [product_id]).get(product_id, [])
+        return add_words(shown.index(product_id) + 1, chosen_options(picked, variants))
+
+    def remove_line(self, session: WebSession | None, item_id: str) -> CartReply | None:
+        """Remove a cart line through the cart tool (as the bot API's route does); the cart
+        after it, or None when the line was not in this conversation's cart."""
+        if session is None:
+            return None
+        result = remove_from_cart.call(self._tools(session), {"item_id": item_id})
+        if not isinstance(result.data, CartUpdated):
+            log.warning("cart line not removed: %s", result.error)
+            return None
+        session.cart = cart_reply(result.data.cart)
+        return session.cart
+
+    def read_cart(self, session: WebSession) -> CartReply | None:
+        """The signed-in shopper's cart (kept from earlier conversations); None for a guest."""
+        if self.shopper(session) is None:
+            return None
+        result = view_cart.call(self._tools(session), {})
+        session.cart = cart_reply(result.data) if isinstance(result.data, CartOut) else None
+        return session.cart
+
+    def _tools(self, session: WebSession) -> ToolContext:
+        state = conversation.load_state(self.store, session.session_id, session.user_id)
+        return ToolContext(
+            store=self.store,
+            session_user_id=state.identity.user_id,
+            conversation_id=session.session_id,
+        )
 
     # --- feedback -------------------------------------------------------------------------
 
@@ -211,3 +266,15 @@ class ChatController:
             name = llm.model if llm is not None else DEFAULT_MODEL.title
             return f"{name}, embedded (llama.cpp on CPU)"
         return llm.model
+
+
+def cart_reply(cart: CartOut) -> CartReply:
+    """The cart tool's outcome in the reply's shape (what the panel draws)."""
+    return CartReply(
+        lines=[
+            CartLineOut.model_validate(line.model_dump(exclude={"position", "stock"}))
+            for line in cart.lines
+        ],
+        count=cart.count,
+        total=cart.total,
+    )

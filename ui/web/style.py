@@ -9,7 +9,10 @@ dark mode both read well. It travels with the Blocks (injected through the bridg
 - product cards live inside chat messages, where Gradio wires no events, so a document-level
   click listener catches the cards' thumbs buttons, marks the pressed one and triggers the
   bridge component's ``click`` event with ``{product_id, value}``, which the server stores as
-  feedback;
+  feedback; the same listener makes a card's option buttons (``button.aisle-pick``) a picker
+  (one value per option, a second click unpicks), sends a card's "Add to cart" as the
+  bridge's ``submit`` event with ``{product_id, options}`` (the picked values) and the cart
+  panel's "Remove" as its ``input`` event with ``{item_id}`` (``ui.web.cart_panel``);
 - the chat shows the start of each turn, not its end. The Chatbot runs with ``autoscroll``
   off (it would follow the stream down to the fifth product card); instead, from the moment
   a new shopper message appears until the turn ends (``SHOW_TURN_JS``, which the app runs
@@ -25,7 +28,39 @@ window.__aisleRate = trigger;
 if (!window.__aisleBridge) {
   window.__aisleBridge = true;
   document.addEventListener('click', (event) => {
-    const button = event.target.closest ? event.target.closest('button.aisle-thumb') : null;
+    const found = (selector) => (event.target.closest ? event.target.closest(selector) : null);
+    const pick = found('button.aisle-pick');
+    if (pick) {
+      event.preventDefault();
+      const on = pick.classList.contains('aisle-on');
+      const row = pick.closest('.aisle-picker');
+      if (row) row.querySelectorAll('button.aisle-pick').forEach((b) => {
+        b.classList.remove('aisle-on');
+        b.setAttribute('aria-pressed', 'false');
+      });
+      if (!on) { pick.classList.add('aisle-on'); pick.setAttribute('aria-pressed', 'true'); }
+      return;
+    }
+    const add = found('button.aisle-add');
+    if (add) {
+      event.preventDefault();
+      const card = add.closest('.aisle-card');
+      const options = {};
+      (card ? [...card.querySelectorAll('button.aisle-pick.aisle-on')] : []).forEach((b) => {
+        const cut = (b.value || '').indexOf('|');
+        if (cut > 0) options[b.value.slice(0, cut)] = b.value.slice(cut + 1);
+      });
+      window.__aisleRate('submit', {product_id: add.value, options: options});
+      return;
+    }
+    const remove = found('button.aisle-remove');
+    if (remove) {
+      event.preventDefault();
+      remove.disabled = true;
+      window.__aisleRate('input', {item_id: remove.value});
+      return;
+    }
+    const button = found('button.aisle-thumb');
     if (!button) return;
     event.preventDefault();
     const raw = button.value || '';
@@ -155,6 +190,42 @@ CSS = """
 .aisle-thumb:hover { border-color: var(--color-accent); }
 .aisle-thumb.aisle-on.aisle-up { background: #dcfce7; border-color: #16a34a; color: #14532d; }
 .aisle-thumb.aisle-on.aisle-down { background: #fee2e2; border-color: #dc2626; color: #7f1d1d; }
+
+/* A card's option pickers and "Add to cart"; the cart panel beside the chat. */
+.aisle-buy { display: flex; flex-direction: column; gap: 6px; margin-top: 6px; padding-top: 8px;
+  border-top: 1px dashed var(--border-color-primary); }
+.aisle-picker { display: flex; flex-direction: column; gap: 3px; }
+.aisle-picker-name { font-size: 0.78rem; font-weight: 600; color: var(--body-text-color-subdued); }
+.aisle-picks { display: flex; flex-wrap: wrap; gap: 4px; }
+.aisle-pick { min-width: 36px; font-size: 0.8rem; padding: 3px 8px; border-radius: 6px;
+  cursor: pointer; border: 1px solid var(--border-color-primary);
+  background: var(--background-fill-primary); color: var(--body-text-color); }
+.aisle-pick:hover { border-color: var(--color-accent); }
+.aisle-pick.aisle-on { background: var(--button-primary-background-fill);
+  border-color: var(--button-primary-border-color); color: var(--button-primary-text-color);
+  font-weight: 700; }
+.aisle-fixed { font-size: 0.78rem; color: var(--body-text-color-subdued); }
+#aisle-chat .aisle-card .aisle-add { padding: 6px 10px; border-radius: 6px; cursor: pointer;
+  font-weight: 700;
+  border: 1px solid var(--button-primary-border-color);
+  background: var(--button-primary-background-fill); color: var(--button-primary-text-color); }
+#aisle-chat .aisle-card .aisle-add:hover {
+  background: var(--button-primary-background-fill-hover); }
+.aisle-soldout { font-size: 0.8rem; font-weight: 600; color: #b91c1c; }
+.aisle-cart ul.aisle-cart-lines { list-style: none; margin: 0; padding: 0; }
+.aisle-cart-line { display: flex; flex-direction: column; gap: 2px; padding: 6px 0;
+  border-bottom: 1px solid var(--border-color-primary); font-size: 0.85rem; }
+.aisle-cart-title { font-weight: 600; line-height: 1.25; }
+.aisle-cart-options { font-size: 0.78rem; color: var(--body-text-color-subdued); }
+.aisle-cart-price, .aisle-cart-total { display: flex; justify-content: space-between; gap: 8px; }
+.aisle-cart-total { padding: 8px 0 2px; font-size: 0.95rem; }
+.aisle-cart-empty { margin: 0; font-size: 0.85rem; color: var(--body-text-color-subdued); }
+#aisle-cart .aisle-remove { align-self: flex-start; font-size: 0.75rem; padding: 1px 8px;
+  border-radius: 6px; font-weight: 400;
+  cursor: pointer; border: 1px solid var(--border-color-primary);
+  background: var(--background-fill-secondary); color: var(--body-text-color); }
+#aisle-cart .aisle-remove:hover { border-color: #dc2626; }
+.aisle-side #aisle-checkout { justify-content: center; font-weight: 700; font-size: 0.95rem; }
 
 .aisle-compare { overflow-x: auto; margin: 10px 0 4px; min-width: min(680px, 62vw); }
 .aisle-compare table { border-collapse: collapse; width: 100%; }

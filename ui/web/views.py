@@ -33,6 +33,7 @@ from store.meta import shop_meta
 from store.models import HelpArticle, Order, OrderStatus, Product, User
 from tools.shopping_info import MISSING as MISSING_CELL
 from tools.shopping_info import comparison
+from ui.web.cart import OptionPicker, picker
 
 MAX_ATTRIBUTES = 3  # chips on a card: enough to tell products apart, few enough to scan
 MAX_ROWS = 10  # comparison rows after price, rating and brand
@@ -53,6 +54,7 @@ class CardView:
     attributes: tuple[str, ...] = ()  # short, human-readable facts ("Layout: 65%")
     variant: str = ""  # the recommended variant's options ("switch clicky · color White")
     reasons: tuple[str, ...] = ()
+    picker: OptionPicker | None = None  # None: no "Add to cart" (a reply without variants)
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def card_views(store: Store, cards: Sequence[ProductCard]) -> list[CardView]:
         if record is None:
             views.append(
                 CardView(card.product_id, card.title, card.price, reasons=tuple(card.reasons))
-            )
+            )  # no longer sold: nothing to add
             continue
         views.append(
             CardView(
@@ -142,6 +144,7 @@ def card_views(store: Store, cards: Sequence[ProductCard]) -> list[CardView]:
                 attributes=attribute_facts(record.attributes),
                 variant=_variant(record, card.item_id),
                 reasons=tuple(card.reasons),
+                picker=picker(card.variants),
             )
         )
     return views
