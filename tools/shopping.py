@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from retrieval.documents import ProductRecord, load_product_records, norm_key
-from retrieval.search import Candidate, ProductSearcher
+from retrieval.ranker.ranker import RetrievalOrder
+from retrieval.search import Candidate, ProductSearcher, script_language
 from store.errors import NotFound
 from tools.base import ToolResult, ToolSet, tool
 from tools.checks import matching_items, violations
@@ -46,7 +47,7 @@ from tools.shop_arguments import (
     fill_from_query,
     overruled,
 )
-from tools.shop_context import ShopContext, Shown
+from tools.shop_context import RerankerLike, ShopContext, Shown
 from tools.shopping_info import compare_products, lookup_profile, search_help_center
 
 __all__ = [
@@ -116,14 +117,14 @@ def _profile(ctx: ShopContext) -> ProfileFacts | None:
 
 
 def _rank(
-    ctx: ShopContext,
+    ranker: RerankerLike | None,
     query: str,
     pairs: list[tuple[Candidate, ProductRecord]],
     profile: ProfileFacts | None,
 ) -> list[tuple[Candidate, ProductRecord]]:
-    if ctx.ranker is None or len(pairs) < 2:
+    if ranker is None or len(pairs) < 2:
         return pairs  # without a ranker, retrieval order stands
-    order = ctx.ranker.rerank(query, [r for _, r in pairs], profile.profile if profile else None)
+    order = ranker.rerank(query, [r for _, r in pairs], profile.profile if profile else None)
     position = {r.product_id: i for i, r in enumerate(order)}
     return sorted(pairs, key=lambda p: position.get(p[1].product_id, len(position)))
 
@@ -167,6 +168,7 @@ class Retrieved:
     rejected: int
     wishes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    language: str | None = None  # the shopper's, when not English: the ranker leaves it alone
 
 
 def retrieve(
@@ -196,7 +198,16 @@ def retrieve(
         if h.product_id in records and not violations(records[h.product_id], constraints)
     ]
     return Retrieved(
-        words, constraints, total, fitting, len(hits) - len(fitting), tuple(wishes), tuple(notes)
+        words,
+        constraints,
+        total,
+        fitting,
+        len(hits) - len(fitting),
+        tuple(wishes),
+        tuple(notes),
+        None
+        if (language or script_language(words)) == "en"
+        else language or script_language(words),
     )
 
 
@@ -217,7 +228,10 @@ def rank(ctx: ShopContext, found: Retrieved) -> SearchOutcome:
             found.wishes,
         )
     profile = _profile(ctx)
-    ranked = _rank(ctx, found.words, found.fitting, profile)
+    # the ranker was trained on the shop's English queries: a Chinese or Spanish query keeps
+    # the retrieval order (with the rating prior), which the multilingual leg made
+    ranker = ctx.ranker if found.language is None else RetrievalOrder()
+    ranked = _rank(ranker, found.words, found.fitting, profile)
     candidates = [shown_for(r, found.constraints, h) for h, r in ranked]
     top = ranked[:TOP]
     summaries = review_summaries(ctx.store, [r.product_id for _, r in top])

@@ -62,7 +62,9 @@ def search(act: Search, env: TurnEnv) -> Events[Outcome]:
     found = yield from env.steps.run(
         "search_products",
         _arguments(act),
-        lambda: retrieve(ctx, act.words, act.constraints, act.wishes),
+        lambda: retrieve(
+            ctx, act.words, act.constraints, act.wishes, language=env.reading.language
+        ),
         lambda f: f"{f.total} products match" if f.fitting else "nothing fits",
     )
     if found.fitting:

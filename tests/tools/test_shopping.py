@@ -487,6 +487,20 @@ def test_the_ranker_orders_candidates_with_the_profile(shop: Shop) -> None:
     assert ranker.profile is not None and ranker.profile.user_id == "u1"
 
 
+def test_a_chinese_or_spanish_search_keeps_the_retrieval_order(shop: Shop) -> None:
+    # the ranker learnt the shop's English queries: it is not asked about other languages
+    from tools.shopping import find_products
+
+    ranker = _Reverse()
+    ctx = _ctx(shop, "u1", ranker)
+    assert len(find_products(ctx, "running shoes", Constraints()).candidates) >= 2
+    assert ranker.profile is not None  # the English search went through the ranker
+    for text, language in (("zapatillas para correr", "es"), ("跑鞋", None)):
+        ranker.profile = None
+        assert len(find_products(ctx, text, Constraints(), language=language).candidates) >= 2
+        assert ranker.profile is None, text
+
+
 def test_lookup_profile_is_the_sessions_only(shop: Shop) -> None:
     refused = SHOPPING_TOOLS.call(_ctx(shop), "lookup_profile", {})
     assert (refused.ok, refused.error_kind) == (False, "not_authenticated")
