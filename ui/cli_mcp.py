@@ -36,6 +36,7 @@ def open_shop(runtime: Runtime) -> McpShop:
         ranker=runtime.ranker,
         vocab=CatalogVocabulary.from_store(store),
         commerce=commerce_tools(),
+        checkout_url=runtime.settings.checkout_url,
     )
 
 

@@ -75,6 +75,7 @@ class AisleConversation:
     ranker: RerankerLike | None = None
     vocab: CatalogVocabulary | None = None
     user_id: str | None = None  # vouched for by your login; or adopted from typed credentials
+    checkout_url: str | None = None  # the shop's checkout page (AISLE_CHECKOUT_URL): hand over
     conversation_id: str = field(default_factory=lambda: f"lc-{uuid.uuid4().hex}")
     toolsets: list[ToolSet] = field(default_factory=default_toolsets)
     typed: list[str] = field(default_factory=list)
@@ -95,6 +96,7 @@ class AisleConversation:
             ranker=runtime.ranker,
             vocab=CatalogVocabulary.from_store(store),
             user_id=user_id,
+            checkout_url=runtime.settings.checkout_url,
         )
 
     def shopper_said(self, message: str) -> None:
@@ -115,6 +117,7 @@ class AisleConversation:
             ranker=self.ranker,
             vocab=self.vocab,
             message=self.typed[-1] if self.typed else "",
+            checkout_url=self.checkout_url,
         )
 
     def _owner(self, name: str) -> ToolSet:

@@ -90,6 +90,7 @@ class McpShop:
     ranker: RerankerLike | None = None
     vocab: CatalogVocabulary | None = None
     commerce: ToolSet | None = None  # cart and checkout tools, when the shop has them
+    checkout_url: str | None = None  # the shop's checkout page (AISLE_CHECKOUT_URL): hand over
 
     def context(self, caller: Caller) -> ShopContext:
         return ShopContext(
@@ -100,6 +101,7 @@ class McpShop:
             searcher=self.searcher,
             ranker=self.ranker,
             vocab=self.vocab,
+            checkout_url=self.checkout_url,
         )
 
     # --- catalog ---------------------------------------------------------------------------
