@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from cart_shop import BLACK_9, BLUE_9, BLUE_10, SOCKS, ctx, seed
 from sqlmodel import select
 
 from store.db import Store
 from store.models import Cart, CartLine
-from tests.tools.cart_shop import BLACK_9, BLUE_9, BLUE_10, SOCKS, ctx, seed
 from tools.cart import (
     Added,
     CartOut,

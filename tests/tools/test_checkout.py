@@ -4,11 +4,11 @@ empties the cart, and a second yes or a changed cart applies nothing."""
 
 from __future__ import annotations
 
+from cart_shop import ANA_ADDRESS, BLUE_10, SOCKS, ctx, seed
 from sqlmodel import col, select
 
 from store.db import Store
 from store.models import CartLine, Item, Order, OrderItem, PaymentMethod, WriteProposal
-from tests.tools.cart_shop import ANA_ADDRESS, BLUE_10, SOCKS, ctx, seed
 from tools.base import ConfirmationRequest, ToolContext
 from tools.cart import add_to_cart
 from tools.checkout import CheckoutLink

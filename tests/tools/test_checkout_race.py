@@ -8,12 +8,12 @@ import multiprocessing
 import threading
 from typing import Any
 
+from cart_shop import BLUE_10, ctx, seed
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from store.db import Store, open_store
 from store.models import Item, Order, PaymentMethod
-from tests.tools.cart_shop import BLUE_10, ctx, seed
 from tools.base import ConfirmationRequest, ToolContext, ToolResult
 from tools.cart import add_to_cart
 from tools.commerce import CART_TOOLS, confirm
