@@ -101,8 +101,10 @@ def test_a_chinese_shopper_finds_chooses_by_clicking_and_asks_about_orders(
     assert int(fit.group(2)) == len(cards) <= int(fit.group(1)) <= count_in(store, "Running Shoes")
     assert not stray_latin(said, allowed), said
     assert not chat.options()
-    for card in cards:  # each card's reasons, under "WHY THIS ONE", are Chinese too
+    for card in cards:  # each card's labels and reasons are Chinese too
         assert f"低于您$200.00的上限：${card.price:,.2f}" in card.text, card.text
+        assert all(w in card.text for w in ("推荐理由", "喜欢", "不适合我")), card.text
+        assert "Not for me" not in card.text and "WHY THIS ONE" not in card.text.upper()
     chat.shoot("zhbrowser_1-price-cap")
 
     # 2. A clarifying question, answered by clicking one of its buttons.
@@ -170,4 +172,5 @@ def test_a_spanish_shopper_gets_running_shoes_under_100_dollars(chat: Chat) -> N
     assert fit and int(fit.group(2)) == len(cards) <= int(fit.group(1)), said
     for card in cards:
         assert f"por debajo de tu máximo de $100.00: ${card.price:,.2f}" in card.text
+        assert "POR QUÉ ESTE" in card.text.upper() and "No es para mí" in card.text
     chat.shoot("zhbrowser_5-spanish")
