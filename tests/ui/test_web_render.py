@@ -111,6 +111,22 @@ def test_shown_text_drops_the_product_lines_the_cards_repeat() -> None:
     assert render.shown_text(reply) == "Here is what I found:\nEnjoy!"
 
 
+def test_a_chinese_reply_listing_english_titles_gets_chinese_labels() -> None:
+    titles = ["Stridewell Rush Pro Men's Trail Max Cushion Running Shoe", "Apexa Arc Running Shoe"]
+    reply = Reply(
+        kind="recommendations",
+        text="共有8件running shoes符合条件（$200.00以下）。\n为您挑出最合适的2款：\n"
+        + "\n".join(f"{i}. {t} — $76.99（3.3★，7条评价）" for i, t in enumerate(titles, 1)),
+        products=[
+            ProductCard(product_id=str(i), title=t, price=76.99) for i, t in enumerate(titles)
+        ],
+    )
+    assert render.reply_language(reply) == "zh"
+    content = reply_content(reply, ReplyExtras(cards=[CardView("1", titles[0], 76.99)]))
+    assert "不适合我" in content, content  # the card's "Not for me", in Chinese
+    assert "▼ Not for me" not in content
+
+
 def test_split_records_folds_json_lines() -> None:
     text, records = render.split_records('Done. Order #W1 is cancelled.\n{"order_id": "#W1"}')
     assert text == "Done. Order #W1 is cancelled."

@@ -170,8 +170,15 @@ def citations_html(citations: Sequence[CitationOut], lang: str = "en") -> str:
 
 
 def reply_language(reply: Reply) -> str:
-    """The language the reply's text is written in: the page's own labels follow it."""
-    return detect(reply.text)
+    """The language the reply's text is written in: the page's own labels follow it. The
+    shop's own names in it (product titles, option values) are not its language: a Chinese
+    reply listing five English titles is still Chinese."""
+    text = reply.text
+    names = [p.title for p in reply.products]
+    names += reply.question.options if reply.question is not None else []
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return detect(text)
 
 
 def options_for(reply: Reply) -> list[dict[str, str]]:
