@@ -243,7 +243,7 @@ def _proposed(
     if proposal.is_tool(search_products):
         # Only a search about something the catalog has: a model that turns "hmm ok" into a
         # search for "hmm ok" finds nothing worth showing.
-        model = discovery_policy.model_constraints(proposal, shop) or Constraints()
+        model = discovery_policy.model_constraints(proposal, shop, r.english) or Constraints()
         query = str(proposal.arguments.get("query") or "")
         content = [w for w in re.findall(r"[a-z]{3,}", query.lower()) if w not in LEXICON]
         if (

@@ -19,6 +19,7 @@ Not here: carrying the act out (``assistant.act``).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 
 from assistant.policy.acts import Act, AskCategory, NotCarried, Search
@@ -35,23 +36,47 @@ from tools.shopping import ask_clarifying_question, search_products
 SHOWN = 5  # products on screen after a search
 
 
-def model_constraints(proposal: Proposal | None, shop: ShopWords) -> Constraints | None:
+def model_constraints(
+    proposal: Proposal | None, shop: ShopWords, words: str | None = None
+) -> Constraints | None:
     """The constraints in the model's ``search_products`` proposal, kept to what the catalog
-    knows; None when it proposed something else."""
+    knows; None when it proposed something else. A price bound counts only when ``words``
+    (the shopper's, in English) hold that amount: a model that turns "a tent for 4 people"
+    into "$10-$20" must not filter the shop (``None`` words: the caller checked them)."""
     if proposal is None or not proposal.is_tool(search_products):
         return None
     args = proposal.arguments
+    said = _amounts(words) if words is not None else None
+
+    def grounded(value: object) -> float | None:
+        try:
+            amount = None if value is None else float(str(value))
+        except ValueError:
+            return None
+        if amount is None or said is None:
+            return amount
+        return amount if round(amount, 2) in said else None
+
     constraints, _ = arguments_to_constraints(
         shop.vocab,
         args.get("category"),
         args.get("brands"),
-        args.get("price_min"),
-        args.get("price_max"),
+        grounded(args.get("price_min")),
+        grounded(args.get("price_max")),
         args.get("min_rating"),
         args.get("in_stock"),
         args.get("attributes"),
     )
     return constraints
+
+
+def _amounts(words: str) -> set[float]:
+    """Every amount written in digits in ``words`` ("$1,200", "90", "1.5k")."""
+    out = set()
+    for whole, k in re.findall(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b)?", words.lower()):
+        value = float(whole.replace(",", ""))
+        out.add(round(value * (1000 if k else 1), 2))
+    return out
 
 
 def discovery(
@@ -75,7 +100,7 @@ def discovery(
         if parsed.category_by_head:
             r = replace(r, constraints=replace(parsed, category=None, category_by_head=False))
         return _refined(r, state, shown)
-    model = model_constraints(proposal, shop)
+    model = model_constraints(proposal, shop, r.english)
     hint = (
         proposal.arguments.get("attribute")
         if proposal and proposal.is_tool(ask_clarifying_question)

@@ -206,3 +206,22 @@ def test_language() -> None:
     assert detect("quiero una chaqueta impermeable por menos de 150 dólares") == "es"
     assert detect("I want a waterproof jacket") == "en"
     assert detect("ok", previous="zh") == "zh"
+
+
+def test_a_price_the_model_proposes_counts_only_when_the_shopper_wrote_it(words: ShopWords) -> None:
+    # "a tent for 4 people" once came back from the model as a $10-$20 search: the shop was
+    # filtered by a price nobody asked for
+    from assistant.policy.discovery import model_constraints
+    from assistant.proposal import Proposal
+    from tools.shopping import search_products
+
+    proposal = Proposal(
+        tool=search_products,
+        arguments={"query": "running shoes", "category": "Running Shoes", "price_min": 10,
+                   "price_max": 90},
+    )  # fmt: skip
+    invented = model_constraints(proposal, words, "running shoes for my 4 kids")
+    assert invented is not None and invented.category == "Running Shoes"
+    assert (invented.price_min, invented.price_max) == (None, None)
+    typed = model_constraints(proposal, words, "running shoes from 10 to 90 dollars")
+    assert typed is not None and (typed.price_min, typed.price_max) == (10, 90)

@@ -115,7 +115,7 @@ def test_discovery_behaviours_with_the_real_model(demo: Shop, model: ChatModel) 
 
 def test_unchecked_wishes_with_the_real_model(outdoor: Shop, model: ChatModel) -> None:
     reply, _ = consulted(real_bot(outdoor, model), "a tent for 4 people", "t")
-    assert reply.kind == "recommendations"
+    assert reply.kind == "recommendations", (reply.text, reply.question)
     assert leaves(outdoor, [p.product_id for p in reply.products]) == {"Tents"}
     assert "couldn't check \u201cfor 4 people\u201d" in reply.text
 
