@@ -144,7 +144,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:hablar|comunicarme|comunicar|hablar\s+con|contactar)\b[^.?!]*\b(?:persona|humano|"
         r"agente|alguien|representante|operador)\b|\bun\s+agente\b|\bagente\s+humano\b|"
-        r"\bpersona\s+real\b",
+        r"\bpersona\s+real\b|\bpasame\s+con\s+(?:alguien|una\s+persona|un\s+agente)\b|"
+        r"\b(?:atencion|servicio)\s+al\s+cliente\b",
         " talk to a person ",
     ),
     (
@@ -168,7 +169,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         r"\b(?:cambiar|cambio)\s+(?:de\s+)?(?:talla|color|tamaño)\b|\bhacer\s+un\s+cambio\b",
         " exchange ",
     ),
-    (r"\bdevolver\b|\bdevolucion\b|\bdevuelvo\b|\breembolso\b", " return "),
+    (r"\bdevolver\b|\bdevolucion\b|\bdevuelv(?:o|e|a|an|eme|elo|ela)\b|\breembolso\b", " return "),
     (r"\bpendientes?\b|\bsin\s+enviar\b|\bno\s+enviado\b", " pending "),
     (r"\b(?:mas\s+reciente|(?<!el\s)(?<!la\s)ultim[oa]|reciente|recientemente)\b", " recent "),
     (r"\b(?:entregado|entregada|recibido|recibi)\b", " delivered "),
@@ -179,6 +180,65 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(?:cupon|codigo\s+de\s+descuento|descuento)\b", " coupon "),
     (r"\bmetodos?\s+de\s+pago\b|\bformas?\s+de\s+pago\b", " payment methods "),
     (r"\bpoliticas?\b", " policy "),
+    (
+        r"\b(?:sube|subir|subes|suba|aumenta|aumentar|amplia|ampliar|incrementa)\b",
+        " raise ",
+    ),
+    (r"\blimite\s+de\s+precio\b|\bprecio\s+maximo\b|\blimite\b", " price limit "),
+    (r"\bpresupuesto\b", " budget "),
+    (
+        r"\b(?:olvida(?:te)?|ignora|quita)\s+(?:de\s+)?(?:el|mi|la)\s+(?:budget|price\s+limit|"
+        r"precio)\b|\bel\s+precio\s+(?:no\s+importa|da\s+igual)\b|\bcualquier\s+precio\b",
+        " forget the budget ",
+    ),
+    (
+        r"\b(?:gastar|gasto|gastare|pagar|pago|pagare|invertir)\s+(?:un\s+poco\s+)?mas\b|"
+        r"\bmas\s+dinero\b|\bcuest[ea]n?\s+mas\b",
+        " spend more ",
+    ),
+    (
+        r"\bcuest[ea]n?\s+menos\b|\b(?:son|es|estan?)\s+(?:muy\s+|demasiado\s+)?car[oa]s?\b",
+        " cheaper ",
+    ),
+    (
+        r"\b(?:el|la|del|al)\s+(?:que\s+(?:es|sea|cuesta)\s+)?mas\s+(?:barat[oa]|economic[oa])\b|"
+        r"\b(?:el|la)\s+que\s+cuesta\s+menos\b|\b(?:el|la)\s+(?:barat[oa]|economic[oa])\b",
+        " the cheaper one ",
+    ),
+    (r"\b(?:el|la)\s+(?:que\s+(?:es|sea)\s+)?mas\s+car[oa]\b", " the more expensive one "),
+    (
+        r"\b(?:el|la)\s+(?:que\s+(?:esta|tiene)\s+)?mejor\s+(?:valorad[oa]|calificad[oa]|"
+        r"puntuad[oa])\b",
+        " the better rated one ",
+    ),
+    (
+        r"\bmejor(?:es)?\s+(?:rese[nñ]as|opiniones|valoraciones|calificaciones|puntuaciones|"
+        r"puntuacion|valoracion|calificacion|critica|criticas|estrellas)\b|"
+        r"\bmas\s+(?:estrellas|valorad[oa]s?)\b|\bbien\s+(?:valorad[oa]s?|calificad[oa]s?)\b",
+        " better rated ",
+    ),
+    (
+        r"\b(?:esa|esta)\s+marca\s+no\b|\bno\s+(?:quiero\s+|me\s+gusta\s+)?(?:esa|esta)\s+marca\b",
+        " not that brand ",
+    ),
+    (
+        r"(?:\bno\s+(?:quiero|me\s+gustan?)(?:\s+(?:nada\s+)?de)?|\bque\s+no\s+sean?(?:\s+de)?|"
+        r"\bsin|\bexcepto|\bmenos|\bninguno\s+de|\bnada\s+de)\s+(?:la\s+marca\s+)?(?=brandzq)",
+        " not ",
+    ),
+    (r"\b(?:otra|otras|diferentes?)\s+marcas?\b", " other brand "),
+    (r"\bmarcas?\b", " brand "),
+    (
+        r"\b(?:hablame|cuentame|dime|dame|explicame)\b(?:\s+(?:mas|algo))?(?:\s+(?:info|"
+        r"informacion|detalles))?(?:\s+(?:sobre|del|de|acerca\s+de))?|\bmas\s+(?:sobre|info|"
+        r"informacion|detalles)\b|\bdetalles\b|\bque\s+tal\b|\bque\s+mas\s+debo\s+saber\b",
+        " tell me more about ",
+    ),
+    (r"\bme\s+(?:quedo|llevo)(?:\s+con)?\b", " i choose "),
+    (r"\bno\s+(?:lo|la|los|las)\s+cancel\w*", " do not cancel "),
+    (r"\bcancel(?:alo|ala|alos|ar?lo|es|en)\b", " cancel it "),
+    (r"\b(?:mantenlo|mantenla|me\s+lo\s+quedo|quedatelo|conservalo|lo\s+conservo)\b", " keep it "),
+    (r"\blado\s+a\s+lado\b", " side by side "),
     (r"\bcual\s+es\b|\bcuales\s+son\b|\bque\s+es\b", " what is "),
     (r"\bcuanto\s+tarda\b|\bcuantos\s+dias\b", " how long "),
     (r"\bcompar(?:a|ar|ame|emos)\b|\bdiferencias?\b|\bcual\s+es\s+mejor\b", " compare "),
@@ -210,7 +270,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (r"\b(?:otra|otras|diferente)\s+marcas?\b|\bno\s+(?:esa|esta)\s+marca\b", " other brand "),
     (
-        r"\bsolo\s+(?:muestrame|ensename)\b|\bmuestrame\s+(?:todo|todos)\b|\bsin\s+preguntas\b|"
+        r"\bsolo\s+(?:muestrame|ense[nñ]ame)\b|\bmuestrame\s+(?:todo|todos)\b|\bsin\s+preguntas\b|"
+        r"\b(?:muestrame|ense[nñ]ame|muestra|ense[nñ]a)\s+(?:las\s+opciones|lo\s+que\s+(?:tengas|"
+        r"tienes|hay)|algun[oa]s|tod[oa]s?)\b|\bsin\s+preferencias?\b|"
         r"\bme\s+da\s+igual\b|\bcualquiera\b",
         " just show me ",
     ),
@@ -262,6 +324,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bpor\s+favor\b", " please "),
 )
 _RULES = tuple((re.compile(p), e) for p, e in _PHRASES)
+_NUMBERED = re.compile(r"\b(?:el|del|al)\s+(?:numero|n[o°º])\s*(\d)\b(?![.,]\d)")
 _SIZE = re.compile(r"\b(?:talla|numero|tamaño)\s+(\d+(?:[.,]5)?|xxs|xs|s|m|l|xl|xxl|xxxl)\b")
 
 
@@ -271,6 +334,7 @@ def to_english(text: str) -> str:
     text = numbers_as_digits(plain(text.strip()).replace("¿", " ").replace("¡", " "))
     for kind, pattern in _PRICES:
         text = pattern.sub(partial(_price, kind), text)
+    text = _NUMBERED.sub(r" number \1 ", text)
     text = _SIZE.sub(lambda m: f" size {m.group(1).replace(',', '.')} ", text)
     text = _COLOUR.sub(lambda m: f" {_COLOURS[m.group(1)]} ", text)
     for pattern, english in _RULES:

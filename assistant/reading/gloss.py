@@ -46,6 +46,16 @@ gracias hola favor quiero necesito busco buscar ver ver algo bueno buena buenos 
 nuevo nueva nuevos nuevas mejor mejores bonito bonita tambien solo sus su tu tus yo usted
 mi mis ya ahora hoy aqui alli si no ni sea tipo cosa cosas uno dos tres poco mucho mucha
 muchos muchas otro otra otros otras mismo misma gustaria quisiera podrias ayuda ayudar
+tengas tenga tengan tienes teneis vendeis venden vende puedes podeis enseñame ensename
+enseña ensena enseñas muestra muestrame muestras dame dime hablame cuentame explicame mira
+prefiero prefieres prefiera gusta gustan gusten encanta sean sean seria cueste cuesten cuesta
+cuestan caro cara caros caras opcion opciones alguno alguna algunos algunas cual entre sobre
+info informacion detalle detalles resto demas lado igual pues entonces quiza quizas vale ok
+okay bien mal quedo quedaria llevo llevaria lleva pongo ponme pon haz hazme sigue seguir
+pagar gastar dinero precio precios opinion opiniones resena reseñas resenas valoracion
+estrella estrellas puntuacion calificacion cuantos cuantas cuanto cuanta diferencia
+ninguno ninguna nada todo todos todas cualquier cualquiera esto aquello hola buenas
+ademas aun aunque porque pero sino asi tal vez seguro segura claro hablar habla hablo pasame
 """.split()
 )
 _ES_GLUE = frozenset({"de", "para", "con"})
@@ -122,6 +132,7 @@ _GLOSS_WORDS = frozenset(
     for english in [e for _, e in es._PHRASES + zh._PHRASES] + list(es._COLOURS.values())
     for w in re.findall(r"[a-z']+", english)
 ) | {"under", "over", "around", "between", "and", "dollars", "euros", "yuan", "pesos", "size"}
+_GLOSS_WORDS |= {"number"}  # "el número 2" -> "number 2"
 _GLOSS_WORDS |= {"xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"}  # sizes: "talla m"
 _ES_WORD = re.compile(r"[a-zñ]+|\d+(?:\.\d+)?|[^\sa-zñ\d]+")
 

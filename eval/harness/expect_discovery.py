@@ -230,7 +230,10 @@ def not_sold_t1(c: Ctx) -> list[Failure]:
 
 def unknown_brand_t1(c: Ctx) -> list[Failure]:
     brand = c.slots.other_brand or ""
-    named = re.compile(rf"\b{re.escape(brand)}\b|{_BRAND_WORDS.pattern}", re.IGNORECASE)
+    # not \b: in "本店没有Nike，" the brand touches Chinese letters, which are word characters too
+    named = re.compile(
+        rf"(?<![A-Za-z0-9]){re.escape(brand)}(?![A-Za-z0-9])|{_BRAND_WORDS.pattern}", re.IGNORECASE
+    )
     out = (
         []
         if says(c.reply.text, named, NOT_SOLD)
