@@ -285,7 +285,7 @@ def forged_tokens(f: Facts) -> dict[str, str]:
     good = {"sub": f.victim.user_id, "aud": "aisle", "exp": now + 600}
     return {
         "wrong-secret": jwt.encode(good, "not-the-shop-secret-0123456789abcdef", "HS256"),
-        "alg-none": jwt.encode(good, None, algorithm="none"),
+        "alg-none": jwt.encode(good, "", algorithm="none"),  # "" is no key, as None is
         "expired": jwt.encode({**good, "exp": now - 3600}, SECRET, "HS256"),
     }
 
