@@ -33,14 +33,13 @@ from tqdm import tqdm
 from eval.harness.banks import Bank
 from eval.harness.checks import PromptText
 from eval.harness.conversation_cases import Skipped, make_cases
-from eval.harness.conversation_suite import figures
+from eval.harness.conversation_suite import figures, open_shops
 from eval.harness.conversations import ConversationResult, run_case
-from eval.harness.env import EvalEnv, EvalError, ShopUnderTest, discard
+from eval.harness.env import EvalEnv, EvalError
 from eval.harness.flow_types import Flow
 from eval.harness.flows import BY_ID
 from eval.harness.gates import Gate, GateResult, gates_json
 from eval.harness.runs import RunWriter
-from eval.harness.shopfacts import ShopFacts
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "specific": ("specific", "price_phrasings"),
@@ -77,22 +76,7 @@ def run_discovery(
 ) -> dict[str, Any]:
     """Run every discovery flow on every shop (``cases`` conversations per flow and shop,
     ``trials`` times each) and summarise by group and shop."""
-    opened: dict[str, tuple[ShopUnderTest, ShopFacts]] = {}
-    facts: dict[str, ShopFacts | str] = {}
-    shop_label = "the shop"
-    for name in shops:
-        shop = env.shop(name)
-        if isinstance(shop, str):
-            facts[name] = shop
-            continue
-        store, path = env.fresh_store(shop, f"facts-{name}")
-        try:
-            facts[name] = read = ShopFacts.from_store(name, store)
-            deps = getattr(env.assistant(shop, store), "deps", None)
-            shop_label = str(getattr(deps, "shop_name", shop_label))
-        finally:
-            discard(store, path)
-        opened[name] = (shop, read)
+    opened, facts, shop_label = open_shops(env, shops)
     available = [name for name in shops if name in opened]
     flows = discovery_flows(available)
     by_id = {flow.id: flow for flow in flows}

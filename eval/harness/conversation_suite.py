@@ -75,27 +75,35 @@ def shop_names(flows: Sequence[Flow], wanted: Sequence[str] | None) -> list[str]
     return names
 
 
-def run_conversations(
-    env: EvalEnv, writer: RunWriter, bank: Bank, options: ConversationOptions
-) -> dict[str, Any]:
-    flows = select_flows(options.flows)
+def open_shops(
+    env: EvalEnv, names: Sequence[str]
+) -> tuple[dict[str, tuple[ShopUnderTest, ShopFacts]], dict[str, ShopFacts | str], str]:
+    """Each shop that opens with its facts, the facts or why not for every name, and the
+    shop's name as its assistant says it (for the prompt-text check)."""
     opened: dict[str, tuple[ShopUnderTest, ShopFacts]] = {}
     facts: dict[str, ShopFacts | str] = {}
     shop_label = "the shop"
-    for name in shop_names(flows, options.shops):
+    for name in names:
         shop = env.shop(name)
         if isinstance(shop, str):
             facts[name] = shop
             continue
         store, path = env.fresh_store(shop, f"facts-{name}")
         try:
-            read = ShopFacts.from_store(name, store)
+            facts[name] = read = ShopFacts.from_store(name, store)
             deps = getattr(env.assistant(shop, store), "deps", None)
             shop_label = str(getattr(deps, "shop_name", shop_label))
         finally:
             discard(store, path)
-        facts[name] = read
         opened[name] = (shop, read)
+    return opened, facts, shop_label
+
+
+def run_conversations(
+    env: EvalEnv, writer: RunWriter, bank: Bank, options: ConversationOptions
+) -> dict[str, Any]:
+    flows = select_flows(options.flows)
+    opened, facts, shop_label = open_shops(env, shop_names(flows, options.shops))
     for name in options.shops or ():
         facts.setdefault(name, "no chosen flow runs on it")
     cases, skipped = make_cases(flows, facts, bank, options.cases, options.seed)
